@@ -1,0 +1,30 @@
+using Causeway.Core.Tensors;
+
+namespace Causeway.Federation.Horizontal;
+
+/// <summary>
+/// Folds the round's party updates into one aggregated delta. A new <see cref="IAggregation"/> is begun
+/// for every round, so aggregators hold no state between rounds.
+/// </summary>
+public interface IAggregator
+{
+    /// <summary>Starts aggregating one round's updates for a model with the given layout.</summary>
+    IAggregation Begin(ParameterLayout layout, RoundInfo round);
+}
+
+/// <summary>
+/// The aggregation of one round. Updates are accepted one at a time as they arrive (streaming), so a
+/// mean-style aggregation holds one accumulator, never all N updates.
+/// </summary>
+/// <remarks>Not thread-safe: the round engine calls <see cref="Accept"/> from one thread at a time.</remarks>
+public interface IAggregation
+{
+    /// <summary>The number of updates accepted so far.</summary>
+    int Count { get; }
+
+    /// <summary>Folds in one update whose layout and values have already been validated.</summary>
+    void Accept(PartyUpdate update);
+
+    /// <summary>The aggregated delta. Call once, after at least one update was accepted.</summary>
+    ParameterSet Complete();
+}

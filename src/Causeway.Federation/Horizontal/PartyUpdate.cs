@@ -1,0 +1,12 @@
+using Causeway.Core.Tensors;
+
+namespace Causeway.Federation.Horizontal;
+
+/// <summary>
+/// One party's contribution to a round: the change it made to the global model, and how much data it used.
+/// </summary>
+/// <param name="Party">Who sent it.</param>
+/// <param name="Delta">Local parameters minus the round's global parameters (owned by the receiver).</param>
+/// <param name="Examples">Training examples behind the update: the FedAvg weight.</param>
+/// <param name="TrainLoss">The party's mean training loss in its last local epoch.</param>
+public sealed record PartyUpdate(PartyId Party, ParameterSet Delta, int Examples, double TrainLoss);

@@ -1,0 +1,11 @@
+using Causeway.Core.Tensors;
+using Causeway.Core.Training;
+
+namespace Causeway.Federation.Horizontal;
+
+/// <summary>What the coordinator asks one party to do in one round: train from the global model with a plan.</summary>
+/// <param name="Round">The round this task belongs to.</param>
+/// <param name="Global">The global parameters at the start of the round (shared, read-only for the party).</param>
+/// <param name="Plan">How to train locally.</param>
+/// <param name="Seed">Seed for the party's shuffling and dropout this round, so runs are reproducible.</param>
+public sealed record TrainTask(RoundInfo Round, ParameterSet Global, TrainingPlan Plan, ulong Seed);

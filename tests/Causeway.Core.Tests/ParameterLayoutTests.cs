@@ -1,0 +1,40 @@
+using Causeway.Core.Tensors;
+
+namespace Causeway.Core.Tests;
+
+public sealed class ParameterLayoutTests
+{
+    [Fact]
+    public void RangeOf_TensorsPackedInOrder_ReturnsOffsets()
+    {
+        var layout = new ParameterLayout([new TensorSpec("w", [3, 2]), new TensorSpec("b", [3])]);
+
+        Assert.Equal(9, layout.TotalLength);
+        Assert.Equal(new Range(0, 6), layout.RangeOf("w"));
+        Assert.Equal(new Range(6, 9), layout.RangeOf("b"));
+    }
+
+    [Fact]
+    public void DescribeMismatch_DifferentShape_NamesTheTensor()
+    {
+        var expected = new ParameterLayout([new TensorSpec("w", [3, 2])]);
+        var actual = new ParameterLayout([new TensorSpec("w", [2, 3])]);
+
+        Assert.Equal("tensor 0: expected w[3x2], got w[2x3]", expected.DescribeMismatch(actual));
+        Assert.Null(expected.DescribeMismatch(new ParameterLayout([new TensorSpec("w", [3, 2])])));
+    }
+
+    [Fact]
+    public void AllFinite_NaNOrInfinity_ReturnsFalse()
+    {
+        var layout = new ParameterLayout([new TensorSpec("w", [10_000])]);
+        var set = new ParameterSet(layout);
+        Assert.True(set.AllFinite());
+
+        set.Values[9_999] = float.NaN;
+        Assert.False(set.AllFinite());
+
+        set.Values[9_999] = float.PositiveInfinity;
+        Assert.False(set.AllFinite());
+    }
+}
