@@ -1,0 +1,70 @@
+namespace Causeway.Core.Data;
+
+/// <summary>
+/// A schema file, table file or IDX file that does not match its declared format.
+/// </summary>
+/// <remarks>
+/// The message always names the file; for table data it reads <c>file:line, column 'name': problem</c>, and for a
+/// schema <c>file: field: problem</c>. This is a fault in the input, not in the library: fix the file, do not retry.
+/// </remarks>
+public sealed class DataFormatException : FormatException
+{
+    public DataFormatException()
+    {
+    }
+
+    public DataFormatException(string message)
+        : base(message)
+    {
+    }
+
+    public DataFormatException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception with a message built from its location.</summary>
+    /// <param name="sourceName">The file (or stream name) being read.</param>
+    /// <param name="line">The 1-based line number in the file, if the problem has one.</param>
+    /// <param name="column">The data column or schema field at fault, if any.</param>
+    /// <param name="problem">What is wrong, in a sentence.</param>
+    /// <param name="innerException">The underlying parser error, if any.</param>
+    public DataFormatException(string sourceName, int? line, string? column, string problem, Exception? innerException = null)
+        : base(Describe(sourceName, line, column, problem), innerException)
+    {
+        SourceName = sourceName;
+        Line = line;
+        Column = column;
+        Problem = problem;
+    }
+
+    private DataFormatException(string message, string sourceName, string field, string problem, Exception? innerException)
+        : base(message, innerException)
+    {
+        SourceName = sourceName;
+        Column = field;
+        Problem = problem;
+    }
+
+    /// <summary>The file or stream name the error was found in.</summary>
+    public string? SourceName { get; }
+
+    /// <summary>The 1-based line number, when the error belongs to one line.</summary>
+    public int? Line { get; }
+
+    /// <summary>The data column name, or the schema field path (such as <c>columns[2].categories</c>), at fault.</summary>
+    public string? Column { get; }
+
+    /// <summary>The problem without its location.</summary>
+    public string? Problem { get; }
+
+    /// <summary>An error in a schema or header field: <c>file: field 'path': problem</c>.</summary>
+    internal static DataFormatException ForField(string sourceName, string field, string problem, Exception? innerException = null) =>
+        new($"{sourceName}: field '{field}': {problem}", sourceName, field, problem, innerException);
+
+    private static string Describe(string sourceName, int? line, string? column, string problem)
+    {
+        var where = line is { } l ? $"{sourceName}:{l}" : sourceName;
+        return column is null ? $"{where}: {problem}" : $"{where}, column '{column}': {problem}";
+    }
+}
