@@ -1,0 +1,103 @@
+using Causeway.Core.Training;
+using Causeway.Federation.Horizontal;
+
+namespace Causeway.Federation.Configuration;
+
+public sealed partial record RunConfig
+{
+    /// <summary>Checks every value; returns one message per problem, each naming its field, or an empty list.</summary>
+    /// <remarks>Validation errors are data: a CLI prints them all at once rather than stopping at the first.</remarks>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                errors.Add(message);
+            }
+        }
+
+        Check(!string.IsNullOrWhiteSpace(Name), "name must not be empty");
+        Check(Rounds >= 1, $"rounds must be at least 1, got {Rounds}");
+        ValidateModel(Check);
+        ValidateTraining(Check);
+        ValidateStrategy(Check);
+        ValidateSampling(Check);
+        Check(Round.DeadlineSeconds > 0 && double.IsFinite(Round.DeadlineSeconds), $"round.deadlineSeconds must be a positive number, got {Round.DeadlineSeconds}");
+        Check(Round.MinResults >= 1, $"round.minResults must be at least 1, got {Round.MinResults}");
+        if (Partition.Scheme != PartitionScheme.Column && Sampling.Fraction is > 0 and <= 1 && Sampling.MinParties >= 1 && Round.MinResults >= 1)
+        {
+            var perRound = new FractionSelector(Sampling.Fraction, Sampling.MinParties).CountFor(Partition.EffectiveParties);
+            Check(Round.MinResults <= perRound, $"round.minResults ({Round.MinResults}) exceeds the {perRound} parties sampled per round, so every round would fail");
+        }
+
+        Check(!string.IsNullOrWhiteSpace(Data.Schema), "data.schema is required");
+        Check(!string.IsNullOrWhiteSpace(Data.Train), "data.train is required");
+        Check(Data.Test is null || !string.IsNullOrWhiteSpace(Data.Test), "data.test must not be empty when given");
+        ValidatePartition(Check);
+        Check(Evaluation.EveryRounds >= 0, $"evaluation.everyRounds must be 0 (last round only) or positive, got {Evaluation.EveryRounds}");
+        return errors;
+    }
+
+    private void ValidateModel(Action<bool, string> check)
+    {
+        var mlp = Model.Type == ModelType.Mlp;
+        check(mlp || Model.Hidden is null, $"model.hidden is only valid for mlp, not {Lower(Model.Type)}");
+        check(mlp || Model.Dropout == 0, $"model.dropout is only valid for mlp, not {Lower(Model.Type)}");
+        check(Model.Hidden is null || Model.Hidden.Count > 0, "model.hidden must list at least one layer width");
+        check(Model.Hidden is null || Model.Hidden.All(w => w > 0), "model.hidden widths must be positive");
+        check(Model.Dropout is >= 0 and < 1, $"model.dropout must be in [0, 1), got {Model.Dropout}");
+    }
+
+    private void ValidateTraining(Action<bool, string> check)
+    {
+        var t = Training;
+        check(t.Epochs >= 1, $"training.epochs must be at least 1, got {t.Epochs}");
+        check(t.BatchSize >= 0, $"training.batchSize must be 0 (full batch) or positive, got {t.BatchSize}");
+        check(t.LearningRate > 0 && float.IsFinite(t.LearningRate), $"training.learningRate must be a positive number, got {t.LearningRate}");
+        check(t.Momentum is >= 0 and < 1, $"training.momentum must be in [0, 1), got {t.Momentum}");
+        check(t.Momentum == 0 || t.Optimizer == OptimizerKind.Sgd, "training.momentum is only valid for optimizer sgd");
+        check(t.WeightDecay >= 0 && float.IsFinite(t.WeightDecay), $"training.weightDecay must be non-negative, got {t.WeightDecay}");
+    }
+
+    private void ValidateStrategy(Action<bool, string> check)
+    {
+        var s = Strategy;
+        var name = Lower(s.Name);
+        var adaptive = s.Name is StrategyKind.FedAdam or StrategyKind.FedYogi or StrategyKind.FedAdagrad;
+        check(s.Mu is null || s.Name == StrategyKind.FedProx, $"strategy.mu is only valid for fedprox, not {name}");
+        check(s.Mu is null || (s.Mu >= 0 && float.IsFinite(s.Mu.Value)), $"strategy.mu must be non-negative, got {s.Mu}");
+        check(s.ServerLearningRate is null || (s.ServerLearningRate > 0 && float.IsFinite(s.ServerLearningRate.Value)), $"strategy.serverLearningRate must be positive, got {s.ServerLearningRate}");
+        check(s.ServerMomentum is null || s.Name == StrategyKind.FedAvgM, $"strategy.serverMomentum is only valid for fedavgm, not {name}");
+        check(s.ServerMomentum is null or (>= 0 and < 1), $"strategy.serverMomentum must be in [0, 1), got {s.ServerMomentum}");
+        check(s.Beta1 is null || adaptive, $"strategy.beta1 is only valid for fedadam, fedyogi and fedadagrad, not {name}");
+        check(s.Beta1 is null or (>= 0 and < 1), $"strategy.beta1 must be in [0, 1), got {s.Beta1}");
+        check(s.Beta2 is null || s.Name is StrategyKind.FedAdam or StrategyKind.FedYogi, $"strategy.beta2 is only valid for fedadam and fedyogi, not {name}");
+        check(s.Beta2 is null or (>= 0 and < 1), $"strategy.beta2 must be in [0, 1), got {s.Beta2}");
+        check(s.Tau is null || adaptive, $"strategy.tau is only valid for fedadam, fedyogi and fedadagrad, not {name}");
+        check(s.Tau is null || (s.Tau > 0 && float.IsFinite(s.Tau.Value)), $"strategy.tau must be positive, got {s.Tau}");
+    }
+
+    private void ValidateSampling(Action<bool, string> check)
+    {
+        check(Sampling.Fraction is > 0 and <= 1, $"sampling.fraction must be in (0, 1], got {Sampling.Fraction}");
+        check(Sampling.MinParties >= 1, $"sampling.minParties must be at least 1, got {Sampling.MinParties}");
+        check(
+            Partition.Scheme == PartitionScheme.Column || Sampling.MinParties <= Partition.EffectiveParties,
+            $"sampling.minParties ({Sampling.MinParties}) exceeds partition.parties ({Partition.EffectiveParties})");
+    }
+
+    private void ValidatePartition(Action<bool, string> check)
+    {
+        var p = Partition;
+        var scheme = Lower(p.Scheme);
+        var skewed = p.Scheme is PartitionScheme.Dirichlet or PartitionScheme.Quantity;
+        check(p.Parties is null || p.Scheme != PartitionScheme.Column, "partition.parties is not valid with scheme column (one party per distinct value)");
+        check(p.Parties is null or >= 1, $"partition.parties must be at least 1, got {p.Parties}");
+        check(p.Alpha is null || skewed, $"partition.alpha is only valid for schemes dirichlet and quantity, not {scheme}");
+        check(p.Alpha is null || (p.Alpha > 0 && double.IsFinite(p.Alpha.Value)), $"partition.alpha must be positive, got {p.Alpha}");
+        check(p.Column is null || p.Scheme == PartitionScheme.Column, $"partition.column is only valid for scheme column, not {scheme}");
+        check(p.Scheme != PartitionScheme.Column || !string.IsNullOrWhiteSpace(p.Column), "partition.column is required for scheme column");
+    }
+}

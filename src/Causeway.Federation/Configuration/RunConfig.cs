@@ -1,0 +1,196 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Causeway.Core.Models;
+using Causeway.Core.Training;
+using Causeway.Federation.Horizontal;
+
+namespace Causeway.Federation.Configuration;
+
+/// <summary>
+/// The run configuration a user writes: model, local training, strategy, sampling, round rules, data, partition
+/// and evaluation. Every section and field is optional and has the default stated on its property.
+/// </summary>
+/// <remarks>
+/// <para>
+/// JSON with camelCase field names and lowercase enum strings (<c>"fedavg"</c>, <c>"dirichlet"</c>, <c>"sgd"</c>);
+/// comments and trailing commas are allowed; an unknown field is an error. <see cref="Parse"/> checks the shape,
+/// <see cref="Validate"/> the values: call both.
+/// </para>
+/// </remarks>
+public sealed partial record RunConfig
+{
+    private static readonly JsonSerializerOptions SerializerOptions = CreateSerializerOptions();
+
+    /// <summary>The run's name, used in reports. Default "run".</summary>
+    public string Name { get; init; } = "run";
+
+    /// <summary>The seed of everything random in the run. Default 42.</summary>
+    public ulong Seed { get; init; } = 42;
+
+    /// <summary>The number of rounds (≥ 1). Default 10.</summary>
+    public int Rounds { get; init; } = 10;
+
+    public ModelConfig Model { get; init; } = new();
+
+    public TrainingConfig Training { get; init; } = new();
+
+    public StrategyConfig Strategy { get; init; } = new();
+
+    public SamplingConfig Sampling { get; init; } = new();
+
+    public RoundConfig Round { get; init; } = new();
+
+    public DataConfig Data { get; init; } = new();
+
+    public PartitionConfig Partition { get; init; } = new();
+
+    public EvaluationConfig Evaluation { get; init; } = new();
+
+    /// <summary>Reads a configuration. Does not check values: call <see cref="Validate"/> next.</summary>
+    /// <param name="json">The file's text.</param>
+    /// <param name="sourceName">The file name, used in error messages.</param>
+    /// <exception cref="RunConfigException">The text is not JSON, has an unknown field, or a value of the wrong type.</exception>
+    public static RunConfig Parse(string json, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        try
+        {
+            return JsonSerializer.Deserialize<RunConfig>(json, SerializerOptions)
+                ?? throw new RunConfigException(sourceName, null, "the configuration is null; expected an object");
+        }
+        catch (JsonException exception)
+        {
+            throw Describe(exception, sourceName);
+        }
+    }
+
+    /// <summary>The serializer options of the configuration format (for writing an example file, say).</summary>
+    public static JsonSerializerOptions JsonOptions => SerializerOptions;
+
+    /// <summary>The configuration as JSON in the same format <see cref="Parse"/> reads.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, SerializerOptions);
+
+    /// <summary>The strategy settings for <see cref="Horizontal.Strategy.Create"/>.</summary>
+    public StrategyOptions ToStrategyOptions()
+    {
+        var defaults = new StrategyOptions();
+        return new StrategyOptions
+        {
+            Kind = Strategy.Name,
+            ProximalMu = Strategy.Mu ?? defaults.ProximalMu,
+            ServerLearningRate = Strategy.ServerLearningRate,
+            ServerMomentum = Strategy.ServerMomentum ?? defaults.ServerMomentum,
+            Beta1 = Strategy.Beta1 ?? defaults.Beta1,
+            Beta2 = Strategy.Beta2 ?? defaults.Beta2,
+            Tau = Strategy.Tau ?? defaults.Tau,
+            Fraction = Sampling.Fraction,
+            MinParties = Sampling.MinParties,
+        };
+    }
+
+    /// <summary>
+    /// The plan parties train with: the <c>"training"</c> section adjusted by the strategy (FedSGD forces one
+    /// full-batch epoch; FedProx sets mu). Applying the strategy's adjustment again changes nothing.
+    /// </summary>
+    public TrainingPlan ToTrainingPlan()
+    {
+        var plan = new TrainingPlan
+        {
+            Epochs = Training.Epochs,
+            BatchSize = Training.BatchSize,
+            LearningRate = Training.LearningRate,
+            Optimizer = Training.Optimizer,
+            Momentum = Training.Momentum,
+            WeightDecay = Training.WeightDecay,
+        };
+        return Horizontal.Strategy.Create(ToStrategyOptions()).ConfigurePlan(plan);
+    }
+
+    /// <summary>The round engine's options for this run (selection, plan, deadline, minimum, seed, evaluation).</summary>
+    public RoundEngineOptions ToRoundEngineOptions(TimeProvider? timeProvider = null, FoldOrder foldOrder = FoldOrder.Arrival) => new()
+    {
+        Strategy = Horizontal.Strategy.Create(ToStrategyOptions()),
+        Plan = ToTrainingPlan(),
+        Rounds = Rounds,
+        Deadline = TimeSpan.FromSeconds(Round.DeadlineSeconds),
+        MinResults = Round.MinResults,
+        Seed = Seed,
+        RunId = Name,
+        EvaluateEveryRounds = Evaluation.EveryRounds,
+        FoldOrder = foldOrder,
+        TimeProvider = timeProvider ?? TimeProvider.System,
+    };
+
+    /// <summary>The model for data with <paramref name="inputs"/> features and the given task.</summary>
+    /// <param name="inputs">The number of encoded features.</param>
+    /// <param name="outputs">1, or the number of classes for a multiclass task.</param>
+    /// <param name="task">The task the data's label defines.</param>
+    /// <exception cref="ArgumentException">The model type cannot learn <paramref name="task"/> (logistic needs a binary label...).</exception>
+    public ModelSpec ToModelSpec(int inputs, int outputs, LearningTask task)
+    {
+        var expected = Model.Type switch
+        {
+            ModelType.Logistic => LearningTask.BinaryClassification,
+            ModelType.Softmax => LearningTask.MulticlassClassification,
+            ModelType.Linear => LearningTask.Regression,
+            _ => task,
+        };
+        if (expected != task)
+        {
+            throw new ArgumentException($"model.type {Lower(Model.Type)} needs a {expected} label, but the data's label is {task}.", nameof(task));
+        }
+
+        return new ModelSpec(task, inputs, outputs, Model.EffectiveHidden, Model.Dropout);
+    }
+
+    private static RunConfigException Describe(JsonException exception, string sourceName)
+    {
+        var field = exception.Path is { Length: > 1 } path ? path.TrimStart('$').TrimStart('.') : null;
+        var location = exception.LineNumber is { } line ? $"line {line + 1}: " : string.Empty;
+        var message = exception.Message;
+        var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        message = cut >= 0 ? message[..cut] : message;
+        if (message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            var start = message.IndexOf('\'', StringComparison.Ordinal) + 1;
+            var end = message.IndexOf('\'', start);
+            var name = start > 0 && end > start ? message[start..end] : "?";
+            var parent = field is null ? string.Empty : field;
+            if (parent.EndsWith(name, StringComparison.Ordinal))
+            {
+                parent = parent[..^name.Length].TrimEnd('.');
+            }
+
+            var full = parent.Length > 0 ? $"{parent}.{name}" : name;
+            return new RunConfigException(sourceName, full, $"{location}unknown field '{full}'", exception);
+        }
+
+        return new RunConfigException(sourceName, field, $"{location}{message}", exception);
+    }
+
+    private static JsonSerializerOptions CreateSerializerOptions()
+    {
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            ReadCommentHandling = JsonCommentHandling.Skip,
+            AllowTrailingCommas = true,
+            RespectNullableAnnotations = true,
+            WriteIndented = true,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(new LowerCaseNamingPolicy(), allowIntegerValues: false));
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    internal static string Lower<TEnum>(TEnum value)
+        where TEnum : struct, Enum => value.ToString().ToLowerInvariant();
+
+    private sealed class LowerCaseNamingPolicy : JsonNamingPolicy
+    {
+        public override string ConvertName(string name) => name.ToLowerInvariant();
+    }
+}

@@ -1,0 +1,239 @@
+using Causeway.Core.Metrics;
+using Causeway.Core.Tensors;
+using Causeway.Core.Training;
+
+namespace Causeway.Federation.Horizontal;
+
+/// <summary>
+/// Runs the rounds of a horizontal federated run, for every strategy and every transport: select, send, fold
+/// replies as they complete, enforce the deadline and the minimum, step the server optimizer, evaluate, report.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Each round: the strategy's selector picks parties with a <see cref="Random"/> seeded from the run seed and the
+/// round number (a resumed run selects the same parties); every selected party gets a <see cref="TrainTask"/> at
+/// once; each reply is validated (same layout as the global model, all values finite, at least one example) and
+/// folded into the streaming aggregation as soon as it completes, then dropped. A party that fails, answers with an
+/// invalid update, or has not answered when the round's deadline passes is recorded as a <see cref="PartyFailure"/>.
+/// With fewer than <see cref="RoundEngineOptions.MinResults"/> accepted updates the round fails and the model is
+/// unchanged; otherwise the server optimizer steps it. The observer then sees the closed round and its checkpoint.
+/// </para>
+/// <para>
+/// Failures are data; the engine throws only for bad arguments, a cancelled run, or an evaluator or observer that
+/// throws. The engine is not re-entrant for one instance of a stateful server optimizer; each
+/// <see cref="RunAsync"/> call makes its own through <see cref="Strategy.CreateServerOptimizer"/>.
+/// </para>
+/// </remarks>
+public sealed class RoundEngine
+{
+    private readonly RoundEngineOptions _options;
+    private readonly TrainingPlan _plan;
+
+    public RoundEngine(RoundEngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.Strategy);
+        ArgumentNullException.ThrowIfNull(options.Plan);
+        ArgumentNullException.ThrowIfNull(options.TimeProvider);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.RunId, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Rounds, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MinResults, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.EvaluateEveryRounds, nameof(options));
+        if (options.Deadline <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Deadline, "The round deadline must be positive.");
+        }
+
+        _plan = options.Strategy.ConfigurePlan(options.Plan);
+        _plan.Validate();
+        _options = options;
+    }
+
+    /// <summary>The training plan parties receive: the options' plan as adjusted by the strategy.</summary>
+    public TrainingPlan Plan => _plan;
+
+    /// <summary>Runs the remaining rounds of a run.</summary>
+    /// <param name="initialGlobal">The model before round 1 (not modified; ignored when resuming).</param>
+    /// <param name="parties">The parties that may be selected, in a stable order (selection depends on it).</param>
+    /// <param name="channel">How parties are reached.</param>
+    /// <param name="evaluator">Scores the global model; null skips evaluation.</param>
+    /// <param name="observer">Hears about every closed round; null for none.</param>
+    /// <param name="resumeFrom">A checkpoint to continue from (at round LastClosedRound + 1), or null to start.</param>
+    /// <param name="cancellationToken">Stops the run (throws <see cref="OperationCanceledException"/>).</param>
+    public async Task<RunResult> RunAsync(
+        ParameterSet initialGlobal,
+        IReadOnlyList<PartyId> parties,
+        IPartyChannel channel,
+        IGlobalEvaluator? evaluator,
+        IRunObserver? observer,
+        RunCheckpoint? resumeFrom,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(initialGlobal);
+        ArgumentNullException.ThrowIfNull(parties);
+        ArgumentNullException.ThrowIfNull(channel);
+        if (parties.Count == 0)
+        {
+            throw new ArgumentException("A run needs at least one party.", nameof(parties));
+        }
+
+        if (parties.Distinct().Count() != parties.Count)
+        {
+            throw new ArgumentException("A party is listed twice.", nameof(parties));
+        }
+
+        var time = _options.TimeProvider;
+        var started = time.GetTimestamp();
+        var optimizer = _options.Strategy.CreateServerOptimizer();
+        var global = initialGlobal.Clone();
+        var first = 1;
+        if (resumeFrom is not null)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(resumeFrom.LastClosedRound, nameof(resumeFrom));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(resumeFrom.LastClosedRound, _options.Rounds, nameof(resumeFrom));
+            ParameterSet.RequireSameLayout(initialGlobal, resumeFrom.Global);
+            global = resumeFrom.Global.Clone();
+            if (resumeFrom.OptimizerState is { } state)
+            {
+                optimizer.RestoreState(state);
+            }
+
+            first = resumeFrom.LastClosedRound + 1;
+        }
+
+        var summaries = new List<RoundSummary>(_options.Rounds - first + 1);
+        Evaluation? final = null;
+        for (var round = first; round <= _options.Rounds; round++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var roundStarted = time.GetTimestamp();
+            var info = new RoundInfo(_options.RunId, round, _options.Rounds);
+            var selected = _options.Strategy.Selector.Select(info, parties, new Random(RunSeeds.Selection(_options.Seed, round)));
+            if (observer is not null)
+            {
+                await observer.OnRoundStartedAsync(info, selected, cancellationToken).ConfigureAwait(false);
+            }
+
+            var aggregation = _options.Strategy.Aggregator.Begin(global.Layout, info);
+            var fold = new RoundFold(aggregation, _options.FoldOrder, selected.Count);
+            await CollectRoundAsync(info, global, selected, channel, fold, cancellationToken).ConfigureAwait(false);
+
+            var succeeded = fold.Accepted >= _options.MinResults;
+            if (succeeded)
+            {
+                global = optimizer.Step(global, aggregation.Complete(), info);
+            }
+
+            Evaluation? evaluation = null;
+            var every = _options.EvaluateEveryRounds;
+            if (evaluator is not null && (round == _options.Rounds || (every > 0 && round % every == 0)))
+            {
+                evaluation = await evaluator.EvaluateAsync(global, info, cancellationToken).ConfigureAwait(false);
+                final = evaluation ?? final;
+            }
+
+            var summary = new RoundSummary(
+                round,
+                selected.Count,
+                fold.Accepted,
+                fold.Failures,
+                succeeded,
+                fold.TrainLoss,
+                evaluation,
+                time.GetElapsedTime(roundStarted).TotalSeconds,
+                fold.Bytes);
+            summaries.Add(summary);
+            if (observer is not null)
+            {
+                var checkpoint = new RunCheckpoint(round, global, optimizer.SaveState());
+                await observer.OnRoundCompletedAsync(summary, checkpoint, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return new RunResult(summaries, global, optimizer.SaveState(), final, null, time.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private async Task CollectRoundAsync(
+        RoundInfo info,
+        ParameterSet global,
+        IReadOnlyList<PartyId> selected,
+        IPartyChannel channel,
+        RoundFold fold,
+        CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(_options.Deadline, _options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var collecting = new Task[selected.Count];
+        for (var i = 0; i < selected.Count; i++)
+        {
+            // A channel that answers synchronously is folded right here, before the next task is sent.
+            var task = new TrainTask(info, global, _plan, RunSeeds.Party(_options.Seed, info.Round, selected[i]));
+            collecting[i] = CollectAsync(i, selected[i], task, channel, fold, linked.Token, cancellationToken);
+        }
+
+        await Task.WhenAll(collecting).ConfigureAwait(false);
+    }
+
+    private async Task CollectAsync(
+        int index,
+        PartyId party,
+        TrainTask task,
+        IPartyChannel channel,
+        RoundFold fold,
+        CancellationToken roundToken,
+        CancellationToken runToken)
+    {
+        PartyReply reply;
+        try
+        {
+            // WaitAsync: a channel that ignores cancellation must not hold the round past its deadline.
+            reply = await channel.TrainAsync(party, task, roundToken).WaitAsync(roundToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!runToken.IsCancellationRequested)
+        {
+            fold.Fail(index, new PartyFailure(party, FailureKind.Straggler, $"no answer within the round deadline of {_options.Deadline}"));
+            return;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            fold.Fail(index, new PartyFailure(party, FailureKind.Dropout, $"the channel failed: {exception.GetType().Name}: {exception.Message}"));
+            return;
+        }
+
+        if (reply.Update is not { } update)
+        {
+            fold.Fail(index, reply.Failure! with { Party = party });
+            return;
+        }
+
+        fold.Received(update.Delta.Length);
+        if (Validate(party, update, task.Global.Layout) is { } problem)
+        {
+            fold.Fail(index, new PartyFailure(party, FailureKind.Rejected, problem));
+            return;
+        }
+
+        fold.Accept(index, update);
+    }
+
+    /// <summary>Returns why an update must be rejected, or null when it may be folded.</summary>
+    internal static string? Validate(PartyId party, PartyUpdate update, ParameterLayout layout)
+    {
+        if (update.Party != party)
+        {
+            return $"the update claims to come from '{update.Party}'";
+        }
+
+        if (layout.DescribeMismatch(update.Delta.Layout) is { } mismatch)
+        {
+            return $"layout mismatch: {mismatch}";
+        }
+
+        if (update.Examples <= 0)
+        {
+            return $"the update reports {update.Examples} training examples; at least 1 is required";
+        }
+
+        return update.Delta.AllFinite() ? null : "update contains NaN or infinity";
+    }
+}

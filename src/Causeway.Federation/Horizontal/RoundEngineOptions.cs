@@ -1,0 +1,39 @@
+using Causeway.Core.Training;
+
+namespace Causeway.Federation.Horizontal;
+
+/// <summary>How a <see cref="RoundEngine"/> runs: the strategy, the plan, and the round rules. Defaults are stated per property.</summary>
+public sealed record RoundEngineOptions
+{
+    public required Strategy Strategy { get; init; }
+
+    /// <summary>The parties' training plan before the strategy adjusts it (<see cref="Strategy.ConfigurePlan"/>). Default: <see cref="TrainingPlan"/>'s defaults.</summary>
+    public TrainingPlan Plan { get; init; } = new();
+
+    /// <summary>The number of rounds in the run (≥ 1). Default 10.</summary>
+    public int Rounds { get; init; } = 10;
+
+    /// <summary>How long a round waits for updates before selected parties count as stragglers. Default 5 minutes.</summary>
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The least number of accepted updates for a round to change the model (≥ 1). Default 1.</summary>
+    public int MinResults { get; init; } = 1;
+
+    /// <summary>The run's seed: party selection and the parties' training seeds derive from it and the round number.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>The run id written into every <see cref="RoundInfo"/>. Default "run".</summary>
+    public string RunId { get; init; } = "run";
+
+    /// <summary>
+    /// Evaluate the global model after every this many rounds (rounds divisible by it), and always after the last
+    /// round. 0 evaluates after the last round only. Default 1.
+    /// </summary>
+    public int EvaluateEveryRounds { get; init; } = 1;
+
+    /// <summary>The order updates are folded in. Default <see cref="FoldOrder.Arrival"/>.</summary>
+    public FoldOrder FoldOrder { get; init; } = FoldOrder.Arrival;
+
+    /// <summary>The clock for deadlines and round durations. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

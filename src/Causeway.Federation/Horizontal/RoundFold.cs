@@ -1,0 +1,112 @@
+using System.Diagnostics;
+
+namespace Causeway.Federation.Horizontal;
+
+/// <summary>
+/// One round's collection point: replies are validated by their callers and then folded here under a lock, in
+/// arrival or selection order. Holds no update longer than the fold order requires.
+/// </summary>
+internal sealed class RoundFold
+{
+    private readonly Lock _gate = new();
+    private readonly IAggregation _aggregation;
+    private readonly PartyFailure?[] _failures;
+
+    // Selection order only: parked valid updates and which slots have resolved.
+    private readonly PartyUpdate?[]? _parked;
+    private readonly bool[]? _resolved;
+    private int _next;
+    private double _lossWeight;
+    private double _lossSum;
+
+    public RoundFold(IAggregation aggregation, FoldOrder order, int selected)
+    {
+        _aggregation = aggregation;
+        _failures = new PartyFailure?[selected];
+        if (order == FoldOrder.Selection)
+        {
+            _parked = new PartyUpdate?[selected];
+            _resolved = new bool[selected];
+        }
+    }
+
+    public long Bytes { get; private set; }
+
+    public int Accepted { get; private set; }
+
+    /// <summary>The largest number of updates parked at once waiting for their turn (selection order).</summary>
+    public int MaxParked { get; private set; }
+
+    private int _parkedNow;
+
+    public double? TrainLoss => _lossWeight > 0 ? _lossSum / _lossWeight : null;
+
+    /// <summary>Failures in selection order.</summary>
+    public IReadOnlyList<PartyFailure> Failures => [.. _failures.OfType<PartyFailure>()];
+
+    public void Received(long values)
+    {
+        lock (_gate)
+        {
+            Bytes += values * sizeof(float);
+        }
+    }
+
+    public void Accept(int index, PartyUpdate update)
+    {
+        lock (_gate)
+        {
+            if (_parked is null)
+            {
+                Fold(update);
+                return;
+            }
+
+            Debug.Assert(!_resolved![index], "Each selected party resolves once.");
+            _parked[index] = update;
+            _resolved[index] = true;
+            _parkedNow++;
+            MaxParked = Math.Max(MaxParked, _parkedNow);
+            Drain();
+        }
+    }
+
+    public void Fail(int index, PartyFailure failure)
+    {
+        lock (_gate)
+        {
+            _failures[index] = failure;
+            if (_resolved is not null)
+            {
+                _resolved[index] = true;
+                Drain();
+            }
+        }
+    }
+
+    private void Drain()
+    {
+        while (_next < _resolved!.Length && _resolved[_next])
+        {
+            if (_parked![_next] is { } update)
+            {
+                _parked[_next] = null;
+                _parkedNow--;
+                Fold(update);
+            }
+
+            _next++;
+        }
+    }
+
+    private void Fold(PartyUpdate update)
+    {
+        _aggregation.Accept(update);
+        Accepted++;
+        if (double.IsFinite(update.TrainLoss))
+        {
+            _lossSum += update.TrainLoss * update.Examples;
+            _lossWeight += update.Examples;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using Causeway.Core.Metrics;
+
+namespace Causeway.Federation.Horizontal;
+
+/// <summary>What happened in one closed round. Plain data: the model itself travels in a <see cref="RunCheckpoint"/>.</summary>
+/// <param name="Round">The round number, from 1.</param>
+/// <param name="Selected">How many parties were sent a training task.</param>
+/// <param name="Participants">How many updates were accepted into the aggregate.</param>
+/// <param name="Failures">The selected parties that contributed nothing, and why, in selection order.</param>
+/// <param name="Succeeded">
+/// True when at least the minimum number of updates was accepted and the global model was stepped; false when the
+/// round failed and the global model is unchanged.
+/// </param>
+/// <param name="TrainLoss">The example-weighted mean of the accepted parties' training losses; null when none reported a finite loss.</param>
+/// <param name="Evaluation">The global model's evaluation after this round, when the round was evaluated.</param>
+/// <param name="Seconds">Wall time of the round, evaluation included.</param>
+/// <param name="Bytes">Size of the updates received (accepted or rejected), at 4 bytes per value.</param>
+public sealed record RoundSummary(
+    int Round,
+    int Selected,
+    int Participants,
+    IReadOnlyList<PartyFailure> Failures,
+    bool Succeeded,
+    double? TrainLoss,
+    Evaluation? Evaluation,
+    double Seconds,
+    long Bytes);

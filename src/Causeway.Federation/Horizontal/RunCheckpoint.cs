@@ -1,0 +1,12 @@
+using Causeway.Core.Tensors;
+
+namespace Causeway.Federation.Horizontal;
+
+/// <summary>
+/// Everything a run needs to continue after a crash: persist it when a round closes, pass it back to
+/// <see cref="RoundEngine.RunAsync"/> and the run continues at round <see cref="LastClosedRound"/> + 1.
+/// </summary>
+/// <param name="LastClosedRound">The last round whose result is in <see cref="Global"/> (0 before round 1).</param>
+/// <param name="Global">The global model after that round.</param>
+/// <param name="OptimizerState">The server optimizer's state (<see cref="IServerOptimizer.SaveState"/>), or null.</param>
+public sealed record RunCheckpoint(int LastClosedRound, ParameterSet Global, ParameterSet? OptimizerState);

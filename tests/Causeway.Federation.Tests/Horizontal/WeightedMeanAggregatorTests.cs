@@ -1,0 +1,92 @@
+using Causeway.Core.Tensors;
+using Causeway.Federation.Horizontal;
+
+namespace Causeway.Federation.Tests.Horizontal;
+
+public sealed class WeightedMeanAggregatorTests
+{
+    [Fact]
+    public void Complete_RandomUpdates_MatchesDoublePrecisionReference()
+    {
+        var layout = new ParameterLayout([new TensorSpec("w", [1000, 37]), new TensorSpec("b", [1000])]);
+        var random = new Random(7);
+        var deltas = Enumerable.Range(0, 12).Select(i => TestData.Random(layout, 100 + i)).ToArray();
+        var examples = deltas.Select(_ => random.Next(1, 5000)).ToArray();
+        var reference = new double[layout.TotalLength];
+        double total = examples.Sum();
+        for (var k = 0; k < deltas.Length; k++)
+        {
+            for (var i = 0; i < reference.Length; i++)
+            {
+                reference[i] += deltas[k].Values[i] * (double)examples[k] / total;
+            }
+        }
+
+        var aggregation = new WeightedMeanAggregator().Begin(layout, TestData.Round());
+        for (var k = 0; k < deltas.Length; k++)
+        {
+            aggregation.Accept(TestData.Update(k, deltas[k].Clone(), examples[k]));
+        }
+
+        var result = aggregation.Complete();
+
+        Assert.Equal(12, aggregation.Count);
+        for (var i = 0; i < reference.Length; i++)
+        {
+            Assert.Equal(reference[i], result.Values[i], 1e-4);
+        }
+    }
+
+    [Fact]
+    public void Complete_DifferentExampleCounts_WeightsByExamples()
+    {
+        var layout = TestData.Layout(2, 1);
+        var aggregation = new WeightedMeanAggregator().Begin(layout, TestData.Round());
+        aggregation.Accept(TestData.Update(0, TestData.Set(layout, 1f, 2f, 3f), examples: 1));
+        aggregation.Accept(TestData.Update(1, TestData.Set(layout, 5f, 6f, -1f), examples: 3));
+
+        var result = aggregation.Complete();
+
+        // (1·1 + 3·5)/4 = 4; (1·2 + 3·6)/4 = 5; (1·3 − 3)/4 = 0.
+        Assert.Equal([4f, 5f, 0f], result.Values.ToArray());
+    }
+
+    [Fact]
+    public void Complete_UniformWeighting_IgnoresExampleCounts()
+    {
+        var layout = TestData.Layout(2, 1);
+        var aggregation = new WeightedMeanAggregator(AggregationWeighting.Uniform).Begin(layout, TestData.Round());
+        aggregation.Accept(TestData.Update(0, TestData.Set(layout, 1f, 2f, 3f), examples: 1));
+        aggregation.Accept(TestData.Update(1, TestData.Set(layout, 5f, 6f, -1f), examples: 3));
+
+        Assert.Equal([3f, 4f, 1f], aggregation.Complete().Values.ToArray());
+    }
+
+    [Fact]
+    public void Complete_NothingAccepted_Throws()
+    {
+        var aggregation = new WeightedMeanAggregator().Begin(TestData.Layout(), TestData.Round());
+
+        Assert.Throws<InvalidOperationException>(() => aggregation.Complete());
+    }
+
+    [Fact]
+    public void Accept_ManyUpdates_DoesNotAllocatePerUpdate()
+    {
+        var layout = new ParameterLayout([new TensorSpec("w", [100_000])]);
+        var delta = TestData.Random(layout, 3);
+        var update = TestData.Update(0, delta, 5);
+        var aggregation = new WeightedMeanAggregator().Begin(layout, TestData.Round());
+        aggregation.Accept(update);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 50; i++)
+        {
+            aggregation.Accept(update);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated < 1024, $"allocated {allocated} bytes over 50 updates");
+    }
+}
