@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace Causeway.Coordinator;
+
+/// <summary>Source-generated log messages of the coordinator. Never logs tokens, keys or tensor values.</summary>
+internal static partial class CoordinatorLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Party {Party} joined federation {Federation}.")]
+    public static partial void PartyJoined(ILogger logger, string party, string federation);
+
+    [LoggerMessage(2, LogLevel.Warning, "Join refused for party {Party}: {Reason}.")]
+    public static partial void JoinRefused(ILogger logger, string party, string reason);
+
+    [LoggerMessage(3, LogLevel.Warning, "Request to {Path} refused ({Status}): {Reason}.")]
+    public static partial void RequestRefused(ILogger logger, string path, int status, string reason);
+
+    [LoggerMessage(4, LogLevel.Warning, "Result from party {Party} for task {TaskId} rejected ({Status}): {Reason}.")]
+    public static partial void ResultRejected(ILogger logger, string party, string taskId, int status, string reason);
+
+    [LoggerMessage(5, LogLevel.Debug, "Task {TaskId} (round {Round}) delivered to party {Party}.")]
+    public static partial void TaskDelivered(ILogger logger, string taskId, int round, string party);
+
+    [LoggerMessage(6, LogLevel.Debug, "Result for task {TaskId} accepted from party {Party}.")]
+    public static partial void ResultAccepted(ILogger logger, string taskId, string party);
+
+    [LoggerMessage(7, LogLevel.Information, "Task {TaskId} for party {Party} withdrawn: round {Round} closed.")]
+    public static partial void TaskWithdrawn(ILogger logger, string taskId, string party, int round);
+
+    [LoggerMessage(8, LogLevel.Warning, "Party {Party} missed its heartbeats for {Seconds:F0} s and is a dropout.")]
+    public static partial void PartyExpired(ILogger logger, string party, double seconds);
+
+    [LoggerMessage(9, LogLevel.Information, "Run {RunId} started: {Description}.")]
+    public static partial void RunStarted(ILogger logger, string runId, string description);
+
+    [LoggerMessage(10, LogLevel.Information, "Run {RunId} finished with state {State}.")]
+    public static partial void RunFinished(ILogger logger, string runId, string state);
+
+    [LoggerMessage(11, LogLevel.Error, "Run {RunId} failed.")]
+    public static partial void RunFailed(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(12, LogLevel.Information, "Party {Party} reported failure for task {TaskId}: {Reason}.")]
+    public static partial void PartyReportedFailure(ILogger logger, string party, string taskId, string reason);
+}

@@ -1,0 +1,310 @@
+using Causeway.Coordinator.Mailbox;
+using Causeway.Coordinator.Parties;
+using Causeway.Federation.Horizontal;
+using Causeway.Protocol;
+using Causeway.Protocol.Wire;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using V1 = Causeway.Protocol.V1;
+
+namespace Causeway.Coordinator.Endpoints;
+
+/// <summary>The four protocol calls: Join, Heartbeat, PullTask (long poll) and PushResult.</summary>
+/// <remarks>
+/// Every refusal is an HTTP status plus a protobuf <c>Error</c> body, and is logged without tokens or values.
+/// A refused request never disturbs the mailbox: the round goes on with the other parties.
+/// </remarks>
+internal sealed class ProtocolHandlers(
+    PartyRegistry registry, TaskMailbox mailbox, IOptions<CoordinatorOptions> options, TimeProvider time, ILogger<ProtocolHandlers> logger)
+{
+    private const int SmallMessageBytes = 64 * 1024;
+    private readonly CoordinatorOptions _options = options.Value;
+
+    public async Task JoinAsync(HttpContext context)
+    {
+        var request = await ReadSmallAsync(context, V1.JoinRequest.Parser).ConfigureAwait(false);
+        if (request is null)
+        {
+            return;
+        }
+
+        var result = registry.Join(request.PartyId, request.JoinToken);
+        if (result.SessionToken is null)
+        {
+            CoordinatorLog.JoinRefused(logger, Printable(request.PartyId), result.Error!);
+            await ProtocolResponses.WriteErrorAsync(context, result.Status, result.Error!).ConfigureAwait(false);
+            return;
+        }
+
+        CoordinatorLog.PartyJoined(logger, request.PartyId, _options.FederationId);
+        await ProtocolResponses.WriteAsync(context, new V1.JoinResponse
+        {
+            SessionToken = result.SessionToken,
+            FederationId = _options.FederationId,
+            HeartbeatIntervalMs = (long)_options.HeartbeatInterval.TotalMilliseconds,
+            LongPollTimeoutMs = (long)_options.LongPollTimeout.TotalMilliseconds,
+            MaxMessageBytes = _options.MaxMessageBytes,
+        }).ConfigureAwait(false);
+    }
+
+    public async Task HeartbeatAsync(HttpContext context)
+    {
+        if (await AuthenticateAsync(context).ConfigureAwait(false) is null
+            || await ReadSmallAsync(context, V1.HeartbeatRequest.Parser).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
+        await ProtocolResponses.WriteAsync(context, new V1.HeartbeatResponse { ServerTimeUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds() })
+            .ConfigureAwait(false);
+    }
+
+    public async Task PullTaskAsync(HttpContext context)
+    {
+        var session = await AuthenticateAsync(context).ConfigureAwait(false);
+        if (session is null || await ReadSmallAsync(context, V1.PullTaskRequest.Parser).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
+        var response = new V1.PullTaskResponse();
+        PendingTask? task;
+        try
+        {
+            task = await mailbox.TakeAsync(session.Party, _options.LongPollTimeout, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The party hung up while waiting; nothing was taken from its queue.
+            return;
+        }
+
+        session.Touch(time.GetUtcNow());
+        if (task?.Global is { } global)
+        {
+            response.Task = new V1.PartyTask
+            {
+                TaskId = task.Id,
+                Kind = task.IsTrain ? V1.TaskKind.Train : V1.TaskKind.Evaluate,
+                RunId = task.Round.RunId,
+                Round = task.Round.Round,
+                TotalRounds = task.Round.TotalRounds,
+                Global = ParameterSetCodec.ToProto(global),
+                Seed = task.Seed,
+            };
+            if (task.Plan is { } plan)
+            {
+                response.Task.Plan = ContractMapping.ToProto(plan);
+            }
+
+            CoordinatorLog.TaskDelivered(logger, task.Id, task.Round.Round, session.Party.Value);
+        }
+
+        await ProtocolResponses.WriteAsync(context, response).ConfigureAwait(false);
+    }
+
+    public async Task PushResultAsync(HttpContext context)
+    {
+        var session = await AuthenticateAsync(context).ConfigureAwait(false);
+        if (session is null || !await RequireProtobufAsync(context).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        using var body = await PooledBody.ReadAsync(context.Request, _options.MaxMessageBytes, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"the message exceeds the {_options.MaxMessageBytes}-byte limit").ConfigureAwait(false);
+            return;
+        }
+
+        PushResultFrame frame;
+        try
+        {
+            frame = PushResultFrame.Parse(body.Memory);
+        }
+        catch (MalformedMessageException e)
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"malformed PushResultRequest: {e.Message}").ConfigureAwait(false);
+            return;
+        }
+
+        var party = session.Party;
+        var task = mailbox.Find(frame.TaskId);
+        if (task is null)
+        {
+            await RejectAsync(context, party.Value, frame.TaskId, StatusCodes.Status404NotFound, "unknown task").ConfigureAwait(false);
+            return;
+        }
+
+        if (task.Party != party)
+        {
+            await RejectAsync(context, party.Value, frame.TaskId, StatusCodes.Status403Forbidden, "the task belongs to another party").ConfigureAwait(false);
+            return;
+        }
+
+        if (await RefuseByStateAsync(context, task).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (frame.RunId != task.Round.RunId || frame.Round != task.Round.Round)
+        {
+            await RejectAsync(context, party.Value, task.Id, StatusCodes.Status400BadRequest,
+                $"the result names run '{Printable(frame.RunId)}' round {frame.Round}, but the task is run '{task.Round.RunId}' round {task.Round.Round}").ConfigureAwait(false);
+            return;
+        }
+
+        TaskResult result;
+        try
+        {
+            result = Decode(task, frame);
+        }
+        catch (MalformedMessageException e)
+        {
+            // The party answered with an invalid result: the round records it as rejected and goes on.
+            task.TryComplete(new TaskResult(null, null, new PartyFailure(party, FailureKind.Rejected, e.Message)), requireDelivered: true);
+            await RejectAsync(context, party.Value, task.Id, StatusCodes.Status400BadRequest, e.Message).ConfigureAwait(false);
+            return;
+        }
+
+        if (!task.TryComplete(result, requireDelivered: true))
+        {
+            await RefuseByStateAsync(context, task).ConfigureAwait(false);
+            return;
+        }
+
+        if (result.Failure is { } failure)
+        {
+            CoordinatorLog.PartyReportedFailure(logger, party.Value, task.Id, failure.Reason);
+        }
+        else
+        {
+            CoordinatorLog.ResultAccepted(logger, task.Id, party.Value);
+        }
+
+        await ProtocolResponses.WriteAsync(context, new V1.PushResultResponse { Accepted = true }).ConfigureAwait(false);
+    }
+
+    private static TaskResult Decode(PendingTask task, PushResultFrame frame)
+    {
+        switch (frame.Kind)
+        {
+            case PushResultKind.Failure:
+                var reason = frame.Failure!.Reason;
+                reason = reason.Length > 500 ? reason[..500] : reason;
+                return new TaskResult(null, null, new PartyFailure(task.Party, FailureKind.Dropout, $"the party reported: {Printable(reason)}"));
+            case PushResultKind.Train when task.IsTrain:
+                var delta = ParameterSetCodec.Decode(frame.Delta, task.Layout);
+                if (!delta.AllFinite())
+                {
+                    throw new MalformedMessageException("the delta contains NaN or infinite values");
+                }
+
+                if (frame.Examples is <= 0 or > int.MaxValue)
+                {
+                    throw new MalformedMessageException($"examples must be between 1 and {int.MaxValue}, got {frame.Examples}");
+                }
+
+                if (!double.IsFinite(frame.TrainLoss))
+                {
+                    throw new MalformedMessageException("the train loss is not finite");
+                }
+
+                return new TaskResult(new PartyUpdate(task.Party, delta, (int)frame.Examples, frame.TrainLoss), null, null);
+            case PushResultKind.Evaluation when !task.IsTrain:
+                return new TaskResult(null, ContractMapping.FromProto(frame.Evaluation!), null);
+            case PushResultKind.None:
+                throw new MalformedMessageException("the result holds neither a train result, an evaluation nor a failure");
+            default:
+                throw new MalformedMessageException(task.IsTrain ? "a train task was answered with an evaluation" : "an evaluation task was answered with a train result");
+        }
+    }
+
+    private async Task<bool> RefuseByStateAsync(HttpContext context, PendingTask task)
+    {
+        var (status, reason) = task.State switch
+        {
+            PendingTaskState.Withdrawn => (StatusCodes.Status409Conflict, $"round {task.Round.Round} closed"),
+            PendingTaskState.Completed => (StatusCodes.Status409Conflict, "duplicate result: the task is already complete"),
+            PendingTaskState.Queued => (StatusCodes.Status409Conflict, "the task has not been delivered yet"),
+            _ => (0, ""),
+        };
+        if (status == 0)
+        {
+            return false;
+        }
+
+        await RejectAsync(context, task.Party.Value, task.Id, status, reason).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<PartySession?> AuthenticateAsync(HttpContext context)
+    {
+        var session = registry.Authenticate(context.Request.Headers.Authorization.ToString());
+        if (session is null)
+        {
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "missing, invalid or expired session token; join again").ConfigureAwait(false);
+        }
+
+        return session;
+    }
+
+    private async Task<bool> RequireProtobufAsync(HttpContext context)
+    {
+        var type = context.Request.ContentType;
+        if (type is not null && type.StartsWith(CausewayProtocol.ContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        await RefuseAsync(context, StatusCodes.Status415UnsupportedMediaType, $"the content type must be {CausewayProtocol.ContentType}").ConfigureAwait(false);
+        return false;
+    }
+
+    private async Task<T?> ReadSmallAsync<T>(HttpContext context, MessageParser<T> parser)
+        where T : class, IMessage<T>
+    {
+        if (!await RequireProtobufAsync(context).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        using var body = await PooledBody.ReadAsync(context.Request, SmallMessageBytes, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"the message exceeds the {SmallMessageBytes}-byte limit").ConfigureAwait(false);
+            return null;
+        }
+
+        try
+        {
+            return parser.ParseFrom(body.Memory.Span);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"malformed {typeof(T).Name}: {e.Message}").ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    private Task RefuseAsync(HttpContext context, int status, string reason)
+    {
+        CoordinatorLog.RequestRefused(logger, context.Request.Path.Value ?? "", status, reason);
+        return ProtocolResponses.WriteErrorAsync(context, status, reason);
+    }
+
+    private Task RejectAsync(HttpContext context, string party, string taskId, int status, string reason)
+    {
+        CoordinatorLog.ResultRejected(logger, party, Printable(taskId), status, reason);
+        return ProtocolResponses.WriteErrorAsync(context, status, reason);
+    }
+
+    private static string Printable(string value)
+    {
+        var text = value.Length > 128 ? value[..128] : value;
+        return string.Concat(text.Select(c => char.IsControl(c) ? '?' : c));
+    }
+}

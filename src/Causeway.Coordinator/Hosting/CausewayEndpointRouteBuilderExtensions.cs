@@ -1,0 +1,30 @@
+using Causeway.Coordinator.Endpoints;
+using Causeway.Protocol;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Causeway.Coordinator.Hosting;
+
+/// <summary>Maps the coordinator's endpoints.</summary>
+public static class CausewayEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps the protobuf protocol (<c>POST /causeway.v1/Join|Heartbeat|PullTask|PushResult</c>) and the JSON
+    /// control API (<c>/api/status</c>, <c>/api/runs</c>, <c>/api/runs/{id}</c>, <c>/api/runs/{id}/predict</c>).
+    /// </summary>
+    public static IEndpointRouteBuilder MapCauseway(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var handlers = endpoints.ServiceProvider.GetRequiredService<ProtocolHandlers>();
+
+        // Create the channel now so it subscribes to session ends before the first party joins.
+        _ = endpoints.ServiceProvider.GetRequiredService<Mailbox.NetworkPartyChannel>();
+        endpoints.MapPost(CausewayProtocol.JoinPath, handlers.JoinAsync);
+        endpoints.MapPost(CausewayProtocol.HeartbeatPath, handlers.HeartbeatAsync);
+        endpoints.MapPost(CausewayProtocol.PullTaskPath, handlers.PullTaskAsync);
+        endpoints.MapPost(CausewayProtocol.PushResultPath, handlers.PushResultAsync);
+        ControlApi.Map(endpoints);
+        return endpoints;
+    }
+}

@@ -1,0 +1,40 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Causeway.Protocol.Security;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+
+namespace Causeway.Coordinator.Hosting;
+
+/// <summary>Kestrel endpoint setup for a coordinator: TLS with the federation's server certificate, HTTP/1.1 and HTTP/2.</summary>
+public static class CausewayKestrelExtensions
+{
+    /// <summary>
+    /// Listens on <paramref name="endpoint"/> with TLS (<paramref name="serverCertificate"/> must hold its private
+    /// key) for HTTP/2 (parties) and HTTP/1.1 (curl on the JSON API). When <paramref name="clientAuthority"/> is
+    /// given, clients may present a certificate and any presented certificate must chain to that CA.
+    /// </summary>
+    public static KestrelServerOptions ListenCauseway(
+        this KestrelServerOptions kestrel, IPEndPoint endpoint, X509Certificate2 serverCertificate, X509Certificate2? clientAuthority = null)
+    {
+        ArgumentNullException.ThrowIfNull(kestrel);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(serverCertificate);
+        kestrel.Listen(endpoint, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.UseHttps(https =>
+            {
+                https.ServerCertificate = serverCertificate;
+                if (clientAuthority is not null)
+                {
+                    var trust = new FederationTrust(clientAuthority);
+                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                    https.ClientCertificateValidation = trust.ValidateClient;
+                }
+            });
+        });
+        return kestrel;
+    }
+}

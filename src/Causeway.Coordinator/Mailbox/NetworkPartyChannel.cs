@@ -1,0 +1,101 @@
+using Causeway.Coordinator.Parties;
+using Causeway.Core.Metrics;
+using Causeway.Federation;
+using Causeway.Federation.Horizontal;
+using Microsoft.Extensions.Logging;
+
+namespace Causeway.Coordinator.Mailbox;
+
+/// <summary>
+/// The round engine's <see cref="IPartyChannel"/> over the network: a call puts a task in the party's
+/// mailbox and completes when the party pushes the result.
+/// </summary>
+/// <remarks>
+/// Cancellation (the round deadline) withdraws the task: a pending long poll will not deliver it, and a late
+/// result is refused with 409. <see cref="TrainAsync"/> then throws <see cref="OperationCanceledException"/>
+/// (the engine records a straggler); <see cref="EvaluateAsync"/> returns null. A party that is not
+/// connected, misses its heartbeats or re-joins mid-task yields a <see cref="FailureKind.Dropout"/>.
+/// </remarks>
+public sealed class NetworkPartyChannel : IPartyChannel
+{
+    private readonly TaskMailbox _mailbox;
+    private readonly PartyRegistry _registry;
+    private readonly ILogger<NetworkPartyChannel> _logger;
+
+    internal NetworkPartyChannel(TaskMailbox mailbox, PartyRegistry registry, ILogger<NetworkPartyChannel> logger)
+    {
+        _mailbox = mailbox;
+        _registry = registry;
+        _logger = logger;
+        registry.SessionEnded += FailOpenTasks;
+    }
+
+    public async Task<PartyReply> TrainAsync(PartyId party, TrainTask task, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_registry.IsConnected(party))
+        {
+            return PartyReply.Failed(new PartyFailure(party, FailureKind.Dropout, "the party is not connected"));
+        }
+
+        var pending = new PendingTask(_mailbox.NewTaskId(task.Round), party, isTrain: true, task.Round, task.Global, task.Plan, task.Seed);
+        var result = await RunAsync(pending, cancellationToken).ConfigureAwait(false);
+        return result.Update is { } update ? PartyReply.Success(update) : PartyReply.Failed(result.Failure!);
+    }
+
+    public async Task<Evaluation?> EvaluateAsync(PartyId party, EvaluateTask task, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (cancellationToken.IsCancellationRequested || !_registry.IsConnected(party))
+        {
+            return null;
+        }
+
+        var pending = new PendingTask(_mailbox.NewTaskId(task.Round), party, isTrain: false, task.Round, task.Global, plan: null, seed: 0);
+        try
+        {
+            var result = await RunAsync(pending, cancellationToken).ConfigureAwait(false);
+            return result.Evaluation;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Forgets the finished tasks of a run.</summary>
+    public void CompleteRun(string runId) => _mailbox.Forget(runId);
+
+    private async Task<TaskResult> RunAsync(PendingTask pending, CancellationToken cancellationToken)
+    {
+        _mailbox.Enqueue(pending);
+        using (cancellationToken.Register(Withdraw, (pending, cancellationToken)))
+        {
+            return await pending.Completion.ConfigureAwait(false);
+        }
+    }
+
+    private void Withdraw(object? state)
+    {
+        var (pending, token) = ((PendingTask, CancellationToken))state!;
+        if (pending.TryWithdraw(token))
+        {
+            CoordinatorLog.TaskWithdrawn(_logger, pending.Id, pending.Party.Value, pending.Round.Round);
+        }
+    }
+
+    private void FailOpenTasks(PartyId party, string reason, bool rejoined)
+    {
+        foreach (var task in _mailbox.OpenTasks(party).ToList())
+        {
+            // Queued tasks of a party that merely re-joined can still be delivered to its new session.
+            if (rejoined && task.State == PendingTaskState.Queued)
+            {
+                continue;
+            }
+
+            task.TryComplete(new TaskResult(null, null, new PartyFailure(party, FailureKind.Dropout, reason)), requireDelivered: false);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Causeway.Federation;
+
+namespace Causeway.Coordinator.Mailbox;
+
+/// <summary>
+/// Per-party task queues that parties long-poll, plus the index of tasks by id that results are matched to.
+/// </summary>
+/// <remarks>
+/// Each party has an unbounded <see cref="Channel{T}"/>; a waiting <see cref="TakeAsync"/> is woken the
+/// instant a task is written (no timer polling). Withdrawn tasks stay in the queue and are skipped when read.
+/// Finished tasks stay in the index without their parameters so late and duplicate results get a precise answer.
+/// </remarks>
+internal sealed class TaskMailbox(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<PartyId, Channel<PendingTask>> _queues = new();
+    private readonly ConcurrentDictionary<string, PendingTask> _tasks = new(StringComparer.Ordinal);
+    private long _nextId;
+
+    public string NewTaskId(RoundInfo round) => $"{round.RunId}-r{round.Round}-t{Interlocked.Increment(ref _nextId)}";
+
+    public void Enqueue(PendingTask task)
+    {
+        _tasks[task.Id] = task;
+        Queue(task.Party).Writer.TryWrite(task);
+    }
+
+    /// <summary>
+    /// Waits until a task for <paramref name="party"/> can be delivered, and marks it delivered; returns null
+    /// when <paramref name="timeout"/> passes first.
+    /// </summary>
+    public async Task<PendingTask?> TakeAsync(PartyId party, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var reader = Queue(party).Reader;
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        while (true)
+        {
+            while (reader.TryRead(out var task))
+            {
+                if (task.TryDeliver())
+                {
+                    return task;
+                }
+            }
+
+            try
+            {
+                if (!await reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
+                {
+                    return null;
+                }
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+        }
+    }
+
+    public PendingTask? Find(string taskId) => _tasks.TryGetValue(taskId, out var task) ? task : null;
+
+    /// <summary>The party's tasks that are queued or delivered.</summary>
+    public IEnumerable<PendingTask> OpenTasks(PartyId party) =>
+        _tasks.Values.Where(t => t.Party == party && t.State is PendingTaskState.Queued or PendingTaskState.Delivered);
+
+    /// <summary>Forgets finished tasks of a run (call when the run ends) so the index does not grow without bound.</summary>
+    public void Forget(string runId)
+    {
+        foreach (var (id, task) in _tasks)
+        {
+            if (task.Round.RunId == runId && task.State is PendingTaskState.Completed or PendingTaskState.Withdrawn)
+            {
+                _tasks.TryRemove(id, out _);
+            }
+        }
+    }
+
+    private Channel<PendingTask> Queue(PartyId party) =>
+        _queues.GetOrAdd(party, static _ => Channel.CreateUnbounded<PendingTask>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false }));
+}

@@ -1,0 +1,19 @@
+namespace Causeway.Protocol;
+
+/// <summary>Paths, media type and headers of the Causeway v1 wire protocol (see docs/protocol.md).</summary>
+public static class CausewayProtocol
+{
+    /// <summary>The media type of every protocol request and response body.</summary>
+    public const string ContentType = "application/x-protobuf";
+
+    /// <summary>The path prefix; the package name is the protocol version.</summary>
+    public const string PathPrefix = "/causeway.v1/";
+
+    public const string JoinPath = PathPrefix + "Join";
+
+    public const string HeartbeatPath = PathPrefix + "Heartbeat";
+
+    public const string PullTaskPath = PathPrefix + "PullTask";
+
+    public const string PushResultPath = PathPrefix + "PushResult";
+}

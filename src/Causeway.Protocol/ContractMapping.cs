@@ -1,0 +1,122 @@
+using Causeway.Core.Metrics;
+using Causeway.Core.Training;
+using Causeway.Protocol.V1;
+using CoreTrainingPlan = Causeway.Core.Training.TrainingPlan;
+using WireTrainingPlan = Causeway.Protocol.V1.TrainingPlan;
+
+namespace Causeway.Protocol;
+
+/// <summary>Maps the small contract types (training plan, evaluation) to and from their wire messages.</summary>
+public static class ContractMapping
+{
+    public static WireTrainingPlan ToProto(CoreTrainingPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return new WireTrainingPlan
+        {
+            Epochs = plan.Epochs,
+            BatchSize = plan.BatchSize,
+            LearningRate = plan.LearningRate,
+            Optimizer = plan.Optimizer == OptimizerKind.Adam ? Optimizer.Adam : Optimizer.Sgd,
+            Momentum = plan.Momentum,
+            WeightDecay = plan.WeightDecay,
+            ProximalMu = plan.ProximalMu,
+        };
+    }
+
+    /// <exception cref="MalformedMessageException">A field is out of range (the plan fails validation).</exception>
+    public static CoreTrainingPlan FromProto(WireTrainingPlan message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var plan = new CoreTrainingPlan
+        {
+            Epochs = message.Epochs,
+            BatchSize = message.BatchSize,
+            LearningRate = message.LearningRate,
+            Optimizer = message.Optimizer switch
+            {
+                Optimizer.Sgd => OptimizerKind.Sgd,
+                Optimizer.Adam => OptimizerKind.Adam,
+                _ => throw new MalformedMessageException($"Unknown optimizer {(int)message.Optimizer}."),
+            },
+            Momentum = message.Momentum,
+            WeightDecay = message.WeightDecay,
+            ProximalMu = message.ProximalMu,
+        };
+        try
+        {
+            plan.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new MalformedMessageException($"Invalid training plan: {e.Message}", e);
+        }
+
+        return plan;
+    }
+
+    public static EvaluationResult ToProto(Evaluation evaluation)
+    {
+        ArgumentNullException.ThrowIfNull(evaluation);
+        var message = new EvaluationResult { Examples = evaluation.Examples, Loss = evaluation.Loss };
+        if (evaluation.Accuracy is { } accuracy)
+        {
+            message.Accuracy = accuracy;
+        }
+
+        if (evaluation.RocAuc is { } auc)
+        {
+            message.RocAuc = auc;
+        }
+
+        if (evaluation.F1 is { } f1)
+        {
+            message.F1 = f1;
+        }
+
+        if (evaluation.Rmse is { } rmse)
+        {
+            message.Rmse = rmse;
+        }
+
+        if (evaluation.Mae is { } mae)
+        {
+            message.Mae = mae;
+        }
+
+        return message;
+    }
+
+    /// <summary>Returns null for "no evaluation data" (zero examples).</summary>
+    /// <exception cref="MalformedMessageException">The example count is negative or too large, or a metric is not finite.</exception>
+    public static Evaluation? FromProto(EvaluationResult message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Examples == 0)
+        {
+            return null;
+        }
+
+        if (message.Examples is < 0 or > int.MaxValue)
+        {
+            throw new MalformedMessageException($"Evaluation examples out of range: {message.Examples}.");
+        }
+
+        if (!double.IsFinite(message.Loss))
+        {
+            throw new MalformedMessageException("Evaluation loss is not finite.");
+        }
+
+        return new Evaluation(
+            (int)message.Examples,
+            message.Loss,
+            message.HasAccuracy ? Finite(message.Accuracy, "accuracy") : null,
+            message.HasRocAuc ? Finite(message.RocAuc, "roc_auc") : null,
+            message.HasF1 ? Finite(message.F1, "f1") : null,
+            message.HasRmse ? Finite(message.Rmse, "rmse") : null,
+            message.HasMae ? Finite(message.Mae, "mae") : null);
+    }
+
+    private static double Finite(double value, string name) =>
+        double.IsFinite(value) ? value : throw new MalformedMessageException($"Evaluation {name} is not finite.");
+}

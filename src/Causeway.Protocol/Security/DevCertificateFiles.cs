@@ -1,0 +1,12 @@
+namespace Causeway.Protocol.Security;
+
+/// <summary>Where <see cref="DevCertificates.CreateDevelopmentSet"/> wrote each PEM file.</summary>
+public sealed record DevCertificateFiles(
+    string CaCertificate,
+    string CaKey,
+    string ServerCertificate,
+    string ServerKey,
+    IReadOnlyList<PartyCertificateFiles> Parties);
+
+/// <summary>A party's client certificate and key files.</summary>
+public sealed record PartyCertificateFiles(string PartyId, string Certificate, string Key);

@@ -1,0 +1,231 @@
+using Causeway.Protocol.V1;
+
+namespace Causeway.Protocol.Wire;
+
+/// <summary>Which result a <see cref="PushResultFrame"/> carries.</summary>
+public enum PushResultKind
+{
+    None,
+    Train,
+    Evaluation,
+    Failure,
+}
+
+/// <summary>
+/// A parsed <c>causeway.v1.PushResultRequest</c> whose delta tensors are views into the received body,
+/// so the body is copied once, into the decoded <see cref="Core.Tensors.ParameterSet"/>, after the
+/// coordinator has checked the names and shapes against the task's layout.
+/// </summary>
+/// <remarks>The frame is valid only while the body buffer it was parsed from is.</remarks>
+public sealed class PushResultFrame
+{
+    private static readonly RawTensor[] NoTensors = [];
+
+    private PushResultFrame()
+    {
+    }
+
+    public string TaskId { get; private set; } = "";
+
+    public string RunId { get; private set; } = "";
+
+    public int Round { get; private set; }
+
+    public PushResultKind Kind { get; private set; }
+
+    /// <summary>The train result's delta tensors (views into the body).</summary>
+    public IReadOnlyList<RawTensor> Delta { get; private set; } = NoTensors;
+
+    public long Examples { get; private set; }
+
+    public double TrainLoss { get; private set; }
+
+    public EvaluationResult? Evaluation { get; private set; }
+
+    public FailureReport? Failure { get; private set; }
+
+    /// <summary>Parses a <c>PushResultRequest</c>; unknown fields are skipped as protobuf requires.</summary>
+    /// <exception cref="MalformedMessageException">The bytes are not a valid message.</exception>
+    public static PushResultFrame Parse(ReadOnlyMemory<byte> body)
+    {
+        var frame = new PushResultFrame();
+        var reader = new WireReader(body.Span);
+        while (!reader.End)
+        {
+            var (field, wireType) = reader.ReadTag();
+            switch (field)
+            {
+                case 1:
+                    WireReader.Expect(wireType, 2, "task_id");
+                    frame.TaskId = reader.ReadString();
+                    break;
+                case 2:
+                    WireReader.Expect(wireType, 2, "run_id");
+                    frame.RunId = reader.ReadString();
+                    break;
+                case 3:
+                    WireReader.Expect(wireType, 0, "round");
+                    frame.Round = (int)reader.ReadVarint();
+                    break;
+                case 4:
+                    {
+                        WireReader.Expect(wireType, 2, "train");
+                        var (start, length) = reader.ReadDelimited();
+                        frame.ResetResult(PushResultKind.Train);
+                        frame.ParseTrain(body.Slice(start, length));
+                        break;
+                    }
+
+                case 5:
+                    {
+                        WireReader.Expect(wireType, 2, "evaluation");
+                        var (start, length) = reader.ReadDelimited();
+                        frame.ResetResult(PushResultKind.Evaluation);
+                        frame.Evaluation = ParseSmall(EvaluationResult.Parser, body.Span.Slice(start, length));
+                        break;
+                    }
+
+                case 6:
+                    {
+                        WireReader.Expect(wireType, 2, "failure");
+                        var (start, length) = reader.ReadDelimited();
+                        frame.ResetResult(PushResultKind.Failure);
+                        frame.Failure = ParseSmall(FailureReport.Parser, body.Span.Slice(start, length));
+                        break;
+                    }
+
+                default:
+                    reader.Skip(wireType);
+                    break;
+            }
+        }
+
+        return frame;
+    }
+
+    private void ResetResult(PushResultKind kind)
+    {
+        Kind = kind;
+        Delta = NoTensors;
+        Examples = 0;
+        TrainLoss = 0;
+        Evaluation = null;
+        Failure = null;
+    }
+
+    private void ParseTrain(ReadOnlyMemory<byte> message)
+    {
+        var tensors = new List<RawTensor>();
+        var reader = new WireReader(message.Span);
+        while (!reader.End)
+        {
+            var (field, wireType) = reader.ReadTag();
+            switch (field)
+            {
+                case 1:
+                    {
+                        WireReader.Expect(wireType, 2, "delta");
+                        var (start, length) = reader.ReadDelimited();
+
+                        // A repeated message field split across occurrences merges: append.
+                        ParseParameterSet(message.Slice(start, length), tensors);
+                        break;
+                    }
+
+                case 2:
+                    WireReader.Expect(wireType, 0, "examples");
+                    Examples = (long)reader.ReadVarint();
+                    break;
+                case 3:
+                    WireReader.Expect(wireType, 1, "train_loss");
+                    TrainLoss = reader.ReadDouble();
+                    break;
+                default:
+                    reader.Skip(wireType);
+                    break;
+            }
+        }
+
+        Delta = tensors;
+    }
+
+    private static void ParseParameterSet(ReadOnlyMemory<byte> message, List<RawTensor> tensors)
+    {
+        var reader = new WireReader(message.Span);
+        while (!reader.End)
+        {
+            var (field, wireType) = reader.ReadTag();
+            if (field == 1)
+            {
+                WireReader.Expect(wireType, 2, "tensors");
+                var (start, length) = reader.ReadDelimited();
+                tensors.Add(ParseTensor(message.Slice(start, length)));
+            }
+            else
+            {
+                reader.Skip(wireType);
+            }
+        }
+    }
+
+    private static RawTensor ParseTensor(ReadOnlyMemory<byte> message)
+    {
+        var name = "";
+        var shape = new List<int>(4);
+        var data = ReadOnlyMemory<byte>.Empty;
+        var reader = new WireReader(message.Span);
+        while (!reader.End)
+        {
+            var (field, wireType) = reader.ReadTag();
+            switch (field)
+            {
+                case 1:
+                    WireReader.Expect(wireType, 2, "name");
+                    name = reader.ReadString();
+                    break;
+                case 2 when wireType == 0:
+                    shape.Add((int)reader.ReadVarint());
+                    break;
+                case 2:
+                    {
+                        WireReader.Expect(wireType, 2, "shape");
+                        var (start, length) = reader.ReadDelimited();
+                        var packed = new WireReader(message.Span[..(start + length)], start);
+                        while (!packed.End)
+                        {
+                            shape.Add((int)packed.ReadVarint());
+                        }
+
+                        break;
+                    }
+
+                case 3:
+                    {
+                        WireReader.Expect(wireType, 2, "data");
+                        var (start, length) = reader.ReadDelimited();
+                        data = message.Slice(start, length);
+                        break;
+                    }
+
+                default:
+                    reader.Skip(wireType);
+                    break;
+            }
+        }
+
+        return new RawTensor(name, [.. shape], data);
+    }
+
+    private static T ParseSmall<T>(Google.Protobuf.MessageParser<T> parser, ReadOnlySpan<byte> bytes)
+        where T : Google.Protobuf.IMessage<T>
+    {
+        try
+        {
+            return parser.ParseFrom(bytes);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        {
+            throw new MalformedMessageException($"Invalid {typeof(T).Name}: {e.Message}", e);
+        }
+    }
+}
