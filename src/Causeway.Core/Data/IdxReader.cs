@@ -38,7 +38,7 @@ public static class IdxReader
         using var imageStream = new GZipStream(imagesGz, CompressionMode.Decompress, leaveOpen: true);
         using var labelStream = new GZipStream(labelsGz, CompressionMode.Decompress, leaveOpen: true);
         Span<byte> header = stackalloc byte[16];
-        ReadExactly(imageStream, header, imagesName, "the 16-byte header");
+        ReadExactly(imageStream, header[..4], imagesName, "the magic number");
         var magic = BinaryPrimitives.ReadInt32BigEndian(header);
         if (magic != ImagesMagic)
         {
@@ -49,6 +49,7 @@ public static class IdxReader
                     : $"magic number {magic} is not 2051 (IDX unsigned-byte images, 3 dimensions).");
         }
 
+        ReadExactly(imageStream, header[4..], imagesName, "the dimensions in the 16-byte header");
         var count = BinaryPrimitives.ReadInt32BigEndian(header[4..]);
         var height = BinaryPrimitives.ReadInt32BigEndian(header[8..]);
         var width = BinaryPrimitives.ReadInt32BigEndian(header[12..]);
