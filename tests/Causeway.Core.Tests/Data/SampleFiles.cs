@@ -1,6 +1,8 @@
+using System.Runtime.CompilerServices;
+
 namespace Causeway.Core.Tests.Data;
 
-/// <summary>Finds the bundled sample files from the test's output folder, whatever the artifacts path.</summary>
+/// <summary>Finds the bundled sample files: the folder holding Causeway.slnx, found by walking up from the test binaries.</summary>
 internal static class SampleFiles
 {
     public static string RepositoryRoot { get; } = FindRoot();
@@ -9,14 +11,21 @@ internal static class SampleFiles
 
     private static string FindRoot()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        // The binaries sit under the repository unless the build used --artifacts-path elsewhere (as CI and parallel
+        // builds on one machine do); then this source file's compile-time location leads to the repository instead.
+        foreach (var start in new[] { AppContext.BaseDirectory, SourceDirectory() })
         {
-            if (File.Exists(System.IO.Path.Combine(directory.FullName, "Causeway.slnx")))
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
             {
-                return directory.FullName;
+                if (File.Exists(System.IO.Path.Combine(directory.FullName, "Causeway.slnx")))
+                {
+                    return directory.FullName;
+                }
             }
         }
 
-        throw new InvalidOperationException($"No folder above {AppContext.BaseDirectory} contains Causeway.slnx.");
+        throw new InvalidOperationException($"No folder above {AppContext.BaseDirectory} or {SourceDirectory()} contains Causeway.slnx.");
     }
+
+    private static string SourceDirectory([CallerFilePath] string path = "") => System.IO.Path.GetDirectoryName(path) ?? ".";
 }
