@@ -25,22 +25,9 @@ public static class FeatureEncoder
             throw new ArgumentException($"The table from '{table.SourceName}' was read with a different schema than '{schema.SourceName}'.", nameof(table));
         }
 
-        var expected = new FeatureStatistics
+        if (DescribeMismatch(schema, statistics) is { } mismatch)
         {
-            Rows = 0,
-            NumericColumns = [.. schema.Columns.Where(c => c.Type == ColumnType.Numeric).Select(c => c.Name)],
-            Counts = [],
-            Sums = [],
-            SumsOfSquares = [],
-            CategoricalColumns = [.. schema.Columns.Where(c => c.Type == ColumnType.Categorical).Select(c => c.Name)],
-            CategoryCounts = [.. schema.Columns.Where(c => c.Type == ColumnType.Categorical).Select(c => new long[c.Categories.Count])],
-        };
-        if (!statistics.NumericColumns.SequenceEqual(expected.NumericColumns)
-            || !statistics.CategoricalColumns.SequenceEqual(expected.CategoricalColumns)
-            || statistics.Counts.Length != statistics.NumericColumns.Length
-            || statistics.CategoryCounts.Where((counts, k) => counts.Length != expected.CategoryCounts[k].Length).Any())
-        {
-            throw new ArgumentException($"The statistics do not describe the columns of schema '{schema.SourceName}'.", nameof(statistics));
+            throw new ArgumentException($"The statistics do not describe the columns of schema '{schema.SourceName}': {mismatch}.", nameof(statistics));
         }
 
         var means = statistics.Means;
@@ -83,6 +70,40 @@ public static class FeatureEncoder
         }
 
         return new TabularData(features, [.. table.Labels], width, FeatureNames(schema));
+    }
+
+    /// <summary>Why the statistics cannot encode tables of this schema (other columns or category counts); null when they can.</summary>
+    public static string? DescribeMismatch(DataSchema schema, FeatureStatistics statistics)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(statistics);
+        var numeric = schema.Columns.Where(c => c.Type == ColumnType.Numeric).Select(c => c.Name).ToArray();
+        var categorical = schema.Columns.Where(c => c.Type == ColumnType.Categorical).ToArray();
+        if (!statistics.NumericColumns.SequenceEqual(numeric))
+        {
+            return $"numeric columns [{string.Join(", ", statistics.NumericColumns)}], expected [{string.Join(", ", numeric)}]";
+        }
+
+        if (!statistics.CategoricalColumns.SequenceEqual(categorical.Select(c => c.Name)))
+        {
+            return $"categorical columns [{string.Join(", ", statistics.CategoricalColumns)}], expected [{string.Join(", ", categorical.Select(c => c.Name))}]";
+        }
+
+        if (statistics.Counts.Length != numeric.Length || statistics.Sums.Length != numeric.Length
+            || statistics.SumsOfSquares.Length != numeric.Length || statistics.CategoryCounts.Length != categorical.Length)
+        {
+            return "the statistics arrays do not have one entry per column";
+        }
+
+        for (var k = 0; k < categorical.Length; k++)
+        {
+            if (statistics.CategoryCounts[k].Length != categorical[k].Categories.Count)
+            {
+                return $"column '{categorical[k].Name}' has {statistics.CategoryCounts[k].Length} category counts, expected {categorical[k].Categories.Count}";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The number of encoded features: 1 per numeric column plus the category count of each categorical column.</summary>

@@ -69,14 +69,20 @@ internal sealed class TableBuilder
             var text = fields[positions[c]];
             if (_missingValues.Contains(text))
             {
-                switch (column.Missing)
+                if (column.Missing == MissingPolicy.DropRow)
                 {
-                    case MissingPolicy.DropRow:
-                        _dropped++;
-                        return;
-                    case MissingPolicy.Reject:
-                    case not MissingPolicy.DropRow when column.Type == ColumnType.Label:
-                        throw Error(line, column, $"the value '{text}' is missing and the column's missing-value policy is {Describe(column.Missing)}.");
+                    _dropped++;
+                    return;
+                }
+
+                if (column.Type == ColumnType.Label)
+                {
+                    throw Error(line, column, $"the label '{text}' is missing, and a label cannot be imputed; give the label column \"missing\": \"drop-row\" to skip such rows.");
+                }
+
+                if (column.Missing == MissingPolicy.Reject)
+                {
+                    throw Error(line, column, $"the value '{text}' is missing and the column's missing-value policy is reject.");
                 }
 
                 _rowMissing[c] = 1;
@@ -162,14 +168,6 @@ internal sealed class TableBuilder
             missing,
             unknown);
     }
-
-    private static string Describe(MissingPolicy policy) => policy switch
-    {
-        MissingPolicy.DropRow => "drop-row",
-        MissingPolicy.ImputeMean => "impute-mean",
-        MissingPolicy.ImputeZero => "impute-zero",
-        _ => "reject",
-    };
 
     private DataFormatException Error(int line, ColumnSchema column, string problem) =>
         new(_sourceName, line, column.Name, problem);

@@ -47,7 +47,8 @@ public sealed class FeatureEncoderTests
         var otherTable = TableReader.Read(new StringReader("b,t\n1,2\n"), "o.csv", other);
         var table = TableReader.Read(new StringReader("site,a,c,skip,label\nA,1,x,-,r\n"), "t.csv", Schema);
 
-        Assert.Throws<ArgumentException>(() => FeatureEncoder.Encode(table, Schema, FeatureStatistics.Compute(otherTable)));
+        var error = Assert.Throws<ArgumentException>(() => FeatureEncoder.Encode(table, Schema, FeatureStatistics.Compute(otherTable)));
+        Assert.StartsWith("The statistics do not describe the columns of schema 's.json': numeric columns [b], expected [a].", error.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => FeatureEncoder.Encode(otherTable, Schema, FeatureStatistics.Compute(table)));
     }
 
