@@ -54,6 +54,23 @@ public sealed class SampleDataTests
         Assert.Empty(table.UnknownCategoryCounts);
     }
 
+    [Theory]
+    [InlineData("adult.data", 30_162, 2_399)]
+    [InlineData("adult.test", 15_060, 1_221)]
+    public void Read_AdultWithDropRow_GivesDocumentedCompleteRows(string file, int rows, int dropped)
+    {
+        var json = File.ReadAllText(SampleFiles.Path("adult", "schema.json"))
+            .Replace("\"missing\": \"impute-mean\"", "\"missing\": \"drop-row\"", StringComparison.Ordinal);
+        var schema = DataSchema.Parse(json, "adult-drop-row.json");
+
+        var table = TableReader.Read(SampleFiles.Path("data", "uci-adult", file), schema);
+
+        Assert.Equal(MissingPolicy.DropRow, schema.Missing);
+        Assert.Equal(rows, table.Rows);
+        Assert.Equal(dropped, table.DroppedRows);
+        Assert.Empty(table.MissingCounts);
+    }
+
     [Fact]
     public void Encode_AdultWithFederatedStatistics_GivesLogisticRegressionShape()
     {
