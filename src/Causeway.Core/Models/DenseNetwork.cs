@@ -25,7 +25,7 @@ namespace Causeway.Core.Models;
 public sealed partial class DenseNetwork
 {
     /// <summary>The most rows one forward/backward pass holds in scratch at once.</summary>
-    internal const int ChunkRows = 256;
+    internal const int ChunkRows = 64;
 
     // _widths[0] is the input width, _widths[LayerCount] the output width.
     private readonly int[] _widths;
