@@ -6,8 +6,13 @@ namespace Causeway.Federation.Configuration;
 public sealed partial record RunConfig
 {
     /// <summary>Checks every value; returns one message per problem, each naming its field, or an empty list.</summary>
+    /// <param name="requireDataPaths">
+    /// Whether <c>data.schema</c> and <c>data.train</c> must be given: true for a simulation read from files (the
+    /// default); false where the data arrives otherwise (a coordinator, whose parties hold the data, or an in-memory
+    /// simulation).
+    /// </param>
     /// <remarks>Validation errors are data: a CLI prints them all at once rather than stopping at the first.</remarks>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<string> Validate(bool requireDataPaths = true)
     {
         var errors = new List<string>();
         void Check(bool ok, string message)
@@ -32,8 +37,8 @@ public sealed partial record RunConfig
             Check(Round.MinResults <= perRound, $"round.minResults ({Round.MinResults}) exceeds the {perRound} parties sampled per round, so every round would fail");
         }
 
-        Check(!string.IsNullOrWhiteSpace(Data.Schema), "data.schema is required");
-        Check(!string.IsNullOrWhiteSpace(Data.Train), "data.train is required");
+        Check(!requireDataPaths || !string.IsNullOrWhiteSpace(Data.Schema), "data.schema is required");
+        Check(!requireDataPaths || !string.IsNullOrWhiteSpace(Data.Train), "data.train is required");
         Check(Data.Test is null || !string.IsNullOrWhiteSpace(Data.Test), "data.test must not be empty when given");
         ValidatePartition(Check);
         Check(Evaluation.EveryRounds >= 0, $"evaluation.everyRounds must be 0 (last round only) or positive, got {Evaluation.EveryRounds}");

@@ -1,0 +1,114 @@
+using Causeway.Core.Metrics;
+using Causeway.Core.Tensors;
+
+namespace Causeway.Federation.Horizontal;
+
+/// <summary>
+/// Evaluates the global model where the data lives: asks every party to score it on its held-out data and
+/// combines the answers weighted by each party's example count.
+/// </summary>
+/// <remarks>
+/// Loss, accuracy and MAE combine exactly as example-weighted means; RMSE as the square root of the weighted mean
+/// of squares. ROC AUC and F1 do not decompose over parties and are left null. Parties that answer null, fail or
+/// miss the deadline are skipped; with no answer at all the result is null.
+/// </remarks>
+public sealed class FederatedEvaluator : IGlobalEvaluator
+{
+    private readonly IPartyChannel _channel;
+    private readonly IReadOnlyList<PartyId> _parties;
+    private readonly TimeSpan _deadline;
+    private readonly TimeProvider _time;
+
+    /// <param name="channel">How parties are reached.</param>
+    /// <param name="parties">The parties to ask every time.</param>
+    /// <param name="deadline">How long to wait for answers.</param>
+    /// <param name="timeProvider">The clock of the deadline; default the system clock.</param>
+    public FederatedEvaluator(IPartyChannel channel, IReadOnlyList<PartyId> parties, TimeSpan deadline, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(parties);
+        if (deadline <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(deadline), deadline, "The deadline must be positive.");
+        }
+
+        _channel = channel;
+        _parties = [.. parties];
+        _deadline = deadline;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    public async Task<Evaluation?> EvaluateAsync(ParameterSet global, RoundInfo round, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(global);
+        using var deadline = new CancellationTokenSource(_deadline, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var task = new EvaluateTask(round, global);
+        var answers = await Task.WhenAll(_parties.Select(p => AskAsync(p, task, linked.Token))).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Combine(answers);
+    }
+
+    /// <summary>Combines per-party evaluations as described on the type; null when none is given.</summary>
+    public static Evaluation? Combine(IEnumerable<Evaluation?> evaluations)
+    {
+        ArgumentNullException.ThrowIfNull(evaluations);
+        long examples = 0;
+        double loss = 0;
+        var accuracy = new WeightedMean();
+        var squares = new WeightedMean();
+        var mae = new WeightedMean();
+        foreach (var e in evaluations)
+        {
+            if (e is not { Examples: > 0 })
+            {
+                continue;
+            }
+
+            examples += e.Examples;
+            loss += e.Loss * e.Examples;
+            accuracy.Add(e.Accuracy, e.Examples);
+            squares.Add(e.Rmse * e.Rmse, e.Examples);
+            mae.Add(e.Mae, e.Examples);
+        }
+
+        return examples == 0
+            ? null
+            : new Evaluation(
+                (int)Math.Min(examples, int.MaxValue),
+                loss / examples,
+                Accuracy: accuracy.Value,
+                Rmse: squares.Value is { } s ? Math.Sqrt(s) : null,
+                Mae: mae.Value);
+    }
+
+    private async Task<Evaluation?> AskAsync(PartyId party, EvaluateTask task, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _channel.EvaluateAsync(party, task, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // A party that cannot evaluate is left out of the mean, as the type's contract says.
+            return null;
+        }
+    }
+
+    private struct WeightedMean
+    {
+        private double _sum;
+        private double _weight;
+
+        public readonly double? Value => _weight > 0 ? _sum / _weight : null;
+
+        public void Add(double? value, double weight)
+        {
+            if (value is { } v && double.IsFinite(v))
+            {
+                _sum += v * weight;
+                _weight += weight;
+            }
+        }
+    }
+}

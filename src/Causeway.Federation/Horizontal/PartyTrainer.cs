@@ -1,0 +1,125 @@
+using System.Numerics.Tensors;
+using Causeway.Core.Data;
+using Causeway.Core.Metrics;
+using Causeway.Core.Models;
+using Causeway.Core.Training;
+
+namespace Causeway.Federation.Horizontal;
+
+/// <summary>
+/// A party's side of a horizontal round: trains from the global model on local data and answers with the delta,
+/// or scores the global model on local held-out data. The networked party host and the simulator both call it.
+/// </summary>
+/// <remarks>
+/// Expected problems (no local data, a global model that does not fit this party's model, an invalid plan) are
+/// returned as a <see cref="FailureKind.Dropout"/> reply, never thrown. Cancellation propagates as
+/// <see cref="OperationCanceledException"/>. The trainer itself is immutable and thread-safe; a
+/// <see cref="DenseNetwork"/> is not, so pass one per thread to the overloads that take one.
+/// </remarks>
+public sealed class PartyTrainer
+{
+    /// <param name="party">This party's id (written into every update).</param>
+    /// <param name="spec">The federation's model architecture.</param>
+    /// <param name="train">Local training examples (may be empty: the party then reports a dropout).</param>
+    /// <param name="evaluation">Local held-out examples for federated evaluation, or null.</param>
+    public PartyTrainer(PartyId party, ModelSpec spec, TabularData train, TabularData? evaluation = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(train);
+        RequireWidth(spec, train, nameof(train));
+        if (evaluation is not null)
+        {
+            RequireWidth(spec, evaluation, nameof(evaluation));
+        }
+
+        Party = party;
+        Spec = spec;
+        TrainingData = train;
+        EvaluationData = evaluation;
+    }
+
+    public PartyId Party { get; }
+
+    public ModelSpec Spec { get; }
+
+    public TabularData TrainingData { get; }
+
+    public TabularData? EvaluationData { get; }
+
+    /// <summary>Trains with a network made for this call.</summary>
+    public PartyReply Train(TrainTask task, CancellationToken cancellationToken = default) =>
+        Train(task, new DenseNetwork(Spec), cancellationToken);
+
+    /// <summary>
+    /// Runs <c>LocalTrainer.Train</c> from <c>task.Global</c> with <c>task.Plan</c> and <c>task.Seed</c> and returns
+    /// <c>Delta = trained − global</c> with the local example count and last-epoch loss.
+    /// </summary>
+    /// <param name="task">The round's task; <c>task.Global</c> is read, never written.</param>
+    /// <param name="network">Scratch network of this party's <see cref="Spec"/>, used by one thread at a time.</param>
+    /// <param name="cancellationToken">The round's deadline.</param>
+    public PartyReply Train(TrainTask task, DenseNetwork network, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        RequireNetwork(network);
+        if (TrainingData.Rows == 0)
+        {
+            return Dropout("the party holds no training data");
+        }
+
+        if (network.Layout.DescribeMismatch(task.Global.Layout) is { } mismatch)
+        {
+            return Dropout($"the global model does not fit this party's {Spec.DisplayName}: {mismatch}");
+        }
+
+        try
+        {
+            task.Plan.Validate();
+        }
+        catch (ArgumentException exception)
+        {
+            return Dropout($"invalid training plan: {exception.Message}");
+        }
+
+        var outcome = LocalTrainer.Train(network, task.Global, TrainingData, task.Plan, task.Seed, cancellationToken);
+
+        // The trained parameters are ours: turn them into the delta in place rather than allocating another model.
+        var delta = outcome.Parameters;
+        TensorPrimitives.Subtract(delta.Values, task.Global.Values, delta.Values);
+        return PartyReply.Success(new PartyUpdate(Party, delta, outcome.Examples, outcome.MeanLoss));
+    }
+
+    /// <summary>Evaluates with a network made for this call.</summary>
+    public Evaluation? Evaluate(EvaluateTask task) => Evaluate(task, new DenseNetwork(Spec));
+
+    /// <summary>Scores <c>task.Global</c> on the local evaluation data; null without such data or when the model does not fit.</summary>
+    public Evaluation? Evaluate(EvaluateTask task, DenseNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        RequireNetwork(network);
+        if (EvaluationData is not { Rows: > 0 } data || network.Layout.DescribeMismatch(task.Global.Layout) is not null)
+        {
+            return null;
+        }
+
+        return ModelEvaluator.Evaluate(network, task.Global, data);
+    }
+
+    private PartyReply Dropout(string reason) => PartyReply.Failed(new PartyFailure(Party, FailureKind.Dropout, reason));
+
+    private void RequireNetwork(DenseNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (!network.Spec.Equals(Spec))
+        {
+            throw new ArgumentException($"The network is a {network.Spec.DisplayName}; this party trains a {Spec.DisplayName}.", nameof(network));
+        }
+    }
+
+    private static void RequireWidth(ModelSpec spec, TabularData data, string name)
+    {
+        if (data.Columns != spec.Inputs)
+        {
+            throw new ArgumentException($"The data has {data.Columns} columns but the model takes {spec.Inputs} inputs.", name);
+        }
+    }
+}

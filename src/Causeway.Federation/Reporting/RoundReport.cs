@@ -1,0 +1,11 @@
+namespace Causeway.Federation.Reporting;
+
+/// <summary>One round of a <see cref="RunReport"/>.</summary>
+/// <param name="Round">The round number, from 1.</param>
+/// <param name="Loss">The global model's evaluation loss after the round; null when the round was not evaluated.</param>
+/// <param name="Accuracy">The evaluation accuracy; null when not evaluated or for regression.</param>
+/// <param name="Participants">Accepted updates.</param>
+/// <param name="Failures">Selected parties that contributed nothing (stragglers, dropouts, rejected updates).</param>
+/// <param name="Bytes">Update bytes received.</param>
+/// <param name="Seconds">Wall time of the round.</param>
+public sealed record RoundReport(int Round, double? Loss, double? Accuracy, int Participants, int Failures, long Bytes, double Seconds);

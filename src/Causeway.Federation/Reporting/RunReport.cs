@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Causeway.Core.Metrics;
+using Causeway.Federation.Horizontal;
+
+namespace Causeway.Federation.Reporting;
+
+/// <summary>
+/// The JSON report of a run (the CLI's <c>--report</c>):
+/// <c>{ "name", "rounds": [ { "round", "loss", "accuracy", "participants", "failures", "bytes", "seconds" } ],
+/// "final": { "accuracy", "loss" } | null, "centralized": { "accuracy", "loss" } | null, "seconds" }</c>.
+/// </summary>
+/// <remarks>
+/// Absent values are written as <c>null</c>, never omitted. A diverged run's non-finite numbers are written as the
+/// strings <c>"NaN"</c>, <c>"Infinity"</c> or <c>"-Infinity"</c>.
+/// </remarks>
+public sealed record RunReport(
+    string Name,
+    IReadOnlyList<RoundReport> Rounds,
+    MetricsReport? Final,
+    MetricsReport? Centralized,
+    double Seconds)
+{
+    private static readonly JsonSerializerOptions SerializerOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Builds the report of <paramref name="result"/>.</summary>
+    public static RunReport From(string name, RunResult result)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(result);
+        var rounds = result.Rounds
+            .Select(r => new RoundReport(r.Round, r.Evaluation?.Loss, r.Evaluation?.Accuracy, r.Participants, r.Failures.Count, r.Bytes, r.Seconds))
+            .ToList();
+        return new RunReport(name, rounds, Metrics(result.Final), Metrics(result.Centralized), result.Seconds);
+    }
+
+    /// <summary>The report as indented JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, SerializerOptions);
+
+    /// <summary>Writes the report as UTF-8 JSON to <paramref name="utf8Json"/> (left open).</summary>
+    public Task WriteToAsync(Stream utf8Json, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Json);
+        return JsonSerializer.SerializeAsync(utf8Json, this, SerializerOptions, cancellationToken);
+    }
+
+    /// <summary>Reads a report written by <see cref="ToJson"/>.</summary>
+    /// <exception cref="JsonException">The text is not a report.</exception>
+    public static RunReport Parse(string json) =>
+        JsonSerializer.Deserialize<RunReport>(json, SerializerOptions) ?? throw new JsonException("The report is null.");
+
+    private static MetricsReport? Metrics(Evaluation? evaluation) =>
+        evaluation is null ? null : new MetricsReport(evaluation.Accuracy, evaluation.Loss);
+}

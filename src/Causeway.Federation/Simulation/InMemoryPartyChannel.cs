@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using Causeway.Core.Metrics;
+using Causeway.Core.Models;
+using Causeway.Federation.Horizontal;
+
+namespace Causeway.Federation.Simulation;
+
+/// <summary>
+/// Reaches virtual parties in this process: each task runs the party's <see cref="PartyTrainer"/> on the thread
+/// pool, at most <c>maxParallelism</c> at a time.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Tasks wait for a worker slot first come, first served, so parties train roughly in the order they were sent
+/// and the round engine's selection-order fold parks few updates. A <see cref="DenseNetwork"/> belongs to a
+/// worker slot, not to a party, so a thousand parties cost a few networks' scratch, not a thousand.
+/// </para>
+/// <para>
+/// A cancelled task (the round's deadline) that has not started never starts; one that is training stops at its
+/// next cancellation check. An exception thrown by a party's training faults the returned task, which the round
+/// engine records as a dropout.
+/// </para>
+/// </remarks>
+public sealed class InMemoryPartyChannel : IPartyChannel, IDisposable
+{
+    private readonly IReadOnlyDictionary<PartyId, PartyTrainer> _parties;
+    private readonly SemaphoreSlim _slots;
+    private readonly ConcurrentBag<DenseNetwork> _networks = [];
+
+    /// <param name="parties">The virtual parties by id.</param>
+    /// <param name="maxParallelism">Concurrent trainings; default <see cref="Environment.ProcessorCount"/>.</param>
+    public InMemoryPartyChannel(IEnumerable<PartyTrainer> parties, int? maxParallelism = null)
+    {
+        ArgumentNullException.ThrowIfNull(parties);
+        var parallelism = maxParallelism ?? Environment.ProcessorCount;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(parallelism, nameof(maxParallelism));
+        _parties = parties.ToDictionary(p => p.Party);
+        _slots = new SemaphoreSlim(parallelism, parallelism);
+        MaxParallelism = parallelism;
+    }
+
+    public int MaxParallelism { get; }
+
+    public IReadOnlyCollection<PartyId> Parties => [.. _parties.Keys];
+
+    public Task<PartyReply> TrainAsync(PartyId party, TrainTask task, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return _parties.TryGetValue(party, out var trainer)
+            ? RunAsync(trainer, network => trainer.Train(task, network, cancellationToken), cancellationToken)
+            : Task.FromResult(PartyReply.Failed(new PartyFailure(party, FailureKind.Dropout, "no such party in this simulation")));
+    }
+
+    public Task<Evaluation?> EvaluateAsync(PartyId party, EvaluateTask task, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return _parties.TryGetValue(party, out var trainer) && trainer.EvaluationData is not null
+            ? RunAsync(trainer, network => trainer.Evaluate(task, network), cancellationToken)
+            : Task.FromResult<Evaluation?>(null);
+    }
+
+    public void Dispose() => _slots.Dispose();
+
+    private async Task<T> RunAsync<T>(PartyTrainer trainer, Func<DenseNetwork, T> work, CancellationToken cancellationToken)
+    {
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var network = RentNetwork(trainer.Spec);
+            try
+            {
+                return await Task.Run(() => work(network), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _networks.Add(network);
+            }
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private DenseNetwork RentNetwork(ModelSpec spec)
+    {
+        // Every party of a simulation shares one spec; a network of another spec is simply not reused.
+        while (_networks.TryTake(out var network))
+        {
+            if (network.Spec.Equals(spec))
+            {
+                return network;
+            }
+        }
+
+        return new DenseNetwork(spec);
+    }
+}

@@ -1,0 +1,53 @@
+using Causeway.Core.Metrics;
+using Causeway.Core.Tensors;
+using Causeway.Federation.Horizontal;
+
+namespace Causeway.Federation.Tests.Horizontal;
+
+public sealed class FederatedEvaluatorTests
+{
+    [Fact]
+    public void Combine_TwoParties_ExampleWeightedMeans()
+    {
+        var combined = FederatedEvaluator.Combine(
+        [
+            new Evaluation(100, 0.5, Accuracy: 0.9, RocAuc: 0.8),
+            null,
+            new Evaluation(300, 0.1, Accuracy: 0.5),
+        ]);
+
+        Assert.NotNull(combined);
+        Assert.Equal(400, combined.Examples);
+        Assert.Equal(((100 * 0.5) + (300 * 0.1)) / 400, combined.Loss, 1e-12);
+        Assert.Equal(((100 * 0.9) + (300 * 0.5)) / 400, combined.Accuracy!.Value, 1e-12);
+        Assert.Null(combined.RocAuc);
+    }
+
+    [Fact]
+    public void Combine_Regression_RmseFromWeightedSquares()
+    {
+        var combined = FederatedEvaluator.Combine([new Evaluation(1, 2, Rmse: 1, Mae: 1), new Evaluation(3, 2, Rmse: 3, Mae: 2)]);
+
+        Assert.Equal(Math.Sqrt(((1 * 1) + (3 * 9)) / 4.0), combined!.Rmse!.Value, 1e-12);
+        Assert.Equal(1.75, combined.Mae!.Value, 1e-12);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_SilentAndThrowingParties_Skipped()
+    {
+        var channel = new FakeChannel((_, _, _) => throw new NotSupportedException())
+        {
+            Evaluate = (party, _) => party.Value switch
+            {
+                "party-000" => new Evaluation(10, 1.0, Accuracy: 1.0),
+                "party-001" => throw new IOException("gone"),
+                _ => null,
+            },
+        };
+        var evaluator = new FederatedEvaluator(channel, TestData.Parties(3), TimeSpan.FromSeconds(5));
+
+        var evaluation = await evaluator.EvaluateAsync(new ParameterSet(TestData.Layout()), TestData.Round(), CancellationToken.None);
+
+        Assert.Equal(new Evaluation(10, 1.0, Accuracy: 1.0), evaluation);
+    }
+}

@@ -1,0 +1,92 @@
+using Causeway.Core.Data;
+using Causeway.Core.Metrics;
+using Causeway.Core.Models;
+using Causeway.Core.Tensors;
+using Causeway.Core.Training;
+using Causeway.Federation.Horizontal;
+
+namespace Causeway.Federation.Tests.Horizontal;
+
+public sealed class PartyTrainerTests
+{
+    private static readonly ModelSpec Spec = ModelSpec.LogisticRegression(5);
+
+    [Fact]
+    public void Train_LocalData_DeltaIsTrainedMinusGlobal()
+    {
+        var data = Synthetic.Logistic(120, 5, seed: 1);
+        var trainer = new PartyTrainer(TestData.Party(0), Spec, data);
+        var global = new DenseNetwork(Spec).Initialize(3);
+        var before = global.Values.ToArray();
+        var plan = new TrainingPlan { Epochs = 2, BatchSize = 16, LearningRate = 0.1f };
+        var task = new TrainTask(TestData.Round(), global, plan, 77);
+
+        var reply = trainer.Train(task);
+
+        var update = Assert.IsType<PartyUpdate>(reply.Update);
+        var expected = LocalTrainer.Train(new DenseNetwork(Spec), global, data, plan, 77);
+        Assert.Equal(120, update.Examples);
+        Assert.Equal(expected.MeanLoss, update.TrainLoss);
+        for (var i = 0; i < global.Length; i++)
+        {
+            Assert.Equal(expected.Parameters.Values[i] - global.Values[i], update.Delta.Values[i]);
+        }
+
+        Assert.Equal(before, global.Values.ToArray());
+        Assert.True(update.Delta.L2Norm() > 0);
+    }
+
+    [Fact]
+    public void Train_SharedNetworkAcrossParties_SameAsFreshNetworks()
+    {
+        var network = new DenseNetwork(Spec);
+        var global = new DenseNetwork(Spec).Initialize(3);
+        var task = new TrainTask(TestData.Round(), global, new TrainingPlan(), 5);
+        var a = new PartyTrainer(TestData.Party(0), Spec, Synthetic.Logistic(50, 5, seed: 2));
+        var b = new PartyTrainer(TestData.Party(1), Spec, Synthetic.Logistic(70, 5, seed: 3));
+
+        var sharedA = a.Train(task, network, CancellationToken.None).Update!;
+        var sharedB = b.Train(task, network, CancellationToken.None).Update!;
+
+        Assert.Equal(a.Train(task).Update!.Delta.Values.ToArray(), sharedA.Delta.Values.ToArray());
+        Assert.Equal(b.Train(task).Update!.Delta.Values.ToArray(), sharedB.Delta.Values.ToArray());
+    }
+
+    [Fact]
+    public void Train_NoLocalRows_ReportsDropout()
+    {
+        var empty = new TabularData([], [], 5);
+        var trainer = new PartyTrainer(TestData.Party(0), Spec, empty);
+
+        var reply = trainer.Train(new TrainTask(TestData.Round(), new ParameterSet(DenseNetwork.CreateLayout(Spec)), new TrainingPlan(), 1));
+
+        Assert.Equal(FailureKind.Dropout, reply.Failure!.Kind);
+        Assert.Contains("no training data", reply.Failure.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Train_GlobalOfAnotherModel_ReportsDropoutWithMismatch()
+    {
+        var trainer = new PartyTrainer(TestData.Party(0), Spec, Synthetic.Logistic(10, 5, seed: 1));
+        var other = new ParameterSet(DenseNetwork.CreateLayout(ModelSpec.LogisticRegression(6)));
+
+        var reply = trainer.Train(new TrainTask(TestData.Round(), other, new TrainingPlan(), 1));
+
+        Assert.Equal(FailureKind.Dropout, reply.Failure!.Kind);
+        Assert.Contains("layer0.weight", reply.Failure.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_WithAndWithoutHeldOutData()
+    {
+        var data = Synthetic.Logistic(200, 5, seed: 4);
+        var global = new DenseNetwork(Spec).Initialize(3);
+        var task = new EvaluateTask(TestData.Round(), global);
+
+        var evaluation = new PartyTrainer(TestData.Party(0), Spec, data, data).Evaluate(task);
+        var none = new PartyTrainer(TestData.Party(0), Spec, data).Evaluate(task);
+
+        Assert.Equal(ModelEvaluator.Evaluate(new DenseNetwork(Spec), global, data), evaluation);
+        Assert.Null(none);
+    }
+}

@@ -1,0 +1,125 @@
+using Causeway.Core.Models;
+using Causeway.Federation.Configuration;
+using Causeway.Federation.Horizontal;
+using Causeway.Federation.Simulation;
+
+namespace Causeway.Federation.Tests.Simulation;
+
+public sealed class SimulatorTests
+{
+    private static SimulationData LogisticData(int train, int test) =>
+        new(Synthetic.Logistic(train, 10, seed: 1), Synthetic.Logistic(test, 10, seed: 2), LearningTask.BinaryClassification, 1);
+
+    [Fact]
+    public async Task RunAsync_FedAvgTwentyIidParties_ReachesHighAccuracy()
+    {
+        var config = RunConfig.Parse(
+            """
+            { "name": "synthetic", "seed": 3, "rounds": 10,
+              "training": { "epochs": 1, "batchSize": 16, "learningRate": 0.1 },
+              "partition": { "parties": 20, "scheme": "iid" },
+              "evaluation": { "everyRounds": 1, "centralized": true } }
+            """,
+            "test.json");
+        var observer = new RecordingObserver();
+
+        var result = await new Simulator().RunAsync(config, LogisticData(4000, 1000), observer, CancellationToken.None);
+
+        Assert.Equal(10, result.Rounds.Count);
+        Assert.All(result.Rounds, r => Assert.Equal(20, r.Participants));
+        Assert.True(result.Final!.Accuracy > 0.93, $"accuracy {result.Final.Accuracy}");
+        Assert.True(result.Centralized!.Accuracy > 0.93, $"centralized accuracy {result.Centralized.Accuracy}");
+        Assert.True(result.Rounds[^1].Evaluation!.Loss < result.Rounds[0].Evaluation!.Loss);
+        Assert.Equal(10, observer.Checkpoints.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_SameSeedTwice_BitIdenticalModels()
+    {
+        var config = RunConfig.Parse(
+            """{ "rounds": 3, "strategy": { "name": "fedadam" }, "sampling": { "fraction": 0.5 }, "partition": { "parties": 8, "scheme": "dirichlet", "alpha": 0.5 } }""",
+            "test.json");
+        var data = LogisticData(800, 200);
+
+        var first = await new Simulator().RunAsync(config, data, null, CancellationToken.None);
+        var second = await new Simulator().RunAsync(config, data, null, CancellationToken.None);
+
+        Assert.Equal(first.Global.Values.ToArray(), second.Global.Values.ToArray());
+        Assert.Equal(first.Rounds.Select(r => r.Evaluation!.Loss), second.Rounds.Select(r => r.Evaluation!.Loss));
+    }
+
+    [Fact]
+    public async Task RunAsync_ThousandParties_CompletesRound()
+    {
+        var config = RunConfig.Parse(
+            """{ "rounds": 1, "training": { "batchSize": 0 }, "partition": { "parties": 1000 }, "round": { "minResults": 900 } }""",
+            "test.json");
+
+        var result = await new Simulator().RunAsync(config, LogisticData(5000, 500), null, CancellationToken.None);
+
+        var round = Assert.Single(result.Rounds);
+        Assert.Equal(1000, round.Selected);
+        Assert.Equal(1000, round.Participants);
+        Assert.True(round.Succeeded);
+        Assert.Empty(round.Failures);
+        Assert.Equal(1000L * 4 * 11, round.Bytes);
+    }
+
+    [Fact]
+    public async Task RunAsync_FedSgdWithFraction_SelectsTenPercent()
+    {
+        var config = RunConfig.Parse(
+            """{ "rounds": 2, "strategy": { "name": "fedsgd" }, "training": { "learningRate": 0.5 }, "sampling": { "fraction": 0.1 }, "partition": { "parties": 50 } }""",
+            "test.json");
+
+        var result = await new Simulator().RunAsync(config, LogisticData(1000, 200), null, CancellationToken.None);
+
+        Assert.All(result.Rounds, r => Assert.Equal(5, r.Participants));
+    }
+
+    [Fact]
+    public void Partition_ColumnScheme_OnePartyPerValue()
+    {
+        var config = RunConfig.Parse("""{ "partition": { "scheme": "column", "column": "site" } }""", "test.json");
+        var train = Synthetic.Logistic(6, 10, seed: 1);
+        var data = new SimulationData(train, null, LearningTask.BinaryClassification, 1, ["b", "a", "b", "c", "a", "b"]);
+
+        var parts = Simulator.Partition(config, data);
+
+        Assert.Equal(["a", "b", "c"], parts.Select(p => p.Party.Value));
+        Assert.Equal([0, 2, 5], parts[1].Rows);
+    }
+
+    [Fact]
+    public void Partition_Iid_PartyIdsAndAllRowsOnce()
+    {
+        var config = RunConfig.Parse("""{ "partition": { "parties": 12 } }""", "test.json");
+
+        var parts = Simulator.Partition(config, LogisticData(100, 10));
+
+        Assert.Equal("party-0001", parts[0].Party.Value);
+        Assert.Equal("party-0012", parts[^1].Party.Value);
+        Assert.Equal(Enumerable.Range(0, 100), parts.SelectMany(p => p.Rows).Order());
+    }
+
+    [Fact]
+    public async Task RunAsync_InvalidConfig_ThrowsNamingField()
+    {
+        var config = RunConfig.Parse("""{ "rounds": 0 }""", "test.json");
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => new Simulator().RunAsync(config, LogisticData(10, 10), null, CancellationToken.None));
+
+        Assert.Contains("rounds must be at least 1", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class RecordingObserver : IRunObserver
+    {
+        public List<RunCheckpoint> Checkpoints { get; } = [];
+
+        public ValueTask OnRoundCompletedAsync(RoundSummary summary, RunCheckpoint checkpoint, CancellationToken cancellationToken)
+        {
+            Checkpoints.Add(checkpoint);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
