@@ -10,7 +10,7 @@ public sealed class DenseNetworkTests
         task,
         inputs,
         task == LearningTask.MulticlassClassification ? 4 : 1,
-        hiddenLayers == 2 ? [5, 4] : hiddenLayers == 1 ? [6] : [],
+        hiddenLayers == 2 ? (inputs > 16 ? [19, 11] : [5, 4]) : hiddenLayers == 1 ? [6] : [],
         dropout);
 
     /// <summary>Initialised weights plus non-zero biases, so that every parameter's gradient is exercised.</summary>
@@ -36,9 +36,12 @@ public sealed class DenseNetworkTests
     [InlineData(LearningTask.BinaryClassification, 2)]
     [InlineData(LearningTask.MulticlassClassification, 2)]
     [InlineData(LearningTask.Regression, 2)]
-    public void LossAndGradient_EveryParameter_MatchesCentralFiniteDifference(LearningTask task, int hiddenLayers)
+    [InlineData(LearningTask.MulticlassClassification, 2, 37)]
+    [InlineData(LearningTask.BinaryClassification, 2, 37)]
+    public void LossAndGradient_EveryParameter_MatchesCentralFiniteDifference(LearningTask task, int hiddenLayers, int inputs = 3)
     {
-        var network = new DenseNetwork(Spec(task, hiddenLayers));
+        // 37 inputs and widths 19, 11 run the vectorised paths of the kernels plus their remainders.
+        var network = new DenseNetwork(Spec(task, hiddenLayers, inputs: inputs));
         AssertGradientMatchesFiniteDifferences(network, RandomParameters(network, 5), seed: 11);
     }
 
@@ -94,7 +97,7 @@ public sealed class DenseNetworkTests
     public void Predict_MoreRowsThanOneChunk_MatchesNaiveReference(LearningTask task)
     {
         // Arrange
-        var network = new DenseNetwork(Spec(task, 2, dropout: 0.5f, inputs: 7));
+        var network = new DenseNetwork(Spec(task, 2, dropout: 0.5f, inputs: 37));
         var parameters = RandomParameters(network, 21);
         var rows = DenseNetwork.ChunkRows + 44;
         var data = Synthetic.Random(network.Spec, rows, 22);
