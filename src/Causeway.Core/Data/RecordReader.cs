@@ -39,6 +39,11 @@ internal sealed class RecordReader
             }
 
             _lineNumber++;
+            if (_lineNumber == 1 && line.StartsWith('\uFEFF'))
+            {
+                // A byte order mark read through a TextReader that did not consume it is not part of the first field.
+                line = line[1..];
+            }
         }
         while (IsSkipped(line));
 
@@ -77,7 +82,7 @@ internal sealed class RecordReader
         var delimiter = _format.Delimiter;
         while (true)
         {
-            var at = rest.IndexOf(delimiter, StringComparison.Ordinal);
+            var at = rest.IndexOf(delimiter.AsSpan());
             var field = at < 0 ? rest : rest[..at];
             fields.Add(_format.TrimWhitespace ? field.Trim().ToString() : field.ToString());
             if (at < 0)
@@ -171,10 +176,10 @@ internal sealed class RecordReader
     private static int FindDelimiter(string line, int from, string delimiter)
     {
         Debug.Assert(from <= line.Length, "The cursor never passes the end of the line.");
-        var at = line.AsSpan(from).IndexOf(delimiter, StringComparison.Ordinal);
+        var at = delimiter.Length == 1 ? line.AsSpan(from).IndexOf(delimiter[0]) : line.AsSpan(from).IndexOf(delimiter.AsSpan());
         return at < 0 ? line.Length : from + at;
     }
 
     private static bool AtDelimiter(string line, int index, string delimiter) =>
-        line.AsSpan(index).StartsWith(delimiter, StringComparison.Ordinal);
+        line.AsSpan(index).StartsWith(delimiter.AsSpan());
 }

@@ -57,6 +57,14 @@ public sealed class TableReaderTests
     }
 
     [Fact]
+    public void Read_ByteOrderMarkBeforeHeader_IsIgnored()
+    {
+        var table = Read("\uFEFFage,work,income\n5,Private,>50K\n", Schema("{}"));
+
+        Assert.Equal([5.0], table.Numeric("age"));
+    }
+
+    [Fact]
     public void Read_QuotedFields_HandlesDelimitersEscapedQuotesAndLineBreaks()
     {
         var schema = Schema("{}", extraColumn: """{"name": "note", "type": "id"},""");
