@@ -13,15 +13,17 @@ namespace Causeway.Core.Data;
 /// <code>
 /// { "format": { "delimiter": ",", "header": true, "trimWhitespace": true, "quoted": true,
 ///               "skipLinesStartingWith": ["|"], "missingValues": ["?", ""] },
-///   "columns": [ { "name": "age", "type": "numeric" },
+///   "columns": [ { "name": "age", "type": "numeric", "missing": "impute-mean" },
 ///                { "name": "workclass", "type": "categorical", "categories": ["Private", "..."], "unknown": "zero" },
 ///                { "name": "income", "type": "label", "classes": { "0": ["&lt;=50K"], "1": ["&gt;50K"] } },
 ///                { "name": "price", "type": "label", "regression": true },
-///                { "name": "site", "type": "id" }, { "name": "x", "type": "ignore", "missing": "drop-row" } ],
+///                { "name": "site", "type": "id" }, { "name": "x", "type": "ignore" } ],
 ///   "missing": "reject" }
 /// </code>
 /// Missing policies: <c>reject</c> (default), <c>drop-row</c>, <c>impute-mean</c>, <c>impute-zero</c>; see
-/// <see cref="MissingPolicy"/>. Exactly one label column is required.
+/// <see cref="MissingPolicy"/>; a column's own <c>"missing"</c> overrides the schema's, and ignored columns are never
+/// checked. Exactly one label column is required. With <c>"header": true</c> the header must name every schema column
+/// and no other; without a header the fields are taken in the order the columns are listed.
 /// </remarks>
 public sealed class DataSchema
 {

@@ -3,7 +3,8 @@ namespace Causeway.Core.Data;
 /// <summary>What to do with a missing value (a cell equal to one of the format's <c>missingValues</c>).</summary>
 /// <remarks>
 /// For a label column only <see cref="DropRow"/> drops the row; every other policy rejects a missing label,
-/// because a label cannot be imputed.
+/// because a label cannot be imputed. An id column keeps the raw text of a missing value unless the policy rejects or
+/// drops it.
 /// </remarks>
 public enum MissingPolicy
 {
