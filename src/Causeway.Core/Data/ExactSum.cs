@@ -19,7 +19,20 @@ public sealed record ExactSum(double[] Partials)
     public static ExactSum Zero { get; } = new([]);
 
     /// <summary>The exact total, rounded once to the nearest double (ties to even).</summary>
-    public double Value => Round(Partials);
+    /// <remarks>The partials are re-normalised first, so partials from a peer that are unordered or overlapping still give the exact total.</remarks>
+    public double Value
+    {
+        get
+        {
+            var normalised = new List<double>(Partials.Length);
+            foreach (var partial in Partials)
+            {
+                Add(normalised, partial);
+            }
+
+            return Round(normalised);
+        }
+    }
 
     /// <summary>The exact sum of the values.</summary>
     public static ExactSum Of(ReadOnlySpan<double> values)
@@ -90,11 +103,11 @@ public sealed record ExactSum(double[] Partials)
         partials.Add(x);
     }
 
-    private static double Round(double[] partials)
+    private static double Round(List<double> partials)
     {
         // Sum from the largest partial down until the rounding becomes inexact, then correct a half-way case
         // (as in CPython's math.fsum), which makes the result the correctly rounded exact total.
-        var n = partials.Length;
+        var n = partials.Count;
         if (n == 0)
         {
             return 0.0;

@@ -30,6 +30,11 @@ public static class FeatureEncoder
             throw new ArgumentException($"The statistics do not describe the columns of schema '{schema.SourceName}': {mismatch}.", nameof(statistics));
         }
 
+        if (FeatureCount(schema) == 0)
+        {
+            throw new ArgumentException($"Schema '{schema.SourceName}' has no numeric or categorical column to encode.", nameof(schema));
+        }
+
         var means = statistics.Means;
         var deviations = statistics.StandardDeviations;
         var width = FeatureCount(schema);

@@ -122,6 +122,14 @@ public sealed class FeatureStatisticsTests
     }
 
     [Fact]
+    public void ExactSum_UnorderedOverlappingPartials_StillExact()
+    {
+        var fromPeer = new ExactSum([1e16, 1.0, -1e16, 1.0]);
+
+        Assert.Equal(2.0, fromPeer.Value);
+    }
+
+    [Fact]
     public void ExactSum_Empty_IsZero()
     {
         Assert.Equal(0.0, ExactSum.Zero.Value);
