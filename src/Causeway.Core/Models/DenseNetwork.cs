@@ -201,6 +201,7 @@ public sealed partial class DenseNetwork
 
     private void Gather(TabularData data, ReadOnlySpan<int> rows)
     {
+        Debug.Assert(rows.Length <= _capacity, "EnsureCapacity runs before Gather.");
         var columns = Spec.Inputs;
         var batch = _activations[0].AsSpan();
         for (var i = 0; i < rows.Length; i++)
@@ -208,7 +209,5 @@ public sealed partial class DenseNetwork
             data.Row(rows[i]).CopyTo(batch.Slice(i * columns, columns));
             _labels[i] = data.Labels[rows[i]];
         }
-
-        Debug.Assert(rows.Length <= _capacity, "EnsureCapacity runs before Gather.");
     }
 }
