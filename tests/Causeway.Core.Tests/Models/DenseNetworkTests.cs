@@ -271,4 +271,45 @@ public sealed class DenseNetworkTests
         Assert.True(max > 0.95 * limit, $"largest |w| {max} should approach the limit {limit}");
         Assert.True(Math.Abs(sum / values.Length) < 0.1 * limit, "the mean should be near 0");
     }
+    [Fact]
+    public void LossAndGradient_WarmNetwork_AllocatesNothing()
+    {
+        // Arrange
+        var network = new DenseNetwork(new ModelSpec(LearningTask.MulticlassClassification, 20, 4, [16, 8], dropout: 0.2f));
+        var parameters = network.Initialize(1);
+        var data = Synthetic.Random(network.Spec, 300, 2);
+        var rows = Enumerable.Range(0, 300).ToArray();
+        var gradient = new ParameterSet(network.Layout);
+        var random = new Random(3);
+        var outputs = new float[300 * 4];
+        network.LossAndGradient(parameters, data, rows, gradient, random);
+        network.Predict(parameters, data.Features, 300, outputs);
+
+        // Act
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        network.LossAndGradient(parameters, data, rows, gradient, random);
+        network.LossAndGradient(parameters, data, rows.AsSpan(0, 32), gradient, random);
+        network.Predict(parameters, data.Features, 300, outputs);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Assert
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void LossAndGradient_Dropout_MasksDependOnTheRandomOnly()
+    {
+        var network = new DenseNetwork(Spec(LearningTask.Regression, 2, dropout: 0.5f, inputs: 37));
+        var parameters = RandomParameters(network, 3);
+        var data = Synthetic.Random(network.Spec, 40, 4);
+        var rows = Enumerable.Range(0, 40).ToArray();
+        var gradient = new ParameterSet(network.Layout);
+
+        var a = network.LossAndGradient(parameters, data, rows, gradient, new Random(5));
+        var b = network.LossAndGradient(parameters, data, rows, gradient, new Random(5));
+        var c = network.LossAndGradient(parameters, data, rows, gradient, new Random(6));
+
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+    }
 }

@@ -174,4 +174,31 @@ public sealed class LocalTrainerTests
         Assert.Throws<OperationCanceledException>(() =>
             LocalTrainer.Train(network, new ParameterSet(network.Layout), data, new TrainingPlan(), seed: 1, new CancellationToken(canceled: true)));
     }
+    [Fact]
+    public void Train_MlpOnXor_SolvesWhatNoLinearModelCan()
+    {
+        // Arrange: label = sign(x0) xor sign(x1), which no linear model gets much above 50% on.
+        var random = new Random(8);
+        var features = new float[800];
+        var labels = new float[400];
+        for (var r = 0; r < 400; r++)
+        {
+            features[2 * r] = (float)((random.NextDouble() * 2) - 1);
+            features[(2 * r) + 1] = (float)((random.NextDouble() * 2) - 1);
+            labels[r] = (features[2 * r] > 0) ^ (features[(2 * r) + 1] > 0) ? 1 : 0;
+        }
+
+        var data = new TabularData(features, labels, 2);
+        var network = new DenseNetwork(new ModelSpec(LearningTask.BinaryClassification, 2, 1, [16, 16]));
+        var plan = new TrainingPlan { Epochs = 40, BatchSize = 16, LearningRate = 0.01f, Optimizer = OptimizerKind.Adam };
+        var linear = new DenseNetwork(ModelSpec.LogisticRegression(2));
+
+        // Act
+        var outcome = LocalTrainer.Train(network, network.Initialize(9), data, plan, seed: 10);
+        var linearOutcome = LocalTrainer.Train(linear, linear.Initialize(9), data, plan, seed: 10);
+
+        // Assert
+        Assert.True(ModelEvaluator.Evaluate(network, outcome.Parameters, data).Accuracy > 0.95);
+        Assert.True(ModelEvaluator.Evaluate(linear, linearOutcome.Parameters, data).Accuracy < 0.7);
+    }
 }
