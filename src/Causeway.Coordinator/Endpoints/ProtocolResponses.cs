@@ -13,8 +13,12 @@ internal static class ProtocolResponses
         response.StatusCode = status;
         response.ContentType = Protocol.CausewayProtocol.ContentType;
         response.ContentLength = message.CalculateSize();
+        await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
 
         // Serialises straight into Kestrel's output pipe: one copy of the message per in-flight response.
+        // Protobuf's buffer-writer path calls Advance(0) before its first GetSpan, which Kestrel refuses
+        // unless memory was leased first, so lease it.
+        _ = response.BodyWriter.GetSpan();
         message.WriteTo(response.BodyWriter);
         await response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }

@@ -16,6 +16,7 @@ internal sealed class TaskMailbox(TimeProvider time)
 {
     private readonly ConcurrentDictionary<PartyId, Channel<PendingTask>> _queues = new();
     private readonly ConcurrentDictionary<string, PendingTask> _tasks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<PartyId, int> _waiting = new();
     private long _nextId;
 
     public string NewTaskId(RoundInfo round) => $"{round.RunId}-r{round.Round}-t{Interlocked.Increment(ref _nextId)}";
@@ -45,6 +46,7 @@ internal sealed class TaskMailbox(TimeProvider time)
                 }
             }
 
+            _waiting.AddOrUpdate(party, 1, static (_, n) => n + 1);
             try
             {
                 if (!await reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
@@ -56,8 +58,15 @@ internal sealed class TaskMailbox(TimeProvider time)
             {
                 return null;
             }
+            finally
+            {
+                _waiting.AddOrUpdate(party, 0, static (_, n) => n - 1);
+            }
         }
     }
+
+    /// <summary>True while at least one long poll of <paramref name="party"/> is waiting (diagnostics and tests).</summary>
+    public bool IsWaiting(PartyId party) => _waiting.TryGetValue(party, out var n) && n > 0;
 
     public PendingTask? Find(string taskId) => _tasks.TryGetValue(taskId, out var task) ? task : null;
 

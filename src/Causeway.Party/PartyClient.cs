@@ -1,0 +1,225 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using Causeway.Core.Metrics;
+using Causeway.Federation;
+using Causeway.Federation.Horizontal;
+using Causeway.Protocol;
+using Causeway.Protocol.Security;
+using Google.Protobuf;
+using V1 = Causeway.Protocol.V1;
+
+namespace Causeway.Party;
+
+/// <summary>
+/// The party side of the v1 protocol: protobuf over HTTP/2 POST to the coordinator, TLS trusting the federation CA.
+/// </summary>
+/// <remarks>
+/// One client per party; thread-safe once joined (heartbeats run beside the long poll on the same HTTP/2
+/// connection pool). Refusals throw <see cref="CoordinatorException"/>; network failures throw
+/// <see cref="HttpRequestException"/> or <see cref="IOException"/>.
+/// </remarks>
+public sealed class PartyClient : IDisposable
+{
+    private readonly PartyClientOptions _options;
+    private readonly HttpClient _http;
+    private volatile string? _session;
+    private TimeSpan _longPollTimeout = TimeSpan.FromSeconds(25);
+
+    public PartyClient(PartyClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        var handler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            KeepAlivePingDelay = TimeSpan.FromSeconds(20),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
+            ConnectTimeout = TimeSpan.FromSeconds(15),
+        };
+        if (options.FederationAuthority is not null)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = new FederationTrust(options.FederationAuthority).ValidateServer;
+        }
+
+        if (options.ClientCertificate is not null)
+        {
+            handler.SslOptions.ClientCertificates = [options.ClientCertificate];
+        }
+
+        _http = new HttpClient(handler, disposeHandler: true)
+        {
+            BaseAddress = options.Coordinator,
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+
+            // Per-call deadlines come from linked cancellation tokens (the long poll needs a longer one).
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    public PartyId Party => new(_options.PartyId);
+
+    /// <summary>True after a successful <see cref="JoinAsync"/> until the coordinator rejects the session.</summary>
+    public bool IsJoined => _session is not null;
+
+    /// <summary>Joins the federation with the join token and keeps the session token for later calls.</summary>
+    public async Task<JoinInfo> JoinAsync(CancellationToken cancellationToken)
+    {
+        var request = new V1.JoinRequest { PartyId = _options.PartyId, JoinToken = _options.JoinToken, ClientVersion = _options.ClientVersion };
+        var response = await CallAsync(CausewayProtocol.JoinPath, request, V1.JoinResponse.Parser, _options.RequestTimeout, authenticated: false, cancellationToken)
+            .ConfigureAwait(false);
+        _session = response.SessionToken;
+        _longPollTimeout = TimeSpan.FromMilliseconds(response.LongPollTimeoutMs);
+        return new JoinInfo(response.FederationId, TimeSpan.FromMilliseconds(response.HeartbeatIntervalMs), _longPollTimeout, response.MaxMessageBytes);
+    }
+
+    public async Task HeartbeatAsync(string? currentTaskId, CancellationToken cancellationToken) =>
+        await CallAsync(CausewayProtocol.HeartbeatPath, new V1.HeartbeatRequest { CurrentTaskId = currentTaskId ?? "" }, V1.HeartbeatResponse.Parser,
+            _options.RequestTimeout, authenticated: true, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Long-polls for the next task; returns null when the coordinator's poll timeout passed with none.</summary>
+    /// <exception cref="Protocol.MalformedMessageException">The coordinator sent an invalid task.</exception>
+    public async Task<ReceivedTask?> PullTaskAsync(CancellationToken cancellationToken)
+    {
+        var response = await CallAsync(CausewayProtocol.PullTaskPath, new V1.PullTaskRequest(), V1.PullTaskResponse.Parser,
+            _longPollTimeout + _options.LongPollGrace, authenticated: true, cancellationToken).ConfigureAwait(false);
+        return response.Task is { } task ? Convert(task) : null;
+    }
+
+    /// <summary>Pushes a train task's reply: the update, or the failure the handler reported.</summary>
+    public Task PushTrainResultAsync(ReceivedTask task, PartyReply reply, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(reply);
+        var request = NewResult(task);
+        if (reply.Update is { } update)
+        {
+            request.Train = new V1.TrainResult { Delta = ParameterSetCodec.ToProto(update.Delta), Examples = update.Examples, TrainLoss = update.TrainLoss };
+        }
+        else
+        {
+            request.Failure = new V1.FailureReport { Reason = reply.Failure!.Reason };
+        }
+
+        return PushAsync(request, cancellationToken);
+    }
+
+    /// <summary>Pushes an evaluation task's result; null means "no evaluation data".</summary>
+    public Task PushEvaluationAsync(ReceivedTask task, Evaluation? evaluation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var request = NewResult(task);
+        request.Evaluation = evaluation is null ? new V1.EvaluationResult() : ContractMapping.ToProto(evaluation);
+        return PushAsync(request, cancellationToken);
+    }
+
+    /// <summary>Reports that the party could not do the task.</summary>
+    public Task PushFailureAsync(ReceivedTask task, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var request = NewResult(task);
+        request.Failure = new V1.FailureReport { Reason = reason };
+        return PushAsync(request, cancellationToken);
+    }
+
+    /// <summary>Sends a raw result message (for tests and non-standard parties).</summary>
+    public async Task PushAsync(V1.PushResultRequest request, CancellationToken cancellationToken) =>
+        await CallAsync(CausewayProtocol.PushResultPath, request, V1.PushResultResponse.Parser, _options.RequestTimeout, authenticated: true, cancellationToken)
+            .ConfigureAwait(false);
+
+    /// <summary>Posts raw bytes to a protocol path and returns the status and body (for tests of malformed input).</summary>
+    public async Task<(HttpStatusCode Status, byte[] Body)> PostRawAsync(string path, HttpContent content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        if (_session is { } session)
+        {
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session);
+        }
+
+        using var response = await _http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private static ReceivedTask Convert(V1.PartyTask task)
+    {
+        var round = new RoundInfo(task.RunId, task.Round, task.TotalRounds);
+        var global = ParameterSetCodec.FromProto(task.Global ?? new V1.ParameterSet());
+        return task.Kind switch
+        {
+            V1.TaskKind.Train => new ReceivedTask(task.TaskId,
+                new TrainTask(round, global, ContractMapping.FromProto(task.Plan ?? throw new MalformedMessageException("A train task has no plan.")), task.Seed), null),
+            V1.TaskKind.Evaluate => new ReceivedTask(task.TaskId, null, new EvaluateTask(round, global)),
+            _ => throw new MalformedMessageException($"Unknown task kind {(int)task.Kind}."),
+        };
+    }
+
+    private static V1.PushResultRequest NewResult(ReceivedTask task) =>
+        new() { TaskId = task.TaskId, RunId = task.Round.RunId, Round = task.Round.Round };
+
+    private async Task<TResponse> CallAsync<TResponse>(
+        string path, IMessage request, MessageParser<TResponse> parser, TimeSpan timeout, bool authenticated, CancellationToken cancellationToken)
+        where TResponse : IMessage<TResponse>
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(request.ToByteArray()) };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue(CausewayProtocol.ContentType);
+        if (authenticated)
+        {
+            var session = _session ?? throw new InvalidOperationException("Join the federation first.");
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{path} did not answer within {timeout.TotalSeconds:F0} s.", e);
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                if (response.StatusCode == HttpStatusCode.Unauthorized && authenticated)
+                {
+                    _session = null;
+                }
+
+                throw new CoordinatorException(response.StatusCode, DescribeError(body));
+            }
+
+            try
+            {
+                return parser.ParseFrom(body);
+            }
+            catch (InvalidProtocolBufferException e)
+            {
+                throw new MalformedMessageException($"The coordinator's answer to {path} is not a valid message: {e.Message}", e);
+            }
+        }
+    }
+
+    private static string DescribeError(byte[] body)
+    {
+        try
+        {
+            var error = V1.Error.Parser.ParseFrom(body);
+            return error.Message.Length > 0 ? error.Message : "(no message)";
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return "(the error body is not a protocol Error)";
+        }
+    }
+}

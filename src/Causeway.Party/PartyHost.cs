@@ -1,0 +1,216 @@
+using Causeway.Core.Metrics;
+using Causeway.Federation.Horizontal;
+using Causeway.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Causeway.Party;
+
+/// <summary>
+/// A party's main loop: join, heartbeat in the background, long-poll for tasks, run them through the
+/// <see cref="ITaskHandler"/>, push the results; reconnect with exponential backoff after network errors.
+/// </summary>
+/// <remarks>
+/// <see cref="RunAsync"/> returns when its token is cancelled (graceful shutdown: the task in progress is
+/// cancelled and nothing more is pulled). A refused join (wrong token, not a member) is permanent and throws
+/// <see cref="CoordinatorException"/>. Results the coordinator refuses (late, rejected) are logged; the loop goes on.
+/// </remarks>
+public sealed class PartyHost
+{
+    private readonly PartyClient _client;
+    private readonly ITaskHandler _handler;
+    private readonly PartyClientOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private volatile string? _currentTaskId;
+
+    public PartyHost(PartyClient client, ITaskHandler handler, PartyClientOptions options, ILogger<PartyHost>? logger = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentNullException.ThrowIfNull(options);
+        _client = client;
+        _handler = handler;
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The number of tasks handled and pushed so far.</summary>
+    public int CompletedTasks { get; private set; }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                JoinInfo info;
+                try
+                {
+                    info = await _client.JoinAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (CoordinatorException e) when (!e.IsTransient)
+                {
+                    // Wrong token, not a member, bad party id: retrying cannot help.
+                    throw;
+                }
+
+                PartyLog.Joined(_logger, info.FederationId, _client.Party.Value);
+                failures = 0;
+                using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var heartbeats = HeartbeatLoopAsync(info.HeartbeatInterval, session.Token);
+                try
+                {
+                    await PullLoopAsync(cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await session.CancelAsync().ConfigureAwait(false);
+                    await heartbeats.ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (CoordinatorException e) when (e.SessionExpired)
+            {
+                PartyLog.SessionExpired(_logger);
+            }
+            catch (Exception e) when (IsTransient(e))
+            {
+                failures++;
+                var delay = Backoff(failures);
+                PartyLog.Unreachable(_logger, e.Message, (long)delay.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    // Pulls and handles tasks until the session ends (CoordinatorException 401) or a network error occurs.
+    private async Task PullLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            ReceivedTask? task;
+            try
+            {
+                task = await _client.PullTaskAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (MalformedMessageException e)
+            {
+                PartyLog.InvalidTask(_logger, e.Message);
+                continue;
+            }
+
+            if (task is null)
+            {
+                continue;
+            }
+
+            PartyLog.TaskReceived(_logger, task.TaskId, task.Train is null ? "evaluate" : "train", task.Round.RunId, task.Round.Round);
+            _currentTaskId = task.TaskId;
+            try
+            {
+                await HandleAsync(task, cancellationToken).ConfigureAwait(false);
+                CompletedTasks++;
+            }
+            catch (CoordinatorException e) when (!e.SessionExpired && !e.IsTransient)
+            {
+                // Late (409), rejected (400) or unknown (404): the round goes on without this result.
+                PartyLog.ResultRefused(_logger, task.TaskId, e.Reason);
+            }
+            finally
+            {
+                _currentTaskId = null;
+            }
+        }
+    }
+
+    private async Task HandleAsync(ReceivedTask task, CancellationToken cancellationToken)
+    {
+        if (task.Train is { } train)
+        {
+            PartyReply reply;
+            try
+            {
+                reply = await _handler.TrainAsync(train, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                PartyLog.TaskFailed(_logger, e, task.TaskId);
+                reply = PartyReply.Failed(new PartyFailure(_client.Party, FailureKind.Dropout, $"local training failed: {e.GetType().Name}: {e.Message}"));
+            }
+
+            await _client.PushTrainResultAsync(task, reply, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        Evaluation? evaluation;
+        try
+        {
+            evaluation = await _handler.EvaluateAsync(task.Evaluate!, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            PartyLog.TaskFailed(_logger, e, task.TaskId);
+            await _client.PushFailureAsync(task, $"local evaluation failed: {e.GetType().Name}: {e.Message}", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await _client.PushEvaluationAsync(task, evaluation, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task HeartbeatLoopAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        if (interval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(interval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await _client.HeartbeatAsync(_currentTaskId, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The pull loop notices a dead session or connection and reconnects; heartbeats just keep trying.
+                    PartyLog.HeartbeatFailed(_logger, e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static bool IsTransient(Exception e) => e switch
+    {
+        HttpRequestException or IOException or TimeoutException => true,
+        CoordinatorException c => c.IsTransient,
+        _ => false,
+    };
+
+    private TimeSpan Backoff(int failures)
+    {
+        var exponential = _options.MinBackoff * Math.Pow(2, Math.Min(failures - 1, 16));
+        var capped = exponential < _options.MaxBackoff ? exponential : _options.MaxBackoff;
+
+        // Full jitter in [capped/2, capped] so restarted parties do not reconnect in lockstep.
+        return capped * (0.5 + (Random.Shared.NextDouble() * 0.5));
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Causeway.Party;
+
+/// <summary>Source-generated log messages of the party host. Never logs tokens or tensor values.</summary>
+internal static partial class PartyLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Joined federation {Federation} as {Party}.")]
+    public static partial void Joined(ILogger logger, string federation, string party);
+
+    [LoggerMessage(2, LogLevel.Warning, "Coordinator unreachable ({Reason}); retrying in {DelayMs} ms.")]
+    public static partial void Unreachable(ILogger logger, string reason, long delayMs);
+
+    [LoggerMessage(3, LogLevel.Information, "Task {TaskId}: {Kind} for run {RunId} round {Round}.")]
+    public static partial void TaskReceived(ILogger logger, string taskId, string kind, string runId, int round);
+
+    [LoggerMessage(4, LogLevel.Warning, "The coordinator refused the result of task {TaskId}: {Reason}.")]
+    public static partial void ResultRefused(ILogger logger, string taskId, string reason);
+
+    [LoggerMessage(5, LogLevel.Error, "Task {TaskId} failed locally.")]
+    public static partial void TaskFailed(ILogger logger, Exception exception, string taskId);
+
+    [LoggerMessage(6, LogLevel.Information, "The session ended; joining again.")]
+    public static partial void SessionExpired(ILogger logger);
+
+    [LoggerMessage(7, LogLevel.Debug, "Heartbeat failed: {Reason}.")]
+    public static partial void HeartbeatFailed(ILogger logger, string reason);
+
+    [LoggerMessage(8, LogLevel.Warning, "The coordinator sent an invalid task: {Reason}.")]
+    public static partial void InvalidTask(ILogger logger, string reason);
+}

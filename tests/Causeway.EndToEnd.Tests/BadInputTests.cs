@@ -1,0 +1,209 @@
+using System.Net;
+using Causeway.Core.Tensors;
+using Causeway.EndToEnd.Tests.Infrastructure;
+using Causeway.Federation;
+using Causeway.Federation.Horizontal;
+using Causeway.Party;
+using Causeway.Protocol;
+using Google.Protobuf;
+using V1 = Causeway.Protocol.V1;
+
+namespace Causeway.EndToEnd.Tests;
+
+/// <summary>Each bad input gets its status and Error message, and the mailbox keeps working afterwards.</summary>
+public sealed class BadInputTests : IAsyncLifetime
+{
+    private static readonly PartyId Party = new("hospital-a");
+    private CoordinatorServer _server = null!;
+    private PartyClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await CoordinatorServer.StartAsync(o => o.MaxMessageBytes = 8 * 1024);
+        _client = _server.CreateClient(Party.Value);
+        await _client.JoinAsync(CancellationToken.None).DefaultTimeout();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Push_MalformedProtobuf_Is400_AndTheTaskStaysOpen()
+    {
+        var (train, task) = await StartTaskAsync(1);
+
+        var (status, error) = await PostAsync([0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("malformed PushResultRequest", error, StringComparison.Ordinal);
+
+        // A later valid result for the same task is still accepted.
+        await _client.PushTrainResultAsync(task, Reply(0.5f), CancellationToken.None).DefaultTimeout();
+        Assert.All((await train.DefaultTimeout()).Update!.Delta.Values.ToArray(), v => Assert.Equal(0.5f, v));
+    }
+
+    [Fact]
+    public async Task Push_TruncatedMessage_Is400()
+    {
+        var (train, task) = await StartTaskAsync(1);
+        var bytes = Result(task, Models.Filled(Models.Layout, 1f)).ToByteArray();
+
+        var (status, error) = await PostAsync(bytes[..^3]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("truncated", error, StringComparison.Ordinal);
+        await AssertStillWorksAsync(train, task);
+    }
+
+    public static TheoryData<string, string> InvalidDeltas => new()
+    {
+        { "wrong-name", "expected 'layer0.weight'" },
+        { "wrong-shape", "expected shape [1x3]" },
+        { "missing-tensor", "Expected 2 tensors" },
+        { "nan", "NaN or infinite" },
+        { "infinity", "NaN or infinite" },
+        { "zero-examples", "examples must be between 1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidDeltas))]
+    public async Task Push_InvalidDelta_Is400_TheUpdateIsRejected_AndTheNextRoundWorks(string kind, string expected)
+    {
+        var (train, task) = await StartTaskAsync(1);
+        var request = kind switch
+        {
+            "wrong-name" => Result(task, Models.Filled(new ParameterLayout([new TensorSpec("layer9.weight", [1, 3]), new TensorSpec("layer0.bias", [1])]), 1f)),
+            "wrong-shape" => Result(task, Models.Filled(new ParameterLayout([new TensorSpec("layer0.weight", [3, 1]), new TensorSpec("layer0.bias", [1])]), 1f)),
+            "missing-tensor" => Result(task, Models.Filled(new ParameterLayout([new TensorSpec("layer0.weight", [1, 3])]), 1f)),
+            "nan" => Result(task, WithValue(float.NaN)),
+            "infinity" => Result(task, WithValue(float.NegativeInfinity)),
+            _ => Result(task, Models.Filled(Models.Layout, 1f), examples: 0),
+        };
+
+        var (status, error) = await PostAsync(request.ToByteArray());
+        var reply = await train.DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.Equal(FailureKind.Rejected, reply.Failure!.Kind);
+        Assert.Contains(expected, reply.Failure.Reason, StringComparison.Ordinal);
+        await AssertNextRoundWorksAsync(2);
+    }
+
+    [Fact]
+    public async Task Push_Oversize_Is413_AndTheTaskStaysOpen()
+    {
+        var (train, task) = await StartTaskAsync(1);
+
+        var (status, error) = await PostAsync(new byte[9 * 1024]);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Contains("8192-byte limit", error, StringComparison.Ordinal);
+        await AssertStillWorksAsync(train, task);
+    }
+
+    [Fact]
+    public async Task Push_Duplicate_Is409()
+    {
+        var (train, task) = await StartTaskAsync(1);
+        await _client.PushTrainResultAsync(task, Reply(1f), CancellationToken.None).DefaultTimeout();
+        await train.DefaultTimeout();
+
+        var e = await Assert.ThrowsAsync<CoordinatorException>(() => _client.PushTrainResultAsync(task, Reply(1f), CancellationToken.None)).DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.Conflict, e.Status);
+        Assert.Contains("duplicate", e.Reason, StringComparison.Ordinal);
+        await AssertNextRoundWorksAsync(2);
+    }
+
+    [Fact]
+    public async Task Push_AfterTheRoundClosed_Is409RoundClosed()
+    {
+        using var deadline = new CancellationTokenSource();
+        var train = _server.Channel.TrainAsync(Party, Models.TrainTask(4), deadline.Token);
+        var task = (await _client.PullTaskAsync(CancellationToken.None).DefaultTimeout())!;
+        await deadline.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => train).DefaultTimeout();
+
+        var e = await Assert.ThrowsAsync<CoordinatorException>(() => _client.PushTrainResultAsync(task, Reply(1f), CancellationToken.None)).DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.Conflict, e.Status);
+        Assert.Equal("round 4 closed", e.Reason);
+        await AssertNextRoundWorksAsync(5);
+    }
+
+    [Fact]
+    public async Task Push_UnknownTask_Is404_AnotherPartysTask_Is403()
+    {
+        using var other = _server.CreateClient("hospital-b");
+        await other.JoinAsync(CancellationToken.None).DefaultTimeout();
+        var (train, task) = await StartTaskAsync(1);
+
+        var unknown = await Assert.ThrowsAsync<CoordinatorException>(() =>
+            _client.PushTrainResultAsync(task with { TaskId = "no-such-task" }, Reply(1f), CancellationToken.None)).DefaultTimeout();
+        var stolen = await Assert.ThrowsAsync<CoordinatorException>(() =>
+            other.PushTrainResultAsync(task, Reply(1f), CancellationToken.None)).DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, stolen.Status);
+        await AssertStillWorksAsync(train, task);
+    }
+
+    [Fact]
+    public async Task Push_WrongContentType_Is415()
+    {
+        var content = new ByteArrayContent([1, 2, 3]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var (status, _) = await _client.PostRawAsync(CausewayProtocol.PushResultPath, content, CancellationToken.None).DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+    }
+
+    private async Task<(Task<PartyReply> Train, ReceivedTask Task)> StartTaskAsync(int round)
+    {
+        var train = _server.Channel.TrainAsync(Party, Models.TrainTask(round), CancellationToken.None);
+        var task = await _client.PullTaskAsync(CancellationToken.None).DefaultTimeout();
+        Assert.NotNull(task);
+        return (train, task);
+    }
+
+    private async Task AssertStillWorksAsync(Task<PartyReply> train, ReceivedTask task)
+    {
+        await _client.PushTrainResultAsync(task, Reply(0.5f), CancellationToken.None).DefaultTimeout();
+        Assert.Equal(0.5f, (await train.DefaultTimeout()).Update!.Delta.Values[0]);
+    }
+
+    private async Task AssertNextRoundWorksAsync(int round)
+    {
+        var (train, task) = await StartTaskAsync(round);
+        await AssertStillWorksAsync(train, task);
+    }
+
+    private async Task<(HttpStatusCode Status, string Error)> PostAsync(byte[] body)
+    {
+        var (status, bytes) = await _client.PostRawAsync(CausewayProtocol.PushResultPath, JoinTests.Protobuf(body), CancellationToken.None).DefaultTimeout();
+        var error = V1.Error.Parser.ParseFrom(bytes);
+        Assert.Equal((int)status, error.Code);
+        return (status, error.Message);
+    }
+
+    private static PartyReply Reply(float value) => PartyReply.Success(new PartyUpdate(Party, Models.Filled(Models.Layout, value), 5, 0.1));
+
+    private static ParameterSet WithValue(float value)
+    {
+        var set = Models.Filled(Models.Layout, 1f);
+        set.Values[2] = value;
+        return set;
+    }
+
+    private static V1.PushResultRequest Result(ReceivedTask task, ParameterSet delta, long examples = 5) => new()
+    {
+        TaskId = task.TaskId,
+        RunId = task.Round.RunId,
+        Round = task.Round.Round,
+        Train = new V1.TrainResult { Delta = ParameterSetCodec.ToProto(delta), Examples = examples, TrainLoss = 0.1 },
+    };
+}

@@ -1,0 +1,24 @@
+using Causeway.Core.Metrics;
+using Causeway.Federation;
+using Causeway.Federation.Horizontal;
+using Causeway.Party;
+
+namespace Causeway.EndToEnd.Tests.Infrastructure;
+
+/// <summary>A trivial party: every train task yields delta = <c>value</c> everywhere.</summary>
+public sealed class ConstantDeltaHandler(PartyId party, float value, int examples = 10) : ITaskHandler
+{
+    private int _trained;
+
+    public int Trained => Volatile.Read(ref _trained);
+
+    public Task<PartyReply> TrainAsync(TrainTask task, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _trained);
+        var delta = Models.Filled(task.Global.Layout, value);
+        return Task.FromResult(PartyReply.Success(new PartyUpdate(party, delta, examples, 0.25)));
+    }
+
+    public Task<Evaluation?> EvaluateAsync(EvaluateTask task, CancellationToken cancellationToken) =>
+        Task.FromResult<Evaluation?>(new Evaluation(examples, 0.5, Accuracy: 0.75));
+}

@@ -1,0 +1,133 @@
+using Causeway.Core.Tensors;
+using Causeway.Protocol;
+using Causeway.Protocol.Wire;
+using Google.Protobuf;
+using V1 = Causeway.Protocol.V1;
+
+namespace Causeway.EndToEnd.Tests;
+
+public sealed class ParameterSetCodecTests
+{
+    private static ParameterSet Awkward()
+    {
+        var layout = new ParameterLayout([new TensorSpec("a", [2, 3]), new TensorSpec("b", []), new TensorSpec("c.weight", [4])]);
+        var set = new ParameterSet(layout);
+        var random = new Random(7);
+        for (var i = 0; i < set.Length; i++)
+        {
+            set.Values[i] = (float)((random.NextDouble() * 200) - 100);
+        }
+
+        // Values whose bits a lossy path would change.
+        set.Values[0] = -0f;
+        set.Values[1] = float.Epsilon;
+        set.Values[2] = BitConverter.Int32BitsToSingle(0x7FC01234); // NaN with payload
+        set.Values[3] = float.MaxValue;
+        return set;
+    }
+
+    private static int[] Bits(ParameterSet set)
+    {
+        var bits = new int[set.Length];
+        for (var i = 0; i < bits.Length; i++)
+        {
+            bits[i] = BitConverter.SingleToInt32Bits(set.Values[i]);
+        }
+
+        return bits;
+    }
+
+    [Fact]
+    public void RoundTrip_ThroughSerializedBytes_IsBitExact()
+    {
+        var original = Awkward();
+
+        var bytes = ParameterSetCodec.ToProto(original).ToByteArray();
+        var decoded = ParameterSetCodec.FromProto(V1.ParameterSet.Parser.ParseFrom(bytes));
+
+        Assert.Equal(original.Layout, decoded.Layout);
+        Assert.Equal(Bits(original), Bits(decoded));
+    }
+
+    [Fact]
+    public void ToProto_WritesLittleEndianFloat32_WithNamesAndShapes()
+    {
+        var set = new ParameterSet(new ParameterLayout([new TensorSpec("w", [1, 2])]));
+        set.Values[0] = 1f;
+        set.Values[1] = -2f;
+
+        var message = ParameterSetCodec.ToProto(set);
+
+        var tensor = Assert.Single(message.Tensors);
+        Assert.Equal("w", tensor.Name);
+        Assert.Equal([1, 2], tensor.Shape);
+        Assert.Equal(new byte[] { 0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0 }, tensor.Data.ToByteArray());
+    }
+
+    [Fact]
+    public void PushResultFrame_ParsesDeltaAsViews_AndDecodeIsBitExact()
+    {
+        var original = Awkward();
+        var request = new V1.PushResultRequest
+        {
+            TaskId = "t1",
+            RunId = "r",
+            Round = 3,
+            Train = new V1.TrainResult { Delta = ParameterSetCodec.ToProto(original), Examples = 12, TrainLoss = 0.5 },
+        };
+
+        var frame = PushResultFrame.Parse(request.ToByteArray());
+        var decoded = ParameterSetCodec.Decode(frame.Delta, original.Layout);
+
+        Assert.Equal(("t1", "r", 3, PushResultKind.Train, 12L, 0.5), (frame.TaskId, frame.RunId, frame.Round, frame.Kind, frame.Examples, frame.TrainLoss));
+        Assert.Equal(Bits(original), Bits(decoded));
+    }
+
+    [Fact]
+    public void Decode_WrongShape_ThrowsNamingTheTensor()
+    {
+        var original = Awkward();
+        var message = ParameterSetCodec.ToProto(original);
+        message.Tensors[0].Shape[1] = 4;
+
+        var e = Assert.Throws<MalformedMessageException>(() => ParameterSetCodec.FromProto(message, original.Layout));
+
+        Assert.Contains("'a'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("2x3", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_WrongName_Throws()
+    {
+        var original = Awkward();
+        var message = ParameterSetCodec.ToProto(original);
+        message.Tensors[2].Name = "c.bias";
+
+        var e = Assert.Throws<MalformedMessageException>(() => ParameterSetCodec.FromProto(message, original.Layout));
+
+        Assert.Contains("c.weight", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_ShortData_Throws()
+    {
+        var original = Awkward();
+        var message = ParameterSetCodec.ToProto(original);
+        message.Tensors[1].Data = ByteString.CopyFrom(1, 2, 3);
+
+        Assert.Throws<MalformedMessageException>(() => ParameterSetCodec.FromProto(message, original.Layout));
+    }
+
+    [Fact]
+    public void PushResultFrame_TruncatedMessage_Throws()
+    {
+        var request = new V1.PushResultRequest
+        {
+            TaskId = "t1",
+            Train = new V1.TrainResult { Delta = ParameterSetCodec.ToProto(Awkward()), Examples = 1 },
+        };
+        var bytes = request.ToByteArray();
+
+        Assert.Throws<MalformedMessageException>(() => PushResultFrame.Parse(bytes.AsMemory(0, bytes.Length - 5)));
+    }
+}
