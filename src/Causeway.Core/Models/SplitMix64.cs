@@ -17,7 +17,8 @@ internal struct SplitMix64(ulong seed)
     }
 
     /// <summary>Mixes a 64-bit seed into the 32-bit seed <see cref="Random"/> takes, so that nearby seeds give unrelated streams.</summary>
-    public static int DeriveInt32(ulong seed) => unchecked((int)new SplitMix64(seed).NextUInt64());
+    /// <remarks>The seed is offset by a constant first, so this stream is not the one <c>new SplitMix64(seed)</c> starts with.</remarks>
+    public static int DeriveInt32(ulong seed) => unchecked((int)new SplitMix64(seed + 0xD1B54A32D192ED03UL).NextUInt64());
 
     /// <summary>A double uniform in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));

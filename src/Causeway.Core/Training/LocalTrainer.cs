@@ -10,7 +10,8 @@ namespace Causeway.Core.Training;
 /// Each step minimises the mean batch loss plus (λ/2)·||w||² (weight decay λ) plus the FedProx term
 /// (μ/2)·||w − w_start||² (Li et al. 2020), i.e. the optimizer sees <c>g + λ·w + μ·(w − w_start)</c>.
 /// Weight decay applies to every parameter, biases included. The shuffle and dropout draw from one
-/// <see cref="Random"/> seeded from <c>seed</c>, so a run is reproducible on one machine.
+/// <see cref="Random"/> seeded from <c>seed</c>, so a run is reproducible on one machine (float results may differ
+/// across CPUs). The reported <see cref="TrainingOutcome.MeanLoss"/> is the data loss alone, without the two penalty terms.
 /// </remarks>
 public static class LocalTrainer
 {
