@@ -1,0 +1,63 @@
+using Causeway.Federation;
+
+namespace Causeway.Coordinator.Storage;
+
+/// <summary>
+/// The coordinator's durable state: runs, closed rounds with their per-party metrics, checkpoints, and the
+/// party registry. <see cref="SqliteRunStore"/> and <see cref="PostgresRunStore"/> implement it with one
+/// schema and the same semantics.
+/// </summary>
+/// <remarks>
+/// Crash safety: <see cref="CloseRoundAsync"/> writes a round's metrics, its party rows and its checkpoint in
+/// one transaction, so a coordinator killed at any point resumes (through <see cref="LoadLatestCheckpointAsync"/>)
+/// from the last round whose transaction committed, and sees none of a round that did not.
+/// All members are thread-safe; each call uses its own connection.
+/// </remarks>
+public interface IRunStore
+{
+    /// <summary>Stores a new run in status <see cref="RunStatus.Pending"/>.</summary>
+    /// <exception cref="RunAlreadyExistsException">The id is taken; the stored run is unchanged.</exception>
+    /// <exception cref="ArgumentException"><paramref name="configJson"/> is not a JSON document.</exception>
+    Task<RunRecord> CreateRunAsync(string runId, string name, string configJson, DateTimeOffset createdAt, CancellationToken cancellationToken);
+
+    /// <summary>Returns the run, or null when the store holds none with that id.</summary>
+    Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Returns every run, oldest first (ties broken by id, ordinal).</summary>
+    Task<IReadOnlyList<RunRecord>> ListRunsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Changes a run's status and message, atomically checking <see cref="RunStatusTransitions.IsAllowed"/>.</summary>
+    /// <exception cref="RunNotFoundException">No such run.</exception>
+    /// <exception cref="InvalidOperationException">The transition is not allowed; nothing changed.</exception>
+    Task<RunRecord> SetRunStatusAsync(string runId, RunStatus status, string? message, DateTimeOffset changedAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: stores the round's metrics row, one row per party, and the checkpoint
+    /// (and, with <see cref="RunStoreOptions.CheckpointsToKeep"/>, deletes checkpoints that fell out of the window).
+    /// </summary>
+    /// <exception cref="RoundAlreadyClosedException">The round was closed before; nothing was overwritten.</exception>
+    /// <exception cref="RunNotFoundException">No such run; nothing was written.</exception>
+    Task CloseRoundAsync(RoundRecord round, Checkpoint checkpoint, CancellationToken cancellationToken);
+
+    /// <summary>Returns the run's closed rounds in round order, each with its party rows in the order they were given.</summary>
+    Task<IReadOnlyList<RoundRecord>> GetRoundsAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Returns the checkpoint of the run's last closed round, or null when no round was closed.</summary>
+    /// <exception cref="InvalidDataException">A stored blob is corrupt.</exception>
+    Task<StoredCheckpoint?> LoadLatestCheckpointAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Returns the checkpoint written when <paramref name="round"/> closed, or null when that round is not closed
+    /// or its checkpoint was pruned (<see cref="RunStoreOptions.CheckpointsToKeep"/>).
+    /// </summary>
+    Task<StoredCheckpoint?> LoadCheckpointAsync(string runId, int round, CancellationToken cancellationToken);
+
+    /// <summary>Registers a party, or updates its token hash and last-seen time when the federation already knows it.</summary>
+    Task<PartyRecord> UpsertPartyAsync(string federation, PartyId party, string tokenHash, DateTimeOffset lastSeen, CancellationToken cancellationToken);
+
+    /// <summary>Returns the party, or null when the federation does not know it.</summary>
+    Task<PartyRecord?> GetPartyAsync(string federation, PartyId party, CancellationToken cancellationToken);
+
+    /// <summary>Returns the federation's parties ordered by id (ordinal).</summary>
+    Task<IReadOnlyList<PartyRecord>> ListPartiesAsync(string federation, CancellationToken cancellationToken);
+}

@@ -1,0 +1,120 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace Causeway.Coordinator.Storage;
+
+/// <summary>PostgreSQL specifics: timestamptz, bytea checkpoints stored uncompressed, "C" collation for ids.</summary>
+internal sealed class PostgresDialect(NpgsqlDataSource dataSource, bool ownsDataSource) : StoreDialect
+{
+    // Any constant works; it only has to be the same for every coordinator sharing the database.
+    private const long MigrationLockKey = 0x43617573_65776179; // "Causeway"
+
+    private static readonly string[] s_migrations =
+    [
+        """
+        CREATE TABLE runs (
+            run_id         text COLLATE "C" NOT NULL PRIMARY KEY,
+            name           text NOT NULL,
+            config_json    text NOT NULL,
+            status         text NOT NULL CHECK (status IN ('pending', 'running', 'completed', 'failed', 'stopped')),
+            status_message text NULL,
+            created_at     timestamptz NOT NULL,
+            updated_at     timestamptz NOT NULL
+        );
+        CREATE TABLE rounds (
+            run_id         text COLLATE "C" NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+            round          integer NOT NULL CHECK (round >= 1),
+            selected       integer NOT NULL CHECK (selected >= 0),
+            participants   integer NOT NULL CHECK (participants >= 0),
+            failures       integer NOT NULL CHECK (failures >= 0),
+            succeeded      boolean NOT NULL,
+            train_loss     double precision NULL,
+            eval_loss      double precision NULL,
+            accuracy       double precision NULL,
+            bytes          bigint NOT NULL CHECK (bytes >= 0),
+            seconds        double precision NOT NULL CHECK (seconds >= 0),
+            closed_at      timestamptz NOT NULL,
+            PRIMARY KEY (run_id, round)
+        );
+        CREATE TABLE party_rounds (
+            run_id     text COLLATE "C" NOT NULL,
+            round      integer NOT NULL,
+            position   integer NOT NULL,
+            party_id   text COLLATE "C" NOT NULL,
+            outcome    text NOT NULL CHECK (outcome IN ('accepted', 'straggler', 'dropout', 'rejected')),
+            reason     text NULL,
+            examples   integer NOT NULL CHECK (examples >= 0),
+            train_loss double precision NULL,
+            bytes      bigint NOT NULL CHECK (bytes >= 0),
+            PRIMARY KEY (run_id, round, party_id),
+            UNIQUE (run_id, round, position),
+            FOREIGN KEY (run_id, round) REFERENCES rounds (run_id, round) ON DELETE CASCADE
+        );
+        CREATE TABLE checkpoints (
+            run_id            text COLLATE "C" NOT NULL,
+            round             integer NOT NULL,
+            global_parameters bytea NOT NULL,
+            optimizer_state   bytea NULL,
+            PRIMARY KEY (run_id, round),
+            FOREIGN KEY (run_id, round) REFERENCES rounds (run_id, round) ON DELETE CASCADE
+        );
+        -- float32 data barely compresses; store it out of line without trying.
+        ALTER TABLE checkpoints ALTER COLUMN global_parameters SET STORAGE EXTERNAL;
+        ALTER TABLE checkpoints ALTER COLUMN optimizer_state SET STORAGE EXTERNAL;
+        CREATE TABLE parties (
+            federation    text COLLATE "C" NOT NULL,
+            party_id      text COLLATE "C" NOT NULL,
+            token_hash    text NOT NULL,
+            registered_at timestamptz NOT NULL,
+            last_seen     timestamptz NOT NULL,
+            PRIMARY KEY (federation, party_id)
+        );
+        """,
+    ];
+
+    public override string Name => "PostgreSQL";
+
+    public override IReadOnlyList<string> Migrations => s_migrations;
+
+    public override string CreateSchemaVersionTable =>
+        "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL PRIMARY KEY, applied_at timestamptz NOT NULL);";
+
+    public override string SchemaVersionTableExists =>
+        "SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = 'schema_version'";
+
+    public override string NowExpression => "now()";
+
+    public override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await dataSource.OpenConnectionAsync(cancellationToken);
+
+    public override async ValueTask<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await ((NpgsqlConnection)connection).BeginTransactionAsync(cancellationToken);
+
+    public override async ValueTask<DbTransaction> BeginReadTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await ((NpgsqlConnection)connection).BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+
+    public override async Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        command.Parameters.AddWithValue("key", MigrationLockKey);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public override object ToTimestamp(DateTimeOffset utc) => utc;
+
+    public override DateTimeOffset ReadTimestamp(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    public override bool IsUniqueViolation(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    public override bool IsForeignKeyViolation(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation };
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (ownsDataSource)
+        {
+            await dataSource.DisposeAsync();
+        }
+    }
+}
