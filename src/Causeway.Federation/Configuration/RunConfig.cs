@@ -57,7 +57,7 @@ public sealed partial record RunConfig
         try
         {
             return JsonSerializer.Deserialize<RunConfig>(json, SerializerOptions)
-                ?? throw new RunConfigException(sourceName, null, "the configuration is null; expected an object");
+                ?? throw new RunConfigException(sourceName, null, null, "the configuration is null; expected an object");
         }
         catch (JsonException exception)
         {
@@ -147,7 +147,7 @@ public sealed partial record RunConfig
     private static RunConfigException Describe(JsonException exception, string sourceName)
     {
         var field = exception.Path is { Length: > 1 } path ? path.TrimStart('$').TrimStart('.') : null;
-        var location = exception.LineNumber is { } line ? $"line {line + 1}: " : string.Empty;
+        var line = exception.LineNumber is { } l ? (int)l + 1 : (int?)null;
         var message = exception.Message;
         var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
         message = cut >= 0 ? message[..cut] : message;
@@ -156,17 +156,60 @@ public sealed partial record RunConfig
             var start = message.IndexOf('\'', StringComparison.Ordinal) + 1;
             var end = message.IndexOf('\'', start);
             var name = start > 0 && end > start ? message[start..end] : "?";
-            var parent = field is null ? string.Empty : field;
+            var parent = field ?? string.Empty;
             if (parent.EndsWith(name, StringComparison.Ordinal))
             {
                 parent = parent[..^name.Length].TrimEnd('.');
             }
 
             var full = parent.Length > 0 ? $"{parent}.{name}" : name;
-            return new RunConfigException(sourceName, full, $"{location}unknown field '{full}'", exception);
+            return new RunConfigException(sourceName, line, full, "unknown field", exception);
         }
 
-        return new RunConfigException(sourceName, field, $"{location}{message}", exception);
+        const string Converted = "could not be converted to ";
+        var at = message.IndexOf(Converted, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            var type = message[(at + Converted.Length)..].TrimEnd('.', ' ');
+            return new RunConfigException(sourceName, line, field, Expected(type), exception);
+        }
+
+        if (message.Contains("doesn't allow setting null", StringComparison.Ordinal))
+        {
+            return new RunConfigException(sourceName, line, field, "must not be null", exception);
+        }
+
+        return new RunConfigException(sourceName, line, field, message, exception);
+    }
+
+    private static string Expected(string typeName)
+    {
+        string[] Names<TEnum>()
+            where TEnum : struct, Enum => [.. Enum.GetValues<TEnum>().Select(Lower)];
+
+        var names = typeName switch
+        {
+            _ when typeName.EndsWith(nameof(StrategyKind), StringComparison.Ordinal) => Names<StrategyKind>(),
+            _ when typeName.EndsWith(nameof(ModelType), StringComparison.Ordinal) => Names<ModelType>(),
+            _ when typeName.EndsWith(nameof(PartitionScheme), StringComparison.Ordinal) => Names<PartitionScheme>(),
+            _ when typeName.EndsWith(nameof(OptimizerKind), StringComparison.Ordinal) => Names<OptimizerKind>(),
+            _ => null,
+        };
+        if (names is not null)
+        {
+            return $"expected one of {string.Join(", ", names.Select(n => $"\"{n}\""))}";
+        }
+
+        return typeName switch
+        {
+            "System.Int32" or "System.Nullable`1[System.Int32]" => "expected a whole number",
+            "System.UInt64" => "expected a non-negative whole number",
+            "System.Single" or "System.Double" or "System.Nullable`1[System.Single]" or "System.Nullable`1[System.Double]" => "expected a number",
+            "System.Boolean" => "expected true or false",
+            "System.String" => "expected a string",
+            _ when typeName.Contains("IReadOnlyList", StringComparison.Ordinal) => "expected a list of whole numbers",
+            _ => "expected an object",
+        };
     }
 
     private static JsonSerializerOptions CreateSerializerOptions()

@@ -16,6 +16,7 @@ internal sealed class RoundFold
     private readonly PartyUpdate?[]? _parked;
     private readonly bool[]? _resolved;
     private int _next;
+    private int _parkedNow;
     private double _lossWeight;
     private double _lossSum;
 
@@ -36,8 +37,6 @@ internal sealed class RoundFold
 
     /// <summary>The largest number of updates parked at once waiting for their turn (selection order).</summary>
     public int MaxParked { get; private set; }
-
-    private int _parkedNow;
 
     public double? TrainLoss => _lossWeight > 0 ? _lossSum / _lossWeight : null;
 

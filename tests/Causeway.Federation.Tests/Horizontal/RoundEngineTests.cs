@@ -242,6 +242,62 @@ public sealed class RoundEngineTests
         Assert.All(result.Global.Values.ToArray(), v => Assert.Equal(2f, v));
     }
 
+    [Theory]
+    [InlineData(StrategyKind.FedProx, 3, 16, 0.25f)]
+    [InlineData(StrategyKind.FedSgd, 1, 0, 0f)]
+    [InlineData(StrategyKind.FedAvg, 3, 16, 0f)]
+    public async Task RunAsync_Strategy_AdjustsThePlanPartiesReceive(StrategyKind kind, int epochs, int batchSize, float mu)
+    {
+        var plans = new List<Core.Training.TrainingPlan>();
+        var answering = FakeChannel.Constant(1f);
+        var channel = new FakeChannel((party, task, ct) =>
+        {
+            lock (plans)
+            {
+                plans.Add(task.Plan);
+            }
+
+            return answering.TrainAsync(party, task, ct);
+        });
+        var strategy = Strategy.Create(new StrategyOptions { Kind = kind, ProximalMu = 0.25f });
+        var engine = new RoundEngine(new RoundEngineOptions
+        {
+            Strategy = strategy,
+            Rounds = 1,
+            Plan = new Core.Training.TrainingPlan { Epochs = 3, BatchSize = 16 },
+        });
+
+        await engine.RunAsync(new ParameterSet(Layout), TestData.Parties(2), channel, null, null, null, CancellationToken.None);
+
+        Assert.Equal(2, plans.Count);
+        Assert.All(plans, p => Assert.Equal((epochs, batchSize, mu), (p.Epochs, p.BatchSize, p.ProximalMu)));
+    }
+
+    [Fact]
+    public async Task RunAsync_SameSeed_SameTaskSeedsAndDistinctAcrossParties()
+    {
+        var seeds = new List<(int Round, string Party, ulong Seed)>();
+        var answering = FakeChannel.Constant(1f);
+        FakeChannel Recording() => new((party, task, ct) =>
+        {
+            lock (seeds)
+            {
+                seeds.Add((task.Round.Round, party.Value, task.Seed));
+            }
+
+            return answering.TrainAsync(party, task, ct);
+        });
+        var options = new RoundEngineOptions { Strategy = TestData.FedAvg(), Rounds = 2, Seed = 5 };
+
+        await new RoundEngine(options).RunAsync(new ParameterSet(Layout), TestData.Parties(3), Recording(), null, null, null, CancellationToken.None);
+        var first = seeds.Order().ToList();
+        seeds.Clear();
+        await new RoundEngine(options).RunAsync(new ParameterSet(Layout), TestData.Parties(3), Recording(), null, null, null, CancellationToken.None);
+
+        Assert.Equal(first, seeds.Order().ToList());
+        Assert.Equal(6, first.Select(s => s.Seed).Distinct().Count());
+    }
+
     [Fact]
     public async Task RunAsync_Cancelled_Throws()
     {
