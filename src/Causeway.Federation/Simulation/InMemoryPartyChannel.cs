@@ -26,6 +26,7 @@ public sealed class InMemoryPartyChannel : IPartyChannel, IDisposable
     private readonly IReadOnlyDictionary<PartyId, PartyTrainer> _parties;
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentBag<DenseNetwork> _networks = [];
+    private int _networksCreated;
 
     /// <param name="parties">The virtual parties by id.</param>
     /// <param name="maxParallelism">Concurrent trainings; default <see cref="Environment.ProcessorCount"/>.</param>
@@ -42,6 +43,9 @@ public sealed class InMemoryPartyChannel : IPartyChannel, IDisposable
     public int MaxParallelism { get; }
 
     public IReadOnlyCollection<PartyId> Parties => [.. _parties.Keys];
+
+    /// <summary>How many networks the workers have created so far (at most one per concurrent task).</summary>
+    internal int NetworksCreated => Volatile.Read(ref _networksCreated);
 
     public Task<PartyReply> TrainAsync(PartyId party, TrainTask task, CancellationToken cancellationToken)
     {
@@ -93,6 +97,7 @@ public sealed class InMemoryPartyChannel : IPartyChannel, IDisposable
             }
         }
 
+        Interlocked.Increment(ref _networksCreated);
         return new DenseNetwork(spec);
     }
 }
