@@ -55,11 +55,10 @@ public sealed class AdamOptimizer : IOptimizer
         var g = gradient.Values;
         var scratch = _scratch.AsSpan();
 
-        TensorPrimitives.Multiply(_m, Beta1, _m);
-        TensorPrimitives.MultiplyAdd(g, 1 - Beta1, _m, _m);
+        // Lerp(x, y, t) = x·(1 − t) + y·t: one pass per moment.
+        TensorPrimitives.Lerp(_m, g, 1 - Beta1, _m);
         TensorPrimitives.Multiply(g, g, scratch);
-        TensorPrimitives.Multiply(_v, Beta2, _v);
-        TensorPrimitives.MultiplyAdd(scratch, 1 - Beta2, _v, _v);
+        TensorPrimitives.Lerp(_v, scratch, 1 - Beta2, _v);
 
         var correction1 = 1 - Math.Pow(Beta1, StepCount);
         var correction2 = 1 - Math.Pow(Beta2, StepCount);
