@@ -16,6 +16,11 @@ internal static class PostgresBinaries
 
     private static (string?, string?) Probe()
     {
+        if (Environment.GetEnvironmentVariable("CAUSEWAY_SKIP_POSTGRES") is "1" or "true")
+        {
+            return (null, "CAUSEWAY_SKIP_POSTGRES is set; the PostgreSQL store tests are skipped.");
+        }
+
         var candidates = new List<string>();
         if (Environment.GetEnvironmentVariable("CAUSEWAY_PG_BIN") is { Length: > 0 } fromEnvironment)
         {
