@@ -21,10 +21,10 @@ public sealed class FedAdam : IServerOptimizer
     /// <param name="tau">The adaptivity τ &gt; 0 added to √v. Default 0.001.</param>
     public FedAdam(float learningRate = 0.1f, float beta1 = 0.9f, float beta2 = 0.99f, float tau = 1e-3f)
     {
-        ServerOptimizerOptions.RequirePositive(learningRate, nameof(learningRate));
-        ServerOptimizerOptions.RequireDecay(beta1, nameof(beta1));
-        ServerOptimizerOptions.RequireDecay(beta2, nameof(beta2));
-        ServerOptimizerOptions.RequirePositive(tau, nameof(tau));
+        ServerOptimizerGuards.RequirePositive(learningRate, nameof(learningRate));
+        ServerOptimizerGuards.RequireDecay(beta1, nameof(beta1));
+        ServerOptimizerGuards.RequireDecay(beta2, nameof(beta2));
+        ServerOptimizerGuards.RequirePositive(tau, nameof(tau));
         LearningRate = learningRate;
         Beta1 = beta1;
         Beta2 = beta2;

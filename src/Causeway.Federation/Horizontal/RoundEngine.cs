@@ -189,13 +189,18 @@ public sealed class RoundEngine
             // WaitAsync: a channel that ignores cancellation must not hold the round past its deadline.
             reply = await channel.TrainAsync(party, task, roundToken).WaitAsync(roundToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!runToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (runToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException) when (roundToken.IsCancellationRequested)
         {
             fold.Fail(index, new PartyFailure(party, FailureKind.Straggler, $"no answer within the round deadline of {_options.Deadline}"));
             return;
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception)
         {
+            // A channel fault (including its own timeouts) is this party's dropout, not the round's failure.
             fold.Fail(index, new PartyFailure(party, FailureKind.Dropout, $"the channel failed: {exception.GetType().Name}: {exception.Message}"));
             return;
         }

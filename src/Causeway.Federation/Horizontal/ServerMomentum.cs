@@ -21,8 +21,8 @@ public sealed class ServerMomentum : IServerOptimizer
     /// <param name="momentum">The momentum β in [0, 1). Default 0.9.</param>
     public ServerMomentum(float learningRate = 1f, float momentum = 0.9f)
     {
-        ServerOptimizerOptions.RequirePositive(learningRate, nameof(learningRate));
-        ServerOptimizerOptions.RequireDecay(momentum, nameof(momentum));
+        ServerOptimizerGuards.RequirePositive(learningRate, nameof(learningRate));
+        ServerOptimizerGuards.RequireDecay(momentum, nameof(momentum));
         LearningRate = learningRate;
         Momentum = momentum;
     }

@@ -13,7 +13,7 @@ public sealed class ServerSgd : IServerOptimizer
     /// <param name="learningRate">The server learning rate η &gt; 0. Default 1 (FedAvg).</param>
     public ServerSgd(float learningRate = 1f)
     {
-        ServerOptimizerOptions.RequirePositive(learningRate, nameof(learningRate));
+        ServerOptimizerGuards.RequirePositive(learningRate, nameof(learningRate));
         LearningRate = learningRate;
     }
 

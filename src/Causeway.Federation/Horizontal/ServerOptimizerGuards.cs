@@ -1,7 +1,7 @@
 namespace Causeway.Federation.Horizontal;
 
 /// <summary>Argument checks shared by the server optimizers.</summary>
-internal static class ServerOptimizerOptions
+internal static class ServerOptimizerGuards
 {
     public static void RequirePositive(float value, string name)
     {
