@@ -78,6 +78,27 @@ public sealed class SimulatorTests
     }
 
     [Fact]
+    public async Task RunAsync_FedSgdAllParties_EqualsCentralFullBatchGradientDescent()
+    {
+        // FedSGD: each party takes one full-batch step −η·g_k; the example-weighted mean of those is −η·g on the union,
+        // so R rounds are R full-batch gradient steps from the same initial model (McMahan et al. 2017, section 2).
+        var config = RunConfig.Parse(
+            """{ "seed": 11, "rounds": 4, "strategy": { "name": "fedsgd" }, "training": { "learningRate": 0.5 }, "partition": { "parties": 7, "scheme": "quantity", "alpha": 1.0 } }""",
+            "test.json");
+        var data = LogisticData(700, 50);
+        var spec = ModelSpec.LogisticRegression(10);
+
+        var federated = await new Simulator().RunAsync(config, data, null, CancellationToken.None);
+        var central = Core.Training.CentralizedTrainer.Train(
+            new DenseNetwork(spec), data.Train, new Core.Training.TrainingPlan { Epochs = 4, BatchSize = 0, LearningRate = 0.5f }, 11);
+
+        for (var i = 0; i < central.Length; i++)
+        {
+            Assert.Equal(central.Values[i], federated.Global.Values[i], 1e-4f);
+        }
+    }
+
+    [Fact]
     public void Partition_ColumnScheme_OnePartyPerValue()
     {
         var config = RunConfig.Parse("""{ "partition": { "scheme": "column", "column": "site" } }""", "test.json");
