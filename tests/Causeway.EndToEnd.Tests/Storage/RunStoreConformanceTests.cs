@@ -293,6 +293,34 @@ public abstract class RunStoreConformanceTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task CloseRound_SameRoundFromTwoStoresConcurrently_ExactlyOneWinsAndItsCheckpointIsStored()
+    {
+        var first = await OpenStoreAsync();
+        var second = await OpenStoreAsync();
+        await first.CreateRunAsync("run-1", "r", "{}", T0, None);
+
+        var outcomes = await Task.WhenAll(TryCloseAsync(first, seed: 11), TryCloseAsync(second, seed: 22));
+
+        var winner = Assert.Single(outcomes, o => o.Closed);
+        var latest = await first.LoadLatestCheckpointAsync("run-1", None);
+        AssertBitExact(Parameters(winner.Seed), latest!.Global);
+        AssertRoundEqual(Round("run-1", 1), Assert.Single(await second.GetRoundsAsync("run-1", None)));
+
+        static async Task<(bool Closed, ulong Seed)> TryCloseAsync(IRunStore store, ulong seed)
+        {
+            try
+            {
+                await store.CloseRoundAsync(Round("run-1", 1), new Checkpoint(Parameters(seed), null), None);
+                return (true, seed);
+            }
+            catch (RoundAlreadyClosedException)
+            {
+                return (false, seed);
+            }
+        }
+    }
+
+    [StoreFact]
     public async Task CloseRound_UnknownRun_ThrowsRunNotFoundAndWritesNothing()
     {
         var store = await OpenStoreAsync();
