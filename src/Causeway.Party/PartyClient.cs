@@ -134,7 +134,7 @@ public sealed class PartyClient : IDisposable
     public async Task<(HttpStatusCode Status, byte[] Body)> PostRawAsync(string path, HttpContent content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        using var message = NewRequest(path, content);
         if (_session is { } session)
         {
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session);
@@ -159,6 +159,14 @@ public sealed class PartyClient : IDisposable
         };
     }
 
+    // HttpClient's default version applies only to its convenience methods, so every message states HTTP/2 itself.
+    private static HttpRequestMessage NewRequest(string path, HttpContent content) => new(HttpMethod.Post, path)
+    {
+        Content = content,
+        Version = HttpVersion.Version20,
+        VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+    };
+
     private static V1.PushResultRequest NewResult(ReceivedTask task) =>
         new() { TaskId = task.TaskId, RunId = task.Round.RunId, Round = task.Round.Round };
 
@@ -168,8 +176,9 @@ public sealed class PartyClient : IDisposable
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(request.ToByteArray()) };
-        message.Content.Headers.ContentType = new MediaTypeHeaderValue(CausewayProtocol.ContentType);
+        var content = new ByteArrayContent(request.ToByteArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue(CausewayProtocol.ContentType);
+        using var message = NewRequest(path, content);
         if (authenticated)
         {
             var session = _session ?? throw new InvalidOperationException("Join the federation first.");

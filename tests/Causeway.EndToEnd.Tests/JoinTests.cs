@@ -19,6 +19,8 @@ public sealed class JoinTests
         Assert.Equal(256L * 1024 * 1024, info.MaxMessageBytes);
         Assert.True(client.IsJoined);
         await client.HeartbeatAsync(null, CancellationToken.None).DefaultTimeout();
+        Assert.Equal("HTTP/2", server.Protocols[Protocol.CausewayProtocol.JoinPath]);
+        Assert.Equal("HTTP/2", server.Protocols[Protocol.CausewayProtocol.HeartbeatPath]);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Causeway.Coordinator.Parties;
 using Causeway.Coordinator.Runs;
 using Causeway.Core.Models;
@@ -15,13 +16,18 @@ namespace Causeway.Coordinator.Endpoints;
 /// <summary>The JSON control API under <c>/api</c>, protected by the admin bearer token.</summary>
 internal static class ControlApi
 {
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api").AddEndpointFilter(RequireAdminAsync);
         api.MapGet("/status", Status);
-        api.MapGet("/runs", (IRunRegistry runs) => Results.Json(runs.List()));
+        api.MapGet("/runs", (IRunRegistry runs) => Results.Json(runs.List(), JsonOptions));
         api.MapGet("/runs/{id}", (string id, IRunRegistry runs) =>
-            runs.Find(id) is { } run ? Results.Json(run) : Error(StatusCodes.Status404NotFound, $"no run '{id}'"));
+            runs.Find(id) is { } run ? Results.Json(run, JsonOptions) : Error(StatusCodes.Status404NotFound, $"no run '{id}'"));
         api.MapPost("/runs", StartRunAsync);
         api.MapPost("/runs/{id}/predict", PredictAsync);
     }
@@ -29,7 +35,7 @@ internal static class ControlApi
     private static IResult Status(PartyRegistry parties, RunManager manager, IRunRegistry runs, IOptions<CoordinatorOptions> options)
     {
         var active = manager.ActiveRunId is { } id ? runs.Find(id)?.Run : null;
-        return Results.Json(new StatusResponse(options.Value.FederationId, parties.Snapshot(), active));
+        return Results.Json(new StatusResponse(options.Value.FederationId, parties.Snapshot(), active), JsonOptions);
     }
 
     private static async Task<IResult> StartRunAsync(HttpContext context, RunManager manager, IOptions<CoordinatorOptions> options)
@@ -42,7 +48,7 @@ internal static class ControlApi
 
         var result = manager.Start(json);
         return result.RunId is { } id
-            ? Results.Json(new StartRunResponse(id), statusCode: StatusCodes.Status202Accepted)
+            ? Results.Json(new StartRunResponse(id), JsonOptions, statusCode: StatusCodes.Status202Accepted)
             : Error(result.Status, result.Error!);
     }
 
@@ -94,7 +100,7 @@ internal static class ControlApi
             predictions[r] = outputs.AsSpan(r * model.Spec.Outputs, model.Spec.Outputs).ToArray();
         }
 
-        return Results.Json(new PredictResponse(predictions));
+        return Results.Json(new PredictResponse(predictions), JsonOptions);
     }
 
     private static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -125,7 +131,7 @@ internal static class ControlApi
         return body is null ? null : Encoding.UTF8.GetString(body.Memory.Span);
     }
 
-    private static IResult Error(int status, string message) => Results.Json(new ErrorResponse(message), statusCode: status);
+    private static IResult Error(int status, string message) => Results.Json(new ErrorResponse(message), JsonOptions, statusCode: status);
 
     private sealed record StatusResponse(string Federation, IReadOnlyList<PartyStatus> Parties, RunSummary? CurrentRun);
 

@@ -33,6 +33,9 @@ public sealed class CoordinatorServer : IAsyncDisposable
 
     public X509Certificate2 Authority { get; }
 
+    /// <summary>The HTTP protocol of the last request to each path ("HTTP/2", "HTTP/1.1").</summary>
+    public IReadOnlyDictionary<string, string> Protocols { get; private init; } = new Dictionary<string, string>();
+
     public Uri Address { get; }
 
     public IServiceProvider Services => _app.Services;
@@ -61,13 +64,19 @@ public sealed class CoordinatorServer : IAsyncDisposable
         });
         services?.Invoke(builder.Services);
         var app = builder.Build();
+        var protocols = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        app.Use((context, next) =>
+        {
+            protocols[context.Request.Path.Value ?? ""] = context.Request.Protocol;
+            return next(context);
+        });
         app.MapCauseway();
         await app.StartAsync().DefaultTimeout();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         var port = new Uri(address).Port;
 
         // The certificate names localhost and 127.0.0.1; use the address so no name resolution is involved.
-        return new CoordinatorServer(app, authority, new Uri($"https://127.0.0.1:{port}/"));
+        return new CoordinatorServer(app, authority, new Uri($"https://127.0.0.1:{port}/")) { Protocols = protocols };
     }
 
     public PartyClientOptions PartyOptions(string party, string? token = null, X509Certificate2? authority = null) => new()

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Causeway.Coordinator.Runs;
+using Causeway.Core.Data;
+using Causeway.Core.Models;
+using Causeway.EndToEnd.Tests.Infrastructure;
+using Causeway.Federation;
+using Causeway.Federation.Horizontal;
+using Causeway.Party;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Causeway.EndToEnd.Tests;
+
+public sealed class ControlApiTests
+{
+    private const string RunConfigJson = """
+        {
+          "name": "e2e",
+          "seed": 7,
+          "rounds": 3,
+          "model": { "type": "logistic" },
+          "training": { "epochs": 2, "batchSize": 16, "learningRate": 0.5 },
+          "round": { "deadlineSeconds": 20, "minResults": 2 }
+        }
+        """;
+
+    [Fact]
+    public async Task Api_WithoutAdminToken_Is401()
+    {
+        await using var server = await CoordinatorServer.StartAsync();
+        using var anonymous = server.CreateAdminClient(token: null);
+        using var wrong = server.CreateAdminClient(token: "guess");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri("api/status", UriKind.Relative)).DefaultTimeout()).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.GetAsync(new Uri("api/runs", UriKind.Relative)).DefaultTimeout()).StatusCode);
+    }
+
+    [Fact]
+    public async Task PostRun_InvalidConfig_Is400WithTheReason()
+    {
+        await using var server = await CoordinatorServer.StartAsync(services: s =>
+            s.AddSingleton<IRunDriver>(new RoundEngineRunDriver(_ => ModelSpec.LogisticRegression(3))));
+        using var admin = server.CreateAdminClient();
+
+        var response = await admin.PostAsync(new Uri("api/runs", UriKind.Relative), Json("""{ "rounds": 3, "colour": "blue" }""")).DefaultTimeout();
+        var body = await response.Content.ReadAsStringAsync().DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("colour", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PostRun_RoundEngineOverTheNetwork_RunsEveryRound_ReportsMetrics_AndPredicts()
+    {
+        await using var server = await CoordinatorServer.StartAsync(services: s =>
+            s.AddSingleton<IRunDriver>(new RoundEngineRunDriver(_ => ModelSpec.LogisticRegression(3))));
+        using var stop = new CancellationTokenSource();
+        var hosts = new List<Task>();
+        var clients = new List<PartyClient>();
+        foreach (var (name, seed) in new[] { ("hospital-a", 1), ("hospital-b", 2) })
+        {
+            var party = new PartyId(name);
+            var trainer = new PartyTrainer(party, ModelSpec.LogisticRegression(3), Separable(seed, 200), Separable(seed + 10, 50));
+            var client = server.CreateClient(name);
+            clients.Add(client);
+            hosts.Add(new PartyHost(client, new PartyTrainerHandler(trainer), server.PartyOptions(name)).RunAsync(stop.Token));
+            await server.WaitUntilPollingAsync(name).DefaultTimeout();
+        }
+
+        using var admin = server.CreateAdminClient();
+        var status = await admin.GetFromJsonAsync<JsonElement>(new Uri("api/status", UriKind.Relative)).DefaultTimeout();
+        Assert.Equal(2, status.GetProperty("parties").GetArrayLength());
+
+        var started = await admin.PostAsync(new Uri("api/runs", UriKind.Relative), Json(RunConfigJson)).DefaultTimeout();
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>().DefaultTimeout()).GetProperty("id").GetString()!;
+        await server.Runs.WaitForActiveRunAsync().DefaultTimeout();
+
+        var run = await admin.GetFromJsonAsync<JsonElement>(new Uri($"api/runs/{id}", UriKind.Relative)).DefaultTimeout();
+        Assert.Equal("Completed", run.GetProperty("run").GetProperty("state").ToString());
+        var rounds = run.GetProperty("rounds");
+        Assert.Equal(3, rounds.GetArrayLength());
+        foreach (var round in rounds.EnumerateArray())
+        {
+            Assert.Equal(2, round.GetProperty("updates").GetInt32());
+            Assert.Equal(0, round.GetProperty("failures").GetArrayLength());
+        }
+
+        var accuracy = rounds[2].GetProperty("metrics").GetProperty("eval_accuracy").GetDouble();
+        Assert.True(accuracy > 0.9, $"accuracy after 3 rounds on separable data: {accuracy}");
+
+        var predicted = await admin.PostAsync(new Uri($"api/runs/{id}/predict", UriKind.Relative), Json("""{ "rows": [[3, 3, 3], [-3, -3, -3]] }""")).DefaultTimeout();
+        var predictions = (await predicted.Content.ReadFromJsonAsync<JsonElement>().DefaultTimeout()).GetProperty("predictions");
+        Assert.True(predictions[0][0].GetSingle() > 0.5f);
+        Assert.True(predictions[1][0].GetSingle() < 0.5f);
+
+        var list = await admin.GetFromJsonAsync<JsonElement>(new Uri("api/runs", UriKind.Relative)).DefaultTimeout();
+        Assert.Equal(id, list[0].GetProperty("id").GetString());
+
+        await stop.CancelAsync();
+        await Task.WhenAll(hosts).DefaultTimeout();
+        clients.ForEach(c => c.Dispose());
+    }
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    // Label 1 exactly when the features sum to more than 0: a logistic model separates it.
+    private static TabularData Separable(int seed, int rows)
+    {
+        var random = new Random(seed);
+        var features = new float[rows * 3];
+        var labels = new float[rows];
+        for (var r = 0; r < rows; r++)
+        {
+            float sum = 0;
+            for (var c = 0; c < 3; c++)
+            {
+                var value = (float)((random.NextDouble() * 4) - 2);
+                features[(r * 3) + c] = value;
+                sum += value;
+            }
+
+            labels[r] = sum > 0 ? 1 : 0;
+        }
+
+        return new TabularData(features, labels, 3);
+    }
+}
