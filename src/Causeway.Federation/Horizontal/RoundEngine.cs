@@ -85,9 +85,13 @@ public sealed class RoundEngine
         var time = _options.TimeProvider;
         var started = time.GetTimestamp();
         var optimizer = _options.Strategy.CreateServerOptimizer();
-        var global = initialGlobal.Clone();
+        ParameterSet global;
         var first = 1;
-        if (resumeFrom is not null)
+        if (resumeFrom is null)
+        {
+            global = initialGlobal.Clone();
+        }
+        else
         {
             ArgumentOutOfRangeException.ThrowIfNegative(resumeFrom.LastClosedRound, nameof(resumeFrom));
             ArgumentOutOfRangeException.ThrowIfGreaterThan(resumeFrom.LastClosedRound, _options.Rounds, nameof(resumeFrom));
