@@ -99,6 +99,26 @@ public sealed class SimulatorTests
     }
 
     [Fact]
+    public async Task RunAsync_TrainingLongerThanDeadline_StragglersCancelledAndRoundsFail()
+    {
+        var config = RunConfig.Parse(
+            """{ "rounds": 2, "model": { "type": "mlp", "hidden": [64] }, "training": { "epochs": 10000 }, "round": { "deadlineSeconds": 0.3 }, "partition": { "parties": 4 } }""",
+            "test.json");
+        var data = LogisticData(4000, 200);
+
+        var result = await new Simulator().RunAsync(config, data, null, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.All(result.Rounds, r =>
+        {
+            Assert.False(r.Succeeded);
+            Assert.Equal(4, r.Failures.Count);
+            Assert.All(r.Failures, f => Assert.Equal(FailureKind.Straggler, f.Kind));
+        });
+        Assert.Equal(result.Rounds[0].Evaluation!.Loss, result.Rounds[1].Evaluation!.Loss);
+        Assert.True(result.Seconds < 10, $"{result.Seconds} s");
+    }
+
+    [Fact]
     public void Partition_ColumnScheme_OnePartyPerValue()
     {
         var config = RunConfig.Parse("""{ "partition": { "scheme": "column", "column": "site" } }""", "test.json");
