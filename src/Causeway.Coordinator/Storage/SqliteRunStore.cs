@@ -29,7 +29,7 @@ public sealed class SqliteRunStore : IRunStore, IAsyncDisposable
     }
 
     /// <summary>
-    /// Opens (creating when missing) the database at <paramref name="databasePath"/>, switches it to WAL mode
+    /// Opens (creating it and its directory when missing) the database at <paramref name="databasePath"/>, switches it to WAL mode
     /// and brings its schema to the current version.
     /// </summary>
     /// <exception cref="InvalidOperationException">The file could not be put in WAL mode, or its schema is newer than this code.</exception>
@@ -40,6 +40,7 @@ public sealed class SqliteRunStore : IRunStore, IAsyncDisposable
         options.Validate();
 
         var fullPath = Path.GetFullPath(databasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
         var connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = fullPath,

@@ -31,33 +31,59 @@ public sealed class PostgresServerFixture : IAsyncLifetime
 
         _root = Path.Combine(Path.GetTempPath(), "causeway-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(_root);
+        try
+        {
+            await StartAsync(PostgresBinaries.Directory, _root);
+        }
+        catch (Exception e)
+        {
+            var log = Path.Combine(_root, "server.log");
+            var serverLog = File.Exists(log) ? await File.ReadAllTextAsync(log) : "(no server log)";
+            await DisposeAsync();
+            throw new InvalidOperationException($"The private PostgreSQL server did not start: {e.Message}\nServer log:\n{serverLog}", e);
+        }
+    }
+
+    private async Task StartAsync(string binaries, string root)
+    {
         if (PostgresBinaries.RunningAsRoot)
         {
-            await RunAsync("chown", ["postgres:postgres", _root], asPostgres: false);
+            await RunAsync("chown", ["postgres:postgres", root], asPostgres: false);
         }
 
-        _dataDirectory = Path.Combine(_root, "data");
+        _dataDirectory = Path.Combine(root, "data");
         await RunAsync(
-            Path.Combine(PostgresBinaries.Directory, "initdb"),
+            Path.Combine(binaries, "initdb"),
             ["-D", _dataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],
             asPostgres: true);
 
-        _port = FreePort();
+        // Another process may take the free port between the probe and the server's bind: retry on a new one.
+        for (var attempt = 1; ; attempt++)
+        {
+            _port = FreePort();
 
-        // The server's durability is irrelevant to the tests (they kill clients, not the server): skip fsync.
-        var serverOptions = string.Join(
-            ' ',
-            $"-p {_port.ToString(CultureInfo.InvariantCulture)}",
-            $"-k {_root}",
-            "-c listen_addresses=127.0.0.1",
-            "-c fsync=off",
-            "-c synchronous_commit=off",
-            "-c full_page_writes=off",
-            "-c max_connections=50");
-        await RunAsync(
-            Path.Combine(PostgresBinaries.Directory, "pg_ctl"),
-            ["-D", _dataDirectory, "-l", Path.Combine(_root, "server.log"), "-o", serverOptions, "-w", "-t", "60", "start"],
-            asPostgres: true);
+            // The server's durability is irrelevant to the tests (they kill clients, not the server): skip fsync.
+            var serverOptions = string.Join(
+                ' ',
+                $"-p {_port.ToString(CultureInfo.InvariantCulture)}",
+                $"-k {root}",
+                "-c listen_addresses=127.0.0.1",
+                "-c fsync=off",
+                "-c synchronous_commit=off",
+                "-c full_page_writes=off",
+                "-c max_connections=50");
+            try
+            {
+                await RunAsync(
+                    Path.Combine(binaries, "pg_ctl"),
+                    ["-D", _dataDirectory, "-l", Path.Combine(root, "server.log"), "-o", serverOptions, "-w", "-t", "60", "start"],
+                    asPostgres: true);
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+            }
+        }
     }
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
@@ -99,6 +125,7 @@ public sealed class PostgresServerFixture : IAsyncLifetime
         finally
         {
             Directory.Delete(_root, recursive: true);
+            _root = null;
         }
     }
 

@@ -49,6 +49,18 @@ public sealed class SqliteRunStoreTests : RunStoreConformanceTests
     }
 
     [Fact]
+    public async Task Open_PathInMissingDirectory_CreatesDirectoryAndFile()
+    {
+        var path = Path.Combine(_directory, "state", "nested", "coordinator.db");
+
+        await using var store = await SqliteRunStore.OpenAsync(path, null, None);
+        await store.CreateRunAsync("run-1", "r", "{}", T0, None);
+
+        Assert.True(File.Exists(path));
+        Assert.Equal("run-1", Assert.Single(await store.ListRunsAsync(None)).RunId);
+    }
+
+    [Fact]
     public async Task ChildProcessKilledBeforeCommit_Reopen_ResumesFromRound3WithoutRound4()
     {
         await CrashChildProcess.RunUntilKilledAsync("sqlite", DatabasePath);

@@ -1,0 +1,271 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Causeway.Core.Tensors;
+using Causeway.Federation;
+
+namespace Causeway.Coordinator.Storage;
+
+/// <summary>Closing rounds and reading them and their checkpoints back.</summary>
+internal sealed partial class RelationalRunStore
+{
+    public async Task CloseRoundAsync(RoundRecord round, Checkpoint checkpoint, CancellationToken cancellationToken)
+    {
+        Validate(round);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(checkpoint.Global);
+
+        // Encode before taking the write lock: it is CPU work that needs no database.
+        var global = SafetensorsCodec.Encode(checkpoint.Global);
+        var optimizerState = checkpoint.OptimizerState is null ? null : SafetensorsCodec.Encode(checkpoint.OptimizerState);
+
+        await using var connection = await dialect.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await dialect.BeginWriteTransactionAsync(connection, cancellationToken);
+
+        // No upsert anywhere here: the primary key on (run_id, round) is what turns a second close into an error.
+        await using (var insertRound = Command(
+            connection,
+            transaction,
+            """
+            INSERT INTO rounds (run_id, round, selected, participants, failures, succeeded, train_loss, eval_loss, accuracy, bytes, seconds, closed_at)
+            VALUES (@run_id, @round, @selected, @participants, @failures, @succeeded, @train_loss, @eval_loss, @accuracy, @bytes, @seconds, @closed_at)
+            """))
+        {
+            Add(insertRound, "run_id", round.RunId);
+            Add(insertRound, "round", round.Round);
+            Add(insertRound, "selected", round.Selected);
+            Add(insertRound, "participants", round.Participants);
+            Add(insertRound, "failures", round.Failures);
+            Add(insertRound, "succeeded", round.Succeeded);
+            Add(insertRound, "train_loss", NaNAsNull(round.TrainLoss));
+            Add(insertRound, "eval_loss", NaNAsNull(round.EvaluationLoss));
+            Add(insertRound, "accuracy", NaNAsNull(round.Accuracy));
+            Add(insertRound, "bytes", round.Bytes);
+            Add(insertRound, "seconds", round.Seconds);
+            Add(insertRound, "closed_at", dialect.ToTimestamp(Truncate(round.ClosedAt)));
+            try
+            {
+                await insertRound.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (DbException e) when (dialect.IsUniqueViolation(e))
+            {
+                throw new RoundAlreadyClosedException(round.RunId, round.Round, e);
+            }
+            catch (DbException e) when (dialect.IsForeignKeyViolation(e))
+            {
+                throw RunNotFoundException.For(round.RunId, e);
+            }
+        }
+
+        await using (var insertParty = Command(
+            connection,
+            transaction,
+            """
+            INSERT INTO party_rounds (run_id, round, position, party_id, outcome, reason, examples, train_loss, bytes)
+            VALUES (@run_id, @round, @position, @party_id, @outcome, @reason, @examples, @train_loss, @bytes)
+            """))
+        {
+            for (var i = 0; i < round.Parties.Count; i++)
+            {
+                var party = round.Parties[i];
+                insertParty.Parameters.Clear();
+                Add(insertParty, "run_id", round.RunId);
+                Add(insertParty, "round", round.Round);
+                Add(insertParty, "position", i);
+                Add(insertParty, "party_id", party.Party.Value);
+                Add(insertParty, "outcome", ToText(party.Outcome));
+                Add(insertParty, "reason", party.Reason);
+                Add(insertParty, "examples", party.Examples);
+                Add(insertParty, "train_loss", NaNAsNull(party.TrainLoss));
+                Add(insertParty, "bytes", party.Bytes);
+                await insertParty.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        await using (var insertCheckpoint = Command(
+            connection,
+            transaction,
+            "INSERT INTO checkpoints (run_id, round, global_parameters, optimizer_state) VALUES (@run_id, @round, @global, @optimizer_state)"))
+        {
+            Add(insertCheckpoint, "run_id", round.RunId);
+            Add(insertCheckpoint, "round", round.Round);
+            Add(insertCheckpoint, "global", global);
+            Add(insertCheckpoint, "optimizer_state", optimizerState);
+            await insertCheckpoint.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (options.CheckpointsToKeep is { } keep)
+        {
+            // Keep the newest `keep` checkpoints by round number, whatever order rounds were closed in.
+            await using var prune = Command(
+                connection,
+                transaction,
+                """
+                DELETE FROM checkpoints WHERE run_id = @run_id AND round NOT IN (
+                    SELECT round FROM checkpoints WHERE run_id = @run_id ORDER BY round DESC LIMIT @keep)
+                """);
+            Add(prune, "run_id", round.RunId);
+            Add(prune, "keep", keep);
+            await prune.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (BeforeCommit is { } beforeCommit)
+        {
+            await beforeCommit(round.Round, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<RoundRecord>> GetRoundsAsync(string runId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        await using var connection = await dialect.OpenConnectionAsync(cancellationToken);
+
+        // One read transaction so the rounds and their party rows come from the same snapshot.
+        await using var transaction = await dialect.BeginReadTransactionAsync(connection, cancellationToken);
+        var partiesByRound = new Dictionary<int, List<PartyRoundRecord>>();
+        await using (var command = Command(
+            connection,
+            transaction,
+            """
+            SELECT round, party_id, outcome, reason, examples, train_loss, bytes
+            FROM party_rounds WHERE run_id = @run_id ORDER BY round, position
+            """))
+        {
+            Add(command, "run_id", runId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var number = reader.GetInt32(0);
+                if (!partiesByRound.TryGetValue(number, out var parties))
+                {
+                    parties = [];
+                    partiesByRound.Add(number, parties);
+                }
+
+                parties.Add(new PartyRoundRecord(
+                    new PartyId(reader.GetString(1)),
+                    ParsePartyOutcome(reader.GetString(2)),
+                    reader.IsDBNull(3) ? null : reader.GetString(3),
+                    reader.GetInt32(4),
+                    NullableDouble(reader, 5),
+                    reader.GetInt64(6)));
+            }
+        }
+
+        var rounds = new List<RoundRecord>();
+        await using (var command = Command(
+            connection,
+            transaction,
+            """
+            SELECT round, selected, participants, failures, succeeded, train_loss, eval_loss, accuracy, bytes, seconds, closed_at
+            FROM rounds WHERE run_id = @run_id ORDER BY round
+            """))
+        {
+            Add(command, "run_id", runId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var number = reader.GetInt32(0);
+                rounds.Add(new RoundRecord
+                {
+                    RunId = runId,
+                    Round = number,
+                    Selected = reader.GetInt32(1),
+                    Participants = reader.GetInt32(2),
+                    Failures = reader.GetInt32(3),
+                    Succeeded = reader.GetBoolean(4),
+                    TrainLoss = NullableDouble(reader, 5),
+                    EvaluationLoss = NullableDouble(reader, 6),
+                    Accuracy = NullableDouble(reader, 7),
+                    Bytes = reader.GetInt64(8),
+                    Seconds = reader.GetDouble(9),
+                    ClosedAt = dialect.ReadTimestamp(reader, 10),
+                    Parties = partiesByRound.TryGetValue(number, out var parties) ? parties : [],
+                });
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return rounds;
+    }
+
+    public Task<StoredCheckpoint?> LoadLatestCheckpointAsync(string runId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        return ReadCheckpointAsync(
+            runId,
+            "SELECT round, global_parameters, optimizer_state FROM checkpoints WHERE run_id = @run_id ORDER BY round DESC LIMIT 1",
+            round: null,
+            cancellationToken);
+    }
+
+    public Task<StoredCheckpoint?> LoadCheckpointAsync(string runId, int round, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(round);
+        return ReadCheckpointAsync(
+            runId,
+            "SELECT round, global_parameters, optimizer_state FROM checkpoints WHERE run_id = @run_id AND round = @round",
+            round,
+            cancellationToken);
+    }
+
+    private async Task<StoredCheckpoint?> ReadCheckpointAsync(string runId, string sql, int? round, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, sql);
+        Add(command, "run_id", runId);
+        if (round is { } number)
+        {
+            Add(command, "round", number);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var closedRound = reader.GetInt32(0);
+        var global = SafetensorsCodec.Decode(reader.GetFieldValue<byte[]>(1));
+        var optimizerState = reader.IsDBNull(2) ? null : SafetensorsCodec.Decode(reader.GetFieldValue<byte[]>(2));
+        return new StoredCheckpoint(runId, closedRound, global, optimizerState);
+    }
+
+    private static void Validate(RoundRecord round)
+    {
+        ArgumentNullException.ThrowIfNull(round);
+        ArgumentException.ThrowIfNullOrWhiteSpace(round.RunId, nameof(round));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(round.Round, nameof(round));
+        ArgumentOutOfRangeException.ThrowIfNegative(round.Selected, nameof(round));
+        ArgumentOutOfRangeException.ThrowIfNegative(round.Participants, nameof(round));
+        ArgumentOutOfRangeException.ThrowIfNegative(round.Failures, nameof(round));
+        ArgumentOutOfRangeException.ThrowIfNegative(round.Bytes, nameof(round));
+        if (!double.IsFinite(round.Seconds) || round.Seconds < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(round), round.Seconds, "A round's duration is a finite, non-negative number of seconds.");
+        }
+
+        ArgumentNullException.ThrowIfNull(round.Parties, nameof(round));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var party in round.Parties)
+        {
+            ArgumentNullException.ThrowIfNull(party, nameof(round));
+            ArgumentException.ThrowIfNullOrWhiteSpace(party.Party.Value, nameof(round));
+            ArgumentOutOfRangeException.ThrowIfNegative(party.Examples, nameof(round));
+            ArgumentOutOfRangeException.ThrowIfNegative(party.Bytes, nameof(round));
+            if (!Enum.IsDefined(party.Outcome))
+            {
+                throw new ArgumentOutOfRangeException(nameof(round), party.Outcome, "Unknown party outcome.");
+            }
+
+            if (!seen.Add(party.Party.Value))
+            {
+                throw new ArgumentException($"Party '{party.Party}' appears twice in round {round.Round}.", nameof(round));
+            }
+        }
+    }
+}
