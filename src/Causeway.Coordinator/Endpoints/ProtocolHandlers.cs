@@ -5,6 +5,7 @@ using Causeway.Protocol;
 using Causeway.Protocol.Wire;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using V1 = Causeway.Protocol.V1;
@@ -17,7 +18,12 @@ namespace Causeway.Coordinator.Endpoints;
 /// A refused request never disturbs the mailbox: the round goes on with the other parties.
 /// </remarks>
 internal sealed class ProtocolHandlers(
-    PartyRegistry registry, TaskMailbox mailbox, IOptions<CoordinatorOptions> options, TimeProvider time, ILogger<ProtocolHandlers> logger)
+    PartyRegistry registry,
+    TaskMailbox mailbox,
+    IOptions<CoordinatorOptions> options,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILogger<ProtocolHandlers> logger)
 {
     private const int SmallMessageBytes = 64 * 1024;
     private readonly CoordinatorOptions _options = options.Value;
@@ -71,38 +77,55 @@ internal sealed class ProtocolHandlers(
 
         var response = new V1.PullTaskResponse();
         PendingTask? task;
+
+        // A stopping host answers waiting polls with "no task" at once instead of holding shutdown for the poll timeout.
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         try
         {
-            task = await mailbox.TakeAsync(session.Party, _options.LongPollTimeout, context.RequestAborted).ConfigureAwait(false);
+            task = await mailbox.TakeAsync(session.Party, _options.LongPollTimeout, wait.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The party hung up while waiting; nothing was taken from its queue.
             return;
         }
-
-        session.Touch(time.GetUtcNow());
-        if (task?.Global is { } global)
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            response.Task = new V1.PartyTask
-            {
-                TaskId = task.Id,
-                Kind = task.IsTrain ? V1.TaskKind.Train : V1.TaskKind.Evaluate,
-                RunId = task.Round.RunId,
-                Round = task.Round.Round,
-                TotalRounds = task.Round.TotalRounds,
-                Global = ParameterSetCodec.ToProto(global),
-                Seed = task.Seed,
-            };
-            if (task.Plan is { } plan)
-            {
-                response.Task.Plan = ContractMapping.ToProto(plan);
-            }
-
-            CoordinatorLog.TaskDelivered(logger, task.Id, task.Round.Round, session.Party.Value);
+            task = null;
         }
 
-        await ProtocolResponses.WriteAsync(context, response).ConfigureAwait(false);
+        session.Touch(time.GetUtcNow());
+        if (task?.Global is not { } global)
+        {
+            await ProtocolResponses.WriteAsync(context, response).ConfigureAwait(false);
+            return;
+        }
+
+        var header = new V1.PartyTask
+        {
+            TaskId = task.Id,
+            Kind = task.IsTrain ? V1.TaskKind.Train : V1.TaskKind.Evaluate,
+            RunId = task.Round.RunId,
+            Round = task.Round.Round,
+            TotalRounds = task.Round.TotalRounds,
+            Seed = task.Seed,
+        };
+        if (task.Plan is { } plan)
+        {
+            header.Plan = ContractMapping.ToProto(plan);
+        }
+
+        CoordinatorLog.TaskDelivered(logger, task.Id, task.Round.Round, session.Party.Value);
+        if (BitConverter.IsLittleEndian)
+        {
+            await TaskResponseWriter.WriteAsync(context, header, global).ConfigureAwait(false);
+        }
+        else
+        {
+            header.Global = ParameterSetCodec.ToProto(global);
+            response.Task = header;
+            await ProtocolResponses.WriteAsync(context, response).ConfigureAwait(false);
+        }
     }
 
     public async Task PushResultAsync(HttpContext context)

@@ -21,6 +21,11 @@ public static class CausewayKestrelExtensions
         ArgumentNullException.ThrowIfNull(kestrel);
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(serverCertificate);
+
+        // Model updates are tens to hundreds of MB: larger HTTP/2 flow-control windows than Kestrel's defaults
+        // (1 MB per connection, 768 KB per stream) keep a push from stalling on window updates.
+        kestrel.Limits.Http2.InitialConnectionWindowSize = Math.Max(kestrel.Limits.Http2.InitialConnectionWindowSize, 8 * 1024 * 1024);
+        kestrel.Limits.Http2.InitialStreamWindowSize = Math.Max(kestrel.Limits.Http2.InitialStreamWindowSize, 4 * 1024 * 1024);
         kestrel.Listen(endpoint, listen =>
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
