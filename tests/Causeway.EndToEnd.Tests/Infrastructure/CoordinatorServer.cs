@@ -45,16 +45,16 @@ public sealed class CoordinatorServer : IAsyncDisposable
     internal TaskMailbox Mailbox => Services.GetRequiredService<TaskMailbox>();
 
     public static async Task<CoordinatorServer> StartAsync(
-        Action<CoordinatorOptions>? configure = null, Action<IServiceCollection>? services = null)
+        Action<CoordinatorOptions>? configure = null, Action<IServiceCollection>? services = null, int port = 0, X509Certificate2? authority = null)
     {
-        var authority = DevCertificates.CreateAuthority("test-federation", TimeSpan.FromDays(1));
+        authority ??= DevCertificates.CreateAuthority("test-federation", TimeSpan.FromDays(1));
         var serverCertificate = DevCertificates.IssueLocalhostCertificate(authority, TimeSpan.FromDays(1));
         var builder = WebApplication.CreateSlimBuilder();
         if (Environment.GetEnvironmentVariable("CAUSEWAY_TEST_LOGS") != "1")
         {
             builder.Logging.ClearProviders();
         }
-        builder.WebHost.ConfigureKestrel(k => k.ListenCauseway(new IPEndPoint(IPAddress.Loopback, 0), serverCertificate));
+        builder.WebHost.ConfigureKestrel(k => k.ListenCauseway(new IPEndPoint(IPAddress.Loopback, port), serverCertificate));
         builder.Services.AddCauseway(o =>
         {
             o.FederationId = "test-federation";
@@ -73,7 +73,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         app.MapCauseway();
         await app.StartAsync().DefaultTimeout();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var port = new Uri(address).Port;
+        port = new Uri(address).Port;
 
         // The certificate names localhost and 127.0.0.1; use the address so no name resolution is involved.
         return new CoordinatorServer(app, authority, new Uri($"https://127.0.0.1:{port}/")) { Protocols = protocols };
@@ -128,6 +128,5 @@ public sealed class CoordinatorServer : IAsyncDisposable
     {
         await _app.StopAsync().DefaultTimeout();
         await _app.DisposeAsync();
-        Authority.Dispose();
     }
 }
