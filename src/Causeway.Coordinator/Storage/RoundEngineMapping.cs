@@ -1,0 +1,67 @@
+using Causeway.Federation.Horizontal;
+
+namespace Causeway.Coordinator.Storage;
+
+/// <summary>
+/// Converts between the round engine's results (<see cref="RoundSummary"/>, <see cref="RunCheckpoint"/>) and
+/// the store's records, so an <see cref="IRunObserver"/> can persist a round in one call and a run can resume from
+/// <see cref="IRunStore.LoadLatestCheckpointAsync"/>.
+/// </summary>
+public static class RoundEngineMapping
+{
+    /// <summary>
+    /// The store's record of a closed round. Party rows: <paramref name="accepted"/> (the engine's summary only
+    /// counts accepted parties) followed by one row per failure, in the summary's order.
+    /// </summary>
+    public static RoundRecord ToRoundRecord(
+        this RoundSummary summary, string runId, DateTimeOffset closedAt, IReadOnlyList<PartyRoundRecord>? accepted = null)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        var parties = new List<PartyRoundRecord>((accepted?.Count ?? 0) + summary.Failures.Count);
+        parties.AddRange(accepted ?? []);
+        foreach (var failure in summary.Failures)
+        {
+            parties.Add(new PartyRoundRecord(failure.Party, ToOutcome(failure.Kind), failure.Reason, Examples: 0, TrainLoss: null, Bytes: 0));
+        }
+
+        return new RoundRecord
+        {
+            RunId = runId,
+            Round = summary.Round,
+            Selected = summary.Selected,
+            Participants = summary.Participants,
+            Failures = summary.Failures.Count,
+            Succeeded = summary.Succeeded,
+            TrainLoss = summary.TrainLoss,
+            EvaluationLoss = summary.Evaluation?.Loss,
+            Accuracy = summary.Evaluation?.Accuracy,
+            Bytes = summary.Bytes,
+            Seconds = summary.Seconds,
+            ClosedAt = closedAt,
+            Parties = parties,
+        };
+    }
+
+    /// <summary>What to store for the engine's checkpoint (the parameter sets are only read).</summary>
+    public static Checkpoint ToCheckpoint(this RunCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return new Checkpoint(checkpoint.Global, checkpoint.OptimizerState);
+    }
+
+    /// <summary>The checkpoint to resume the engine from: it continues at round <c>LastClosedRound + 1</c>.</summary>
+    public static RunCheckpoint ToRunCheckpoint(this StoredCheckpoint stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return new RunCheckpoint(stored.LastClosedRound, stored.Global, stored.OptimizerState);
+    }
+
+    public static PartyOutcome ToOutcome(this FailureKind kind) => kind switch
+    {
+        FailureKind.Straggler => PartyOutcome.Straggler,
+        FailureKind.Dropout => PartyOutcome.Dropout,
+        FailureKind.Rejected => PartyOutcome.Rejected,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown failure kind."),
+    };
+}
