@@ -27,6 +27,10 @@ fi
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+        echo "install-postgres.sh: not root and no sudo; run as root or install the 'postgresql' package by hand." >&2
+        exit 1
+    fi
     sudo_cmd=(sudo)
 fi
 
