@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Causeway.Coordinator.Mailbox;
 using Causeway.Coordinator.Parties;
 using Causeway.Federation.Horizontal;
@@ -33,6 +34,16 @@ internal sealed class ProtocolHandlers(
         var request = await ReadSmallAsync(context, V1.JoinRequest.Parser).ConfigureAwait(false);
         if (request is null)
         {
+            return;
+        }
+
+        // With mutual TLS the certificate (already checked against the federation CA) must name this party.
+        if (context.Connection.ClientCertificate is { } certificate
+            && certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false) != request.PartyId)
+        {
+            const string Reason = "the client certificate belongs to another party";
+            CoordinatorLog.JoinRefused(logger, Printable(request.PartyId), Reason);
+            await ProtocolResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, Reason).ConfigureAwait(false);
             return;
         }
 

@@ -45,7 +45,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
     internal TaskMailbox Mailbox => Services.GetRequiredService<TaskMailbox>();
 
     public static async Task<CoordinatorServer> StartAsync(
-        Action<CoordinatorOptions>? configure = null, Action<IServiceCollection>? services = null, int port = 0, X509Certificate2? authority = null)
+        Action<CoordinatorOptions>? configure = null, Action<IServiceCollection>? services = null, int port = 0, X509Certificate2? authority = null, bool requireClientCertificates = false)
     {
         authority ??= DevCertificates.CreateAuthority("test-federation", TimeSpan.FromDays(1));
         var serverCertificate = DevCertificates.IssueLocalhostCertificate(authority, TimeSpan.FromDays(1));
@@ -54,7 +54,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         {
             builder.Logging.ClearProviders();
         }
-        builder.WebHost.ConfigureKestrel(k => k.ListenCauseway(new IPEndPoint(IPAddress.Loopback, port), serverCertificate));
+        builder.WebHost.ConfigureKestrel(k => k.ListenCauseway(new IPEndPoint(IPAddress.Loopback, port), serverCertificate, requireClientCertificates ? authority : null));
         builder.Services.AddCauseway(o =>
         {
             o.FederationId = "test-federation";
