@@ -1,0 +1,81 @@
+using Causeway.Cli.Composition;
+using Causeway.Federation.Configuration;
+using Causeway.Federation.Simulation;
+using Spectre.Console;
+
+namespace Causeway.Cli.Bench;
+
+/// <summary>
+/// Simulation speed: seconds per round (and rounds per second) with every party training each round on the Adult
+/// logistic-regression task, and per-round seconds of the Fashion-MNIST 2NN task with 10% of 100 parties sampled.
+/// Evaluation runs only after the last round, so the median round is pure train + aggregate.
+/// </summary>
+internal static class SimulationSpeedBench
+{
+    /// <summary>One speed measurement.</summary>
+    public sealed record Measurement(string Task, BenchRun Run)
+    {
+        public double MedianRoundSeconds => Median([.. Run.Report.Rounds.Select(r => r.Seconds)]);
+
+        public double RoundsPerSecond => 1 / MedianRoundSeconds;
+
+        /// <summary>Rounds per second over all rounds, the last round's evaluation included.</summary>
+        public double OverallRoundsPerSecond => Run.Report.Rounds.Count / Run.Report.Rounds.Sum(r => r.Seconds);
+    }
+
+    public static async Task<IReadOnlyList<Measurement>> RunAsync(
+        string adultConfigPath,
+        string? fashionMnistDirectory,
+        IReadOnlyList<int> adultParties,
+        int adultRounds,
+        IReadOnlyList<int> fmnistEpochs,
+        int fmnistRounds,
+        ProgressContext progress,
+        CancellationToken cancellationToken)
+    {
+        var results = new List<Measurement>();
+        var adultConfig = RunConfigFile.Load(adultConfigPath);
+        var adult = ExperimentData.Load(adultConfig, adultConfigPath).Simulation;
+        foreach (var parties in adultParties)
+        {
+            var config = adultConfig with
+            {
+                Name = $"speed-adult-lr-{parties}",
+                Rounds = adultRounds,
+                Training = adultConfig.Training with { Epochs = 1 },
+                Strategy = new StrategyConfig { Name = Federation.Horizontal.StrategyKind.FedAvg },
+                Sampling = new SamplingConfig { Fraction = 1.0 },
+                Partition = new PartitionConfig { Parties = parties, Scheme = PartitionScheme.Iid },
+                Evaluation = new EvaluationConfig { EveryRounds = 0, Centralized = false },
+            };
+            var run = await BenchRunner.RunAsync($"adult LR, {parties} parties", config, adult, null, progress, printRounds: false, cancellationToken)
+                .ConfigureAwait(false);
+            results.Add(new Measurement($"Adult LR, {parties} parties, all per round, E={config.Training.Epochs} B={config.Training.BatchSize}", run));
+        }
+
+        if (fashionMnistDirectory is not null && fmnistEpochs.Count > 0)
+        {
+            var data = FashionMnistData.Load(fashionMnistDirectory);
+            var settings = new FashionMnistBench.Settings { FedAvgMaxRounds = fmnistRounds };
+            foreach (var epochs in fmnistEpochs)
+            {
+                var config = FashionMnistBench.FedAvg(settings, epochs, 10) with
+                {
+                    Name = $"speed-fmnist-2nn-e{epochs}",
+                    Evaluation = new EvaluationConfig { EveryRounds = 0 },
+                };
+                var run = await BenchRunner.RunAsync($"fmnist 2NN E={epochs}", config, data, null, progress, printRounds: false, cancellationToken)
+                    .ConfigureAwait(false);
+                results.Add(new Measurement($"F-MNIST 2NN, 100 parties, 10% per round, E={epochs} B=10", run));
+            }
+        }
+
+        return results;
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values.Count == 0 ? double.NaN : values[values.Count / 2];
+    }
+}
