@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Causeway.Coordinator.Runs;
+using Causeway.Coordinator.Storage;
 using Causeway.Core.Data;
 using Causeway.Core.Models;
 using Causeway.EndToEnd.Tests.Infrastructure;
@@ -52,10 +53,15 @@ public sealed class ControlApiTests
     }
 
     [Fact]
-    public async Task PostRun_RoundEngineOverTheNetwork_RunsEveryRound_ReportsMetrics_AndPredicts()
+    public async Task PostRun_RoundEngineOverTheNetwork_RunsEveryRound_ReportsMetrics_PersistsCheckpoints_AndPredicts()
     {
+        var directory = Path.Combine(Path.GetTempPath(), "causeway-e2e-" + Guid.NewGuid().ToString("N"));
+        await using var store = await SqliteRunStore.OpenAsync(Path.Combine(directory, "runs.db"), null, CancellationToken.None).DefaultTimeout();
         await using var server = await CoordinatorServer.StartAsync(services: s =>
-            s.AddSingleton<IRunDriver>(new RoundEngineRunDriver(_ => ModelSpec.LogisticRegression(3))));
+        {
+            s.AddSingleton<IRunDriver>(new RoundEngineRunDriver(_ => ModelSpec.LogisticRegression(3)));
+            s.AddSingleton<IRunStore>(store);
+        });
         using var stop = new CancellationTokenSource();
         var hosts = new List<Task>();
         var clients = new List<PartyClient>();
@@ -98,6 +104,15 @@ public sealed class ControlApiTests
 
         var list = await admin.GetFromJsonAsync<JsonElement>(new Uri("api/runs", UriKind.Relative)).DefaultTimeout();
         Assert.Equal(id, list[0].GetProperty("id").GetString());
+
+        // The store holds the same rounds and the final model as the latest checkpoint.
+        Assert.Equal(RunStatus.Completed, (await store.GetRunAsync(id, CancellationToken.None).DefaultTimeout())!.Status);
+        var stored = await store.GetRoundsAsync(id, CancellationToken.None).DefaultTimeout();
+        Assert.Equal([1, 2, 3], stored.Select(r => r.Round));
+        Assert.All(stored, r => Assert.Equal(2, r.Participants));
+        var checkpoint = (await store.LoadLatestCheckpointAsync(id, CancellationToken.None).DefaultTimeout())!;
+        Assert.Equal(3, checkpoint.LastClosedRound);
+        Assert.Equal(server.Runs.FindModel(id)!.Value.Global.Values.ToArray(), checkpoint.Global.Values.ToArray());
 
         await stop.CancelAsync();
         await Task.WhenAll(hosts).DefaultTimeout();

@@ -2,6 +2,7 @@ using Causeway.Coordinator.Endpoints;
 using Causeway.Coordinator.Mailbox;
 using Causeway.Coordinator.Parties;
 using Causeway.Coordinator.Runs;
+using Causeway.Coordinator.Storage;
 using Causeway.Federation.Horizontal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,7 +17,8 @@ public static class CausewayServiceCollectionExtensions
     /// Adds the protocol handlers, party registry, task mailbox, <see cref="NetworkPartyChannel"/> (also as
     /// <see cref="IPartyChannel"/>), <see cref="RunManager"/>, an <see cref="InMemoryRunRegistry"/> unless an
     /// <see cref="IRunRegistry"/> is already registered, and the heartbeat monitor. Register an
-    /// <see cref="IRunDriver"/> to enable <c>POST /api/runs</c>.
+    /// <see cref="IRunDriver"/> to enable <c>POST /api/runs</c>, and an <see cref="IRunStore"/> to persist runs,
+    /// closed rounds and checkpoints.
     /// </summary>
     public static IServiceCollection AddCauseway(this IServiceCollection services, Action<CoordinatorOptions>? configure = null)
     {
@@ -43,6 +45,7 @@ public static class CausewayServiceCollectionExtensions
         services.TryAddSingleton<IPartyChannel>(sp => sp.GetRequiredService<NetworkPartyChannel>());
         services.TryAddSingleton(sp => new RunManager(
             sp.GetRequiredService<IRunRegistry>(),
+            sp.GetService<IRunStore>(),
             sp.GetService<IRunDriver>(),
             sp.GetRequiredService<NetworkPartyChannel>(),
             sp.GetRequiredService<PartyRegistry>(),

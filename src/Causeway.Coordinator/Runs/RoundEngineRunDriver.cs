@@ -47,12 +47,12 @@ public sealed class RoundEngineRunDriver(Func<RunConfig, ModelSpec> resolveModel
             var initial = new DenseNetwork(spec).Initialize(config.Seed);
             context.ReportModel(spec, initial);
             var evaluator = options.EvaluateEveryRounds > 0 ? new FederatedEvaluator(context.Channel, parties, options.Deadline, time) : null;
-            await engine.RunAsync(initial, parties, context.Channel, evaluator, new Observer(context, spec, time), null, cancellationToken)
+            await engine.RunAsync(initial, parties, context.Channel, evaluator, new Observer(context, spec), null, cancellationToken)
                 .ConfigureAwait(false);
         }
     }
 
-    private sealed class Observer(RunContext context, ModelSpec spec, TimeProvider time) : IRunObserver
+    private sealed class Observer(RunContext context, ModelSpec spec) : IRunObserver
     {
         public ValueTask OnRoundStartedAsync(Federation.RoundInfo round, IReadOnlyList<Federation.PartyId> selected, CancellationToken cancellationToken)
         {
@@ -60,39 +60,7 @@ public sealed class RoundEngineRunDriver(Func<RunConfig, ModelSpec> resolveModel
             return ValueTask.CompletedTask;
         }
 
-        public ValueTask OnRoundCompletedAsync(RoundSummary summary, RunCheckpoint checkpoint, CancellationToken cancellationToken)
-        {
-            var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
-            {
-                ["selected"] = summary.Selected,
-                ["succeeded"] = summary.Succeeded ? 1 : 0,
-                ["seconds"] = summary.Seconds,
-                ["bytes"] = summary.Bytes,
-            };
-            Add(metrics, "train_loss", summary.TrainLoss);
-            if (summary.Evaluation is { } e)
-            {
-                Add(metrics, "eval_examples", e.Examples);
-                Add(metrics, "eval_loss", e.Loss);
-                Add(metrics, "eval_accuracy", e.Accuracy);
-                Add(metrics, "eval_roc_auc", e.RocAuc);
-                Add(metrics, "eval_f1", e.F1);
-                Add(metrics, "eval_rmse", e.Rmse);
-                Add(metrics, "eval_mae", e.Mae);
-            }
-
-            var failures = summary.Failures.Select(f => $"{f.Party}: {f.Kind}: {f.Reason}").ToList();
-            context.ReportRound(new RoundRecord(summary.Round, summary.Participants, failures, metrics, time.GetUtcNow()));
-            context.ReportModel(spec, checkpoint.Global);
-            return ValueTask.CompletedTask;
-        }
-
-        private static void Add(Dictionary<string, double> metrics, string name, double? value)
-        {
-            if (value is { } v && double.IsFinite(v))
-            {
-                metrics[name] = v;
-            }
-        }
+        public async ValueTask OnRoundCompletedAsync(RoundSummary summary, RunCheckpoint checkpoint, CancellationToken cancellationToken) =>
+            await context.CloseRoundAsync(spec, summary, checkpoint, cancellationToken).ConfigureAwait(false);
     }
 }

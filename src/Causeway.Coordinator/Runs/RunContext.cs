@@ -35,4 +35,12 @@ public sealed class RunContext
 
     /// <summary>Publishes the current global model, used by <c>POST /api/runs/{id}/predict</c> (the set is cloned).</summary>
     public void ReportModel(ModelSpec spec, ParameterSet global) => _manager.SetModel(RunId, spec, global);
+
+    /// <summary>
+    /// Closes a round the round engine finished: records its metrics for the control API, publishes the new global
+    /// model and, when an <see cref="Storage.IRunStore"/> is registered, persists the round and its checkpoint in one
+    /// transaction (call it from <see cref="IRunObserver.OnRoundCompletedAsync"/>).
+    /// </summary>
+    public Task CloseRoundAsync(ModelSpec spec, RoundSummary summary, RunCheckpoint checkpoint, CancellationToken cancellationToken) =>
+        _manager.CloseRoundAsync(RunId, spec, summary, checkpoint, cancellationToken);
 }

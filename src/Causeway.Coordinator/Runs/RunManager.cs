@@ -2,10 +2,13 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Causeway.Coordinator.Mailbox;
 using Causeway.Coordinator.Parties;
+using Causeway.Coordinator.Storage;
 using Causeway.Core.Models;
 using Causeway.Core.Tensors;
+using Causeway.Federation.Horizontal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using RoundRecord = Causeway.Coordinator.Runs.RoundRecord;
 
 namespace Causeway.Coordinator.Runs;
 
@@ -13,6 +16,7 @@ namespace Causeway.Coordinator.Runs;
 public sealed class RunManager : IAsyncDisposable
 {
     private readonly IRunRegistry _registry;
+    private readonly IRunStore? _store;
     private readonly IRunDriver? _driver;
     private readonly NetworkPartyChannel _channel;
     private readonly PartyRegistry _parties;
@@ -24,9 +28,10 @@ public sealed class RunManager : IAsyncDisposable
     private (string Id, Task Execution)? _active;
 
     internal RunManager(
-        IRunRegistry registry, IRunDriver? driver, NetworkPartyChannel channel, PartyRegistry parties, TimeProvider time, ILogger<RunManager> logger)
+        IRunRegistry registry, IRunStore? store, IRunDriver? driver, NetworkPartyChannel channel, PartyRegistry parties, TimeProvider time, ILogger<RunManager> logger)
     {
         _registry = registry;
+        _store = store;
         _driver = driver;
         _channel = channel;
         _parties = parties;
@@ -77,7 +82,7 @@ public sealed class RunManager : IAsyncDisposable
             _registry.Create(id, prepared.Description, prepared.TotalRounds, configJson, now);
             var context = new RunContext(id, _channel, _parties.Connected, this);
             CoordinatorLog.RunStarted(_logger, id, prepared.Description);
-            _active = (id, Task.Run(() => ExecuteAsync(prepared, context)));
+            _active = (id, Task.Run(() => ExecuteAsync(prepared, context, configJson)));
             return new StartRunResult(id, StatusCodes.Status202Accepted, null);
         }
     }
@@ -114,12 +119,60 @@ public sealed class RunManager : IAsyncDisposable
 
     internal void SetModel(string runId, ModelSpec spec, ParameterSet global) => _models[runId] = (spec, global.Clone());
 
-    private async Task ExecuteAsync(IPreparedRun run, RunContext context)
+    internal async Task CloseRoundAsync(string runId, ModelSpec spec, RoundSummary summary, RunCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (_store is not null)
+        {
+            // The durable close comes first: once it commits, a restarted coordinator resumes after this round.
+            await _store.CloseRoundAsync(summary.ToRoundRecord(runId, now), checkpoint.ToCheckpoint(), cancellationToken).ConfigureAwait(false);
+        }
+
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["selected"] = summary.Selected,
+            ["succeeded"] = summary.Succeeded ? 1 : 0,
+            ["seconds"] = summary.Seconds,
+            ["bytes"] = summary.Bytes,
+        };
+        AddMetric(metrics, "train_loss", summary.TrainLoss);
+        if (summary.Evaluation is { } e)
+        {
+            AddMetric(metrics, "eval_examples", e.Examples);
+            AddMetric(metrics, "eval_loss", e.Loss);
+            AddMetric(metrics, "eval_accuracy", e.Accuracy);
+            AddMetric(metrics, "eval_roc_auc", e.RocAuc);
+            AddMetric(metrics, "eval_f1", e.F1);
+            AddMetric(metrics, "eval_rmse", e.Rmse);
+            AddMetric(metrics, "eval_mae", e.Mae);
+        }
+
+        var failures = summary.Failures.Select(f => $"{f.Party}: {f.Kind}: {f.Reason}").ToList();
+        _registry.RecordRound(runId, new RoundRecord(summary.Round, summary.Participants, failures, metrics, now));
+        SetModel(runId, spec, checkpoint.Global);
+    }
+
+    private static void AddMetric(Dictionary<string, double> metrics, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            metrics[name] = v;
+        }
+    }
+
+    private async Task ExecuteAsync(IPreparedRun run, RunContext context, string configJson)
     {
         var state = RunState.Completed;
         string? error = null;
         try
         {
+            if (_store is not null)
+            {
+                var now = _time.GetUtcNow();
+                await _store.CreateRunAsync(context.RunId, run.Description, configJson, now, _shutdown.Token).ConfigureAwait(false);
+                await _store.SetRunStatusAsync(context.RunId, RunStatus.Running, null, now, _shutdown.Token).ConfigureAwait(false);
+            }
+
             await run.ExecuteAsync(context, _shutdown.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
@@ -134,6 +187,25 @@ public sealed class RunManager : IAsyncDisposable
         }
 
         _registry.Finish(context.RunId, state, error, _time.GetUtcNow());
+        if (_store is not null)
+        {
+            try
+            {
+                var status = state switch
+                {
+                    RunState.Completed => RunStatus.Completed,
+                    RunState.Cancelled => RunStatus.Stopped,
+                    _ => RunStatus.Failed,
+                };
+                await _store.SetRunStatusAsync(context.RunId, status, error, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is InvalidOperationException or RunNotFoundException or System.Data.Common.DbException)
+            {
+                // The run never reached the store (its creation failed) or is already final; the run's own error is logged.
+                CoordinatorLog.RunFailed(_logger, e, context.RunId);
+            }
+        }
+
         _channel.CompleteRun(context.RunId);
         CoordinatorLog.RunFinished(_logger, context.RunId, state.ToString());
     }
