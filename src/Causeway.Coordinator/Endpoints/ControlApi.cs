@@ -30,6 +30,13 @@ internal static class ControlApi
             runs.Find(id) is { } run ? Results.Json(run, JsonOptions) : Error(StatusCodes.Status404NotFound, $"no run '{id}'"));
         api.MapPost("/runs", StartRunAsync);
         api.MapPost("/runs/{id}/predict", PredictAsync);
+        api.MapPost("/runs/{id}/resume", async (string id, RunManager manager, HttpContext context) =>
+        {
+            var result = await manager.ResumeAsync(id, context.RequestAborted).ConfigureAwait(false);
+            return result.RunId is { } resumed
+                ? Results.Json(new StartRunResponse(resumed), JsonOptions, statusCode: StatusCodes.Status202Accepted)
+                : Error(result.Status, result.Error!);
+        });
     }
 
     private static IResult Status(PartyRegistry parties, RunManager manager, IRunRegistry runs, IOptions<CoordinatorOptions> options)

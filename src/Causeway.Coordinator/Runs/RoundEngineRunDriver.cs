@@ -45,9 +45,9 @@ public sealed class RoundEngineRunDriver(Func<RunConfig, ModelSpec> resolveModel
             var options = config.ToRoundEngineOptions(time) with { RunId = context.RunId };
             var engine = new RoundEngine(options);
             var initial = new DenseNetwork(spec).Initialize(config.Seed);
-            context.ReportModel(spec, initial);
+            context.ReportModel(spec, context.ResumeFrom?.Global ?? initial);
             var evaluator = options.EvaluateEveryRounds > 0 ? new FederatedEvaluator(context.Channel, parties, options.Deadline, time) : null;
-            await engine.RunAsync(initial, parties, context.Channel, evaluator, new Observer(context, spec), null, cancellationToken)
+            await engine.RunAsync(initial, parties, context.Channel, evaluator, new Observer(context, spec), context.ResumeFrom, cancellationToken)
                 .ConfigureAwait(false);
         }
     }

@@ -11,8 +11,9 @@ public sealed class RunContext
     private readonly Func<IReadOnlyList<PartyId>> _connected;
     private readonly RunManager _manager;
 
-    internal RunContext(string runId, IPartyChannel channel, Func<IReadOnlyList<PartyId>> connected, RunManager manager)
+    internal RunContext(string runId, IPartyChannel channel, Func<IReadOnlyList<PartyId>> connected, RunManager manager, RunCheckpoint? resumeFrom = null)
     {
+        ResumeFrom = resumeFrom;
         RunId = runId;
         Channel = channel;
         _connected = connected;
@@ -20,6 +21,9 @@ public sealed class RunContext
     }
 
     public string RunId { get; }
+
+    /// <summary>The checkpoint to continue from (pass it to the round engine), or null for a fresh run.</summary>
+    public RunCheckpoint? ResumeFrom { get; }
 
     /// <summary>The network <see cref="IPartyChannel"/> to hand to the round engine.</summary>
     public IPartyChannel Channel { get; }

@@ -87,6 +87,60 @@ public sealed class RunManager : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Continues a stopped or failed run from its latest stored checkpoint (after a coordinator restart, say):
+    /// the configuration is read back from the <see cref="IRunStore"/> and the rounds after the checkpoint are run.
+    /// </summary>
+    public async Task<StartRunResult> ResumeAsync(string runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        if (_store is null || _driver is null)
+        {
+            return new StartRunResult(null, StatusCodes.Status501NotImplemented, "resuming needs a run store and a run driver");
+        }
+
+        var stored = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return new StartRunResult(null, StatusCodes.Status404NotFound, $"no run '{runId}'");
+        }
+
+        if (!RunStatusTransitions.IsAllowed(stored.Status, RunStatus.Running) || stored.Status == RunStatus.Running && ActiveRunId == runId)
+        {
+            return new StartRunResult(null, StatusCodes.Status409Conflict, $"run '{runId}' is {stored.Status.ToString().ToLowerInvariant()} and cannot be resumed");
+        }
+
+        IPreparedRun prepared;
+        try
+        {
+            prepared = _driver.Prepare(stored.ConfigJson);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new StartRunResult(null, StatusCodes.Status400BadRequest, $"the stored configuration is no longer valid: {e.Message}");
+        }
+
+        var checkpoint = (await _store.LoadLatestCheckpointAsync(runId, cancellationToken).ConfigureAwait(false))?.ToRunCheckpoint();
+        lock (_lock)
+        {
+            if (_active is { } running && !running.Execution.IsCompleted)
+            {
+                return new StartRunResult(null, StatusCodes.Status409Conflict, $"run '{running.Id}' is still in progress");
+            }
+
+            var now = _time.GetUtcNow();
+            if (_registry.Find(runId) is null)
+            {
+                _registry.Create(runId, prepared.Description, prepared.TotalRounds, stored.ConfigJson, now);
+            }
+
+            var context = new RunContext(runId, _channel, _parties.Connected, this, checkpoint);
+            CoordinatorLog.RunStarted(_logger, runId, $"{prepared.Description} (resumed after round {checkpoint?.LastClosedRound ?? 0})");
+            _active = (runId, Task.Run(() => ExecuteAsync(prepared, context, stored.ConfigJson, resumed: true)));
+            return new StartRunResult(runId, StatusCodes.Status202Accepted, null);
+        }
+    }
+
     /// <summary>The latest global model a run published, if any.</summary>
     public (ModelSpec Spec, ParameterSet Global)? FindModel(string runId) =>
         _models.TryGetValue(runId, out var model) ? model : null;
@@ -160,7 +214,7 @@ public sealed class RunManager : IAsyncDisposable
         }
     }
 
-    private async Task ExecuteAsync(IPreparedRun run, RunContext context, string configJson)
+    private async Task ExecuteAsync(IPreparedRun run, RunContext context, string configJson, bool resumed = false)
     {
         var state = RunState.Completed;
         string? error = null;
@@ -169,7 +223,11 @@ public sealed class RunManager : IAsyncDisposable
             if (_store is not null)
             {
                 var now = _time.GetUtcNow();
-                await _store.CreateRunAsync(context.RunId, run.Description, configJson, now, _shutdown.Token).ConfigureAwait(false);
+                if (!resumed)
+                {
+                    await _store.CreateRunAsync(context.RunId, run.Description, configJson, now, _shutdown.Token).ConfigureAwait(false);
+                }
+
                 await _store.SetRunStatusAsync(context.RunId, RunStatus.Running, null, now, _shutdown.Token).ConfigureAwait(false);
             }
 

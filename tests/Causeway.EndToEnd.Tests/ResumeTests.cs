@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Causeway.Coordinator.Runs;
+using Causeway.Coordinator.Storage;
+using Causeway.Core.Metrics;
+using Causeway.Core.Models;
+using Causeway.EndToEnd.Tests.Infrastructure;
+using Causeway.Federation;
+using Causeway.Federation.Horizontal;
+using Causeway.Party;
+using Causeway.Protocol.Security;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Causeway.EndToEnd.Tests;
+
+public sealed class ResumeTests
+{
+    private const string Config = """
+        { "name": "resumable", "rounds": 3, "model": { "type": "logistic" }, "round": { "deadlineSeconds": 20 }, "evaluation": { "everyRounds": 0 } }
+        """;
+
+    [Fact]
+    public async Task Resume_AfterTheCoordinatorStoppedMidRun_ContinuesFromTheLastClosedRound()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "causeway-resume-" + Guid.NewGuid().ToString("N"));
+        await using var store = await SqliteRunStore.OpenAsync(Path.Combine(directory, "runs.db"), null, CancellationToken.None).DefaultTimeout();
+        using var authority = DevCertificates.CreateAuthority("test-federation", TimeSpan.FromDays(1));
+        var party = new PartyId("hospital-a");
+        void Services(IServiceCollection s)
+        {
+            s.AddSingleton<IRunDriver>(new RoundEngineRunDriver(_ => ModelSpec.LogisticRegression(3)));
+            s.AddSingleton<IRunStore>(store);
+        }
+
+        // First coordinator: round 1 closes, then the party hangs in round 2 and the coordinator is stopped.
+        string id;
+        var gate = new GatedHandler(party, blockFromRound: 2);
+        await using (var first = await CoordinatorServer.StartAsync(services: Services, authority: authority))
+        {
+            using var stop = new CancellationTokenSource();
+            using var client = first.CreateClient(party.Value);
+            var host = new PartyHost(client, gate, first.PartyOptions(party.Value)).RunAsync(stop.Token);
+            await first.WaitUntilPollingAsync(party.Value).DefaultTimeout();
+            using var admin = first.CreateAdminClient();
+            var started = await admin.PostAsync(new Uri("api/runs", UriKind.Relative), new StringContent(Config, Encoding.UTF8, "application/json")).DefaultTimeout();
+            id = (await started.Content.ReadFromJsonAsync<JsonElement>().DefaultTimeout()).GetProperty("id").GetString()!;
+            await gate.Blocked.DefaultTimeout();
+            await stop.CancelAsync();
+            await host.DefaultTimeout();
+        }
+
+        Assert.Equal(RunStatus.Stopped, (await store.GetRunAsync(id, CancellationToken.None).DefaultTimeout())!.Status);
+        Assert.Equal([1], (await store.GetRoundsAsync(id, CancellationToken.None).DefaultTimeout()).Select(r => r.Round));
+
+        // Second coordinator on the same store: resume runs rounds 2 and 3 only.
+        await using var second = await CoordinatorServer.StartAsync(services: Services, authority: authority);
+        using var stop2 = new CancellationTokenSource();
+        using var client2 = second.CreateClient(party.Value);
+        var handler = new GatedHandler(party, blockFromRound: int.MaxValue);
+        var host2 = new PartyHost(client2, handler, second.PartyOptions(party.Value)).RunAsync(stop2.Token);
+        await second.WaitUntilPollingAsync(party.Value).DefaultTimeout();
+        using var admin2 = second.CreateAdminClient();
+
+        var resumed = await admin2.PostAsync(new Uri($"api/runs/{id}/resume", UriKind.Relative), null).DefaultTimeout();
+        Assert.Equal(HttpStatusCode.Accepted, resumed.StatusCode);
+        await second.Runs.WaitForActiveRunAsync().DefaultTimeout();
+
+        Assert.Equal(RunStatus.Completed, (await store.GetRunAsync(id, CancellationToken.None).DefaultTimeout())!.Status);
+        Assert.Equal([1, 2, 3], (await store.GetRoundsAsync(id, CancellationToken.None).DefaultTimeout()).Select(r => r.Round));
+        Assert.Equal([2, 3], handler.Rounds);
+        var again = await admin2.PostAsync(new Uri($"api/runs/{id}/resume", UriKind.Relative), null).DefaultTimeout();
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        await stop2.CancelAsync();
+        await host2.DefaultTimeout();
+    }
+
+    private sealed class GatedHandler(PartyId party, int blockFromRound) : ITaskHandler
+    {
+        private readonly TaskCompletionSource _blocked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly List<int> _rounds = [];
+
+        public Task Blocked => _blocked.Task;
+
+        public IReadOnlyList<int> Rounds
+        {
+            get
+            {
+                lock (_rounds)
+                {
+                    return [.. _rounds];
+                }
+            }
+        }
+
+        public async Task<PartyReply> TrainAsync(TrainTask task, CancellationToken cancellationToken)
+        {
+            if (task.Round.Round >= blockFromRound)
+            {
+                _blocked.TrySetResult();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            lock (_rounds)
+            {
+                _rounds.Add(task.Round.Round);
+            }
+
+            return PartyReply.Success(new PartyUpdate(party, Models.Filled(task.Global.Layout, 0.1f), 10, 0.5));
+        }
+
+        public Task<Evaluation?> EvaluateAsync(EvaluateTask task, CancellationToken cancellationToken) => Task.FromResult<Evaluation?>(null);
+    }
+}
