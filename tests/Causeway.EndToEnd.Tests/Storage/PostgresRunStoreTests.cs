@@ -38,6 +38,20 @@ public sealed class PostgresRunStoreTests(PostgresServerFixture server) : RunSto
     }
 
     [PostgresFact]
+    public async Task OpenWithDataSource_StoreDisposed_DataSourceStaysUsable()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+
+        await using (var store = await PostgresRunStore.OpenAsync(dataSource, null, None))
+        {
+            await store.CreateRunAsync("run-1", "r", "{}", T0, None);
+        }
+
+        await using var command = dataSource.CreateCommand("SELECT name FROM runs WHERE run_id = 'run-1'");
+        Assert.Equal("r", await command.ExecuteScalarAsync());
+    }
+
+    [PostgresFact]
     public async Task ChildProcessKilledBeforeCommit_Reopen_ResumesFromRound3WithoutRound4()
     {
         await CrashChildProcess.RunUntilKilledAsync("postgres", ConnectionString);

@@ -51,6 +51,16 @@ public abstract class RunStoreConformanceTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Open_FourStoresConcurrentlyOnEmptyDatabase_MigrateExactlyOnce()
+    {
+        var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => OpenStoreAsync()));
+
+        Assert.Equal(1L, Convert.ToInt64(await ScalarAsync("SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
+        await stores[0].CreateRunAsync("run-1", "r", "{}", T0, None);
+        Assert.Equal("run-1", (await stores[3].GetRunAsync("run-1", None))!.RunId);
+    }
+
+    [StoreFact]
     public async Task Open_SchemaNewerThanCode_Throws()
     {
         await OpenStoreAsync();
