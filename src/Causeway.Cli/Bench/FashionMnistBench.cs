@@ -19,11 +19,11 @@ internal static class FashionMnistBench
 
         public int FedAvgMaxRounds { get; init; } = 200;
 
-        public int FedSgdMaxRounds { get; init; } = 3000;
+        public int FedSgdMaxRounds { get; init; } = 5000;
 
-        public float FedAvgLearningRate { get; init; } = 0.05f;
+        public float FedAvgLearningRate { get; init; } = 0.1f;
 
-        public float FedSgdLearningRate { get; init; } = 0.5f;
+        public float FedSgdLearningRate { get; init; } = 0.3f;
 
         public int FedSgdEvaluateEvery { get; init; } = 5;
 
