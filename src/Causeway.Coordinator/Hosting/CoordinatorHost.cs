@@ -8,28 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Causeway.Coordinator.Hosting;
 
-/// <summary>What <see cref="CoordinatorHost.Build"/> needs: where to listen, the TLS identity, and the federation's settings.</summary>
-public sealed class CoordinatorHostOptions
-{
-    /// <summary>The address and port to listen on. Default 127.0.0.1:7443.</summary>
-    public IPEndPoint Endpoint { get; set; } = new(IPAddress.Loopback, 7443);
-
-    /// <summary>The server certificate with its private key (e.g. <c>DevCertificates.LoadPem(cert, key)</c>). Required.</summary>
-    public X509Certificate2? ServerCertificate { get; set; }
-
-    /// <summary>When set, parties may present client certificates, which must chain to this CA and name the party.</summary>
-    public X509Certificate2? ClientAuthority { get; set; }
-
-    /// <summary>Sets join tokens, the admin token, limits and timeouts.</summary>
-    public Action<CoordinatorOptions>? Configure { get; set; }
-
-    /// <summary>Enables <c>POST /api/runs</c> (e.g. a <see cref="RoundEngineRunDriver"/>).</summary>
-    public IRunDriver? RunDriver { get; set; }
-
-    /// <summary>Persists runs, rounds and checkpoints, and enables resume; null keeps runs in memory only.</summary>
-    public IRunStore? RunStore { get; set; }
-}
-
 /// <summary>Builds a ready-to-run coordinator web application (the composition the <c>causeway coordinator</c> command uses).</summary>
 public static class CoordinatorHost
 {

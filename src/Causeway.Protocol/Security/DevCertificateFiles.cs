@@ -7,6 +7,3 @@ public sealed record DevCertificateFiles(
     string ServerCertificate,
     string ServerKey,
     IReadOnlyList<PartyCertificateFiles> Parties);
-
-/// <summary>A party's client certificate and key files.</summary>
-public sealed record PartyCertificateFiles(string PartyId, string Certificate, string Key);

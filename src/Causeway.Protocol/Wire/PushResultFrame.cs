@@ -2,15 +2,6 @@ using Causeway.Protocol.V1;
 
 namespace Causeway.Protocol.Wire;
 
-/// <summary>Which result a <see cref="PushResultFrame"/> carries.</summary>
-public enum PushResultKind
-{
-    None,
-    Train,
-    Evaluation,
-    Failure,
-}
-
 /// <summary>
 /// A parsed <c>causeway.v1.PushResultRequest</c> whose delta tensors are views into the received body,
 /// so the body is copied once, into the decoded <see cref="Core.Tensors.ParameterSet"/>, after the

@@ -1,14 +1,5 @@
 namespace Causeway.Coordinator.Runs;
 
-/// <summary>The life of a run.</summary>
-public enum RunState
-{
-    Running,
-    Completed,
-    Failed,
-    Cancelled,
-}
-
 /// <summary>One closed round as the control API shows it.</summary>
 /// <param name="Round">The round number, from 1.</param>
 /// <param name="Updates">Accepted party updates.</param>
@@ -16,11 +7,3 @@ public enum RunState
 /// <param name="Metrics">Named metrics such as "train_loss", "eval_accuracy".</param>
 /// <param name="ClosedAt">When the round closed.</param>
 public sealed record RoundRecord(int Round, int Updates, IReadOnlyList<string> Failures, IReadOnlyDictionary<string, double> Metrics, DateTimeOffset ClosedAt);
-
-/// <summary>A run's headline.</summary>
-public sealed record RunSummary(
-    string Id, RunState State, string Description, int TotalRounds, int CurrentRound, int CompletedRounds,
-    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? Error);
-
-/// <summary>A run with its per-round records.</summary>
-public sealed record RunDetails(RunSummary Run, IReadOnlyList<RoundRecord> Rounds);

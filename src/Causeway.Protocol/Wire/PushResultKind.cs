@@ -1,0 +1,10 @@
+namespace Causeway.Protocol.Wire;
+
+/// <summary>Which result a <see cref="PushResultFrame"/> carries.</summary>
+public enum PushResultKind
+{
+    None,
+    Train,
+    Evaluation,
+    Failure,
+}
