@@ -1,10 +1,23 @@
+using System.CommandLine;
+using Causeway.Cli.Commands;
+
 namespace Causeway.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args)
+    private static Task<int> Main(string[] args)
     {
-        Console.WriteLine("causeway: commands are being built.");
-        return args.Length == 0 ? 0 : 1;
+        var root = new RootCommand("Causeway: federated learning where every row of data stays home.")
+        {
+            DemoCommand.Create(),
+            SimulateCommand.Create(),
+            CoordinatorCommand.Create(),
+            PartyCommand.Create(),
+            RunCommand.Create(),
+            CertsCommand.Create(),
+            PredictCommand.Create(),
+            BenchCommand.Create(),
+        };
+        return root.Parse(args).InvokeAsync();
     }
 }

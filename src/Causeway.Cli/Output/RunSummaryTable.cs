@@ -1,0 +1,33 @@
+using System.Globalization;
+using Causeway.Federation.Reporting;
+using Spectre.Console;
+
+namespace Causeway.Cli.Output;
+
+/// <summary>The final table of a run: federated vs centralized quality, rounds and time.</summary>
+internal static class RunSummaryTable
+{
+    public static void Write(RunReport report)
+    {
+        var culture = CultureInfo.InvariantCulture;
+        var table = new Table().Title(Markup.Escape(report.Name)).AddColumns("model", "accuracy", "loss", "rounds", "seconds");
+        table.AddRow(
+            "federated",
+            Format(report.Final?.Accuracy, "P2"),
+            Format(report.Final?.Loss, "F4"),
+            report.Rounds.Count.ToString(culture),
+            report.Seconds.ToString("F1", culture));
+        if (report.Centralized is { } central)
+        {
+            table.AddRow("centralized", Format(central.Accuracy, "P2"), Format(central.Loss, "F4"), "-", "-");
+            if (report.Final?.Accuracy is { } f && central.Accuracy is { } c)
+            {
+                table.Caption($"federated - centralized accuracy: {(f - c) * 100:+0.00;-0.00} points");
+            }
+        }
+
+        AnsiConsole.Write(table);
+
+        static string Format(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
+    }
+}
