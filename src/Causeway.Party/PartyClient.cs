@@ -6,6 +6,7 @@ using Causeway.Federation;
 using Causeway.Federation.Horizontal;
 using Causeway.Protocol;
 using Causeway.Protocol.Security;
+using Causeway.Protocol.Wire;
 using Google.Protobuf;
 using V1 = Causeway.Protocol.V1;
 
@@ -84,9 +85,11 @@ public sealed class PartyClient : IDisposable
     /// <exception cref="Protocol.MalformedMessageException">The coordinator sent an invalid task.</exception>
     public async Task<ReceivedTask?> PullTaskAsync(CancellationToken cancellationToken)
     {
-        var response = await CallAsync(CausewayProtocol.PullTaskPath, new V1.PullTaskRequest(), V1.PullTaskResponse.Parser,
-            _longPollTimeout + _options.LongPollGrace, authenticated: true, cancellationToken).ConfigureAwait(false);
-        return response.Task is { } task ? Convert(task) : null;
+        // Parsed as views into the body, so decoding the model copies it once (not twice, as the generated parser would).
+        var body = await SendAsync(CausewayProtocol.PullTaskPath, new V1.PullTaskRequest(), _longPollTimeout + _options.LongPollGrace,
+            authenticated: true, cancellationToken).ConfigureAwait(false);
+        var frame = PullTaskFrame.Parse(body);
+        return frame.HasTask ? Convert(frame) : null;
     }
 
     /// <summary>Pushes a train task's reply: the update, or the failure the handler reported.</summary>
@@ -146,10 +149,10 @@ public sealed class PartyClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private static ReceivedTask Convert(V1.PartyTask task)
+    private static ReceivedTask Convert(PullTaskFrame task)
     {
         var round = new RoundInfo(task.RunId, task.Round, task.TotalRounds);
-        var global = ParameterSetCodec.FromProto(task.Global ?? new V1.ParameterSet());
+        var global = ParameterSetCodec.Decode(task.Global);
         return task.Kind switch
         {
             V1.TaskKind.Train => new ReceivedTask(task.TaskId,
@@ -174,6 +177,20 @@ public sealed class PartyClient : IDisposable
         string path, IMessage request, MessageParser<TResponse> parser, TimeSpan timeout, bool authenticated, CancellationToken cancellationToken)
         where TResponse : IMessage<TResponse>
     {
+        var body = await SendAsync(path, request, timeout, authenticated, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return parser.ParseFrom(body);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new MalformedMessageException($"The coordinator's answer to {path} is not a valid message: {e.Message}", e);
+        }
+    }
+
+    // Posts a message and returns the body of a 2xx answer; throws CoordinatorException for any other status.
+    private async Task<byte[]> SendAsync(string path, IMessage request, TimeSpan timeout, bool authenticated, CancellationToken cancellationToken)
+    {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var content = new ByteArrayContent(request.ToByteArray());
@@ -197,7 +214,7 @@ public sealed class PartyClient : IDisposable
 
         using (response)
         {
-            var body = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
+            var body = await ReadBodyAsync(response.Content, deadline.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 if (response.StatusCode == HttpStatusCode.Unauthorized && authenticated)
@@ -208,15 +225,26 @@ public sealed class PartyClient : IDisposable
                 throw new CoordinatorException(response.StatusCode, DescribeError(body));
             }
 
-            try
-            {
-                return parser.ParseFrom(body);
-            }
-            catch (InvalidProtocolBufferException e)
-            {
-                throw new MalformedMessageException($"The coordinator's answer to {path} is not a valid message: {e.Message}", e);
-            }
+            return body;
         }
+    }
+
+    // With a Content-Length (the coordinator always sends one) the body lands in one exactly sized array.
+    private static async Task<byte[]> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength is not { } length || length > Array.MaxLength)
+        {
+            return await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var body = new byte[length];
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);
+        }
+
+        return body;
     }
 
     private static string DescribeError(byte[] body)

@@ -82,6 +82,30 @@ public static class ParameterSetCodec
         return Decode(tensors, expected);
     }
 
+    /// <summary>Builds a set from raw tensors, taking the layout from their names and shapes (one copy of the data).</summary>
+    /// <exception cref="MalformedMessageException">A name or shape is invalid, a name repeats, or a data size is wrong.</exception>
+    public static CoreParameterSet Decode(IReadOnlyList<RawTensor> tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        var specs = new List<TensorSpec>(tensors.Count);
+        foreach (var tensor in tensors)
+        {
+            specs.Add(CreateSpec(tensor.Name, tensor.Shape));
+        }
+
+        ParameterLayout layout;
+        try
+        {
+            layout = new ParameterLayout(specs);
+        }
+        catch (ArgumentException e)
+        {
+            throw new MalformedMessageException($"Invalid parameter set: {e.Message}", e);
+        }
+
+        return Decode(tensors, layout);
+    }
+
     /// <summary>
     /// Builds a set of the <paramref name="expected"/> layout from raw tensors (slices of a received body),
     /// copying each tensor's bytes once into the result.

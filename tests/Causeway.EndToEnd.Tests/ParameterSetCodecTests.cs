@@ -84,6 +84,41 @@ public sealed class ParameterSetCodecTests
     }
 
     [Fact]
+    public void PullTaskFrame_SingleMessageAndFragments_ParseAlike()
+    {
+        var original = Awkward();
+        var task = new V1.PartyTask
+        {
+            TaskId = "t9", Kind = V1.TaskKind.Train, RunId = "r", Round = 2, TotalRounds = 4, Seed = 99,
+            Plan = new V1.TrainingPlan { Epochs = 3, LearningRate = 0.5f },
+            Global = ParameterSetCodec.ToProto(original),
+        };
+        var whole = new V1.PullTaskResponse { Task = task }.ToByteArray();
+
+        // The coordinator's streaming form: task fields first, then one fragment per tensor; protobuf merges them.
+        var header = task.Clone();
+        header.Global = null;
+        var fragments = new List<byte>(new V1.PullTaskResponse { Task = header }.ToByteArray());
+        foreach (var tensor in task.Global.Tensors)
+        {
+            var fragment = new V1.PullTaskResponse { Task = new V1.PartyTask { Global = new V1.ParameterSet { Tensors = { tensor } } } };
+            fragments.AddRange(fragment.ToByteArray());
+        }
+
+        foreach (var bytes in new[] { whole, fragments.ToArray() })
+        {
+            var frame = PullTaskFrame.Parse(bytes);
+            Assert.True(frame.HasTask);
+            Assert.Equal(("t9", V1.TaskKind.Train, "r", 2, 4, 99UL), (frame.TaskId, frame.Kind, frame.RunId, frame.Round, frame.TotalRounds, frame.Seed));
+            Assert.Equal(3, frame.Plan!.Epochs);
+            Assert.Equal(Bits(original), Bits(ParameterSetCodec.Decode(frame.Global)));
+            Assert.Equal(task, V1.PullTaskResponse.Parser.ParseFrom(bytes).Task);
+        }
+
+        Assert.False(PullTaskFrame.Parse(new V1.PullTaskResponse().ToByteArray()).HasTask);
+    }
+
+    [Fact]
     public void Decode_WrongShape_ThrowsNamingTheTensor()
     {
         var original = Awkward();

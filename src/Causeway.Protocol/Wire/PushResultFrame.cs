@@ -119,7 +119,7 @@ public sealed class PushResultFrame
                         var (start, length) = reader.ReadDelimited();
 
                         // A repeated message field split across occurrences merges: append.
-                        ParseParameterSet(message.Slice(start, length), tensors);
+                        ParameterSetReader.Read(message.Slice(start, length), tensors);
                         break;
                     }
 
@@ -138,73 +138,6 @@ public sealed class PushResultFrame
         }
 
         Delta = tensors;
-    }
-
-    private static void ParseParameterSet(ReadOnlyMemory<byte> message, List<RawTensor> tensors)
-    {
-        var reader = new WireReader(message.Span);
-        while (!reader.End)
-        {
-            var (field, wireType) = reader.ReadTag();
-            if (field == 1)
-            {
-                WireReader.Expect(wireType, 2, "tensors");
-                var (start, length) = reader.ReadDelimited();
-                tensors.Add(ParseTensor(message.Slice(start, length)));
-            }
-            else
-            {
-                reader.Skip(wireType);
-            }
-        }
-    }
-
-    private static RawTensor ParseTensor(ReadOnlyMemory<byte> message)
-    {
-        var name = "";
-        var shape = new List<int>(4);
-        var data = ReadOnlyMemory<byte>.Empty;
-        var reader = new WireReader(message.Span);
-        while (!reader.End)
-        {
-            var (field, wireType) = reader.ReadTag();
-            switch (field)
-            {
-                case 1:
-                    WireReader.Expect(wireType, 2, "name");
-                    name = reader.ReadString();
-                    break;
-                case 2 when wireType == 0:
-                    shape.Add((int)reader.ReadVarint());
-                    break;
-                case 2:
-                    {
-                        WireReader.Expect(wireType, 2, "shape");
-                        var (start, length) = reader.ReadDelimited();
-                        var packed = new WireReader(message.Span[..(start + length)], start);
-                        while (!packed.End)
-                        {
-                            shape.Add((int)packed.ReadVarint());
-                        }
-
-                        break;
-                    }
-
-                case 3:
-                    {
-                        WireReader.Expect(wireType, 2, "data");
-                        var (start, length) = reader.ReadDelimited();
-                        data = message.Slice(start, length);
-                        break;
-                    }
-
-                default:
-                    reader.Skip(wireType);
-                    break;
-            }
-        }
-
-        return new RawTensor(name, [.. shape], data);
     }
 
     private static T ParseSmall<T>(Google.Protobuf.MessageParser<T> parser, ReadOnlySpan<byte> bytes)

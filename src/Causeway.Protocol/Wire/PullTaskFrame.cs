@@ -1,0 +1,131 @@
+using Causeway.Protocol.V1;
+using Google.Protobuf;
+
+namespace Causeway.Protocol.Wire;
+
+/// <summary>
+/// A parsed <c>causeway.v1.PullTaskResponse</c> whose global tensors are views into the received body, so a party
+/// decodes a task with one copy of the model (into the <see cref="Core.Tensors.ParameterSet"/>) instead of two.
+/// </summary>
+/// <remarks>
+/// Follows protobuf's merge rules, so the coordinator's fragment stream (task fields first, then one fragment per
+/// tensor) and a plain single message parse alike: scalars take the last value, embedded messages merge, repeated
+/// tensors append. Valid only while the body buffer it was parsed from is.
+/// </remarks>
+public sealed class PullTaskFrame
+{
+    private readonly List<RawTensor> _global = [];
+
+    private PullTaskFrame()
+    {
+    }
+
+    /// <summary>False when the long poll ended with "no task".</summary>
+    public bool HasTask { get; private set; }
+
+    public string TaskId { get; private set; } = "";
+
+    public TaskKind Kind { get; private set; }
+
+    public string RunId { get; private set; } = "";
+
+    public int Round { get; private set; }
+
+    public int TotalRounds { get; private set; }
+
+    /// <summary>The global tensors in order (views into the body).</summary>
+    public IReadOnlyList<RawTensor> Global => _global;
+
+    /// <summary>The training plan, or null when the task carries none.</summary>
+    public V1.TrainingPlan? Plan { get; private set; }
+
+    public ulong Seed { get; private set; }
+
+    /// <exception cref="MalformedMessageException">The bytes are not a valid message.</exception>
+    public static PullTaskFrame Parse(ReadOnlyMemory<byte> body)
+    {
+        var frame = new PullTaskFrame();
+        var reader = new WireReader(body.Span);
+        while (!reader.End)
+        {
+            var (field, wireType) = reader.ReadTag();
+            if (field == PullTaskResponse.TaskFieldNumber)
+            {
+                WireReader.Expect(wireType, 2, "task");
+                var (start, length) = reader.ReadDelimited();
+                frame.HasTask = true;
+                frame.MergeTask(body.Slice(start, length));
+            }
+            else
+            {
+                reader.Skip(wireType);
+            }
+        }
+
+        return frame;
+    }
+
+    private void MergeTask(ReadOnlyMemory<byte> message)
+    {
+        var reader = new WireReader(message.Span);
+        while (!reader.End)
+        {
+            var (field, wireType) = reader.ReadTag();
+            switch (field)
+            {
+                case PartyTask.TaskIdFieldNumber:
+                    WireReader.Expect(wireType, 2, "task_id");
+                    TaskId = reader.ReadString();
+                    break;
+                case PartyTask.KindFieldNumber:
+                    WireReader.Expect(wireType, 0, "kind");
+                    Kind = (TaskKind)(int)reader.ReadVarint();
+                    break;
+                case PartyTask.RunIdFieldNumber:
+                    WireReader.Expect(wireType, 2, "run_id");
+                    RunId = reader.ReadString();
+                    break;
+                case PartyTask.RoundFieldNumber:
+                    WireReader.Expect(wireType, 0, "round");
+                    Round = (int)reader.ReadVarint();
+                    break;
+                case PartyTask.TotalRoundsFieldNumber:
+                    WireReader.Expect(wireType, 0, "total_rounds");
+                    TotalRounds = (int)reader.ReadVarint();
+                    break;
+                case PartyTask.GlobalFieldNumber:
+                    {
+                        WireReader.Expect(wireType, 2, "global");
+                        var (start, length) = reader.ReadDelimited();
+                        ParameterSetReader.Read(message.Slice(start, length), _global);
+                        break;
+                    }
+
+                case PartyTask.PlanFieldNumber:
+                    {
+                        WireReader.Expect(wireType, 2, "plan");
+                        var (start, length) = reader.ReadDelimited();
+                        Plan ??= new V1.TrainingPlan();
+                        try
+                        {
+                            Plan.MergeFrom(message.Span.Slice(start, length).ToArray());
+                        }
+                        catch (InvalidProtocolBufferException e)
+                        {
+                            throw new MalformedMessageException($"Invalid TrainingPlan: {e.Message}", e);
+                        }
+
+                        break;
+                    }
+
+                case PartyTask.SeedFieldNumber:
+                    WireReader.Expect(wireType, 0, "seed");
+                    Seed = reader.ReadVarint();
+                    break;
+                default:
+                    reader.Skip(wireType);
+                    break;
+            }
+        }
+    }
+}
