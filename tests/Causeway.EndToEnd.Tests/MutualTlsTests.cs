@@ -38,6 +38,16 @@ public sealed class MutualTlsTests
     }
 
     [Fact]
+    public async Task Join_WithoutCertificate_FailsTheHandshake()
+    {
+        using var authority = DevCertificates.CreateAuthority("test-federation", TimeSpan.FromDays(1));
+        await using var server = await CoordinatorServer.StartAsync(authority: authority, requireClientCertificates: true);
+        using var client = new PartyClient(server.PartyOptions("hospital-a"));
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.JoinAsync(CancellationToken.None)).DefaultTimeout();
+    }
+
+    [Fact]
     public async Task Join_WithCertificateFromAnotherCa_FailsTheHandshake()
     {
         using var authority = DevCertificates.CreateAuthority("test-federation", TimeSpan.FromDays(1));

@@ -13,10 +13,16 @@ public static class CausewayKestrelExtensions
     /// <summary>
     /// Listens on <paramref name="endpoint"/> with TLS (<paramref name="serverCertificate"/> must hold its private
     /// key) for HTTP/2 (parties) and HTTP/1.1 (curl on the JSON API). When <paramref name="clientAuthority"/> is
-    /// given, clients may present a certificate and any presented certificate must chain to that CA.
+    /// given, clients must present a certificate that chains to that CA (mutual TLS; with
+    /// <paramref name="clientCertificateMode"/> = <see cref="ClientCertificateMode.AllowCertificate"/> a client may
+    /// also connect without one). The join additionally checks that the certificate names the joining party.
     /// </summary>
     public static KestrelServerOptions ListenCauseway(
-        this KestrelServerOptions kestrel, IPEndPoint endpoint, X509Certificate2 serverCertificate, X509Certificate2? clientAuthority = null)
+        this KestrelServerOptions kestrel,
+        IPEndPoint endpoint,
+        X509Certificate2 serverCertificate,
+        X509Certificate2? clientAuthority = null,
+        ClientCertificateMode clientCertificateMode = ClientCertificateMode.RequireCertificate)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
         ArgumentNullException.ThrowIfNull(endpoint);
@@ -35,7 +41,7 @@ public static class CausewayKestrelExtensions
                 if (clientAuthority is not null)
                 {
                     var trust = new FederationTrust(clientAuthority);
-                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                    https.ClientCertificateMode = clientCertificateMode;
                     https.ClientCertificateValidation = trust.ValidateClient;
                 }
             });

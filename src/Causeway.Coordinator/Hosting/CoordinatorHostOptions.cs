@@ -17,7 +17,7 @@ public sealed class CoordinatorHostOptions
     /// <summary>The server certificate with its private key (e.g. <c>DevCertificates.LoadPem(cert, key)</c>). Required.</summary>
     public X509Certificate2? ServerCertificate { get; set; }
 
-    /// <summary>When set, parties may present client certificates, which must chain to this CA and name the party.</summary>
+    /// <summary>When set, parties must present client certificates that chain to this CA and name the party (mutual TLS).</summary>
     public X509Certificate2? ClientAuthority { get; set; }
 
     /// <summary>Sets join tokens, the admin token, limits and timeouts.</summary>
