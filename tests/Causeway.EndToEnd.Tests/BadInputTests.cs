@@ -105,6 +105,20 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Push_OversizeWithoutContentLength_Is413WhileReading()
+    {
+        var (train, task) = await StartTaskAsync(1);
+        var content = new StreamContent(new UnseekableStream(new byte[9 * 1024]));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(CausewayProtocol.ContentType);
+
+        var (status, bytes) = await _client.PostRawAsync(CausewayProtocol.PushResultPath, content, CancellationToken.None).DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Contains("8192-byte limit", V1.Error.Parser.ParseFrom(bytes).Message, StringComparison.Ordinal);
+        await AssertStillWorksAsync(train, task);
+    }
+
+    [Fact]
     public async Task Push_Duplicate_Is409()
     {
         var (train, task) = await StartTaskAsync(1);
@@ -206,4 +220,9 @@ public sealed class BadInputTests : IAsyncLifetime
         Round = task.Round.Round,
         Train = new V1.TrainResult { Delta = ParameterSetCodec.ToProto(delta), Examples = examples, TrainLoss = 0.1 },
     };
+
+    private sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
 }
