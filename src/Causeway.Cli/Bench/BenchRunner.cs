@@ -22,7 +22,8 @@ internal static class BenchRunner
         double? targetAccuracy,
         ProgressContext progress,
         bool printRounds,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        SimulatorOptions? options = null)
     {
         var bar = progress.AddTask(Markup.Escape($"{label}: {config.Strategy.Name}, {config.Partition.EffectiveParties} parties"), maxValue: config.Rounds);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -33,7 +34,7 @@ internal static class BenchRunner
         RunReport report;
         try
         {
-            var result = await new Simulator().RunAsync(config, data, observer, stop.Token).ConfigureAwait(false);
+            var result = await new Simulator(options).RunAsync(config, data, observer, stop.Token).ConfigureAwait(false);
             report = RunReport.From(config.Name, result);
         }
         catch (OperationCanceledException) when (observer.ReachedRound is not null && !cancellationToken.IsCancellationRequested)

@@ -13,7 +13,7 @@ namespace Causeway.Cli.Bench;
 internal static class SimulationSpeedBench
 {
     /// <summary>One speed measurement.</summary>
-    public sealed record Measurement(string Task, BenchRun Run)
+    public sealed record Measurement(string Task, int Parallelism, BenchRun Run)
     {
         public double MedianRoundSeconds => Median([.. Run.Report.Rounds.Select(r => r.Seconds)]);
 
@@ -30,6 +30,7 @@ internal static class SimulationSpeedBench
         int adultRounds,
         IReadOnlyList<int> fmnistEpochs,
         int fmnistRounds,
+        IReadOnlyList<int> parallelism,
         ProgressContext progress,
         CancellationToken cancellationToken)
     {
@@ -37,6 +38,7 @@ internal static class SimulationSpeedBench
         var adultConfig = RunConfigFile.Load(adultConfigPath);
         var adult = ExperimentData.Load(adultConfig, adultConfigPath).Simulation;
         foreach (var parties in adultParties)
+        foreach (var workers in parallelism)
         {
             var config = adultConfig with
             {
@@ -48,9 +50,10 @@ internal static class SimulationSpeedBench
                 Partition = new PartitionConfig { Parties = parties, Scheme = PartitionScheme.Iid },
                 Evaluation = new EvaluationConfig { EveryRounds = 0, Centralized = false },
             };
-            var run = await BenchRunner.RunAsync($"adult LR, {parties} parties", config, adult, null, progress, printRounds: false, cancellationToken)
+            var run = await BenchRunner.RunAsync(
+                $"adult LR, {parties} parties, {workers} workers", config, adult, null, progress, printRounds: false, cancellationToken, Options(workers))
                 .ConfigureAwait(false);
-            results.Add(new Measurement($"Adult LR, {parties} parties, all per round, E={config.Training.Epochs} B={config.Training.BatchSize}", run));
+            results.Add(new Measurement($"Adult LR, {parties} parties, all per round, E={config.Training.Epochs} B={config.Training.BatchSize}", workers, run));
         }
 
         if (fashionMnistDirectory is not null && fmnistEpochs.Count > 0)
@@ -58,20 +61,24 @@ internal static class SimulationSpeedBench
             var data = FashionMnistData.Load(fashionMnistDirectory);
             var settings = new FashionMnistBench.Settings { FedAvgMaxRounds = fmnistRounds };
             foreach (var epochs in fmnistEpochs)
+            foreach (var workers in parallelism)
             {
                 var config = FashionMnistBench.FedAvg(settings, epochs, 10) with
                 {
                     Name = $"speed-fmnist-2nn-e{epochs}",
                     Evaluation = new EvaluationConfig { EveryRounds = 0 },
                 };
-                var run = await BenchRunner.RunAsync($"fmnist 2NN E={epochs}", config, data, null, progress, printRounds: false, cancellationToken)
+                var run = await BenchRunner.RunAsync(
+                    $"fmnist 2NN E={epochs}, {workers} workers", config, data, null, progress, printRounds: false, cancellationToken, Options(workers))
                     .ConfigureAwait(false);
-                results.Add(new Measurement($"F-MNIST 2NN, 100 parties, 10% per round, E={epochs} B=10", run));
+                results.Add(new Measurement($"F-MNIST 2NN, 100 parties, 10% per round, E={epochs} B=10", workers, run));
             }
         }
 
         return results;
     }
+
+    private static SimulatorOptions Options(int workers) => new() { MaxParallelism = workers };
 
     private static double Median(List<double> values)
     {

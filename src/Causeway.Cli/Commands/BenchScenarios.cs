@@ -42,6 +42,7 @@ internal static class BenchScenarios
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var loadBefore = LoadAverage.Read();
             IReadOnlyList<(AdultBench.Case Case, BenchRun Run)> runs = [];
             await BenchProgress.StartAsync(async progress =>
                 runs = await AdultBench.RunAsync(parse.GetValue(configs)!.FullName, parse.GetValue(only), progress, cancellationToken));
@@ -74,6 +75,8 @@ internal static class BenchScenarios
                     ["bench"] = "adult",
                     ["date"] = DateTimeOffset.UtcNow.ToString("u", Invariant),
                     ["machine"] = MachineInfo.Describe(),
+                    ["load_average_before"] = loadBefore,
+                    ["load_average_after"] = LoadAverage.Read(),
                     ["targets"] = new JsonArray([.. targets]),
                     ["runs"] = new JsonArray([.. runs.Select(r => r.Run.ToJson().Also(j => j["file"] = r.Case.File))]),
                 });
@@ -135,6 +138,7 @@ internal static class BenchScenarios
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var loadBefore = LoadAverage.Read();
             var directory = parse.GetValue(dataDir)!.FullName;
             if (FashionMnistData.Ensure(directory, Console.Out) is { } error)
             {
@@ -198,6 +202,8 @@ internal static class BenchScenarios
                     ["bench"] = "fmnist",
                     ["date"] = DateTimeOffset.UtcNow.ToString("u", Invariant),
                     ["machine"] = MachineInfo.Describe(),
+                    ["load_average_before"] = loadBefore,
+                    ["load_average_after"] = LoadAverage.Read(),
                     ["target_accuracy"] = settings.Target,
                     ["ratio"] = ratio,
                     ["runs"] = new JsonArray([.. runs.Select(r => r.ToJson())]),
@@ -251,13 +257,20 @@ internal static class BenchScenarios
         var rounds = new Option<int>("--rounds") { Description = "Rounds per Adult measurement.", DefaultValueFactory = _ => 20 };
         var fmnistEpochs = new Option<int[]>("--fmnist-epochs") { Description = "Local epochs of the Fashion-MNIST measurements (empty: skip).", DefaultValueFactory = _ => [1, 5], AllowMultipleArgumentsPerToken = true };
         var fmnistRounds = new Option<int>("--fmnist-rounds") { Description = "Rounds per Fashion-MNIST measurement.", DefaultValueFactory = _ => 10 };
+        var parallelism = new Option<int[]>("--parallelism")
+        {
+            Description = "Simulator worker counts to measure (parties training at once); 1 and the core count show the parallel speed-up.",
+            DefaultValueFactory = _ => Environment.ProcessorCount > 1 ? [1, Environment.ProcessorCount] : [1],
+            AllowMultipleArgumentsPerToken = true,
+        };
         var report = CliOptions.Report();
         var command = new Command("simulate", "Simulation speed: rounds/s for 100 and 1,000 Adult LR parties, s/round for the Fashion-MNIST 2NN.")
         {
-            configs, dataDir, parties, rounds, fmnistEpochs, fmnistRounds, report,
+            configs, dataDir, parties, rounds, fmnistEpochs, fmnistRounds, parallelism, report,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var loadBefore = LoadAverage.Read();
             var epochs = parse.GetValue(fmnistEpochs) ?? [];
             var directory = parse.GetValue(dataDir)!.FullName;
             string? fmnist = null;
@@ -275,14 +288,15 @@ internal static class BenchScenarios
             var adultConfig = Path.Combine(parse.GetValue(configs)!.FullName, AdultBench.Cases[0].File);
             IReadOnlyList<SimulationSpeedBench.Measurement> results = [];
             await BenchProgress.StartAsync(async progress => results = await SimulationSpeedBench.RunAsync(
-                adultConfig, fmnist, parse.GetValue(parties)!, parse.GetValue(rounds), epochs, parse.GetValue(fmnistRounds), progress, cancellationToken));
+                adultConfig, fmnist, parse.GetValue(parties)!, parse.GetValue(rounds), epochs, parse.GetValue(fmnistRounds), parse.GetValue(parallelism)!, progress, cancellationToken));
 
             var table = new Table().Title("Simulation speed (evaluation only after the last round)")
-                .AddColumns("task", "rounds", "median s/round", "rounds/s (median)", "rounds/s (all, incl. final eval)", "cores busy");
+                .AddColumns("task", "workers", "rounds", "median s/round", "rounds/s (median)", "rounds/s (all, incl. final eval)", "cores busy");
             foreach (var m in results)
             {
                 table.AddRow(
                     Markup.Escape(m.Task),
+                    m.Parallelism.ToString(Invariant),
                     m.Run.Report.Rounds.Count.ToString(Invariant),
                     m.MedianRoundSeconds.ToString("F4", Invariant),
                     m.RoundsPerSecond.ToString("F2", Invariant),
@@ -298,9 +312,12 @@ internal static class BenchScenarios
                     ["bench"] = "simulate",
                     ["date"] = DateTimeOffset.UtcNow.ToString("u", Invariant),
                     ["machine"] = MachineInfo.Describe(),
+                    ["load_average_before"] = loadBefore,
+                    ["load_average_after"] = LoadAverage.Read(),
                     ["runs"] = new JsonArray([.. results.Select(m => m.Run.ToJson().Also(j =>
                     {
                         j["task"] = m.Task;
+                        j["workers"] = m.Parallelism;
                         j["median_round_seconds"] = m.MedianRoundSeconds;
                         j["rounds_per_second"] = m.RoundsPerSecond;
                         j["overall_rounds_per_second"] = m.OverallRoundsPerSecond;
