@@ -13,7 +13,7 @@ namespace Causeway.Coordinator.Storage;
 /// from the last round whose transaction committed, and sees none of a round that did not.
 /// All members are thread-safe; each call uses its own connection.
 /// </remarks>
-public interface IRunStore
+public interface IRunStore : IAsyncDisposable
 {
     /// <summary>Stores a new run in status <see cref="RunStatus.Pending"/>.</summary>
     /// <exception cref="RunAlreadyExistsException">The id is taken; the stored run is unchanged.</exception>

@@ -7,7 +7,7 @@ namespace Causeway.Coordinator.Storage;
 /// An <see cref="IRunStore"/> in a PostgreSQL database, with the same schema and semantics as
 /// <see cref="SqliteRunStore"/> (bytea checkpoints, timestamptz times). Several coordinators may share a database.
 /// </summary>
-public sealed class PostgresRunStore : IRunStore, IAsyncDisposable
+public sealed class PostgresRunStore : IRunStore
 {
     private readonly RelationalRunStore _store;
 

@@ -12,7 +12,7 @@ namespace Causeway.Coordinator.Storage;
 /// never concatenated values), the same validation and the same error mapping; <see cref="StoreDialect"/>
 /// supplies the rest.
 /// </summary>
-internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreOptions options) : IRunStore, IAsyncDisposable
+internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreOptions options) : IRunStore
 {
     private const string RunColumns = "run_id, name, config_json, status, status_message, created_at, updated_at";
 

@@ -8,7 +8,7 @@ namespace Causeway.Coordinator.Storage;
 /// checkpoints as BLOBs. Several readers work alongside one writer; writers queue on the file's write lock.
 /// </summary>
 /// <remarks>Open it with <see cref="OpenAsync"/>, which creates the file and its schema or migrates them.</remarks>
-public sealed class SqliteRunStore : IRunStore, IAsyncDisposable
+public sealed class SqliteRunStore : IRunStore
 {
     private readonly RelationalRunStore _store;
 

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Causeway.Protocol.Security;
+
+namespace Causeway.Cli.Composition;
+
+/// <summary>A client of the coordinator's JSON control API (<c>/api/...</c>), trusting only the federation CA.</summary>
+internal sealed class ControlApiClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public ControlApiClient(Uri coordinator, string adminToken, X509Certificate2? authority)
+    {
+        var handler = new SocketsHttpHandler();
+        if (authority is not null)
+        {
+            var trust = new FederationTrust(authority);
+            handler.SslOptions.RemoteCertificateValidationCallback = trust.ValidateServer;
+        }
+
+        _http = new HttpClient(handler)
+        {
+            BaseAddress = coordinator,
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
+    }
+
+    public Task<JsonNode> StatusAsync(CancellationToken cancellationToken) => GetAsync("/api/status", cancellationToken);
+
+    public Task<JsonNode> RunAsync(string runId, CancellationToken cancellationToken) => GetAsync($"/api/runs/{Uri.EscapeDataString(runId)}", cancellationToken);
+
+    public Task<JsonNode> RunsAsync(CancellationToken cancellationToken) => GetAsync("/api/runs", cancellationToken);
+
+    /// <summary>Starts a run; returns its id.</summary>
+    public async Task<string> StartRunAsync(string configJson, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(configJson, Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync("/api/runs", content, cancellationToken);
+        var body = await ReadAsync(response, cancellationToken);
+        return body["id"]?.GetValue<string>() ?? throw new InvalidOperationException($"The coordinator answered without a run id: {body.ToJsonString()}");
+    }
+
+    /// <summary>Downloads the run's global model file (.cw).</summary>
+    public async Task DownloadModelAsync(string runId, string path, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync($"/api/runs/{Uri.EscapeDataString(runId)}/model", cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            await ReadAsync(response, cancellationToken);
+        }
+
+        await using var file = File.Create(path);
+        await response.Content.CopyToAsync(file, cancellationToken);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<JsonNode> GetAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(path, cancellationToken);
+        return await ReadAsync(response, cancellationToken);
+    }
+
+    private static async Task<JsonNode> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"{(int)response.StatusCode} {response.ReasonPhrase}: {text}", null, response.StatusCode);
+        }
+
+        try
+        {
+            return JsonNode.Parse(text) ?? new JsonObject();
+        }
+        catch (JsonException e)
+        {
+            throw new HttpRequestException($"The coordinator answered with something that is not JSON: {e.Message}", e);
+        }
+    }
+}

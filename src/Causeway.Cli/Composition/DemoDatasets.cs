@@ -1,0 +1,107 @@
+using System.Text;
+
+namespace Causeway.Cli.Composition;
+
+/// <summary>
+/// The demo's data islands, cut from the bundled samples: each party gets its own training file and its own
+/// held-out file, in the original format, so its process reads them exactly as a real party would read its own.
+/// </summary>
+internal static class DemoDatasets
+{
+    public sealed record PartyFiles(string PartyId, string Train, string Evaluation);
+
+    public sealed record Prepared(string Name, string SchemaPath, IReadOnlyList<PartyFiles> Parties);
+
+    public static IReadOnlyList<string> Names { get; } = ["adult", "heart"];
+
+    public static Prepared Prepare(string dataset, string samples, string directory, int seed) => dataset switch
+    {
+        "adult" => Adult(samples, directory, seed),
+        "heart" => Heart(samples, directory, seed),
+        _ => throw new ArgumentException($"Unknown demo dataset '{dataset}'; choose {string.Join(" or ", Names)}."),
+    };
+
+    /// <summary>Finds the bundled samples folder: beside the CLI's build output in a clone, or under the working directory.</summary>
+    public static string LocateSamples()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "samples");
+            if (File.Exists(Path.Combine(candidate, "adult", "schema.json")))
+            {
+                return candidate;
+            }
+        }
+
+        var local = Path.GetFullPath("samples");
+        return File.Exists(Path.Combine(local, "adult", "schema.json"))
+            ? local
+            : throw new DirectoryNotFoundException("Cannot find the bundled samples/ folder; run the demo from a Causeway clone.");
+    }
+
+    /// <summary>UCI Adult: the training file dealt IID to three parties; the test file dealt the same way for evaluation.</summary>
+    private static Prepared Adult(string samples, string directory, int seed)
+    {
+        var data = Path.Combine(samples, "data", "uci-adult");
+        var trainParts = Deal(DataLines(Path.Combine(data, "adult.data")), 3, seed);
+        var testParts = Deal(DataLines(Path.Combine(data, "adult.test")), 3, seed + 1);
+        var parties = new List<PartyFiles>();
+        for (var k = 0; k < 3; k++)
+        {
+            var id = $"branch-{k + 1}";
+            parties.Add(new PartyFiles(id, Write(directory, $"{id}.train.csv", trainParts[k]), Write(directory, $"{id}.eval.csv", testParts[k])));
+        }
+
+        return new Prepared("UCI Adult split across 3 parties", Path.Combine(samples, "adult", "schema.json"), parties);
+    }
+
+    /// <summary>UCI Heart Disease: four real hospitals; each keeps a random fifth of its own patients for evaluation.</summary>
+    private static Prepared Heart(string samples, string directory, int seed)
+    {
+        var data = Path.Combine(samples, "data", "uci-heart-disease");
+        var parties = new List<PartyFiles>();
+        foreach (var site in new[] { "cleveland", "hungarian", "switzerland", "va" })
+        {
+            var lines = DataLines(Path.Combine(data, $"processed.{site}.data"));
+            Shuffle(lines, new Random(seed));
+            var held = Math.Max(1, lines.Count / 5);
+            parties.Add(new PartyFiles(
+                site,
+                Write(directory, $"{site}.train.csv", lines[held..]),
+                Write(directory, $"{site}.eval.csv", lines[..held])));
+        }
+
+        return new Prepared("UCI Heart Disease, 4 hospitals", Path.Combine(samples, "heart", "schema.json"), parties);
+    }
+
+    private static List<string> DataLines(string path) =>
+        [.. File.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l) && !l.StartsWith('|'))];
+
+    private static List<string>[] Deal(List<string> lines, int parts, int seed)
+    {
+        Shuffle(lines, new Random(seed));
+        var result = Enumerable.Range(0, parts).Select(_ => new List<string>()).ToArray();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            result[i % parts].Add(lines[i]);
+        }
+
+        return result;
+    }
+
+    private static void Shuffle(List<string> lines, Random random)
+    {
+        for (var i = lines.Count - 1; i > 0; i--)
+        {
+            var j = random.Next(i + 1);
+            (lines[i], lines[j]) = (lines[j], lines[i]);
+        }
+    }
+
+    private static string Write(string directory, string name, List<string> lines)
+    {
+        var path = Path.Combine(directory, name);
+        File.WriteAllLines(path, lines, new UTF8Encoding(false));
+        return path;
+    }
+}

@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Causeway.Core.Data;
+using Causeway.Core.Metrics;
+using Causeway.Core.Models;
+using Causeway.Core.Training;
+using Causeway.Federation.Configuration;
+using Causeway.Federation.Reporting;
+using Causeway.Protocol.Security;
+using Spectre.Console;
+
+namespace Causeway.Cli.Composition;
+
+/// <summary>Runs the demo federation: prepares the islands, starts the processes, drives a run, and cleans up.</summary>
+internal static class DemoFederation
+{
+    public sealed record Options(string Dataset, int Rounds, string WorkDirectory, ulong Seed);
+
+    public sealed record Outcome(RunReport Report, string ModelPath);
+
+    public static async Task<Outcome> RunAsync(Options options, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var work = options.WorkDirectory;
+        if (Directory.Exists(work))
+        {
+            Directory.Delete(work, recursive: true);
+        }
+
+        Directory.CreateDirectory(work);
+        var islands = DemoDatasets.Prepare(options.Dataset, DemoDatasets.LocateSamples(), work, (int)options.Seed);
+        var certificates = DevCertificates.CreateDevelopmentSet(
+            Path.Combine(work, "certs"), "causeway-demo", islands.Parties.Select(p => p.PartyId), TimeSpan.FromDays(2));
+        var joinToken = NewToken();
+        var adminToken = NewToken();
+        var port = FreePort();
+        var coordinatorUri = new Uri($"https://127.0.0.1:{port}");
+        var config = DemoConfig(options, islands);
+
+        AnsiConsole.MarkupLine(Markup.Escape($"{islands.Name}: 1 coordinator + {islands.Parties.Count} party processes, HTTP/2 + TLS on {coordinatorUri}"));
+        var processes = new List<ChildProcess>();
+        try
+        {
+            processes.Add(ChildProcess.Start(
+                "coordinator",
+                ["coordinator", "--listen", $"127.0.0.1:{port}", "--certs", Path.GetDirectoryName(certificates.ServerCertificate)!, "--db", Path.Combine(work, "causeway.db"), "--federation", "demo"],
+                new Dictionary<string, string> { ["CAUSEWAY_JOIN_TOKEN"] = joinToken, ["CAUSEWAY_ADMIN_TOKEN"] = adminToken },
+                Path.Combine(work, "coordinator.log")));
+            using var authority = DevCertificates.LoadPem(certificates.CaCertificate);
+            using var api = new ControlApiClient(coordinatorUri, adminToken, authority);
+            await WaitAsync("coordinator to listen", processes, async ct => (await api.StatusAsync(ct)) is not null, cancellationToken);
+
+            foreach (var party in islands.Parties)
+            {
+                processes.Add(ChildProcess.Start(
+                    party.PartyId,
+                    ["party", "--join", coordinatorUri.ToString(), "--id", party.PartyId, "--data", party.Train, "--eval", party.Evaluation, "--schema", islands.SchemaPath, "--ca", certificates.CaCertificate],
+                    new Dictionary<string, string> { ["CAUSEWAY_JOIN_TOKEN"] = joinToken },
+                    Path.Combine(work, $"{party.PartyId}.log")));
+            }
+
+            await WaitAsync(
+                $"{islands.Parties.Count} parties to join",
+                processes,
+                async ct => ConnectedParties(await api.StatusAsync(ct)) >= islands.Parties.Count,
+                cancellationToken);
+
+            var runId = await api.StartRunAsync(config.ToJson(), cancellationToken);
+            var centralized = Task.Run(() => TrainCentralized(config, islands), cancellationToken);
+            var rounds = await FollowAsync(api, runId, config.Rounds, processes, cancellationToken);
+            var modelPath = Path.Combine(work, "global-model.cw");
+            await api.DownloadModelAsync(runId, modelPath, cancellationToken);
+            var last = rounds.LastOrDefault(r => r.Accuracy is not null);
+            var report = new RunReport(
+                $"demo: {islands.Name}",
+                rounds,
+                last is null ? null : new MetricsReport(last.Accuracy, last.Loss ?? double.NaN),
+                await centralized,
+                stopwatch.Elapsed.TotalSeconds);
+            return new Outcome(report, modelPath);
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                process.Dispose();
+            }
+        }
+    }
+
+    private static RunConfig DemoConfig(Options options, DemoDatasets.Prepared islands) => new()
+    {
+        Name = $"demo-{options.Dataset}",
+        Seed = options.Seed,
+        Rounds = options.Rounds,
+        Model = new ModelConfig { Type = ModelType.Logistic },
+        Training = new TrainingConfig { Epochs = 1, BatchSize = 32, LearningRate = 0.05f },
+        Strategy = new StrategyConfig { Name = Federation.Horizontal.StrategyKind.FedAvg },
+        Round = new RoundConfig { DeadlineSeconds = 120, MinResults = islands.Parties.Count },
+        Data = new DataConfig { Schema = islands.SchemaPath },
+    };
+
+    /// <summary>Follows the run through the control API, printing each closed round, until it ends.</summary>
+    private static async Task<List<RoundReport>> FollowAsync(
+        ControlApiClient api, string runId, int totalRounds, List<ChildProcess> processes, CancellationToken cancellationToken)
+    {
+        var reports = new List<RoundReport>();
+        await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var bar = context.AddTask($"run {runId}", maxValue: totalRounds);
+                DateTimeOffset? previousClose = null;
+                var started = DateTimeOffset.UtcNow;
+                while (true)
+                {
+                    ThrowIfExited(processes);
+                    var details = await api.RunAsync(runId, cancellationToken);
+                    var state = details["run"]?["state"]?.GetValue<string>();
+                    var rounds = details["rounds"]?.AsArray() ?? [];
+                    foreach (var round in rounds.Skip(reports.Count))
+                    {
+                        var closedAt = round!["closedAt"]!.GetValue<DateTimeOffset>();
+                        var metrics = round["metrics"]?.AsObject();
+                        var report = new RoundReport(
+                            round["round"]!.GetValue<int>(),
+                            Metric(metrics, "eval_loss"),
+                            Metric(metrics, "eval_accuracy"),
+                            round["updates"]!.GetValue<int>(),
+                            round["failures"]?.AsArray().Count ?? 0,
+                            (long)(Metric(metrics, "bytes") ?? 0),
+                            (closedAt - (previousClose ?? started)).TotalSeconds);
+                        previousClose = closedAt;
+                        reports.Add(report);
+                        AnsiConsole.MarkupLine(Markup.Escape(string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"round {report.Round,3}: loss {report.Loss:F4}  accuracy {report.Accuracy:P2}  parties {report.Participants}  {report.Seconds:F2}s")));
+                        bar.Value = reports.Count;
+                    }
+
+                    if (state is "Completed")
+                    {
+                        return;
+                    }
+
+                    if (state is "Failed" or "Cancelled")
+                    {
+                        throw new InvalidOperationException($"The run ended {state}: {details["run"]?["error"]}");
+                    }
+
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+                }
+            });
+        return reports;
+    }
+
+    /// <summary>The reference: the same model and plan trained on the pooled data of all parties (only possible in a demo).</summary>
+    private static MetricsReport TrainCentralized(RunConfig config, DemoDatasets.Prepared islands)
+    {
+        var schema = DataSchema.Load(islands.SchemaPath);
+        var trainTables = islands.Parties.Select(p => TableReader.Read(p.Train, schema)).ToList();
+        var statistics = FeatureStatistics.Merge(trainTables.Select(FeatureStatistics.Compute));
+        var train = Concatenate(trainTables.Select(t => FeatureEncoder.Encode(t, schema, statistics)).ToList());
+        var test = Concatenate(islands.Parties.Select(p => FeatureEncoder.Encode(TableReader.Read(p.Evaluation, schema), schema, statistics)).ToList());
+        var spec = config.ToModelSpec(train.Columns, FeatureEncoder.OutputCount(schema), FeatureEncoder.TaskOf(schema));
+        var network = new DenseNetwork(spec);
+        var plan = config.ToTrainingPlan() with { Epochs = config.Rounds * config.Training.Epochs };
+        var parameters = CentralizedTrainer.Train(network, train, plan, config.Seed);
+        var evaluation = ModelEvaluator.Evaluate(network, parameters, test);
+        return new MetricsReport(evaluation.Accuracy, evaluation.Loss);
+    }
+
+    private static TabularData Concatenate(IReadOnlyList<TabularData> parts)
+    {
+        var columns = parts[0].Columns;
+        return new TabularData([.. parts.SelectMany(p => p.Features)], [.. parts.SelectMany(p => p.Labels)], columns, parts[0].FeatureNames);
+    }
+
+    private static async Task WaitAsync(string what, List<ChildProcess> processes, Func<CancellationToken, Task<bool>> ready, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        Exception? last = null;
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            ThrowIfExited(processes);
+            try
+            {
+                if (await ready(cancellationToken))
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException e)
+            {
+                last = e;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        throw new TimeoutException($"Timed out waiting for the {what} ({last?.Message}). Logs: {string.Join(", ", processes.Select(p => p.LogPath))}");
+    }
+
+    private static void ThrowIfExited(List<ChildProcess> processes)
+    {
+        if (processes.FirstOrDefault(p => p.HasExited) is { } exited)
+        {
+            throw new InvalidOperationException($"The {exited.Name} process stopped unexpectedly. Its log ({exited.LogPath}) ends with:\n{exited.Tail()}");
+        }
+    }
+
+    private static int ConnectedParties(JsonNode status) => status["parties"]?.AsArray().Count(p => p?["connected"]?.GetValue<bool>() ?? true) ?? 0;
+
+    private static double? Metric(JsonObject? metrics, string name) =>
+        metrics is not null && metrics.TryGetPropertyValue(name, out var value) && value is not null ? value.GetValue<double>() : null;
+
+    private static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
