@@ -87,7 +87,7 @@ public sealed class PartyClient : IDisposable
     {
         // Parsed as views into the body, so decoding the model copies it once (not twice, as the generated parser would).
         var body = await SendAsync(CausewayProtocol.PullTaskPath, new V1.PullTaskRequest(), _longPollTimeout + _options.LongPollGrace,
-            authenticated: true, cancellationToken).ConfigureAwait(false);
+            authenticated: true, taskId: null, cancellationToken).ConfigureAwait(false);
         var frame = PullTaskFrame.Parse(body);
         return frame.HasTask ? Convert(frame) : null;
     }
@@ -129,15 +129,27 @@ public sealed class PartyClient : IDisposable
     }
 
     /// <summary>Sends a raw result message (for tests and non-standard parties).</summary>
-    public async Task PushAsync(V1.PushResultRequest request, CancellationToken cancellationToken) =>
-        await CallAsync(CausewayProtocol.PushResultPath, request, V1.PushResultResponse.Parser, _options.RequestTimeout, authenticated: true, cancellationToken)
+    public async Task PushAsync(V1.PushResultRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await SendAsync(CausewayProtocol.PushResultPath, request, _options.RequestTimeout, authenticated: true, request.TaskId, cancellationToken)
             .ConfigureAwait(false);
+    }
 
     /// <summary>Posts raw bytes to a protocol path and returns the status and body (for tests of malformed input).</summary>
-    public async Task<(HttpStatusCode Status, byte[] Body)> PostRawAsync(string path, HttpContent content, CancellationToken cancellationToken)
+    public Task<(HttpStatusCode Status, byte[] Body)> PostRawAsync(string path, HttpContent content, CancellationToken cancellationToken) =>
+        PostRawAsync(path, content, taskId: null, cancellationToken);
+
+    /// <summary>Posts raw bytes with a <see cref="CausewayProtocol.TaskIdHeader"/> (for tests of the streamed path).</summary>
+    public async Task<(HttpStatusCode Status, byte[] Body)> PostRawAsync(string path, HttpContent content, string? taskId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         using var message = NewRequest(path, content);
+        if (taskId is not null)
+        {
+            message.Headers.Add(CausewayProtocol.TaskIdHeader, taskId);
+        }
+
         if (_session is { } session)
         {
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session);
@@ -177,7 +189,7 @@ public sealed class PartyClient : IDisposable
         string path, IMessage request, MessageParser<TResponse> parser, TimeSpan timeout, bool authenticated, CancellationToken cancellationToken)
         where TResponse : IMessage<TResponse>
     {
-        var body = await SendAsync(path, request, timeout, authenticated, cancellationToken).ConfigureAwait(false);
+        var body = await SendAsync(path, request, timeout, authenticated, taskId: null, cancellationToken).ConfigureAwait(false);
         try
         {
             return parser.ParseFrom(body);
@@ -189,13 +201,19 @@ public sealed class PartyClient : IDisposable
     }
 
     // Posts a message and returns the body of a 2xx answer; throws CoordinatorException for any other status.
-    private async Task<byte[]> SendAsync(string path, IMessage request, TimeSpan timeout, bool authenticated, CancellationToken cancellationToken)
+    private async Task<byte[]> SendAsync(
+        string path, IMessage request, TimeSpan timeout, bool authenticated, string? taskId, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var content = new ByteArrayContent(request.ToByteArray());
         content.Headers.ContentType = new MediaTypeHeaderValue(CausewayProtocol.ContentType);
         using var message = NewRequest(path, content);
+        if (taskId is not null)
+        {
+            message.Headers.Add(CausewayProtocol.TaskIdHeader, taskId);
+        }
+
         if (authenticated)
         {
             var session = _session ?? throw new InvalidOperationException("Join the federation first.");

@@ -16,4 +16,10 @@ public static class CausewayProtocol
     public const string PullTaskPath = PathPrefix + "PullTask";
 
     public const string PushResultPath = PathPrefix + "PushResult";
+
+    /// <summary>
+    /// Optional PushResult request header repeating the body's <c>task_id</c>. With it the coordinator checks the task
+    /// before reading the body and decodes the delta straight from the stream (one copy of the update).
+    /// </summary>
+    public const string TaskIdHeader = "Causeway-Task-Id";
 }

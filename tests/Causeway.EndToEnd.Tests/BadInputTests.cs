@@ -30,12 +30,14 @@ public sealed class BadInputTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    [Fact]
-    public async Task Push_MalformedProtobuf_Is400_AndTheTaskStaysOpen()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Push_MalformedProtobuf_Is400_AndTheTaskStaysOpen(bool streamed)
     {
         var (train, task) = await StartTaskAsync(1);
 
-        var (status, error) = await PostAsync([0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]);
+        var (status, error) = await PostAsync([0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01], streamed ? task.TaskId : null);
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.StartsWith("malformed PushResultRequest", error, StringComparison.Ordinal);
 
@@ -44,32 +46,45 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.All((await train.DefaultTimeout()).Update!.Delta.Values.ToArray(), v => Assert.Equal(0.5f, v));
     }
 
-    [Fact]
-    public async Task Push_TruncatedMessage_Is400()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Push_TruncatedMessage_Is400(bool streamed)
     {
         var (train, task) = await StartTaskAsync(1);
         var bytes = Result(task, Models.Filled(Models.Layout, 1f)).ToByteArray();
 
-        var (status, error) = await PostAsync(bytes[..^3]);
+        var (status, error) = await PostAsync(bytes[..^3], streamed ? task.TaskId : null);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("truncated", error, StringComparison.Ordinal);
         await AssertStillWorksAsync(train, task);
     }
 
-    public static TheoryData<string, string> InvalidDeltas => new()
+    public static TheoryData<string, string, bool> InvalidDeltas
     {
-        { "wrong-name", "expected 'layer0.weight'" },
-        { "wrong-shape", "expected shape [1x3]" },
-        { "missing-tensor", "Expected 2 tensors" },
-        { "nan", "NaN or infinite" },
-        { "infinity", "NaN or infinite" },
-        { "zero-examples", "examples must be between 1" },
-    };
+        get
+        {
+            var data = new TheoryData<string, string, bool>();
+            foreach (var streamed in new[] { false, true })
+            {
+                data.Add("wrong-name", "expected 'layer0.weight'", streamed);
+                data.Add("wrong-shape", "expected shape [1x3]", streamed);
+                data.Add("missing-tensor", "Expected 2 tensors", streamed);
+                data.Add("extra-tensor", "Expected 2 tensors", streamed);
+                data.Add("nan", "NaN or infinite", streamed);
+                data.Add("infinity", "NaN or infinite", streamed);
+                data.Add("zero-examples", "examples must be between 1", streamed);
+            }
 
+            return data;
+        }
+    }
+
+    /// <summary>streamed: the request announces its task in the header, so the coordinator decodes from the stream.</summary>
     [Theory]
     [MemberData(nameof(InvalidDeltas))]
-    public async Task Push_InvalidDelta_Is400_TheUpdateIsRejected_AndTheNextRoundWorks(string kind, string expected)
+    public async Task Push_InvalidDelta_Is400_TheUpdateIsRejected_AndTheNextRoundWorks(string kind, string expected, bool streamed)
     {
         var (train, task) = await StartTaskAsync(1);
         var request = kind switch
@@ -77,12 +92,13 @@ public sealed class BadInputTests : IAsyncLifetime
             "wrong-name" => Result(task, Models.Filled(new ParameterLayout([new TensorSpec("layer9.weight", [1, 3]), new TensorSpec("layer0.bias", [1])]), 1f)),
             "wrong-shape" => Result(task, Models.Filled(new ParameterLayout([new TensorSpec("layer0.weight", [3, 1]), new TensorSpec("layer0.bias", [1])]), 1f)),
             "missing-tensor" => Result(task, Models.Filled(new ParameterLayout([new TensorSpec("layer0.weight", [1, 3])]), 1f)),
+            "extra-tensor" => Result(task, Models.Filled(new ParameterLayout([.. Models.Layout.Tensors, new TensorSpec("layer1.bias", [1])]), 1f)),
             "nan" => Result(task, WithValue(float.NaN)),
             "infinity" => Result(task, WithValue(float.NegativeInfinity)),
             _ => Result(task, Models.Filled(Models.Layout, 1f), examples: 0),
         };
 
-        var (status, error) = await PostAsync(request.ToByteArray());
+        var (status, error) = await PostAsync(request.ToByteArray(), streamed ? task.TaskId : null);
         var reply = await train.DefaultTimeout();
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
@@ -104,14 +120,19 @@ public sealed class BadInputTests : IAsyncLifetime
         await AssertStillWorksAsync(train, task);
     }
 
-    [Fact]
-    public async Task Push_OversizeWithoutContentLength_Is413WhileReading()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Push_OversizeWithoutContentLength_Is413WhileReading(bool streamed)
     {
         var (train, task) = await StartTaskAsync(1);
-        var content = new StreamContent(new UnseekableStream(new byte[9 * 1024]));
+
+        // A valid message whose unknown field makes it too large: the streamed reader must count every byte.
+        var oversize = Result(task, Models.Filled(Models.Layout, 1f)).ToByteArray().Concat(new byte[] { 0x7A, 0x80, 0x48 }).Concat(new byte[9216]).ToArray();
+        var content = new StreamContent(new UnseekableStream(oversize));
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(CausewayProtocol.ContentType);
 
-        var (status, bytes) = await _client.PostRawAsync(CausewayProtocol.PushResultPath, content, CancellationToken.None).DefaultTimeout();
+        var (status, bytes) = await _client.PostRawAsync(CausewayProtocol.PushResultPath, content, streamed ? task.TaskId : null, CancellationToken.None).DefaultTimeout();
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
         Assert.Contains("8192-byte limit", V1.Error.Parser.ParseFrom(bytes).Message, StringComparison.Ordinal);
@@ -196,9 +217,9 @@ public sealed class BadInputTests : IAsyncLifetime
         await AssertStillWorksAsync(train, task);
     }
 
-    private async Task<(HttpStatusCode Status, string Error)> PostAsync(byte[] body)
+    private async Task<(HttpStatusCode Status, string Error)> PostAsync(byte[] body, string? announcedTask = null)
     {
-        var (status, bytes) = await _client.PostRawAsync(CausewayProtocol.PushResultPath, JoinTests.Protobuf(body), CancellationToken.None).DefaultTimeout();
+        var (status, bytes) = await _client.PostRawAsync(CausewayProtocol.PushResultPath, JoinTests.Protobuf(body), announcedTask, CancellationToken.None).DefaultTimeout();
         var error = V1.Error.Parser.ParseFrom(bytes);
         Assert.Equal((int)status, error.Code);
         return (status, error.Message);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Causeway.Coordinator.Mailbox;
 using Causeway.Coordinator.Parties;
+using Causeway.Core.Tensors;
 using Causeway.Federation.Horizontal;
 using Causeway.Protocol;
 using Causeway.Protocol.Wire;
@@ -147,6 +148,18 @@ internal sealed class ProtocolHandlers(
             return;
         }
 
+        if (context.Request.ContentLength is { } declared && declared > _options.MaxMessageBytes)
+        {
+            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"the message exceeds the {_options.MaxMessageBytes}-byte limit").ConfigureAwait(false);
+            return;
+        }
+
+        if (context.Request.Headers[CausewayProtocol.TaskIdHeader].ToString() is { Length: > 0 } announced && BitConverter.IsLittleEndian)
+        {
+            await PushStreamedAsync(context, session, announced).ConfigureAwait(false);
+            return;
+        }
+
         using var body = await PooledBody.ReadAsync(context.Request, _options.MaxMessageBytes, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
@@ -165,36 +178,92 @@ internal sealed class ProtocolHandlers(
             return;
         }
 
-        var party = session.Party;
-        var task = mailbox.Find(frame.TaskId);
+        var task = await FindTaskAsync(context, session, frame.TaskId).ConfigureAwait(false);
+        if (task is not null)
+        {
+            await CompleteAsync(context, task, frame.RunId, frame.Round, frame.Kind, () => ParameterSetCodec.Decode(frame.Delta, task.Layout),
+                frame.Examples, frame.TrainLoss, frame.Evaluation, frame.Failure).ConfigureAwait(false);
+        }
+    }
+
+    // The task is known from the header, so it is checked before the body is read and the delta is decoded from the stream.
+    private async Task PushStreamedAsync(HttpContext context, PartySession session, string taskId)
+    {
+        var task = await FindTaskAsync(context, session, taskId).ConfigureAwait(false);
         if (task is null)
         {
-            await RejectAsync(context, party.Value, frame.TaskId, StatusCodes.Status404NotFound, "unknown task").ConfigureAwait(false);
             return;
         }
 
-        if (task.Party != party)
+        var sizeFeature = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
         {
-            await RejectAsync(context, party.Value, frame.TaskId, StatusCodes.Status403Forbidden, "the task belongs to another party").ConfigureAwait(false);
-            return;
+            sizeFeature.MaxRequestBodySize = null;
         }
 
-        if (await RefuseByStateAsync(context, task).ConfigureAwait(false))
+        StreamedPushResult result;
+        try
         {
+            result = await StreamedPushResult.ReadAsync(context.Request.Body, task.Layout, _options.MaxMessageBytes, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (MalformedMessageException e)
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"malformed PushResultRequest: {e.Message}").ConfigureAwait(false);
+            return;
+        }
+        catch (MessageTooLargeException e)
+        {
+            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, e.Message).ConfigureAwait(false);
             return;
         }
 
-        if (frame.RunId != task.Round.RunId || frame.Round != task.Round.Round)
+        if (result.TaskId != taskId)
+        {
+            await RejectAsync(context, session.Party.Value, taskId, StatusCodes.Status400BadRequest,
+                $"the {CausewayProtocol.TaskIdHeader} header names another task than the body").ConfigureAwait(false);
+            return;
+        }
+
+        await CompleteAsync(context, task, result.RunId, result.Round, result.Kind,
+            () => result.DeltaError is { } error ? throw new MalformedMessageException(error) : result.Delta!,
+            result.Examples, result.TrainLoss, result.Evaluation, result.Failure).ConfigureAwait(false);
+    }
+
+    // Finds the task a result is for and checks that it belongs to the caller and is waiting for a result; answers otherwise.
+    private async Task<PendingTask?> FindTaskAsync(HttpContext context, PartySession session, string taskId)
+    {
+        var task = mailbox.Find(taskId);
+        if (task is null)
+        {
+            await RejectAsync(context, session.Party.Value, taskId, StatusCodes.Status404NotFound, "unknown task").ConfigureAwait(false);
+            return null;
+        }
+
+        if (task.Party != session.Party)
+        {
+            await RejectAsync(context, session.Party.Value, taskId, StatusCodes.Status403Forbidden, "the task belongs to another party").ConfigureAwait(false);
+            return null;
+        }
+
+        return await RefuseByStateAsync(context, task).ConfigureAwait(false) ? null : task;
+    }
+
+    private async Task CompleteAsync(
+        HttpContext context, PendingTask task, string runId, int round, PushResultKind kind, Func<ParameterSet> delta,
+        long examples, double trainLoss, V1.EvaluationResult? evaluation, V1.FailureReport? failure)
+    {
+        var party = task.Party;
+        if (runId != task.Round.RunId || round != task.Round.Round)
         {
             await RejectAsync(context, party.Value, task.Id, StatusCodes.Status400BadRequest,
-                $"the result names run '{Printable(frame.RunId)}' round {frame.Round}, but the task is run '{task.Round.RunId}' round {task.Round.Round}").ConfigureAwait(false);
+                $"the result names run '{Printable(runId)}' round {round}, but the task is run '{task.Round.RunId}' round {task.Round.Round}").ConfigureAwait(false);
             return;
         }
 
         TaskResult result;
         try
         {
-            result = Decode(task, frame);
+            result = Decode(task, kind, delta, examples, trainLoss, evaluation, failure);
         }
         catch (MalformedMessageException e)
         {
@@ -210,9 +279,9 @@ internal sealed class ProtocolHandlers(
             return;
         }
 
-        if (result.Failure is { } failure)
+        if (result.Failure is { } reported)
         {
-            CoordinatorLog.PartyReportedFailure(logger, party.Value, task.Id, failure.Reason);
+            CoordinatorLog.PartyReportedFailure(logger, party.Value, task.Id, reported.Reason);
         }
         else
         {
@@ -222,34 +291,36 @@ internal sealed class ProtocolHandlers(
         await ProtocolResponses.WriteAsync(context, new V1.PushResultResponse { Accepted = true }).ConfigureAwait(false);
     }
 
-    private static TaskResult Decode(PendingTask task, PushResultFrame frame)
+    private static TaskResult Decode(
+        PendingTask task, PushResultKind kind, Func<ParameterSet> decodeDelta, long examples, double trainLoss,
+        V1.EvaluationResult? evaluation, V1.FailureReport? failure)
     {
-        switch (frame.Kind)
+        switch (kind)
         {
             case PushResultKind.Failure:
-                var reason = frame.Failure!.Reason;
+                var reason = failure!.Reason;
                 reason = reason.Length > 500 ? reason[..500] : reason;
                 return new TaskResult(null, null, new PartyFailure(task.Party, FailureKind.Dropout, $"the party reported: {Printable(reason)}"));
             case PushResultKind.Train when task.IsTrain:
-                var delta = ParameterSetCodec.Decode(frame.Delta, task.Layout);
+                var delta = decodeDelta();
                 if (!delta.AllFinite())
                 {
                     throw new MalformedMessageException("the delta contains NaN or infinite values");
                 }
 
-                if (frame.Examples is <= 0 or > int.MaxValue)
+                if (examples is <= 0 or > int.MaxValue)
                 {
-                    throw new MalformedMessageException($"examples must be between 1 and {int.MaxValue}, got {frame.Examples}");
+                    throw new MalformedMessageException($"examples must be between 1 and {int.MaxValue}, got {examples}");
                 }
 
-                if (!double.IsFinite(frame.TrainLoss))
+                if (!double.IsFinite(trainLoss))
                 {
                     throw new MalformedMessageException("the train loss is not finite");
                 }
 
-                return new TaskResult(new PartyUpdate(task.Party, delta, (int)frame.Examples, frame.TrainLoss), null, null);
+                return new TaskResult(new PartyUpdate(task.Party, delta, (int)examples, trainLoss), null, null);
             case PushResultKind.Evaluation when !task.IsTrain:
-                return new TaskResult(null, ContractMapping.FromProto(frame.Evaluation!), null);
+                return new TaskResult(null, ContractMapping.FromProto(evaluation!), null);
             case PushResultKind.None:
                 throw new MalformedMessageException("the result holds neither a train result, an evaluation nor a failure");
             default:
