@@ -151,7 +151,7 @@ public sealed class PartyHost
                 reply = PartyReply.Failed(new PartyFailure(_client.Party, FailureKind.Dropout, $"local training failed: {e.GetType().Name}: {e.Message}"));
             }
 
-            await _client.PushTrainResultAsync(task, reply, cancellationToken).ConfigureAwait(false);
+            await PushWithRetryAsync(ct => _client.PushTrainResultAsync(task, reply, ct), cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -163,11 +163,33 @@ public sealed class PartyHost
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             PartyLog.TaskFailed(_logger, e, task.TaskId);
-            await _client.PushFailureAsync(task, $"local evaluation failed: {e.GetType().Name}: {e.Message}", cancellationToken).ConfigureAwait(false);
+            var reason = $"local evaluation failed: {e.GetType().Name}: {e.Message}";
+            await PushWithRetryAsync(ct => _client.PushFailureAsync(task, reason, ct), cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        await _client.PushEvaluationAsync(task, evaluation, cancellationToken).ConfigureAwait(false);
+        await PushWithRetryAsync(ct => _client.PushEvaluationAsync(task, evaluation, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    // A result is worth a few retries on the same session: re-joining first would turn the task into a dropout.
+    // A retry after a push that did arrive is answered 409 (duplicate) and logged, never applied twice.
+    private async Task PushWithRetryAsync(Func<CancellationToken, Task> push, CancellationToken cancellationToken)
+    {
+        const int Attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await push(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (attempt < Attempts && IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
+                var delay = Backoff(attempt);
+                PartyLog.Unreachable(_logger, e.Message, (long)delay.TotalMilliseconds);
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task HeartbeatLoopAsync(TimeSpan interval, CancellationToken cancellationToken)
