@@ -63,8 +63,9 @@ public sealed class RoundTripTests
     {
         await using var server = await CoordinatorServer.StartAsync(o =>
         {
-            o.HeartbeatInterval = TimeSpan.FromMilliseconds(100);
-            o.HeartbeatTimeout = TimeSpan.FromMilliseconds(400);
+            // Long enough that a cold first pull lands inside it, short enough to keep the test quick.
+            o.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
+            o.HeartbeatTimeout = TimeSpan.FromSeconds(2);
         });
         using var client = server.CreateClient("hospital-a");
         await client.JoinAsync(CancellationToken.None).DefaultTimeout();
