@@ -344,8 +344,12 @@ internal static class BenchScenarios
             _ => string.Empty,
         };
         var t = c.Training;
-        return string.Create(Invariant, $"{s.Name.ToString().ToLowerInvariant()}{extra}; {c.Model.Type.ToString().ToLowerInvariant()} E={t.Epochs} B={t.BatchSize} lr={t.LearningRate} {t.Optimizer.ToString().ToLowerInvariant()}");
+        return string.Create(Invariant, $"{s.Name.ToString().ToLowerInvariant()}{extra}; {Model(c.Model)} E={t.Epochs} B={t.BatchSize} lr={t.LearningRate} {t.Optimizer.ToString().ToLowerInvariant()}");
     }
+
+    private static string Model(ModelConfig model) => model.Type == ModelType.Mlp
+        ? $"mlp {string.Join('-', model.EffectiveHidden)}"
+        : model.Type.ToString().ToLowerInvariant();
 
     private static string Percent(double? value) => value?.ToString("P2", Invariant) ?? "-";
 }
