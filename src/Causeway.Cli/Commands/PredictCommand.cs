@@ -16,7 +16,7 @@ internal static class PredictCommand
     public static Command Create()
     {
         var model = new Option<FileInfo>("--model") { Description = "The model file (.cw) exported by a run.", Required = true, HelpName = "FILE" };
-        var data = new Option<FileInfo>("--data") { Description = "The table to score, in the format of the model's schema.", Required = true, HelpName = "FILE" };
+        var data = new Option<FileInfo>("--data") { Description = "The table to score, in the format of the model's schema; its header may leave out the label column.", Required = true, HelpName = "FILE" };
         var output = new Option<FileInfo?>("--out") { Description = "Write one prediction per row to this CSV file (default: standard output).", HelpName = "FILE" };
         var report = CliOptions.Report();
         var command = new Command("predict", "Score a table locally with an exported model; prints metrics when the table has labels.")
@@ -26,7 +26,7 @@ internal static class PredictCommand
         command.SetAction(parse =>
         {
             var trained = TrainedModel.Load(parse.GetValue(model)!.FullName);
-            var table = TableReader.Read(parse.GetValue(data)!.FullName, trained.Schema);
+            var table = TableReader.Read(parse.GetValue(data)!.FullName, trained.Schema, LabelPresence.Optional);
             var encoded = trained.Encode(table);
             var network = new DenseNetwork(trained.Spec);
             var outputs = new float[encoded.Rows * trained.Spec.Outputs];
@@ -37,24 +37,35 @@ internal static class PredictCommand
                 PredictionWriter.Write(writer, trained.Spec, outputs, encoded.Rows);
             }
 
-            var evaluation = ModelEvaluator.Evaluate(network, trained.Parameters, encoded);
+            // Without labels there is nothing to score against: predictions only.
+            var evaluation = table.HasLabels ? ModelEvaluator.Evaluate(network, trained.Parameters, encoded) : null;
             if (parse.GetValue(output) is not null)
             {
-                var summary = new Table().AddColumns("rows", "loss", "accuracy");
-                summary.AddRow(
-                    encoded.Rows.ToString(CultureInfo.InvariantCulture),
-                    evaluation.Loss.ToString("F4", CultureInfo.InvariantCulture),
-                    evaluation.Accuracy?.ToString("P2", CultureInfo.InvariantCulture) ?? "-");
-                AnsiConsole.Write(summary);
+                if (evaluation is not null)
+                {
+                    var summary = new Table().AddColumns("rows", "loss", "accuracy");
+                    summary.AddRow(
+                        encoded.Rows.ToString(CultureInfo.InvariantCulture),
+                        evaluation.Loss.ToString("F4", CultureInfo.InvariantCulture),
+                        evaluation.Accuracy?.ToString("P2", CultureInfo.InvariantCulture) ?? "-");
+                    AnsiConsole.Write(summary);
+                }
+                else
+                {
+                    AnsiConsole.WriteLine(string.Create(
+                        CultureInfo.InvariantCulture, $"{encoded.Rows} rows predicted; the table has no '{trained.Schema.Label.Name}' column, so no metrics."));
+                }
             }
 
             if (parse.GetValue(report) is { } reportFile)
             {
-                ReportFile.Write(reportFile.FullName, new JsonObject
+                var json = new JsonObject { ["rows"] = encoded.Rows };
+                if (evaluation is not null)
                 {
-                    ["rows"] = encoded.Rows,
-                    ["final"] = EvaluationJson.From(evaluation),
-                });
+                    json["final"] = EvaluationJson.From(evaluation);
+                }
+
+                ReportFile.Write(reportFile.FullName, json);
             }
 
             return 0;

@@ -4,8 +4,9 @@ namespace Causeway.Core.Data;
 /// A schema file, table file or IDX file that does not match its declared format.
 /// </summary>
 /// <remarks>
-/// The message always names the file; for table data it reads <c>file:line, column 'name': problem</c>, and for a
-/// schema <c>file: field: problem</c>. This is a fault in the input, not in the library: fix the file, do not retry.
+/// The message always names the file; for table data it reads <c>file:line, column 'name': problem</c>, for records
+/// (<see cref="TableReader.ReadRecords(IReadOnlyList{IReadOnlyDictionary{string, string}}, DataSchema, string)"/>)
+/// <c>source: row n, column 'name': problem</c>, and for a schema <c>file: field: problem</c>. This is a fault in the input, not in the library: fix the file, do not retry.
 /// </remarks>
 public sealed class DataFormatException : FormatException
 {
@@ -38,10 +39,11 @@ public sealed class DataFormatException : FormatException
         Problem = problem;
     }
 
-    private DataFormatException(string message, string sourceName, string field, string problem, Exception? innerException)
+    private DataFormatException(string message, string sourceName, int? line, string? field, string problem, Exception? innerException)
         : base(message, innerException)
     {
         SourceName = sourceName;
+        Line = line;
         Column = field;
         Problem = problem;
     }
@@ -49,7 +51,7 @@ public sealed class DataFormatException : FormatException
     /// <summary>The file or stream name the error was found in.</summary>
     public string? SourceName { get; }
 
-    /// <summary>The 1-based line number, when the error belongs to one line.</summary>
+    /// <summary>The 1-based line number, when the error belongs to one line; for records, the 1-based row number.</summary>
     public int? Line { get; }
 
     /// <summary>The data column name, or the schema field path (such as <c>columns[2].categories</c>), at fault.</summary>
@@ -60,7 +62,13 @@ public sealed class DataFormatException : FormatException
 
     /// <summary>An error in a schema or header field: <c>file: field 'path': problem</c>.</summary>
     internal static DataFormatException ForField(string sourceName, string field, string problem, Exception? innerException = null) =>
-        new($"{sourceName}: field '{field}': {problem}", sourceName, field, problem, innerException);
+        new($"{sourceName}: field '{field}': {problem}", sourceName, null, field, problem, innerException);
+
+    /// <summary>An error in one record of a key/value source: <c>source: row n, column 'name': problem</c>, with <see cref="Line"/> the row.</summary>
+    internal static DataFormatException ForRecord(string sourceName, int row, string? column, string problem) =>
+        new(
+            column is null ? $"{sourceName}: row {row}: {problem}" : $"{sourceName}: row {row}, column '{column}': {problem}",
+            sourceName, row, column, problem, null);
 
     private static string Describe(string sourceName, int? line, string? column, string problem)
     {

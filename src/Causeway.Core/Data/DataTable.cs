@@ -7,7 +7,8 @@ namespace Causeway.Core.Data;
 /// <remarks>
 /// Numeric columns are <see cref="double"/> arrays with NaN for a missing value; categorical columns are category
 /// indices into <see cref="ColumnSchema.Categories"/> with -1 for a missing or unknown category; labels are class
-/// indices (or regression targets) as <see cref="float"/>; id columns are the raw text.
+/// indices (or regression targets) as <see cref="float"/>, or NaN in a table read without its label column
+/// (<see cref="HasLabels"/> false); id columns are the raw text.
 /// </remarks>
 public sealed class DataTable
 {
@@ -22,6 +23,7 @@ public sealed class DataTable
         int[]?[] categorical,
         string[]?[] ids,
         float[] labels,
+        bool hasLabels,
         int droppedRows,
         IReadOnlyDictionary<string, int> missingCounts,
         IReadOnlyDictionary<string, int> unknownCategoryCounts)
@@ -32,6 +34,7 @@ public sealed class DataTable
         _categorical = categorical;
         _ids = ids;
         Labels = labels;
+        HasLabels = hasLabels;
         DroppedRows = droppedRows;
         MissingCounts = missingCounts;
         UnknownCategoryCounts = unknownCategoryCounts;
@@ -39,14 +42,23 @@ public sealed class DataTable
 
     public DataSchema Schema { get; }
 
-    /// <summary>The file the rows came from.</summary>
+    /// <summary>The file (or, for records, the name given to them) the rows came from.</summary>
     public string SourceName { get; }
 
     /// <summary>The number of rows kept.</summary>
     public int Rows => Labels.Length;
 
-    /// <summary>One label per row: the class index (0 to K-1) or, for regression, the target value.</summary>
+    /// <summary>
+    /// One label per row: the class index (0 to K-1) or, for regression, the target value; NaN in every row when
+    /// <see cref="HasLabels"/> is false.
+    /// </summary>
     public float[] Labels { get; }
+
+    /// <summary>
+    /// Whether the rows carry labels. False only when the table was read with <see cref="LabelPresence.Optional"/> and
+    /// the label column was absent; such a table can be encoded and predicted on, but not trained or scored on.
+    /// </summary>
+    public bool HasLabels { get; }
 
     /// <summary>Rows skipped under the <see cref="MissingPolicy.DropRow"/> policy while reading. 0 after <see cref="Select"/>.</summary>
     public int DroppedRows { get; }
@@ -85,7 +97,7 @@ public sealed class DataTable
         }
 
         return new DataTable(
-            Schema, SourceName, numeric, categorical, ids, Gather(Labels, rows)!, 0,
+            Schema, SourceName, numeric, categorical, ids, Gather(Labels, rows)!, HasLabels, 0,
             new Dictionary<string, int>(), new Dictionary<string, int>());
     }
 

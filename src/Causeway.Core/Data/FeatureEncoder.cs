@@ -14,6 +14,10 @@ namespace Causeway.Core.Data;
 public static class FeatureEncoder
 {
     /// <summary>Encodes a table with the (merged, federation-wide) statistics.</summary>
+    /// <remarks>
+    /// The labels are copied as they are, so a table read without its label column (<see cref="DataTable.HasLabels"/>
+    /// false) encodes to NaN labels: fit for prediction, not for training or scoring.
+    /// </remarks>
     /// <exception cref="ArgumentException">The table was read with another schema, or the statistics' columns do not match the schema.</exception>
     public static TabularData Encode(DataTable table, DataSchema schema, FeatureStatistics statistics)
     {

@@ -1,10 +1,18 @@
+using System.Diagnostics;
+
 namespace Causeway.Core.Data;
 
 /// <summary>Turns the text fields of each row into typed column values, applying the schema's missing-value policies.</summary>
+/// <remarks>
+/// Shared by every source of rows (<see cref="TableReader"/>'s files and records), so a value means the same wherever it
+/// comes from. A null field is missing whatever the format's <c>missingValues</c> say.
+/// </remarks>
 internal sealed class TableBuilder
 {
     private readonly DataSchema _schema;
     private readonly string _sourceName;
+    private readonly bool _hasLabels;
+    private readonly bool _numberedByRecord;
     private readonly HashSet<string> _missingValues;
     private readonly List<double>?[] _numeric;
     private readonly List<int>?[] _categorical;
@@ -19,10 +27,19 @@ internal sealed class TableBuilder
     private readonly int[] _rowUnknown;
     private int _dropped;
 
-    public TableBuilder(DataSchema schema, string sourceName)
+    /// <param name="schema">The schema the rows follow.</param>
+    /// <param name="sourceName">Names the source in error messages.</param>
+    /// <param name="hasLabels">False when the rows have no label: the label column is skipped and every label is NaN.</param>
+    /// <param name="numberedByRecord">
+    /// Whether the numbers given to <see cref="Add"/> count records (<c>source: row n</c> in errors) rather than lines
+    /// of a file (<c>source:n</c>).
+    /// </param>
+    public TableBuilder(DataSchema schema, string sourceName, bool hasLabels, bool numberedByRecord)
     {
         _schema = schema;
         _sourceName = sourceName;
+        _hasLabels = hasLabels;
+        _numberedByRecord = numberedByRecord;
         _missingValues = new HashSet<string>(schema.Format.MissingValues, StringComparer.Ordinal);
         var count = schema.Columns.Count;
         _numeric = new List<double>?[count];
@@ -53,21 +70,26 @@ internal sealed class TableBuilder
         _rowUnknown = new int[count];
     }
 
-    public void Add(List<string> fields, int[] positions, int line)
+    /// <summary>Adds one row, or counts it as dropped.</summary>
+    /// <param name="fields">The row's fields; null marks a missing value.</param>
+    /// <param name="positions">For each schema column, the index of its field (unused for the label when there are no labels).</param>
+    /// <param name="line">The line (or record) number for error messages.</param>
+    public void Add(IReadOnlyList<string?> fields, int[] positions, int line)
     {
+        Debug.Assert(positions.Length == _schema.Columns.Count, "One position per schema column.");
         Array.Clear(_rowMissing);
         Array.Clear(_rowUnknown);
-        var label = 0f;
+        var label = _hasLabels ? 0f : float.NaN;
         for (var c = 0; c < positions.Length; c++)
         {
             var column = _schema.Columns[c];
-            if (column.Type == ColumnType.Ignore)
+            if (column.Type == ColumnType.Ignore || (column.Type == ColumnType.Label && !_hasLabels))
             {
                 continue;
             }
 
             var text = fields[positions[c]];
-            if (_missingValues.Contains(text))
+            if (text is null || _missingValues.Contains(text))
             {
                 if (column.Missing == MissingPolicy.DropRow)
                 {
@@ -77,18 +99,18 @@ internal sealed class TableBuilder
 
                 if (column.Type == ColumnType.Label)
                 {
-                    throw Error(line, column, $"the label '{text}' is missing, and a label cannot be imputed; give the label column \"missing\": \"drop-row\" to skip such rows.");
+                    throw Error(line, column, $"the label {Quote(text)} is missing, and a label cannot be imputed; give the label column \"missing\": \"drop-row\" to skip such rows.");
                 }
 
                 if (column.Missing == MissingPolicy.Reject)
                 {
-                    throw Error(line, column, $"the value '{text}' is missing and the column's missing-value policy is reject.");
+                    throw Error(line, column, $"the value {Quote(text)} is missing and the column's missing-value policy is reject.");
                 }
 
                 _rowMissing[c] = 1;
                 _rowNumeric[c] = column.Missing == MissingPolicy.ImputeZero ? 0.0 : double.NaN;
                 _rowCategorical[c] = -1;
-                _rowIds[c] = text;
+                _rowIds[c] = text ?? string.Empty;
                 continue;
             }
 
@@ -164,11 +186,15 @@ internal sealed class TableBuilder
             [.. _categorical.Select(l => l?.ToArray())],
             [.. _ids.Select(l => l?.ToArray())],
             [.. _labels],
+            _hasLabels,
             _dropped,
             missing,
             unknown);
     }
 
-    private DataFormatException Error(int line, ColumnSchema column, string problem) =>
-        new(_sourceName, line, column.Name, problem);
+    private DataFormatException Error(int line, ColumnSchema column, string problem) => _numberedByRecord
+        ? DataFormatException.ForRecord(_sourceName, line, column.Name, problem)
+        : new(_sourceName, line, column.Name, problem);
+
+    private static string Quote(string? text) => text is null ? "(null or absent)" : $"'{text}'";
 }
