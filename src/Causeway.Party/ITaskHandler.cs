@@ -4,12 +4,18 @@ using Causeway.Federation.Horizontal;
 namespace Causeway.Party;
 
 /// <summary>The party's local work: what <see cref="PartyHost"/> calls for each task it pulls.</summary>
-/// <remarks>Adapt the federation's party trainer to this interface; the host owns the network, the handler owns the data.</remarks>
+/// <remarks>The host owns the network; the handler owns the data (see <see cref="LocalDataHandler"/>).</remarks>
 public interface ITaskHandler
 {
+    /// <summary>What the party tells the coordinator about its training data when it joins (never rows), or null.</summary>
+    DataDescription? Data { get; }
+
     /// <summary>Trains from <paramref name="task"/>'s global parameters; returns the delta (local − global) or a failure.</summary>
-    Task<PartyReply> TrainAsync(TrainTask task, CancellationToken cancellationToken);
+    /// <param name="task">The round's task.</param>
+    /// <param name="setup">The run's setup (model, schema, merged statistics), or null when the run has none.</param>
+    /// <param name="cancellationToken">Cancelled when the party shuts down.</param>
+    Task<PartyReply> TrainAsync(TrainTask task, RunSetup? setup, CancellationToken cancellationToken);
 
     /// <summary>Scores <paramref name="task"/>'s parameters on local held-out data; null when there is none.</summary>
-    Task<Evaluation?> EvaluateAsync(EvaluateTask task, CancellationToken cancellationToken);
+    Task<Evaluation?> EvaluateAsync(EvaluateTask task, RunSetup? setup, CancellationToken cancellationToken);
 }

@@ -67,9 +67,16 @@ public sealed class PartyClient : IDisposable
     public bool IsJoined => _session is not null;
 
     /// <summary>Joins the federation with the join token and keeps the session token for later calls.</summary>
-    public async Task<JoinInfo> JoinAsync(CancellationToken cancellationToken)
+    /// <param name="data">What to tell the coordinator about the party's training data (never rows), or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<JoinInfo> JoinAsync(DataDescription? data, CancellationToken cancellationToken)
     {
         var request = new V1.JoinRequest { PartyId = _options.PartyId, JoinToken = _options.JoinToken, ClientVersion = _options.ClientVersion };
+        if (data is not null)
+        {
+            request.Data = ContractMapping.ToProto(data);
+        }
+
         var response = await CallAsync(CausewayProtocol.JoinPath, request, V1.JoinResponse.Parser, _options.RequestTimeout, authenticated: false, cancellationToken)
             .ConfigureAwait(false);
         _session = response.SessionToken;
@@ -165,11 +172,12 @@ public sealed class PartyClient : IDisposable
     {
         var round = new RoundInfo(task.RunId, task.Round, task.TotalRounds);
         var global = ParameterSetCodec.Decode(task.Global);
+        var setup = task.Setup is { } wire ? ContractMapping.FromProto(wire) : null;
         return task.Kind switch
         {
             V1.TaskKind.Train => new ReceivedTask(task.TaskId,
-                new TrainTask(round, global, ContractMapping.FromProto(task.Plan ?? throw new MalformedMessageException("A train task has no plan.")), task.Seed), null),
-            V1.TaskKind.Evaluate => new ReceivedTask(task.TaskId, null, new EvaluateTask(round, global)),
+                new TrainTask(round, global, ContractMapping.FromProto(task.Plan ?? throw new MalformedMessageException("A train task has no plan.")), task.Seed), null, setup),
+            V1.TaskKind.Evaluate => new ReceivedTask(task.TaskId, null, new EvaluateTask(round, global), setup),
             _ => throw new MalformedMessageException($"Unknown task kind {(int)task.Kind}."),
         };
     }

@@ -49,7 +49,7 @@ public sealed class PartyHost
                 JoinInfo info;
                 try
                 {
-                    info = await _client.JoinAsync(cancellationToken).ConfigureAwait(false);
+                    info = await _client.JoinAsync(_handler.Data, cancellationToken).ConfigureAwait(false);
                 }
                 catch (CoordinatorException e) when (!e.IsTransient)
                 {
@@ -143,7 +143,7 @@ public sealed class PartyHost
             PartyReply reply;
             try
             {
-                reply = await _handler.TrainAsync(train, cancellationToken).ConfigureAwait(false);
+                reply = await _handler.TrainAsync(train, task.Setup, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -158,7 +158,7 @@ public sealed class PartyHost
         Evaluation? evaluation;
         try
         {
-            evaluation = await _handler.EvaluateAsync(task.Evaluate!, cancellationToken).ConfigureAwait(false);
+            evaluation = await _handler.EvaluateAsync(task.Evaluate!, task.Setup, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

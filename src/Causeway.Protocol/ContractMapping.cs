@@ -1,14 +1,69 @@
 using Causeway.Core.Metrics;
+using Causeway.Core.Serialization;
 using Causeway.Core.Training;
 using Causeway.Protocol.V1;
 using CoreTrainingPlan = Causeway.Core.Training.TrainingPlan;
+using DataDescription = Causeway.Federation.Horizontal.DataDescription;
+using RunSetup = Causeway.Federation.Horizontal.RunSetup;
 using WireTrainingPlan = Causeway.Protocol.V1.TrainingPlan;
 
 namespace Causeway.Protocol;
 
-/// <summary>Maps the small contract types (training plan, evaluation) to and from their wire messages.</summary>
+/// <summary>Maps the small contract types (training plan, evaluation, data description, run setup) to and from their wire messages.</summary>
 public static class ContractMapping
 {
+    public static V1.DataDescription ToProto(DataDescription description)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        return new V1.DataDescription
+        {
+            SchemaJson = description.SchemaJson,
+            StatisticsJson = FeatureStatisticsJson.Serialize(description.Statistics),
+        };
+    }
+
+    /// <exception cref="MalformedMessageException">The statistics are not valid JSON statistics.</exception>
+    public static DataDescription FromProto(V1.DataDescription message, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        try
+        {
+            return new DataDescription(message.SchemaJson, FeatureStatisticsJson.Deserialize(message.StatisticsJson, sourceName));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new MalformedMessageException(e.Message, e);
+        }
+    }
+
+    public static V1.RunSetup ToProto(RunSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        return new V1.RunSetup
+        {
+            ModelJson = ModelSpecJson.Serialize(setup.Model),
+            SchemaJson = setup.SchemaJson,
+            StatisticsJson = FeatureStatisticsJson.Serialize(setup.Statistics),
+        };
+    }
+
+    /// <exception cref="MalformedMessageException">The model or statistics do not parse.</exception>
+    public static RunSetup FromProto(V1.RunSetup message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        try
+        {
+            return new RunSetup(
+                ModelSpecJson.Deserialize(message.ModelJson),
+                message.SchemaJson,
+                FeatureStatisticsJson.Deserialize(message.StatisticsJson, "the task's run setup"));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new MalformedMessageException($"Invalid run setup: {e.Message}", e);
+        }
+    }
+
     public static WireTrainingPlan ToProto(CoreTrainingPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);

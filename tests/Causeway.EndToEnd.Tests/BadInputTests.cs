@@ -21,7 +21,7 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         _server = await CoordinatorServer.StartAsync(o => o.MaxMessageBytes = 8 * 1024);
         _client = _server.CreateClient(Party.Value);
-        await _client.JoinAsync(CancellationToken.None).DefaultTimeout();
+        await _client.JoinAsync(null, CancellationToken.None).DefaultTimeout();
     }
 
     public async Task DisposeAsync()
@@ -173,7 +173,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task Push_UnknownTask_Is404_AnotherPartysTask_Is403()
     {
         using var other = _server.CreateClient("hospital-b");
-        await other.JoinAsync(CancellationToken.None).DefaultTimeout();
+        await other.JoinAsync(null, CancellationToken.None).DefaultTimeout();
         var (train, task) = await StartTaskAsync(1);
 
         var unknown = await Assert.ThrowsAsync<CoordinatorException>(() =>

@@ -55,7 +55,7 @@ public sealed class CertificateTests
         using var otherCa = DevCertificates.CreateAuthority("impostor", TimeSpan.FromDays(1));
         using var client = new Causeway.Party.PartyClient(server.PartyOptions("hospital-a", authority: otherCa));
 
-        var e = await Assert.ThrowsAsync<HttpRequestException>(() => client.JoinAsync(CancellationToken.None)).DefaultTimeout();
+        var e = await Assert.ThrowsAsync<HttpRequestException>(() => client.JoinAsync(null, CancellationToken.None)).DefaultTimeout();
 
         Assert.IsType<System.Security.Authentication.AuthenticationException>(e.InnerException);
     }

@@ -6,6 +6,7 @@ using Causeway.Coordinator.Runs;
 using Causeway.Coordinator.Storage;
 using Causeway.Core.Data;
 using Causeway.Core.Models;
+using Causeway.Core.Serialization;
 using Causeway.EndToEnd.Tests.Infrastructure;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal;
@@ -42,7 +43,7 @@ public sealed class ControlApiTests
     public async Task PostRun_InvalidConfig_Is400WithTheReason()
     {
         await using var server = await CoordinatorServer.StartAsync(services: s =>
-            s.AddSingleton<IRunDriver>(new RoundEngineRunDriver(_ => ModelSpec.LogisticRegression(3))));
+            s.AddSingleton<IRunDriver>(new RoundEngineRunDriver()));
         using var admin = server.CreateAdminClient();
 
         var response = await admin.PostAsync(new Uri("api/runs", UriKind.Relative), Json("""{ "rounds": 3, "colour": "blue" }""")).DefaultTimeout();
@@ -59,19 +60,20 @@ public sealed class ControlApiTests
         await using var store = await SqliteRunStore.OpenAsync(Path.Combine(directory, "runs.db"), null, CancellationToken.None).DefaultTimeout();
         await using var server = await CoordinatorServer.StartAsync(services: s =>
         {
-            s.AddSingleton<IRunDriver>(new RoundEngineRunDriver(_ => ModelSpec.LogisticRegression(3)));
+            s.AddSingleton<IRunDriver>(new RoundEngineRunDriver());
             s.AddSingleton<IRunStore>(store);
         });
         using var stop = new CancellationTokenSource();
         var hosts = new List<Task>();
         var clients = new List<PartyClient>();
-        foreach (var (name, seed) in new[] { ("hospital-a", 1), ("hospital-b", 2) })
+        var parties = new List<LocalDataHandler>();
+        foreach (var (name, seed, shift) in new[] { ("hospital-a", 1, 0.0), ("hospital-b", 2, 0.5) })
         {
-            var party = new PartyId(name);
-            var trainer = new PartyTrainer(party, ModelSpec.LogisticRegression(3), Separable(seed, 200), Separable(seed + 10, 50));
+            var party = SeparableTables.Party(name, seed, shift: shift);
+            parties.Add(party);
             var client = server.CreateClient(name);
             clients.Add(client);
-            hosts.Add(new PartyHost(client, new PartyTrainerHandler(trainer), server.PartyOptions(name)).RunAsync(stop.Token));
+            hosts.Add(new PartyHost(client, party, server.PartyOptions(name)).RunAsync(stop.Token));
             await server.WaitUntilPollingAsync(name).DefaultTimeout();
         }
 
@@ -97,10 +99,22 @@ public sealed class ControlApiTests
         var accuracy = rounds[2].GetProperty("metrics").GetProperty("eval_accuracy").GetDouble();
         Assert.True(accuracy > 0.9, $"accuracy after 3 rounds on separable data: {accuracy}");
 
-        var predicted = await admin.PostAsync(new Uri($"api/runs/{id}/predict", UriKind.Relative), Json("""{ "rows": [[3, 3, 3], [-3, -3, -3]] }""")).DefaultTimeout();
-        var predictions = (await predicted.Content.ReadFromJsonAsync<JsonElement>().DefaultTimeout()).GetProperty("predictions");
-        Assert.True(predictions[0][0].GetSingle() > 0.5f);
-        Assert.True(predictions[1][0].GetSingle() < 0.5f);
+        // Predict takes raw rows (column name to value, no label) and encodes them with the run's merged statistics.
+        var predicted = await admin.PostAsync(
+            new Uri($"api/runs/{id}/predict", UriKind.Relative),
+            Json("""{ "rows": [{ "x1": 1.5, "x2": "1", "x3": 0.5 }, { "x1": -1.5, "x2": -1, "x3": -0.5 }] }""")).DefaultTimeout();
+        Assert.Equal(HttpStatusCode.OK, predicted.StatusCode);
+        var answer = await predicted.Content.ReadFromJsonAsync<JsonElement>().DefaultTimeout();
+        Assert.Equal([1.0, 0.0], answer.GetProperty("predictions").EnumerateArray().Select(p => p.GetDouble()));
+        Assert.True(answer.GetProperty("outputs")[0][0].GetSingle() > 0.5f);
+        Assert.True(answer.GetProperty("outputs")[1][0].GetSingle() < 0.5f);
+
+        var badRow = await admin.PostAsync(
+            new Uri($"api/runs/{id}/predict", UriKind.Relative), Json("""{ "rows": [{ "x1": 1, "x2": 1, "x3": 1 }, { "x1": 1, "x2": "high", "x3": 1 }] }""")).DefaultTimeout();
+        Assert.Equal(HttpStatusCode.BadRequest, badRow.StatusCode);
+        var reason = await badRow.Content.ReadAsStringAsync().DefaultTimeout();
+        Assert.Contains("row 2", reason, StringComparison.Ordinal);
+        Assert.Contains("x2", reason, StringComparison.Ordinal);
 
         var list = await admin.GetFromJsonAsync<JsonElement>(new Uri("api/runs", UriKind.Relative)).DefaultTimeout();
         Assert.Equal(id, list[0].GetProperty("id").GetString());
@@ -112,7 +126,18 @@ public sealed class ControlApiTests
         Assert.All(stored, r => Assert.Equal(2, r.Participants));
         var checkpoint = (await store.LoadLatestCheckpointAsync(id, CancellationToken.None).DefaultTimeout())!;
         Assert.Equal(3, checkpoint.LastClosedRound);
-        Assert.Equal(server.Runs.FindModel(id)!.Value.Global.Values.ToArray(), checkpoint.Global.Values.ToArray());
+
+        // The exported model is the last checkpoint plus the run's feature pipeline: the schema and the merge of the
+        // statistics the parties sent (the coordinator never saw a row).
+        var modelFile = Path.Combine(directory, "global.cw");
+        await File.WriteAllBytesAsync(modelFile, await admin.GetByteArrayAsync(new Uri($"api/runs/{id}/model", UriKind.Relative)).DefaultTimeout());
+        var model = TrainedModel.Load(modelFile);
+        Assert.Equal(checkpoint.Global.Values.ToArray(), model.Parameters.Values.ToArray());
+        Assert.Equal(ModelSpec.LogisticRegression(3), model.Spec);
+        Assert.Equal(FeatureStatistics.Merge(parties.Select(p => p.Data.Statistics)), model.Statistics);
+        Assert.Equal(400, model.Statistics.Rows);
+        Assert.True(RunSetup.SameSchema(SeparableTables.SchemaJson, model.SchemaJson));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync(new Uri("api/runs/no-such-run/model", UriKind.Relative)).DefaultTimeout()).StatusCode);
 
         await stop.CancelAsync();
         await Task.WhenAll(hosts).DefaultTimeout();
@@ -120,26 +145,4 @@ public sealed class ControlApiTests
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
-
-    // Label 1 exactly when the features sum to more than 0: a logistic model separates it.
-    private static TabularData Separable(int seed, int rows)
-    {
-        var random = new Random(seed);
-        var features = new float[rows * 3];
-        var labels = new float[rows];
-        for (var r = 0; r < rows; r++)
-        {
-            float sum = 0;
-            for (var c = 0; c < 3; c++)
-            {
-                var value = (float)((random.NextDouble() * 4) - 2);
-                features[(r * 3) + c] = value;
-                sum += value;
-            }
-
-            labels[r] = sum > 0 ? 1 : 0;
-        }
-
-        return new TabularData(features, labels, 3);
-    }
 }

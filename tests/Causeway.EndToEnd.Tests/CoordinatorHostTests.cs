@@ -38,7 +38,7 @@ public sealed class CoordinatorHostTests
                 FederationAuthority = DevCertificates.LoadPem(files.CaCertificate),
             });
 
-            var info = await client.JoinAsync(CancellationToken.None).DefaultTimeout();
+            var info = await client.JoinAsync(null, CancellationToken.None).DefaultTimeout();
 
             Assert.Equal("pem-federation", info.FederationId);
             await app.StopAsync().DefaultTimeout();

@@ -12,7 +12,7 @@ public sealed class JoinTests
         await using var server = await CoordinatorServer.StartAsync(o => o.LongPollTimeout = TimeSpan.FromSeconds(7));
         using var client = server.CreateClient("hospital-a");
 
-        var info = await client.JoinAsync(CancellationToken.None).DefaultTimeout();
+        var info = await client.JoinAsync(null, CancellationToken.None).DefaultTimeout();
 
         Assert.Equal("test-federation", info.FederationId);
         Assert.Equal(TimeSpan.FromSeconds(7), info.LongPollTimeout);
@@ -29,7 +29,7 @@ public sealed class JoinTests
         await using var server = await CoordinatorServer.StartAsync();
         using var client = server.CreateClient("hospital-a", token: "not-the-token");
 
-        var e = await Assert.ThrowsAsync<CoordinatorException>(() => client.JoinAsync(CancellationToken.None)).DefaultTimeout();
+        var e = await Assert.ThrowsAsync<CoordinatorException>(() => client.JoinAsync(null, CancellationToken.None)).DefaultTimeout();
         var (status, _) = await client.PostRawAsync(Protocol.CausewayProtocol.PullTaskPath, Protobuf([]), CancellationToken.None).DefaultTimeout();
 
         Assert.Equal(HttpStatusCode.Unauthorized, e.Status);
@@ -44,8 +44,8 @@ public sealed class JoinTests
         using var member = server.CreateClient("hospital-a", "members-only");
         using var stranger = server.CreateClient("hospital-z", "members-only");
 
-        await member.JoinAsync(CancellationToken.None).DefaultTimeout();
-        var e = await Assert.ThrowsAsync<CoordinatorException>(() => stranger.JoinAsync(CancellationToken.None)).DefaultTimeout();
+        await member.JoinAsync(null, CancellationToken.None).DefaultTimeout();
+        var e = await Assert.ThrowsAsync<CoordinatorException>(() => stranger.JoinAsync(null, CancellationToken.None)).DefaultTimeout();
 
         Assert.Equal(HttpStatusCode.Forbidden, e.Status);
         Assert.Contains("hospital-z", e.Reason, StringComparison.Ordinal);

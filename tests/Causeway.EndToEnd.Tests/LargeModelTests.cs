@@ -23,7 +23,7 @@ public sealed class LargeModelTests
 
         await using var server = await CoordinatorServer.StartAsync();
         using var client = server.CreateClient("hospital-a");
-        await client.JoinAsync(CancellationToken.None).DefaultTimeout();
+        await client.JoinAsync(null, CancellationToken.None).DefaultTimeout();
         var clock = Stopwatch.StartNew();
         var train = server.Channel.TrainAsync(new PartyId("hospital-a"), new TrainTask(new RoundInfo("big", 1, 1), global, new TrainingPlan(), 1), CancellationToken.None);
 

@@ -11,7 +11,7 @@ public sealed class LongPollTests
     {
         await using var server = await CoordinatorServer.StartAsync(o => o.LongPollTimeout = TimeSpan.FromSeconds(25));
         using var client = server.CreateClient("hospital-a");
-        await client.JoinAsync(CancellationToken.None).DefaultTimeout();
+        await client.JoinAsync(null, CancellationToken.None).DefaultTimeout();
         var pull = client.PullTaskAsync(CancellationToken.None);
         await server.WaitUntilPollingAsync("hospital-a").DefaultTimeout();
         using var round = new CancellationTokenSource();
@@ -38,7 +38,7 @@ public sealed class LongPollTests
     {
         await using var server = await CoordinatorServer.StartAsync(o => o.LongPollTimeout = TimeSpan.FromMilliseconds(300));
         using var client = server.CreateClient("hospital-a");
-        await client.JoinAsync(CancellationToken.None).DefaultTimeout();
+        await client.JoinAsync(null, CancellationToken.None).DefaultTimeout();
 
         var clock = Stopwatch.StartNew();
         var task = await client.PullTaskAsync(CancellationToken.None).DefaultTimeout();

@@ -17,7 +17,7 @@ public sealed class MutualTlsTests
         options.ClientCertificate = certificate;
         using var client = new PartyClient(options);
 
-        var info = await client.JoinAsync(CancellationToken.None).DefaultTimeout();
+        var info = await client.JoinAsync(null, CancellationToken.None).DefaultTimeout();
 
         Assert.Equal("test-federation", info.FederationId);
     }
@@ -32,7 +32,7 @@ public sealed class MutualTlsTests
         options.ClientCertificate = certificate;
         using var client = new PartyClient(options);
 
-        var e = await Assert.ThrowsAsync<CoordinatorException>(() => client.JoinAsync(CancellationToken.None)).DefaultTimeout();
+        var e = await Assert.ThrowsAsync<CoordinatorException>(() => client.JoinAsync(null, CancellationToken.None)).DefaultTimeout();
 
         Assert.Equal(HttpStatusCode.Forbidden, e.Status);
     }
@@ -44,7 +44,7 @@ public sealed class MutualTlsTests
         await using var server = await CoordinatorServer.StartAsync(authority: authority, requireClientCertificates: true);
         using var client = new PartyClient(server.PartyOptions("hospital-a"));
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.JoinAsync(CancellationToken.None)).DefaultTimeout();
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.JoinAsync(null, CancellationToken.None)).DefaultTimeout();
     }
 
     [Fact]
@@ -58,6 +58,6 @@ public sealed class MutualTlsTests
         options.ClientCertificate = certificate;
         using var client = new PartyClient(options);
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.JoinAsync(CancellationToken.None)).DefaultTimeout();
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.JoinAsync(null, CancellationToken.None)).DefaultTimeout();
     }
 }

@@ -30,7 +30,7 @@ public sealed class ResumeTests
         var party = new PartyId("hospital-a");
         void Services(IServiceCollection s)
         {
-            s.AddSingleton<IRunDriver>(new RoundEngineRunDriver(_ => ModelSpec.LogisticRegression(3)));
+            s.AddSingleton<IRunDriver>(new RoundEngineRunDriver());
             s.AddSingleton<IRunStore>(store);
         }
 
@@ -51,7 +51,11 @@ public sealed class ResumeTests
             await host.DefaultTimeout();
         }
 
-        Assert.Equal(RunStatus.Stopped, (await store.GetRunAsync(id, CancellationToken.None).DefaultTimeout())!.Status);
+        var stopped = (await store.GetRunAsync(id, CancellationToken.None).DefaultTimeout())!;
+        Assert.Equal(RunStatus.Stopped, stopped.Status);
+        var storedSetup = RunSetup.Parse(stopped.SetupJson!, "the stored setup");
+        Assert.Equal(ModelSpec.LogisticRegression(3), storedSetup.Model);
+        Assert.Equal(gate.Data.Statistics, storedSetup.Statistics);
         Assert.Equal([1], (await store.GetRoundsAsync(id, CancellationToken.None).DefaultTimeout()).Select(r => r.Round));
 
         // Second coordinator on the same store: resume runs rounds 2 and 3 only.
@@ -70,6 +74,7 @@ public sealed class ResumeTests
         Assert.Equal(RunStatus.Completed, (await store.GetRunAsync(id, CancellationToken.None).DefaultTimeout())!.Status);
         Assert.Equal([1, 2, 3], (await store.GetRoundsAsync(id, CancellationToken.None).DefaultTimeout()).Select(r => r.Round));
         Assert.Equal([2, 3], handler.Rounds);
+        Assert.All(handler.Setups, s => Assert.Equal(storedSetup, s));
         var again = await admin2.PostAsync(new Uri($"api/runs/{id}/resume", UriKind.Relative), null).DefaultTimeout();
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         await stop2.CancelAsync();
@@ -80,6 +85,22 @@ public sealed class ResumeTests
     {
         private readonly TaskCompletionSource _blocked = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly List<int> _rounds = [];
+        private readonly List<RunSetup?> _setups = [];
+
+        public DataDescription Data { get; } = DataDescription.Of(SeparableTables.SchemaJson, SeparableTables.Table(seed: 5, rows: 100));
+
+        DataDescription? ITaskHandler.Data => Data;
+
+        public IReadOnlyList<RunSetup?> Setups
+        {
+            get
+            {
+                lock (_rounds)
+                {
+                    return [.. _setups];
+                }
+            }
+        }
 
         public Task Blocked => _blocked.Task;
 
@@ -94,7 +115,7 @@ public sealed class ResumeTests
             }
         }
 
-        public async Task<PartyReply> TrainAsync(TrainTask task, CancellationToken cancellationToken)
+        public async Task<PartyReply> TrainAsync(TrainTask task, RunSetup? setup, CancellationToken cancellationToken)
         {
             if (task.Round.Round >= blockFromRound)
             {
@@ -105,11 +126,12 @@ public sealed class ResumeTests
             lock (_rounds)
             {
                 _rounds.Add(task.Round.Round);
+                _setups.Add(setup);
             }
 
             return PartyReply.Success(new PartyUpdate(party, Models.Filled(task.Global.Layout, 0.1f), 10, 0.5));
         }
 
-        public Task<Evaluation?> EvaluateAsync(EvaluateTask task, CancellationToken cancellationToken) => Task.FromResult<Evaluation?>(null);
+        public Task<Evaluation?> EvaluateAsync(EvaluateTask task, RunSetup? setup, CancellationToken cancellationToken) => Task.FromResult<Evaluation?>(null);
     }
 }

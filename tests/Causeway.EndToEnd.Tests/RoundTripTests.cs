@@ -68,7 +68,7 @@ public sealed class RoundTripTests
             o.HeartbeatTimeout = TimeSpan.FromSeconds(2);
         });
         using var client = server.CreateClient("hospital-a");
-        await client.JoinAsync(CancellationToken.None).DefaultTimeout();
+        await client.JoinAsync(null, CancellationToken.None).DefaultTimeout();
 
         // The party pulls the task and then goes silent.
         var train = server.Channel.TrainAsync(new PartyId("hospital-a"), Models.TrainTask(1), CancellationToken.None);

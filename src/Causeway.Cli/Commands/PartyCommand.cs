@@ -1,8 +1,111 @@
 using System.CommandLine;
+using System.Globalization;
+using Causeway.Cli.Composition;
+using Causeway.Core.Data;
+using Causeway.Federation;
+using Causeway.Party;
+using Causeway.Protocol.Security;
+using Microsoft.Extensions.Logging;
 
 namespace Causeway.Cli.Commands;
 
+/// <summary><c>causeway party</c>: join a coordinator and train on local data until stopped; rows never leave the process.</summary>
 internal static class PartyCommand
 {
-    public static Command Create() => new("party", "(being built)");
+    public static Command Create()
+    {
+        var join = new Option<string>("--join") { Description = "The coordinator's address, e.g. https://coordinator.example:7443.", Required = true, HelpName = "URL" };
+        var id = new Option<string>("--id") { Description = "This party's id in the federation (with --cert, the certificate's common name).", Required = true };
+        var token = new Option<string?>("--token") { Description = "The federation's join token (or CAUSEWAY_JOIN_TOKEN, which keeps it out of process lists)." };
+        var data = new Option<FileInfo>("--data") { Description = "The local training table (CSV/TSV).", Required = true, HelpName = "FILE" };
+        var evaluation = new Option<FileInfo?>("--eval") { Description = "A local held-out table for federated evaluation.", HelpName = "FILE" };
+        var schema = new Option<FileInfo>("--schema") { Description = "The federation's data schema (the same file at every party).", Required = true, HelpName = "FILE" };
+        var authority = new Option<FileInfo?>("--ca") { Description = "The federation CA certificate (PEM) the coordinator's certificate must chain to (default: the system's trust store).", HelpName = "FILE" };
+        var certificate = new Option<FileInfo?>("--cert") { Description = "Client certificate (PEM) for mutual TLS; needs --key.", HelpName = "FILE" };
+        var key = new Option<FileInfo?>("--key") { Description = "The client certificate's private key (PEM).", HelpName = "FILE" };
+        var verbose = new Option<bool>("--verbose") { Description = "Log every task, not only joins and problems." };
+        var command = new Command("party", "Join a federation and train on local data until stopped (Ctrl+C). Only model updates and aggregate statistics leave this machine.")
+        {
+            join, id, token, data, evaluation, schema, authority, certificate, key, verbose,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!Uri.TryCreate(parse.GetValue(join), UriKind.Absolute, out var coordinator) || coordinator.Scheme != Uri.UriSchemeHttps)
+            {
+                Console.Error.WriteLine($"party: --join must be the coordinator's https:// address, not '{parse.GetValue(join)}'.");
+                return 2;
+            }
+
+            var joinToken = parse.GetValue(token) ?? Secrets.FromEnvironment("CAUSEWAY_JOIN_TOKEN").FirstOrDefault();
+            if (joinToken is null)
+            {
+                Console.Error.WriteLine("party: give the join token with --token or CAUSEWAY_JOIN_TOKEN.");
+                return 2;
+            }
+
+            if (parse.GetValue(certificate) is null != parse.GetValue(key) is null)
+            {
+                Console.Error.WriteLine("party: --cert and --key go together.");
+                return 2;
+            }
+
+            LocalDataHandler handler;
+            var partyId = parse.GetValue(id)!;
+            try
+            {
+                handler = LoadData(partyId, parse.GetValue(schema)!, parse.GetValue(data)!, parse.GetValue(evaluation));
+            }
+            catch (Exception e) when (e is DataFormatException or IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                Console.Error.WriteLine($"party: {e.Message}");
+                return 2;
+            }
+
+            using var loggers = LoggerFactory.Create(builder => builder
+                .AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true;
+                    o.TimestampFormat = "HH:mm:ss ";
+                })
+                .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning)
+                .AddFilter("Causeway.Party.PartyHost", parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning));
+            using var ca = parse.GetValue(authority) is { } caFile ? DevCertificates.LoadPem(caFile.FullName) : null;
+            using var clientCertificate = parse.GetValue(certificate) is { } certFile ? DevCertificates.LoadPem(certFile.FullName, parse.GetValue(key)!.FullName) : null;
+            var options = new PartyClientOptions
+            {
+                Coordinator = coordinator,
+                PartyId = partyId,
+                JoinToken = joinToken,
+                FederationAuthority = ca,
+                ClientCertificate = clientCertificate,
+            };
+            using var client = new PartyClient(options);
+            var host = new PartyHost(client, handler, options, loggers.CreateLogger<PartyHost>());
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"party '{partyId}': {handler.TrainingRows} training rows; joining {options.Coordinator} (Ctrl+C to stop)"));
+            try
+            {
+                await host.RunAsync(cancellationToken);
+            }
+            catch (CoordinatorException e)
+            {
+                Console.Error.WriteLine($"party: the coordinator refused to let '{partyId}' join: {e.Message}");
+                return 1;
+            }
+
+            Console.WriteLine($"party '{partyId}': stopped after {host.CompletedTasks} tasks");
+            return 0;
+        });
+        return command;
+    }
+
+    private static LocalDataHandler LoadData(string partyId, FileInfo schemaFile, FileInfo trainFile, FileInfo? evaluationFile)
+    {
+        var schemaJson = File.ReadAllText(schemaFile.FullName);
+        var schema = DataSchema.Parse(schemaJson, schemaFile.FullName);
+        var train = TableReader.Read(trainFile.FullName, schema);
+        var evaluation = evaluationFile is null ? null : TableReader.Read(evaluationFile.FullName, schema);
+        return new LocalDataHandler(new PartyId(partyId), schemaJson, train, evaluation);
+    }
 }

@@ -85,7 +85,8 @@ internal static class DemoFederation
         }
         finally
         {
-            foreach (var process in processes)
+            // Parties first, so none of them sees its coordinator vanish.
+            foreach (var process in Enumerable.Reverse(processes))
             {
                 process.Dispose();
             }

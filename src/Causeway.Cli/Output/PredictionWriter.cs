@@ -15,7 +15,7 @@ internal static class PredictionWriter
                 writer.WriteLine("row,prediction,probability");
                 for (var r = 0; r < rows; r++)
                 {
-                    writer.WriteLine(string.Create(culture, $"{r},{(outputs[r] >= 0.5f ? 1 : 0)},{outputs[r]:G6}"));
+                    writer.WriteLine(string.Create(culture, $"{r},{ModelOutputs.Predict(spec, outputs.Slice(r, 1))},{outputs[r]:G6}"));
                 }
 
                 break;
@@ -24,12 +24,7 @@ internal static class PredictionWriter
                 for (var r = 0; r < rows; r++)
                 {
                     var row = outputs.Slice(r * spec.Outputs, spec.Outputs);
-                    var best = 0;
-                    for (var k = 1; k < row.Length; k++)
-                    {
-                        best = row[k] > row[best] ? k : best;
-                    }
-
+                    var best = ModelOutputs.Predict(spec, row);
                     var probabilities = new string[row.Length];
                     for (var k = 0; k < row.Length; k++)
                     {

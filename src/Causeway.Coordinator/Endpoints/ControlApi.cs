@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Causeway.Coordinator.Parties;
 using Causeway.Coordinator.Runs;
+using Causeway.Core.Data;
 using Causeway.Core.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -29,6 +30,7 @@ internal static class ControlApi
         api.MapGet("/runs/{id}", (string id, IRunRegistry runs) =>
             runs.Find(id) is { } run ? Results.Json(run, JsonOptions) : Error(StatusCodes.Status404NotFound, $"no run '{id}'"));
         api.MapPost("/runs", StartRunAsync);
+        api.MapGet("/runs/{id}/model", ModelAsync);
         api.MapPost("/runs/{id}/predict", PredictAsync);
         api.MapPost("/runs/{id}/resume", async (string id, RunManager manager, HttpContext context) =>
         {
@@ -59,9 +61,22 @@ internal static class ControlApi
             : Error(result.Status, result.Error!);
     }
 
+    /// <summary>The run's latest global model as a model file (docs/model-format.md) with its schema and merged statistics.</summary>
+    private static async Task<IResult> ModelAsync(string id, RunManager manager, HttpContext context)
+    {
+        if (await manager.FindModelAsync(id, context.RequestAborted).ConfigureAwait(false) is not { } model)
+        {
+            return Error(StatusCodes.Status404NotFound, $"run '{id}' has no model yet");
+        }
+
+        using var buffer = new MemoryStream();
+        model.Write(buffer);
+        return Results.Bytes(buffer.ToArray(), "application/octet-stream", $"{id}.cw");
+    }
+
     private static async Task<IResult> PredictAsync(string id, HttpContext context, RunManager manager, IOptions<CoordinatorOptions> options)
     {
-        if (manager.FindModel(id) is not { } model)
+        if (await manager.FindModelAsync(id, context.RequestAborted).ConfigureAwait(false) is not { } model)
         {
             return Error(StatusCodes.Status404NotFound, $"run '{id}' has no model yet");
         }
@@ -72,43 +87,64 @@ internal static class ControlApi
             return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes");
         }
 
-        PredictRequest? request;
+        List<Dictionary<string, JsonElement>?>? rows;
         try
         {
-            request = JsonSerializer.Deserialize<PredictRequest>(json, JsonSerializerOptions.Web);
+            rows = JsonSerializer.Deserialize<PredictRequest>(json, JsonSerializerOptions.Web)?.Rows;
         }
         catch (JsonException e)
         {
             return Error(StatusCodes.Status400BadRequest, $"invalid JSON: {e.Message}");
         }
 
-        if (request?.Rows is not { Length: > 0 } rows)
+        if (rows is not { Count: > 0 })
         {
-            return Error(StatusCodes.Status400BadRequest, "the body must be {\"rows\": [[feature, ...], ...]} with at least one row");
+            return Error(StatusCodes.Status400BadRequest, "the body must be {\"rows\": [{\"column\": value, ...}, ...]} with at least one row");
         }
 
-        var inputs = model.Spec.Inputs;
-        var features = new float[rows.Length * inputs];
-        for (var r = 0; r < rows.Length; r++)
+        var records = new List<IReadOnlyDictionary<string, string?>>(rows.Count);
+        foreach (var row in rows)
         {
-            if (rows[r] is not { } row || row.Length != inputs)
+            records.Add(row?.ToDictionary(p => p.Key, p => FieldText(p.Value), StringComparer.Ordinal)!);
+        }
+
+        TabularData encoded;
+        try
+        {
+            var table = TableReader.ReadRecords(records, model.Schema, "the request body");
+            if (table.Rows != records.Count)
             {
-                return Error(StatusCodes.Status400BadRequest, $"row {r} has {rows[r]?.Length ?? 0} features; the model takes {inputs}");
+                return Error(StatusCodes.Status400BadRequest, $"{records.Count - table.Rows} rows have missing values the schema's policy drops; give every feature");
             }
 
-            row.CopyTo(features, r * inputs);
+            encoded = model.Encode(table);
         }
-
-        var outputs = new float[rows.Length * model.Spec.Outputs];
-        new DenseNetwork(model.Spec).Predict(model.Global, features, rows.Length, outputs);
-        var predictions = new float[rows.Length][];
-        for (var r = 0; r < rows.Length; r++)
+        catch (DataFormatException e)
         {
-            predictions[r] = outputs.AsSpan(r * model.Spec.Outputs, model.Spec.Outputs).ToArray();
+            return Error(StatusCodes.Status400BadRequest, e.Message);
         }
 
-        return Results.Json(new PredictResponse(predictions), JsonOptions);
+        var spec = model.Spec;
+        var outputs = new float[encoded.Rows * spec.Outputs];
+        new DenseNetwork(spec).Predict(model.Parameters, encoded.Features, encoded.Rows, outputs);
+        var predictions = new double[encoded.Rows];
+        var rowOutputs = new float[encoded.Rows][];
+        for (var r = 0; r < encoded.Rows; r++)
+        {
+            rowOutputs[r] = outputs.AsSpan(r * spec.Outputs, spec.Outputs).ToArray();
+            predictions[r] = ModelOutputs.Predict(spec, rowOutputs[r]);
+        }
+
+        return Results.Json(new PredictResponse(predictions, rowOutputs), JsonOptions);
     }
+
+    // A JSON value as the text a table file would hold: numbers verbatim, strings unquoted, null = missing.
+    private static string? FieldText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Null => null,
+        _ => value.GetRawText(),
+    };
 
     private static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -144,9 +180,11 @@ internal static class ControlApi
 
     private sealed record StartRunResponse(string Id);
 
-    private sealed record PredictRequest(float[]?[]? Rows);
+    private sealed record PredictRequest(List<Dictionary<string, JsonElement>?>? Rows);
 
-    private sealed record PredictResponse(float[][] Predictions);
+    /// <param name="Predictions">Per row: the predicted class index, or the predicted value for regression.</param>
+    /// <param name="Outputs">Per row: the model's outputs (probability of class 1; class probabilities; the value).</param>
+    private sealed record PredictResponse(double[] Predictions, float[][] Outputs);
 
     private sealed record ErrorResponse(string Error);
 }

@@ -28,11 +28,14 @@ internal sealed class ProtocolHandlers(
     ILogger<ProtocolHandlers> logger)
 {
     private const int SmallMessageBytes = 64 * 1024;
+
+    // A join carries the party's data description: a schema and per-column statistics (hundreds of KB for thousands of columns).
+    private const int JoinMessageBytes = 4 * 1024 * 1024;
     private readonly CoordinatorOptions _options = options.Value;
 
     public async Task JoinAsync(HttpContext context)
     {
-        var request = await ReadSmallAsync(context, V1.JoinRequest.Parser).ConfigureAwait(false);
+        var request = await ReadSmallAsync(context, V1.JoinRequest.Parser, JoinMessageBytes).ConfigureAwait(false);
         if (request is null)
         {
             return;
@@ -48,7 +51,22 @@ internal sealed class ProtocolHandlers(
             return;
         }
 
-        var result = registry.Join(request.PartyId, request.JoinToken);
+        DataDescription? data = null;
+        if (request.Data is { } description)
+        {
+            try
+            {
+                data = ContractMapping.FromProto(description, $"party '{Printable(request.PartyId)}''s data description");
+            }
+            catch (MalformedMessageException e)
+            {
+                CoordinatorLog.JoinRefused(logger, Printable(request.PartyId), e.Message);
+                await ProtocolResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, e.Message).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        var result = registry.Join(request.PartyId, request.JoinToken, data);
         if (result.SessionToken is null)
         {
             CoordinatorLog.JoinRefused(logger, Printable(request.PartyId), result.Error!);
@@ -125,6 +143,11 @@ internal sealed class ProtocolHandlers(
         if (task.Plan is { } plan)
         {
             header.Plan = ContractMapping.ToProto(plan);
+        }
+
+        if (task.Setup is { } setup)
+        {
+            header.Setup = setup;
         }
 
         CoordinatorLog.TaskDelivered(logger, task.Id, task.Round.Round, session.Party.Value);
@@ -369,7 +392,7 @@ internal sealed class ProtocolHandlers(
         return false;
     }
 
-    private async Task<T?> ReadSmallAsync<T>(HttpContext context, MessageParser<T> parser)
+    private async Task<T?> ReadSmallAsync<T>(HttpContext context, MessageParser<T> parser, int maxBytes = SmallMessageBytes)
         where T : class, IMessage<T>
     {
         if (!await RequireProtobufAsync(context).ConfigureAwait(false))
@@ -377,10 +400,10 @@ internal sealed class ProtocolHandlers(
             return null;
         }
 
-        using var body = await PooledBody.ReadAsync(context.Request, SmallMessageBytes, context.RequestAborted).ConfigureAwait(false);
+        using var body = await PooledBody.ReadAsync(context.Request, maxBytes, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
-            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"the message exceeds the {SmallMessageBytes}-byte limit").ConfigureAwait(false);
+            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"the message exceeds the {maxBytes}-byte limit").ConfigureAwait(false);
             return null;
         }
 

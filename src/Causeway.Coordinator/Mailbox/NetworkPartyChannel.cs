@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using Causeway.Coordinator.Parties;
 using Causeway.Core.Metrics;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal;
+using Causeway.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace Causeway.Coordinator.Mailbox;
@@ -21,6 +23,7 @@ public sealed class NetworkPartyChannel : IPartyChannel
     private readonly TaskMailbox _mailbox;
     private readonly PartyRegistry _registry;
     private readonly ILogger<NetworkPartyChannel> _logger;
+    private readonly ConcurrentDictionary<string, Protocol.V1.RunSetup> _setups = new(StringComparer.Ordinal);
 
     internal NetworkPartyChannel(TaskMailbox mailbox, PartyRegistry registry, ILogger<NetworkPartyChannel> logger)
     {
@@ -39,7 +42,7 @@ public sealed class NetworkPartyChannel : IPartyChannel
             return PartyReply.Failed(new PartyFailure(party, FailureKind.Dropout, "the party is not connected"));
         }
 
-        var pending = new PendingTask(_mailbox.NewTaskId(task.Round), party, isTrain: true, task.Round, task.Global, task.Plan, task.Seed);
+        var pending = new PendingTask(_mailbox.NewTaskId(task.Round), party, isTrain: true, task.Round, task.Global, task.Plan, task.Seed, SetupOf(task.Round));
         var result = await RunAsync(pending, cancellationToken).ConfigureAwait(false);
         return result.Update is { } update ? PartyReply.Success(update) : PartyReply.Failed(result.Failure!);
     }
@@ -52,7 +55,7 @@ public sealed class NetworkPartyChannel : IPartyChannel
             return null;
         }
 
-        var pending = new PendingTask(_mailbox.NewTaskId(task.Round), party, isTrain: false, task.Round, task.Global, plan: null, seed: 0);
+        var pending = new PendingTask(_mailbox.NewTaskId(task.Round), party, isTrain: false, task.Round, task.Global, plan: null, seed: 0, SetupOf(task.Round));
         try
         {
             var result = await RunAsync(pending, cancellationToken).ConfigureAwait(false);
@@ -64,8 +67,21 @@ public sealed class NetworkPartyChannel : IPartyChannel
         }
     }
 
-    /// <summary>Forgets the finished tasks of a run.</summary>
-    public void CompleteRun(string runId) => _mailbox.Forget(runId);
+    /// <summary>Sends <paramref name="setup"/> with every task of the run from now on.</summary>
+    public void BeginRun(string runId, RunSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        _setups[runId] = ContractMapping.ToProto(setup);
+    }
+
+    /// <summary>Forgets the finished tasks and the setup of a run.</summary>
+    public void CompleteRun(string runId)
+    {
+        _mailbox.Forget(runId);
+        _setups.TryRemove(runId, out _);
+    }
+
+    private Protocol.V1.RunSetup? SetupOf(RoundInfo round) => _setups.GetValueOrDefault(round.RunId);
 
     private async Task<TaskResult> RunAsync(PendingTask pending, CancellationToken cancellationToken)
     {

@@ -28,8 +28,9 @@ internal sealed class PendingTask
     private ParameterSet? _global;
     private int _state;
 
-    public PendingTask(string id, PartyId party, bool isTrain, RoundInfo round, ParameterSet global, TrainingPlan? plan, ulong seed)
+    public PendingTask(string id, PartyId party, bool isTrain, RoundInfo round, ParameterSet global, TrainingPlan? plan, ulong seed, Protocol.V1.RunSetup? setup)
     {
+        Setup = setup;
         Id = id;
         Party = party;
         IsTrain = isTrain;
@@ -54,6 +55,9 @@ internal sealed class PendingTask
     public TrainingPlan? Plan { get; }
 
     public ulong Seed { get; }
+
+    /// <summary>The run's setup in wire form (shared by every task of the run), or null when the run has none.</summary>
+    public Protocol.V1.RunSetup? Setup { get; }
 
     /// <summary>The global parameters to send; released once the task is finished.</summary>
     public ParameterSet? Global => _global;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Causeway.Federation;
+using Causeway.Federation.Horizontal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +25,7 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
     /// <summary>Raised (synchronously) when a party's session is replaced by a new join (rejoined = true) or expires.</summary>
     public event Action<PartyId, string, bool>? SessionEnded;
 
-    public JoinResult Join(string partyId, string joinToken)
+    public JoinResult Join(string partyId, string joinToken, DataDescription? data)
     {
         PartyId party;
         try
@@ -59,7 +60,7 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
 
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
         var hash = SHA256.HashData(Encoding.ASCII.GetBytes(token));
-        var session = new PartySession(party, hash, time.GetUtcNow());
+        var session = new PartySession(party, hash, time.GetUtcNow(), data);
         _bySessionHash[Convert.ToHexString(hash)] = session;
         PartySession? previous = null;
         _byParty.AddOrUpdate(party, session, (_, old) =>
@@ -104,6 +105,9 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
     }
 
     public bool IsConnected(PartyId party) => _byParty.TryGetValue(party, out var session) && session.Active;
+
+    /// <summary>What the connected party said about its data when it joined; null when it is not connected or said nothing.</summary>
+    public DataDescription? Describe(PartyId party) => _byParty.TryGetValue(party, out var session) && session.Active ? session.Data : null;
 
     /// <summary>The parties with an active session, ordered by id.</summary>
     public IReadOnlyList<PartyId> Connected() =>

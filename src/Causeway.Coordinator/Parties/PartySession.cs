@@ -1,9 +1,10 @@
 using Causeway.Federation;
+using Causeway.Federation.Horizontal;
 
 namespace Causeway.Coordinator.Parties;
 
-/// <summary>One party's current session: who it is, when it joined and when it was last heard from.</summary>
-internal sealed class PartySession(PartyId party, byte[] tokenHash, DateTimeOffset joinedAt)
+/// <summary>One party's current session: who it is, what data it described, when it joined and when it was last heard from.</summary>
+internal sealed class PartySession(PartyId party, byte[] tokenHash, DateTimeOffset joinedAt, DataDescription? data)
 {
     private long _lastSeenTicks = joinedAt.UtcTicks;
     private volatile bool _active = true;
@@ -13,6 +14,9 @@ internal sealed class PartySession(PartyId party, byte[] tokenHash, DateTimeOffs
     public byte[] TokenHash { get; } = tokenHash;
 
     public DateTimeOffset JoinedAt { get; } = joinedAt;
+
+    /// <summary>The party's description of its training data, or null when it sent none.</summary>
+    public DataDescription? Data { get; } = data;
 
     public DateTimeOffset LastSeen => new(Interlocked.Read(ref _lastSeenTicks), TimeSpan.Zero);
 

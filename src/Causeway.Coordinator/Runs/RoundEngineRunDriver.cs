@@ -1,3 +1,4 @@
+using Causeway.Core.Data;
 using Causeway.Core.Models;
 using Causeway.Federation.Configuration;
 using Causeway.Federation.Horizontal;
@@ -9,12 +10,12 @@ namespace Causeway.Coordinator.Runs;
 /// over the coordinator's network channel, with federated evaluation on the parties' held-out data.
 /// </summary>
 /// <remarks>
-/// The coordinator holds no data, so the model's input width and task come from <paramref name="resolveModel"/>
-/// (for example from the federation's schema file). The parties are the ones connected when the run starts.
+/// The coordinator holds no data. When the run starts, the parties connected at that moment are its parties: their
+/// data descriptions must share one schema, which sizes the model, and their statistics are merged into the
+/// <see cref="RunSetup"/> every task carries (docs/adr/0006-run-setup.md). A resumed run keeps its stored setup.
 /// </remarks>
-/// <param name="resolveModel">Maps a validated configuration to the model architecture; throw <see cref="ArgumentException"/> to refuse it.</param>
 /// <param name="time">The clock for deadlines; null for the system clock.</param>
-public sealed class RoundEngineRunDriver(Func<RunConfig, ModelSpec> resolveModel, TimeProvider? time = null) : IRunDriver
+public sealed class RoundEngineRunDriver(TimeProvider? time = null) : IRunDriver
 {
     public IPreparedRun Prepare(string configJson)
     {
@@ -25,12 +26,12 @@ public sealed class RoundEngineRunDriver(Func<RunConfig, ModelSpec> resolveModel
             throw new ArgumentException(string.Join("; ", errors));
         }
 
-        return new PreparedRun(config, resolveModel(config), time ?? TimeProvider.System);
+        return new PreparedRun(config, time ?? TimeProvider.System);
     }
 
-    private sealed class PreparedRun(RunConfig config, ModelSpec spec, TimeProvider time) : IPreparedRun
+    private sealed class PreparedRun(RunConfig config, TimeProvider time) : IPreparedRun
     {
-        public string Description => $"{config.Name}: {config.Strategy.Name} {spec.DisplayName}, {config.Rounds} rounds";
+        public string Description => $"{config.Name}: {config.Strategy.Name} {config.Model.Type}, {config.Rounds} rounds";
 
         public int TotalRounds => config.Rounds;
 
@@ -42,17 +43,30 @@ public sealed class RoundEngineRunDriver(Func<RunConfig, ModelSpec> resolveModel
                 throw new InvalidOperationException("No party is connected.");
             }
 
+            var setup = context.StoredSetup ?? RunSetup.Agree([.. parties.Select(p => (p, context.DescribeParty(p)))], ModelFor);
             var options = config.ToRoundEngineOptions(time) with { RunId = context.RunId };
             var engine = new RoundEngine(options);
-            var initial = new DenseNetwork(spec).Initialize(config.Seed);
-            context.ReportModel(spec, context.ResumeFrom?.Global ?? initial);
+            var initial = new DenseNetwork(setup.Model).Initialize(config.Seed);
+            await context.BeginAsync(setup, context.ResumeFrom?.Global ?? initial, cancellationToken).ConfigureAwait(false);
             var evaluator = options.EvaluateEveryRounds > 0 ? new FederatedEvaluator(context.Channel, parties, options.Deadline, time) : null;
-            await engine.RunAsync(initial, parties, context.Channel, evaluator, new Observer(context, spec), context.ResumeFrom, cancellationToken)
+            await engine.RunAsync(initial, parties, context.Channel, evaluator, new Observer(context), context.ResumeFrom, cancellationToken)
                 .ConfigureAwait(false);
+        }
+
+        private ModelSpec ModelFor(DataSchema schema)
+        {
+            try
+            {
+                return config.ToModelSpec(FeatureEncoder.FeatureCount(schema), FeatureEncoder.OutputCount(schema), FeatureEncoder.TaskOf(schema));
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidOperationException($"The run's model does not fit the parties' data: {e.Message}", e);
+            }
         }
     }
 
-    private sealed class Observer(RunContext context, ModelSpec spec) : IRunObserver
+    private sealed class Observer(RunContext context) : IRunObserver
     {
         public ValueTask OnRoundStartedAsync(Federation.RoundInfo round, IReadOnlyList<Federation.PartyId> selected, CancellationToken cancellationToken)
         {
@@ -61,6 +75,6 @@ public sealed class RoundEngineRunDriver(Func<RunConfig, ModelSpec> resolveModel
         }
 
         public async ValueTask OnRoundCompletedAsync(RoundSummary summary, RunCheckpoint checkpoint, CancellationToken cancellationToken) =>
-            await context.CloseRoundAsync(spec, summary, checkpoint, cancellationToken).ConfigureAwait(false);
+            await context.CloseRoundAsync(summary, checkpoint, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using Causeway.Coordinator.Mailbox;
 using Causeway.Coordinator.Parties;
 using Causeway.Coordinator.Storage;
-using Causeway.Core.Models;
+using Causeway.Core.Serialization;
 using Causeway.Core.Tensors;
 using Causeway.Federation.Horizontal;
 using Microsoft.AspNetCore.Http;
@@ -22,7 +22,7 @@ public sealed class RunManager : IAsyncDisposable
     private readonly PartyRegistry _parties;
     private readonly TimeProvider _time;
     private readonly ILogger<RunManager> _logger;
-    private readonly ConcurrentDictionary<string, (ModelSpec Spec, ParameterSet Global)> _models = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (RunSetup Setup, ParameterSet Global)> _models = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Lock _lock = new();
     private (string Id, Task Execution)? _active;
@@ -80,7 +80,7 @@ public sealed class RunManager : IAsyncDisposable
             var now = _time.GetUtcNow();
             var id = $"run-{now:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
             _registry.Create(id, prepared.Description, prepared.TotalRounds, configJson, now);
-            var context = new RunContext(id, _channel, _parties.Connected, this);
+            var context = new RunContext(id, _channel, _parties.Connected, _parties.Describe, this);
             CoordinatorLog.RunStarted(_logger, id, prepared.Description);
             _active = (id, Task.Run(() => ExecuteAsync(prepared, context, configJson)));
             return new StartRunResult(id, StatusCodes.Status202Accepted, null);
@@ -120,6 +120,16 @@ public sealed class RunManager : IAsyncDisposable
             return new StartRunResult(null, StatusCodes.Status400BadRequest, $"the stored configuration is no longer valid: {e.Message}");
         }
 
+        RunSetup? setup;
+        try
+        {
+            setup = stored.SetupJson is { } json ? RunSetup.Parse(json, $"run '{runId}''s stored setup") : null;
+        }
+        catch (InvalidDataException e)
+        {
+            return new StartRunResult(null, StatusCodes.Status500InternalServerError, e.Message);
+        }
+
         var checkpoint = (await _store.LoadLatestCheckpointAsync(runId, cancellationToken).ConfigureAwait(false))?.ToRunCheckpoint();
         lock (_lock)
         {
@@ -134,16 +144,32 @@ public sealed class RunManager : IAsyncDisposable
                 _registry.Create(runId, prepared.Description, prepared.TotalRounds, stored.ConfigJson, now);
             }
 
-            var context = new RunContext(runId, _channel, _parties.Connected, this, checkpoint);
+            var context = new RunContext(runId, _channel, _parties.Connected, _parties.Describe, this, checkpoint, setup);
             CoordinatorLog.RunStarted(_logger, runId, $"{prepared.Description} (resumed after round {checkpoint?.LastClosedRound ?? 0})");
             _active = (runId, Task.Run(() => ExecuteAsync(prepared, context, stored.ConfigJson, resumed: true)));
             return new StartRunResult(runId, StatusCodes.Status202Accepted, null);
         }
     }
 
-    /// <summary>The latest global model a run published, if any.</summary>
-    public (ModelSpec Spec, ParameterSet Global)? FindModel(string runId) =>
-        _models.TryGetValue(runId, out var model) ? model : null;
+    /// <summary>
+    /// The latest global model of a run with its feature pipeline: the one in memory while this process runs it,
+    /// else the latest stored checkpoint. Null when the run has no model yet.
+    /// </summary>
+    public async Task<TrainedModel?> FindModelAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (_models.TryGetValue(runId, out var model))
+        {
+            return model.Setup.ToTrainedModel(model.Global);
+        }
+
+        if (_store is null || await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not { SetupJson: { } setupJson })
+        {
+            return null;
+        }
+
+        var checkpoint = await _store.LoadLatestCheckpointAsync(runId, cancellationToken).ConfigureAwait(false);
+        return checkpoint is null ? null : RunSetup.Parse(setupJson, $"run '{runId}''s stored setup").ToTrainedModel(checkpoint.Global);
+    }
 
     /// <summary>Waits for the active run (if any) to finish; for tests and orderly shutdown.</summary>
     public Task WaitForActiveRunAsync()
@@ -169,11 +195,19 @@ public sealed class RunManager : IAsyncDisposable
 
     internal void SetCurrentRound(string runId, int round) => _registry.SetCurrentRound(runId, round);
 
-    internal void RecordRound(string runId, RoundRecord round) => _registry.RecordRound(runId, round);
+    internal void SetModel(string runId, RunSetup setup, ParameterSet global) => _models[runId] = (setup, global.Clone());
 
-    internal void SetModel(string runId, ModelSpec spec, ParameterSet global) => _models[runId] = (spec, global.Clone());
+    internal async Task BeginRunAsync(string runId, RunSetup setup, bool isStored, CancellationToken cancellationToken)
+    {
+        if (_store is not null && !isStored)
+        {
+            await _store.SaveRunSetupAsync(runId, setup.ToJson(), cancellationToken).ConfigureAwait(false);
+        }
 
-    internal async Task CloseRoundAsync(string runId, ModelSpec spec, RoundSummary summary, RunCheckpoint checkpoint, CancellationToken cancellationToken)
+        _channel.BeginRun(runId, setup);
+    }
+
+    internal async Task CloseRoundAsync(string runId, RunSetup setup, RoundSummary summary, RunCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         if (_store is not null)
@@ -203,7 +237,7 @@ public sealed class RunManager : IAsyncDisposable
 
         var failures = summary.Failures.Select(f => $"{f.Party}: {f.Kind}: {f.Reason}").ToList();
         _registry.RecordRound(runId, new RoundRecord(summary.Round, summary.Participants, failures, metrics, now));
-        SetModel(runId, spec, checkpoint.Global);
+        SetModel(runId, setup, checkpoint.Global);
     }
 
     private static void AddMetric(Dictionary<string, double> metrics, string name, double? value)

@@ -23,6 +23,15 @@ public interface IRunStore : IAsyncDisposable
     /// <summary>Returns the run, or null when the store holds none with that id.</summary>
     Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores what every party of the run agreed on at its start (model, schema, merged feature statistics, as JSON
+    /// defined by the run driver), so a resumed run continues with exactly the same setup.
+    /// </summary>
+    /// <exception cref="RunNotFoundException">No such run.</exception>
+    /// <exception cref="InvalidOperationException">The run already has a setup; it is unchanged.</exception>
+    /// <exception cref="ArgumentException"><paramref name="setupJson"/> is not a JSON document.</exception>
+    Task SaveRunSetupAsync(string runId, string setupJson, CancellationToken cancellationToken);
+
     /// <summary>Returns every run, oldest first (ties broken by id, ordinal).</summary>
     Task<IReadOnlyList<RunRecord>> ListRunsAsync(CancellationToken cancellationToken);
 

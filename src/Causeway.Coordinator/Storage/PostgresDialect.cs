@@ -70,6 +70,9 @@ internal sealed class PostgresDialect(NpgsqlDataSource dataSource, bool ownsData
             PRIMARY KEY (federation, party_id)
         );
         """,
+        """
+        ALTER TABLE runs ADD COLUMN setup_json text NULL;
+        """,
     ];
 
     public override string Name => "PostgreSQL";

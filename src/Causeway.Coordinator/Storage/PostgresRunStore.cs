@@ -65,6 +65,9 @@ public sealed class PostgresRunStore : IRunStore
     public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken) =>
         _store.GetRunAsync(runId, cancellationToken);
 
+    public Task SaveRunSetupAsync(string runId, string setupJson, CancellationToken cancellationToken) =>
+        _store.SaveRunSetupAsync(runId, setupJson, cancellationToken);
+
     public Task<IReadOnlyList<RunRecord>> ListRunsAsync(CancellationToken cancellationToken) =>
         _store.ListRunsAsync(cancellationToken);
 

@@ -14,7 +14,7 @@ namespace Causeway.Coordinator.Storage;
 /// </summary>
 internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreOptions options) : IRunStore
 {
-    private const string RunColumns = "run_id, name, config_json, status, status_message, created_at, updated_at";
+    private const string RunColumns = "run_id, name, config_json, status, status_message, created_at, updated_at, setup_json";
 
     /// <summary>The schema version this code reads and writes.</summary>
     public int SchemaVersion => dialect.Migrations.Count;
@@ -86,7 +86,7 @@ internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreO
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(configJson);
-        RequireJson(configJson);
+        RequireJson(configJson, "run configuration");
 
         var record = new RunRecord
         {
@@ -102,7 +102,7 @@ internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreO
         await using var command = Command(
             connection,
             null,
-            $"INSERT INTO runs ({RunColumns}) VALUES (@run_id, @name, @config_json, @status, NULL, @created_at, @created_at)");
+            $"INSERT INTO runs ({RunColumns}) VALUES (@run_id, @name, @config_json, @status, NULL, @created_at, @created_at, NULL)");
         Add(command, "run_id", runId);
         Add(command, "name", name);
         Add(command, "config_json", configJson);
@@ -177,6 +177,31 @@ internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreO
         return updated;
     }
 
+    public async Task SaveRunSetupAsync(string runId, string setupJson, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ArgumentNullException.ThrowIfNull(setupJson);
+        RequireJson(setupJson, "run setup");
+
+        await using var connection = await dialect.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await dialect.BeginWriteTransactionAsync(connection, cancellationToken);
+        var current = await GetRunAsync(connection, transaction, runId, cancellationToken, forUpdate: true)
+            ?? throw new RunNotFoundException(runId);
+        if (current.SetupJson is not null)
+        {
+            throw new InvalidOperationException($"Run '{runId}' already has its setup; a run's setup never changes.");
+        }
+
+        await using (var command = Command(connection, transaction, "UPDATE runs SET setup_json = @setup_json WHERE run_id = @run_id"))
+        {
+            Add(command, "setup_json", setupJson);
+            Add(command, "run_id", runId);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     public ValueTask DisposeAsync() => dialect.DisposeAsync();
 
     private async Task<RunRecord?> GetRunAsync(
@@ -199,9 +224,10 @@ internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreO
         StatusMessage = reader.IsDBNull(4) ? null : reader.GetString(4),
         CreatedAt = dialect.ReadTimestamp(reader, 5),
         UpdatedAt = dialect.ReadTimestamp(reader, 6),
+        SetupJson = reader.IsDBNull(7) ? null : reader.GetString(7),
     };
 
-    private static void RequireJson(string json)
+    private static void RequireJson(string json, string what)
     {
         try
         {
@@ -209,7 +235,7 @@ internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreO
         }
         catch (JsonException e)
         {
-            throw new ArgumentException($"The run configuration is not a JSON document: {e.Message}", nameof(json), e);
+            throw new ArgumentException($"The {what} is not a JSON document: {e.Message}", nameof(json), e);
         }
     }
 

@@ -20,4 +20,7 @@ public sealed record RunRecord
 
     /// <summary>When the status last changed; equals <see cref="CreatedAt"/> for a new run.</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>What the parties agreed on when the run started (<see cref="IRunStore.SaveRunSetupAsync"/>), or null before that.</summary>
+    public string? SetupJson { get; init; }
 }

@@ -74,6 +74,9 @@ internal sealed class SqliteDialect(string connectionString) : StoreDialect
             PRIMARY KEY (federation, party_id)
         ) STRICT;
         """,
+        """
+        ALTER TABLE runs ADD COLUMN setup_json TEXT NULL;
+        """,
     ];
 
     public override string Name => "SQLite";

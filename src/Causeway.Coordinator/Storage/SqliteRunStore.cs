@@ -83,6 +83,9 @@ public sealed class SqliteRunStore : IRunStore
     public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken) =>
         _store.GetRunAsync(runId, cancellationToken);
 
+    public Task SaveRunSetupAsync(string runId, string setupJson, CancellationToken cancellationToken) =>
+        _store.SaveRunSetupAsync(runId, setupJson, cancellationToken);
+
     public Task<IReadOnlyList<RunRecord>> ListRunsAsync(CancellationToken cancellationToken) =>
         _store.ListRunsAsync(cancellationToken);
 

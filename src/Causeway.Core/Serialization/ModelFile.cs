@@ -24,6 +24,27 @@ public static class ModelFile
     public static void Save(string path, ModelSpec spec, ParameterSet parameters, IReadOnlyDictionary<string, string>? extraMetadata = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        var temporary = $"{path}.{Environment.ProcessId}.tmp";
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                Write(stream, spec, parameters, extraMetadata);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Writes the model file's bytes to <paramref name="stream"/> (an HTTP response, say).</summary>
+    public static void Write(Stream stream, ModelSpec spec, ParameterSet parameters, IReadOnlyDictionary<string, string>? extraMetadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(parameters);
         var mismatch = DenseNetwork.CreateLayout(spec).DescribeMismatch(parameters.Layout);
@@ -45,22 +66,7 @@ public static class ModelFile
 
         metadata[ModelKey] = ModelSpecJson.Serialize(spec);
         metadata[FormatKey] = FormatVersion;
-
-        var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                SafeTensorsFile.Write(stream, parameters, metadata);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        SafeTensorsFile.Write(stream, parameters, metadata);
     }
 
     /// <summary>Reads a model written by <see cref="Save"/>; the metadata returned includes the <c>causeway.*</c> keys.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Causeway.Core.Data;
 using Causeway.Core.Models;
 using Causeway.Core.Tensors;
@@ -26,11 +25,10 @@ public sealed record TrainedModel(ModelSpec Spec, ParameterSet Parameters, strin
     /// <summary>Encodes a table read with <see cref="Schema"/> into model inputs, standardised like the training data.</summary>
     public TabularData Encode(DataTable table) => FeatureEncoder.Encode(table, Schema, Statistics);
 
-    public void Save(string path) => ModelFile.Save(path, Spec, Parameters, new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        [SchemaKey] = SchemaJson,
-        [StatisticsKey] = JsonSerializer.Serialize(Statistics),
-    });
+    public void Save(string path) => ModelFile.Save(path, Spec, Parameters, PipelineMetadata());
+
+    /// <summary>Writes the same bytes as <see cref="Save"/> to <paramref name="stream"/>.</summary>
+    public void Write(Stream stream) => ModelFile.Write(stream, Spec, Parameters, PipelineMetadata());
 
     /// <exception cref="InvalidDataException">The file is not a model, or lacks the schema or statistics.</exception>
     public static TrainedModel Load(string path)
@@ -42,17 +40,13 @@ public sealed record TrainedModel(ModelSpec Spec, ParameterSet Parameters, strin
                 $"'{path}' holds a model but not its feature pipeline ('{SchemaKey}' and '{StatisticsKey}' metadata); it cannot encode raw rows.");
         }
 
-        FeatureStatistics statistics;
-        try
-        {
-            statistics = JsonSerializer.Deserialize<FeatureStatistics>(statisticsJson)
-                ?? throw new InvalidDataException($"'{path}': the '{StatisticsKey}' metadata is null.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"'{path}': the '{StatisticsKey}' metadata is not valid feature statistics: {e.Message}", e);
-        }
-
+        var statistics = FeatureStatisticsJson.Deserialize(statisticsJson, $"'{path}', metadata '{StatisticsKey}'");
         return new TrainedModel(spec, parameters, schemaJson, statistics);
     }
+
+    private Dictionary<string, string> PipelineMetadata() => new(StringComparer.Ordinal)
+    {
+        [SchemaKey] = SchemaJson,
+        [StatisticsKey] = FeatureStatisticsJson.Serialize(Statistics),
+    };
 }

@@ -41,6 +41,9 @@ public sealed class PullTaskFrame
 
     public ulong Seed { get; private set; }
 
+    /// <summary>The run's setup, or null when the task carries none.</summary>
+    public V1.RunSetup? Setup { get; private set; }
+
     /// <exception cref="MalformedMessageException">The bytes are not a valid message.</exception>
     public static PullTaskFrame Parse(ReadOnlyMemory<byte> body)
     {
@@ -113,6 +116,23 @@ public sealed class PullTaskFrame
                         catch (InvalidProtocolBufferException e)
                         {
                             throw new MalformedMessageException($"Invalid TrainingPlan: {e.Message}", e);
+                        }
+
+                        break;
+                    }
+
+                case PartyTask.SetupFieldNumber:
+                    {
+                        WireReader.Expect(wireType, 2, "setup");
+                        var (start, length) = reader.ReadDelimited();
+                        Setup ??= new V1.RunSetup();
+                        try
+                        {
+                            Setup.MergeFrom(message.Span.Slice(start, length).ToArray());
+                        }
+                        catch (InvalidProtocolBufferException e)
+                        {
+                            throw new MalformedMessageException($"Invalid RunSetup: {e.Message}", e);
                         }
 
                         break;

@@ -12,13 +12,15 @@ public sealed class ConstantDeltaHandler(PartyId party, float value, int example
 
     public int Trained => Volatile.Read(ref _trained);
 
-    public Task<PartyReply> TrainAsync(TrainTask task, CancellationToken cancellationToken)
+    public DataDescription? Data => null;
+
+    public Task<PartyReply> TrainAsync(TrainTask task, RunSetup? setup, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _trained);
         var delta = Models.Filled(task.Global.Layout, value);
         return Task.FromResult(PartyReply.Success(new PartyUpdate(party, delta, examples, 0.25)));
     }
 
-    public Task<Evaluation?> EvaluateAsync(EvaluateTask task, CancellationToken cancellationToken) =>
+    public Task<Evaluation?> EvaluateAsync(EvaluateTask task, RunSetup? setup, CancellationToken cancellationToken) =>
         Task.FromResult<Evaluation?>(new Evaluation(examples, 0.5, Accuracy: 0.75));
 }

@@ -41,13 +41,13 @@ public abstract class RunStoreConformanceTests : IAsyncLifetime
     protected abstract Task<object?> ScalarAsync(string sql);
 
     [StoreFact]
-    public async Task Open_EmptyDatabase_RecordsSchemaVersion1()
+    public async Task Open_EmptyDatabase_AppliesEveryMigrationOnce()
     {
         await OpenStoreAsync();
         await OpenStoreAsync(); // A reopen must not migrate twice.
 
-        Assert.Equal(1L, Convert.ToInt64(await ScalarAsync("SELECT MAX(version) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(1L, Convert.ToInt64(await ScalarAsync("SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2L, Convert.ToInt64(await ScalarAsync("SELECT MAX(version) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2L, Convert.ToInt64(await ScalarAsync("SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [StoreFact]
@@ -55,7 +55,7 @@ public abstract class RunStoreConformanceTests : IAsyncLifetime
     {
         var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => OpenStoreAsync()));
 
-        Assert.Equal(1L, Convert.ToInt64(await ScalarAsync("SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2L, Convert.ToInt64(await ScalarAsync("SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
         await stores[0].CreateRunAsync("run-1", "r", "{}", T0, None);
         Assert.Equal("run-1", (await stores[3].GetRunAsync("run-1", None))!.RunId);
     }
@@ -114,6 +114,21 @@ public abstract class RunStoreConformanceTests : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentException>(() => store.CreateRunAsync("run-1", "bad", "{rounds:", T0, None));
 
         Assert.Null(await store.GetRunAsync("run-1", None));
+    }
+
+    [StoreFact]
+    public async Task SaveRunSetup_ThenGet_ReturnsItAndRefusesASecondOne()
+    {
+        var store = await OpenStoreAsync();
+        await store.CreateRunAsync("run-1", "r", "{}", T0, None);
+        Assert.Null((await store.GetRunAsync("run-1", None))!.SetupJson);
+
+        await store.SaveRunSetupAsync("run-1", """{"model":{"inputs":3}}""", None);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.SaveRunSetupAsync("run-1", """{"model":{"inputs":4}}""", None));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.SaveRunSetupAsync("run-1", "{model:", None));
+        await Assert.ThrowsAsync<RunNotFoundException>(() => store.SaveRunSetupAsync("run-2", "{}", None));
+
+        Assert.Equal("""{"model":{"inputs":3}}""", (await store.GetRunAsync("run-1", None))!.SetupJson);
     }
 
     [StoreFact]

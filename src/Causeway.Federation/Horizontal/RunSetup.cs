@@ -1,0 +1,118 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Causeway.Core.Data;
+using Causeway.Core.Models;
+using Causeway.Core.Serialization;
+using Causeway.Core.Tensors;
+
+namespace Causeway.Federation.Horizontal;
+
+/// <summary>
+/// What every party of a horizontal run works with: the model architecture, the federation's data schema, and the
+/// feature statistics merged from the parties' <see cref="DataDescription"/>s. The coordinator fixes it when the run
+/// starts (<see cref="Agree"/>), stores it so a resumed run continues with the same one, and sends it with every task;
+/// each party encodes its table with it, so every party standardises its features identically.
+/// </summary>
+public sealed record RunSetup(ModelSpec Model, string SchemaJson, FeatureStatistics Statistics)
+{
+    /// <summary>
+    /// Checks that every party describes its data with the same schema, merges their statistics and sizes the model
+    /// from the schema with <paramref name="model"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// No party, a party without a description, schemas that differ, or statistics that do not fit the schema;
+    /// the message names the party.
+    /// </exception>
+    public static RunSetup Agree(IReadOnlyList<(PartyId Party, DataDescription? Data)> parties, Func<DataSchema, ModelSpec> model)
+    {
+        ArgumentNullException.ThrowIfNull(parties);
+        ArgumentNullException.ThrowIfNull(model);
+        if (parties.Count == 0)
+        {
+            throw new InvalidOperationException("No party is connected.");
+        }
+
+        var (firstParty, first) = parties[0];
+        var reference = first ?? throw NotDescribed(firstParty);
+        DataSchema schema;
+        try
+        {
+            schema = DataSchema.Parse(reference.SchemaJson, $"party '{firstParty}''s schema");
+        }
+        catch (DataFormatException e)
+        {
+            throw new InvalidOperationException(e.Message, e);
+        }
+
+        foreach (var (party, data) in parties)
+        {
+            var description = data ?? throw NotDescribed(party);
+            if (!SameSchema(description.SchemaJson, reference.SchemaJson))
+            {
+                throw new InvalidOperationException(
+                    $"Party '{party}' reads its data with a different schema than party '{firstParty}'; every party of a run must use the federation's schema file unchanged.");
+            }
+
+            if (FeatureEncoder.DescribeMismatch(schema, description.Statistics) is { } mismatch)
+            {
+                throw new InvalidOperationException($"Party '{party}''s feature statistics do not fit the schema: {mismatch}.");
+            }
+        }
+
+        var statistics = FeatureStatistics.Merge(parties.Select(p => p.Data!.Statistics));
+        return new RunSetup(model(schema), reference.SchemaJson, statistics);
+    }
+
+    /// <summary>True when the two schema texts are the same JSON value (whitespace and property order aside).</summary>
+    public static bool SameSchema(string schemaJson, string otherSchemaJson)
+    {
+        ArgumentNullException.ThrowIfNull(schemaJson);
+        ArgumentNullException.ThrowIfNull(otherSchemaJson);
+        try
+        {
+            return JsonNode.DeepEquals(JsonNode.Parse(schemaJson), JsonNode.Parse(otherSchemaJson));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The global model with its feature pipeline, ready to save as a model file.</summary>
+    public TrainedModel ToTrainedModel(ParameterSet parameters) => new(Model, parameters, SchemaJson, Statistics);
+
+    public string ToJson()
+    {
+        var json = new JsonObject
+        {
+            ["model"] = JsonNode.Parse(ModelSpecJson.Serialize(Model)),
+            ["schema"] = JsonNode.Parse(SchemaJson),
+            ["statistics"] = JsonNode.Parse(FeatureStatisticsJson.Serialize(Statistics)),
+        };
+        return json.ToJsonString();
+    }
+
+    /// <exception cref="InvalidDataException">The text is not a run setup; the message names <paramref name="sourceName"/>.</exception>
+    public static RunSetup Parse(string json, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            var root = JsonNode.Parse(json)?.AsObject() ?? throw new InvalidDataException($"{sourceName}: the run setup is null.");
+            var model = ModelSpecJson.Deserialize(Required(root, "model", sourceName));
+            var schema = Required(root, "schema", sourceName);
+            var statistics = FeatureStatisticsJson.Deserialize(Required(root, "statistics", sourceName), $"{sourceName}, statistics");
+            return new RunSetup(model, schema, statistics);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{sourceName}: not a valid run setup: {e.Message}", e);
+        }
+    }
+
+    private static string Required(JsonObject root, string name, string sourceName) =>
+        root[name]?.ToJsonString() ?? throw new InvalidDataException($"{sourceName}: the run setup has no '{name}'.");
+
+    private static InvalidOperationException NotDescribed(PartyId party) =>
+        new($"Party '{party}' joined without describing its data; start it with --data and --schema so the federation can agree on features.");
+}
