@@ -40,4 +40,10 @@ internal static partial class CoordinatorLog
 
     [LoggerMessage(12, LogLevel.Information, "Party {Party} reported failure for task {TaskId}: {Reason}.")]
     public static partial void PartyReportedFailure(ILogger logger, string party, string taskId, string reason);
+
+    [LoggerMessage(13, LogLevel.Information, "Run {RunId} was interrupted after round {Round}; waiting up to {Seconds:F0} s for its {Parties} parties to join again.")]
+    public static partial void RecoveryWaiting(ILogger logger, string runId, int round, int parties, double seconds);
+
+    [LoggerMessage(14, LogLevel.Warning, "Run {RunId} could not be resumed: {Reason}.")]
+    public static partial void RecoveryFailed(ILogger logger, string runId, string reason);
 }

@@ -33,6 +33,18 @@ public sealed class CoordinatorOptions
     /// <summary>The largest JSON control API body (run configs, predict rows), in bytes. Default 16 MiB.</summary>
     public long MaxControlBodyBytes { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// At start-up, continue the newest run the store holds as running or stopped (the previous coordinator crashed or
+    /// was shut down mid-run) from its last closed round. Default true; needs a run store and a run driver.
+    /// </summary>
+    public bool ResumeInterruptedRun { get; set; } = true;
+
+    /// <summary>
+    /// How long an interrupted run waits for the parties of its last closed round to join again before it resumes with
+    /// the parties that did. Default 60 s.
+    /// </summary>
+    public TimeSpan ResumeWaitForParties { get; set; } = TimeSpan.FromSeconds(60);
+
     internal IReadOnlyList<JoinTokenEntry> JoinTokens => _joinTokens;
 
     internal byte[]? AdminTokenHash { get; private set; }
@@ -66,6 +78,7 @@ public sealed class CoordinatorOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero, nameof(HeartbeatInterval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatTimeout, HeartbeatInterval, nameof(HeartbeatTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxControlBodyBytes, 1024, nameof(MaxControlBodyBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ResumeWaitForParties, TimeSpan.Zero, nameof(ResumeWaitForParties));
     }
 
     internal static byte[] HashToken(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));

@@ -26,9 +26,12 @@ internal static class ControlApi
     {
         var api = endpoints.MapGroup("/api").AddEndpointFilter(RequireAdminAsync);
         api.MapGet("/status", Status);
-        api.MapGet("/runs", (IRunRegistry runs) => Results.Json(runs.List(), JsonOptions));
-        api.MapGet("/runs/{id}", (string id, IRunRegistry runs) =>
-            runs.Find(id) is { } run ? Results.Json(run, JsonOptions) : Error(StatusCodes.Status404NotFound, $"no run '{id}'"));
+        api.MapGet("/runs", async (RunManager manager, HttpContext context) =>
+            Results.Json(await manager.ListRunsAsync(context.RequestAborted).ConfigureAwait(false), JsonOptions));
+        api.MapGet("/runs/{id}", async (string id, RunManager manager, HttpContext context) =>
+            await manager.FindRunAsync(id, context.RequestAborted).ConfigureAwait(false) is { } run
+                ? Results.Json(run, JsonOptions)
+                : Error(StatusCodes.Status404NotFound, $"no run '{id}'"));
         api.MapPost("/runs", StartRunAsync);
         api.MapGet("/runs/{id}/model", ModelAsync);
         api.MapPost("/runs/{id}/predict", PredictAsync);

@@ -18,7 +18,7 @@ public static class CausewayServiceCollectionExtensions
     /// <see cref="IPartyChannel"/>), <see cref="RunManager"/>, an <see cref="InMemoryRunRegistry"/> unless an
     /// <see cref="IRunRegistry"/> is already registered, and the heartbeat monitor. Register an
     /// <see cref="IRunDriver"/> to enable <c>POST /api/runs</c>, and an <see cref="IRunStore"/> to persist runs,
-    /// closed rounds and checkpoints.
+    /// closed rounds and checkpoints (and to resume an interrupted run at start-up, see <see cref="CoordinatorOptions.ResumeInterruptedRun"/>).
     /// </summary>
     public static IServiceCollection AddCauseway(this IServiceCollection services, Action<CoordinatorOptions>? configure = null)
     {
@@ -52,6 +52,13 @@ public static class CausewayServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RunManager>>()));
         services.AddHostedService<HeartbeatMonitor>();
+        services.AddHostedService(sp => new RunRecovery(
+            sp.GetRequiredService<RunManager>(),
+            sp.GetRequiredService<PartyRegistry>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CoordinatorOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<RunRecovery>>(),
+            sp.GetService<IRunStore>()));
         return services;
     }
 }

@@ -131,6 +131,7 @@ public sealed class RunManager : IAsyncDisposable
         }
 
         var checkpoint = (await _store.LoadLatestCheckpointAsync(runId, cancellationToken).ConfigureAwait(false))?.ToRunCheckpoint();
+        var history = await _store.GetRoundsAsync(runId, cancellationToken).ConfigureAwait(false);
         lock (_lock)
         {
             if (_active is { } running && !running.Execution.IsCompleted)
@@ -141,7 +142,12 @@ public sealed class RunManager : IAsyncDisposable
             var now = _time.GetUtcNow();
             if (_registry.Find(runId) is null)
             {
+                // The control API shows the whole run, including the rounds closed before the restart.
                 _registry.Create(runId, prepared.Description, prepared.TotalRounds, stored.ConfigJson, now);
+                foreach (var round in history.Where(r => checkpoint is null || r.Round <= checkpoint.LastClosedRound))
+                {
+                    _registry.RecordRound(runId, StoredRunView.Round(round));
+                }
             }
 
             var context = new RunContext(runId, _channel, _parties.Connected, _parties.Describe, this, checkpoint, setup);
@@ -149,6 +155,45 @@ public sealed class RunManager : IAsyncDisposable
             _active = (runId, Task.Run(() => ExecuteAsync(prepared, context, stored.ConfigJson, resumed: true)));
             return new StartRunResult(runId, StatusCodes.Status202Accepted, null);
         }
+    }
+
+    /// <summary>A run with its rounds: live from this process, else from the store (a run of an earlier coordinator process).</summary>
+    public async Task<RunDetails?> FindRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (_registry.Find(runId) is { } live)
+        {
+            return live;
+        }
+
+        if (_store is null || await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not { } stored)
+        {
+            return null;
+        }
+
+        var rounds = await _store.GetRoundsAsync(runId, cancellationToken).ConfigureAwait(false);
+        return new RunDetails(StoredRunView.Summary(stored, rounds), [.. rounds.Select(StoredRunView.Round)]);
+    }
+
+    /// <summary>Every run, newest first: the ones this process ran and, with a store, the earlier ones too.</summary>
+    public async Task<IReadOnlyList<RunSummary>> ListRunsAsync(CancellationToken cancellationToken)
+    {
+        var live = _registry.List();
+        if (_store is null)
+        {
+            return live;
+        }
+
+        var known = live.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var all = new List<RunSummary>(live);
+        foreach (var run in await _store.ListRunsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!known.Contains(run.RunId))
+            {
+                all.Add(StoredRunView.Summary(run, await _store.GetRoundsAsync(run.RunId, cancellationToken).ConfigureAwait(false)));
+            }
+        }
+
+        return [.. all.OrderByDescending(r => r.StartedAt)];
     }
 
     /// <summary>

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Causeway.Coordinator.Storage;
+using RoundRecord = Causeway.Coordinator.Runs.RoundRecord;
+using StoredRound = Causeway.Coordinator.Storage.RoundRecord;
+
+namespace Causeway.Coordinator.Runs;
+
+/// <summary>
+/// Shows runs and rounds from the <see cref="IRunStore"/> the way the control API shows live ones, so a run's history
+/// survives a coordinator restart. Stored rounds carry the metrics the store keeps (losses, accuracy, bytes, seconds).
+/// </summary>
+internal static class StoredRunView
+{
+    public static RunSummary Summary(RunRecord run, IReadOnlyList<StoredRound> rounds)
+    {
+        var (state, error) = run.Status switch
+        {
+            RunStatus.Completed => (RunState.Completed, run.StatusMessage),
+            RunStatus.Failed => (RunState.Failed, run.StatusMessage),
+            RunStatus.Stopped => (RunState.Cancelled, run.StatusMessage ?? "stopped when the coordinator shut down"),
+            _ => (RunState.Cancelled, "interrupted: the coordinator stopped during the run"),
+        };
+        var last = rounds.Count == 0 ? 0 : rounds[^1].Round;
+        var finished = run.Status is RunStatus.Pending or RunStatus.Running ? (DateTimeOffset?)null : run.UpdatedAt;
+        return new RunSummary(run.RunId, state, run.Name, TotalRounds(run.ConfigJson), last, rounds.Count, run.CreatedAt, finished, error);
+    }
+
+    public static RoundRecord Round(StoredRound round)
+    {
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["selected"] = round.Selected,
+            ["succeeded"] = round.Succeeded ? 1 : 0,
+            ["seconds"] = round.Seconds,
+            ["bytes"] = round.Bytes,
+        };
+        Add(metrics, "train_loss", round.TrainLoss);
+        Add(metrics, "eval_loss", round.EvaluationLoss);
+        Add(metrics, "eval_accuracy", round.Accuracy);
+        var failures = round.Parties
+            .Where(p => p.Outcome != PartyOutcome.Accepted)
+            .Select(p => $"{p.Party}: {p.Outcome}: {p.Reason}")
+            .ToList();
+        return new RoundRecord(round.Round, round.Participants, failures, metrics, round.ClosedAt);
+    }
+
+    private static void Add(Dictionary<string, double> metrics, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            metrics[name] = v;
+        }
+    }
+
+    private static int TotalRounds(string configJson)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(configJson);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("rounds", out var rounds) && rounds.TryGetInt32(out var n) ? n : 0;
+        }
+        catch (JsonException)
+        {
+            return 0;
+        }
+    }
+}
