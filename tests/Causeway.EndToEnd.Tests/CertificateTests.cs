@@ -22,6 +22,27 @@ public sealed class CertificateTests
     }
 
     [Fact]
+    public void CreateDevelopmentSet_WithHosts_ServerCertificateNamesThemBesidesLocalhost()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "causeway-certs-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var files = DevCertificates.CreateDevelopmentSet(directory, "fed", [], TimeSpan.FromDays(2), ["coordinator.example", "10.0.0.5"]);
+
+            using var server = DevCertificates.LoadPem(files.ServerCertificate);
+            var san = server.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509SubjectAlternativeNameExtension>().Single();
+            Assert.Equal(["localhost", "coordinator.example"], san.EnumerateDnsNames());
+            Assert.Equal(["127.0.0.1", "::1", "10.0.0.5"], san.EnumerateIPAddresses().Select(a => a.ToString()));
+            Assert.True(server.MatchesHostname("coordinator.example"));
+            Assert.False(server.MatchesHostname("other.example"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void CreateDevelopmentSet_WritesPem_ThatLoadsBackWithKeys()
     {
         var directory = Path.Combine(Path.GetTempPath(), "causeway-certs-" + Guid.NewGuid().ToString("N"));

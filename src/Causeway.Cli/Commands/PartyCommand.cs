@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Causeway.Cli.Composition;
+using Causeway.Cli.Output;
 using Causeway.Core.Data;
 using Causeway.Federation;
 using Causeway.Party;
@@ -14,7 +15,7 @@ internal static class PartyCommand
 {
     public static Command Create()
     {
-        var join = new Option<string>("--join") { Description = "The coordinator's address, e.g. https://coordinator.example:7443.", Required = true, HelpName = "URL" };
+        var join = CliOptions.CoordinatorAddress("--join", "The coordinator's address, e.g. https://coordinator.example:7443.");
         var id = new Option<string>("--id") { Description = "This party's id in the federation (with --cert, the certificate's common name).", Required = true };
         var token = new Option<string?>("--token") { Description = "The federation's join token (or CAUSEWAY_JOIN_TOKEN, which keeps it out of process lists)." };
         var data = new Option<FileInfo>("--data") { Description = "The local training table (CSV/TSV).", Required = true, HelpName = "FILE" };
@@ -30,12 +31,6 @@ internal static class PartyCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (!Uri.TryCreate(parse.GetValue(join), UriKind.Absolute, out var coordinator) || coordinator.Scheme != Uri.UriSchemeHttps)
-            {
-                Console.Error.WriteLine($"party: --join must be the coordinator's https:// address, not '{parse.GetValue(join)}'.");
-                return 2;
-            }
-
             var joinToken = parse.GetValue(token) ?? Secrets.FromEnvironment("CAUSEWAY_JOIN_TOKEN").FirstOrDefault();
             if (joinToken is null)
             {
@@ -73,7 +68,7 @@ internal static class PartyCommand
             using var clientCertificate = parse.GetValue(certificate) is { } certFile ? DevCertificates.LoadPem(certFile.FullName, parse.GetValue(key)!.FullName) : null;
             var options = new PartyClientOptions
             {
-                Coordinator = coordinator,
+                Coordinator = parse.GetValue(join),
                 PartyId = partyId,
                 JoinToken = joinToken,
                 FederationAuthority = ca,

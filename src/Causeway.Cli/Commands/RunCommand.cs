@@ -1,21 +1,29 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Causeway.Cli.Composition;
+using Causeway.Cli.Output;
 using Causeway.Protocol.Security;
+using Spectre.Console;
 
 namespace Causeway.Cli.Commands;
 
-/// <summary><c>causeway run start|status</c>: drive a coordinator through its JSON control API.</summary>
+/// <summary><c>causeway run start|status|model</c>: drive a coordinator through its JSON control API.</summary>
 internal static class RunCommand
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     public static Command Create()
     {
-        var coordinator = new Option<Uri>("--coordinator") { Description = "The coordinator's address.", DefaultValueFactory = _ => new Uri("https://127.0.0.1:7443"), HelpName = "URL", Recursive = true };
+        var coordinator = CliOptions.CoordinatorAddress("--coordinator", "The coordinator's address.", new Uri("https://127.0.0.1:7443"));
+        coordinator.Recursive = true;
         var authority = new Option<FileInfo?>("--ca") { Description = "The federation CA certificate (PEM) to trust.", DefaultValueFactory = _ => new FileInfo(Path.Combine("certs", DevCertificates.CaCertificateFile)), HelpName = "FILE", Recursive = true };
         var adminToken = new Option<string?>("--admin-token") { Description = "The control API's bearer token (or CAUSEWAY_ADMIN_TOKEN).", Recursive = true };
-        var command = new Command("run", "Start a federated run on a coordinator and read its status and metrics.") { coordinator, authority, adminToken };
+        var command = new Command("run", "Start a federated run on a coordinator, follow its rounds and download its model.") { coordinator, authority, adminToken };
 
         var config = new Option<FileInfo>("--config") { Description = "The run configuration (JSON).", Required = true, HelpName = "FILE" };
-        var start = new Command("start", "Start a run described by a configuration file.") { config };
+        var start = new Command("start", "Start a run described by a configuration file; prints the run's id.") { config };
         start.SetAction(async (parse, cancellationToken) =>
         {
             using var api = Connect(parse, coordinator, authority, adminToken);
@@ -27,20 +35,121 @@ internal static class RunCommand
             return 0;
         });
 
-        var runId = new Option<string?>("--run") { Description = "The run to show (default: every run)." };
-        var status = new Command("status", "Print the coordinator's status, or one run's rounds, as JSON.") { runId };
+        var runId = new Option<string?>("--run") { Description = "The run to show (default: the coordinator's parties and runs)." };
+        var json = CliOptions.Json();
+        var status = new Command("status", "Show the coordinator's parties and runs, or one run's rounds and metrics.") { runId, json };
         status.SetAction(async (parse, cancellationToken) =>
         {
             using var api = Connect(parse, coordinator, authority, adminToken);
-            var node = parse.GetValue(runId) is { } id ? await api.RunAsync(id, cancellationToken) : await api.StatusAsync(cancellationToken);
-            Console.WriteLine(node.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            if (parse.GetValue(runId) is { } id)
+            {
+                var run = await api.RunAsync(id, cancellationToken);
+                Print(parse.GetValue(json), run, () => WriteRun(run));
+                return 0;
+            }
+
+            var overview = new JsonObject
+            {
+                ["status"] = await api.StatusAsync(cancellationToken),
+                ["runs"] = await api.RunsAsync(cancellationToken),
+            };
+            Print(parse.GetValue(json), overview, () => WriteOverview(overview));
+            return 0;
+        });
+
+        var modelRun = new Option<string>("--run") { Description = "The run whose global model to download.", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "Where to write the model file (.cw).", Required = true, HelpName = "FILE" };
+        var model = new Command("model", "Download a run's latest global model (with its schema and statistics) for 'causeway predict'.") { modelRun, output };
+        model.SetAction(async (parse, cancellationToken) =>
+        {
+            using var api = Connect(parse, coordinator, authority, adminToken);
+            var path = parse.GetValue(output)!.FullName;
+            await api.DownloadModelAsync(parse.GetValue(modelRun)!, path, cancellationToken);
+            Console.WriteLine($"wrote {path}");
             return 0;
         });
 
         command.Subcommands.Add(start);
         command.Subcommands.Add(status);
+        command.Subcommands.Add(model);
         return command;
     }
+
+    private static void Print(bool asJson, JsonNode node, Action writeTables)
+    {
+        if (asJson)
+        {
+            Console.WriteLine(node.ToJsonString(Indented));
+        }
+        else
+        {
+            writeTables();
+        }
+    }
+
+    private static void WriteOverview(JsonNode overview)
+    {
+        var status = overview["status"]!;
+        var parties = new Table().Title(Markup.Escape($"federation {status["federation"]}")).AddColumns("party", "joined", "last heard");
+        foreach (var party in status["parties"]?.AsArray() ?? [])
+        {
+            parties.AddRow(Text(party?["party"]), Time(party?["joinedAt"]), Time(party?["lastHeartbeat"]));
+        }
+
+        AnsiConsole.Write(parties);
+        var runs = new Table().Title("runs").AddColumns("id", "state", "rounds", "description", "started");
+        foreach (var run in overview["runs"]?.AsArray() ?? [])
+        {
+            runs.AddRow(
+                Text(run?["id"]),
+                Text(run?["state"]),
+                $"{Text(run?["completedRounds"])}/{Text(run?["totalRounds"])}",
+                Text(run?["description"]),
+                Time(run?["startedAt"]));
+        }
+
+        AnsiConsole.Write(runs);
+    }
+
+    private static void WriteRun(JsonNode details)
+    {
+        var run = details["run"]!;
+        var table = new Table()
+            .Title(Markup.Escape($"{run["id"]}: {run["state"]}, {run["completedRounds"]}/{run["totalRounds"]} rounds"))
+            .AddColumns("round", "updates", "failures", "train loss", "eval loss", "accuracy", "bytes", "seconds");
+        foreach (var round in details["rounds"]?.AsArray() ?? [])
+        {
+            var metrics = round?["metrics"];
+            table.AddRow(
+                Text(round?["round"]),
+                Text(round?["updates"]),
+                (round?["failures"]?.AsArray().Count ?? 0).ToString(CultureInfo.InvariantCulture),
+                Number(metrics?["train_loss"], "F4"),
+                Number(metrics?["eval_loss"], "F4"),
+                Number(metrics?["eval_accuracy"], "P2"),
+                Number(metrics?["bytes"], "N0"),
+                Number(metrics?["seconds"], "F2"));
+        }
+
+        if (run["error"] is { } error)
+        {
+            table.Caption(Markup.Escape(error.ToString()));
+        }
+
+        AnsiConsole.Write(table);
+        foreach (var failure in details["rounds"]?.AsArray().SelectMany(r => r?["failures"]?.AsArray() ?? []) ?? [])
+        {
+            AnsiConsole.MarkupLine(Markup.Escape($"failure: {failure}"));
+        }
+    }
+
+    private static string Text(JsonNode? node) => Markup.Escape(node?.ToString() ?? "-");
+
+    private static string Time(JsonNode? node) =>
+        node is null ? "-" : node.GetValue<DateTimeOffset>().ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private static string Number(JsonNode? node, string format) =>
+        node is null ? "-" : node.GetValue<double>().ToString(format, CultureInfo.InvariantCulture);
 
     private static ControlApiClient Connect(ParseResult parse, Option<Uri> coordinator, Option<FileInfo?> authority, Option<string?> adminToken)
     {

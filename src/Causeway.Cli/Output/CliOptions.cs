@@ -16,4 +16,39 @@ internal static class CliOptions
         Description = "Seed for every random choice (partitioning, initialisation, sampling).",
         DefaultValueFactory = _ => defaultValue,
     };
+
+    /// <summary>A coordinator's https:// address; anything else is a parse error naming the option.</summary>
+    public static Option<Uri> CoordinatorAddress(string name, string description, Uri? defaultValue = null)
+    {
+        var option = new Option<Uri>(name)
+        {
+            Description = description,
+            HelpName = "URL",
+            Required = defaultValue is null,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
+                if (text is null && defaultValue is not null)
+                {
+                    return defaultValue;
+                }
+
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps)
+                {
+                    return uri;
+                }
+
+                result.AddError($"{name} must be the coordinator's https:// address, not '{text}'.");
+                return null;
+            },
+        };
+        if (defaultValue is not null)
+        {
+            option.DefaultValueFactory = _ => defaultValue;
+        }
+
+        return option;
+    }
+
+    public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of tables." };
 }

@@ -5,6 +5,7 @@ using Causeway.Coordinator.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Causeway.Coordinator.Hosting;
 
@@ -19,6 +20,9 @@ public static class CoordinatorHost
             ?? throw new ArgumentException("A server certificate is required.", nameof(options));
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.WebHost.ConfigureKestrel(k => k.ListenCauseway(options.Endpoint, certificate, options.ClientAuthority));
+
+        // One line per request (every long poll) drowns the coordinator's own log; configuration can still lower it.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         if (options.RunDriver is { } driver)
         {
             builder.Services.AddSingleton(driver);

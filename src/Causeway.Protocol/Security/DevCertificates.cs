@@ -76,16 +76,37 @@ public static class DevCertificates
     }
 
     /// <summary>
-    /// Creates a CA, a localhost server certificate and one client certificate per party in
-    /// <paramref name="directory"/> (created if missing). Existing files are overwritten.
+    /// Creates a CA, a server certificate for localhost (127.0.0.1, ::1) and <paramref name="hosts"/>, and one client
+    /// certificate per party in <paramref name="directory"/> (created if missing). Existing files are overwritten.
     /// </summary>
-    public static DevCertificateFiles CreateDevelopmentSet(string directory, string federation, IEnumerable<string> parties, TimeSpan validity, TimeProvider? time = null)
+    /// <param name="directory">Where the PEM files go.</param>
+    /// <param name="federation">The CA's subject.</param>
+    /// <param name="parties">Party ids to issue client certificates for.</param>
+    /// <param name="validity">How long every certificate is valid.</param>
+    /// <param name="hosts">Further host names or IP addresses the coordinator is reached at, or null.</param>
+    /// <param name="time">The clock; null for the system clock.</param>
+    public static DevCertificateFiles CreateDevelopmentSet(
+        string directory, string federation, IEnumerable<string> parties, TimeSpan validity, IEnumerable<string>? hosts = null, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentNullException.ThrowIfNull(parties);
         Directory.CreateDirectory(directory);
+        var names = new List<string> { "localhost" };
+        var addresses = new List<IPAddress> { IPAddress.Loopback, IPAddress.IPv6Loopback };
+        foreach (var host in hosts ?? [])
+        {
+            if (IPAddress.TryParse(host, out var address))
+            {
+                addresses.Add(address);
+            }
+            else
+            {
+                names.Add(host);
+            }
+        }
+
         using var ca = CreateAuthority(federation, validity, time);
-        using var server = IssueLocalhostCertificate(ca, validity, time);
+        using var server = IssueServerCertificate(ca, names.Distinct(StringComparer.OrdinalIgnoreCase), addresses.Distinct(), validity, time);
         var files = new DevCertificateFiles(
             Path.Combine(directory, CaCertificateFile),
             Path.Combine(directory, CaKeyFile),
