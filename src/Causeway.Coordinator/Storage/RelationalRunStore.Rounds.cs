@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Causeway.Core.Serialization;
 using Causeway.Core.Tensors;
 using Causeway.Federation;
 
@@ -17,8 +18,8 @@ internal sealed partial class RelationalRunStore
         ArgumentNullException.ThrowIfNull(checkpoint.Global);
 
         // Encode before taking the write lock: it is CPU work that needs no database.
-        var global = SafetensorsCodec.Encode(checkpoint.Global);
-        var optimizerState = checkpoint.OptimizerState is null ? null : SafetensorsCodec.Encode(checkpoint.OptimizerState);
+        var global = EncodeBlob(checkpoint.Global);
+        var optimizerState = checkpoint.OptimizerState is null ? null : EncodeBlob(checkpoint.OptimizerState);
 
         await using var connection = await dialect.OpenConnectionAsync(cancellationToken);
         await using var transaction = await dialect.BeginWriteTransactionAsync(connection, cancellationToken);
@@ -230,9 +231,26 @@ internal sealed partial class RelationalRunStore
         }
 
         var closedRound = reader.GetInt32(0);
-        var global = SafetensorsCodec.Decode(reader.GetFieldValue<byte[]>(1));
-        var optimizerState = reader.IsDBNull(2) ? null : SafetensorsCodec.Decode(reader.GetFieldValue<byte[]>(2));
+        var global = DecodeBlob(reader.GetFieldValue<byte[]>(1));
+        var optimizerState = reader.IsDBNull(2) ? null : DecodeBlob(reader.GetFieldValue<byte[]>(2));
         return new StoredCheckpoint(runId, closedRound, global, optimizerState);
+    }
+
+    // Checkpoints are stored in the safetensors layout of model files (docs/storage.md), so any safetensors reader opens them.
+    private static readonly Dictionary<string, string> BlobMetadata = new(StringComparer.Ordinal) { ["format"] = "causeway.parameters.v1" };
+
+    private static byte[] EncodeBlob(ParameterSet parameters)
+    {
+        using var buffer = new MemoryStream(checked((parameters.Values.Length * sizeof(float)) + 4096));
+        SafeTensorsFile.Write(buffer, parameters, BlobMetadata);
+        return buffer.ToArray();
+    }
+
+    /// <exception cref="InvalidDataException">The blob is corrupt.</exception>
+    private static ParameterSet DecodeBlob(byte[] blob)
+    {
+        using var stream = new MemoryStream(blob, writable: false);
+        return SafeTensorsFile.Read(stream).Parameters;
     }
 
     private static void Validate(RoundRecord round)
