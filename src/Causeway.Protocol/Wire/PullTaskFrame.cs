@@ -105,39 +105,13 @@ public sealed class PullTaskFrame
                     }
 
                 case PartyTask.PlanFieldNumber:
-                    {
-                        WireReader.Expect(wireType, 2, "plan");
-                        var (start, length) = reader.ReadDelimited();
-                        Plan ??= new V1.TrainingPlan();
-                        try
-                        {
-                            Plan.MergeFrom(message.Span.Slice(start, length).ToArray());
-                        }
-                        catch (InvalidProtocolBufferException e)
-                        {
-                            throw new MalformedMessageException($"Invalid TrainingPlan: {e.Message}", e);
-                        }
-
-                        break;
-                    }
-
+                    WireReader.Expect(wireType, 2, "plan");
+                    Plan = MergeMessage(Plan, message, reader.ReadDelimited(), "TrainingPlan");
+                    break;
                 case PartyTask.SetupFieldNumber:
-                    {
-                        WireReader.Expect(wireType, 2, "setup");
-                        var (start, length) = reader.ReadDelimited();
-                        Setup ??= new V1.RunSetup();
-                        try
-                        {
-                            Setup.MergeFrom(message.Span.Slice(start, length).ToArray());
-                        }
-                        catch (InvalidProtocolBufferException e)
-                        {
-                            throw new MalformedMessageException($"Invalid RunSetup: {e.Message}", e);
-                        }
-
-                        break;
-                    }
-
+                    WireReader.Expect(wireType, 2, "setup");
+                    Setup = MergeMessage(Setup, message, reader.ReadDelimited(), "RunSetup");
+                    break;
                 case PartyTask.SeedFieldNumber:
                     WireReader.Expect(wireType, 0, "seed");
                     Seed = reader.ReadVarint();
@@ -147,5 +121,22 @@ public sealed class PullTaskFrame
                     break;
             }
         }
+    }
+
+    // Protobuf's rule for an embedded message seen again: merge into what was read before.
+    private static T MergeMessage<T>(T? current, ReadOnlyMemory<byte> message, (int Start, int Length) field, string name)
+        where T : class, IMessage<T>, new()
+    {
+        var target = current ?? new T();
+        try
+        {
+            target.MergeFrom(message.Span.Slice(field.Start, field.Length).ToArray());
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new MalformedMessageException($"Invalid {name}: {e.Message}", e);
+        }
+
+        return target;
     }
 }
