@@ -39,7 +39,18 @@ internal static class DemoCommand
                 return 2;
             }
 
-            var outcome = await DemoFederation.RunAsync(options, cancellationToken);
+            DemoFederation.Outcome outcome;
+            try
+            {
+                outcome = await DemoFederation.RunAsync(options, cancellationToken);
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or IOException)
+            {
+                // The message names the process that failed and the tail of its log.
+                Console.Error.WriteLine($"demo: {e.Message}");
+                return 1;
+            }
+
             RunSummaryTable.Write(outcome.Report);
             AnsiConsole.MarkupLine(Markup.Escape($"logs, certificates and the coordinator's database are in {options.WorkDirectory}; the global model is {outcome.ModelPath}"));
             if (parse.GetValue(report) is { } file)
