@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Causeway.EndToEnd.Tests.Infrastructure;
+
+namespace Causeway.EndToEnd.Tests;
+
+/// <summary>Every verb the README and the issue promise answers <c>--help</c>, run as the real CLI process.</summary>
+public sealed class CliHelpTests
+{
+    [Theory]
+    [InlineData("demo", "--dataset")]
+    [InlineData("simulate", "--config")]
+    [InlineData("coordinator", "--listen")]
+    [InlineData("party", "--join")]
+    [InlineData("run", "start")]
+    [InlineData("certs", "--host")]
+    [InlineData("predict", "--model")]
+    [InlineData("bench", "aggregate")]
+    public async Task Verb_Help_DescribesItsOptions(string verb, string expected)
+    {
+        var (exitCode, output) = await RunCliAsync(verb, "--help");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains($"causeway {verb}", output, StringComparison.Ordinal);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Party_JoinAddressNotHttps_IsRefusedNamingTheOption()
+    {
+        var (exitCode, output) = await RunCliAsync("party", "--join", "http://coordinator:7443", "--id", "a", "--data", "a.csv", "--schema", "s.json");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("--join must be the coordinator's https:// address, not 'http://coordinator:7443'", output, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunCliAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "causeway.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().DefaultTimeout();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
