@@ -107,7 +107,7 @@ public sealed class PartyClient : IDisposable
         var request = NewResult(task);
         if (reply.Update is { } update)
         {
-            request.Train = new V1.TrainResult { Delta = ParameterSetCodec.ToProto(update.Delta), Examples = update.Examples, TrainLoss = update.TrainLoss };
+            request.Train = new V1.TrainResult { Delta = ParameterSetCodec.ToProto(update.Delta), Examples = update.Examples, TrainLoss = update.TrainLoss, TrainSeconds = update.TrainSeconds };
         }
         else
         {

@@ -75,6 +75,8 @@ public sealed class BadInputTests : IAsyncLifetime
                 data.Add("nan", "NaN or infinite", streamed);
                 data.Add("infinity", "NaN or infinite", streamed);
                 data.Add("zero-examples", "examples must be between 1", streamed);
+                data.Add("negative-train-seconds", "train_seconds must be finite and non-negative", streamed);
+                data.Add("nan-train-seconds", "train_seconds must be finite and non-negative", streamed);
             }
 
             return data;
@@ -95,6 +97,8 @@ public sealed class BadInputTests : IAsyncLifetime
             "extra-tensor" => Result(task, Models.Filled(new ParameterLayout([.. Models.Layout.Tensors, new TensorSpec("layer1.bias", [1])]), 1f)),
             "nan" => Result(task, WithValue(float.NaN)),
             "infinity" => Result(task, WithValue(float.NegativeInfinity)),
+            "negative-train-seconds" => Result(task, Models.Filled(Models.Layout, 1f), trainSeconds: -1),
+            "nan-train-seconds" => Result(task, Models.Filled(Models.Layout, 1f), trainSeconds: double.NaN),
             _ => Result(task, Models.Filled(Models.Layout, 1f), examples: 0),
         };
 
@@ -234,12 +238,12 @@ public sealed class BadInputTests : IAsyncLifetime
         return set;
     }
 
-    private static V1.PushResultRequest Result(ReceivedTask task, ParameterSet delta, long examples = 5) => new()
+    private static V1.PushResultRequest Result(ReceivedTask task, ParameterSet delta, long examples = 5, double trainSeconds = 0.5) => new()
     {
         TaskId = task.TaskId,
         RunId = task.Round.RunId,
         Round = task.Round.Round,
-        Train = new V1.TrainResult { Delta = ParameterSetCodec.ToProto(delta), Examples = examples, TrainLoss = 0.1 },
+        Train = new V1.TrainResult { Delta = ParameterSetCodec.ToProto(delta), Examples = examples, TrainLoss = 0.1, TrainSeconds = trainSeconds },
     };
 
     private sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes)

@@ -94,6 +94,10 @@ public sealed class ControlApiTests
         {
             Assert.Equal(2, round.GetProperty("updates").GetInt32());
             Assert.Equal(0, round.GetProperty("failures").GetArrayLength());
+
+            // The parties' real local training time travels with their updates; the round took at least that long.
+            var metrics = round.GetProperty("metrics");
+            Assert.InRange(metrics.GetProperty("slowest_party_seconds").GetDouble(), double.Epsilon, metrics.GetProperty("seconds").GetDouble());
         }
 
         var accuracy = rounds[2].GetProperty("metrics").GetProperty("eval_accuracy").GetDouble();

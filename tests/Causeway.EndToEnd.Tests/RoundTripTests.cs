@@ -16,7 +16,7 @@ public sealed class RoundTripTests
         var b = new PartyId("hospital-b");
         using var clientA = server.CreateClient(a.Value);
         using var clientB = server.CreateClient(b.Value);
-        var hostA = new PartyHost(clientA, new ConstantDeltaHandler(a, 0.5f, examples: 10), server.PartyOptions(a.Value)).RunAsync(stop.Token);
+        var hostA = new PartyHost(clientA, new ConstantDeltaHandler(a, 0.5f, examples: 10, trainSeconds: 1.5), server.PartyOptions(a.Value)).RunAsync(stop.Token);
         var hostB = new PartyHost(clientB, new ConstantDeltaHandler(b, -2f, examples: 30), server.PartyOptions(b.Value)).RunAsync(stop.Token);
         await server.WaitUntilPollingAsync(a.Value).DefaultTimeout();
         await server.WaitUntilPollingAsync(b.Value).DefaultTimeout();
@@ -32,7 +32,8 @@ public sealed class RoundTripTests
             var updateB = replies[1].Update!;
             Assert.Equal(a, updateA.Party);
             Assert.Equal(b, updateB.Party);
-            Assert.Equal((10, 0.25), (updateA.Examples, updateA.TrainLoss));
+            Assert.Equal((10, 0.25, 1.5), (updateA.Examples, updateA.TrainLoss, updateA.TrainSeconds));
+            Assert.Equal(0, updateB.TrainSeconds);
             Assert.Equal(30, updateB.Examples);
             Assert.Equal(Models.Layout, updateA.Delta.Layout);
             Assert.All(updateA.Delta.Values.ToArray(), v => Assert.Equal(0.5f, v));

@@ -135,7 +135,8 @@ internal static class DemoFederation
                             round["updates"]!.GetValue<int>(),
                             round["failures"]?.AsArray().Count ?? 0,
                             (long)(Metric(metrics, "bytes") ?? 0),
-                            (closedAt - (previousClose ?? started)).TotalSeconds);
+                            (closedAt - (previousClose ?? started)).TotalSeconds,
+                            Metric(metrics, "slowest_party_seconds"));
                         previousClose = closedAt;
                         reports.Add(report);
                         AnsiConsole.MarkupLine(Markup.Escape(string.Create(

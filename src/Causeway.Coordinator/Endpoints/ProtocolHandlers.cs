@@ -205,7 +205,7 @@ internal sealed class ProtocolHandlers(
         if (task is not null)
         {
             await CompleteAsync(context, task, frame.RunId, frame.Round, frame.Kind, () => ParameterSetCodec.Decode(frame.Delta, task.Layout),
-                frame.Examples, frame.TrainLoss, frame.Evaluation, frame.Failure).ConfigureAwait(false);
+                frame.Examples, frame.TrainLoss, frame.TrainSeconds, frame.Evaluation, frame.Failure).ConfigureAwait(false);
         }
     }
 
@@ -249,7 +249,7 @@ internal sealed class ProtocolHandlers(
 
         await CompleteAsync(context, task, result.RunId, result.Round, result.Kind,
             () => result.DeltaError is { } error ? throw new MalformedMessageException(error) : result.Delta!,
-            result.Examples, result.TrainLoss, result.Evaluation, result.Failure).ConfigureAwait(false);
+            result.Examples, result.TrainLoss, result.TrainSeconds, result.Evaluation, result.Failure).ConfigureAwait(false);
     }
 
     // Finds the task a result is for and checks that it belongs to the caller and is waiting for a result; answers otherwise.
@@ -273,7 +273,7 @@ internal sealed class ProtocolHandlers(
 
     private async Task CompleteAsync(
         HttpContext context, PendingTask task, string runId, int round, PushResultKind kind, Func<ParameterSet> delta,
-        long examples, double trainLoss, V1.EvaluationResult? evaluation, V1.FailureReport? failure)
+        long examples, double trainLoss, double trainSeconds, V1.EvaluationResult? evaluation, V1.FailureReport? failure)
     {
         var party = task.Party;
         if (runId != task.Round.RunId || round != task.Round.Round)
@@ -286,7 +286,7 @@ internal sealed class ProtocolHandlers(
         TaskResult result;
         try
         {
-            result = Decode(task, kind, delta, examples, trainLoss, evaluation, failure);
+            result = Decode(task, kind, delta, examples, trainLoss, trainSeconds, evaluation, failure);
         }
         catch (MalformedMessageException e)
         {
@@ -315,7 +315,7 @@ internal sealed class ProtocolHandlers(
     }
 
     private static TaskResult Decode(
-        PendingTask task, PushResultKind kind, Func<ParameterSet> decodeDelta, long examples, double trainLoss,
+        PendingTask task, PushResultKind kind, Func<ParameterSet> decodeDelta, long examples, double trainLoss, double trainSeconds,
         V1.EvaluationResult? evaluation, V1.FailureReport? failure)
     {
         switch (kind)
@@ -341,7 +341,12 @@ internal sealed class ProtocolHandlers(
                     throw new MalformedMessageException("the train loss is not finite");
                 }
 
-                return new TaskResult(new PartyUpdate(task.Party, delta, (int)examples, trainLoss), null, null);
+                if (!double.IsFinite(trainSeconds) || trainSeconds < 0)
+                {
+                    throw new MalformedMessageException($"train_seconds must be finite and non-negative, got {trainSeconds}");
+                }
+
+                return new TaskResult(new PartyUpdate(task.Party, delta, (int)examples, trainLoss, trainSeconds), null, null);
             case PushResultKind.Evaluation when !task.IsTrain:
                 return new TaskResult(null, ContractMapping.FromProto(evaluation!), null);
             case PushResultKind.None:

@@ -269,6 +269,7 @@ public sealed class RunManager : IAsyncDisposable
             ["bytes"] = summary.Bytes,
         };
         AddMetric(metrics, "train_loss", summary.TrainLoss);
+        AddMetric(metrics, "slowest_party_seconds", summary.SlowestTrainSeconds);
         if (summary.Evaluation is { } e)
         {
             AddMetric(metrics, "eval_examples", e.Examples);

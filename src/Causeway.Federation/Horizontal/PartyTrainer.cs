@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics.Tensors;
 using Causeway.Core.Data;
 using Causeway.Core.Metrics;
@@ -52,7 +53,7 @@ public sealed class PartyTrainer
 
     /// <summary>
     /// Runs <c>LocalTrainer.Train</c> from <c>task.Global</c> with <c>task.Plan</c> and <c>task.Seed</c> and returns
-    /// <c>Delta = trained − global</c> with the local example count and last-epoch loss.
+    /// <c>Delta = trained − global</c> with the local example count, last-epoch loss and the training's wall time.
     /// </summary>
     /// <param name="task">The round's task; <c>task.Global</c> is read, never written.</param>
     /// <param name="network">Scratch network of this party's <see cref="Spec"/>, used by one thread at a time.</param>
@@ -80,12 +81,14 @@ public sealed class PartyTrainer
             return Dropout($"invalid training plan: {exception.Message}");
         }
 
+        var started = Stopwatch.GetTimestamp();
         var outcome = LocalTrainer.Train(network, task.Global, TrainingData, task.Plan, task.Seed, cancellationToken);
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
         // The trained parameters are ours: turn them into the delta in place rather than allocating another model.
         var delta = outcome.Parameters;
         TensorPrimitives.Subtract(delta.Values, task.Global.Values, delta.Values);
-        return PartyReply.Success(new PartyUpdate(Party, delta, outcome.Examples, outcome.MeanLoss));
+        return PartyReply.Success(new PartyUpdate(Party, delta, outcome.Examples, outcome.MeanLoss, seconds));
     }
 
     /// <summary>Evaluates with a network made for this call.</summary>

@@ -9,4 +9,5 @@ namespace Causeway.Federation.Horizontal;
 /// <param name="Delta">Local parameters minus the round's global parameters (owned by the receiver).</param>
 /// <param name="Examples">Training examples behind the update: the FedAvg weight.</param>
 /// <param name="TrainLoss">The party's mean training loss in its last local epoch.</param>
-public sealed record PartyUpdate(PartyId Party, ParameterSet Delta, int Examples, double TrainLoss);
+/// <param name="TrainSeconds">Wall time of local training at the party, in seconds; 0 when not measured.</param>
+public sealed record PartyUpdate(PartyId Party, ParameterSet Delta, int Examples, double TrainLoss, double TrainSeconds = 0);

@@ -145,7 +145,8 @@ public sealed class RoundEngine
                 fold.TrainLoss,
                 evaluation,
                 time.GetElapsedTime(roundStarted).TotalSeconds,
-                fold.Bytes);
+                fold.Bytes,
+                fold.SlowestTrainSeconds);
             summaries.Add(summary);
             if (observer is not null)
             {

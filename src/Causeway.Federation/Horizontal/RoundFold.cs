@@ -40,6 +40,9 @@ internal sealed class RoundFold
 
     public double? TrainLoss => _lossWeight > 0 ? _lossSum / _lossWeight : null;
 
+    /// <summary>The largest <see cref="PartyUpdate.TrainSeconds"/> among the folded updates; null before the first.</summary>
+    public double? SlowestTrainSeconds { get; private set; }
+
     /// <summary>Failures in selection order.</summary>
     public IReadOnlyList<PartyFailure> Failures => [.. _failures.OfType<PartyFailure>()];
 
@@ -102,6 +105,11 @@ internal sealed class RoundFold
     {
         _aggregation.Accept(update);
         Accepted++;
+        if (double.IsFinite(update.TrainSeconds))
+        {
+            SlowestTrainSeconds = Math.Max(SlowestTrainSeconds ?? 0, update.TrainSeconds);
+        }
+
         if (double.IsFinite(update.TrainLoss))
         {
             _lossSum += update.TrainLoss * update.Examples;

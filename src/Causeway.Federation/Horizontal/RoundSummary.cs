@@ -15,6 +15,11 @@ namespace Causeway.Federation.Horizontal;
 /// <param name="Evaluation">The global model's evaluation after this round, when the round was evaluated.</param>
 /// <param name="Seconds">Wall time of the round, evaluation included.</param>
 /// <param name="Bytes">Size of the updates received (accepted or rejected), at 4 bytes per value.</param>
+/// <param name="SlowestTrainSeconds">
+/// The largest local training wall time reported by an accepted party, in seconds; null when no update was accepted.
+/// <c>Seconds − SlowestTrainSeconds</c> bounds what the round spent outside the parties' training (transport,
+/// aggregation, evaluation, waiting).
+/// </param>
 public sealed record RoundSummary(
     int Round,
     int Selected,
@@ -24,4 +29,5 @@ public sealed record RoundSummary(
     double? TrainLoss,
     Evaluation? Evaluation,
     double Seconds,
-    long Bytes);
+    long Bytes,
+    double? SlowestTrainSeconds = null);

@@ -8,4 +8,6 @@ namespace Causeway.Federation.Reporting;
 /// <param name="Failures">Selected parties that contributed nothing (stragglers, dropouts, rejected updates).</param>
 /// <param name="Bytes">Update bytes received.</param>
 /// <param name="Seconds">Wall time of the round.</param>
-public sealed record RoundReport(int Round, double? Loss, double? Accuracy, int Participants, int Failures, long Bytes, double Seconds);
+/// <param name="SlowestPartySeconds">The slowest accepted party's local training time; null when none was accepted.</param>
+public sealed record RoundReport(
+    int Round, double? Loss, double? Accuracy, int Participants, int Failures, long Bytes, double Seconds, double? SlowestPartySeconds = null);

@@ -7,7 +7,7 @@ namespace Causeway.Federation.Reporting;
 
 /// <summary>
 /// The JSON report of a run (the CLI's <c>--report</c>):
-/// <c>{ "name", "rounds": [ { "round", "loss", "accuracy", "participants", "failures", "bytes", "seconds" } ],
+/// <c>{ "name", "rounds": [ { "round", "loss", "accuracy", "participants", "failures", "bytes", "seconds", "slowestPartySeconds" } ],
 /// "final": { "accuracy", "loss" } | null, "centralized": { "accuracy", "loss" } | null, "seconds" }</c>.
 /// </summary>
 /// <remarks>
@@ -35,7 +35,7 @@ public sealed record RunReport(
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(result);
         var rounds = result.Rounds
-            .Select(r => new RoundReport(r.Round, r.Evaluation?.Loss, r.Evaluation?.Accuracy, r.Participants, r.Failures.Count, r.Bytes, r.Seconds))
+            .Select(r => new RoundReport(r.Round, r.Evaluation?.Loss, r.Evaluation?.Accuracy, r.Participants, r.Failures.Count, r.Bytes, r.Seconds, r.SlowestTrainSeconds))
             .ToList();
         return new RunReport(name, rounds, Metrics(result.Final), Metrics(result.Centralized), result.Seconds);
     }

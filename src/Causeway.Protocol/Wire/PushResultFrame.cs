@@ -31,6 +31,9 @@ public sealed class PushResultFrame
 
     public double TrainLoss { get; private set; }
 
+    /// <summary>The party's local training wall time in seconds, as sent (not validated here).</summary>
+    public double TrainSeconds { get; private set; }
+
     public EvaluationResult? Evaluation { get; private set; }
 
     public FailureReport? Failure { get; private set; }
@@ -100,6 +103,7 @@ public sealed class PushResultFrame
         Delta = NoTensors;
         Examples = 0;
         TrainLoss = 0;
+        TrainSeconds = 0;
         Evaluation = null;
         Failure = null;
     }
@@ -130,6 +134,10 @@ public sealed class PushResultFrame
                 case 3:
                     WireReader.Expect(wireType, 1, "train_loss");
                     TrainLoss = reader.ReadDouble();
+                    break;
+                case 4:
+                    WireReader.Expect(wireType, 1, "train_seconds");
+                    TrainSeconds = reader.ReadDouble();
                     break;
                 default:
                     reader.Skip(wireType);

@@ -40,6 +40,9 @@ public sealed class StreamedPushResult
 
     public double TrainLoss { get; private set; }
 
+    /// <summary>The party's local training wall time in seconds, as sent (not validated here).</summary>
+    public double TrainSeconds { get; private set; }
+
     public EvaluationResult? Evaluation { get; private set; }
 
     public FailureReport? Failure { get; private set; }
@@ -127,6 +130,7 @@ public sealed class StreamedPushResult
         DeltaError = null;
         Examples = 0;
         TrainLoss = 0;
+        TrainSeconds = 0;
         Evaluation = null;
         Failure = null;
         _tensors = 0;
@@ -171,6 +175,10 @@ public sealed class StreamedPushResult
                 case 3:
                     WireReader.Expect(wireType, 1, "train_loss");
                     TrainLoss = await reader.ReadDoubleAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                case 4:
+                    WireReader.Expect(wireType, 1, "train_seconds");
+                    TrainSeconds = await reader.ReadDoubleAsync(cancellationToken).ConfigureAwait(false);
                     break;
                 default:
                     await reader.SkipAsync(wireType, end, cancellationToken).ConfigureAwait(false);

@@ -5,8 +5,8 @@ using Causeway.Party;
 
 namespace Causeway.EndToEnd.Tests.Infrastructure;
 
-/// <summary>A trivial party: every train task yields delta = <c>value</c> everywhere.</summary>
-public sealed class ConstantDeltaHandler(PartyId party, float value, int examples = 10) : ITaskHandler
+/// <summary>A trivial party: every train task yields delta = <c>value</c> everywhere, reporting <c>trainSeconds</c> of training.</summary>
+public sealed class ConstantDeltaHandler(PartyId party, float value, int examples = 10, double trainSeconds = 0) : ITaskHandler
 {
     private int _trained;
 
@@ -18,7 +18,7 @@ public sealed class ConstantDeltaHandler(PartyId party, float value, int example
     {
         Interlocked.Increment(ref _trained);
         var delta = Models.Filled(task.Global.Layout, value);
-        return Task.FromResult(PartyReply.Success(new PartyUpdate(party, delta, examples, 0.25)));
+        return Task.FromResult(PartyReply.Success(new PartyUpdate(party, delta, examples, 0.25, trainSeconds)));
     }
 
     public Task<Evaluation?> EvaluateAsync(EvaluateTask task, RunSetup? setup, CancellationToken cancellationToken) =>

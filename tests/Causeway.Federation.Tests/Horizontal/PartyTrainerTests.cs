@@ -21,11 +21,14 @@ public sealed class PartyTrainerTests
         var plan = new TrainingPlan { Epochs = 2, BatchSize = 16, LearningRate = 0.1f };
         var task = new TrainTask(TestData.Round(), global, plan, 77);
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var reply = trainer.Train(task);
+        var callSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
 
         var update = Assert.IsType<PartyUpdate>(reply.Update);
         var expected = LocalTrainer.Train(new DenseNetwork(Spec), global, data, plan, 77);
         Assert.Equal(120, update.Examples);
+        Assert.InRange(update.TrainSeconds, double.Epsilon, callSeconds);
         Assert.Equal(expected.MeanLoss, update.TrainLoss);
         for (var i = 0; i < global.Length; i++)
         {

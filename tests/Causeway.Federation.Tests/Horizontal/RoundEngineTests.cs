@@ -33,6 +33,42 @@ public sealed class RoundEngineTests
     }
 
     [Fact]
+    public async Task RunAsync_PartiesReportTrainSeconds_SummaryHoldsSlowestAccepted()
+    {
+        var wrong = new ParameterLayout([new TensorSpec("layer0.weight", [3, 2]), new TensorSpec("layer0.bias", [3])]);
+        var seconds = new[] { 0.5, 2.5, 1.25 };
+        var channel = new FakeChannel((party, task, _) =>
+        {
+            var i = Enumerable.Range(0, 4).First(k => TestData.Party(k) == party);
+
+            // Party 3 is slower than all but is rejected (wrong layout): its time must not count.
+            var update = i == 3
+                ? new PartyUpdate(party, new ParameterSet(wrong), 5, 0.1, TrainSeconds: 9.0)
+                : new PartyUpdate(party, new ParameterSet(task.Global.Layout), 5, 0.1, TrainSeconds: seconds[i]);
+            return Task.FromResult(PartyReply.Success(update));
+        });
+        var engine = new RoundEngine(new RoundEngineOptions { Strategy = TestData.FedAvg(), Rounds = 1 });
+
+        var result = await engine.RunAsync(new ParameterSet(Layout), TestData.Parties(4), channel, null, null, null, CancellationToken.None);
+
+        var round = Assert.Single(result.Rounds);
+        Assert.Equal(3, round.Participants);
+        Assert.Equal(2.5, round.SlowestTrainSeconds);
+    }
+
+    [Fact]
+    public async Task RunAsync_NoUpdateAccepted_SlowestTrainSecondsIsNull()
+    {
+        var channel = new FakeChannel((party, task, _) =>
+            Task.FromResult(PartyReply.Success(new PartyUpdate(party, new ParameterSet(task.Global.Layout), 0, 0.1, TrainSeconds: 3.0))));
+        var engine = new RoundEngine(new RoundEngineOptions { Strategy = TestData.FedAvg(), Rounds = 1 });
+
+        var result = await engine.RunAsync(new ParameterSet(Layout), TestData.Parties(1), channel, null, null, null, CancellationToken.None);
+
+        Assert.Null(Assert.Single(result.Rounds).SlowestTrainSeconds);
+    }
+
+    [Fact]
     public async Task RunAsync_PartyNeverAnswers_RecordedAsStragglerAfterDeadline()
     {
         var never = new TaskCompletionSource<PartyReply>();

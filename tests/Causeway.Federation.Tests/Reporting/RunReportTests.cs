@@ -11,7 +11,7 @@ public sealed class RunReportTests
     private static RunResult Result(Evaluation? centralized) => new(
         [
             new RoundSummary(1, 3, 2, [new PartyFailure(TestData.Party(2), FailureKind.Straggler, "late")], true, 0.7, null, 1.5, 96),
-            new RoundSummary(2, 3, 3, [], true, 0.6, new Evaluation(50, 0.4, Accuracy: 0.8), 1.25, 144),
+            new RoundSummary(2, 3, 3, [], true, 0.6, new Evaluation(50, 0.4, Accuracy: 0.8), 1.25, 144, SlowestTrainSeconds: 0.75),
         ],
         new ParameterSet(TestData.Layout()),
         null,
@@ -32,12 +32,14 @@ public sealed class RunReportTests
         Assert.Equal(3.5, root.GetProperty("seconds").GetDouble());
         var rounds = root.GetProperty("rounds").EnumerateArray().ToArray();
         Assert.Equal(
-            ["round", "loss", "accuracy", "participants", "failures", "bytes", "seconds"],
+            ["round", "loss", "accuracy", "participants", "failures", "bytes", "seconds", "slowestPartySeconds"],
             rounds[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.Null, rounds[0].GetProperty("loss").ValueKind);
         Assert.Equal(1, rounds[0].GetProperty("failures").GetInt32());
         Assert.Equal(0.8, rounds[1].GetProperty("accuracy").GetDouble());
         Assert.Equal(144, rounds[1].GetProperty("bytes").GetInt64());
+        Assert.Equal(JsonValueKind.Null, rounds[0].GetProperty("slowestPartySeconds").ValueKind);
+        Assert.Equal(0.75, rounds[1].GetProperty("slowestPartySeconds").GetDouble());
         Assert.Equal(["accuracy", "loss"], root.GetProperty("final").EnumerateObject().Select(p => p.Name));
     }
 
