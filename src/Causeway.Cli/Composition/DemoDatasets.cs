@@ -55,6 +55,33 @@ internal static class DemoDatasets
         return new Prepared("UCI Adult split across 3 parties", Path.Combine(samples, "adult", "schema.json"), parties);
     }
 
+    /// <summary>
+    /// UCI Adult cut into <paramref name="parties"/> small IID slices: <paramref name="rows"/> training rows and a quarter
+    /// as many held-out rows each, for measurements where local training should be short.
+    /// </summary>
+    public static Prepared AdultSlices(string samples, string directory, int parties, int rows, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(parties, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        var data = Path.Combine(samples, "data", "uci-adult");
+        var trainParts = Deal(DataLines(Path.Combine(data, "adult.data")), parties, seed);
+        var testParts = Deal(DataLines(Path.Combine(data, "adult.test")), parties, seed + 1);
+        var held = Math.Max(1, rows / 4);
+        var files = new List<PartyFiles>(parties);
+        for (var k = 0; k < parties; k++)
+        {
+            if (trainParts[k].Count < rows || testParts[k].Count < held)
+            {
+                throw new ArgumentException($"UCI Adult has too few rows for {parties} parties of {rows} rows.", nameof(rows));
+            }
+
+            var id = $"party-{k + 1:D2}";
+            files.Add(new PartyFiles(id, Write(directory, $"{id}.train.csv", trainParts[k][..rows]), Write(directory, $"{id}.eval.csv", testParts[k][..held])));
+        }
+
+        return new Prepared($"UCI Adult, {parties} parties x {rows} rows", Path.Combine(samples, "adult", "schema.json"), files);
+    }
+
     /// <summary>UCI Heart Disease: four real hospitals; each keeps a random fifth of its own patients for evaluation.</summary>
     private static Prepared Heart(string samples, string directory, int seed)
     {

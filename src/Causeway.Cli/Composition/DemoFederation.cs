@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Causeway.Core.Data;
 using Causeway.Core.Metrics;
@@ -10,7 +7,6 @@ using Causeway.Core.Models;
 using Causeway.Core.Training;
 using Causeway.Federation.Configuration;
 using Causeway.Federation.Reporting;
-using Causeway.Protocol.Security;
 using Spectre.Console;
 
 namespace Causeway.Cli.Composition;
@@ -33,64 +29,25 @@ internal static class DemoFederation
 
         Directory.CreateDirectory(work);
         var islands = DemoDatasets.Prepare(options.Dataset, DemoDatasets.LocateSamples(), work, (int)options.Seed);
-        var certificates = DevCertificates.CreateDevelopmentSet(
-            Path.Combine(work, "certs"), "causeway-demo", islands.Parties.Select(p => p.PartyId), TimeSpan.FromDays(2));
-        var joinToken = NewToken();
-        var adminToken = NewToken();
-        var port = FreePort();
-        var coordinatorUri = new Uri($"https://127.0.0.1:{port}");
         var config = DemoConfig(options, islands);
 
-        AnsiConsole.MarkupLine(Markup.Escape($"{islands.Name}: 1 coordinator + {islands.Parties.Count} party processes, HTTP/2 + TLS on {coordinatorUri}"));
-        var processes = new List<ChildProcess>();
-        try
-        {
-            processes.Add(ChildProcess.Start(
-                "coordinator",
-                ["coordinator", "--listen", $"127.0.0.1:{port}", "--certs", Path.GetDirectoryName(certificates.ServerCertificate)!, "--db", Path.Combine(work, "causeway.db"), "--federation", "demo"],
-                new Dictionary<string, string> { ["CAUSEWAY_JOIN_TOKEN"] = joinToken, ["CAUSEWAY_ADMIN_TOKEN"] = adminToken },
-                Path.Combine(work, "coordinator.log")));
-            using var authority = DevCertificates.LoadPem(certificates.CaCertificate);
-            using var api = new ControlApiClient(coordinatorUri, adminToken, authority);
-            await WaitAsync("coordinator to listen", processes, async ct => (await api.StatusAsync(ct)) is not null, cancellationToken);
-
-            foreach (var party in islands.Parties)
-            {
-                processes.Add(ChildProcess.Start(
-                    party.PartyId,
-                    ["party", "--join", coordinatorUri.ToString(), "--id", party.PartyId, "--data", party.Train, "--eval", party.Evaluation, "--schema", islands.SchemaPath, "--ca", certificates.CaCertificate],
-                    new Dictionary<string, string> { ["CAUSEWAY_JOIN_TOKEN"] = joinToken },
-                    Path.Combine(work, $"{party.PartyId}.log")));
-            }
-
-            await WaitAsync(
-                $"{islands.Parties.Count} parties to join",
-                processes,
-                async ct => ConnectedParties(await api.StatusAsync(ct)) >= islands.Parties.Count,
-                cancellationToken);
-
-            var runId = await api.StartRunAsync(config.ToJson(), cancellationToken);
-            var centralized = Task.Run(() => TrainCentralized(config, islands), cancellationToken);
-            var rounds = await FollowAsync(api, runId, config.Rounds, processes, cancellationToken);
-            var modelPath = Path.Combine(work, "global-model.cw");
-            await api.DownloadModelAsync(runId, modelPath, cancellationToken);
-            var last = rounds.LastOrDefault(r => r.Accuracy is not null);
-            var report = new RunReport(
-                $"demo: {islands.Name}",
-                rounds,
-                last is null ? null : new MetricsReport(last.Accuracy, last.Loss ?? double.NaN),
-                await centralized,
-                stopwatch.Elapsed.TotalSeconds);
-            return new Outcome(report, modelPath);
-        }
-        finally
-        {
-            // Parties first, so none of them sees its coordinator vanish.
-            foreach (var process in Enumerable.Reverse(processes))
-            {
-                process.Dispose();
-            }
-        }
+        AnsiConsole.MarkupLine(Markup.Escape($"{islands.Name}: 1 coordinator + {islands.Parties.Count} party processes, HTTP/2 + TLS on 127.0.0.1"));
+        using var federation = await LocalFederation.StartAsync(work, "demo", islands.SchemaPath, islands.Parties, cancellationToken);
+        AnsiConsole.MarkupLine(Markup.Escape($"all parties joined the coordinator at {federation.Coordinator}"));
+        var api = federation.Api;
+        var runId = await api.StartRunAsync(config.ToJson(), cancellationToken);
+        var centralized = Task.Run(() => TrainCentralized(config, islands), cancellationToken);
+        var rounds = await FollowAsync(federation, runId, config.Rounds, cancellationToken);
+        var modelPath = Path.Combine(work, "global-model.cw");
+        await api.DownloadModelAsync(runId, modelPath, cancellationToken);
+        var last = rounds.LastOrDefault(r => r.Accuracy is not null);
+        var report = new RunReport(
+            $"demo: {islands.Name}",
+            rounds,
+            last is null ? null : new MetricsReport(last.Accuracy, last.Loss ?? double.NaN),
+            await centralized,
+            stopwatch.Elapsed.TotalSeconds);
+        return new Outcome(report, modelPath);
     }
 
     private static RunConfig DemoConfig(Options options, DemoDatasets.Prepared islands) => new()
@@ -107,7 +64,7 @@ internal static class DemoFederation
 
     /// <summary>Follows the run through the control API, printing each closed round, until it ends.</summary>
     private static async Task<List<RoundReport>> FollowAsync(
-        ControlApiClient api, string runId, int totalRounds, List<ChildProcess> processes, CancellationToken cancellationToken)
+        LocalFederation federation, string runId, int totalRounds, CancellationToken cancellationToken)
     {
         var reports = new List<RoundReport>();
         await AnsiConsole.Progress()
@@ -120,8 +77,8 @@ internal static class DemoFederation
                 var started = DateTimeOffset.UtcNow;
                 while (true)
                 {
-                    ThrowIfExited(processes);
-                    var details = await api.RunAsync(runId, cancellationToken);
+                    federation.ThrowIfExited();
+                    var details = await federation.Api.RunAsync(runId, cancellationToken);
                     var state = details["run"]?["state"]?.GetValue<string>();
                     var rounds = details["rounds"]?.AsArray() ?? [];
                     foreach (var round in rounds.Skip(reports.Count))
@@ -183,50 +140,6 @@ internal static class DemoFederation
         return new TabularData([.. parts.SelectMany(p => p.Features)], [.. parts.SelectMany(p => p.Labels)], columns, parts[0].FeatureNames);
     }
 
-    private static async Task WaitAsync(string what, List<ChildProcess> processes, Func<CancellationToken, Task<bool>> ready, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.StartNew();
-        Exception? last = null;
-        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            ThrowIfExited(processes);
-            try
-            {
-                if (await ready(cancellationToken))
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException e)
-            {
-                last = e;
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-
-        throw new TimeoutException($"Timed out waiting for the {what} ({last?.Message}). Logs: {string.Join(", ", processes.Select(p => p.LogPath))}");
-    }
-
-    private static void ThrowIfExited(List<ChildProcess> processes)
-    {
-        if (processes.FirstOrDefault(p => p.HasExited) is { } exited)
-        {
-            throw new InvalidOperationException($"The {exited.Name} process stopped unexpectedly. Its log ({exited.LogPath}) ends with:\n{exited.Tail()}");
-        }
-    }
-
-    private static int ConnectedParties(JsonNode status) => status["parties"]?.AsArray().Count(p => p?["connected"]?.GetValue<bool>() ?? true) ?? 0;
-
     private static double? Metric(JsonObject? metrics, string name) =>
         metrics is not null && metrics.TryGetPropertyValue(name, out var value) && value is not null ? value.GetValue<double>() : null;
-
-    private static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using Causeway.Protocol.Security;
+
+namespace Causeway.Cli.Composition;
+
+/// <summary>
+/// A federation of real processes on loopback: one <c>causeway coordinator</c> and one <c>causeway party</c> per
+/// island, HTTP/2 + TLS with a throw-away development CA, driven through the control API. Used by <c>demo</c> and
+/// <c>bench network</c>.
+/// </summary>
+/// <remarks>Disposing stops the parties first, so none of them sees its coordinator vanish, then the coordinator.</remarks>
+internal sealed class LocalFederation : IDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly List<ChildProcess> _processes;
+    private readonly X509Certificate2 _authority;
+
+    private LocalFederation(Uri coordinator, List<ChildProcess> processes, X509Certificate2 authority, ControlApiClient api)
+    {
+        Coordinator = coordinator;
+        _processes = processes;
+        _authority = authority;
+        Api = api;
+    }
+
+    /// <summary>The coordinator's https:// address on 127.0.0.1.</summary>
+    public Uri Coordinator { get; }
+
+    /// <summary>The control API, authenticated as the federation's admin.</summary>
+    public ControlApiClient Api { get; }
+
+    /// <summary>
+    /// Issues certificates under <paramref name="work"/>, starts the coordinator on a free port and one party process per
+    /// entry of <paramref name="parties"/>, and returns once every party has joined.
+    /// </summary>
+    /// <param name="work">An existing directory for certificates, the run store and the process logs.</param>
+    /// <param name="federation">The federation's name (the CA's subject).</param>
+    /// <param name="schemaPath">The data schema every party reads its files with.</param>
+    /// <param name="parties">Each party's id and data files.</param>
+    /// <param name="cancellationToken">Stops the waiting (the processes are then stopped).</param>
+    /// <exception cref="InvalidOperationException">A process stopped while starting (the message holds its log tail).</exception>
+    /// <exception cref="TimeoutException">The coordinator did not listen, or the parties did not join, within a minute.</exception>
+    public static async Task<LocalFederation> StartAsync(
+        string work, string federation, string schemaPath, IReadOnlyList<DemoDatasets.PartyFiles> parties, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(work);
+        ArgumentNullException.ThrowIfNull(parties);
+        var certificates = DevCertificates.CreateDevelopmentSet(
+            Path.Combine(work, "certs"), $"causeway-{federation}", parties.Select(p => p.PartyId), TimeSpan.FromDays(2));
+        var joinToken = NewToken();
+        var adminToken = NewToken();
+        var port = FreePort();
+        var coordinator = new Uri($"https://127.0.0.1:{port}");
+        var processes = new List<ChildProcess>();
+        var authority = DevCertificates.LoadPem(certificates.CaCertificate);
+        var api = new ControlApiClient(coordinator, adminToken, authority);
+        var started = new LocalFederation(coordinator, processes, authority, api);
+        try
+        {
+            processes.Add(ChildProcess.Start(
+                "coordinator",
+                ["coordinator", "--listen", $"127.0.0.1:{port}", "--certs", Path.GetDirectoryName(certificates.ServerCertificate)!, "--db", Path.Combine(work, "causeway.db"), "--federation", federation],
+                new Dictionary<string, string> { ["CAUSEWAY_JOIN_TOKEN"] = joinToken, ["CAUSEWAY_ADMIN_TOKEN"] = adminToken },
+                Path.Combine(work, "coordinator.log")));
+            await started.WaitAsync("coordinator to listen", async ct => (await api.StatusAsync(ct)) is not null, cancellationToken);
+
+            foreach (var party in parties)
+            {
+                processes.Add(ChildProcess.Start(
+                    party.PartyId,
+                    ["party", "--join", coordinator.ToString(), "--id", party.PartyId, "--data", party.Train, "--eval", party.Evaluation, "--schema", schemaPath, "--ca", certificates.CaCertificate],
+                    new Dictionary<string, string> { ["CAUSEWAY_JOIN_TOKEN"] = joinToken },
+                    Path.Combine(work, $"{party.PartyId}.log")));
+            }
+
+            await started.WaitAsync(
+                $"{parties.Count} parties to join",
+                async ct => ConnectedParties(await api.StatusAsync(ct)) >= parties.Count,
+                cancellationToken);
+            return started;
+        }
+        catch
+        {
+            started.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Throws when one of the processes has stopped, with the tail of its log.</summary>
+    /// <exception cref="InvalidOperationException">A process stopped.</exception>
+    public void ThrowIfExited()
+    {
+        if (_processes.FirstOrDefault(p => p.HasExited) is { } exited)
+        {
+            throw new InvalidOperationException($"The {exited.Name} process stopped unexpectedly. Its log ({exited.LogPath}) ends with:\n{exited.Tail()}");
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var process in Enumerable.Reverse(_processes))
+        {
+            process.Dispose();
+        }
+
+        Api.Dispose();
+        _authority.Dispose();
+    }
+
+    private async Task WaitAsync(string what, Func<CancellationToken, Task<bool>> ready, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        Exception? last = null;
+        while (deadline.Elapsed < StartTimeout)
+        {
+            ThrowIfExited();
+            try
+            {
+                if (await ready(cancellationToken))
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException e)
+            {
+                last = e;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        throw new TimeoutException($"Timed out waiting for the {what} ({last?.Message}). Logs: {string.Join(", ", _processes.Select(p => p.LogPath))}");
+    }
+
+    private static int ConnectedParties(JsonNode status) => status["parties"]?.AsArray().Count(p => p?["connected"]?.GetValue<bool>() ?? true) ?? 0;
+
+    private static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
