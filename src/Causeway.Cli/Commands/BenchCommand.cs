@@ -18,6 +18,8 @@ internal static class BenchCommand
             command.Subcommands.Add(sub);
         }
 
+        command.Subcommands.Add(BenchNetworkCommand.Create());
+
         return command;
     }
 
