@@ -15,6 +15,7 @@ public sealed class CliHelpTests
     [InlineData("certs", "--host")]
     [InlineData("predict", "--model")]
     [InlineData("bench", "aggregate")]
+    [InlineData("bench", "network")]
     public async Task Verb_Help_DescribesItsOptions(string verb, string expected)
     {
         var (exitCode, output) = await RunCliAsync(verb, "--help");
