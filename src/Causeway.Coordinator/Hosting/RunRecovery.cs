@@ -48,11 +48,15 @@ internal sealed class RunRecovery(
         var expected = rounds.Count == 0
             ? []
             : rounds[^1].Parties.Where(p => p.Outcome == PartyOutcome.Accepted).Select(p => p.Party).ToHashSet();
+
+        // A round closed by the round engine names only its failed parties (its summary counts the accepted ones), so
+        // also wait for as many parties as the last round accepted: a run resumed with fewer keeps fewer for good.
+        var expectedCount = Math.Max(expected.Count, rounds.Count == 0 ? 0 : rounds[^1].Participants);
         var wait = options.Value.ResumeWaitForParties;
-        CoordinatorLog.RecoveryWaiting(logger, interrupted.RunId, rounds.Count, expected.Count, wait.TotalSeconds);
+        CoordinatorLog.RecoveryWaiting(logger, interrupted.RunId, rounds.Count, expectedCount, wait.TotalSeconds);
 
         var deadline = time.GetUtcNow() + wait;
-        while (!AllConnected(expected) && (time.GetUtcNow() < deadline || parties.Connected().Count == 0))
+        while (!AllConnected(expected, expectedCount) && (time.GetUtcNow() < deadline || parties.Connected().Count == 0))
         {
             await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);
         }
@@ -64,9 +68,9 @@ internal sealed class RunRecovery(
         }
     }
 
-    private bool AllConnected(HashSet<PartyId> expected)
+    private bool AllConnected(HashSet<PartyId> expected, int expectedCount)
     {
         var connected = parties.Connected();
-        return connected.Count > 0 && expected.All(connected.Contains);
+        return connected.Count > 0 && connected.Count >= expectedCount && expected.All(connected.Contains);
     }
 }
