@@ -128,6 +128,9 @@ public sealed class ControlApiTests
         var stored = await store.GetRoundsAsync(id, CancellationToken.None).DefaultTimeout();
         Assert.Equal([1, 2, 3], stored.Select(r => r.Round));
         Assert.All(stored, r => Assert.Equal(2, r.Participants));
+        Assert.All(stored, r => Assert.Equal(
+            [("hospital-a", PartyOutcome.Accepted, 200), ("hospital-b", PartyOutcome.Accepted, 200)],
+            r.Parties.Select(p => (p.Party.Value, p.Outcome, p.Examples)).OrderBy(p => p.Value, StringComparer.Ordinal)));
         var checkpoint = (await store.LoadLatestCheckpointAsync(id, CancellationToken.None).DefaultTimeout())!;
         Assert.Equal(3, checkpoint.LastClosedRound);
 

@@ -10,16 +10,25 @@ namespace Causeway.Coordinator.Storage;
 public static class RoundEngineMapping
 {
     /// <summary>
-    /// The store's record of a closed round. Party rows: <paramref name="accepted"/> (the engine's summary only
-    /// counts accepted parties) followed by one row per failure, in the summary's order.
+    /// The store's record of a closed round. Party rows: one per accepted update in aggregation order, then one per
+    /// failure in the summary's order.
     /// </summary>
-    public static RoundRecord ToRoundRecord(
-        this RoundSummary summary, string runId, DateTimeOffset closedAt, IReadOnlyList<PartyRoundRecord>? accepted = null)
+    public static RoundRecord ToRoundRecord(this RoundSummary summary, string runId, DateTimeOffset closedAt)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
-        var parties = new List<PartyRoundRecord>((accepted?.Count ?? 0) + summary.Failures.Count);
-        parties.AddRange(accepted ?? []);
+        var parties = new List<PartyRoundRecord>(summary.Contributions.Count + summary.Failures.Count);
+        foreach (var contribution in summary.Contributions)
+        {
+            parties.Add(new PartyRoundRecord(
+                contribution.Party,
+                PartyOutcome.Accepted,
+                Reason: null,
+                contribution.Examples,
+                double.IsFinite(contribution.TrainLoss) ? contribution.TrainLoss : null,
+                contribution.Bytes));
+        }
+
         foreach (var failure in summary.Failures)
         {
             parties.Add(new PartyRoundRecord(failure.Party, ToOutcome(failure.Kind), failure.Reason, Examples: 0, TrainLoss: null, Bytes: 0));

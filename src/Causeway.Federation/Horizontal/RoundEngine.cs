@@ -146,7 +146,8 @@ public sealed class RoundEngine
                 evaluation,
                 time.GetElapsedTime(roundStarted).TotalSeconds,
                 fold.Bytes,
-                fold.SlowestTrainSeconds);
+                fold.SlowestTrainSeconds,
+                fold.Contributions);
             summaries.Add(summary);
             if (observer is not null)
             {

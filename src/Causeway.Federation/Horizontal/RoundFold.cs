@@ -11,6 +11,7 @@ internal sealed class RoundFold
     private readonly Lock _gate = new();
     private readonly IAggregation _aggregation;
     private readonly PartyFailure?[] _failures;
+    private readonly List<PartyContribution> _contributions = [];
 
     // Selection order only: parked valid updates and which slots have resolved.
     private readonly PartyUpdate?[]? _parked;
@@ -42,6 +43,9 @@ internal sealed class RoundFold
 
     /// <summary>The largest <see cref="PartyUpdate.TrainSeconds"/> among the folded updates; null before the first.</summary>
     public double? SlowestTrainSeconds { get; private set; }
+
+    /// <summary>The accepted updates in the order they were folded.</summary>
+    public IReadOnlyList<PartyContribution> Contributions => [.. _contributions];
 
     /// <summary>Failures in selection order.</summary>
     public IReadOnlyList<PartyFailure> Failures => [.. _failures.OfType<PartyFailure>()];
@@ -105,6 +109,7 @@ internal sealed class RoundFold
     {
         _aggregation.Accept(update);
         Accepted++;
+        _contributions.Add(new PartyContribution(update.Party, update.Examples, update.TrainLoss, update.TrainSeconds, (long)update.Delta.Values.Length * sizeof(float)));
         if (double.IsFinite(update.TrainSeconds))
         {
             SlowestTrainSeconds = Math.Max(SlowestTrainSeconds ?? 0, update.TrainSeconds);

@@ -20,6 +20,7 @@ namespace Causeway.Federation.Horizontal;
 /// <c>Seconds − SlowestTrainSeconds</c> bounds what the round spent outside the parties' training (transport,
 /// aggregation, evaluation, waiting).
 /// </param>
+/// <param name="Contributions">The accepted updates (party, examples, loss, time, size) in the order they were aggregated.</param>
 public sealed record RoundSummary(
     int Round,
     int Selected,
@@ -30,4 +31,9 @@ public sealed record RoundSummary(
     Evaluation? Evaluation,
     double Seconds,
     long Bytes,
-    double? SlowestTrainSeconds = null);
+    double? SlowestTrainSeconds = null,
+    IReadOnlyList<PartyContribution>? Contributions = null)
+{
+    /// <summary>The accepted updates in aggregation order; empty when none was accepted (or none recorded).</summary>
+    public IReadOnlyList<PartyContribution> Contributions { get; init; } = Contributions ?? [];
+}

@@ -24,10 +24,11 @@ public sealed class RoundEngineMappingTests
             TrainLoss: 0.75,
             Evaluation: new Evaluation(Examples: 50, Loss: 0.5, Accuracy: 0.9),
             Seconds: 2.5,
-            Bytes: 4096);
-        PartyRoundRecord[] accepted = [new PartyRoundRecord(new PartyId("a"), PartyOutcome.Accepted, null, 120, 0.75, 4096)];
+            Bytes: 4096,
+            SlowestTrainSeconds: 1.25,
+            Contributions: [new PartyContribution(new PartyId("a"), 120, 0.75, 1.25, 4096)]);
 
-        var record = summary.ToRoundRecord("run-1", T0, accepted);
+        var record = summary.ToRoundRecord("run-1", T0);
 
         var expected = new RoundRecord
         {
@@ -45,7 +46,7 @@ public sealed class RoundEngineMappingTests
             ClosedAt = T0,
             Parties =
             [
-                accepted[0],
+                new PartyRoundRecord(new PartyId("a"), PartyOutcome.Accepted, null, 120, 0.75, 4096),
                 new PartyRoundRecord(new PartyId("c"), PartyOutcome.Straggler, "deadline", 0, null, 0),
                 new PartyRoundRecord(new PartyId("b"), PartyOutcome.Rejected, "NaN in update", 0, null, 0),
             ],

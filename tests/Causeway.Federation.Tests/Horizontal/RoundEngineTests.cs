@@ -54,6 +54,11 @@ public sealed class RoundEngineTests
         var round = Assert.Single(result.Rounds);
         Assert.Equal(3, round.Participants);
         Assert.Equal(2.5, round.SlowestTrainSeconds);
+
+        // Every accepted update, and only those, is recorded with its weight, time and size (never its values).
+        Assert.Equal(
+            Enumerable.Range(0, 3).Select(i => new PartyContribution(TestData.Party(i), 5, 0.1, seconds[i], 4L * Layout.TotalLength)).ToHashSet(),
+            round.Contributions.ToHashSet());
     }
 
     [Fact]
