@@ -151,5 +151,28 @@ public sealed class ControlApiTests
         clients.ForEach(c => c.Dispose());
     }
 
+    [Fact]
+    public async Task PostRun_NoRoundReachesMinResults_RunFailsSayingWhy()
+    {
+        await using var server = await CoordinatorServer.StartAsync(services: s => s.AddSingleton<IRunDriver>(new RoundEngineRunDriver()));
+        using var stop = new CancellationTokenSource();
+        using var client = server.CreateClient("hospital-a");
+        var host = new PartyHost(client, SeparableTables.Party("hospital-a", seed: 4), server.PartyOptions("hospital-a")).RunAsync(stop.Token);
+        await server.WaitUntilPollingAsync("hospital-a").DefaultTimeout();
+        using var admin = server.CreateAdminClient();
+
+        var started = await admin.PostAsync(
+            new Uri("api/runs", UriKind.Relative),
+            Json("""{ "name": "too-few", "rounds": 2, "model": { "type": "logistic" }, "round": { "deadlineSeconds": 20, "minResults": 2 } }""")).DefaultTimeout();
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>().DefaultTimeout()).GetProperty("id").GetString()!;
+        await server.Runs.WaitForActiveRunAsync().DefaultTimeout();
+
+        var run = (await admin.GetFromJsonAsync<JsonElement>(new Uri($"api/runs/{id}", UriKind.Relative)).DefaultTimeout()).GetProperty("run");
+        Assert.Equal("Failed", run.GetProperty("state").GetString());
+        Assert.Contains("No round received the 2 updates it needed", run.GetProperty("error").GetString(), StringComparison.Ordinal);
+        await stop.CancelAsync();
+        await host.DefaultTimeout();
+    }
+
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 }

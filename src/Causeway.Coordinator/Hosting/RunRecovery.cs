@@ -49,14 +49,13 @@ internal sealed class RunRecovery(
             ? []
             : rounds[^1].Parties.Where(p => p.Outcome == PartyOutcome.Accepted).Select(p => p.Party).ToHashSet();
 
-        // A round closed by the round engine names only its failed parties (its summary counts the accepted ones), so
-        // also wait for as many parties as the last round accepted: a run resumed with fewer keeps fewer for good.
-        var expectedCount = Math.Max(expected.Count, rounds.Count == 0 ? 0 : rounds[^1].Participants);
+        // The run's roster is fixed when it (re)starts, so resuming before the last round's parties are back would
+        // leave the late ones out for the rest of the run.
         var wait = options.Value.ResumeWaitForParties;
-        CoordinatorLog.RecoveryWaiting(logger, interrupted.RunId, rounds.Count, expectedCount, wait.TotalSeconds);
+        CoordinatorLog.RecoveryWaiting(logger, interrupted.RunId, rounds.Count, expected.Count, wait.TotalSeconds);
 
         var deadline = time.GetUtcNow() + wait;
-        while (!AllConnected(expected, expectedCount) && (time.GetUtcNow() < deadline || parties.Connected().Count == 0))
+        while (!AllConnected(expected) && (time.GetUtcNow() < deadline || parties.Connected().Count == 0))
         {
             await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);
         }
@@ -68,9 +67,9 @@ internal sealed class RunRecovery(
         }
     }
 
-    private bool AllConnected(HashSet<PartyId> expected, int expectedCount)
+    private bool AllConnected(HashSet<PartyId> expected)
     {
         var connected = parties.Connected();
-        return connected.Count > 0 && connected.Count >= expectedCount && expected.All(connected.Contains);
+        return connected.Count > 0 && expected.All(connected.Contains);
     }
 }

@@ -48,9 +48,14 @@ public sealed class RoundEngineRunDriver(TimeProvider? time = null) : IRunDriver
             var engine = new RoundEngine(options);
             var initial = new DenseNetwork(setup.Model).Initialize(config.Seed);
             await context.BeginAsync(setup, context.ResumeFrom?.Global ?? initial, cancellationToken).ConfigureAwait(false);
-            var evaluator = options.EvaluateEveryRounds > 0 ? new FederatedEvaluator(context.Channel, parties, options.Deadline, time) : null;
-            await engine.RunAsync(initial, parties, context.Channel, evaluator, new Observer(context), context.ResumeFrom, cancellationToken)
+            var evaluator = new FederatedEvaluator(context.Channel, parties, options.Deadline, time);
+            var result = await engine.RunAsync(initial, parties, context.Channel, evaluator, new Observer(context), context.ResumeFrom, cancellationToken)
                 .ConfigureAwait(false);
+            if (result.Rounds.Count > 0 && result.Rounds.All(r => !r.Succeeded))
+            {
+                throw new InvalidOperationException(
+                    $"No round received the {options.MinResults} updates it needed; the global model never changed. See each round's failures.");
+            }
         }
 
         private ModelSpec ModelFor(DataSchema schema)

@@ -7,4 +7,7 @@ public enum RunState
     Completed,
     Failed,
     Cancelled,
+
+    /// <summary>An earlier coordinator process stopped during the run; it resumes from its last closed round (at start-up or on request).</summary>
+    Interrupted,
 }

@@ -17,11 +17,10 @@ internal static class StoredRunView
         {
             RunStatus.Completed => (RunState.Completed, run.StatusMessage),
             RunStatus.Failed => (RunState.Failed, run.StatusMessage),
-            RunStatus.Stopped => (RunState.Cancelled, run.StatusMessage ?? "stopped when the coordinator shut down"),
-            _ => (RunState.Cancelled, "interrupted: the coordinator stopped during the run"),
+            _ => (RunState.Interrupted, "the coordinator stopped during the run; it resumes from the last closed round"),
         };
         var last = rounds.Count == 0 ? 0 : rounds[^1].Round;
-        var finished = run.Status is RunStatus.Pending or RunStatus.Running ? (DateTimeOffset?)null : run.UpdatedAt;
+        var finished = run.Status is RunStatus.Completed or RunStatus.Failed ? run.UpdatedAt : (DateTimeOffset?)null;
         return new RunSummary(run.RunId, state, run.Name, TotalRounds(run.ConfigJson), last, rounds.Count, run.CreatedAt, finished, error);
     }
 
