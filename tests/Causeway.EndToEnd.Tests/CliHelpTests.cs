@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Causeway.EndToEnd.Tests.Infrastructure;
 
 namespace Causeway.EndToEnd.Tests;
@@ -36,17 +35,7 @@ public sealed class CliHelpTests
 
     private static async Task<(int ExitCode, string Output)> RunCliAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "causeway.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().DefaultTimeout();
-        return (process.ExitCode, await stdout + await stderr);
+        var (exitCode, stdout, stderr) = await CliRunner.RunAsync(Infrastructure.TaskExtensions.DefaultTimeoutSpan, arguments);
+        return (exitCode, stdout + stderr);
     }
 }

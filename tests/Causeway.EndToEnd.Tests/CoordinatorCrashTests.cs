@@ -1,3 +1,4 @@
+using Causeway.Cli.Composition;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -41,7 +42,7 @@ public sealed class CoordinatorCrashTests(ITestOutputHelper output)
     {
         var stopwatch = Stopwatch.StartNew();
         var work = Directory.CreateTempSubdirectory("causeway-crash-").FullName;
-        var processes = new List<CliProcess>();
+        var processes = new List<ChildProcess>();
         var keepWork = true;
         try
         {
@@ -56,7 +57,7 @@ public sealed class CoordinatorCrashTests(ITestOutputHelper output)
             var database = Path.Combine(work, "causeway.db");
             using var authority = DevCertificates.LoadPem(certificates.CaCertificate);
 
-            CliProcess StartCoordinator(string name) => CliProcess.Start(
+            ChildProcess StartCoordinator(string name) => CliRunner.Start(
                 name,
                 ["coordinator", "--listen", $"127.0.0.1:{port}", "--certs", certsDirectory, "--db", database, "--federation", "crash-test"],
                 new Dictionary<string, string> { ["CAUSEWAY_JOIN_TOKEN"] = joinToken, ["CAUSEWAY_ADMIN_TOKEN"] = adminToken },
@@ -73,7 +74,7 @@ public sealed class CoordinatorCrashTests(ITestOutputHelper output)
                 await WaitUntilAsync("coordinator A to answer", processes, TimeSpan.FromSeconds(60), async () => await GetAsync(api, "/api/status") is not null);
                 foreach (var party in data)
                 {
-                    processes.Add(CliProcess.Start(
+                    processes.Add(CliRunner.Start(
                         party.Id,
                         ["party", "--join", address.ToString(), "--id", party.Id, "--data", party.Train, "--eval", party.Evaluation,
                             "--schema", party.Schema, "--ca", certificates.CaCertificate],
@@ -241,7 +242,7 @@ public sealed class CoordinatorCrashTests(ITestOutputHelper output)
     /// </summary>
     private static List<PartyData> PrepareParties(string work)
     {
-        var root = RepositoryRoot();
+        var root = CliRunner.RepositoryRoot();
         var schema = Path.Combine(root, "samples", "heart", "schema.json");
         var lines = new[] { "cleveland", "hungarian", "switzerland", "va" }
             .SelectMany(site => File.ReadLines(Path.Combine(root, "samples", "data", "uci-heart-disease", $"processed.{site}.data")))
@@ -271,27 +272,6 @@ public sealed class CoordinatorCrashTests(ITestOutputHelper output)
 
         File.WriteAllLines(Path.Combine(work, "all.eval.csv"), allEvaluation, new UTF8Encoding(false));
         return parties;
-    }
-
-    /// <summary>
-    /// The clone's root (the folder holding Causeway.slnx): above the test assembly, or, when the build output lives
-    /// elsewhere (--artifacts-path), above the working directory or this source file.
-    /// </summary>
-    private static string RepositoryRoot([CallerFilePath] string sourceFile = "")
-    {
-        string?[] starts = [AppContext.BaseDirectory, Directory.GetCurrentDirectory(), Path.GetDirectoryName(sourceFile)];
-        foreach (var start in starts.OfType<string>().Where(s => s.Length > 0))
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "Causeway.slnx")))
-                {
-                    return directory.FullName;
-                }
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No Causeway.slnx above {AppContext.BaseDirectory} or {Directory.GetCurrentDirectory()}.");
     }
 
     private static async Task<string> StartRunAsync(HttpClient api)
@@ -351,7 +331,7 @@ public sealed class CoordinatorCrashTests(ITestOutputHelper output)
     }
 
     private static async Task WaitUntilAsync(
-        string what, List<CliProcess> processes, TimeSpan timeout, Func<Task<bool>> condition, TimeSpan? interval = null)
+        string what, List<ChildProcess> processes, TimeSpan timeout, Func<Task<bool>> condition, TimeSpan? interval = null)
     {
         var clock = Stopwatch.StartNew();
         while (true)

@@ -1,7 +1,6 @@
-using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Causeway.Core.Serialization;
+using Causeway.EndToEnd.Tests.Infrastructure;
 
 namespace Causeway.EndToEnd.Tests;
 
@@ -30,7 +29,8 @@ public sealed class DemoProcessTests : IDisposable
         var work = Path.Combine(_root, "work");
         var reportPath = Path.Combine(_root, "report.json");
 
-        var (exitCode, stdout, stderr) = await RunCliAsync(
+        var (exitCode, stdout, stderr) = await CliRunner.RunAsync(
+            ProcessTimeout,
             "demo", "--dataset", "heart", "--rounds", $"{Rounds}", "--work-dir", work, "--report", reportPath, "--seed", "7");
         var output = $"exit code {exitCode}\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}";
 
@@ -83,66 +83,5 @@ public sealed class DemoProcessTests : IDisposable
         catch (UnauthorizedAccessException)
         {
         }
-    }
-
-    /// <summary>
-    /// Runs <c>dotnet causeway.dll ARGS</c> from the clone's root (where the demo finds samples/ when the build output
-    /// lives elsewhere); the demo starts its children the same way. On timeout the whole process tree is killed.
-    /// </summary>
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepositoryRoot(),
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "causeway.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(ProcessTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            Assert.Fail($"causeway {string.Join(' ', arguments)} did not finish within {ProcessTimeout}\n--- stdout ---\n{await stdout}\n--- stderr ---\n{await stderr}");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
-    }
-
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
-        : Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path
-        : "dotnet";
-
-    /// <summary>The clone's root (the folder holding Causeway.slnx): above the test assembly, the working directory or this source file.</summary>
-    private static string RepositoryRoot([CallerFilePath] string sourceFile = "")
-    {
-        string?[] starts = [AppContext.BaseDirectory, Directory.GetCurrentDirectory(), Path.GetDirectoryName(sourceFile)];
-        foreach (var begin in starts.OfType<string>().Where(s => s.Length > 0))
-        {
-            for (var directory = new DirectoryInfo(begin); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "Causeway.slnx")))
-                {
-                    return directory.FullName;
-                }
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No Causeway.slnx above {AppContext.BaseDirectory} or {Directory.GetCurrentDirectory()}.");
     }
 }

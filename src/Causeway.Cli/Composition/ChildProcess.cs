@@ -25,17 +25,26 @@ internal sealed class ChildProcess : IDisposable
     public static ChildProcess Start(string name, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string logPath)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot locate the running executable.");
-        var start = new ProcessStartInfo(self)
+
+        // Running as "dotnet causeway.dll": start the same assembly the same way.
+        var assembly = Path.GetFileNameWithoutExtension(self) == "dotnet" ? typeof(ChildProcess).Assembly.Location : null;
+        return Start(self, assembly, name, arguments, environment, logPath);
+    }
+
+    /// <summary>Starts <c><paramref name="program"/> [<paramref name="assembly"/>] ARGS</c> (a test starts the CLI as <c>dotnet causeway.dll</c>).</summary>
+    public static ChildProcess Start(
+        string program, string? assembly, string name, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string logPath)
+    {
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        if (assembly is not null)
         {
-            // Running as "dotnet causeway.dll": start the same assembly the same way.
-            start.ArgumentList.Add(typeof(ChildProcess).Assembly.Location);
+            start.ArgumentList.Add(assembly);
         }
 
         foreach (var argument in arguments)
@@ -59,10 +68,28 @@ internal sealed class ChildProcess : IDisposable
         return new ChildProcess(name, process, log);
     }
 
+    /// <summary>Kills the process tree at once (SIGKILL: no graceful shutdown) and waits for it to exit.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+    }
+
     /// <summary>The last lines of the log, for an error message.</summary>
     public string Tail(int lines = 15)
     {
-        _log.Flush();
+        lock (_log)
+        {
+            if (_log.BaseStream.CanWrite)
+            {
+                _log.Flush();
+            }
+        }
+
         using var reader = new StreamReader(new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
         var all = reader.ReadToEnd().Split('\n');
         return string.Join('\n', all.TakeLast(lines));
