@@ -34,7 +34,7 @@ public sealed class CoordinatorCrashTests(ITestOutputHelper output)
     private const int Epochs = 2000;
 
     // The metrics a closed round keeps in the run store, so a restarted coordinator shows them too
-    // (src/Causeway.Coordinator/Runs/StoredRunView.cs). The live view adds a few more that are not stored.
+    // (src/Causeway.Coordinator/Runs/RunView.cs). The live view adds a few more that are not stored.
     private static readonly string[] StoredMetrics = ["selected", "succeeded", "seconds", "bytes", "train_loss", "eval_loss", "eval_accuracy"];
 
     [Fact]

@@ -146,7 +146,7 @@ public sealed class RunManager : IAsyncDisposable
                 _registry.Create(runId, prepared.Description, prepared.TotalRounds, stored.ConfigJson, now);
                 foreach (var round in history.Where(r => checkpoint is null || r.Round <= checkpoint.LastClosedRound))
                 {
-                    _registry.RecordRound(runId, StoredRunView.Round(round));
+                    _registry.RecordRound(runId, RunView.Round(round));
                 }
             }
 
@@ -171,7 +171,7 @@ public sealed class RunManager : IAsyncDisposable
         }
 
         var rounds = await _store.GetRoundsAsync(runId, cancellationToken).ConfigureAwait(false);
-        return new RunDetails(StoredRunView.Summary(stored, rounds), [.. rounds.Select(StoredRunView.Round)]);
+        return new RunDetails(RunView.Summary(stored, rounds), [.. rounds.Select(r => RunView.Round(r))]);
     }
 
     /// <summary>Every run, newest first: the ones this process ran and, with a store, the earlier ones too.</summary>
@@ -189,7 +189,7 @@ public sealed class RunManager : IAsyncDisposable
         {
             if (!known.Contains(run.RunId))
             {
-                all.Add(StoredRunView.Summary(run, await _store.GetRoundsAsync(run.RunId, cancellationToken).ConfigureAwait(false)));
+                all.Add(RunView.Summary(run, await _store.GetRoundsAsync(run.RunId, cancellationToken).ConfigureAwait(false)));
             }
         }
 
@@ -255,43 +255,15 @@ public sealed class RunManager : IAsyncDisposable
     internal async Task CloseRoundAsync(string runId, RunSetup setup, RoundSummary summary, RunCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        var record = summary.ToRoundRecord(runId, now);
         if (_store is not null)
         {
             // The durable close comes first: once it commits, a restarted coordinator resumes after this round.
-            await _store.CloseRoundAsync(summary.ToRoundRecord(runId, now), checkpoint.ToCheckpoint(), cancellationToken).ConfigureAwait(false);
+            await _store.CloseRoundAsync(record, checkpoint.ToCheckpoint(), cancellationToken).ConfigureAwait(false);
         }
 
-        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
-        {
-            ["selected"] = summary.Selected,
-            ["succeeded"] = summary.Succeeded ? 1 : 0,
-            ["seconds"] = summary.Seconds,
-            ["bytes"] = summary.Bytes,
-        };
-        AddMetric(metrics, "train_loss", summary.TrainLoss);
-        AddMetric(metrics, "slowest_party_seconds", summary.SlowestTrainSeconds);
-        if (summary.Evaluation is { } e)
-        {
-            AddMetric(metrics, "eval_examples", e.Examples);
-            AddMetric(metrics, "eval_loss", e.Loss);
-            AddMetric(metrics, "eval_accuracy", e.Accuracy);
-            AddMetric(metrics, "eval_roc_auc", e.RocAuc);
-            AddMetric(metrics, "eval_f1", e.F1);
-            AddMetric(metrics, "eval_rmse", e.Rmse);
-            AddMetric(metrics, "eval_mae", e.Mae);
-        }
-
-        var failures = summary.Failures.Select(f => $"{f.Party}: {f.Kind}: {f.Reason}").ToList();
-        _registry.RecordRound(runId, new RoundRecord(summary.Round, summary.Participants, failures, metrics, now));
+        _registry.RecordRound(runId, RunView.Round(record, summary));
         SetModel(runId, setup, checkpoint.Global);
-    }
-
-    private static void AddMetric(Dictionary<string, double> metrics, string name, double? value)
-    {
-        if (value is { } v && double.IsFinite(v))
-        {
-            metrics[name] = v;
-        }
     }
 
     private async Task ExecuteAsync(IPreparedRun run, RunContext context, string configJson, bool resumed = false)

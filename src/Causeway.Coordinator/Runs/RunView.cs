@@ -1,15 +1,16 @@
 using System.Text.Json;
 using Causeway.Coordinator.Storage;
+using Causeway.Federation.Horizontal;
 using RoundRecord = Causeway.Coordinator.Runs.RoundRecord;
 using StoredRound = Causeway.Coordinator.Storage.RoundRecord;
 
 namespace Causeway.Coordinator.Runs;
 
 /// <summary>
-/// Shows runs and rounds from the <see cref="IRunStore"/> the way the control API shows live ones, so a run's history
-/// survives a coordinator restart. Stored rounds carry the metrics the store keeps (losses, accuracy, bytes, seconds).
+/// How the control API shows runs and rounds, from the <see cref="IRunStore"/>'s records, so a run's history reads the
+/// same after a coordinator restart. A round closed by this process adds the metrics the store does not keep.
 /// </summary>
-internal static class StoredRunView
+internal static class RunView
 {
     public static RunSummary Summary(RunRecord run, IReadOnlyList<StoredRound> rounds)
     {
@@ -24,7 +25,10 @@ internal static class StoredRunView
         return new RunSummary(run.RunId, state, run.Name, TotalRounds(run.ConfigJson), last, rounds.Count, run.CreatedAt, finished, error);
     }
 
-    public static RoundRecord Round(StoredRound round)
+    /// <param name="round">The round as stored (or about to be).</param>
+    /// <param name="live">The round engine's summary when this process closed the round: adds the evaluation's other
+    /// metrics and the slowest party's training time.</param>
+    public static RoundRecord Round(StoredRound round, RoundSummary? live = null)
     {
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
@@ -36,6 +40,19 @@ internal static class StoredRunView
         Add(metrics, "train_loss", round.TrainLoss);
         Add(metrics, "eval_loss", round.EvaluationLoss);
         Add(metrics, "eval_accuracy", round.Accuracy);
+        if (live is not null)
+        {
+            Add(metrics, "slowest_party_seconds", live.SlowestTrainSeconds);
+            if (live.Evaluation is { } e)
+            {
+                Add(metrics, "eval_examples", e.Examples);
+                Add(metrics, "eval_roc_auc", e.RocAuc);
+                Add(metrics, "eval_f1", e.F1);
+                Add(metrics, "eval_rmse", e.Rmse);
+                Add(metrics, "eval_mae", e.Mae);
+            }
+        }
+
         var failures = round.Parties
             .Where(p => p.Outcome != PartyOutcome.Accepted)
             .Select(p => $"{p.Party}: {p.Outcome}: {p.Reason}")
