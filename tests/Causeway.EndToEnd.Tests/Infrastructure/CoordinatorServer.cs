@@ -45,7 +45,12 @@ public sealed class CoordinatorServer : IAsyncDisposable
     internal TaskMailbox Mailbox => Services.GetRequiredService<TaskMailbox>();
 
     public static async Task<CoordinatorServer> StartAsync(
-        Action<CoordinatorOptions>? configure = null, Action<IServiceCollection>? services = null, int port = 0, X509Certificate2? authority = null, bool requireClientCertificates = false)
+        Action<CoordinatorOptions>? configure = null,
+        Action<IServiceCollection>? services = null,
+        int port = 0,
+        X509Certificate2? authority = null,
+        bool requireClientCertificates = false,
+        WireTap? tap = null)
     {
         authority ??= DevCertificates.CreateAuthority("test-federation", TimeSpan.FromDays(1));
         var serverCertificate = DevCertificates.IssueLocalhostCertificate(authority, TimeSpan.FromDays(1));
@@ -70,6 +75,11 @@ public sealed class CoordinatorServer : IAsyncDisposable
             protocols[context.Request.Path.Value ?? ""] = context.Request.Protocol;
             return next(context);
         });
+        if (tap is not null)
+        {
+            app.Use(tap.RecordAsync);
+        }
+
         app.MapCauseway();
         await app.StartAsync().DefaultTimeout();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
