@@ -1,5 +1,6 @@
 using Causeway.Core.Training;
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Horizontal.Robust;
 
 namespace Causeway.Federation.Configuration;
 
@@ -31,11 +32,15 @@ public sealed partial record RunConfig
         ValidateSampling(Check);
         Check(Round.DeadlineSeconds > 0 && double.IsFinite(Round.DeadlineSeconds), $"round.deadlineSeconds must be a positive number, got {Round.DeadlineSeconds}");
         Check(Round.MinResults >= 1, $"round.minResults must be at least 1, got {Round.MinResults}");
-        if (Partition.Scheme != PartitionScheme.Column && Sampling.Fraction is > 0 and <= 1 && Sampling.MinParties >= 1 && Round.MinResults >= 1)
+        int? perRound = null;
+        if (Partition.Scheme != PartitionScheme.Column && Sampling.Fraction is > 0 and <= 1 && Sampling.MinParties >= 1)
         {
-            var perRound = new FractionSelector(Sampling.Fraction, Sampling.MinParties).CountFor(Partition.EffectiveParties);
-            Check(Round.MinResults <= perRound, $"round.minResults ({Round.MinResults}) exceeds the {perRound} parties sampled per round, so every round would fail");
+            perRound = new FractionSelector(Sampling.Fraction, Sampling.MinParties).CountFor(Partition.EffectiveParties);
+            Check(Round.MinResults < 1 || Round.MinResults <= perRound, $"round.minResults ({Round.MinResults}) exceeds the {perRound} parties sampled per round, so every round would fail");
         }
+
+        errors.AddRange(Aggregation?.Validate(perRound) ?? []);
+        errors.AddRange(Attack?.Validate() ?? []);
 
         Check(!requireDataPaths || !string.IsNullOrWhiteSpace(Data.Schema), "data.schema is required");
         Check(!requireDataPaths || !string.IsNullOrWhiteSpace(Data.Train), "data.train is required");

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Causeway.Core.Models;
 using Causeway.Core.Training;
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Horizontal.Robust;
 
 namespace Causeway.Federation.Configuration;
 
@@ -46,6 +47,18 @@ public sealed partial record RunConfig
 
     public EvaluationConfig Evaluation { get; init; } = new();
 
+    /// <summary>
+    /// The <c>"aggregation"</c> section: the rule that combines a round's deltas (mean, median, trimmed-mean, krum,
+    /// multi-krum) and an optional norm bound. Null (absent) is the streaming weighted mean without a bound.
+    /// </summary>
+    public AggregationOptions? Aggregation { get; init; }
+
+    /// <summary>
+    /// The <c>"attack"</c> section, simulation only: a share of the virtual parties is malicious. Null (absent) is an
+    /// honest simulation. A coordinator ignores it.
+    /// </summary>
+    public AttackOptions? Attack { get; init; }
+
     /// <summary>Reads a configuration. Does not check values: call <see cref="Validate"/> next.</summary>
     /// <param name="json">The file's text.</param>
     /// <param name="sourceName">The file name, used in error messages.</param>
@@ -86,6 +99,7 @@ public sealed partial record RunConfig
             Tau = Strategy.Tau ?? defaults.Tau,
             Fraction = Sampling.Fraction,
             MinParties = Sampling.MinParties,
+            Aggregation = Aggregation ?? new AggregationOptions(),
         };
     }
 
@@ -193,6 +207,12 @@ public sealed partial record RunConfig
             _ when typeName.EndsWith(nameof(ModelType), StringComparison.Ordinal) => Names<ModelType>(),
             _ when typeName.EndsWith(nameof(PartitionScheme), StringComparison.Ordinal) => Names<PartitionScheme>(),
             _ when typeName.EndsWith(nameof(OptimizerKind), StringComparison.Ordinal) => Names<OptimizerKind>(),
+            _ => null,
+        };
+        names ??= typeName switch
+        {
+            _ when typeName.EndsWith(nameof(AggregationRule), StringComparison.Ordinal) => [.. AggregationOptions.Names],
+            _ when typeName.EndsWith(nameof(AttackKind), StringComparison.Ordinal) => [.. AttackOptions.Names],
             _ => null,
         };
         if (names is not null)

@@ -16,7 +16,13 @@ public interface IAggregator
 /// The aggregation of one round. Updates are accepted one at a time as they arrive (streaming), so a
 /// mean-style aggregation holds one accumulator, never all N updates.
 /// </summary>
-/// <remarks>Not thread-safe: the round engine calls <see cref="Accept"/> from one thread at a time.</remarks>
+/// <remarks>
+/// <para>
+/// A rule that needs every update at once (median, trimmed mean, Krum; see <c>Horizontal.Robust</c>) keeps the
+/// accepted deltas until <see cref="Complete"/>: N × model floats instead of one model.
+/// </para>
+/// <para>Not thread-safe: the round engine calls <see cref="Accept"/> from one thread at a time.</para>
+/// </remarks>
 public interface IAggregation
 {
     /// <summary>The number of updates accepted so far.</summary>
@@ -24,6 +30,13 @@ public interface IAggregation
 
     /// <summary>Folds in one update whose layout and values have already been validated.</summary>
     void Accept(PartyUpdate update);
+
+    /// <summary>
+    /// Why the accepted updates cannot be aggregated (a rule such as Krum needs more than it got), or null when
+    /// <see cref="Complete"/> may be called. The round engine fails the round with this reason instead of calling
+    /// <see cref="Complete"/>. Default: null (a mean can aggregate any non-zero number of updates).
+    /// </summary>
+    string? Problem => null;
 
     /// <summary>The aggregated delta. Call once, after at least one update was accepted.</summary>
     ParameterSet Complete();

@@ -15,8 +15,10 @@ namespace Causeway.Federation.Horizontal;
 /// once; each reply is validated (same layout as the global model, all values finite, at least one example) and
 /// folded into the streaming aggregation as soon as it completes, then dropped. A party that fails, answers with an
 /// invalid update, or has not answered when the round's deadline passes is recorded as a <see cref="PartyFailure"/>.
-/// With fewer than <see cref="RoundEngineOptions.MinResults"/> accepted updates the round fails and the model is
-/// unchanged; otherwise the server optimizer steps it. The observer then sees the closed round and its checkpoint.
+/// With fewer than <see cref="RoundEngineOptions.MinResults"/> accepted updates, or when the aggregation reports a
+/// <see cref="IAggregation.Problem"/> (Krum with too few updates), the round fails with that reason in
+/// <see cref="RoundSummary.Problem"/> and the model is unchanged; otherwise the server optimizer steps it with the
+/// aggregate as its pseudo-gradient. The observer then sees the closed round and its checkpoint.
 /// </para>
 /// <para>
 /// Failures are data; the engine throws only for bad arguments, a cancelled run, or an evaluator or observer that
@@ -122,7 +124,11 @@ public sealed class RoundEngine
             var fold = new RoundFold(aggregation, _options.FoldOrder, selected.Count);
             await CollectRoundAsync(info, global, selected, channel, fold, cancellationToken).ConfigureAwait(false);
 
-            var succeeded = fold.Accepted >= _options.MinResults;
+            // A rule that cannot aggregate what arrived (Krum with too few updates) fails the round, like too few replies.
+            var problem = fold.Accepted < _options.MinResults
+                ? $"{fold.Accepted} updates accepted; round.minResults is {_options.MinResults}"
+                : aggregation.Problem;
+            var succeeded = problem is null;
             if (succeeded)
             {
                 global = optimizer.Step(global, aggregation.Complete(), info);
@@ -147,7 +153,8 @@ public sealed class RoundEngine
                 time.GetElapsedTime(roundStarted).TotalSeconds,
                 fold.Bytes,
                 fold.SlowestTrainSeconds,
-                fold.Contributions);
+                fold.Contributions,
+                problem);
             summaries.Add(summary);
             if (observer is not null)
             {

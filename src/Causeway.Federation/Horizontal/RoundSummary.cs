@@ -21,6 +21,9 @@ namespace Causeway.Federation.Horizontal;
 /// aggregation, evaluation, waiting).
 /// </param>
 /// <param name="Contributions">The accepted updates (party, examples, loss, time, size) in the order they were aggregated.</param>
+/// <param name="Problem">
+/// Why the round failed (too few updates for round.minResults or for the aggregation rule); null when it succeeded.
+/// </param>
 public sealed record RoundSummary(
     int Round,
     int Selected,
@@ -32,7 +35,8 @@ public sealed record RoundSummary(
     double Seconds,
     long Bytes,
     double? SlowestTrainSeconds = null,
-    IReadOnlyList<PartyContribution>? Contributions = null)
+    IReadOnlyList<PartyContribution>? Contributions = null,
+    string? Problem = null)
 {
     /// <summary>The accepted updates in aggregation order; empty when none was accepted (or none recorded).</summary>
     public IReadOnlyList<PartyContribution> Contributions { get; init; } = Contributions ?? [];

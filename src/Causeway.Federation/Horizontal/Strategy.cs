@@ -27,7 +27,8 @@ public sealed record Strategy(
     {
         ArgumentNullException.ThrowIfNull(options);
         var selector = new FractionSelector(options.Fraction, options.MinParties);
-        var aggregator = new WeightedMeanAggregator(options.Weighting);
+        ArgumentNullException.ThrowIfNull(options.Aggregation, nameof(options));
+        var aggregator = options.Aggregation.CreateAggregator(options.Weighting);
         var eta = options.EffectiveServerLearningRate;
         float beta1 = options.Beta1, beta2 = options.Beta2, tau = options.Tau, momentum = options.ServerMomentum;
         Func<IServerOptimizer> server = options.Kind switch

@@ -1,3 +1,5 @@
+using Causeway.Federation.Horizontal.Robust;
+
 namespace Causeway.Federation.Horizontal;
 
 /// <summary>The typed settings a <see cref="Strategy"/> is built from. Every default is stated on its property.</summary>
@@ -34,6 +36,12 @@ public sealed record StrategyOptions
 
     /// <summary>How updates are weighted in the mean. Default <see cref="AggregationWeighting.Examples"/>.</summary>
     public AggregationWeighting Weighting { get; init; } = AggregationWeighting.Examples;
+
+    /// <summary>
+    /// How a round's deltas are combined before the server optimizer steps with the result. Default: the streaming
+    /// weighted mean, no norm bound.
+    /// </summary>
+    public AggregationOptions Aggregation { get; init; } = new();
 
     /// <summary>The server learning rate in force: <see cref="ServerLearningRate"/> or the preset's default.</summary>
     public float EffectiveServerLearningRate => ServerLearningRate ?? Kind switch

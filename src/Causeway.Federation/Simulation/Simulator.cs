@@ -5,6 +5,7 @@ using Causeway.Core.Models;
 using Causeway.Core.Training;
 using Causeway.Federation.Configuration;
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Horizontal.Robust;
 
 namespace Causeway.Federation.Simulation;
 
@@ -20,9 +21,14 @@ namespace Causeway.Federation.Simulation;
 /// </para>
 /// <para>
 /// The centralized baseline (<c>evaluation.centralized</c>) trains the same model with the same plan on the union
-/// of the training data, for the number of epochs that processes as many examples as the federation did:
+/// of the (honest) training data, for the number of epochs that processes as many examples as the federation did:
 /// <c>max(1, round(rounds × plan.Epochs × k / N))</c> with k of the N parties selected per round. FedSGD's plan
 /// (one full-batch epoch) therefore becomes that many full-batch gradient steps. The FedProx term is dropped.
+/// </para>
+/// <para>
+/// The <c>attack</c> section makes round(fraction × N) virtual parties, chosen with the run seed, malicious for the
+/// whole run: label-flip parties train on flipped labels; scale and random parties train honestly and their deltas
+/// are replaced on the way to the round engine (see <see cref="AttackOptions"/>).
 /// </para>
 /// </remarks>
 public sealed class Simulator
@@ -55,9 +61,19 @@ public sealed class Simulator
         var started = time.GetTimestamp();
         var spec = config.ToModelSpec(data.Train.Columns, data.Outputs, data.Task);
         var parts = Partition(config, data);
-        var trainers = parts.Select(p => new PartyTrainer(p.Party, spec, data.Train.Select(p.Rows))).ToList();
+        var attack = config.Attack;
+        var malicious = attack is null ? new HashSet<PartyId>() : Attacks.ChooseMalicious([.. parts.Select(p => p.Party)], attack, config.Seed);
+        var trainers = parts.Select(p =>
+        {
+            var rows = data.Train.Select(p.Rows);
+            var flip = attack?.Kind == AttackKind.LabelFlip && malicious.Contains(p.Party);
+            return new PartyTrainer(p.Party, spec, flip ? Attacks.FlipLabels(rows, data.Classes) : rows);
+        }).ToList();
         var parties = trainers.Select(t => t.Party).ToList();
-        using var channel = new InMemoryPartyChannel(trainers, _options.MaxParallelism);
+        using var inMemory = new InMemoryPartyChannel(trainers, _options.MaxParallelism);
+        IPartyChannel channel = attack is { Kind: AttackKind.Scale or AttackKind.Random } && malicious.Count > 0
+            ? new AttackingPartyChannel(inMemory, malicious, attack)
+            : inMemory;
         var engine = new RoundEngine(config.ToRoundEngineOptions(time, _options.FoldOrder));
         var evaluator = data.Test is { Rows: > 0 } test ? new CentralEvaluator(spec, test) : null;
         var initial = new DenseNetwork(spec).Initialize(config.Seed);
