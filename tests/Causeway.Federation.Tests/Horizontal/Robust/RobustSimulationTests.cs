@@ -1,4 +1,5 @@
 using Causeway.Core.Models;
+using Causeway.Core.Tensors;
 using Causeway.Federation.Configuration;
 using Causeway.Federation.Horizontal;
 using Causeway.Federation.Horizontal.Robust;
@@ -57,6 +58,29 @@ public sealed class RobustSimulationTests
 
         Assert.Equal(first.Global.Values.ToArray(), second.Global.Values.ToArray());
         Assert.NotEqual(honest.Global.Values.ToArray(), first.Global.Values.ToArray());
+    }
+
+    [Fact]
+    public async Task TrainAsync_ScaleAndRandomAttackers_ReplaceOnlyMaliciousDeltas()
+    {
+        var layout = TestData.Layout();
+        var honest = FakeChannel.Constant(0.5f);
+        var malicious = new HashSet<PartyId> { TestData.Party(1) };
+        var scale = new AttackingPartyChannel(honest, malicious, new AttackOptions { Kind = AttackKind.Scale, Factor = -10 });
+        var random = new AttackingPartyChannel(honest, malicious, new AttackOptions { Kind = AttackKind.Random, Sigma = 2 });
+        var task = new TrainTask(TestData.Round(), new ParameterSet(layout), new(), Seed: 9);
+
+        var good = (await scale.TrainAsync(TestData.Party(0), task, CancellationToken.None)).Update!;
+        var scaled = (await scale.TrainAsync(TestData.Party(1), task, CancellationToken.None)).Update!;
+        var noise = (await random.TrainAsync(TestData.Party(1), task, CancellationToken.None)).Update!;
+        var again = (await random.TrainAsync(TestData.Party(1), task, CancellationToken.None)).Update!;
+
+        Assert.All(good.Delta.Values.ToArray(), v => Assert.Equal(0.5f, v));
+        Assert.All(scaled.Delta.Values.ToArray(), v => Assert.Equal(-5f, v));
+        Assert.Equal(10, scaled.Examples);
+        Assert.Equal(noise.Delta.Values.ToArray(), again.Delta.Values.ToArray());
+        Assert.Equal(layout.TotalLength, noise.Delta.Values.ToArray().Distinct().Count());
+        Assert.All(noise.Delta.Values.ToArray(), v => Assert.InRange(v, -12f, 12f));
     }
 
     [Fact]
