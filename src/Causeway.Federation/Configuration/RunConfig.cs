@@ -207,10 +207,6 @@ public sealed partial record RunConfig
             _ when typeName.EndsWith(nameof(ModelType), StringComparison.Ordinal) => Names<ModelType>(),
             _ when typeName.EndsWith(nameof(PartitionScheme), StringComparison.Ordinal) => Names<PartitionScheme>(),
             _ when typeName.EndsWith(nameof(OptimizerKind), StringComparison.Ordinal) => Names<OptimizerKind>(),
-            _ => null,
-        };
-        names ??= typeName switch
-        {
             _ when typeName.EndsWith(nameof(AggregationRule), StringComparison.Ordinal) => [.. AggregationOptions.Names],
             _ when typeName.EndsWith(nameof(AttackKind), StringComparison.Ordinal) => [.. AttackOptions.Names],
             _ => null,

@@ -126,7 +126,7 @@ public sealed class RoundEngine
 
             // A rule that cannot aggregate what arrived (Krum with too few updates) fails the round, like too few replies.
             var problem = fold.Accepted < _options.MinResults
-                ? $"{fold.Accepted} updates accepted; round.minResults is {_options.MinResults}"
+                ? $"{fold.Accepted} updates accepted; the round needs at least {_options.MinResults}"
                 : aggregation.Problem;
             var succeeded = problem is null;
             if (succeeded)

@@ -59,6 +59,6 @@ public sealed class RobustRoundEngineTests
 
         var result = await engine.RunAsync(new ParameterSet(Layout), TestData.Parties(2), Scripted(i => i), null, null, null, CancellationToken.None);
 
-        Assert.Equal("2 updates accepted; round.minResults is 3", Assert.Single(result.Rounds).Problem);
+        Assert.Equal("2 updates accepted; the round needs at least 3", Assert.Single(result.Rounds).Problem);
     }
 }
