@@ -17,13 +17,12 @@ namespace Causeway.Cli.Bench;
 /// <remarks>
 /// With g = n + 1 an encryption is one r^n mod n² (a 2·bits-bit modulus, a bits-bit exponent) plus a multiplication, so
 /// <c>encrypt_per_second / gmp_modexp_per_second</c> near 1 means no overhead around the exponentiation. The two are
-/// measured interleaved in three slices each, so a change in machine load affects both alike. The headline encryption
+/// measured alternately, one operation at a time, so a change in machine load affects both alike. The headline encryption
 /// draws a fresh r per ciphertext; encryption with r^n precomputed is reported separately
 /// (<c>encrypt_precomputed_per_second</c>: the precomputation is not timed).
 /// </remarks>
 internal static class PaillierBench
 {
-    private const int Slices = 3;
     private const int PrecomputedRandomizers = 256;
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -147,16 +146,19 @@ internal static class PaillierBench
         var plaintexts = Enumerable.Range(0, 16).Select(_ => RandomBelow(key.Modulus)).ToArray();
         var ciphertexts = plaintexts.Select(key.Encrypt).ToArray();
 
-        // Raw powm and encryption, interleaved: the ratio is the headline.
-        var interleaved = Step(progress, $"encrypt vs raw powm ({2 * settings.Bits}-bit modulus, {settings.Bits}-bit exponent), {Slices} slices each");
+        // Raw powm and encryption alternate one operation at a time, so load from other processes affects both alike.
+        var interleaved = Step(progress, $"encrypt vs raw powm ({2 * settings.Bits}-bit modulus, {settings.Bits}-bit exponent), alternating");
+        using var probe = new ModPowProbe(2 * settings.Bits, settings.Bits);
+        probe.Compute();
+        key.Encrypt(plaintexts[0]);
         Rate modexp = default, encrypt = default;
         var i = 0;
-        for (var slice = 0; slice < Slices; slice++)
+        var total = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(total).TotalSeconds < 2 * budget)
         {
-            var (count, seconds) = PaillierRuntime.MeasureModPow(2 * settings.Bits, settings.Bits, TimeSpan.FromSeconds(budget / Slices));
-            modexp += new Rate(count, seconds);
-            encrypt += Measure(() => key.Encrypt(plaintexts[i++ & 15]), budget / Slices);
-            Advance(interleaved, (slice + 1.0) / Slices);
+            modexp += Once(probe.Compute);
+            encrypt += Once(() => key.Encrypt(plaintexts[i++ & 15]));
+            Advance(interleaved, Math.Min(1, Stopwatch.GetElapsedTime(total).TotalSeconds / (2 * budget)));
         }
 
         var decrypt = Timed(progress, "decrypt (CRT)", () => privateKey.Decrypt(ciphertexts[i++ & 15]), budget);
@@ -251,6 +253,13 @@ internal static class PaillierBench
         }
         while (elapsed < budget);
         return new Rate(count, elapsed.TotalSeconds);
+    }
+
+    private static Rate Once(Action operation)
+    {
+        var start = Stopwatch.GetTimestamp();
+        operation();
+        return new Rate(1, Stopwatch.GetElapsedTime(start).TotalSeconds);
     }
 
     private static BigInteger RandomBelow(BigInteger bound)
