@@ -17,6 +17,7 @@ internal static class Program
             CertsCommand.Create(),
             PredictCommand.Create(),
             BenchCommand.Create(),
+            PrivacyCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }
