@@ -25,13 +25,28 @@ internal sealed unsafe class GmpBigIntegerBackend : BigIntegerBackend
 
     public override void ModMultiply(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, ReadOnlySpan<byte> modulus, Span<byte> destination)
     {
-        using var a = new GmpInteger(left);
-        using var b = new GmpInteger(right);
-        using var m = new GmpInteger(modulus);
-        using var r = new GmpInteger();
-        GmpNative.Multiply(r.Pointer, a.Pointer, b.Pointer);
-        GmpNative.Mod(r.Pointer, r.Pointer, m.Pointer);
-        r.Export(destination);
+        // The hot path of homomorphic addition: stack mpz_t temporaries (no handle objects), limbs still wiped.
+        GmpNative.Mpz a, b, m, r;
+        GmpNative.Init(&a);
+        GmpNative.Init(&b);
+        GmpNative.Init(&m);
+        GmpNative.Init(&r);
+        try
+        {
+            GmpInteger.Import(&a, left);
+            GmpInteger.Import(&b, right);
+            GmpInteger.Import(&m, modulus);
+            GmpNative.Multiply(&r, &a, &b);
+            GmpNative.Mod(&r, &r, &m);
+            GmpInteger.Export(&r, destination);
+        }
+        finally
+        {
+            GmpInteger.WipeAndClear(&a);
+            GmpInteger.WipeAndClear(&b);
+            GmpInteger.WipeAndClear(&m);
+            GmpInteger.WipeAndClear(&r);
+        }
     }
 
     public override bool TryModInverse(ReadOnlySpan<byte> value, ReadOnlySpan<byte> modulus, Span<byte> destination)

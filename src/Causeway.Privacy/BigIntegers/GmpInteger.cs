@@ -33,20 +33,26 @@ internal sealed unsafe class GmpInteger : SafeHandle
 
     public int ByteLength => IsZero ? 0 : (int)((GmpNative.SizeInBase(Pointer, 2) + 7) / 8);
 
-    public void Import(ReadOnlySpan<byte> bigEndian)
+    public void Import(ReadOnlySpan<byte> bigEndian) => Import(Pointer, bigEndian);
+
+    /// <summary>Writes the (non-negative) value as unsigned big-endian bytes, left-padded with zeros to the destination's width.</summary>
+    public void Export(Span<byte> destination) => Export(Pointer, destination);
+
+    /// <summary>Sets an initialised <c>mpz_t</c> from unsigned big-endian bytes.</summary>
+    public static void Import(GmpNative.Mpz* mpz, ReadOnlySpan<byte> bigEndian)
     {
         fixed (byte* bytes = bigEndian)
         {
             // order 1: most significant word first; words of 1 byte, so endianness and nails do not apply.
-            GmpNative.Import(Pointer, (nuint)bigEndian.Length, 1, 1, 1, 0, bytes);
+            GmpNative.Import(mpz, (nuint)bigEndian.Length, 1, 1, 1, 0, bytes);
         }
     }
 
-    /// <summary>Writes the (non-negative) value as unsigned big-endian bytes, left-padded with zeros to the destination's width.</summary>
-    public void Export(Span<byte> destination)
+    /// <summary>Writes a non-negative <c>mpz_t</c> as unsigned big-endian bytes, left-padded to the destination's width.</summary>
+    public static void Export(GmpNative.Mpz* mpz, Span<byte> destination)
     {
-        System.Diagnostics.Debug.Assert(Pointer->Size >= 0, "Only non-negative values are exported.");
-        var length = ByteLength;
+        System.Diagnostics.Debug.Assert(mpz->Size >= 0, "Only non-negative values are exported.");
+        var length = mpz->Size == 0 ? 0 : (int)((GmpNative.SizeInBase(mpz, 2) + 7) / 8);
         if (length > destination.Length)
         {
             throw new ArgumentException($"The value needs {length} bytes; the destination has {destination.Length}.", nameof(destination));
@@ -61,21 +67,27 @@ internal sealed unsafe class GmpInteger : SafeHandle
         nuint written;
         fixed (byte* bytes = destination[^length..])
         {
-            GmpNative.Export(bytes, &written, 1, 1, 1, 0, Pointer);
+            GmpNative.Export(bytes, &written, 1, 1, 1, 0, mpz);
         }
 
         System.Diagnostics.Debug.Assert((int)written == length, "mpz_export wrote the size mpz_sizeinbase announced.");
     }
 
-    protected override bool ReleaseHandle()
+    /// <summary>Zeroes the limbs of an initialised <c>mpz_t</c>, then <c>mpz_clear</c>s it.</summary>
+    public static void WipeAndClear(GmpNative.Mpz* mpz)
     {
-        var mpz = (GmpNative.Mpz*)handle;
         if (mpz->Limbs is not null && mpz->Alloc > 0)
         {
             new Span<ulong>(mpz->Limbs, mpz->Alloc).Clear();
         }
 
         GmpNative.Clear(mpz);
+    }
+
+    protected override bool ReleaseHandle()
+    {
+        var mpz = (GmpNative.Mpz*)handle;
+        WipeAndClear(mpz);
         NativeMemory.Free(mpz);
         return true;
     }
