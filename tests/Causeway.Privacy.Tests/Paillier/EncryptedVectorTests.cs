@@ -1,3 +1,4 @@
+using Causeway.Core.Tensors;
 using Causeway.Privacy.Paillier;
 
 namespace Causeway.Privacy.Tests.Paillier;
@@ -116,5 +117,19 @@ public sealed class EncryptedVectorTests(PaillierKeyFixture fixture) : IClassFix
         var b = EncryptedVector.Encrypt(fixture.PublicKey, [1f]);
 
         Assert.Throws<ArgumentException>(() => a.Add(b));
+    }
+
+    [Fact]
+    public void ParameterSets_EncryptSumDecrypt_GiveTheSumOfUpdates()
+    {
+        var layout = new ParameterLayout([new TensorSpec("w", [2, 3]), new TensorSpec("b", [3])]);
+        var a = new ParameterSet(layout, [1f, -2f, 3.5f, 0f, 0.25f, -0.125f, 10f, -10f, 2f]);
+        var b = new ParameterSet(layout, [-1f, 2f, 0.5f, 0f, 0.75f, 0.125f, 5f, -5f, -2f]);
+
+        var sum = EncryptedVector.Encrypt(fixture.PublicKey, a.Values).Add(EncryptedVector.Encrypt(fixture.PublicKey, b.Values));
+        var result = new ParameterSet(layout);
+        sum.Decrypt(fixture.PrivateKey, result.Values);
+
+        Assert.Equal([0f, 0f, 4f, 0f, 1f, 0f, 15f, -15f, 0f], result.Values.ToArray());
     }
 }

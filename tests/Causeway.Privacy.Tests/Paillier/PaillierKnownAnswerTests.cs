@@ -97,6 +97,19 @@ public sealed class PaillierKnownAnswerTests
         Assert.Equal(expected, PaillierRuntime.Backend);
     }
 
+    [Fact]
+    public void GenerateUnchecked_ManagedBackend_SmallKeyRoundTrips()
+    {
+        // The managed prime search (trial division + Miller-Rabin) on a test-only 512-bit key, to keep the test fast.
+        using var key = PaillierPrivateKey.GenerateUnchecked(512, BigIntegerBackend.Managed);
+
+        var sum = key.PublicKey.Add(key.PublicKey.Encrypt(key.PublicKey.Modulus - 5), key.PublicKey.Encrypt(3));
+
+        Assert.Equal(512, key.PublicKey.Bits);
+        Assert.Equal("managed", key.PublicKey.BackendName);
+        Assert.Equal(-2, key.DecryptSigned(sum));
+    }
+
     private static BigIntegerBackend Backend(string name) =>
         name == "gmp" ? BigIntegerBackend.TryCreateGmp()! : BigIntegerBackend.Managed;
 }
