@@ -19,6 +19,19 @@ public sealed class PaillierTests(PaillierKeyFixture fixture) : IClassFixture<Pa
         Assert.Equal(PaillierRuntime.Backend, PublicKey.BackendName);
     }
 
+    [Fact]
+    public void Generate_3072_HasExactSizeAnd47PackedSlots()
+    {
+        using var key = PaillierPrivateKey.Generate(3072);
+
+        var c = key.PublicKey.Encrypt(key.PublicKey.Modulus - 9);
+
+        Assert.Equal(3072, key.PublicKey.Bits);
+        Assert.Equal(768, key.PublicKey.CiphertextLength);
+        Assert.Equal(47, FixedPointEncoding.Default.SlotsPerCiphertext(key.PublicKey));
+        Assert.Equal(-9, key.DecryptSigned(c));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1024)]
