@@ -114,6 +114,9 @@ internal static class SecAggBench
         var p = settings.Parameters;
         var inputs = Inputs(settings);
 
+        // Without a cap the thread pool injects threads while parties run long, so their wall times overlap and inflate.
+        var oneThreadPerCore = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
         // Dropouts are spread over the index range so they mix low and high indices (both mask signs).
         var before = Spread(n, settings.DropoutsBeforeInput, offset: 0);
         var after = Spread(n, settings.Dropouts, offset: 1).Where(i => !before.Contains(i)).ToHashSet();
@@ -183,7 +186,7 @@ internal static class SecAggBench
             var roundSeconds = new double[n];
             var serverLock = new object();
             double serverMasked = 0;
-            Parallel.For(0, n, k =>
+            Parallel.For(0, n, oneThreadPerCore, k =>
             {
                 var start = Stopwatch.GetTimestamp();
                 var masked = members[k].MaskInput(deliveries![k], inputs[k]);
@@ -266,7 +269,7 @@ internal static class SecAggBench
             var task = progress?.AddTask($"{name} ({who.Length} parties)", maxValue: Math.Max(1, who.Length));
             var messages = new T[who.Length];
             var seconds = new double[n];
-            Parallel.For(0, who.Length, w =>
+            Parallel.For(0, who.Length, oneThreadPerCore, w =>
             {
                 var start = Stopwatch.GetTimestamp();
                 messages[w] = step(who[w]);
