@@ -60,8 +60,10 @@ public sealed record FixedPointEncoding
 
     /// <summary>v = round(x · 2^F).</summary>
     /// <exception cref="ArgumentOutOfRangeException">x is not finite or |x| ≥ 2^I.</exception>
+    /// <exception cref="ArgumentException">The encoding's bit counts are invalid (S &gt; 64, F &gt; 52 or negative).</exception>
     public long Encode(double value)
     {
+        Validate();
         if (!double.IsFinite(value))
         {
             throw new ArgumentOutOfRangeException(nameof(value), value, "Only finite values can be encoded.");
@@ -80,6 +82,7 @@ public sealed record FixedPointEncoding
     /// <exception cref="OverflowException">|Σv| ≥ 2^(I+F+H): more than 2^H summands, or a wrong key or encoding.</exception>
     public double Decode(long sum)
     {
+        Validate();
         var bound = 1L << (IntegerBits + FractionalBits + HeadroomBits);
         if (sum >= bound || sum <= -bound)
         {
