@@ -151,8 +151,12 @@ public sealed class SecureAggregationProtocolTests
             Assert.True(Matches(message.Values, inputs[message.Party]) <= 2, $"party {message.Party}'s masked input matches its input");
         }
 
-        // Shares reach the server only sealed: no plaintext share field appears in a ciphertext.
-        Assert.All(harness.ServerInbox.OfType<ShareBundle>().SelectMany(b => b.Shares), s => Assert.Equal(SecureAggregationCryptoSizes.SealedShareBytes, s.Ciphertext.Length));
+        // Shares reach the server only sealed: from ‖ to ‖ 5 + 5 field elements, plus the 16-byte GCM tag.
+        Assert.All(harness.ServerInbox.OfType<ShareBundle>().SelectMany(b => b.Shares), s =>
+        {
+            Assert.Equal(8 + (2 * 8 * 5) + 16, s.Ciphertext.Length);
+            Assert.NotEqual([.. BitConverter.GetBytes(s.From), .. BitConverter.GetBytes(s.To)], s.Ciphertext[..8]);
+        });
 
         // The server's own state: no uint[] anywhere in it equals (or nearly equals) an individual input or an individual masked input.
         var held = new List<uint[]>();
@@ -325,10 +329,4 @@ public sealed class SecureAggregationProtocolTests
             Collect(field.GetValue(value), held, depth + 1);
         }
     }
-}
-
-/// <summary>The sealed-share size the wire layout promises: from ‖ to ‖ 5 + 5 field elements, plus the GCM tag.</summary>
-internal static class SecureAggregationCryptoSizes
-{
-    public const int SealedShareBytes = 8 + (2 * 8 * 5) + 16;
 }
