@@ -73,6 +73,10 @@ internal sealed class PostgresDialect(NpgsqlDataSource dataSource, bool ownsData
         """
         ALTER TABLE runs ADD COLUMN setup_json text NULL;
         """,
+        """
+        ALTER TABLE rounds ADD COLUMN privacy_json text NULL;
+        ALTER TABLE checkpoints ADD COLUMN privacy_state text NULL;
+        """,
     ];
 
     public override string Name => "PostgreSQL";

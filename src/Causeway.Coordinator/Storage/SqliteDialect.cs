@@ -77,6 +77,10 @@ internal sealed class SqliteDialect(string connectionString) : StoreDialect
         """
         ALTER TABLE runs ADD COLUMN setup_json TEXT NULL;
         """,
+        """
+        ALTER TABLE rounds ADD COLUMN privacy_json TEXT NULL;
+        ALTER TABLE checkpoints ADD COLUMN privacy_state TEXT NULL;
+        """,
     ];
 
     public override string Name => "SQLite";
