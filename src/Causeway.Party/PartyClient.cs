@@ -108,6 +108,10 @@ public sealed class PartyClient : IDisposable
         if (reply.Update is { } update)
         {
             request.Train = new V1.TrainResult { Delta = ParameterSetCodec.ToProto(update.Delta), Examples = update.Examples, TrainLoss = update.TrainLoss, TrainSeconds = update.TrainSeconds };
+            if (update.WithinClip is { } withinClip)
+            {
+                request.Train.WithinClip = withinClip;
+            }
         }
         else
         {
@@ -176,7 +180,14 @@ public sealed class PartyClient : IDisposable
         return task.Kind switch
         {
             V1.TaskKind.Train => new ReceivedTask(task.TaskId,
-                new TrainTask(round, global, ContractMapping.FromProto(task.Plan ?? throw new MalformedMessageException("A train task has no plan.")), task.Seed), null, setup),
+                new TrainTask(
+                    round,
+                    global,
+                    ContractMapping.FromProto(task.Plan ?? throw new MalformedMessageException("A train task has no plan.")),
+                    task.Seed,
+                    task.Privacy is { } privacy ? ContractMapping.FromProto(privacy) : null),
+                null,
+                setup),
             V1.TaskKind.Evaluate => new ReceivedTask(task.TaskId, null, new EvaluateTask(round, global), setup),
             _ => throw new MalformedMessageException($"Unknown task kind {(int)task.Kind}."),
         };

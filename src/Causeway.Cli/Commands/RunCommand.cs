@@ -114,13 +114,16 @@ internal static class RunCommand
     private static void WriteRun(JsonNode details)
     {
         var run = details["run"]!;
+        var rounds = details["rounds"]?.AsArray() ?? [];
+        string[] privacyColumns = ["epsilon", "sample_epsilon"];
+        var shown = privacyColumns.Where(name => rounds.Any(r => r?["metrics"]?[name] is not null)).ToList();
         var table = new Table()
             .Title(Markup.Escape($"{run["id"]}: {run["state"]}, {run["completedRounds"]}/{run["totalRounds"]} rounds"))
-            .AddColumns("round", "updates", "failures", "train loss", "eval loss", "accuracy", "bytes", "seconds");
-        foreach (var round in details["rounds"]?.AsArray() ?? [])
+            .AddColumns(["round", "updates", "failures", "train loss", "eval loss", "accuracy", "bytes", "seconds", .. shown.Select(n => n == "epsilon" ? "ε (client)" : "ε (sample)")]);
+        foreach (var round in rounds)
         {
             var metrics = round?["metrics"];
-            table.AddRow(
+            table.AddRow([
                 Text(round?["round"]),
                 Text(round?["updates"]),
                 (round?["failures"]?.AsArray().Count ?? 0).ToString(CultureInfo.InvariantCulture),
@@ -128,7 +131,8 @@ internal static class RunCommand
                 Number(metrics?["eval_loss"], "F4"),
                 Number(metrics?["eval_accuracy"], "P2"),
                 Number(metrics?["bytes"], "N0"),
-                Number(metrics?["seconds"], "F2"));
+                Number(metrics?["seconds"], "F2"),
+                .. shown.Select(n => Number(metrics?[n], "F3"))]);
         }
 
         if (run["error"] is { } error)

@@ -42,7 +42,7 @@ public sealed class NetworkPartyChannel : IPartyChannel
             return PartyReply.Failed(new PartyFailure(party, FailureKind.Dropout, "the party is not connected"));
         }
 
-        var pending = new PendingTask(_mailbox.NewTaskId(task.Round), party, isTrain: true, task.Round, task.Global, task.Plan, task.Seed, SetupOf(task.Round));
+        var pending = new PendingTask(_mailbox.NewTaskId(task.Round), party, isTrain: true, task.Round, task.Global, task.Plan, task.Seed, SetupOf(task.Round), task.Privacy);
         var result = await RunAsync(pending, cancellationToken).ConfigureAwait(false);
         return result.Update is { } update ? PartyReply.Success(update) : PartyReply.Failed(result.Failure!);
     }

@@ -3,6 +3,7 @@ using Causeway.Core.Tensors;
 using Causeway.Core.Training;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Horizontal.DifferentialPrivacy;
 
 namespace Causeway.Coordinator.Mailbox;
 
@@ -28,8 +29,11 @@ internal sealed class PendingTask
     private ParameterSet? _global;
     private int _state;
 
-    public PendingTask(string id, PartyId party, bool isTrain, RoundInfo round, ParameterSet global, TrainingPlan? plan, ulong seed, Protocol.V1.RunSetup? setup)
+    public PendingTask(
+        string id, PartyId party, bool isTrain, RoundInfo round, ParameterSet global, TrainingPlan? plan, ulong seed, Protocol.V1.RunSetup? setup,
+        UpdatePrivacy? privacy = null)
     {
+        Privacy = privacy;
         Setup = setup;
         Id = id;
         Party = party;
@@ -55,6 +59,9 @@ internal sealed class PendingTask
     public TrainingPlan? Plan { get; }
 
     public ulong Seed { get; }
+
+    /// <summary>The client-level DP the party must apply to its delta (train tasks of such runs), or null.</summary>
+    public UpdatePrivacy? Privacy { get; }
 
     /// <summary>The run's setup in wire form (shared by every task of the run), or null when the run has none.</summary>
     public Protocol.V1.RunSetup? Setup { get; }

@@ -9,5 +9,6 @@ public interface IPreparedRun
     int TotalRounds { get; }
 
     /// <summary>Runs every round through <see cref="RunContext.Channel"/>, reporting progress to the context.</summary>
-    Task ExecuteAsync(RunContext context, CancellationToken cancellationToken);
+    /// <returns>Why the run completed before its last round (its privacy budget), or null when it ran every round.</returns>
+    Task<string?> ExecuteAsync(RunContext context, CancellationToken cancellationToken);
 }

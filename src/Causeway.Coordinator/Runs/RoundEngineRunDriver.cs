@@ -35,7 +35,7 @@ public sealed class RoundEngineRunDriver(TimeProvider? time = null) : IRunDriver
 
         public int TotalRounds => config.Rounds;
 
-        public async Task ExecuteAsync(RunContext context, CancellationToken cancellationToken)
+        public async Task<string?> ExecuteAsync(RunContext context, CancellationToken cancellationToken)
         {
             var parties = context.ConnectedParties();
             if (parties.Count == 0)
@@ -56,6 +56,8 @@ public sealed class RoundEngineRunDriver(TimeProvider? time = null) : IRunDriver
                 throw new InvalidOperationException(
                     $"No round received the {options.MinResults} updates it needed; the global model never changed. See each round's failures.");
             }
+
+            return result.StoppedEarly;
         }
 
         private ModelSpec ModelFor(DataSchema schema)

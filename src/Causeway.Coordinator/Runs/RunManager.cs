@@ -283,7 +283,8 @@ public sealed class RunManager : IAsyncDisposable
                 await _store.SetRunStatusAsync(context.RunId, RunStatus.Running, null, now, _shutdown.Token).ConfigureAwait(false);
             }
 
-            await run.ExecuteAsync(context, _shutdown.Token).ConfigureAwait(false);
+            // A run that ends early on its privacy budget completes, with the reason as its status message.
+            error = await run.ExecuteAsync(context, _shutdown.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
         {

@@ -40,6 +40,14 @@ internal static class RunView
         Add(metrics, "train_loss", round.TrainLoss);
         Add(metrics, "eval_loss", round.EvaluationLoss);
         Add(metrics, "eval_accuracy", round.Accuracy);
+        if (round.Privacy is { } privacy)
+        {
+            Add(metrics, "epsilon", privacy.ClientEpsilon);
+            Add(metrics, "sample_epsilon", privacy.SampleEpsilon);
+            Add(metrics, "delta", privacy.Delta);
+            Add(metrics, "clip_norm", privacy.ClipNorm);
+        }
+
         if (live is not null)
         {
             Add(metrics, "slowest_party_seconds", live.SlowestTrainSeconds);

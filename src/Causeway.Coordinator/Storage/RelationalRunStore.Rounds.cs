@@ -5,6 +5,7 @@ using System.Text.Json;
 using Causeway.Core.Serialization;
 using Causeway.Core.Tensors;
 using Causeway.Federation;
+using Causeway.Federation.Horizontal.DifferentialPrivacy;
 
 namespace Causeway.Coordinator.Storage;
 
@@ -29,8 +30,8 @@ internal sealed partial class RelationalRunStore
             connection,
             transaction,
             """
-            INSERT INTO rounds (run_id, round, selected, participants, failures, succeeded, train_loss, eval_loss, accuracy, bytes, seconds, closed_at)
-            VALUES (@run_id, @round, @selected, @participants, @failures, @succeeded, @train_loss, @eval_loss, @accuracy, @bytes, @seconds, @closed_at)
+            INSERT INTO rounds (run_id, round, selected, participants, failures, succeeded, train_loss, eval_loss, accuracy, bytes, seconds, closed_at, privacy_json)
+            VALUES (@run_id, @round, @selected, @participants, @failures, @succeeded, @train_loss, @eval_loss, @accuracy, @bytes, @seconds, @closed_at, @privacy_json)
             """))
         {
             Add(insertRound, "run_id", round.RunId);
@@ -45,6 +46,7 @@ internal sealed partial class RelationalRunStore
             Add(insertRound, "bytes", round.Bytes);
             Add(insertRound, "seconds", round.Seconds);
             Add(insertRound, "closed_at", dialect.ToTimestamp(Truncate(round.ClosedAt)));
+            Add(insertRound, "privacy_json", round.Privacy is null ? null : JsonSerializer.Serialize(round.Privacy, PrivacyJson));
             try
             {
                 await insertRound.ExecuteNonQueryAsync(cancellationToken);
@@ -87,12 +89,13 @@ internal sealed partial class RelationalRunStore
         await using (var insertCheckpoint = Command(
             connection,
             transaction,
-            "INSERT INTO checkpoints (run_id, round, global_parameters, optimizer_state) VALUES (@run_id, @round, @global, @optimizer_state)"))
+            "INSERT INTO checkpoints (run_id, round, global_parameters, optimizer_state, privacy_state) VALUES (@run_id, @round, @global, @optimizer_state, @privacy_state)"))
         {
             Add(insertCheckpoint, "run_id", round.RunId);
             Add(insertCheckpoint, "round", round.Round);
             Add(insertCheckpoint, "global", global);
             Add(insertCheckpoint, "optimizer_state", optimizerState);
+            Add(insertCheckpoint, "privacy_state", checkpoint.PrivacyState);
             await insertCheckpoint.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -161,7 +164,7 @@ internal sealed partial class RelationalRunStore
             connection,
             transaction,
             """
-            SELECT round, selected, participants, failures, succeeded, train_loss, eval_loss, accuracy, bytes, seconds, closed_at
+            SELECT round, selected, participants, failures, succeeded, train_loss, eval_loss, accuracy, bytes, seconds, closed_at, privacy_json
             FROM rounds WHERE run_id = @run_id ORDER BY round
             """))
         {
@@ -184,6 +187,7 @@ internal sealed partial class RelationalRunStore
                     Bytes = reader.GetInt64(8),
                     Seconds = reader.GetDouble(9),
                     ClosedAt = dialect.ReadTimestamp(reader, 10),
+                    Privacy = reader.IsDBNull(11) ? null : JsonSerializer.Deserialize<RoundPrivacy>(reader.GetString(11), PrivacyJson),
                     Parties = partiesByRound.TryGetValue(number, out var parties) ? parties : [],
                 });
             }
@@ -198,7 +202,7 @@ internal sealed partial class RelationalRunStore
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         return ReadCheckpointAsync(
             runId,
-            "SELECT round, global_parameters, optimizer_state FROM checkpoints WHERE run_id = @run_id ORDER BY round DESC LIMIT 1",
+            "SELECT round, global_parameters, optimizer_state, privacy_state FROM checkpoints WHERE run_id = @run_id ORDER BY round DESC LIMIT 1",
             round: null,
             cancellationToken);
     }
@@ -209,7 +213,7 @@ internal sealed partial class RelationalRunStore
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(round);
         return ReadCheckpointAsync(
             runId,
-            "SELECT round, global_parameters, optimizer_state FROM checkpoints WHERE run_id = @run_id AND round = @round",
+            "SELECT round, global_parameters, optimizer_state, privacy_state FROM checkpoints WHERE run_id = @run_id AND round = @round",
             round,
             cancellationToken);
     }
@@ -233,8 +237,11 @@ internal sealed partial class RelationalRunStore
         var closedRound = reader.GetInt32(0);
         var global = DecodeBlob(reader.GetFieldValue<byte[]>(1));
         var optimizerState = reader.IsDBNull(2) ? null : DecodeBlob(reader.GetFieldValue<byte[]>(2));
-        return new StoredCheckpoint(runId, closedRound, global, optimizerState);
+        var privacyState = reader.IsDBNull(3) ? null : reader.GetString(3);
+        return new StoredCheckpoint(runId, closedRound, global, optimizerState, privacyState);
     }
+
+    private static readonly JsonSerializerOptions PrivacyJson = new(JsonSerializerDefaults.Web);
 
     // Checkpoints are stored in the safetensors layout of model files (docs/storage.md), so any safetensors reader opens them.
     private static readonly Dictionary<string, string> BlobMetadata = new(StringComparer.Ordinal) { ["format"] = "causeway.parameters.v1" };

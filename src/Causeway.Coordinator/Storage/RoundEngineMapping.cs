@@ -49,6 +49,7 @@ public static class RoundEngineMapping
             Seconds = summary.Seconds,
             ClosedAt = closedAt,
             Parties = parties,
+            Privacy = summary.Privacy,
         };
     }
 
@@ -56,14 +57,14 @@ public static class RoundEngineMapping
     public static Checkpoint ToCheckpoint(this RunCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        return new Checkpoint(checkpoint.Global, checkpoint.OptimizerState);
+        return new Checkpoint(checkpoint.Global, checkpoint.OptimizerState, checkpoint.PrivacyState);
     }
 
     /// <summary>The checkpoint to resume the engine from: it continues at round <c>LastClosedRound + 1</c>.</summary>
     public static RunCheckpoint ToRunCheckpoint(this StoredCheckpoint stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        return new RunCheckpoint(stored.LastClosedRound, stored.Global, stored.OptimizerState);
+        return new RunCheckpoint(stored.LastClosedRound, stored.Global, stored.OptimizerState, stored.PrivacyState);
     }
 
     public static PartyOutcome ToOutcome(this FailureKind kind) => kind switch

@@ -1,3 +1,5 @@
+using Causeway.Federation.Horizontal.DifferentialPrivacy;
+
 namespace Causeway.Coordinator.Storage;
 
 /// <summary>The metrics of one closed round, with one row per selected party.</summary>
@@ -40,6 +42,9 @@ public sealed record RoundRecord
     public double Seconds { get; init; }
 
     public required DateTimeOffset ClosedAt { get; init; }
+
+    /// <summary>The (ε, δ) the run had spent after this round when it is differentially private; null otherwise.</summary>
+    public RoundPrivacy? Privacy { get; init; }
 
     /// <summary>One row per selected party, in the order given; party ids are unique within a round.</summary>
     public IReadOnlyList<PartyRoundRecord> Parties { get; init; } = [];

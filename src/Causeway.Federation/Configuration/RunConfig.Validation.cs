@@ -41,6 +41,10 @@ public sealed partial record RunConfig
 
         errors.AddRange(Aggregation?.Validate(perRound) ?? []);
         errors.AddRange(Attack?.Validate() ?? []);
+        errors.AddRange(Privacy?.Validate(perRound) ?? []);
+        Check(
+            Privacy?.Client is null || Aggregation is null || (Aggregation.Rule == AggregationRule.Mean && Aggregation.NormBound is null),
+            "privacy.client (DP-FedAvg) needs the plain mean: remove the aggregation section (DP-FedAvg clips every update itself, and a robust rule's output has no bounded sensitivity)");
 
         Check(!requireDataPaths || !string.IsNullOrWhiteSpace(Data.Schema), "data.schema is required");
         Check(!requireDataPaths || !string.IsNullOrWhiteSpace(Data.Train), "data.train is required");

@@ -3,7 +3,9 @@ using System.Text.Json.Serialization;
 using Causeway.Core.Models;
 using Causeway.Core.Training;
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Horizontal.DifferentialPrivacy;
 using Causeway.Federation.Horizontal.Robust;
+using Causeway.Privacy.Accounting;
 
 namespace Causeway.Federation.Configuration;
 
@@ -54,6 +56,12 @@ public sealed partial record RunConfig
     public AggregationOptions? Aggregation { get; init; }
 
     /// <summary>
+    /// The <c>"privacy"</c> section: client-level DP-FedAvg, sample-level DP-SGD, the accountant's δ and conversion, and
+    /// the ε budget (<see cref="PrivacyOptions"/>). Null (absent) trains without differential privacy.
+    /// </summary>
+    public PrivacyOptions? Privacy { get; init; }
+
+    /// <summary>
     /// The <c>"attack"</c> section, simulation only: a share of the virtual parties is malicious. Null (absent) is an
     /// honest simulation. A coordinator ignores it.
     /// </summary>
@@ -100,6 +108,9 @@ public sealed partial record RunConfig
             Fraction = Sampling.Fraction,
             MinParties = Sampling.MinParties,
             Aggregation = Aggregation ?? new AggregationOptions(),
+
+            // DP-FedAvg's sensitivity bound needs every clipped update to count once.
+            Weighting = Privacy?.Client is null ? AggregationWeighting.Examples : AggregationWeighting.Uniform,
         };
     }
 
@@ -117,6 +128,7 @@ public sealed partial record RunConfig
             Optimizer = Training.Optimizer,
             Momentum = Training.Momentum,
             WeightDecay = Training.WeightDecay,
+            DpSgd = Privacy?.Sample is { } sample ? new DpSgd { ClipNorm = sample.ClipNorm, NoiseMultiplier = sample.NoiseMultiplier } : null,
         };
         return Horizontal.Strategy.Create(ToStrategyOptions()).ConfigurePlan(plan);
     }
@@ -132,6 +144,7 @@ public sealed partial record RunConfig
         Seed = Seed,
         RunId = Name,
         EvaluateEveryRounds = Evaluation.EveryRounds,
+        Privacy = Privacy,
         FoldOrder = foldOrder,
         TimeProvider = timeProvider ?? TimeProvider.System,
     };
@@ -209,6 +222,8 @@ public sealed partial record RunConfig
             _ when typeName.EndsWith(nameof(OptimizerKind), StringComparison.Ordinal) => Names<OptimizerKind>(),
             _ when typeName.EndsWith(nameof(AggregationRule), StringComparison.Ordinal) => [.. AggregationOptions.Names],
             _ when typeName.EndsWith(nameof(AttackKind), StringComparison.Ordinal) => [.. AttackOptions.Names],
+            _ when typeName.EndsWith(nameof(NoisePlacement), StringComparison.Ordinal) => Names<NoisePlacement>(),
+            _ when typeName.EndsWith(nameof(RdpConversion), StringComparison.Ordinal) => [.. PrivacyOptions.ConversionNames],
             _ => null,
         };
         if (names is not null)

@@ -1,6 +1,7 @@
 using Causeway.Core.Metrics;
 using Causeway.Core.Tensors;
 using Causeway.Core.Training;
+using Causeway.Federation.Horizontal.DifferentialPrivacy;
 
 namespace Causeway.Federation.Horizontal;
 
@@ -46,6 +47,21 @@ public sealed class RoundEngine
             throw new ArgumentOutOfRangeException(nameof(options), options.Deadline, "The round deadline must be positive.");
         }
 
+        if (options.Privacy is { } privacy)
+        {
+            if (privacy.Validate(perRound: null) is { Count: > 0 } errors)
+            {
+                throw new ArgumentException($"Invalid privacy options: {string.Join("; ", errors)}.", nameof(options));
+            }
+
+            if (privacy.Client is not null && options.Strategy.Aggregator is not WeightedMeanAggregator { Weighting: AggregationWeighting.Uniform })
+            {
+                throw new ArgumentException(
+                    "Client-level differential privacy needs the plain uniform mean as the aggregator: its sensitivity bound assumes every clipped update counts once.",
+                    nameof(options));
+            }
+        }
+
         _plan = options.Strategy.ConfigurePlan(options.Plan);
         _plan.Validate();
         _options = options;
@@ -87,6 +103,8 @@ public sealed class RoundEngine
         var time = _options.TimeProvider;
         var started = time.GetTimestamp();
         var optimizer = _options.Strategy.CreateServerOptimizer();
+        var ledger = _options.Privacy is { } privacy ? new PrivacyLedger(privacy) : null;
+        var clientPrivacy = _options.Privacy?.Client is { } client ? new ClientPrivacy(client, _options.NoiseSource) : null;
         ParameterSet global;
         var first = 1;
         if (resumeFrom is null)
@@ -104,8 +122,15 @@ public sealed class RoundEngine
                 optimizer.RestoreState(state);
             }
 
+            if (ledger is not null && resumeFrom.PrivacyState is { } privacyState && ledger.RestoreState(privacyState) is { } clipNorm)
+            {
+                clientPrivacy?.RestoreClipNorm(clipNorm);
+            }
+
             first = resumeFrom.LastClosedRound + 1;
         }
+
+        string? stoppedEarly = null;
 
         var summaries = new List<RoundSummary>(_options.Rounds - first + 1);
         Evaluation? final = null;
@@ -115,14 +140,27 @@ public sealed class RoundEngine
             var roundStarted = time.GetTimestamp();
             var info = new RoundInfo(_options.RunId, round, _options.Rounds);
             var selected = _options.Strategy.Selector.Select(info, parties, new Random(RunSeeds.Selection(_options.Seed, round)));
+            if (ledger?.ExceedsBudget(selected.Count, parties.Count, selected, _plan) is { } overBudget)
+            {
+                stoppedEarly = $"stopped before round {round}: {overBudget}";
+                break;
+            }
+
             if (observer is not null)
             {
                 await observer.OnRoundStartedAsync(info, selected, cancellationToken).ConfigureAwait(false);
             }
 
-            var aggregation = _options.Strategy.Aggregator.Begin(global.Layout, info);
+            IAggregation aggregation = _options.Strategy.Aggregator.Begin(global.Layout, info);
+            var clipNorm = clientPrivacy?.ClipNorm;
+            if (clientPrivacy is not null)
+            {
+                aggregation = clientPrivacy.Begin(aggregation, selected.Count);
+            }
+
             var fold = new RoundFold(aggregation, _options.FoldOrder, selected.Count);
-            await CollectRoundAsync(info, global, selected, channel, fold, cancellationToken).ConfigureAwait(false);
+            var updatePrivacy = clientPrivacy?.ForParties(selected.Count);
+            await CollectRoundAsync(info, global, selected, updatePrivacy, channel, fold, cancellationToken).ConfigureAwait(false);
 
             // A rule that cannot aggregate what arrived (Krum with too few updates) fails the round, like too few replies.
             var problem = fold.Accepted < _options.MinResults
@@ -133,6 +171,8 @@ public sealed class RoundEngine
             {
                 global = optimizer.Step(global, aggregation.Complete(), info);
             }
+
+            var privacySpent = ledger?.Charge(selected.Count, parties.Count, fold.ReceivedUpdates, _plan, clipNorm, released: succeeded);
 
             Evaluation? evaluation = null;
             var every = _options.EvaluateEveryRounds;
@@ -154,22 +194,30 @@ public sealed class RoundEngine
                 fold.Bytes,
                 fold.SlowestTrainSeconds,
                 fold.Contributions,
-                problem);
+                problem,
+                privacySpent);
             summaries.Add(summary);
             if (observer is not null)
             {
-                var checkpoint = new RunCheckpoint(round, global, optimizer.SaveState());
+                var checkpoint = new RunCheckpoint(round, global, optimizer.SaveState(), ledger?.SaveState(clientPrivacy?.ClipNorm));
                 await observer.OnRoundCompletedAsync(summary, checkpoint, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        return new RunResult(summaries, global, optimizer.SaveState(), final, null, time.GetElapsedTime(started).TotalSeconds);
+        if (stoppedEarly is not null && evaluator is not null && summaries is [.., { Evaluation: null } last])
+        {
+            // The budget ended the run early: score the model it leaves, as the last round would have been.
+            final = await evaluator.EvaluateAsync(global, new RoundInfo(_options.RunId, last.Round, _options.Rounds), cancellationToken).ConfigureAwait(false) ?? final;
+        }
+
+        return new RunResult(summaries, global, optimizer.SaveState(), final, null, time.GetElapsedTime(started).TotalSeconds, stoppedEarly);
     }
 
     private async Task CollectRoundAsync(
         RoundInfo info,
         ParameterSet global,
         IReadOnlyList<PartyId> selected,
+        UpdatePrivacy? updatePrivacy,
         IPartyChannel channel,
         RoundFold fold,
         CancellationToken cancellationToken)
@@ -180,7 +228,7 @@ public sealed class RoundEngine
         for (var i = 0; i < selected.Count; i++)
         {
             // A channel that answers synchronously is folded right here, before the next task is sent.
-            var task = new TrainTask(info, global, _plan, RunSeeds.Party(_options.Seed, info.Round, selected[i]));
+            var task = new TrainTask(info, global, _plan, RunSeeds.Party(_options.Seed, info.Round, selected[i]), updatePrivacy);
             collecting[i] = CollectAsync(i, selected[i], task, channel, fold, linked.Token, cancellationToken);
         }
 
@@ -224,7 +272,7 @@ public sealed class RoundEngine
             return;
         }
 
-        fold.Received(update.Delta.Length);
+        fold.Received(party, update);
         if (Validate(party, update, task.Global.Layout) is { } problem)
         {
             fold.Fail(index, new PartyFailure(party, FailureKind.Rejected, problem));

@@ -1,4 +1,6 @@
 using Causeway.Core.Training;
+using Causeway.Federation.Horizontal.DifferentialPrivacy;
+using Causeway.Privacy.Mechanisms;
 
 namespace Causeway.Federation.Horizontal;
 
@@ -33,6 +35,15 @@ public sealed record RoundEngineOptions
 
     /// <summary>The order updates are folded in. Default <see cref="FoldOrder.Arrival"/>.</summary>
     public FoldOrder FoldOrder { get; init; } = FoldOrder.Arrival;
+
+    /// <summary>
+    /// Differential privacy (client-level DP-FedAvg, sample-level DP-SGD, accounting and budget); null for none. With
+    /// client-level DP the strategy's aggregator must be the uniform mean (<see cref="AggregationWeighting.Uniform"/>).
+    /// </summary>
+    public PrivacyOptions? Privacy { get; init; }
+
+    /// <summary>Makes the coordinator's DP noise source. Default <see cref="NoiseSource.Create"/>; a keyed source only in tests.</summary>
+    public Func<NoiseSource>? NoiseSource { get; init; }
 
     /// <summary>The clock for deadlines and round durations. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

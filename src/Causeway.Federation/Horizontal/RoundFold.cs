@@ -12,6 +12,7 @@ internal sealed class RoundFold
     private readonly IAggregation _aggregation;
     private readonly PartyFailure?[] _failures;
     private readonly List<PartyContribution> _contributions = [];
+    private readonly List<(PartyId Party, int Examples)> _received = [];
 
     // Selection order only: parked valid updates and which slots have resolved.
     private readonly PartyUpdate?[]? _parked;
@@ -50,11 +51,24 @@ internal sealed class RoundFold
     /// <summary>Failures in selection order.</summary>
     public IReadOnlyList<PartyFailure> Failures => [.. _failures.OfType<PartyFailure>()];
 
-    public void Received(long values)
+    /// <summary>Every update received (valid or not) with the examples it claims, in arrival order.</summary>
+    public IReadOnlyList<(PartyId Party, int Examples)> ReceivedUpdates
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _received];
+            }
+        }
+    }
+
+    public void Received(PartyId party, PartyUpdate update)
     {
         lock (_gate)
         {
-            Bytes += values * sizeof(float);
+            Bytes += (long)update.Delta.Length * sizeof(float);
+            _received.Add((party, update.Examples));
         }
     }
 

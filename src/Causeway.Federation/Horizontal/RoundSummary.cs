@@ -1,4 +1,5 @@
 using Causeway.Core.Metrics;
+using Causeway.Federation.Horizontal.DifferentialPrivacy;
 
 namespace Causeway.Federation.Horizontal;
 
@@ -24,6 +25,7 @@ namespace Causeway.Federation.Horizontal;
 /// <param name="Problem">
 /// Why the round failed (too few updates for round.minResults or for the aggregation rule); null when it succeeded.
 /// </param>
+/// <param name="Privacy">The (ε, δ) the run has spent after this round when it is differentially private; null otherwise.</param>
 public sealed record RoundSummary(
     int Round,
     int Selected,
@@ -36,7 +38,8 @@ public sealed record RoundSummary(
     long Bytes,
     double? SlowestTrainSeconds = null,
     IReadOnlyList<PartyContribution>? Contributions = null,
-    string? Problem = null)
+    string? Problem = null,
+    RoundPrivacy? Privacy = null)
 {
     /// <summary>The accepted updates in aggregation order; empty when none was accepted (or none recorded).</summary>
     public IReadOnlyList<PartyContribution> Contributions { get; init; } = Contributions ?? [];

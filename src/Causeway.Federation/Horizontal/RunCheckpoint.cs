@@ -9,4 +9,8 @@ namespace Causeway.Federation.Horizontal;
 /// <param name="LastClosedRound">The last round whose result is in <see cref="Global"/> (0 before round 1).</param>
 /// <param name="Global">The global model after that round.</param>
 /// <param name="OptimizerState">The server optimizer's state (<see cref="IServerOptimizer.SaveState"/>), or null.</param>
-public sealed record RunCheckpoint(int LastClosedRound, ParameterSet Global, ParameterSet? OptimizerState);
+/// <param name="PrivacyState">
+/// The privacy ledger and adaptive clip norm (<see cref="DifferentialPrivacy.PrivacyLedger.SaveState"/>) when the run is
+/// differentially private, or null.
+/// </param>
+public sealed record RunCheckpoint(int LastClosedRound, ParameterSet Global, ParameterSet? OptimizerState, string? PrivacyState = null);

@@ -1,5 +1,6 @@
 using Causeway.Core.Tensors;
 using Causeway.Core.Training;
+using Causeway.Federation.Horizontal.DifferentialPrivacy;
 
 namespace Causeway.Federation.Horizontal;
 
@@ -8,4 +9,7 @@ namespace Causeway.Federation.Horizontal;
 /// <param name="Global">The global parameters at the start of the round (shared, read-only for the party).</param>
 /// <param name="Plan">How to train locally.</param>
 /// <param name="Seed">Seed for the party's shuffling and dropout this round, so runs are reproducible.</param>
-public sealed record TrainTask(RoundInfo Round, ParameterSet Global, TrainingPlan Plan, ulong Seed);
+/// <param name="Privacy">
+/// Client-level DP with the noise at the parties: how the party clips and noises its delta before sending it; null otherwise.
+/// </param>
+public sealed record TrainTask(RoundInfo Round, ParameterSet Global, TrainingPlan Plan, ulong Seed, UpdatePrivacy? Privacy = null);

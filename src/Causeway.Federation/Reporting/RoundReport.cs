@@ -9,5 +9,16 @@ namespace Causeway.Federation.Reporting;
 /// <param name="Bytes">Update bytes received.</param>
 /// <param name="Seconds">Wall time of the round.</param>
 /// <param name="SlowestPartySeconds">The slowest accepted party's local training time; null when none was accepted.</param>
+/// <param name="Epsilon">Client-level ε spent after the round (DP-FedAvg); null without client-level DP.</param>
+/// <param name="SampleEpsilon">The worst party's sample-level ε after the round (DP-SGD); null without DP-SGD.</param>
 public sealed record RoundReport(
-    int Round, double? Loss, double? Accuracy, int Participants, int Failures, long Bytes, double Seconds, double? SlowestPartySeconds = null);
+    int Round,
+    double? Loss,
+    double? Accuracy,
+    int Participants,
+    int Failures,
+    long Bytes,
+    double Seconds,
+    double? SlowestPartySeconds = null,
+    double? Epsilon = null,
+    double? SampleEpsilon = null);

@@ -7,8 +7,9 @@ namespace Causeway.Federation.Reporting;
 
 /// <summary>
 /// The JSON report of a run (the CLI's <c>--report</c>):
-/// <c>{ "name", "rounds": [ { "round", "loss", "accuracy", "participants", "failures", "bytes", "seconds", "slowestPartySeconds" } ],
-/// "final": { "accuracy", "loss" } | null, "centralized": { "accuracy", "loss" } | null, "seconds" }</c>.
+/// <c>{ "name", "rounds": [ { "round", "loss", "accuracy", "participants", "failures", "bytes", "seconds", "slowestPartySeconds",
+/// "epsilon", "sampleEpsilon" } ], "final": { "accuracy", "loss" } | null, "centralized": { "accuracy", "loss" } | null,
+/// "seconds", "privacy": { "epsilon", "sampleEpsilon", "delta", "conversion" } | null, "stoppedEarly" }</c>.
 /// </summary>
 /// <remarks>
 /// Absent values are written as <c>null</c>, never omitted. A diverged run's non-finite numbers are written as the
@@ -19,7 +20,9 @@ public sealed record RunReport(
     IReadOnlyList<RoundReport> Rounds,
     MetricsReport? Final,
     MetricsReport? Centralized,
-    double Seconds)
+    double Seconds,
+    PrivacyReport? Privacy = null,
+    string? StoppedEarly = null)
 {
     private static readonly JsonSerializerOptions SerializerOptions = new()
     {
@@ -35,9 +38,14 @@ public sealed record RunReport(
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(result);
         var rounds = result.Rounds
-            .Select(r => new RoundReport(r.Round, r.Evaluation?.Loss, r.Evaluation?.Accuracy, r.Participants, r.Failures.Count, r.Bytes, r.Seconds, r.SlowestTrainSeconds))
+            .Select(r => new RoundReport(
+                r.Round, r.Evaluation?.Loss, r.Evaluation?.Accuracy, r.Participants, r.Failures.Count, r.Bytes, r.Seconds, r.SlowestTrainSeconds,
+                r.Privacy?.ClientEpsilon, r.Privacy?.SampleEpsilon))
             .ToList();
-        return new RunReport(name, rounds, Metrics(result.Final), Metrics(result.Centralized), result.Seconds);
+        var privacy = result.Rounds.LastOrDefault()?.Privacy is { } last
+            ? new PrivacyReport(last.ClientEpsilon, last.SampleEpsilon, last.Delta, last.Conversion)
+            : null;
+        return new RunReport(name, rounds, Metrics(result.Final), Metrics(result.Centralized), result.Seconds, privacy, result.StoppedEarly);
     }
 
     /// <summary>The report as indented JSON.</summary>

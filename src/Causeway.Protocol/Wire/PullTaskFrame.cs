@@ -44,6 +44,9 @@ public sealed class PullTaskFrame
     /// <summary>The run's setup, or null when the task carries none.</summary>
     public V1.RunSetup? Setup { get; private set; }
 
+    /// <summary>The client-level DP the party applies to its delta (train tasks of such runs), or null.</summary>
+    public V1.UpdatePrivacy? Privacy { get; private set; }
+
     /// <exception cref="MalformedMessageException">The bytes are not a valid message.</exception>
     public static PullTaskFrame Parse(ReadOnlyMemory<byte> body)
     {
@@ -111,6 +114,10 @@ public sealed class PullTaskFrame
                 case PartyTask.SetupFieldNumber:
                     WireReader.Expect(wireType, 2, "setup");
                     Setup = MergeMessage(Setup, message, reader.ReadDelimited(), "RunSetup");
+                    break;
+                case PartyTask.PrivacyFieldNumber:
+                    WireReader.Expect(wireType, 2, "privacy");
+                    Privacy = MergeMessage(Privacy, message, reader.ReadDelimited(), "UpdatePrivacy");
                     break;
                 case PartyTask.SeedFieldNumber:
                     WireReader.Expect(wireType, 0, "seed");

@@ -34,6 +34,9 @@ public sealed class PushResultFrame
     /// <summary>The party's local training wall time in seconds, as sent (not validated here).</summary>
     public double TrainSeconds { get; private set; }
 
+    /// <summary>TrainResult.within_clip: null when absent.</summary>
+    public bool? WithinClip { get; private set; }
+
     public EvaluationResult? Evaluation { get; private set; }
 
     public FailureReport? Failure { get; private set; }
@@ -104,6 +107,7 @@ public sealed class PushResultFrame
         Examples = 0;
         TrainLoss = 0;
         TrainSeconds = 0;
+        WithinClip = null;
         Evaluation = null;
         Failure = null;
     }
@@ -138,6 +142,10 @@ public sealed class PushResultFrame
                 case 4:
                     WireReader.Expect(wireType, 1, "train_seconds");
                     TrainSeconds = reader.ReadDouble();
+                    break;
+                case 5:
+                    WireReader.Expect(wireType, 0, "within_clip");
+                    WithinClip = reader.ReadVarint() != 0;
                     break;
                 default:
                     reader.Skip(wireType);

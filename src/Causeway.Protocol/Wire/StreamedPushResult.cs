@@ -43,6 +43,9 @@ public sealed class StreamedPushResult
     /// <summary>The party's local training wall time in seconds, as sent (not validated here).</summary>
     public double TrainSeconds { get; private set; }
 
+    /// <summary>TrainResult.within_clip: null when absent.</summary>
+    public bool? WithinClip { get; private set; }
+
     public EvaluationResult? Evaluation { get; private set; }
 
     public FailureReport? Failure { get; private set; }
@@ -131,6 +134,7 @@ public sealed class StreamedPushResult
         Examples = 0;
         TrainLoss = 0;
         TrainSeconds = 0;
+        WithinClip = null;
         Evaluation = null;
         Failure = null;
         _tensors = 0;
@@ -179,6 +183,10 @@ public sealed class StreamedPushResult
                 case 4:
                     WireReader.Expect(wireType, 1, "train_seconds");
                     TrainSeconds = await reader.ReadDoubleAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                case 5:
+                    WireReader.Expect(wireType, 0, "within_clip");
+                    WithinClip = await reader.ReadVarintAsync(cancellationToken).ConfigureAwait(false) != 0;
                     break;
                 default:
                     await reader.SkipAsync(wireType, end, cancellationToken).ConfigureAwait(false);

@@ -24,7 +24,7 @@ internal sealed class RecordingObserver : IRunObserver
         Summaries.Add(summary);
 
         // A real coordinator serialises the checkpoint; cloning stands in for that.
-        Checkpoints.Add(new RunCheckpoint(checkpoint.LastClosedRound, checkpoint.Global.Clone(), checkpoint.OptimizerState?.Clone()));
+        Checkpoints.Add(checkpoint with { Global = checkpoint.Global.Clone(), OptimizerState = checkpoint.OptimizerState?.Clone() });
         if (summary.Round == CrashAfterRound)
         {
             throw new InvalidOperationException("simulated crash");
