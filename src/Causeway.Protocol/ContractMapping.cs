@@ -76,6 +76,8 @@ public static class ContractMapping
             Momentum = plan.Momentum,
             WeightDecay = plan.WeightDecay,
             ProximalMu = plan.ProximalMu,
+            DpClipNorm = plan.DpSgd?.ClipNorm ?? 0,
+            DpNoiseMultiplier = plan.DpSgd?.NoiseMultiplier ?? 0,
         };
     }
 
@@ -83,6 +85,12 @@ public static class ContractMapping
     public static CoreTrainingPlan FromProto(WireTrainingPlan message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (message.DpClipNorm == 0 && message.DpNoiseMultiplier != 0)
+        {
+            throw new MalformedMessageException(
+                $"Invalid training plan: dp_noise_multiplier is {message.DpNoiseMultiplier} but dp_clip_norm is 0 (DP-SGD off).");
+        }
+
         var plan = new CoreTrainingPlan
         {
             Epochs = message.Epochs,
@@ -97,6 +105,7 @@ public static class ContractMapping
             Momentum = message.Momentum,
             WeightDecay = message.WeightDecay,
             ProximalMu = message.ProximalMu,
+            DpSgd = message.DpClipNorm == 0 ? null : new DpSgd { ClipNorm = message.DpClipNorm, NoiseMultiplier = message.DpNoiseMultiplier },
         };
         try
         {

@@ -11,8 +11,8 @@ public sealed partial class DenseNetwork
 
     // _masks[i]: inverted-dropout multipliers (0 or 1/(1 − p)) applied after hidden layer i in the last training pass.
     private readonly float[][] _masks;
-    private float[] _delta = [];
-    private float[] _deltaNext = [];
+    // _deltas[i]: ∂L/∂z of layer i's pre-activation output z, one row per example; the last one is the head's ∂L/∂logits.
+    private readonly float[][] _deltas;
     private float[] _labels = [];
     private int _capacity;
     private bool _dropoutApplied;
@@ -25,11 +25,14 @@ public sealed partial class DenseNetwork
         }
 
         var capacity = Math.Max(rows, Math.Min(ChunkRows, Math.Max(_capacity * 2, 16)));
-        var widest = 0;
         for (var i = 0; i < _widths.Length; i++)
         {
             _activations[i] = new float[capacity * _widths[i]];
-            widest = Math.Max(widest, _widths[i]);
+        }
+
+        for (var i = 0; i < LayerCount; i++)
+        {
+            _deltas[i] = new float[capacity * _widths[i + 1]];
         }
 
         for (var i = 0; i < LayerCount - 1; i++)
@@ -37,8 +40,6 @@ public sealed partial class DenseNetwork
             _masks[i] = Spec.Dropout > 0 ? new float[capacity * _widths[i + 1]] : [];
         }
 
-        _delta = new float[capacity * widest];
-        _deltaNext = new float[capacity * widest];
         _labels = new float[capacity];
         _capacity = capacity;
     }
@@ -128,13 +129,13 @@ public sealed partial class DenseNetwork
     }
 
     /// <summary>
-    /// Returns the summed loss of the chunk and writes ∂L/∂z (scaled by <paramref name="scale"/> = 1/n) into <c>_delta</c>.
+    /// Returns the summed loss of the chunk and writes ∂L/∂z (scaled by <paramref name="scale"/>) into the head's delta.
     /// </summary>
     private double HeadLossAndDelta(int rows, float scale)
     {
         var outputs = Spec.Outputs;
         var logits = _activations[LayerCount].AsSpan(0, rows * outputs);
-        var delta = _delta.AsSpan(0, rows * outputs);
+        var delta = _deltas[LayerCount - 1].AsSpan(0, rows * outputs);
         double loss = 0;
         switch (Spec.Task)
         {
@@ -182,44 +183,18 @@ public sealed partial class DenseNetwork
         return loss;
     }
 
-    /// <summary>Backpropagates <c>_delta</c> (∂L/∂logits), adding each layer's gradient into <paramref name="gradient"/>.</summary>
-    private void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, int rows, Span<float> gradient)
+    /// <summary>Backpropagates the head's delta (∂L/∂logits) into the deltas of every layer below it.</summary>
+    private void PropagateDeltas(ReadOnlySpan<float> parameters, int rows)
     {
-        for (var layer = LayerCount - 1; layer >= 0; layer--)
+        for (var layer = LayerCount - 1; layer > 0; layer--)
         {
             int fanIn = _widths[layer], fanOut = _widths[layer + 1];
-            var x = layer == 0 ? input : _activations[layer].AsSpan(0, rows * fanIn);
-            var delta = _delta.AsSpan(0, rows * fanOut);
-            var weightGradient = gradient[_weightRanges[layer]];
-            var biasGradient = gradient[_biasRanges[layer]];
-
-            // ∂L/∂W[o, :] += Σ_r δ[r, o] · x[r, :], one gradient row at a time so that it stays in L1.
-            for (var o = 0; o < fanOut; o++)
-            {
-                var gradientRow = weightGradient.Slice(o * fanIn, fanIn);
-                for (var r = 0; r < rows; r++)
-                {
-                    var d = delta[(r * fanOut) + o];
-                    if (d != 0)
-                    {
-                        TensorPrimitives.MultiplyAdd(x.Slice(r * fanIn, fanIn), d, gradientRow, gradientRow);
-                    }
-                }
-            }
-
-            for (var r = 0; r < rows; r++)
-            {
-                TensorPrimitives.Add(biasGradient, delta.Slice(r * fanOut, fanOut), biasGradient);
-            }
-
-            if (layer == 0)
-            {
-                break;
-            }
+            var x = _activations[layer].AsSpan(0, rows * fanIn);
+            var delta = _deltas[layer].AsSpan(0, rows * fanOut);
+            var weights = parameters[_weightRanges[layer]];
 
             // ∂L/∂x[r, :] = Σ_o δ[r, o] · W[o, :], then through dropout and ReLU of the layer below.
-            var weights = parameters[_weightRanges[layer]];
-            var next = _deltaNext.AsSpan(0, rows * fanIn);
+            var next = _deltas[layer - 1].AsSpan(0, rows * fanIn);
             next.Clear();
             for (var r = 0; r < rows; r++)
             {
@@ -253,9 +228,88 @@ public sealed partial class DenseNetwork
                     }
                 }
             }
-
-            (_delta, _deltaNext) = (_deltaNext, _delta);
         }
+    }
+
+    /// <summary>Adds every layer's gradient, Σ_r δ[r] ⊗ x[r] for the weights and Σ_r δ[r] for the bias, into <paramref name="gradient"/>.</summary>
+    private void AccumulateGradient(ReadOnlySpan<float> input, int rows, Span<float> gradient)
+    {
+        for (var layer = LayerCount - 1; layer >= 0; layer--)
+        {
+            int fanIn = _widths[layer], fanOut = _widths[layer + 1];
+            var x = layer == 0 ? input : _activations[layer].AsSpan(0, rows * fanIn);
+            var delta = _deltas[layer].AsSpan(0, rows * fanOut);
+            var weightGradient = gradient[_weightRanges[layer]];
+            var biasGradient = gradient[_biasRanges[layer]];
+
+            // ∂L/∂W[o, :] += Σ_r δ[r, o] · x[r, :], one gradient row at a time so that it stays in L1.
+            for (var o = 0; o < fanOut; o++)
+            {
+                var gradientRow = weightGradient.Slice(o * fanIn, fanIn);
+                for (var r = 0; r < rows; r++)
+                {
+                    var d = delta[(r * fanOut) + o];
+                    if (d != 0)
+                    {
+                        TensorPrimitives.MultiplyAdd(x.Slice(r * fanIn, fanIn), d, gradientRow, gradientRow);
+                    }
+                }
+            }
+
+            for (var r = 0; r < rows; r++)
+            {
+                TensorPrimitives.Add(biasGradient, delta.Slice(r * fanOut, fanOut), biasGradient);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes each example's squared gradient norm ‖g_r‖² from the current activations and deltas, without forming the gradients.
+    /// </summary>
+    /// <remarks>
+    /// Layer l's part of g_r is the outer product δ_r ⊗ x_r (weights) and δ_r (bias), whose squared Frobenius norm is
+    /// ‖δ_r‖²·‖x_r‖² + ‖δ_r‖², so ‖g_r‖² = Σ_l ‖δ_r^l‖²·(‖x_r^l‖² + 1) (the "ghost norm" of Goodfellow 2015). Summed in
+    /// double precision.
+    /// </remarks>
+    private void ExampleGradientNormsSquared(ReadOnlySpan<float> input, int rows, Span<double> destination)
+    {
+        destination[..rows].Clear();
+        for (var layer = 0; layer < LayerCount; layer++)
+        {
+            int fanIn = _widths[layer], fanOut = _widths[layer + 1];
+            var x = layer == 0 ? input : _activations[layer].AsSpan(0, rows * fanIn);
+            var delta = _deltas[layer].AsSpan(0, rows * fanOut);
+            for (var r = 0; r < rows; r++)
+            {
+                destination[r] += SumOfSquares(delta.Slice(r * fanOut, fanOut)) * (SumOfSquares(x.Slice(r * fanIn, fanIn)) + 1);
+            }
+        }
+    }
+
+    /// <summary>Multiplies example r's delta at every layer by <paramref name="factors"/>[r], which scales its whole gradient.</summary>
+    private void ScaleExampleDeltas(int rows, ReadOnlySpan<float> factors)
+    {
+        for (var layer = 0; layer < LayerCount; layer++)
+        {
+            var fanOut = _widths[layer + 1];
+            var delta = _deltas[layer].AsSpan(0, rows * fanOut);
+            for (var r = 0; r < rows; r++)
+            {
+                var row = delta.Slice(r * fanOut, fanOut);
+                TensorPrimitives.Multiply(row, factors[r], row);
+            }
+        }
+    }
+
+    private static double SumOfSquares(ReadOnlySpan<float> values)
+    {
+        double sum = 0;
+        foreach (var value in values)
+        {
+            sum += (double)value * value;
+        }
+
+        return sum;
     }
 
     private static float Sigmoid(float z) => z >= 0 ? 1f / (1f + MathF.Exp(-z)) : MathF.Exp(z) / (1f + MathF.Exp(z));

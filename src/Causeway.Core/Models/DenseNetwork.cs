@@ -56,6 +56,7 @@ public sealed partial class DenseNetwork
 
         _activations = new float[layers + 1][];
         _masks = new float[layers][];
+        _deltas = new float[layers][];
     }
 
     public ModelSpec Spec { get; }
@@ -153,20 +154,8 @@ public sealed partial class DenseNetwork
     /// </remarks>
     public double LossAndGradient(ParameterSet parameters, TabularData data, ReadOnlySpan<int> rows, ParameterSet gradient, Random random)
     {
-        RequireLayout(parameters);
+        RequireBatch(parameters, data, rows, random);
         RequireLayout(gradient);
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(random);
-        if (data.Columns != Spec.Inputs)
-        {
-            throw new ArgumentException($"The data has {data.Columns} columns but the model takes {Spec.Inputs} inputs.", nameof(data));
-        }
-
-        if (rows.IsEmpty)
-        {
-            throw new ArgumentException("At least one row is needed to compute a loss.", nameof(rows));
-        }
-
         gradient.Values.Clear();
         var scale = 1f / rows.Length;
         var dropout = Spec.Dropout > 0 ? random : null;
@@ -174,12 +163,10 @@ public sealed partial class DenseNetwork
         for (var start = 0; start < rows.Length; start += ChunkRows)
         {
             var chunk = rows.Slice(start, Math.Min(ChunkRows, rows.Length - start));
-            EnsureCapacity(chunk.Length);
-            Gather(data, chunk);
-            var input = _activations[0].AsSpan(0, chunk.Length * Spec.Inputs);
-            Forward(parameters.Values, input, chunk.Length, dropout);
+            var input = GatherAndForward(parameters.Values, data, chunk, dropout);
             lossSum += HeadLossAndDelta(chunk.Length, scale);
-            Backward(parameters.Values, input, chunk.Length, gradient.Values);
+            PropagateDeltas(parameters.Values, chunk.Length);
+            AccumulateGradient(input, chunk.Length, gradient.Values);
         }
 
         return lossSum / rows.Length;
@@ -197,6 +184,32 @@ public sealed partial class DenseNetwork
             throw new ArgumentException(
                 $"The parameters do not fit a {Spec.DisplayName}: {Layout.DescribeMismatch(parameters.Layout)}.", nameof(parameters));
         }
+    }
+
+    private void RequireBatch(ParameterSet parameters, TabularData data, ReadOnlySpan<int> rows, Random random)
+    {
+        RequireLayout(parameters);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(random);
+        if (data.Columns != Spec.Inputs)
+        {
+            throw new ArgumentException($"The data has {data.Columns} columns but the model takes {Spec.Inputs} inputs.", nameof(data));
+        }
+
+        if (rows.IsEmpty)
+        {
+            throw new ArgumentException("At least one row is needed to compute a loss.", nameof(rows));
+        }
+    }
+
+    /// <summary>Gathers <paramref name="chunk"/> into scratch and runs the forward pass over it; returns the gathered input.</summary>
+    private ReadOnlySpan<float> GatherAndForward(ReadOnlySpan<float> parameters, TabularData data, ReadOnlySpan<int> chunk, Random? dropout)
+    {
+        EnsureCapacity(chunk.Length);
+        Gather(data, chunk);
+        var input = _activations[0].AsSpan(0, chunk.Length * Spec.Inputs);
+        Forward(parameters, input, chunk.Length, dropout);
+        return input;
     }
 
     private void Gather(TabularData data, ReadOnlySpan<int> rows)

@@ -12,7 +12,8 @@ public static class CentralizedTrainer
 {
     /// <summary>
     /// Initialises the network from <paramref name="seed"/> and trains it for <c>plan.Epochs</c> epochs,
-    /// reporting the number of finished epochs after each one. The FedProx term is ignored (there is no global model).
+    /// reporting the number of finished epochs after each one. The FedProx term is ignored (there is no global model),
+    /// and so is DP-SGD: the reference is the non-private model the federation's privacy is measured against.
     /// </summary>
     public static ParameterSet Train(
         DenseNetwork network,
@@ -25,7 +26,7 @@ public static class CentralizedTrainer
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(plan);
         var start = network.Initialize(seed);
-        var outcome = LocalTrainer.Run(network, start, train, plan with { ProximalMu = 0 }, seed, epochsDone, cancellationToken);
+        var outcome = LocalTrainer.Run(network, start, train, plan with { ProximalMu = 0, DpSgd = null }, seed, noise: null, epochsDone, cancellationToken);
         return outcome.Parameters;
     }
 }

@@ -7,11 +7,22 @@ namespace Causeway.Core.Training;
 
 /// <summary>A party's local training in one round: shuffled mini-batch epochs from the global model.</summary>
 /// <remarks>
+/// <para>
 /// Each step minimises the mean batch loss plus (λ/2)·||w||² (weight decay λ) plus the FedProx term
 /// (μ/2)·||w − w_start||² (Li et al. 2020), i.e. the optimizer sees <c>g + λ·w + μ·(w − w_start)</c>.
 /// Weight decay applies to every parameter, biases included. The shuffle and dropout draw from one
 /// <see cref="Random"/> seeded from <c>seed</c>, so a run is reproducible on one machine (float results may differ
 /// across CPUs). The reported <see cref="TrainingOutcome.MeanLoss"/> is the data loss alone, without the two penalty terms.
+/// </para>
+/// <para>
+/// With <see cref="TrainingPlan.DpSgd"/> the data gradient g is replaced by DP-SGD's
+/// <c>(Σ_i min(1, C/‖g_i‖)·g_i + N(0, σ²C²·I)) / B</c> over the batch's examples i, where B is the nominal batch size
+/// min(<see cref="TrainingPlan.BatchSize"/>, n) (n for a full batch) on every step, including the smaller last batch
+/// of an epoch: dividing by the expected rather than the actual batch size keeps one example's influence on a step
+/// at most C/B. The noise comes from the caller's <see cref="IGaussianNoise"/>, never from <c>seed</c>. Note that
+/// <see cref="TrainingOutcome.MeanLoss"/> and <see cref="TrainingOutcome.Examples"/> are computed from the data
+/// without noise: DP-SGD protects the parameters, not these two numbers.
+/// </para>
 /// </remarks>
 public static class LocalTrainer
 {
@@ -19,10 +30,35 @@ public static class LocalTrainer
     /// Trains a copy of <paramref name="start"/> on <paramref name="data"/> for <c>plan.Epochs</c> epochs and
     /// returns it with the example count, the number of steps and the mean loss of the last epoch.
     /// </summary>
-    /// <exception cref="ArgumentException">The plan is invalid, the data is empty or has the wrong width, or the layouts differ.</exception>
+    /// <exception cref="ArgumentException">
+    /// The plan is invalid or asks for DP-SGD noise (which needs the overload with a noise source), the data is empty
+    /// or has the wrong width, or the layouts differ.
+    /// </exception>
     public static TrainingOutcome Train(
         DenseNetwork network, ParameterSet start, TabularData data, TrainingPlan plan, ulong seed, CancellationToken cancellationToken = default) =>
-        Run(network, start, data, plan, seed, epochsDone: null, cancellationToken);
+        Run(network, start, data, plan, seed, noise: null, epochsDone: null, cancellationToken);
+
+    /// <summary>
+    /// Trains like <see cref="Train(DenseNetwork, ParameterSet, TabularData, TrainingPlan, ulong, CancellationToken)"/>,
+    /// drawing the DP-SGD noise of <c>plan.DpSgd</c> from <paramref name="noise"/>.
+    /// </summary>
+    /// <param name="network">Scratch network of the model's architecture.</param>
+    /// <param name="start">The parameters to start from (left unchanged).</param>
+    /// <param name="data">The local training examples.</param>
+    /// <param name="plan">The plan; DP-SGD with a noise multiplier above 0 needs <paramref name="noise"/>.</param>
+    /// <param name="seed">Seeds the shuffle and dropout (not the noise).</param>
+    /// <param name="noise">A source the coordinator cannot predict; null only when the plan adds no noise.</param>
+    /// <param name="cancellationToken">Checked before every step.</param>
+    /// <exception cref="ArgumentException">As the other overload, or the plan adds noise and <paramref name="noise"/> is null.</exception>
+    public static TrainingOutcome Train(
+        DenseNetwork network,
+        ParameterSet start,
+        TabularData data,
+        TrainingPlan plan,
+        ulong seed,
+        IGaussianNoise? noise,
+        CancellationToken cancellationToken = default) =>
+        Run(network, start, data, plan, seed, noise, epochsDone: null, cancellationToken);
 
     internal static TrainingOutcome Run(
         DenseNetwork network,
@@ -30,6 +66,7 @@ public static class LocalTrainer
         TabularData data,
         TrainingPlan plan,
         ulong seed,
+        IGaussianNoise? noise,
         IProgress<int>? epochsDone,
         CancellationToken cancellationToken)
     {
@@ -38,6 +75,10 @@ public static class LocalTrainer
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(plan);
         plan.Validate();
+        if (plan.DpSgd is { NoiseMultiplier: > 0 } && noise is null)
+        {
+            throw new ArgumentException("The plan asks for DP-SGD noise but no noise source was given.", nameof(noise));
+        }
         var mismatch = network.Layout.DescribeMismatch(start.Layout);
         if (mismatch is not null)
         {
@@ -76,7 +117,20 @@ public static class LocalTrainer
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var batch = order.AsSpan(first, Math.Min(batchSize, rows - first));
-                lossSum += network.LossAndGradient(parameters, data, batch, gradient, random) * batch.Length;
+                if (plan.DpSgd is { } dp)
+                {
+                    // (Σ clipped + N(0, σ²C²)) / B, the division applied to both terms separately.
+                    lossSum += network.LossAndClippedGradient(parameters, data, batch, dp.ClipNorm, 1f / batchSize, gradient, random) * batch.Length;
+                    if (dp.NoiseMultiplier > 0)
+                    {
+                        noise!.AddGaussianNoise(gradient.Values, dp.NoiseMultiplier * dp.ClipNorm / batchSize);
+                    }
+                }
+                else
+                {
+                    lossSum += network.LossAndGradient(parameters, data, batch, gradient, random) * batch.Length;
+                }
+
                 AddRegularization(parameters, start, gradient, plan);
                 optimizer.Step(parameters, gradient);
                 steps++;

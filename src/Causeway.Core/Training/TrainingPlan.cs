@@ -1,12 +1,13 @@
 namespace Causeway.Core.Training;
 
 /// <summary>
-/// How a party trains locally in one round: epochs, batch size, optimizer and the FedProx term.
+/// How a party trains locally in one round: epochs, batch size, optimizer, the FedProx term and DP-SGD.
 /// </summary>
 /// <remarks>
 /// FedSGD (McMahan et al. 2017) is the plan with one epoch and a full batch (<see cref="BatchSize"/> = 0):
 /// exactly one gradient step per round. FedProx (Li et al. 2020) adds (mu/2)·||w − w_global||² to the
-/// local loss; <see cref="ProximalMu"/> = 0 disables it.
+/// local loss; <see cref="ProximalMu"/> = 0 disables it. <see cref="DpSgd"/> makes each step differentially
+/// private with respect to the party's examples; it composes with every other setting.
 /// </remarks>
 public sealed record TrainingPlan
 {
@@ -29,6 +30,9 @@ public sealed record TrainingPlan
 
     /// <summary>FedProx proximal coefficient mu ≥ 0. Default 0 (no proximal term).</summary>
     public float ProximalMu { get; init; }
+
+    /// <summary>Per-example clipping and Gaussian noise (Abadi et al. 2016); null (the default) trains without them.</summary>
+    public DpSgd? DpSgd { get; init; }
 
     /// <summary>Throws with a message naming the field when a value is out of range.</summary>
     public void Validate()
@@ -61,6 +65,19 @@ public sealed record TrainingPlan
         if (ProximalMu < 0 || !float.IsFinite(ProximalMu))
         {
             throw new ArgumentException($"proximal mu must be a non-negative finite number, got {ProximalMu}.");
+        }
+
+        if (DpSgd is { } dp)
+        {
+            if (!(dp.ClipNorm > 0) || !double.IsFinite(dp.ClipNorm))
+            {
+                throw new ArgumentException($"DP-SGD clip norm must be a positive finite number, got {dp.ClipNorm}.");
+            }
+
+            if (!(dp.NoiseMultiplier >= 0) || !double.IsFinite(dp.NoiseMultiplier))
+            {
+                throw new ArgumentException($"DP-SGD noise multiplier must be a non-negative finite number, got {dp.NoiseMultiplier}.");
+            }
         }
     }
 }

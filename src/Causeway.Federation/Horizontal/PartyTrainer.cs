@@ -4,6 +4,7 @@ using Causeway.Core.Data;
 using Causeway.Core.Metrics;
 using Causeway.Core.Models;
 using Causeway.Core.Training;
+using Causeway.Privacy.Mechanisms;
 
 namespace Causeway.Federation.Horizontal;
 
@@ -81,8 +82,10 @@ public sealed class PartyTrainer
             return Dropout($"invalid training plan: {exception.Message}");
         }
 
+        // DP-SGD noise from a fresh OS-keyed source per call: noise derived from task.Seed would be known to the coordinator.
+        using var noise = task.Plan.DpSgd is { NoiseMultiplier: > 0 } ? NoiseSource.Create() : null;
         var started = Stopwatch.GetTimestamp();
-        var outcome = LocalTrainer.Train(network, task.Global, TrainingData, task.Plan, task.Seed, cancellationToken);
+        var outcome = LocalTrainer.Train(network, task.Global, TrainingData, task.Plan, task.Seed, noise, cancellationToken);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
         // The trained parameters are ours: turn them into the delta in place rather than allocating another model.

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Causeway.Core.Training;
 
 namespace Causeway.Privacy.Mechanisms;
 
@@ -19,7 +20,7 @@ namespace Causeway.Privacy.Mechanisms;
 /// but does not provably close the gap) or treat the stated ε as holding for the idealised mechanism.
 /// Not thread-safe; one instance per releasing component.
 /// </remarks>
-public sealed class NoiseSource : IDisposable
+public sealed class NoiseSource : IGaussianNoise, IDisposable
 {
     private const int BlocksPerRefill = 64;
     private readonly Aes _aes;
@@ -77,6 +78,33 @@ public sealed class NoiseSource : IDisposable
     {
         var radius = Math.Sqrt(-2 * Math.Log(NextUniform()));
         return radius * Math.Cos(2 * Math.PI * NextUniform());
+    }
+
+    /// <summary>Adds N(0, σ²) to every element: DP-SGD's noise (see <see cref="IGaussianNoise"/>).</summary>
+    /// <remarks>
+    /// Uses both outputs of each Box–Muller pair (r·cos θ and r·sin θ are independent standard normals), drawn and
+    /// scaled in double precision; each element is rounded to float once.
+    /// </remarks>
+    public void AddGaussianNoise(Span<float> values, double standardDeviation)
+    {
+        if (!(standardDeviation >= 0) || !double.IsFinite(standardDeviation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(standardDeviation), standardDeviation, "The standard deviation must be finite and non-negative.");
+        }
+
+        var i = 0;
+        for (; i + 1 < values.Length; i += 2)
+        {
+            var radius = standardDeviation * Math.Sqrt(-2 * Math.Log(NextUniform()));
+            var (sin, cos) = Math.SinCos(2 * Math.PI * NextUniform());
+            values[i] = (float)(values[i] + (radius * cos));
+            values[i + 1] = (float)(values[i + 1] + (radius * sin));
+        }
+
+        if (i < values.Length)
+        {
+            values[i] = (float)(values[i] + (standardDeviation * NextStandardNormal()));
+        }
     }
 
     /// <summary>A Laplace draw of scale 1: a random sign times an Exp(1) draw −ln U.</summary>
