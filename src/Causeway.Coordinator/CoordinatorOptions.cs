@@ -45,18 +45,29 @@ public sealed class CoordinatorOptions
     /// </summary>
     public TimeSpan ResumeWaitForParties { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The ε each run's released statistics may spend in total (<c>POST /api/runs/{id}/statistics/release</c>),
+    /// composed by summing the ε of every release (basic composition). Default 1.0.
+    /// </summary>
+    public double StatisticsEpsilonBudget { get; set; } = 1.0;
+
+    /// <summary>The δ each run's released statistics may spend in total (summed over releases). Default 1e-6.</summary>
+    public double StatisticsDeltaBudget { get; set; } = 1e-6;
+
     internal IReadOnlyList<JoinTokenEntry> JoinTokens => _joinTokens;
 
     internal byte[]? AdminTokenHash { get; private set; }
 
     /// <summary>
     /// Accepts <paramref name="token"/> for joining the federation; when <paramref name="parties"/> is given,
-    /// only for those party ids (any other party id is refused with 403).
+    /// only for those party ids (any other party id is refused with 403); when <paramref name="expiresAt"/> is given,
+    /// only before that time (a join from then on is refused with 401 "join token expired"; sessions already open
+    /// are not affected).
     /// </summary>
-    public CoordinatorOptions AddJoinToken(string token, IEnumerable<string>? parties = null)
+    public CoordinatorOptions AddJoinToken(string token, IEnumerable<string>? parties = null, DateTimeOffset? expiresAt = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(token);
-        _joinTokens.Add(new JoinTokenEntry(HashToken(token), parties is null ? null : [.. parties]));
+        _joinTokens.Add(new JoinTokenEntry(HashToken(token), parties is null ? null : [.. parties], expiresAt));
         return this;
     }
 
@@ -79,9 +90,21 @@ public sealed class CoordinatorOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatTimeout, HeartbeatInterval, nameof(HeartbeatTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxControlBodyBytes, 1024, nameof(MaxControlBodyBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(ResumeWaitForParties, TimeSpan.Zero, nameof(ResumeWaitForParties));
+        if (!double.IsFinite(StatisticsEpsilonBudget) || StatisticsEpsilonBudget < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(StatisticsEpsilonBudget), StatisticsEpsilonBudget, "The statistics epsilon budget must be finite and not negative.");
+        }
+
+        if (!(StatisticsDeltaBudget is >= 0 and < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(StatisticsDeltaBudget), StatisticsDeltaBudget, "The statistics delta budget must be in [0, 1).");
+        }
     }
 
     internal static byte[] HashToken(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
-    internal sealed record JoinTokenEntry(byte[] Hash, HashSet<string>? Parties);
+    /// <param name="Hash">SHA-256 of the token.</param>
+    /// <param name="Parties">The party ids it admits; null admits any.</param>
+    /// <param name="ExpiresAt">From when it is refused; null never.</param>
+    internal sealed record JoinTokenEntry(byte[] Hash, HashSet<string>? Parties, DateTimeOffset? ExpiresAt);
 }

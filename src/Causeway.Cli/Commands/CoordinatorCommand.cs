@@ -20,20 +20,28 @@ internal static class CoordinatorCommand
         var database = new Option<FileInfo?>("--db") { Description = "SQLite file for runs, rounds and checkpoints (default: causeway.db).", HelpName = "FILE" };
         var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string; replaces --db.", HelpName = "CONNECTION" };
         var federation = new Option<string>("--federation") { Description = "The federation's id.", DefaultValueFactory = _ => "default" };
-        var joinTokens = new Option<string[]>("--join-token") { Description = "A token parties join with (repeatable; or CAUSEWAY_JOIN_TOKEN).", DefaultValueFactory = _ => [] };
+        var joinTokens = new Option<string[]>("--join-token") { Description = "A token parties join with, optionally with an expiry: TOKEN or TOKEN@2026-12-31T00:00Z (UTC unless an offset is given; refused from then on). Repeatable; or CAUSEWAY_JOIN_TOKEN.", DefaultValueFactory = _ => [], HelpName = "TOKEN[@EXPIRY]" };
+        var statsEpsilon = new Option<double>("--stats-epsilon-budget") { Description = "Total epsilon each run's differentially private statistics releases may spend (basic composition).", DefaultValueFactory = _ => 1.0, HelpName = "EPSILON" };
+        var statsDelta = new Option<double>("--stats-delta-budget") { Description = "Total delta each run's statistics releases may spend (Gaussian releases).", DefaultValueFactory = _ => 1e-6, HelpName = "DELTA" };
         var adminToken = new Option<string?>("--admin-token") { Description = "Bearer token for the JSON control API (or CAUSEWAY_ADMIN_TOKEN)." };
         var command = new Command("coordinator", "Run a coordinator: parties join and pull tasks; runs are started through the control API.")
         {
-            listen, certs, mutualTls, database, postgres, federation, joinTokens, adminToken,
+            listen, certs, mutualTls, database, postgres, federation, joinTokens, adminToken, statsEpsilon, statsDelta,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var directory = parse.GetValue(certs)!.FullName;
-            var tokens = parse.GetValue(joinTokens)!.Concat(Secrets.FromEnvironment("CAUSEWAY_JOIN_TOKEN")).ToList();
+            var tokens = parse.GetValue(joinTokens)!.Concat(Secrets.FromEnvironment("CAUSEWAY_JOIN_TOKEN")).Select(JoinTokenSyntax.Parse).ToList();
             var admin = parse.GetValue(adminToken) ?? Secrets.FromEnvironment("CAUSEWAY_ADMIN_TOKEN").FirstOrDefault();
             if (tokens.Count == 0 || admin is null)
             {
                 Console.Error.WriteLine("coordinator: give at least one --join-token and an --admin-token (or CAUSEWAY_JOIN_TOKEN / CAUSEWAY_ADMIN_TOKEN).");
+                return 2;
+            }
+
+            if (tokens.FirstOrDefault(t => t.Error is not null).Error is { } tokenError)
+            {
+                Console.Error.WriteLine($"coordinator: {tokenError}.");
                 return 2;
             }
 
@@ -51,10 +59,13 @@ internal static class CoordinatorCommand
                 Configure = o =>
                 {
                     o.FederationId = parse.GetValue(federation)!;
-                    foreach (var token in tokens)
+                    foreach (var (token, expiresAt, _) in tokens)
                     {
-                        o.AddJoinToken(token);
+                        o.AddJoinToken(token, expiresAt: expiresAt);
                     }
+
+                    o.StatisticsEpsilonBudget = parse.GetValue(statsEpsilon);
+                    o.StatisticsDeltaBudget = parse.GetValue(statsDelta);
 
                     o.SetAdminToken(admin);
                 },

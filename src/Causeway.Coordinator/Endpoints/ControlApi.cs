@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Causeway.Coordinator.Parties;
 using Causeway.Coordinator.Runs;
+using Causeway.Coordinator.Statistics;
 using Causeway.Core.Data;
 using Causeway.Core.Models;
 using Microsoft.AspNetCore.Builder;
@@ -35,6 +36,11 @@ internal static class ControlApi
         api.MapPost("/runs", StartRunAsync);
         api.MapGet("/runs/{id}/model", ModelAsync);
         api.MapPost("/runs/{id}/predict", PredictAsync);
+        api.MapPost("/runs/{id}/statistics/release", ReleaseStatisticsAsync);
+        api.MapGet("/runs/{id}/statistics/budget", async (string id, StatisticsReleaser releaser, HttpContext context) =>
+            await releaser.BudgetAsync(id, context.RequestAborted).ConfigureAwait(false) is { } budget
+                ? Results.Json(budget, JsonOptions)
+                : Error(StatusCodes.Status404NotFound, StatisticsReleaser.NoStatistics(id)));
         api.MapPost("/runs/{id}/resume", async (string id, RunManager manager, HttpContext context) =>
         {
             var result = await manager.ResumeAsync(id, context.RequestAborted).ConfigureAwait(false);
@@ -141,6 +147,30 @@ internal static class ControlApi
         return Results.Json(new PredictResponse(predictions, rowOutputs), JsonOptions);
     }
 
+    /// <summary>
+    /// Noisy counts and category histograms of the run's merged statistics (docs/privacy.md, Released statistics),
+    /// charged to the run's statistics budget: 409 with spent and remaining when the budget cannot pay, and nothing released.
+    /// </summary>
+    private static async Task<IResult> ReleaseStatisticsAsync(string id, HttpContext context, StatisticsReleaser releaser, IOptions<CoordinatorOptions> options)
+    {
+        var json = await ReadTextAsync(context, options.Value.MaxControlBodyBytes).ConfigureAwait(false);
+        if (json is null)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes");
+        }
+
+        var (request, invalid) = ReleaseRequest.Parse(json);
+        if (request is null)
+        {
+            return Error(StatusCodes.Status400BadRequest, invalid!);
+        }
+
+        var outcome = await releaser.ReleaseAsync(id, request, context.RequestAborted).ConfigureAwait(false);
+        return outcome.Released is { } released
+            ? Results.Json(new ReleaseResponse(id, released, outcome.Budget!), JsonOptions)
+            : Error(outcome.Status, outcome.Error!);
+    }
+
     // A JSON value as the text a table file would hold: numbers verbatim, strings unquoted, null = missing.
     private static string? FieldText(JsonElement value) => value.ValueKind switch
     {
@@ -190,4 +220,6 @@ internal static class ControlApi
     private sealed record PredictResponse(double[] Predictions, float[][] Outputs);
 
     private sealed record ErrorResponse(string Error);
+
+    private sealed record ReleaseResponse(string Run, ReleasedStatistics Release, StatisticsBudget Budget);
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using Causeway.Coordinator.Mailbox;
 using Causeway.Coordinator.Parties;
 using Causeway.Core.Tensors;
@@ -41,16 +40,6 @@ internal sealed class ProtocolHandlers(
             return;
         }
 
-        // With mutual TLS the certificate (already checked against the federation CA) must name this party.
-        if (context.Connection.ClientCertificate is { } certificate
-            && certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false) != request.PartyId)
-        {
-            const string Reason = "the client certificate belongs to another party";
-            CoordinatorLog.JoinRefused(logger, Printable(request.PartyId), Reason);
-            await ProtocolResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, Reason).ConfigureAwait(false);
-            return;
-        }
-
         DataDescription? data = null;
         if (request.Data is { } description)
         {
@@ -66,7 +55,7 @@ internal sealed class ProtocolHandlers(
             }
         }
 
-        var result = registry.Join(request.PartyId, request.JoinToken, data);
+        var result = registry.Join(request.PartyId, request.JoinToken, data, context.Connection.ClientCertificate);
         if (result.SessionToken is null)
         {
             CoordinatorLog.JoinRefused(logger, Printable(request.PartyId), result.Error!);
@@ -264,7 +253,7 @@ internal sealed class ProtocolHandlers(
 
         if (task.Party != session.Party)
         {
-            await RejectAsync(context, session.Party.Value, taskId, StatusCodes.Status403Forbidden, "the task belongs to another party").ConfigureAwait(false);
+            await RejectAsync(context, session.Party.Value, taskId, StatusCodes.Status403Forbidden, $"task '{Printable(taskId)}' was given to another party").ConfigureAwait(false);
             return null;
         }
 
@@ -376,13 +365,14 @@ internal sealed class ProtocolHandlers(
 
     private async Task<PartySession?> AuthenticateAsync(HttpContext context)
     {
-        var session = registry.Authenticate(context.Request.Headers.Authorization.ToString());
-        if (session is null)
+        // With mutual TLS the connection's certificate must name the session's party (PartyRegistry.Authenticate).
+        var result = registry.Authenticate(context.Request.Headers.Authorization.ToString(), context.Connection.ClientCertificate);
+        if (result.Session is null)
         {
-            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "missing, invalid or expired session token; join again").ConfigureAwait(false);
+            await RefuseAsync(context, result.Status, result.Error!).ConfigureAwait(false);
         }
 
-        return session;
+        return result.Session;
     }
 
     private async Task<bool> RequireProtobufAsync(HttpContext context)

@@ -2,6 +2,7 @@ using Causeway.Coordinator.Endpoints;
 using Causeway.Coordinator.Mailbox;
 using Causeway.Coordinator.Parties;
 using Causeway.Coordinator.Runs;
+using Causeway.Coordinator.Statistics;
 using Causeway.Coordinator.Storage;
 using Causeway.Federation.Horizontal;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +52,11 @@ public static class CausewayServiceCollectionExtensions
             sp.GetRequiredService<PartyRegistry>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RunManager>>()));
+        services.TryAddSingleton(sp => new StatisticsReleaser(
+            sp.GetRequiredService<RunManager>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CoordinatorOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IRunStore>()));
         services.AddHostedService<HeartbeatMonitor>();
         services.AddHostedService(sp => new RunRecovery(
             sp.GetRequiredService<RunManager>(),

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal;
@@ -9,12 +10,15 @@ using Microsoft.Extensions.Options;
 namespace Causeway.Coordinator.Parties;
 
 /// <summary>
-/// The federation's membership: checks join tokens (constant time, hashes only), issues session tokens,
+/// The federation's membership: checks join tokens (constant time, hashes only, expiry), issues session tokens,
 /// authenticates requests and tracks each party's last heartbeat.
 /// </summary>
 /// <remarks>
 /// A session token is 32 random bytes; only its SHA-256 hash is kept. A party that joins again gets a new
-/// session and the old one stops working. Any authenticated request counts as a heartbeat.
+/// session and the old one stops working. Any authenticated request counts as a heartbeat. With mutual TLS the
+/// client certificate must name the joining party, and every later call of that session must come over a
+/// connection whose certificate names the same party, so a session token alone (leaked, or another party's)
+/// is not enough.
 /// </remarks>
 internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimeProvider time)
 {
@@ -25,7 +29,11 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
     /// <summary>Raised (synchronously) when a party's session is replaced by a new join (rejoined = true) or expires.</summary>
     public event Action<PartyId, string, bool>? SessionEnded;
 
-    public JoinResult Join(string partyId, string joinToken, DataDescription? data)
+    /// <param name="partyId">The id the party claims.</param>
+    /// <param name="joinToken">The join token it presented.</param>
+    /// <param name="data">Its description of its training data, or null.</param>
+    /// <param name="certificate">The connection's client certificate (mutual TLS), or null.</param>
+    public JoinResult Join(string partyId, string joinToken, DataDescription? data, X509Certificate2? certificate)
     {
         PartyId party;
         try
@@ -35,6 +43,13 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
         catch (ArgumentException)
         {
             return JoinResult.Refused(StatusCodes.Status400BadRequest, "the party id must be 1 to 128 printable characters");
+        }
+
+        // With mutual TLS the certificate (already checked against the federation CA) must name this party.
+        var named = PartyCertificate.NameOf(certificate);
+        if (certificate is not null && named != party.Value)
+        {
+            return JoinResult.Refused(StatusCodes.Status403Forbidden, "the client certificate belongs to another party");
         }
 
         var presented = CoordinatorOptions.HashToken(joinToken ?? "");
@@ -53,6 +68,12 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
             return JoinResult.Refused(StatusCodes.Status401Unauthorized, "invalid join token");
         }
 
+        var now = time.GetUtcNow();
+        if (match.ExpiresAt is { } expiry && now >= expiry)
+        {
+            return JoinResult.Refused(StatusCodes.Status401Unauthorized, "join token expired");
+        }
+
         if (match.Parties is not null && !match.Parties.Contains(party.Value))
         {
             return JoinResult.Refused(StatusCodes.Status403Forbidden, $"party '{party}' is not a member of federation '{_options.FederationId}'");
@@ -60,7 +81,7 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
 
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
         var hash = SHA256.HashData(Encoding.ASCII.GetBytes(token));
-        var session = new PartySession(party, hash, time.GetUtcNow(), data);
+        var session = new PartySession(party, hash, now, data, certificateBound: certificate is not null);
         _bySessionHash[Convert.ToHexString(hash)] = session;
         PartySession? previous = null;
         _byParty.AddOrUpdate(party, session, (_, old) =>
@@ -76,32 +97,34 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
         return new JoinResult(token, StatusCodes.Status200OK, null);
     }
 
-    /// <summary>Returns the active session for an <c>Authorization: Bearer</c> header value, or null.</summary>
-    public PartySession? Authenticate(string? authorization)
+    /// <summary>
+    /// Finds the active session for an <c>Authorization: Bearer</c> header value and checks that the connection's
+    /// client certificate (if any, or if the session was opened with one) names the session's party. Only an
+    /// accepted call counts as a heartbeat.
+    /// </summary>
+    /// <returns>The session; 401 for a missing, unknown or expired token; 403 when the certificate names another party
+    /// or a certificate-bound session's call comes without one.</returns>
+    public AuthenticationResult Authenticate(string? authorization, X509Certificate2? certificate)
     {
-        const string Prefix = "Bearer ";
-        if (authorization is null || !authorization.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        if (FindSession(authorization) is not { } session)
         {
-            return null;
+            return AuthenticationResult.Refused(StatusCodes.Status401Unauthorized, "missing, invalid or expired session token; join again");
         }
 
-        var token = authorization.AsSpan(Prefix.Length).Trim();
-        if (token.Length is 0 or > 256)
+        if (certificate is not null && PartyCertificate.NameOf(certificate) is var named && named != session.Party.Value)
         {
-            return null;
+            return AuthenticationResult.Refused(
+                StatusCodes.Status403Forbidden, $"the session token does not belong to the party the client certificate names ('{named}')");
         }
 
-        Span<byte> bytes = stackalloc byte[256];
-        var count = Encoding.ASCII.GetBytes(token, bytes);
-        var hash = SHA256.HashData(bytes[..count]);
-        if (!_bySessionHash.TryGetValue(Convert.ToHexString(hash), out var session) || !session.Active
-            || !CryptographicOperations.FixedTimeEquals(session.TokenHash, hash))
+        if (certificate is null && session.CertificateBound)
         {
-            return null;
+            return AuthenticationResult.Refused(
+                StatusCodes.Status403Forbidden, "the session was opened with a client certificate; present it on every call");
         }
 
         session.Touch(time.GetUtcNow());
-        return session;
+        return new AuthenticationResult(session, StatusCodes.Status200OK, null);
     }
 
     public bool IsConnected(PartyId party) => _byParty.TryGetValue(party, out var session) && session.Active;
@@ -133,6 +156,29 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
         }
 
         return expired;
+    }
+
+    private PartySession? FindSession(string? authorization)
+    {
+        const string Prefix = "Bearer ";
+        if (authorization is null || !authorization.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var token = authorization.AsSpan(Prefix.Length).Trim();
+        if (token.Length is 0 or > 256)
+        {
+            return null;
+        }
+
+        Span<byte> bytes = stackalloc byte[256];
+        var count = Encoding.ASCII.GetBytes(token, bytes);
+        var hash = SHA256.HashData(bytes[..count]);
+        return _bySessionHash.TryGetValue(Convert.ToHexString(hash), out var session) && session.Active
+            && CryptographicOperations.FixedTimeEquals(session.TokenHash, hash)
+            ? session
+            : null;
     }
 
     private void End(PartySession session, string reason, bool rejoined)

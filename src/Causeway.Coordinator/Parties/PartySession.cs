@@ -4,7 +4,13 @@ using Causeway.Federation.Horizontal;
 namespace Causeway.Coordinator.Parties;
 
 /// <summary>One party's current session: who it is, what data it described, when it joined and when it was last heard from.</summary>
-internal sealed class PartySession(PartyId party, byte[] tokenHash, DateTimeOffset joinedAt, DataDescription? data)
+/// <param name="party">The party the session belongs to.</param>
+/// <param name="tokenHash">SHA-256 of the session token.</param>
+/// <param name="joinedAt">When the party joined.</param>
+/// <param name="data">The party's description of its training data, or null.</param>
+/// <param name="certificateBound">True when the party joined with a client certificate naming it (mutual TLS): every later
+/// call must then come with a certificate naming the same party.</param>
+internal sealed class PartySession(PartyId party, byte[] tokenHash, DateTimeOffset joinedAt, DataDescription? data, bool certificateBound)
 {
     private long _lastSeenTicks = joinedAt.UtcTicks;
     private volatile bool _active = true;
@@ -17,6 +23,9 @@ internal sealed class PartySession(PartyId party, byte[] tokenHash, DateTimeOffs
 
     /// <summary>The party's description of its training data, or null when it sent none.</summary>
     public DataDescription? Data { get; } = data;
+
+    /// <summary>True when the session was opened over a connection whose client certificate names the party.</summary>
+    public bool CertificateBound { get; } = certificateBound;
 
     public DateTimeOffset LastSeen => new(Interlocked.Read(ref _lastSeenTicks), TimeSpan.Zero);
 

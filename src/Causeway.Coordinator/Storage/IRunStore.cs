@@ -61,6 +61,18 @@ public interface IRunStore : IAsyncDisposable
     /// </summary>
     Task<StoredCheckpoint?> LoadCheckpointAsync(string runId, int round, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Charges a release of differentially private statistics to its run's budget: in one transaction, sums the ε and δ
+    /// of the run's earlier releases and, only when adding <paramref name="release"/>'s stays within
+    /// <paramref name="epsilonLimit"/> and <paramref name="deltaLimit"/> (basic composition), records it.
+    /// </summary>
+    /// <exception cref="RunNotFoundException">No such run; nothing was written.</exception>
+    Task<StatisticsBudgetCharge> ChargeStatisticsReleaseAsync(
+        string runId, StatisticsReleaseCost release, double epsilonLimit, double deltaLimit, CancellationToken cancellationToken);
+
+    /// <summary>What the run's statistics releases have spent (zero for a run without releases, or an unknown run).</summary>
+    Task<StatisticsBudgetSpent> GetStatisticsSpentAsync(string runId, CancellationToken cancellationToken);
+
     /// <summary>Registers a party, or updates its token hash and last-seen time when the federation already knows it.</summary>
     Task<PartyRecord> UpsertPartyAsync(string federation, PartyId party, string tokenHash, DateTimeOffset lastSeen, CancellationToken cancellationToken);
 

@@ -77,6 +77,17 @@ internal sealed class PostgresDialect(NpgsqlDataSource dataSource, bool ownsData
         ALTER TABLE rounds ADD COLUMN privacy_json text NULL;
         ALTER TABLE checkpoints ADD COLUMN privacy_state text NULL;
         """,
+        """
+        CREATE TABLE statistics_releases (
+            run_id      text COLLATE "C" NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+            release     integer NOT NULL CHECK (release >= 1),
+            mechanism   text NOT NULL CHECK (mechanism IN ('laplace', 'gaussian')),
+            epsilon     double precision NOT NULL CHECK (epsilon > 0),
+            delta       double precision NOT NULL CHECK (delta >= 0),
+            released_at timestamptz NOT NULL,
+            PRIMARY KEY (run_id, release)
+        );
+        """,
     ];
 
     public override string Name => "PostgreSQL";

@@ -81,6 +81,17 @@ internal sealed class SqliteDialect(string connectionString) : StoreDialect
         ALTER TABLE rounds ADD COLUMN privacy_json TEXT NULL;
         ALTER TABLE checkpoints ADD COLUMN privacy_state TEXT NULL;
         """,
+        """
+        CREATE TABLE statistics_releases (
+            run_id      TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+            release     INTEGER NOT NULL CHECK (release >= 1),
+            mechanism   TEXT NOT NULL CHECK (mechanism IN ('laplace', 'gaussian')),
+            epsilon     REAL NOT NULL CHECK (epsilon > 0),
+            delta       REAL NOT NULL CHECK (delta >= 0),
+            released_at TEXT NOT NULL,
+            PRIMARY KEY (run_id, release)
+        ) STRICT;
+        """,
     ];
 
     public override string Name => "SQLite";

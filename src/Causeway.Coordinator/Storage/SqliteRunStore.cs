@@ -104,6 +104,13 @@ public sealed class SqliteRunStore : IRunStore
     public Task<StoredCheckpoint?> LoadCheckpointAsync(string runId, int round, CancellationToken cancellationToken) =>
         _store.LoadCheckpointAsync(runId, round, cancellationToken);
 
+    public Task<StatisticsBudgetCharge> ChargeStatisticsReleaseAsync(
+        string runId, StatisticsReleaseCost release, double epsilonLimit, double deltaLimit, CancellationToken cancellationToken) =>
+        _store.ChargeStatisticsReleaseAsync(runId, release, epsilonLimit, deltaLimit, cancellationToken);
+
+    public Task<StatisticsBudgetSpent> GetStatisticsSpentAsync(string runId, CancellationToken cancellationToken) =>
+        _store.GetStatisticsSpentAsync(runId, cancellationToken);
+
     public Task<PartyRecord> UpsertPartyAsync(string federation, PartyId party, string tokenHash, DateTimeOffset lastSeen, CancellationToken cancellationToken) =>
         _store.UpsertPartyAsync(federation, party, tokenHash, lastSeen, cancellationToken);
 
