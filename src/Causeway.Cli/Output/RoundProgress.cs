@@ -32,10 +32,15 @@ internal sealed class RoundProgress(ProgressTask bar) : IRunObserver
         var failures = summary.Failures.Count == 0
             ? string.Empty
             : "; failures: " + string.Join(", ", summary.Failures.GroupBy(f => f.Kind).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
-        var status = summary.Succeeded ? string.Empty : " (round failed: too few results, model unchanged)";
+        var status = summary.Succeeded ? string.Empty : $" (round failed: {summary.Problem ?? "too few results"}; model unchanged)";
+        var privacy = summary.Privacy is { } p
+            ? string.Create(culture, $"  ε {Epsilon(p.ClientEpsilon ?? p.SampleEpsilon)} (δ {p.Delta:G2})")
+            : string.Empty;
         return string.Create(
             culture,
-            $"round {summary.Round,3}: loss {loss}  accuracy {accuracy}  parties {summary.Participants}/{summary.Selected}  {summary.Seconds:F2}s{failures}{status}");
+            $"round {summary.Round,3}: loss {loss}  accuracy {accuracy}  parties {summary.Participants}/{summary.Selected}  {summary.Seconds:F2}s{privacy}{failures}{status}");
+
+        static string Epsilon(double? epsilon) => epsilon is { } e ? e.ToString("F3", CultureInfo.InvariantCulture) : "-";
     }
 
     /// <summary>Runs <paramref name="work"/> under a progress bar sized to <paramref name="rounds"/>.</summary>

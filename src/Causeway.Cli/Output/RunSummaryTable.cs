@@ -27,6 +27,20 @@ internal static class RunSummaryTable
         }
 
         AnsiConsole.Write(table);
+        if (report.Privacy is { } privacy)
+        {
+            var spent = string.Join(", ", new[]
+            {
+                privacy.Epsilon is { } e ? $"client-level ε = {e.ToString("F3", culture)}" : null,
+                privacy.SampleEpsilon is { } s ? $"sample-level ε = {s.ToString("F3", culture)} (worst party)" : null,
+            }.OfType<string>());
+            AnsiConsole.MarkupLine(Markup.Escape($"privacy spent: {spent} at δ = {privacy.Delta.ToString("G3", culture)} ({privacy.Conversion} RDP conversion)"));
+        }
+
+        if (report.StoppedEarly is { } stopped)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape($"the run {stopped}"));
+        }
 
         static string Format(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
     }
