@@ -5,6 +5,7 @@ using Causeway.Protocol.V1;
 using CoreTrainingPlan = Causeway.Core.Training.TrainingPlan;
 using DataDescription = Causeway.Federation.Horizontal.DataDescription;
 using RunSetup = Causeway.Federation.Horizontal.RunSetup;
+using UpdatePrivacy = Causeway.Federation.Horizontal.DifferentialPrivacy.UpdatePrivacy;
 using WireTrainingPlan = Causeway.Protocol.V1.TrainingPlan;
 
 namespace Causeway.Protocol;
@@ -117,6 +118,20 @@ public static class ContractMapping
         }
 
         return plan;
+    }
+
+    public static V1.UpdatePrivacy ToProto(UpdatePrivacy privacy)
+    {
+        ArgumentNullException.ThrowIfNull(privacy);
+        return new V1.UpdatePrivacy { ClipNorm = privacy.ClipNorm, NoiseStddev = privacy.NoiseStandardDeviation };
+    }
+
+    /// <exception cref="MalformedMessageException">The clip norm is not positive or the noise is negative or not finite.</exception>
+    public static UpdatePrivacy FromProto(V1.UpdatePrivacy message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var privacy = new UpdatePrivacy(message.ClipNorm, message.NoiseStddev);
+        return privacy.Problem is { } problem ? throw new MalformedMessageException($"Invalid UpdatePrivacy: {problem}.") : privacy;
     }
 
     public static EvaluationResult ToProto(Evaluation evaluation)

@@ -139,6 +139,11 @@ internal sealed class ProtocolHandlers(
             header.Setup = setup;
         }
 
+        if (task.Privacy is { } privacy)
+        {
+            header.Privacy = ContractMapping.ToProto(privacy);
+        }
+
         CoordinatorLog.TaskDelivered(logger, task.Id, task.Round.Round, session.Party.Value);
         if (BitConverter.IsLittleEndian)
         {
@@ -194,7 +199,7 @@ internal sealed class ProtocolHandlers(
         if (task is not null)
         {
             await CompleteAsync(context, task, frame.RunId, frame.Round, frame.Kind, () => ParameterSetCodec.Decode(frame.Delta, task.Layout),
-                frame.Examples, frame.TrainLoss, frame.TrainSeconds, frame.Evaluation, frame.Failure).ConfigureAwait(false);
+                new TrainFields(frame.Examples, frame.TrainLoss, frame.TrainSeconds, frame.WithinClip), frame.Evaluation, frame.Failure).ConfigureAwait(false);
         }
     }
 
@@ -238,7 +243,7 @@ internal sealed class ProtocolHandlers(
 
         await CompleteAsync(context, task, result.RunId, result.Round, result.Kind,
             () => result.DeltaError is { } error ? throw new MalformedMessageException(error) : result.Delta!,
-            result.Examples, result.TrainLoss, result.TrainSeconds, result.Evaluation, result.Failure).ConfigureAwait(false);
+            new TrainFields(result.Examples, result.TrainLoss, result.TrainSeconds, result.WithinClip), result.Evaluation, result.Failure).ConfigureAwait(false);
     }
 
     // Finds the task a result is for and checks that it belongs to the caller and is waiting for a result; answers otherwise.
@@ -262,7 +267,7 @@ internal sealed class ProtocolHandlers(
 
     private async Task CompleteAsync(
         HttpContext context, PendingTask task, string runId, int round, PushResultKind kind, Func<ParameterSet> delta,
-        long examples, double trainLoss, double trainSeconds, V1.EvaluationResult? evaluation, V1.FailureReport? failure)
+        TrainFields train, V1.EvaluationResult? evaluation, V1.FailureReport? failure)
     {
         var party = task.Party;
         if (runId != task.Round.RunId || round != task.Round.Round)
@@ -275,7 +280,7 @@ internal sealed class ProtocolHandlers(
         TaskResult result;
         try
         {
-            result = Decode(task, kind, delta, examples, trainLoss, trainSeconds, evaluation, failure);
+            result = Decode(task, kind, delta, train, evaluation, failure);
         }
         catch (MalformedMessageException e)
         {
@@ -304,9 +309,9 @@ internal sealed class ProtocolHandlers(
     }
 
     private static TaskResult Decode(
-        PendingTask task, PushResultKind kind, Func<ParameterSet> decodeDelta, long examples, double trainLoss, double trainSeconds,
-        V1.EvaluationResult? evaluation, V1.FailureReport? failure)
+        PendingTask task, PushResultKind kind, Func<ParameterSet> decodeDelta, TrainFields train, V1.EvaluationResult? evaluation, V1.FailureReport? failure)
     {
+        var (examples, trainLoss, trainSeconds, withinClip) = train;
         switch (kind)
         {
             case PushResultKind.Failure:
@@ -335,7 +340,12 @@ internal sealed class ProtocolHandlers(
                     throw new MalformedMessageException($"train_seconds must be finite and non-negative, got {trainSeconds}");
                 }
 
-                return new TaskResult(new PartyUpdate(task.Party, delta, (int)examples, trainLoss, trainSeconds), null, null);
+                if (task.Privacy is not null && withinClip is null)
+                {
+                    throw new MalformedMessageException("the task asked for client-level DP, but the result does not say whether the delta was within the clip norm (within_clip)");
+                }
+
+                return new TaskResult(new PartyUpdate(task.Party, delta, (int)examples, trainLoss, trainSeconds, withinClip), null, null);
             case PushResultKind.Evaluation when !task.IsTrain:
                 return new TaskResult(null, ContractMapping.FromProto(evaluation!), null);
             case PushResultKind.None:
@@ -431,3 +441,6 @@ internal sealed class ProtocolHandlers(
         return string.Concat(text.Select(c => char.IsControl(c) ? '?' : c));
     }
 }
+
+/// <summary>The scalar fields of a TrainResult, as either push parser read them.</summary>
+internal readonly record struct TrainFields(long Examples, double TrainLoss, double TrainSeconds, bool? WithinClip);

@@ -4,6 +4,7 @@ using Causeway.Core.Data;
 using Causeway.Core.Metrics;
 using Causeway.Core.Models;
 using Causeway.Core.Training;
+using Causeway.Federation.Horizontal.DifferentialPrivacy;
 using Causeway.Privacy.Mechanisms;
 
 namespace Causeway.Federation.Horizontal;
@@ -82,6 +83,11 @@ public sealed class PartyTrainer
             return Dropout($"invalid training plan: {exception.Message}");
         }
 
+        if (task.Privacy?.Problem is { } privacyProblem)
+        {
+            return Dropout($"invalid update privacy: {privacyProblem}");
+        }
+
         // DP-SGD noise from a fresh OS-keyed source per call: noise derived from task.Seed would be known to the coordinator.
         using var noise = task.Plan.DpSgd is { NoiseMultiplier: > 0 } ? NoiseSource.Create() : null;
         var started = Stopwatch.GetTimestamp();
@@ -91,7 +97,35 @@ public sealed class PartyTrainer
         // The trained parameters are ours: turn them into the delta in place rather than allocating another model.
         var delta = outcome.Parameters;
         TensorPrimitives.Subtract(delta.Values, task.Global.Values, delta.Values);
-        return PartyReply.Success(new PartyUpdate(Party, delta, outcome.Examples, outcome.MeanLoss, seconds));
+        bool? withinClip = null;
+        if (task.Privacy is { } privacy)
+        {
+            if (!delta.AllFinite())
+            {
+                return Dropout("local training diverged (the delta has NaN or infinite values), so it cannot be clipped");
+            }
+
+            withinClip = Privatize(delta.Values, privacy);
+        }
+
+        return PartyReply.Success(new PartyUpdate(Party, delta, outcome.Examples, outcome.MeanLoss, seconds, withinClip));
+    }
+
+    /// <summary>
+    /// Client-level DP with the noise at the parties: clips <paramref name="delta"/> to the round's norm and adds the
+    /// party's share of the noise from a CSPRNG (never the run seed, which the coordinator knows). Returns whether the
+    /// delta was within the norm before clipping.
+    /// </summary>
+    private static bool Privatize(Span<float> delta, UpdatePrivacy privacy)
+    {
+        var norm = L2Clipping.Clip(delta, privacy.ClipNorm);
+        if (privacy.NoiseStandardDeviation > 0)
+        {
+            using var noise = NoiseSource.Create();
+            noise.AddGaussianNoise(delta, privacy.NoiseStandardDeviation);
+        }
+
+        return norm <= privacy.ClipNorm;
     }
 
     /// <summary>Evaluates with a network made for this call.</summary>
