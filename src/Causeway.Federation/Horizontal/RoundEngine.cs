@@ -64,6 +64,15 @@ public sealed class RoundEngine
 
         _plan = options.Strategy.ConfigurePlan(options.Plan);
         _plan.Validate();
+        if (_plan.DpSgd is { } dpSgd && (options.Privacy?.Sample is not { } sample || sample.NoiseMultiplier != dpSgd.NoiseMultiplier || sample.ClipNorm != dpSgd.ClipNorm))
+        {
+            throw new ArgumentException("The plan's DP-SGD settings must be those of the privacy options' sample section, so that the ledger accounts for them.", nameof(options));
+        }
+
+        if (options.Privacy?.Sample is not null && _plan.DpSgd is null)
+        {
+            throw new ArgumentException("The privacy options ask for sample-level DP, but the plan does not train with DP-SGD.", nameof(options));
+        }
         _options = options;
     }
 

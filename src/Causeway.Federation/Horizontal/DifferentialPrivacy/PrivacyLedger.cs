@@ -7,7 +7,7 @@ namespace Causeway.Federation.Horizontal.DifferentialPrivacy;
 /// <summary>
 /// A run's privacy accounting: one Rényi-DP accountant for client-level DP-FedAvg (each round a sampled Gaussian step
 /// with q = selected / available parties and multiplier σ) and one per party for sample-level DP-SGD (each round a
-/// party trains, <see cref="DpSgdRound"/> steps). Reports (ε, δ) after every round, says whether the next round would
+/// party trains, <see cref="DpSgdSteps"/>). Reports (ε, δ) after every round, says whether the next round would
 /// exceed the budget, and saves its state with every checkpoint so a resumed run keeps counting.
 /// </summary>
 /// <remarks>
@@ -36,16 +36,6 @@ public sealed class PrivacyLedger
 
     public double Delta => _options.EffectiveDelta;
 
-    /// <summary>The sampled Gaussian steps of one party's DP-SGD training in one round: ⌈n/B⌉ steps per epoch at q = B/n (q = 1 full batch).</summary>
-    public static SampledGaussianRound DpSgdRound(double noiseMultiplier, int examples, TrainingPlan plan)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(examples);
-        var batch = plan.BatchSize <= 0 || plan.BatchSize >= examples ? examples : plan.BatchSize;
-        var stepsPerEpoch = (examples + batch - 1) / batch;
-        return new SampledGaussianRound(noiseMultiplier, (double)batch / examples, (long)stepsPerEpoch * plan.Epochs);
-    }
-
     /// <summary>
     /// Why the next round must not run, or null: it would take client-level ε, or the sample-level ε of a selected
     /// party, above the budget. A party not heard from yet is charged as if its whole data were one batch (q = 1), the
@@ -73,7 +63,7 @@ public sealed class PrivacyLedger
             foreach (var party in parties)
             {
                 var (accountant, examples) = _samples.TryGetValue(party, out var known) ? known : (NewAccountant(), 1);
-                var next = accountant.Preview(DpSgdRound(sample.NoiseMultiplier, examples, plan));
+                var next = accountant.Preview(DpSgdSteps.For(examples, plan.BatchSize, plan.Epochs, sample.NoiseMultiplier));
                 if (next.Epsilon > budget)
                 {
                     return $"the privacy budget ε = {budget} would be exceeded: party '{party}''s sample-level ε would reach {next.Epsilon:0.###}";
@@ -109,7 +99,7 @@ public sealed class PrivacyLedger
             foreach (var (party, examples) in received.Where(r => r.Examples > 0))
             {
                 var accountant = _samples.TryGetValue(party, out var known) ? known.Accountant : NewAccountant();
-                accountant.Add(DpSgdRound(sample.NoiseMultiplier, examples, plan));
+                accountant.Add(DpSgdSteps.For(examples, plan.BatchSize, plan.Epochs, sample.NoiseMultiplier));
                 _samples[party] = (accountant, examples);
             }
         }
