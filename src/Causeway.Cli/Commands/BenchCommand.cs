@@ -22,6 +22,7 @@ internal static class BenchCommand
         command.Subcommands.Add(SecAggBench.Create());
         command.Subcommands.Add(PaillierBench.CreateCommand());
         command.Subcommands.Add(RobustBench.Create());
+        command.Subcommands.Add(DpBench.Create());
 
         return command;
     }
