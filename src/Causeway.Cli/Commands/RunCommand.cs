@@ -9,7 +9,7 @@ using Spectre.Console;
 
 namespace Causeway.Cli.Commands;
 
-/// <summary><c>causeway run start|status|model</c>: drive a coordinator through its JSON control API.</summary>
+/// <summary><c>causeway run start|status|model|stats</c>: drive a coordinator through its JSON control API.</summary>
 internal static class RunCommand
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -72,6 +72,7 @@ internal static class RunCommand
         command.Subcommands.Add(start);
         command.Subcommands.Add(status);
         command.Subcommands.Add(model);
+        command.Subcommands.Add(RunStatsCommand.Create(parse => Connect(parse, coordinator, authority, adminToken)));
         return command;
     }
 

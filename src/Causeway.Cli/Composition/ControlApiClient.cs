@@ -47,6 +47,14 @@ internal sealed class ControlApiClient : IDisposable
         return body["id"]?.GetValue<string>() ?? throw new InvalidOperationException($"The coordinator answered without a run id: {body.ToJsonString()}");
     }
 
+    /// <summary>Releases the run's statistics with differential privacy (<c>POST /api/runs/{id}/statistics/release</c>); returns the release and the budget.</summary>
+    public async Task<JsonNode> ReleaseStatisticsAsync(string runId, string requestJson, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(requestJson, Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync($"/api/runs/{Uri.EscapeDataString(runId)}/statistics/release", content, cancellationToken);
+        return await ReadAsync(response, cancellationToken);
+    }
+
     /// <summary>Downloads the run's global model file (.cw).</summary>
     public async Task DownloadModelAsync(string runId, string path, CancellationToken cancellationToken)
     {
