@@ -12,22 +12,6 @@ public sealed class DenseNetworkPerExampleTests
     private static ModelSpec Spec(LearningTask task, int hiddenLayers, float dropout = 0f) => new(
         task, 37, task == LearningTask.MulticlassClassification ? 4 : 1, hiddenLayers == 2 ? [19, 11] : [], dropout);
 
-    /// <summary>Initialised weights plus non-zero biases, so every layer's delta and input matter.</summary>
-    private static ParameterSet Parameters(DenseNetwork network, int seed)
-    {
-        var parameters = network.Initialize((ulong)seed);
-        var random = new Random(seed);
-        for (var layer = 0; layer <= network.Spec.Hidden.Count; layer++)
-        {
-            foreach (ref var bias in parameters[$"layer{layer}.bias"])
-            {
-                bias = (float)((random.NextDouble() * 0.4) - 0.2);
-            }
-        }
-
-        return parameters;
-    }
-
     private static int[] AllRows(int count) => [.. Enumerable.Range(0, count).Reverse()];
 
     /// <summary>The gradient of one example's loss, from the ordinary batched path with a batch of one.</summary>
@@ -51,7 +35,7 @@ public sealed class DenseNetworkPerExampleTests
     {
         // Arrange
         var network = new DenseNetwork(Spec(task, hiddenLayers));
-        var parameters = Parameters(network, 3);
+        var parameters = DenseNetworkTests.RandomParameters(network, 3);
         var data = Synthetic.Random(network.Spec, Rows, seed: 4);
         var rows = AllRows(Rows);
         var norms = new double[Rows];
@@ -73,7 +57,7 @@ public sealed class DenseNetworkPerExampleTests
     {
         // Arrange
         var network = new DenseNetwork(Spec(LearningTask.BinaryClassification, 0));
-        var parameters = Parameters(network, 5);
+        var parameters = DenseNetworkTests.RandomParameters(network, 5);
         var data = Synthetic.Random(network.Spec, Rows, seed: 6);
         var rows = AllRows(Rows);
         var mean = new ParameterSet(network.Layout);
@@ -95,7 +79,7 @@ public sealed class DenseNetworkPerExampleTests
     {
         // Arrange: the same Random seed draws the same dropout masks in both passes.
         var network = new DenseNetwork(Spec(task, hiddenLayers, dropout));
-        var parameters = Parameters(network, 7);
+        var parameters = DenseNetworkTests.RandomParameters(network, 7);
         var data = Synthetic.Random(network.Spec, Rows, seed: 8);
         var rows = AllRows(Rows);
         var mean = new ParameterSet(network.Layout);
@@ -121,7 +105,7 @@ public sealed class DenseNetworkPerExampleTests
         const double Clip = 1e-4;
         const float Scale = 0.25f;
         var network = new DenseNetwork(Spec(task, hiddenLayers));
-        var parameters = Parameters(network, 10);
+        var parameters = DenseNetworkTests.RandomParameters(network, 10);
         var data = Synthetic.Random(network.Spec, Rows, seed: 11);
         var rows = AllRows(Rows);
         var expected = new double[network.Layout.TotalLength];

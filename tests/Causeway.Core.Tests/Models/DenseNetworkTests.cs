@@ -14,7 +14,7 @@ public sealed class DenseNetworkTests
         dropout);
 
     /// <summary>Initialised weights plus non-zero biases, so that every parameter's gradient is exercised.</summary>
-    private static ParameterSet RandomParameters(DenseNetwork network, int seed)
+    internal static ParameterSet RandomParameters(DenseNetwork network, int seed)
     {
         var parameters = network.Initialize((ulong)seed);
         var random = new Random(seed);
