@@ -46,8 +46,8 @@ public abstract class RunStoreConformanceTests : IAsyncLifetime
         await OpenStoreAsync();
         await OpenStoreAsync(); // A reopen must not migrate twice.
 
-        Assert.Equal(2L, Convert.ToInt64(await ScalarAsync("SELECT MAX(version) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(2L, Convert.ToInt64(await ScalarAsync("SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(4L, Convert.ToInt64(await ScalarAsync("SELECT MAX(version) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(4L, Convert.ToInt64(await ScalarAsync("SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [StoreFact]
@@ -55,7 +55,7 @@ public abstract class RunStoreConformanceTests : IAsyncLifetime
     {
         var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => OpenStoreAsync()));
 
-        Assert.Equal(2L, Convert.ToInt64(await ScalarAsync("SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(4L, Convert.ToInt64(await ScalarAsync("SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
         await stores[0].CreateRunAsync("run-1", "r", "{}", T0, None);
         Assert.Equal("run-1", (await stores[3].GetRunAsync("run-1", None))!.RunId);
     }
