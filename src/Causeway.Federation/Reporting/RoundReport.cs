@@ -11,6 +11,7 @@ namespace Causeway.Federation.Reporting;
 /// <param name="SlowestPartySeconds">The slowest accepted party's local training time; null when none was accepted.</param>
 /// <param name="Epsilon">Client-level ε spent after the round (DP-FedAvg); null without client-level DP.</param>
 /// <param name="SampleEpsilon">The worst party's sample-level ε after the round (DP-SGD); null without DP-SGD.</param>
+/// <param name="Problem">Why the round failed and left the model unchanged; null when it succeeded.</param>
 public sealed record RoundReport(
     int Round,
     double? Loss,
@@ -21,4 +22,5 @@ public sealed record RoundReport(
     double Seconds,
     double? SlowestPartySeconds = null,
     double? Epsilon = null,
-    double? SampleEpsilon = null);
+    double? SampleEpsilon = null,
+    string? Problem = null);

@@ -8,7 +8,7 @@ namespace Causeway.Federation.Reporting;
 /// <summary>
 /// The JSON report of a run (the CLI's <c>--report</c>):
 /// <c>{ "name", "rounds": [ { "round", "loss", "accuracy", "participants", "failures", "bytes", "seconds", "slowestPartySeconds",
-/// "epsilon", "sampleEpsilon" } ], "final": { "accuracy", "loss" } | null, "centralized": { "accuracy", "loss" } | null,
+/// "epsilon", "sampleEpsilon", "problem" } ], "final": { "accuracy", "loss" } | null, "centralized": { "accuracy", "loss" } | null,
 /// "seconds", "privacy": { "epsilon", "sampleEpsilon", "delta", "conversion" } | null, "stoppedEarly" }</c>.
 /// </summary>
 /// <remarks>
@@ -40,7 +40,7 @@ public sealed record RunReport(
         var rounds = result.Rounds
             .Select(r => new RoundReport(
                 r.Round, r.Evaluation?.Loss, r.Evaluation?.Accuracy, r.Participants, r.Failures.Count, r.Bytes, r.Seconds, r.SlowestTrainSeconds,
-                r.Privacy?.ClientEpsilon, r.Privacy?.SampleEpsilon))
+                r.Privacy?.ClientEpsilon, r.Privacy?.SampleEpsilon, r.Problem))
             .ToList();
         var privacy = result.Rounds.LastOrDefault()?.Privacy is { } last
             ? new PrivacyReport(last.ClientEpsilon, last.SampleEpsilon, last.Delta, last.Conversion)
