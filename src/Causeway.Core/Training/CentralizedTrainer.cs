@@ -26,7 +26,7 @@ public static class CentralizedTrainer
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(plan);
         var start = network.Initialize(seed);
-        var outcome = LocalTrainer.Run(network, start, train, plan with { ProximalMu = 0, DpSgd = null }, seed, noise: null, epochsDone, cancellationToken);
+        var outcome = LocalTrainer.Run(network, start, train, plan with { ProximalMu = 0, DpSgd = null }, seed, privateRandomness: null, epochsDone, cancellationToken);
         return outcome.Parameters;
     }
 }

@@ -19,7 +19,9 @@ namespace Causeway.Core.Training;
 /// <c>(Σ_i min(1, C/‖g_i‖)·g_i + N(0, σ²C²·I)) / B</c> over the batch's examples i, where B is the nominal batch size
 /// min(<see cref="TrainingPlan.BatchSize"/>, n) (n for a full batch) on every step, including the smaller last batch
 /// of an epoch: dividing by the expected rather than the actual batch size keeps one example's influence on a step
-/// at most C/B. The noise comes from the caller's <see cref="IGaussianNoise"/>, never from <c>seed</c>. Note that
+/// at most C/B. The noise comes from the caller's <see cref="IPrivateRandomness"/>, never from <c>seed</c>, and so does
+/// the shuffle the batches are cut from whenever noise is added (see <see cref="IPrivateRandomness"/> for why); dropout
+/// still draws from <c>seed</c>, as clipping bounds every example's gradient whatever the masks. Note that
 /// <see cref="TrainingOutcome.MeanLoss"/> and <see cref="TrainingOutcome.Examples"/> are computed from the data
 /// without noise: DP-SGD protects the parameters, not these two numbers.
 /// </para>
@@ -36,29 +38,29 @@ public static class LocalTrainer
     /// </exception>
     public static TrainingOutcome Train(
         DenseNetwork network, ParameterSet start, TabularData data, TrainingPlan plan, ulong seed, CancellationToken cancellationToken = default) =>
-        Run(network, start, data, plan, seed, noise: null, epochsDone: null, cancellationToken);
+        Run(network, start, data, plan, seed, privateRandomness: null, epochsDone: null, cancellationToken);
 
     /// <summary>
     /// Trains like <see cref="Train(DenseNetwork, ParameterSet, TabularData, TrainingPlan, ulong, CancellationToken)"/>,
-    /// drawing the DP-SGD noise of <c>plan.DpSgd</c> from <paramref name="noise"/>.
+    /// drawing the DP-SGD noise of <c>plan.DpSgd</c> and the shuffle from <paramref name="privateRandomness"/>.
     /// </summary>
     /// <param name="network">Scratch network of the model's architecture.</param>
     /// <param name="start">The parameters to start from (left unchanged).</param>
     /// <param name="data">The local training examples.</param>
-    /// <param name="plan">The plan; DP-SGD with a noise multiplier above 0 needs <paramref name="noise"/>.</param>
-    /// <param name="seed">Seeds the shuffle and dropout (not the noise).</param>
-    /// <param name="noise">A source the coordinator cannot predict; null only when the plan adds no noise.</param>
+    /// <param name="plan">The plan; DP-SGD with a noise multiplier above 0 needs <paramref name="privateRandomness"/>.</param>
+    /// <param name="seed">Seeds dropout, and the shuffle unless the plan adds noise.</param>
+    /// <param name="privateRandomness">A source the coordinator cannot predict; null only when the plan adds no noise.</param>
     /// <param name="cancellationToken">Checked before every step.</param>
-    /// <exception cref="ArgumentException">As the other overload, or the plan adds noise and <paramref name="noise"/> is null.</exception>
+    /// <exception cref="ArgumentException">As the other overload, or the plan adds noise and <paramref name="privateRandomness"/> is null.</exception>
     public static TrainingOutcome Train(
         DenseNetwork network,
         ParameterSet start,
         TabularData data,
         TrainingPlan plan,
         ulong seed,
-        IGaussianNoise? noise,
+        IPrivateRandomness? privateRandomness,
         CancellationToken cancellationToken = default) =>
-        Run(network, start, data, plan, seed, noise, epochsDone: null, cancellationToken);
+        Run(network, start, data, plan, seed, privateRandomness, epochsDone: null, cancellationToken);
 
     internal static TrainingOutcome Run(
         DenseNetwork network,
@@ -66,7 +68,7 @@ public static class LocalTrainer
         TabularData data,
         TrainingPlan plan,
         ulong seed,
-        IGaussianNoise? noise,
+        IPrivateRandomness? privateRandomness,
         IProgress<int>? epochsDone,
         CancellationToken cancellationToken)
     {
@@ -75,10 +77,10 @@ public static class LocalTrainer
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(plan);
         plan.Validate();
-        if (plan.DpSgd is { NoiseMultiplier: > 0 } && noise is null)
-        {
-            throw new ArgumentException("The plan asks for DP-SGD noise but no noise source was given.", nameof(noise));
-        }
+        var secret = plan.DpSgd is { NoiseMultiplier: > 0 }
+            ? privateRandomness ?? throw new ArgumentException(
+                "The plan asks for DP-SGD noise but no private randomness (noise source) was given.", nameof(privateRandomness))
+            : null;
         var mismatch = network.Layout.DescribeMismatch(start.Layout);
         if (mismatch is not null)
         {
@@ -111,7 +113,15 @@ public static class LocalTrainer
         double lastEpochLoss = 0;
         for (var epoch = 0; epoch < plan.Epochs; epoch++)
         {
-            random.Shuffle(order);
+            if (secret is not null)
+            {
+                secret.Shuffle(order);
+            }
+            else
+            {
+                random.Shuffle(order);
+            }
+
             double lossSum = 0;
             for (var first = 0; first < rows; first += batchSize)
             {
@@ -121,10 +131,7 @@ public static class LocalTrainer
                 {
                     // (Σ clipped + N(0, σ²C²)) / B, the division applied to both terms separately.
                     lossSum += network.LossAndClippedGradient(parameters, data, batch, dp.ClipNorm, 1f / batchSize, gradient, random) * batch.Length;
-                    if (dp.NoiseMultiplier > 0)
-                    {
-                        noise!.AddGaussianNoise(gradient.Values, dp.NoiseMultiplier * dp.ClipNorm / batchSize);
-                    }
+                    secret?.AddGaussianNoise(gradient.Values, dp.NoiseMultiplier * dp.ClipNorm / batchSize);
                 }
                 else
                 {

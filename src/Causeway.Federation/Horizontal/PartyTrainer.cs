@@ -88,7 +88,7 @@ public sealed class PartyTrainer
             return Dropout($"invalid update privacy: {privacyProblem}");
         }
 
-        // DP-SGD noise from a fresh OS-keyed source per call: noise derived from task.Seed would be known to the coordinator.
+        // DP-SGD's noise and batch order from a fresh OS-keyed source per call: task.Seed is known to the coordinator.
         using var noise = task.Plan.DpSgd is { NoiseMultiplier: > 0 } ? NoiseSource.Create() : null;
         var started = Stopwatch.GetTimestamp();
         var outcome = LocalTrainer.Train(network, task.Global, TrainingData, task.Plan, task.Seed, noise, cancellationToken);

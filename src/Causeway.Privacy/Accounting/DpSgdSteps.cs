@@ -16,7 +16,9 @@ namespace Causeway.Privacy.Accounting;
 /// Assumption: the RDP bound (<see cref="SampledGaussianRdp"/>) is proven for Poisson sampling, where each example
 /// joins each step independently with probability q. <c>LocalTrainer</c> instead shuffles once per epoch and cuts
 /// fixed-size batches, as TF-Privacy's and Opacus's tutorials do; the reported ε is the customary approximation for
-/// that scheme, not a proof for it. Composition over rounds: add one result per round the party trained in. The
+/// that scheme, not a proof for it. Either way the amplification by sampling needs the batches to be secret: the
+/// shuffle comes from the party's private randomness (<see cref="IPrivateRandomness"/>), not from the run seed the
+/// coordinator knows. Composition over rounds: add one result per round the party trained in. The
 /// guarantee protects the party's examples in the released parameters only, not the example count or training loss
 /// the party also reports.
 /// </para>

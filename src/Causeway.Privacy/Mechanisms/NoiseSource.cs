@@ -20,7 +20,7 @@ namespace Causeway.Privacy.Mechanisms;
 /// but does not provably close the gap) or treat the stated ε as holding for the idealised mechanism.
 /// Not thread-safe; one instance per releasing component.
 /// </remarks>
-public sealed class NoiseSource : IGaussianNoise, IDisposable
+public sealed class NoiseSource : IPrivateRandomness, IDisposable
 {
     // 16 KiB per AES call: each EncryptEcb call has a fixed cost of microseconds, which at 1 KiB made up more than
     // half the cost of a Gaussian draw (DP-SGD draws one per parameter per step). The key stream is the same.
@@ -82,7 +82,7 @@ public sealed class NoiseSource : IGaussianNoise, IDisposable
         return radius * Math.Cos(2 * Math.PI * NextUniform());
     }
 
-    /// <summary>Adds N(0, σ²) to every element: DP-SGD's noise (see <see cref="IGaussianNoise"/>).</summary>
+    /// <summary>Adds N(0, σ²) to every element: DP-SGD's noise (see <see cref="IPrivateRandomness"/>).</summary>
     /// <remarks>
     /// Uses both outputs of each Box–Muller pair (r·cos θ and r·sin θ are independent standard normals), drawn and
     /// scaled in double precision; each element is rounded to float once.
@@ -106,6 +106,26 @@ public sealed class NoiseSource : IGaussianNoise, IDisposable
         if (i < values.Length)
         {
             values[i] = (float)(values[i] + (standardDeviation * NextStandardNormal()));
+        }
+    }
+
+    /// <summary>A uniformly random order: DP-SGD's secret batch order (see <see cref="IPrivateRandomness"/>).</summary>
+    /// <remarks>Fisher–Yates, each swap index drawn without modulo bias by rejecting the lowest 2⁶⁴ mod (i + 1) draws.</remarks>
+    public void Shuffle(Span<int> values)
+    {
+        for (var i = values.Length - 1; i > 0; i--)
+        {
+            var bound = (ulong)i + 1;
+            var threshold = (0 - bound) % bound;
+            ulong draw;
+            do
+            {
+                draw = NextUInt64();
+            }
+            while (draw < threshold);
+
+            var j = (int)(draw % bound);
+            (values[i], values[j]) = (values[j], values[i]);
         }
     }
 

@@ -27,7 +27,7 @@ public sealed class DpSgdTrainingTests
 
         // Act
         var ordinary = LocalTrainer.Train(network, start, data, plan, seed: 3);
-        var clipped = LocalTrainer.Train(network, start, data, plan with { DpSgd = HugeClipNoNoise }, seed: 3, noise: null);
+        var clipped = LocalTrainer.Train(network, start, data, plan with { DpSgd = HugeClipNoNoise }, seed: 3, privateRandomness: null);
 
         // Assert
         Assert.Equal(ordinary.Parameters.Values.ToArray(), clipped.Parameters.Values.ToArray());
@@ -46,7 +46,7 @@ public sealed class DpSgdTrainingTests
 
         // Act
         var ordinary = LocalTrainer.Train(network, start, data, plan, seed: 5);
-        var clipped = LocalTrainer.Train(network, start, data, plan with { DpSgd = HugeClipNoNoise }, seed: 5, noise: null);
+        var clipped = LocalTrainer.Train(network, start, data, plan with { DpSgd = HugeClipNoNoise }, seed: 5, privateRandomness: null);
 
         // Assert: equal up to float rounding (the clipped path scales every layer's delta, not only the head's).
         var drift = ParameterSet.Difference(ordinary.Parameters, start).L2Norm();
@@ -80,7 +80,7 @@ public sealed class DpSgdTrainingTests
         }
 
         // Act
-        var outcome = LocalTrainer.Train(network, start, data, plan, seed: 8, noise: null);
+        var outcome = LocalTrainer.Train(network, start, data, plan, seed: 8, privateRandomness: null);
 
         // Assert
         Assert.Equal(2, outcome.Steps);
@@ -111,7 +111,7 @@ public sealed class DpSgdTrainingTests
         }
 
         // Act
-        var outcome = LocalTrainer.Train(network, start, data, plan, seed: 11, noise: null);
+        var outcome = LocalTrainer.Train(network, start, data, plan, seed: 11, privateRandomness: null);
 
         // Assert: the step has norm at most η·C.
         Assert.Equal(1, outcome.Steps);
@@ -120,13 +120,13 @@ public sealed class DpSgdTrainingTests
     }
 
     [Fact]
-    public void Train_PlanWithNoiseButNoSource_ThrowsNamingTheSource()
+    public void Train_PlanWithNoiseButNoPrivateRandomness_ThrowsNamingIt()
     {
         var network = new DenseNetwork(ModelSpec.LogisticRegression(2));
         var data = Synthetic.SeparableBinary(10, 2, seed: 1);
         var plan = new TrainingPlan { DpSgd = new DpSgd { ClipNorm = 1, NoiseMultiplier = 1 } };
 
-        var error = Assert.Throws<ArgumentException>("noise", () => LocalTrainer.Train(network, new ParameterSet(network.Layout), data, plan, seed: 1));
+        var error = Assert.Throws<ArgumentException>("privateRandomness", () => LocalTrainer.Train(network, new ParameterSet(network.Layout), data, plan, seed: 1));
         Assert.Contains("noise source", error.Message, StringComparison.Ordinal);
     }
 

@@ -7,7 +7,7 @@ using Causeway.Privacy.Mechanisms;
 
 namespace Causeway.Privacy.Tests.Mechanisms;
 
-/// <summary>DP-SGD's noise: <see cref="NoiseSource.AddGaussianNoise"/> and its use by <see cref="LocalTrainer"/>.</summary>
+/// <summary>DP-SGD's private randomness: <see cref="NoiseSource.AddGaussianNoise"/>, <see cref="NoiseSource.Shuffle"/> and their use by <see cref="LocalTrainer"/>.</summary>
 public sealed class DpSgdNoiseTests
 {
     private static NoiseSource Seeded(byte seed)
@@ -96,6 +96,66 @@ public sealed class DpSgdNoiseTests
         using var source = Seeded(3);
 
         Assert.Throws<ArgumentOutOfRangeException>("standardDeviation", () => source.AddGaussianNoise(new float[4], standardDeviation));
+    }
+
+    [Fact]
+    public void Shuffle_ManyTimes_EveryValueEquallyLikelyAtEveryPosition()
+    {
+        // Arrange
+        const int Length = 5, Trials = 50_000;
+        using var source = Seeded(5);
+        var counts = new int[Length, Length];
+        var values = new int[Length];
+
+        // Act
+        for (var trial = 0; trial < Trials; trial++)
+        {
+            for (var i = 0; i < Length; i++)
+            {
+                values[i] = i;
+            }
+
+            source.Shuffle(values);
+            for (var position = 0; position < Length; position++)
+            {
+                counts[values[position], position]++;
+            }
+        }
+
+        // Assert: 10,000 expected per cell, standard deviation ≈ 89; every trial was a permutation (rows sum to Trials).
+        for (var value = 0; value < Length; value++)
+        {
+            var row = 0;
+            for (var position = 0; position < Length; position++)
+            {
+                Assert.InRange(counts[value, position], 9_600, 10_400);
+                row += counts[value, position];
+            }
+
+            Assert.Equal(Trials, row);
+        }
+    }
+
+    [Fact]
+    public void Train_DpSgdWithNoise_BatchOrderComesFromTheKeyNotTheSeed()
+    {
+        // Arrange: σ = 1e-9 makes the noise itself negligible, so what tells the runs apart is the order of the batches.
+        var data = Separable(200, 4, seed: 14);
+        var network = new DenseNetwork(ModelSpec.LogisticRegression(4));
+        var plan = new TrainingPlan { Epochs = 1, BatchSize = 10, LearningRate = 0.5f, DpSgd = new DpSgd { ClipNorm = 1, NoiseMultiplier = 1e-9 } };
+        var start = new ParameterSet(network.Layout);
+        using var key7 = Seeded(7);
+        using var key7Again = Seeded(7);
+        using var key8 = Seeded(8);
+
+        // Act
+        var first = LocalTrainer.Train(network, start, data, plan, seed: 1, key7).Parameters;
+        var otherSeed = LocalTrainer.Train(network, start, data, plan, seed: 2, key7Again).Parameters;
+        var otherKey = LocalTrainer.Train(network, start, data, plan, seed: 1, key8).Parameters;
+
+        // Assert
+        Assert.Equal(first.Values.ToArray(), otherSeed.Values.ToArray());
+        Assert.True(ParameterSet.Difference(first, otherKey).L2Norm() > 1e-3, "another key gave the same batch order");
     }
 
     [Fact]
