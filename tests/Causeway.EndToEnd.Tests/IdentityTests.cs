@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
+using Causeway.Coordinator.Hosting;
 using Causeway.Coordinator.Parties;
 using Causeway.EndToEnd.Tests.Infrastructure;
 using Causeway.Federation;
@@ -9,7 +10,13 @@ using Causeway.Party;
 using Causeway.Protocol;
 using Causeway.Protocol.Security;
 using Google.Protobuf;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using V1 = Causeway.Protocol.V1;
 
 namespace Causeway.EndToEnd.Tests;
@@ -44,6 +51,28 @@ public sealed class IdentityTests
         Assert.Equal("the session token does not belong to the party the client certificate names ('hospital-a')", error);
         var (ownStatus, _) = await partyB.PostAsync(CausewayProtocol.HeartbeatPath, tokenB, new V1.HeartbeatRequest());
         Assert.Equal(HttpStatusCode.OK, ownStatus);
+    }
+
+    [Fact]
+    public async Task OptionalClientCertificates_SessionOpenedWithOne_CannotBeUsedWithout()
+    {
+        using var authority = DevCertificates.CreateAuthority("test-federation", TimeSpan.FromDays(1));
+        await using var app = await StartWithOptionalCertificatesAsync(authority);
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        using var certificate = DevCertificates.IssuePartyCertificate(authority, "hospital-a", TimeSpan.FromDays(1));
+        using var withCertificate = new RawParty(address, authority, certificate);
+        using var withoutCertificate = new RawParty(address, authority, null);
+        var token = await withCertificate.JoinAsync("hospital-a");
+        var tokenWithout = await withoutCertificate.JoinAsync("hospital-b");
+
+        var (status, error) = await withoutCertificate.PostAsync(CausewayProtocol.HeartbeatPath, token, new V1.HeartbeatRequest());
+        var (ownStatus, _) = await withCertificate.PostAsync(CausewayProtocol.HeartbeatPath, token, new V1.HeartbeatRequest());
+        var (plainStatus, _) = await withoutCertificate.PostAsync(CausewayProtocol.HeartbeatPath, tokenWithout, new V1.HeartbeatRequest());
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("the session was opened with a client certificate; present it on every call", error);
+        Assert.Equal(HttpStatusCode.OK, ownStatus);
+        Assert.Equal(HttpStatusCode.OK, plainStatus);
     }
 
     [Fact]
@@ -177,6 +206,21 @@ public sealed class IdentityTests
         Assert.Equal("test-federation", info.FederationId);
     }
 
+    // A coordinator whose TLS asks for, but does not require, client certificates (ClientCertificateMode.AllowCertificate).
+    private static async Task<WebApplication> StartWithOptionalCertificatesAsync(X509Certificate2 authority)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        var serverCertificate = DevCertificates.IssueLocalhostCertificate(authority, TimeSpan.FromDays(1));
+        builder.WebHost.ConfigureKestrel(k => k.ListenCauseway(
+            new IPEndPoint(IPAddress.Loopback, 0), serverCertificate, authority, ClientCertificateMode.AllowCertificate));
+        builder.Services.AddCauseway(o => o.AddJoinToken(CoordinatorServer.JoinToken));
+        var app = builder.Build();
+        app.MapCauseway();
+        await app.StartAsync().DefaultTimeout();
+        return app;
+    }
+
     private static PartyClient Client(CoordinatorServer server, string party, X509Certificate2 certificate)
     {
         var options = server.PartyOptions(party);
@@ -215,13 +259,22 @@ public sealed class IdentityTests
         private readonly HttpClient _http;
 
         public RawParty(CoordinatorServer server, X509Certificate2 certificate)
+            : this(server.Address, server.Authority, certificate)
+        {
+        }
+
+        public RawParty(Uri address, X509Certificate2 authority, X509Certificate2? certificate)
         {
             var handler = new SocketsHttpHandler();
-            handler.SslOptions.RemoteCertificateValidationCallback = new FederationTrust(server.Authority).ValidateServer;
-            handler.SslOptions.ClientCertificates = [certificate];
+            handler.SslOptions.RemoteCertificateValidationCallback = new FederationTrust(authority).ValidateServer;
+            if (certificate is not null)
+            {
+                handler.SslOptions.ClientCertificates = [certificate];
+            }
+
             _http = new HttpClient(handler)
             {
-                BaseAddress = server.Address,
+                BaseAddress = address,
                 DefaultRequestVersion = HttpVersion.Version20,
                 DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             };

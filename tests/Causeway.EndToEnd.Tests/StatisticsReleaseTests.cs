@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Causeway.Coordinator.Runs;
 using Causeway.Coordinator.Statistics;
 using Causeway.Coordinator.Storage;
 using Causeway.Core.Data;
@@ -196,6 +197,43 @@ public sealed class StatisticsReleaseTests(ITestOutputHelper output)
             Assert.Equal(1.0, body.GetProperty("budget").GetProperty("epsilonSpent").GetDouble(), 12);
             Assert.Equal(0, body.GetProperty("budget").GetProperty("epsilonRemaining").GetDouble(), 12);
         }
+    }
+
+    [Fact]
+    public async Task Release_AfterARealRunWithoutAStore_UsesTheMergedStatisticsOfItsParties_AndTheInMemoryBudget()
+    {
+        await using var server = await CoordinatorServer.StartAsync(services: s => s.AddSingleton<IRunDriver>(new RoundEngineRunDriver()));
+        using var stop = new CancellationTokenSource();
+        var hosts = new List<Task>();
+        var clients = new List<Causeway.Party.PartyClient>();
+        foreach (var (name, seed, rows) in new[] { ("hospital-a", 1, 120), ("hospital-b", 2, 80) })
+        {
+            var client = server.CreateClient(name);
+            clients.Add(client);
+            hosts.Add(new Causeway.Party.PartyHost(client, SeparableTables.Party(name, seed, rows), server.PartyOptions(name)).RunAsync(stop.Token));
+            await server.WaitUntilPollingAsync(name).DefaultTimeout();
+        }
+
+        using var admin = server.CreateAdminClient();
+        using var config = new StringContent(
+            """{ "name": "stats", "rounds": 1, "model": { "type": "logistic" }, "round": { "deadlineSeconds": 20, "minResults": 2 } }""", Encoding.UTF8, "application/json");
+        var started = await admin.PostAsync(new Uri("api/runs", UriKind.Relative), config).DefaultTimeout();
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>().DefaultTimeout()).GetProperty("id").GetString()!;
+        await server.Runs.WaitForActiveRunAsync().DefaultTimeout();
+
+        var (status, body) = await ReleaseAsync(admin, id, """{"epsilon": 0.8, "columns": ["x1"]}""");
+        var refused = await ReleaseAsync(admin, id, """{"epsilon": 0.3}""");
+
+        // 200 rows, x1 never missing; rows and x1's count: L1 sensitivity 2, b = 2.5, so 25 is 10 b.
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(2, body.GetProperty("release").GetProperty("sensitivity").GetDouble());
+        Assert.InRange(body.GetProperty("release").GetProperty("rows").GetDouble(), 200 - 25, 200 + 25);
+        Assert.InRange(body.GetProperty("release").GetProperty("counts")[0].GetProperty("count").GetDouble(), 200 - 25, 200 + 25);
+        Assert.Equal(HttpStatusCode.Conflict, refused.Status);
+        Assert.Contains("spent epsilon 0.8 of 1 (remaining 0.2)", refused.Body.GetProperty("error").GetString(), StringComparison.Ordinal);
+        await stop.CancelAsync();
+        await Task.WhenAll(hosts).DefaultTimeout();
+        clients.ForEach(c => c.Dispose());
     }
 
     [Fact]
