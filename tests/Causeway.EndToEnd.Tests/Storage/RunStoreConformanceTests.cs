@@ -8,7 +8,7 @@ namespace Causeway.EndToEnd.Tests.Storage;
 /// The contract every <see cref="IRunStore"/> must meet, run once per store. Each test gets an empty database;
 /// <see cref="OpenStoreAsync"/> opens a new store instance on it (a second call is a reopen, as after a restart).
 /// </summary>
-public abstract class RunStoreConformanceTests : IAsyncLifetime
+public abstract partial class RunStoreConformanceTests : IAsyncLifetime
 {
     private readonly List<IAsyncDisposable> _stores = [];
 

@@ -4,25 +4,11 @@ using static Causeway.EndToEnd.Tests.Storage.StorageTestData;
 namespace Causeway.EndToEnd.Tests.Storage;
 
 /// <summary>
-/// The statistics budget ledger (<see cref="IRunStore.ChargeStatisticsReleaseAsync"/>) of every store: sums, refusals
-/// that write nothing, durability across a reopen, and concurrent charges that cannot overspend.
+/// The statistics budget ledger (<see cref="IRunStore.ChargeStatisticsReleaseAsync"/>): sums, refusals that write
+/// nothing, durability across a reopen, and concurrent charges that cannot overspend.
 /// </summary>
-public abstract class StatisticsLedgerTests : IAsyncLifetime
+public abstract partial class RunStoreConformanceTests
 {
-    private readonly List<IAsyncDisposable> _stores = [];
-
-    protected static CancellationToken None => CancellationToken.None;
-
-    public abstract Task InitializeAsync();
-
-    public virtual async Task DisposeAsync()
-    {
-        foreach (var store in _stores)
-        {
-            await store.DisposeAsync();
-        }
-    }
-
     [StoreFact]
     public async Task Charge_WithinTheBudget_IsRecorded_AndAReopenedStoreSumsIt()
     {
@@ -90,16 +76,6 @@ public abstract class StatisticsLedgerTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<RunNotFoundException>(() => store.ChargeStatisticsReleaseAsync("run-nope", Cost("laplace", 0.1, 0), 1.0, 0, None));
     }
-
-    /// <summary>Opens a new store instance on this test's database (a second call is a reopen, as after a restart).</summary>
-    protected async Task<IRunStore> OpenStoreAsync()
-    {
-        var store = await OpenStoreCoreAsync();
-        _stores.Add(store);
-        return store;
-    }
-
-    protected abstract Task<IRunStore> OpenStoreCoreAsync();
 
     private static StatisticsReleaseCost Cost(string mechanism, double epsilon, double delta) => new(mechanism, epsilon, delta, T0);
 }
