@@ -26,13 +26,15 @@ public sealed class RunReportTests
 
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
-        Assert.Equal(["name", "rounds", "final", "centralized", "seconds"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["name", "rounds", "final", "centralized", "seconds", "privacy", "stoppedEarly"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("privacy").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("stoppedEarly").ValueKind);
         Assert.Equal("adult-fedavg", root.GetProperty("name").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("centralized").ValueKind);
         Assert.Equal(3.5, root.GetProperty("seconds").GetDouble());
         var rounds = root.GetProperty("rounds").EnumerateArray().ToArray();
         Assert.Equal(
-            ["round", "loss", "accuracy", "participants", "failures", "bytes", "seconds", "slowestPartySeconds"],
+            ["round", "loss", "accuracy", "participants", "failures", "bytes", "seconds", "slowestPartySeconds", "epsilon", "sampleEpsilon", "problem"],
             rounds[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.Null, rounds[0].GetProperty("loss").ValueKind);
         Assert.Equal(1, rounds[0].GetProperty("failures").GetInt32());
