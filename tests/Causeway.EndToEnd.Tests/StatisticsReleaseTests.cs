@@ -269,13 +269,20 @@ public sealed class StatisticsReleaseTests(ITestOutputHelper output)
         Causeway.Protocol.Security.DevCertificates.WritePem(server.Authority, ca, null);
         string[] common = ["run", "stats", "--run", "run-cli", "--coordinator", server.Address.ToString(), "--ca", ca, "--admin-token", CoordinatorServer.AdminToken];
 
-        var (exitCode, stdout, stderr) = await CliRunner.RunAsync(Infrastructure.TaskExtensions.DefaultTimeoutSpan, [.. common, "--epsilon", "0.5", "--json"]);
+        var (exitCode, stdout, stderr) = await CliRunner.RunAsync(Infrastructure.TaskExtensions.DefaultTimeoutSpan, [.. common, "--epsilon", "0.3", "--json"]);
+        var (tableCode, table, tableError) = await CliRunner.RunAsync(
+            Infrastructure.TaskExtensions.DefaultTimeoutSpan, [.. common, "--epsilon", "0.2", "--mechanism", "gaussian", "--delta", "1e-7", "--column", "colour"]);
         var (refusedCode, _, refusal) = await CliRunner.RunAsync(Infrastructure.TaskExtensions.DefaultTimeoutSpan, [.. common, "--epsilon", "0.1"]);
 
         Assert.True(exitCode == 0, stderr);
         var json = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal("laplace", json.GetProperty("release").GetProperty("mechanism").GetString());
-        Assert.Equal(0.5, json.GetProperty("budget").GetProperty("epsilonSpent").GetDouble());
+        Assert.Equal(0.3, json.GetProperty("budget").GetProperty("epsilonSpent").GetDouble());
+        output.WriteLine(table);
+        Assert.True(tableCode == 0, tableError);
+        Assert.Contains("histogram", table, StringComparison.Ordinal);
+        Assert.Contains("green", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("age", table, StringComparison.Ordinal);
         Assert.Equal(1, refusedCode);
         Assert.Contains("409", refusal, StringComparison.Ordinal);
         Assert.Contains("spent epsilon 0.5 of 0.5 (remaining 0)", refusal, StringComparison.Ordinal);
