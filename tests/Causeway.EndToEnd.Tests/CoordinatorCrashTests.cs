@@ -29,13 +29,18 @@ public sealed class CoordinatorCrashTests(ITestOutputHelper output)
     private const int Parties = 3;
     private const int KillAfterRounds = 3;
 
+    // Client-level DP with the noise at the parties: the parties' own CLI processes clip and noise their deltas, and the
+    // privacy ledger must survive the SIGKILL. The noise is small (σ·S/m ≈ 0.03 per value of the average) so the model stays useful; ε is meaningless at this σ and is only checked for continuity.
+    private const double NoiseMultiplier = 0.01;
+    private const double ClipNorm = 10;
+
     // Enough local epochs that a round takes a few hundred milliseconds (with 2 epochs all 12 rounds close in about a
     // second, before the test can see round 3 and kill the coordinator).
     private const int Epochs = 2000;
 
     // The metrics a closed round keeps in the run store, so a restarted coordinator shows them too
     // (src/Causeway.Coordinator/Runs/RunView.cs). The live view adds a few more that are not stored.
-    private static readonly string[] StoredMetrics = ["selected", "succeeded", "seconds", "bytes", "train_loss", "eval_loss", "eval_accuracy"];
+    private static readonly string[] StoredMetrics = ["selected", "succeeded", "seconds", "bytes", "train_loss", "eval_loss", "eval_accuracy", "epsilon", "clip_norm"];
 
     [Fact]
     public async Task Coordinator_KilledMidRunAndRestarted_ResumesFromLastClosedRoundWithNothingLost()
@@ -170,6 +175,16 @@ public sealed class CoordinatorCrashTests(ITestOutputHelper output)
                     Assert.True(r["metrics"]?["succeeded"]?.GetValue<double>() == 1, $"round {r["round"]} failed: the global model was not stepped");
                 });
                 output.WriteLine($"rounds 1..{closedBeforeKill} were closed by coordinator A, {closedBeforeKill + 1}..{Rounds} by coordinator B");
+
+                // The privacy ledger continued across the kill: round r reports the ε of r rounds, not of r − (rounds before the kill).
+                var accountant = new Causeway.Privacy.Accounting.RdpAccountant(1e-5);
+                foreach (var r in rounds)
+                {
+                    var expected = accountant.Add(new Causeway.Privacy.Accounting.SampledGaussianRound(NoiseMultiplier, 1.0)).Epsilon;
+                    var served = r!["metrics"]?["epsilon"]?.GetValue<double>();
+                    Assert.True(served is not null && Math.Abs(served.Value - expected) <= 1e-9 * expected, $"round {r["round"]}: ε {served}, expected {expected}");
+                }
+
                 foreach (var r in rounds)
                 {
                     output.WriteLine(string.Create(
@@ -285,7 +300,8 @@ public sealed class CoordinatorCrashTests(ITestOutputHelper output)
               "training": { "epochs": {{Epochs}}, "batchSize": 16, "learningRate": 0.05 },
               "strategy": { "name": "fedavg" },
               "round": { "deadlineSeconds": 60, "minResults": {{Parties}} },
-              "evaluation": { "everyRounds": 1 }
+              "evaluation": { "everyRounds": 1 },
+              "privacy": { "client": { "noiseMultiplier": {{NoiseMultiplier}}, "clipNorm": {{ClipNorm}}, "noise": "parties" }, "delta": 1e-5 }
             }
             """;
         using var content = new StringContent(config, Encoding.UTF8, "application/json");
