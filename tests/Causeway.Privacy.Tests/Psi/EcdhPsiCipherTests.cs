@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using Causeway.Privacy.Psi;
+
+namespace Causeway.Privacy.Tests.Psi;
+
+public sealed class EcdhPsiCipherTests
+{
+    private static readonly byte[] Salt = Enumerable.Range(1, EcdhPsiCipher.SaltBytes).Select(i => (byte)i).ToArray();
+
+    [Fact]
+    public void Encrypt_TwoKeysInEitherOrder_GiveTheSameDoubleEncryption()
+    {
+        // Arrange
+        using var keyA = PsiKey.Generate();
+        using var keyB = PsiKey.Generate();
+        using var a = new EcdhPsiCipher(keyA, Salt, degreeOfParallelism: 2);
+        using var b = new EcdhPsiCipher(keyB, Salt, degreeOfParallelism: 2);
+        var ids = Enumerable.Range(0, 600).Select(i => $"customer-{i}").ToArray();
+        var byA = new byte[ids.Length * EcdhPsiCipher.PointBytes];
+        var byB = new byte[ids.Length * EcdhPsiCipher.PointBytes];
+        var ab = new byte[byA.Length];
+        var ba = new byte[byA.Length];
+        var abTags = new byte[ids.Length * EcdhPsiCipher.TagBytes];
+
+        // Act
+        a.HashAndEncrypt(ids, byA);
+        b.HashAndEncrypt(ids, byB);
+        b.Encrypt(byA, ab);
+        a.Encrypt(byB, ba);
+        b.EncryptToTags(byA, abTags);
+
+        // Assert: equal double encryptions, different single ones, tags are x's first 16 bytes.
+        Assert.Equal(ab, ba);
+        Assert.NotEqual(byA, byB);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            Assert.Equal(ab.AsSpan(i * 33 + 1, 16).ToArray(), abTags.AsSpan(i * 16, 16).ToArray());
+        }
+
+        Assert.Equal(ids.Length, Enumerable.Range(0, ids.Length).Select(i => Convert.ToHexString(ab, i * 33, 33)).Distinct().Count());
+    }
+
+    [Fact]
+    public void HashAndEncrypt_DifferentSessionSalts_GiveUnrelatedPoints()
+    {
+        // Arrange
+        using var key = PsiKey.Generate();
+        var otherSalt = (byte[])Salt.Clone();
+        otherSalt[0] ^= 1;
+        using var first = new EcdhPsiCipher(key, Salt, degreeOfParallelism: 1);
+        using var second = new EcdhPsiCipher(key, otherSalt, degreeOfParallelism: 1);
+        var x = new byte[33];
+        var y = new byte[33];
+
+        // Act
+        first.HashAndEncrypt(["alice"], x);
+        second.HashAndEncrypt(["alice"], y);
+
+        // Assert
+        Assert.NotEqual(x, y);
+    }
+
+    [Fact]
+    public void Encrypt_PointNotOnTheCurve_IsRefusedWithItsIndex()
+    {
+        // Arrange: a valid point, then an x with no y on P-256 (found by trying x = 0, 1, 2, ...).
+        using var key = PsiKey.Generate();
+        using var cipher = new EcdhPsiCipher(key, Salt, degreeOfParallelism: 1);
+        var points = new byte[2 * 33];
+        cipher.HashAndEncrypt(["bob"], points);
+        var candidate = new byte[33];
+        var output = new byte[33];
+        for (byte x = 0; ; x++)
+        {
+            candidate[0] = 2;
+            candidate[32] = x;
+            try
+            {
+                cipher.Encrypt(candidate, output);
+            }
+            catch (InvalidPeerPointException)
+            {
+                break;
+            }
+        }
+
+        candidate.CopyTo(points, 33);
+
+        // Act
+        var error = Assert.Throws<InvalidPeerPointException>(() => cipher.Encrypt(points, new byte[points.Length]));
+
+        // Assert
+        Assert.Equal(1, error.Index);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0 })]
+    [InlineData(new byte[] { 4, 1, 2 })]
+    public void EncryptToTags_MalformedBatchLength_IsRefused(byte[] batch)
+    {
+        using var key = PsiKey.Generate();
+        using var cipher = new EcdhPsiCipher(key, Salt, degreeOfParallelism: 1);
+
+        var error = Assert.Throws<InvalidPeerPointException>(() => cipher.EncryptToTags(batch, new byte[16]));
+
+        Assert.Equal(-1, error.Index);
+    }
+
+    [Fact]
+    public void Encrypt_UncompressedPrefixOrInfinity_IsRefused()
+    {
+        using var key = PsiKey.Generate();
+        using var cipher = new EcdhPsiCipher(key, Salt, degreeOfParallelism: 1);
+        var point = new byte[33];
+        cipher.HashAndEncrypt(["carol"], point);
+        point[0] = 4;
+
+        Assert.Throws<InvalidPeerPointException>(() => cipher.Encrypt(point, new byte[33]));
+    }
+
+    [Fact]
+    public void PsiKey_RoundTripAndOutOfRange_AreHandled()
+    {
+        using var key = PsiKey.Generate();
+        var bytes = new byte[PsiKey.Bytes];
+        key.CopyTo(bytes);
+        using var again = PsiKey.FromBytes(bytes);
+        var exported = new byte[PsiKey.Bytes];
+        again.CopyTo(exported);
+
+        Assert.Equal(bytes, exported);
+        Assert.Throws<ArgumentException>(() => PsiKey.FromBytes(new byte[PsiKey.Bytes]));
+        Assert.Throws<ArgumentException>(() => PsiKey.FromBytes(Enumerable.Repeat((byte)0xff, PsiKey.Bytes).ToArray()));
+        Assert.False(CryptographicOperations.FixedTimeEquals(bytes, new byte[PsiKey.Bytes]));
+    }
+}
