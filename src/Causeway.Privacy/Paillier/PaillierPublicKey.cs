@@ -20,7 +20,7 @@ namespace Causeway.Privacy.Paillier;
 /// <see cref="ModulusLength"/> wide. Ciphertexts are <see cref="CiphertextLength"/> bytes, big-endian.
 /// </para>
 /// </remarks>
-public sealed class PaillierPublicKey : IEquatable<PaillierPublicKey>
+public sealed partial class PaillierPublicKey : IEquatable<PaillierPublicKey>
 {
     /// <summary>The smallest modulus size <see cref="FromBytes(ReadOnlySpan{byte})"/> and <see cref="PaillierPrivateKey.Generate"/> accept.</summary>
     public const int MinimumBits = 2048;
