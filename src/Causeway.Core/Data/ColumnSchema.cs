@@ -62,6 +62,12 @@ public sealed record ColumnSchema
     /// <summary>The missing-value policy in force for this column (its own <c>"missing"</c> or the schema's).</summary>
     public MissingPolicy Missing { get; }
 
+    /// <summary>The scaling, imputation and binning of a numeric column; <see cref="NumericOptions.Default"/> for other types.</summary>
+    public NumericOptions Numeric { get; init; } = NumericOptions.Default;
+
+    /// <summary>The tokenising and weighting of a text column; null for other types.</summary>
+    public TextOptions? Text { get; init; }
+
     /// <summary>Finds the category (or class) index of a field; false when the value is not listed.</summary>
     public bool TryGetIndex(string value, out int index)
     {
@@ -85,6 +91,7 @@ public sealed record ColumnSchema
     public bool Equals(ColumnSchema? other) =>
         other is not null && Name == other.Name && Type == other.Type && Unknown == other.Unknown
         && Regression == other.Regression && Missing == other.Missing && Categories.SequenceEqual(other.Categories)
+        && Numeric == other.Numeric && Equals(Text, other.Text)
         && Classes.Count == other.Classes.Count && Classes.Zip(other.Classes).All(p => p.First.SequenceEqual(p.Second));
 
     public override int GetHashCode() => HashCode.Combine(Name, Type, Categories.Count, Classes.Count, Regression, Missing);

@@ -17,4 +17,10 @@ public enum ColumnType
 
     /// <summary>A column that is read past and dropped.</summary>
     Ignore,
+
+    /// <summary>Free text (reviews, messages): tokenised and hashed into a fixed number of features (<see cref="TextOptions"/>).</summary>
+    Text,
+
+    /// <summary>A point in time (ISO 8601 or seconds since the Unix epoch); orders the rows of a windowed schema (<see cref="WindowSpec"/>). Never a feature.</summary>
+    Timestamp,
 }

@@ -20,7 +20,12 @@ namespace Causeway.Core.Data;
 ///                { "name": "site", "type": "id" }, { "name": "x", "type": "ignore" } ],
 ///   "missing": "reject" }
 /// </code>
-/// Missing policies: <c>reject</c> (default), <c>drop-row</c>, <c>impute-mean</c>, <c>impute-zero</c>; see
+/// Feature pipelines (docs/features.md): a numeric column may declare <c>"scale"</c> (standard, minmax, none),
+/// <c>"range": [lo, hi]</c>, <c>"fill"</c> (with <c>"missing": "impute-constant"</c>), <c>"indicator": true</c> and
+/// <c>"bins": {"count", "method", "resolution"}</c> (<see cref="NumericOptions"/>); a <c>"text"</c> column
+/// <c>"features"</c>, <c>"weighting"</c> and <c>"stopWords"</c> (<see cref="TextOptions"/>); and a schema over a long
+/// time-series table a <c>"window"</c> with a <c>"timestamp"</c> column (<see cref="WindowSpec"/>).
+/// Missing policies: <c>reject</c> (default), <c>drop-row</c>, <c>impute-mean</c>, <c>impute-zero</c>, <c>impute-constant</c>; see
 /// <see cref="MissingPolicy"/>; a column's own <c>"missing"</c> overrides the schema's, and ignored columns are never
 /// checked. Exactly one label column is required. With <c>"header": true</c> the header must name every schema column
 /// and no other; without a header the fields are taken in the order the columns are listed.
@@ -37,12 +42,13 @@ public sealed class DataSchema
 
     private readonly Dictionary<string, int> _indexByName;
 
-    private DataSchema(string sourceName, TableFormat format, IReadOnlyList<ColumnSchema> columns, MissingPolicy missing)
+    private DataSchema(string sourceName, TableFormat format, IReadOnlyList<ColumnSchema> columns, MissingPolicy missing, WindowSpec? window)
     {
         SourceName = sourceName;
         Format = format;
         Columns = columns;
         Missing = missing;
+        Window = window;
         _indexByName = columns.Select((c, i) => (c.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
         LabelIndex = columns.Select((c, i) => (c, i)).Single(p => p.c.Type == ColumnType.Label).i;
     }
@@ -52,8 +58,14 @@ public sealed class DataSchema
 
     public TableFormat Format { get; }
 
-    /// <summary>All columns, in file order when the file has no header.</summary>
+    /// <summary>
+    /// All columns, in file order when the file has no header. For a windowed schema these are the columns of the
+    /// aggregated table (entity, aggregates, label); the file's own columns are <see cref="WindowSpec.Input"/>'s.
+    /// </summary>
     public IReadOnlyList<ColumnSchema> Columns { get; }
+
+    /// <summary>The windowed aggregation of a long-format time-series file (<c>"window"</c>), or null for a plain table.</summary>
+    public WindowSpec? Window { get; }
 
     /// <summary>The schema-wide missing-value policy; a column's own <c>"missing"</c> overrides it.</summary>
     public MissingPolicy Missing { get; }
@@ -158,7 +170,109 @@ public sealed class DataSchema
                     : $"{labels} label columns ({string.Join(", ", result.Where(c => c.Type == ColumnType.Label).Select(c => $"'{c.Name}'"))}); exactly one is allowed.");
         }
 
-        return new DataSchema(source, format, result, missing);
+        if (result.FirstOrDefault(c => c.Type == ColumnType.Timestamp) is { } timestamp && document.Window is null)
+        {
+            throw DataFormatException.ForField(
+                source, $"columns ('{timestamp.Name}')", "a timestamp column orders a windowed table; declare a \"window\" or make the column \"ignore\".");
+        }
+
+        var table = new DataSchema(source, format, result, missing, window: null);
+        return document.Window is null ? table : Windowed(table, document.Window);
+    }
+
+    private static DataSchema Windowed(DataSchema input, SchemaDocument.WindowDocument document)
+    {
+        var source = input.SourceName;
+        var timestamp = input.Find(document.Timestamp ?? string.Empty);
+        if (timestamp?.Type != ColumnType.Timestamp)
+        {
+            throw DataFormatException.ForField(source, "window.timestamp", $"'{document.Timestamp}' must name a column of type \"timestamp\".");
+        }
+
+        ColumnSchema? entity = null;
+        if (document.Entity is not null && (entity = input.Find(document.Entity))?.Type != ColumnType.Id)
+        {
+            throw DataFormatException.ForField(source, "window.entity", $"'{document.Entity}' must name a column of type \"id\".");
+        }
+
+        if (document.Seconds is { } seconds && !(double.IsFinite(seconds) && seconds > 0))
+        {
+            throw DataFormatException.ForField(source, "window.seconds", $"the window length must be a positive number of seconds, not {seconds}.");
+        }
+
+        foreach (var column in input.Columns)
+        {
+            var problem = column.Type switch
+            {
+                ColumnType.Categorical or ColumnType.Text => $"is {column.Type.ToString().ToLowerInvariant()}; a windowed table aggregates numeric columns only",
+                ColumnType.Id when column != entity => "is an id column but not the window's entity; make it \"ignore\"",
+                ColumnType.Numeric when column.Numeric != NumericOptions.Default && column.Numeric != NumericOptions.Default with { Fill = column.Numeric.Fill } =>
+                    "declares scaling, a range, an indicator or bins, but in a windowed table the features are the aggregates",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                throw DataFormatException.ForField(source, $"columns ('{column.Name}')", $"the column {problem}.");
+            }
+        }
+
+        var aggregates = new List<WindowAggregate>();
+        foreach (var name in document.Aggregates ?? ["mean", "std", "min", "max", "slope", "count"])
+        {
+            WindowAggregate aggregate = name switch
+            {
+                "mean" => WindowAggregate.Mean,
+                "std" => WindowAggregate.Std,
+                "min" => WindowAggregate.Min,
+                "max" => WindowAggregate.Max,
+                "slope" => WindowAggregate.Slope,
+                "count" => WindowAggregate.Count,
+                _ => throw DataFormatException.ForField(source, "window.aggregates", $"unknown aggregate '{name}'; expected mean, std, min, max, slope or count."),
+            };
+            if (aggregates.Contains(aggregate))
+            {
+                throw DataFormatException.ForField(source, "window.aggregates", $"the aggregate '{name}' is listed twice.");
+            }
+
+            aggregates.Add(aggregate);
+        }
+
+        if (aggregates.Count == 0)
+        {
+            throw DataFormatException.ForField(source, "window.aggregates", "list at least one aggregate (or leave the field out for all six).");
+        }
+
+        var label = document.Label switch
+        {
+            null or "majority" => WindowLabel.Majority,
+            "last" => WindowLabel.Last,
+            _ => throw DataFormatException.ForField(source, "window.label", $"unknown window label '{document.Label}'; expected \"majority\" or \"last\"."),
+        };
+
+        var columns = new List<ColumnSchema>();
+        if (entity is not null)
+        {
+            columns.Add(entity);
+        }
+
+        foreach (var column in input.Columns.Where(c => c.Type == ColumnType.Numeric))
+        {
+            columns.AddRange(aggregates.Select(a => new ColumnSchema(
+                $"{column.Name}_{a.ToString().ToLowerInvariant()}", ColumnType.Numeric, [], UnknownCategoryPolicy.Zero, [], false, MissingPolicy.ImputeMean)));
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var column in columns)
+        {
+            if (!names.Add(column.Name) || (input.Find(column.Name) is { } clash && clash != column))
+            {
+                throw DataFormatException.ForField(source, "window", $"the aggregated column '{column.Name}' clashes with another column's name; rename one.");
+            }
+        }
+
+        columns.Add(input.Label);
+        var spec = new WindowSpec(entity?.Name, timestamp.Name, document.Seconds, aggregates, label, input);
+        return new DataSchema(source, input.Format, columns, input.Missing, spec);
     }
 
     private static TableFormat ValidateFormat(SchemaDocument.FormatDocument? document, string source)
@@ -225,9 +339,11 @@ public sealed class DataSchema
             "label" => ColumnType.Label,
             "id" => ColumnType.Id,
             "ignore" => ColumnType.Ignore,
-            null => throw DataFormatException.ForField(source, $"{field}.type", "every column needs a \"type\": numeric, categorical, label, id or ignore."),
+            "text" => ColumnType.Text,
+            "timestamp" => ColumnType.Timestamp,
+            null => throw DataFormatException.ForField(source, $"{field}.type", "every column needs a \"type\": numeric, categorical, text, label, id, timestamp or ignore."),
             _ => throw DataFormatException.ForField(
-                source, $"{field}.type", $"unknown type '{document.Type}'; expected numeric, categorical, label, id or ignore."),
+                source, $"{field}.type", $"unknown type '{document.Type}'; expected numeric, categorical, text, label, id, timestamp or ignore."),
         };
 
         var missing = ParseMissing(document.Missing, $"{field}.missing", source) ?? schemaMissing;
@@ -235,6 +351,14 @@ public sealed class DataSchema
         RequireOnly(document.Unknown is null || type == ColumnType.Categorical, "unknown", "categorical");
         RequireOnly(document.Classes is null || type == ColumnType.Label, "classes", "label");
         RequireOnly(document.Regression is null || type == ColumnType.Label, "regression", "label");
+        RequireOnly(document.Fill is null || type == ColumnType.Numeric, "fill", "numeric");
+        RequireOnly(document.Indicator is null || type == ColumnType.Numeric, "indicator", "numeric");
+        RequireOnly(document.Scale is null || type == ColumnType.Numeric, "scale", "numeric");
+        RequireOnly(document.Range is null || type == ColumnType.Numeric, "range", "numeric");
+        RequireOnly(document.Bins is null || type == ColumnType.Numeric, "bins", "numeric");
+        RequireOnly(document.Features is null || type == ColumnType.Text, "features", "text");
+        RequireOnly(document.Weighting is null || type == ColumnType.Text, "weighting", "text");
+        RequireOnly(document.StopWords is null || type == ColumnType.Text, "stopWords", "text");
 
         IReadOnlyList<string> categories = [];
         var unknown = UnknownCategoryPolicy.Zero;
@@ -264,7 +388,11 @@ public sealed class DataSchema
             }
         }
 
-        return new ColumnSchema(name, type, categories, unknown, classes, regression, missing);
+        return new ColumnSchema(name, type, categories, unknown, classes, regression, missing)
+        {
+            Numeric = type == ColumnType.Numeric ? ValidateNumeric(document, field, source, missing) : NumericOptions.Default,
+            Text = type == ColumnType.Text ? ValidateText(document, field, source) : null,
+        };
 
         void RequireOnly(bool ok, string property, string columnType)
         {
@@ -274,6 +402,114 @@ public sealed class DataSchema
                     source, $"{field}.{property}", $"\"{property}\" is only allowed on a {columnType} column, and this column is '{document.Type}'.");
             }
         }
+    }
+
+    private static NumericOptions ValidateNumeric(SchemaDocument.ColumnDocument document, string field, string source, MissingPolicy missing)
+    {
+        if (document.Fill is { } fill && !double.IsFinite(fill))
+        {
+            throw DataFormatException.ForField(source, $"{field}.fill", "the fill value must be a finite number.");
+        }
+
+        if (missing == MissingPolicy.ImputeConstant && document.Fill is null)
+        {
+            throw DataFormatException.ForField(source, $"{field}.fill", "the missing-value policy is impute-constant, so the column needs a \"fill\" value.");
+        }
+
+        if (document.Indicator == true && missing is MissingPolicy.Reject or MissingPolicy.DropRow)
+        {
+            throw DataFormatException.ForField(
+                source, $"{field}.indicator", "a missing indicator needs a policy that keeps missing cells (impute-mean, impute-zero or impute-constant).");
+        }
+
+        (double, double)? range = null;
+        if (document.Range is { } bounds)
+        {
+            if (bounds.Count != 2 || !double.IsFinite(bounds[0]) || !double.IsFinite(bounds[1]) || bounds[0] >= bounds[1])
+            {
+                throw DataFormatException.ForField(source, $"{field}.range", "the range must be two finite numbers [lo, hi] with lo < hi.");
+            }
+
+            range = (bounds[0], bounds[1]);
+        }
+
+        var scale = document.Scale switch
+        {
+            null or "standard" => NumericScaling.Standard,
+            "minmax" => NumericScaling.MinMax,
+            "none" => NumericScaling.None,
+            _ => throw DataFormatException.ForField(source, $"{field}.scale", $"unknown scaling '{document.Scale}'; expected standard, minmax or none."),
+        };
+
+        BinSpec? bins = null;
+        if (document.Bins is { } binning)
+        {
+            var method = binning.Method switch
+            {
+                null or "equal-width" => BinningMethod.EqualWidth,
+                "quantile" => BinningMethod.Quantile,
+                _ => throw DataFormatException.ForField(source, $"{field}.bins.method", $"unknown binning '{binning.Method}'; expected equal-width or quantile."),
+            };
+            if (binning.Count is not (>= 2 and <= 1000))
+            {
+                throw DataFormatException.ForField(source, $"{field}.bins.count", "the bin count must be between 2 and 1000.");
+            }
+
+            if (binning.Resolution is not null && method != BinningMethod.Quantile)
+            {
+                throw DataFormatException.ForField(source, $"{field}.bins.resolution", "a resolution is only for quantile bins.");
+            }
+
+            if (binning.Resolution is { } resolution && (resolution < binning.Count || resolution > 100_000))
+            {
+                throw DataFormatException.ForField(source, $"{field}.bins.resolution", $"the resolution must be between the bin count ({binning.Count}) and 100000.");
+            }
+
+            if (document.Scale is not null)
+            {
+                throw DataFormatException.ForField(source, $"{field}.scale", "a binned column is one-hot encoded, so it takes no scaling.");
+            }
+
+            bins = new BinSpec(binning.Count.Value, method, binning.Resolution ?? 1000);
+        }
+
+        if ((scale == NumericScaling.MinMax || bins is not null) && range is null)
+        {
+            throw DataFormatException.ForField(
+                source, $"{field}.range", "min-max scaling and binning need the federation's agreed \"range\": [lo, hi].");
+        }
+
+        return new NumericOptions { Scale = scale, Range = range, Fill = document.Fill ?? 0.0, Indicator = document.Indicator ?? false, Bins = bins };
+    }
+
+    private static TextOptions ValidateText(SchemaDocument.ColumnDocument document, string field, string source)
+    {
+        var features = document.Features ?? 1024;
+        if (features is < 1 or > 1 << 20)
+        {
+            throw DataFormatException.ForField(source, $"{field}.features", $"the hashed dimension must be between 1 and {1 << 20}, not {features}.");
+        }
+
+        var weighting = document.Weighting switch
+        {
+            null or "tfidf" => TextWeighting.TfIdf,
+            "tf" => TextWeighting.TermFrequency,
+            _ => throw DataFormatException.ForField(source, $"{field}.weighting", $"unknown weighting '{document.Weighting}'; expected tf or tfidf."),
+        };
+
+        var stopWords = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var word in document.StopWords ?? [])
+        {
+            if (string.IsNullOrEmpty(word) || Tokenizer.Plain.Tokenize(word) is not [var token] || token != word)
+            {
+                throw DataFormatException.ForField(
+                    source, $"{field}.stopWords", $"'{word}' is not a single lower-case token as the tokeniser produces it, so it could never match.");
+            }
+
+            stopWords.Add(word);
+        }
+
+        return new TextOptions(features, weighting, stopWords);
     }
 
     private static List<string> ValidateCategories(List<string>? categories, string field, string source, TableFormat format)
@@ -356,8 +592,9 @@ public sealed class DataSchema
         "drop-row" => MissingPolicy.DropRow,
         "impute-mean" => MissingPolicy.ImputeMean,
         "impute-zero" => MissingPolicy.ImputeZero,
+        "impute-constant" => MissingPolicy.ImputeConstant,
         _ => throw DataFormatException.ForField(
-            source, field, $"unknown missing-value policy '{value}'; expected reject, drop-row, impute-mean or impute-zero."),
+            source, field, $"unknown missing-value policy '{value}'; expected reject, drop-row, impute-mean, impute-zero or impute-constant."),
     };
 
     private static string Field(string parent, string name)

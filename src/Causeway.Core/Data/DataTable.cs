@@ -1,27 +1,30 @@
 namespace Causeway.Core.Data;
 
 /// <summary>
-/// The typed contents of a table file, as read by <see cref="TableReader"/>: one array per numeric, categorical and
-/// id column, plus the labels. This is party-private data; only <see cref="FeatureStatistics"/> leave a party.
+/// The typed contents of a table file, as read by <see cref="TableReader"/>: one array per numeric, categorical, text,
+/// timestamp and id column, plus the labels. This is party-private data; only <see cref="FeatureStatistics"/> leave a party.
 /// </summary>
 /// <remarks>
 /// Numeric columns are <see cref="double"/> arrays with NaN for a missing value; categorical columns are category
 /// indices into <see cref="ColumnSchema.Categories"/> with -1 for a missing or unknown category; labels are class
 /// indices (or regression targets) as <see cref="float"/>, or NaN in a table read without its label column
-/// (<see cref="HasLabels"/> false); id columns are the raw text.
+/// (<see cref="HasLabels"/> false); id and text columns are the raw text (a kept missing text is empty); timestamp
+/// columns are seconds since the Unix epoch. A numeric column with a missing indicator also keeps which cells were missing.
 /// </remarks>
 public sealed class DataTable
 {
     private readonly double[]?[] _numeric;
     private readonly int[]?[] _categorical;
-    private readonly string[]?[] _ids;
+    private readonly string[]?[] _strings;
+    private readonly bool[]?[] _missingMasks;
 
     internal DataTable(
         DataSchema schema,
         string sourceName,
         double[]?[] numeric,
         int[]?[] categorical,
-        string[]?[] ids,
+        string[]?[] strings,
+        bool[]?[] missingMasks,
         float[] labels,
         bool hasLabels,
         int droppedRows,
@@ -32,7 +35,8 @@ public sealed class DataTable
         SourceName = sourceName;
         _numeric = numeric;
         _categorical = categorical;
-        _ids = ids;
+        _strings = strings;
+        _missingMasks = missingMasks;
         Labels = labels;
         HasLabels = hasLabels;
         DroppedRows = droppedRows;
@@ -76,9 +80,22 @@ public sealed class DataTable
     public int[] Categorical(string column) => _categorical[IndexOf(column, ColumnType.Categorical)]!;
 
     /// <summary>The raw text of an id column.</summary>
-    public string[] Ids(string column) => _ids[IndexOf(column, ColumnType.Id)]!;
+    public string[] Ids(string column) => _strings[IndexOf(column, ColumnType.Id)]!;
 
-    internal double[]? NumericAt(int column) => _numeric[column];
+    /// <summary>The raw text of a text column; a kept missing value is empty.</summary>
+    public string[] Text(string column) => _strings[IndexOf(column, ColumnType.Text)]!;
+
+    /// <summary>The times of a timestamp column, in seconds since the Unix epoch.</summary>
+    public double[] Timestamps(string column) => _numeric[IndexOf(column, ColumnType.Timestamp)]!;
+
+    /// <summary>Which cells of a numeric column with <c>"indicator": true</c> were missing; null for other columns.</summary>
+    public bool[]? MissingMask(string column) => _missingMasks[IndexOf(column, ColumnType.Numeric)];
+
+    internal double[]? NumericAt(int column) => Schema.Columns[column].Type == ColumnType.Numeric ? _numeric[column] : null;
+
+    internal string[]? TextAt(int column) => Schema.Columns[column].Type == ColumnType.Text ? _strings[column] : null;
+
+    internal bool[]? MissingMaskAt(int column) => _missingMasks[column];
 
     internal int[]? CategoricalAt(int column) => _categorical[column];
 
@@ -88,16 +105,18 @@ public sealed class DataTable
         var count = Schema.Columns.Count;
         var numeric = new double[]?[count];
         var categorical = new int[]?[count];
-        var ids = new string[]?[count];
+        var strings = new string[]?[count];
+        var masks = new bool[]?[count];
         for (var c = 0; c < count; c++)
         {
             numeric[c] = Gather(_numeric[c], rows);
             categorical[c] = Gather(_categorical[c], rows);
-            ids[c] = Gather(_ids[c], rows);
+            strings[c] = Gather(_strings[c], rows);
+            masks[c] = Gather(_missingMasks[c], rows);
         }
 
         return new DataTable(
-            Schema, SourceName, numeric, categorical, ids, Gather(Labels, rows)!, HasLabels, 0,
+            Schema, SourceName, numeric, categorical, strings, masks, Gather(Labels, rows)!, HasLabels, 0,
             new Dictionary<string, int>(), new Dictionary<string, int>());
     }
 

@@ -12,6 +12,13 @@ namespace Causeway.Core.Data;
 /// <see cref="ExactSum"/>s, so <see cref="Merge"/> is exact: merging per-party statistics equals, bit for bit, the
 /// statistics of the concatenated tables. Column arrays follow the schema's column order. Plain arrays and
 /// properties, so System.Text.Json serialises it as is.
+/// <para>
+/// Two feature pipelines add counts (docs/features.md): a numeric column with quantile bins a fixed-bin
+/// <see cref="Histogram"/> over its agreed range (<see cref="HistogramColumns"/>), and a text column the number of
+/// documents with a token in each hashed bucket (<see cref="TextColumns"/>, <see cref="DocumentFrequencies"/>), from
+/// which TF-IDF takes its IDF; counts of documents, never texts. Both are empty for a schema without such columns,
+/// and absent from statistics written before they existed, which therefore still read.
+/// </para>
 /// </remarks>
 public sealed record FeatureStatistics
 {
@@ -34,9 +41,35 @@ public sealed record FeatureStatistics
     /// <summary>Per categorical column, the row count of each category, in the schema's category order.</summary>
     public required long[][] CategoryCounts { get; init; }
 
+    /// <summary>The numeric columns with quantile bins, in schema order.</summary>
+    public string[] HistogramColumns { get; init; } = [];
+
+    /// <summary>Per column of <see cref="HistogramColumns"/>, the histogram of its present values over the agreed range.</summary>
+    public Histogram[] Histograms { get; init; } = [];
+
+    /// <summary>The text columns, in schema order.</summary>
+    public string[] TextColumns { get; init; } = [];
+
+    /// <summary>
+    /// Per text column, per hashed bucket, the number of rows (documents) with at least one token in that bucket; the
+    /// document count is <see cref="Rows"/>.
+    /// </summary>
+    public long[][] DocumentFrequencies { get; init; } = [];
+
     /// <summary>Per numeric column, the mean of the non-missing values: sum / count (0 when there are none).</summary>
     [JsonIgnore]
     public double[] Means => [.. Counts.Select((n, j) => n == 0 ? 0.0 : Sums[j].Value / n)];
+
+    /// <summary>Per numeric column, the population variance sumsq / n − mean² of the non-missing values (0 when there are none).</summary>
+    [JsonIgnore]
+    public double[] Variances
+    {
+        get
+        {
+            var means = Means;
+            return [.. Counts.Select((n, j) => n == 0 ? 0.0 : Math.Max(0.0, (SumsOfSquares[j].Value / n) - (means[j] * means[j])))];
+        }
+    }
 
     /// <summary>
     /// Per numeric column, the population standard deviation sqrt(sumsq / n - mean^2). A column with no spread
@@ -49,11 +82,11 @@ public sealed record FeatureStatistics
         get
         {
             var means = Means;
+            var variances = Variances;
             var result = new double[Counts.Length];
             for (var j = 0; j < result.Length; j++)
             {
-                var variance = Counts[j] == 0 ? 0.0 : Math.Max(0.0, (SumsOfSquares[j].Value / Counts[j]) - (means[j] * means[j]));
-                var deviation = Math.Sqrt(variance);
+                var deviation = Math.Sqrt(variances[j]);
                 result[j] = deviation > 1e-12 * Math.Max(1.0, Math.Abs(means[j])) ? deviation : 1.0;
             }
 
@@ -72,6 +105,10 @@ public sealed record FeatureStatistics
         var squares = new List<ExactSum>();
         var categorical = new List<string>();
         var categoryCounts = new List<long[]>();
+        var histogramColumns = new List<string>();
+        var histograms = new List<Histogram>();
+        var textColumns = new List<string>();
+        var frequencies = new List<long[]>();
         var sum = new List<double>();
         var square = new List<double>();
         for (var c = 0; c < columns.Count; c++)
@@ -95,6 +132,23 @@ public sealed record FeatureStatistics
                 counts.Add(count);
                 sums.Add(new ExactSum([.. sum]));
                 squares.Add(new ExactSum([.. square]));
+                if (columns[c].Numeric is { Bins.Method: BinningMethod.Quantile, Range: var (lower, upper) } options)
+                {
+                    histogramColumns.Add(columns[c].Name);
+                    histograms.Add(Histogram.Compute(values, lower, upper, options.Bins.Resolution));
+                }
+            }
+            else if (table.TextAt(c) is { } texts)
+            {
+                var vectorizer = new HashingVectorizer(columns[c].Text!);
+                var perBucket = new long[vectorizer.Options.Features];
+                foreach (var text in texts)
+                {
+                    vectorizer.CountDocument(text, perBucket);
+                }
+
+                textColumns.Add(columns[c].Name);
+                frequencies.Add(perBucket);
             }
             else if (table.CategoricalAt(c) is { } indices)
             {
@@ -121,6 +175,10 @@ public sealed record FeatureStatistics
             SumsOfSquares = [.. squares],
             CategoricalColumns = [.. categorical],
             CategoryCounts = [.. categoryCounts],
+            HistogramColumns = [.. histogramColumns],
+            Histograms = [.. histograms],
+            TextColumns = [.. textColumns],
+            DocumentFrequencies = [.. frequencies],
         };
     }
 
@@ -154,6 +212,10 @@ public sealed record FeatureStatistics
             SumsOfSquares = [.. first.SumsOfSquares.Select((_, j) => ExactSum.Sum(list.Select(p => p.SumsOfSquares[j])))],
             CategoricalColumns = [.. first.CategoricalColumns],
             CategoryCounts = [.. first.CategoryCounts.Select((counts, k) => counts.Select((_, c) => list.Sum(p => p.CategoryCounts[k][c])).ToArray())],
+            HistogramColumns = [.. first.HistogramColumns],
+            Histograms = [.. first.Histograms.Select((_, h) => Histogram.Merge(list.Select(p => p.Histograms[h])))],
+            TextColumns = [.. first.TextColumns],
+            DocumentFrequencies = [.. first.DocumentFrequencies.Select((counts, t) => counts.Select((_, j) => list.Sum(p => p.DocumentFrequencies[t][j])).ToArray())],
         };
     }
 
@@ -189,6 +251,32 @@ public sealed record FeatureStatistics
             }
         }
 
+        if (!HistogramColumns.SequenceEqual(other.HistogramColumns) || Histograms.Length != HistogramColumns.Length)
+        {
+            return $"histogram columns [{string.Join(", ", HistogramColumns)}] differ from [{string.Join(", ", other.HistogramColumns)}] or lack a histogram each";
+        }
+
+        for (var h = 0; h < Histograms.Length; h++)
+        {
+            if (Histograms[h]?.DescribeMismatch(other.Histograms[h]) is { } histogram)
+            {
+                return $"column '{HistogramColumns[h]}''s histogram: {histogram}";
+            }
+        }
+
+        if (!TextColumns.SequenceEqual(other.TextColumns) || DocumentFrequencies.Length != TextColumns.Length)
+        {
+            return $"text columns [{string.Join(", ", TextColumns)}] differ from [{string.Join(", ", other.TextColumns)}] or lack document frequencies each";
+        }
+
+        for (var t = 0; t < DocumentFrequencies.Length; t++)
+        {
+            if (DocumentFrequencies[t].Length != other.DocumentFrequencies[t].Length)
+            {
+                return $"text column '{TextColumns[t]}' has {DocumentFrequencies[t].Length} document frequencies, not {other.DocumentFrequencies[t].Length}";
+            }
+        }
+
         return null;
     }
 
@@ -197,7 +285,10 @@ public sealed record FeatureStatistics
         && Counts.SequenceEqual(other.Counts) && Sums.SequenceEqual(other.Sums) && SumsOfSquares.SequenceEqual(other.SumsOfSquares)
         && CategoricalColumns.SequenceEqual(other.CategoricalColumns)
         && CategoryCounts.Length == other.CategoryCounts.Length
-        && CategoryCounts.Zip(other.CategoryCounts).All(p => p.First.SequenceEqual(p.Second));
+        && CategoryCounts.Zip(other.CategoryCounts).All(p => p.First.SequenceEqual(p.Second))
+        && HistogramColumns.SequenceEqual(other.HistogramColumns) && Histograms.SequenceEqual(other.Histograms)
+        && TextColumns.SequenceEqual(other.TextColumns) && DocumentFrequencies.Length == other.DocumentFrequencies.Length
+        && DocumentFrequencies.Zip(other.DocumentFrequencies).All(p => p.First.SequenceEqual(p.Second));
 
     public override int GetHashCode() => HashCode.Combine(Rows, NumericColumns.Length, CategoricalColumns.Length);
 }

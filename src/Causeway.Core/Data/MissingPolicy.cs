@@ -4,7 +4,7 @@ namespace Causeway.Core.Data;
 /// <remarks>
 /// For a label column only <see cref="DropRow"/> drops the row; every other policy rejects a missing label,
 /// because a label cannot be imputed. An id column keeps the raw text of a missing value unless the policy rejects or
-/// drops it.
+/// drops it. A text column's missing value, when kept, is an empty document (all-zero features).
 /// </remarks>
 public enum MissingPolicy
 {
@@ -25,4 +25,10 @@ public enum MissingPolicy
     /// (<c>"impute-zero"</c>).
     /// </summary>
     ImputeZero,
+
+    /// <summary>
+    /// Numeric: replaced by the column's <c>"fill"</c> value in raw units before statistics and scaling. Categorical and
+    /// text: all-zero features (<c>"impute-constant"</c>).
+    /// </summary>
+    ImputeConstant,
 }

@@ -9,6 +9,8 @@ internal sealed class SchemaDocument
 
     public string? Missing { get; set; }
 
+    public WindowDocument? Window { get; set; }
+
     internal sealed class FormatDocument
     {
         public string? Delimiter { get; set; }
@@ -39,5 +41,43 @@ internal sealed class SchemaDocument
         public bool? Regression { get; set; }
 
         public string? Missing { get; set; }
+
+        public double? Fill { get; set; }
+
+        public bool? Indicator { get; set; }
+
+        public string? Scale { get; set; }
+
+        public List<double>? Range { get; set; }
+
+        public BinsDocument? Bins { get; set; }
+
+        public int? Features { get; set; }
+
+        public string? Weighting { get; set; }
+
+        public List<string>? StopWords { get; set; }
+    }
+
+    internal sealed class BinsDocument
+    {
+        public int? Count { get; set; }
+
+        public string? Method { get; set; }
+
+        public int? Resolution { get; set; }
+    }
+
+    internal sealed class WindowDocument
+    {
+        public string? Entity { get; set; }
+
+        public string? Timestamp { get; set; }
+
+        public double? Seconds { get; set; }
+
+        public List<string>? Aggregates { get; set; }
+
+        public string? Label { get; set; }
     }
 }

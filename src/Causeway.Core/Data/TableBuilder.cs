@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Causeway.Core.Data;
 
@@ -13,10 +14,12 @@ internal sealed class TableBuilder
     private readonly string _sourceName;
     private readonly bool _hasLabels;
     private readonly bool _numberedByRecord;
+    private readonly UnitConversion?[]? _conversions;
     private readonly HashSet<string> _missingValues;
     private readonly List<double>?[] _numeric;
     private readonly List<int>?[] _categorical;
-    private readonly List<string>?[] _ids;
+    private readonly List<string>?[] _strings;
+    private readonly List<bool>?[] _masks;
     private readonly List<float> _labels = [];
     private readonly int[] _missing;
     private readonly int[] _unknown;
@@ -34,8 +37,10 @@ internal sealed class TableBuilder
     /// Whether the numbers given to <see cref="Add"/> count records (<c>source: row n</c> in errors) rather than lines
     /// of a file (<c>source:n</c>).
     /// </param>
-    public TableBuilder(DataSchema schema, string sourceName, bool hasLabels, bool numberedByRecord)
+    /// <param name="conversions">Per schema column, the unit conversion applied to each parsed number, or null for none.</param>
+    public TableBuilder(DataSchema schema, string sourceName, bool hasLabels, bool numberedByRecord, UnitConversion?[]? conversions = null)
     {
+        _conversions = conversions;
         _schema = schema;
         _sourceName = sourceName;
         _hasLabels = hasLabels;
@@ -44,19 +49,24 @@ internal sealed class TableBuilder
         var count = schema.Columns.Count;
         _numeric = new List<double>?[count];
         _categorical = new List<int>?[count];
-        _ids = new List<string>?[count];
+        _strings = new List<string>?[count];
+        _masks = new List<bool>?[count];
         for (var c = 0; c < count; c++)
         {
             switch (schema.Columns[c].Type)
             {
                 case ColumnType.Numeric:
                     _numeric[c] = [];
+                    _masks[c] = schema.Columns[c].Numeric.Indicator ? [] : null;
+                    break;
+                case ColumnType.Timestamp:
+                    _numeric[c] = [];
                     break;
                 case ColumnType.Categorical:
                     _categorical[c] = [];
                     break;
-                case ColumnType.Id:
-                    _ids[c] = [];
+                case ColumnType.Id or ColumnType.Text:
+                    _strings[c] = [];
                     break;
             }
         }
@@ -107,10 +117,20 @@ internal sealed class TableBuilder
                     throw Error(line, column, $"the value {Quote(text)} is missing and the column's missing-value policy is reject.");
                 }
 
+                if (column.Type == ColumnType.Timestamp)
+                {
+                    throw Error(line, column, $"the timestamp {Quote(text)} is missing; a timestamp cannot be imputed (use \"missing\": \"drop-row\" to skip such rows).");
+                }
+
                 _rowMissing[c] = 1;
-                _rowNumeric[c] = column.Missing == MissingPolicy.ImputeZero ? 0.0 : double.NaN;
+                _rowNumeric[c] = column.Missing switch
+                {
+                    MissingPolicy.ImputeZero => 0.0,
+                    MissingPolicy.ImputeConstant => column.Numeric.Fill,
+                    _ => double.NaN,
+                };
                 _rowCategorical[c] = -1;
-                _rowIds[c] = text ?? string.Empty;
+                _rowIds[c] = column.Type == ColumnType.Text ? string.Empty : text ?? string.Empty;
                 continue;
             }
 
@@ -118,7 +138,7 @@ internal sealed class TableBuilder
             {
                 case ColumnType.Numeric:
                     _rowNumeric[c] = ColumnSchema.TryParseNumber(text, out var value)
-                        ? value
+                        ? _conversions?[c]?.Convert(value) ?? value
                         : throw Error(line, column, $"'{text}' is not a finite number.");
                     break;
                 case ColumnType.Categorical:
@@ -143,8 +163,12 @@ internal sealed class TableBuilder
                         ? index
                         : throw Error(line, column, $"unknown label '{text}'; the schema maps {string.Join(", ", column.Classes.SelectMany(s => s).Select(s => $"'{s}'"))}.");
                     break;
-                case ColumnType.Id:
+                case ColumnType.Id or ColumnType.Text:
                     _rowIds[c] = text;
+                    break;
+                case ColumnType.Timestamp:
+                    _rowNumeric[c] = ParseTime(text) ?? throw Error(
+                        line, column, $"'{text}' is not a timestamp; expected ISO 8601 (2015-02-04 17:51:00, UTC unless an offset is given) or seconds since the Unix epoch.");
                     break;
             }
         }
@@ -153,7 +177,8 @@ internal sealed class TableBuilder
         {
             _numeric[c]?.Add(_rowNumeric[c]);
             _categorical[c]?.Add(_rowCategorical[c]);
-            _ids[c]?.Add(_rowIds[c]!);
+            _strings[c]?.Add(_rowIds[c]!);
+            _masks[c]?.Add(_rowMissing[c] != 0);
             _missing[c] += _rowMissing[c];
             _unknown[c] += _rowUnknown[c];
         }
@@ -184,7 +209,8 @@ internal sealed class TableBuilder
             _sourceName,
             [.. _numeric.Select(l => l?.ToArray())],
             [.. _categorical.Select(l => l?.ToArray())],
-            [.. _ids.Select(l => l?.ToArray())],
+            [.. _strings.Select(l => l?.ToArray())],
+            [.. _masks.Select(l => l?.ToArray())],
             [.. _labels],
             _hasLabels,
             _dropped,
@@ -195,6 +221,18 @@ internal sealed class TableBuilder
     private DataFormatException Error(int line, ColumnSchema column, string problem) => _numberedByRecord
         ? DataFormatException.ForRecord(_sourceName, line, column.Name, problem)
         : new(_sourceName, line, column.Name, problem);
+
+    private static double? ParseTime(string text)
+    {
+        if (ColumnSchema.TryParseNumber(text, out var seconds))
+        {
+            return seconds;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            ? (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (double)TimeSpan.TicksPerSecond
+            : null;
+    }
 
     private static string Quote(string? text) => text is null ? "(null or absent)" : $"'{text}'";
 }

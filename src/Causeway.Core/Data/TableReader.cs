@@ -39,6 +39,24 @@ public static class TableReader
         return Read(reader, path, schema, labels);
     }
 
+    /// <summary>
+    /// Reads a table file with a party's <see cref="ColumnMapping"/>: header names are translated to the schema's shared
+    /// names and values converted to shared units. The mapping is validated against the schema first.
+    /// </summary>
+    /// <exception cref="DataFormatException">
+    /// The mapping does not fit the schema (naming the mapping file and field), or the file does not fit the schema
+    /// (naming the file, line and shared column name).
+    /// </exception>
+    public static DataTable Read(string path, DataSchema schema, ColumnMapping mapping)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(mapping);
+        mapping.Validate(schema);
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return ReadWindowed(reader, path, schema, LabelPresence.Required, mapping);
+    }
+
     /// <summary>Reads a table from text, with its label column; <paramref name="sourceName"/> names it in error messages.</summary>
     /// <exception cref="DataFormatException">As for <see cref="Read(string, DataSchema)"/>.</exception>
     public static DataTable Read(TextReader reader, string sourceName, DataSchema schema) =>
@@ -53,19 +71,36 @@ public static class TableReader
         ArgumentException.ThrowIfNullOrEmpty(sourceName);
         ArgumentNullException.ThrowIfNull(schema);
         CheckDefined(labels);
+        return ReadWindowed(reader, sourceName, schema, labels, mapping: null);
+    }
+
+    /// <summary>Reads the file's own table, then aggregates it into windows when the schema declares them.</summary>
+    private static DataTable ReadWindowed(TextReader reader, string sourceName, DataSchema schema, LabelPresence labels, ColumnMapping? mapping) =>
+        schema.Window is { } window
+            ? WindowAggregator.Aggregate(ReadTable(reader, sourceName, window.Input, labels, mapping), schema)
+            : ReadTable(reader, sourceName, schema, labels, mapping);
+
+    private static DataTable ReadTable(TextReader reader, string sourceName, DataSchema schema, LabelPresence labels, ColumnMapping? mapping)
+    {
         var records = new RecordReader(reader, schema.Format, sourceName);
         var fields = new List<string>();
+        var conversions = mapping?.ConversionsFor(schema);
 
         // Without a header, fields are matched by position, the label's included.
         var positions = schema.Format.Header ? null : Enumerable.Range(0, schema.Columns.Count).ToArray();
-        var builder = positions is null ? null : new TableBuilder(schema, sourceName, hasLabels: true, numberedByRecord: false);
+        var builder = positions is null ? null : new TableBuilder(schema, sourceName, hasLabels: true, numberedByRecord: false, conversions);
         var width = schema.Columns.Count;
         while (records.TryRead(fields))
         {
             if (positions is null)
             {
+                if (mapping is not null)
+                {
+                    fields = [.. fields.Select(mapping.SharedName)];
+                }
+
                 positions = MapHeader(fields, schema, labels, sourceName, records.Line);
-                builder = new TableBuilder(schema, sourceName, hasLabels: positions[schema.LabelIndex] >= 0, numberedByRecord: false);
+                builder = new TableBuilder(schema, sourceName, hasLabels: positions[schema.LabelIndex] >= 0, numberedByRecord: false, conversions);
                 width = fields.Count;
                 continue;
             }
@@ -81,7 +116,7 @@ public static class TableReader
         }
 
         // An empty file, header and all, has labels only when they are required.
-        builder ??= new TableBuilder(schema, sourceName, hasLabels: labels == LabelPresence.Required, numberedByRecord: false);
+        builder ??= new TableBuilder(schema, sourceName, hasLabels: labels == LabelPresence.Required, numberedByRecord: false, conversions);
         return builder.Build();
     }
 
@@ -123,6 +158,11 @@ public static class TableReader
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentException.ThrowIfNullOrEmpty(sourceName);
         CheckDefined(labels);
+        if (schema.Window is { } window)
+        {
+            return WindowAggregator.Aggregate(ReadRecords(rows, window.Input, sourceName, labels), schema);
+        }
+
         var label = schema.Label.Name;
         var hasLabels = labels == LabelPresence.Required || (rows.Count > 0 && rows[0] is { } first && first.ContainsKey(label));
         var builder = new TableBuilder(schema, sourceName, hasLabels, numberedByRecord: true);
