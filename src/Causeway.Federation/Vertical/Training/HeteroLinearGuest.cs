@@ -83,13 +83,13 @@ public sealed class HeteroLinearGuest
         var residual = new double[batch.Length];
         for (var i = 0; i < residual.Length; i++)
         {
-            var u = guestScores[i];
+            var hostScore = 0.0;
             foreach (var scores in hostScores)
             {
-                u += scores.Plain![i];
+                hostScore += scores.Plain![i];
             }
 
-            residual[i] = ResidualForm.Scaled(_options.Loss, u, _labels[_batch[i]]);
+            residual[i] = ResidualForm.Scaled(_options.Loss, guestScores[i], hostScore, _labels[_batch[i]]);
         }
 
         _state.Step(batch, scale, residual);

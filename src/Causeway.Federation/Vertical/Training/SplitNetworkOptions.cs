@@ -1,0 +1,26 @@
+namespace Causeway.Federation.Vertical.Training;
+
+/// <summary>Settings of a vertical split neural network.</summary>
+public sealed record SplitNetworkOptions
+{
+    /// <summary>Hidden layer sizes of each party's bottom model (ReLU). Default [16].</summary>
+    public IReadOnlyList<int> Hidden { get; init; } = [16];
+
+    /// <summary>The width of each party's embedding (the bottom model's linear output). Default 8.</summary>
+    public int Embedding { get; init; } = 8;
+
+    /// <summary>Hidden units of the guest's top model over the concatenated embeddings (ReLU). Default 16.</summary>
+    public int TopHidden { get; init; } = 16;
+
+    /// <summary>Epochs. Default 10.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Rows per mini-batch. Default 256.</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>SGD step size. Default 0.15.</summary>
+    public double LearningRate { get; init; } = 0.15;
+
+    /// <summary>Seed of the batch order and the initial weights. Default 1.</summary>
+    public ulong Seed { get; init; } = 1;
+}
