@@ -7,11 +7,14 @@ namespace Causeway.Core.Data;
 /// Splits text into lower-case word tokens the same way on every party and every platform.
 /// </summary>
 /// <remarks>
-/// The text is first normalised to Unicode NFC (so a precomposed "é" and "e" + combining accent are one token). A
-/// token is a maximal run of letters, combining marks and digits (Unicode categories L*, M*, Nd), by code point, so
-/// surrogate pairs are handled; an apostrophe (' or ’) between two such characters stays inside the token ("don't").
+/// A token is a maximal run of letters, combining marks and digits (Unicode categories L*, M*, Nd), by code point, so
+/// surrogate pairs are handled; an apostrophe (' or ’) between two such characters stays inside the token as ' ("don't",
+/// "it’s" → "it's").
 /// Everything else (spaces, punctuation, symbols, emoji) separates tokens. Tokens are lower-cased with the invariant
-/// culture, and tokens in the stop-word set are dropped.
+/// culture (full Unicode simple case mapping), and tokens in the stop-word set are dropped. The text is not
+/// Unicode-normalised (Causeway runs with invariant globalization, where normalisation tables are absent): a combining
+/// accent stays inside its word, but "e" + U+0301 and a precomposed "é" are different tokens, so parties should
+/// supply NFC text, as nearly all text already is.
 /// </remarks>
 public sealed class Tokenizer
 {
@@ -35,10 +38,9 @@ public sealed class Tokenizer
             return tokens;
         }
 
-        var normalized = text.Normalize(NormalizationForm.FormC);
         var token = new StringBuilder();
         var pendingApostrophe = false;
-        foreach (var rune in normalized.EnumerateRunes())
+        foreach (var rune in text.EnumerateRunes())
         {
             if (IsWordRune(rune))
             {
