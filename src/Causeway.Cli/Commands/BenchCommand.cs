@@ -23,6 +23,8 @@ internal static class BenchCommand
         command.Subcommands.Add(PaillierBench.CreateCommand());
         command.Subcommands.Add(RobustBench.Create());
         command.Subcommands.Add(DpBench.Create());
+        command.Subcommands.Add(VerticalBench.Create());
+        command.Subcommands.Add(PsiBench.Create());
 
         return command;
     }

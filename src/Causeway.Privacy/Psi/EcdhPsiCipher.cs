@@ -6,8 +6,10 @@ namespace Causeway.Privacy.Psi;
 /// <summary>
 /// The commutative encryption of ECDH-PSI on P-256 through libcrypto: E_k(x) = k · H(salt ‖ x) with H the RFC 9380
 /// hash-to-curve (P256_XMD:SHA-256_SSWU_RO_), and E_k(P) = k · P for a peer's point, so that
-/// E_a(E_b(H(x))) = E_b(E_a(H(x))) = ab · H(x). Points travel compressed (<see cref="PointBytes"/> each, packed back to
-/// back); double-encrypted points are compared as <see cref="TagBytes"/>-byte tags (see <see cref="EncryptToTags"/>).
+/// E_a(E_b(H(x))) = E_b(E_a(H(x))) = ab · H(x). Points travel uncompressed (<see cref="PointBytes"/> each, packed back to
+/// back): decoding a compressed point costs a modular square root, about half a scalar multiplication, while an
+/// uncompressed one is only checked to lie on the curve. Double-encrypted points are compared as
+/// <see cref="TagBytes"/>-byte tags (see <see cref="EncryptToTags"/>).
 /// </summary>
 /// <remarks>
 /// Batches are split across <see cref="DegreeOfParallelism"/> threads, each with its own libcrypto context; the
@@ -16,8 +18,8 @@ namespace Causeway.Privacy.Psi;
 /// </remarks>
 public sealed class EcdhPsiCipher : IDisposable
 {
-    /// <summary>Bytes of a compressed P-256 point (0x02/0x03 ‖ x).</summary>
-    public const int PointBytes = 33;
+    /// <summary>Bytes of an uncompressed P-256 point (0x04 ‖ x ‖ y, SEC 1 §2.3.3).</summary>
+    public const int PointBytes = 65;
 
     /// <summary>
     /// Bytes of a comparison tag: the first 16 bytes of x of a double-encrypted point. For n and m IDs the probability
@@ -66,7 +68,7 @@ public sealed class EcdhPsiCipher : IDisposable
     public int DegreeOfParallelism { get; }
 
     /// <summary>
-    /// Effectively computes <c>destination[i] = compress(k · H(salt ‖ UTF-8(ids[i])))</c>, 33 bytes per ID.
+    /// Effectively computes <c>destination[i] = k · H(salt ‖ UTF-8(ids[i]))</c>, <see cref="PointBytes"/> bytes per ID.
     /// </summary>
     public void HashAndEncrypt(IReadOnlyList<string> ids, Memory<byte> destination)
     {
@@ -92,34 +94,33 @@ public sealed class EcdhPsiCipher : IDisposable
     }
 
     /// <summary>
-    /// Effectively computes <c>destination[i] = compress(k · points[i])</c> for a peer's packed compressed points (the
+    /// Effectively computes <c>destination[i] = k · points[i]</c> for a peer's packed points (the
     /// second encryption when the result goes back to a peer that multiplies again).
     /// </summary>
-    /// <exception cref="InvalidPeerPointException">A point is not a valid compressed P-256 point (names its index).</exception>
+    /// <exception cref="InvalidPeerPointException">A point is not an uncompressed point on P-256 (names its index).</exception>
     public void Encrypt(ReadOnlyMemory<byte> points, Memory<byte> destination) => Multiply(points, destination, PointBytes);
 
     /// <summary>
     /// Effectively computes <c>tags[i] = x(k · points[i])[0..16)</c>: the second encryption, reduced to a comparison tag.
     /// </summary>
-    /// <exception cref="InvalidPeerPointException">A point is not a valid compressed P-256 point (names its index).</exception>
+    /// <exception cref="InvalidPeerPointException">A point is not an uncompressed point on P-256 (names its index).</exception>
     public void EncryptToTags(ReadOnlyMemory<byte> points, Memory<byte> tags) => Multiply(points, tags, TagBytes);
 
-    /// <summary>Raw variable-base multiplications k·P on the calling thread (one core), for benchmarks: returns how many ran.</summary>
+    /// <summary>
+    /// Raw variable-base multiplications k·P through <c>EC_POINT_mul</c> on the calling thread (one core, no encoding or
+    /// decoding), for benchmarks: returns how many ran in <paramref name="duration"/>.
+    /// </summary>
     public long MeasureMultiplications(TimeSpan duration)
     {
+        const int Burst = 64;
         using var worker = NewWorker();
-        Span<byte> point = stackalloc byte[PointBytes];
-        worker.HashAndMultiply(_salt, "ec-mul-probe"u8, point);
+        worker.PrepareRawMultiply(_salt);
         var count = 0L;
-        var end = DateTime.UtcNow + duration;
-        while (DateTime.UtcNow < end)
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(start) < duration)
         {
-            for (var i = 0; i < 64; i++)
-            {
-                worker.TryMultiply(point, point);
-            }
-
-            count += 64;
+            worker.RawMultiply(Burst);
+            count += Burst;
         }
 
         return count;
@@ -151,10 +152,10 @@ public sealed class EcdhPsiCipher : IDisposable
             {
                 if (!worker.TryMultiply(input.Slice(i * PointBytes, PointBytes), point))
                 {
-                    throw new InvalidPeerPointException($"Point {i} of the batch is not a compressed point on P-256.", i);
+                    throw new InvalidPeerPointException($"Point {i} of the batch is not an uncompressed point on P-256.", i);
                 }
 
-                // A compressed point's x starts after the one-byte prefix.
+                // x starts after the one-byte prefix.
                 point.Slice(outputBytes == PointBytes ? 0 : 1, outputBytes).CopyTo(output.Slice(i * outputBytes, outputBytes));
             }
         });

@@ -1,6 +1,6 @@
 namespace Causeway.Privacy.Psi;
 
-/// <summary>A peer sent bytes that are not a valid compressed P-256 point: a broken or malicious peer, never retried.</summary>
+/// <summary>A peer sent bytes that are not a valid uncompressed P-256 point: a broken or malicious peer, never retried.</summary>
 public sealed class InvalidPeerPointException : Exception
 {
     public InvalidPeerPointException()

@@ -15,9 +15,6 @@ internal static partial class OpenSslNative
     /// <summary><c>NID_X9_62_prime256v1</c>: NIST P-256.</summary>
     public const int NidP256 = 415;
 
-    /// <summary><c>POINT_CONVERSION_COMPRESSED</c>.</summary>
-    public const int PointConversionCompressed = 2;
-
     /// <summary><c>POINT_CONVERSION_UNCOMPRESSED</c>.</summary>
     public const int PointConversionUncompressed = 4;
 
@@ -26,9 +23,6 @@ internal static partial class OpenSslNative
 
     [LibraryImport(Library, EntryPoint = "EC_GROUP_free")]
     public static partial void EcGroupFree(nint group);
-
-    [LibraryImport(Library, EntryPoint = "EC_GROUP_get0_order")]
-    public static partial nint EcGroupGet0Order(EcGroupHandle group);
 
     [LibraryImport(Library, EntryPoint = "EC_GROUP_get0_field")]
     public static partial nint EcGroupGet0Field(EcGroupHandle group);
@@ -45,9 +39,6 @@ internal static partial class OpenSslNative
 
     [LibraryImport(Library, EntryPoint = "EC_POINT_add")]
     public static partial int EcPointAdd(EcGroupHandle group, EcPointHandle r, EcPointHandle a, EcPointHandle b, BnContextHandle ctx);
-
-    [LibraryImport(Library, EntryPoint = "EC_POINT_is_at_infinity")]
-    public static partial int EcPointIsAtInfinity(EcGroupHandle group, EcPointHandle point);
 
     [LibraryImport(Library, EntryPoint = "EC_POINT_point2oct")]
     public static unsafe partial nuint EcPointPoint2Oct(EcGroupHandle group, EcPointHandle point, int form, byte* buffer, nuint length, BnContextHandle ctx);
@@ -68,12 +59,6 @@ internal static partial class OpenSslNative
     [LibraryImport(Library, EntryPoint = "BN_bin2bn")]
     public static unsafe partial nint BnBin2Bn(byte* bytes, int length, BigNumHandle ret);
 
-    [LibraryImport(Library, EntryPoint = "BN_bn2binpad")]
-    public static unsafe partial int BnBn2BinPad(BigNumHandle bn, byte* to, int length);
-
-    [LibraryImport(Library, EntryPoint = "BN_bn2binpad")]
-    public static unsafe partial int BnBn2BinPad(nint bn, byte* to, int length);
-
     [LibraryImport(Library, EntryPoint = "BN_nnmod")]
     public static partial int BnNonNegativeMod(BigNumHandle r, BigNumHandle a, nint m, BnContextHandle ctx);
 
@@ -91,9 +76,6 @@ internal static partial class OpenSslNative
 
     [LibraryImport(Library, EntryPoint = "BN_is_odd")]
     public static partial int BnIsOdd(BigNumHandle a);
-
-    [LibraryImport(Library, EntryPoint = "BN_is_zero")]
-    public static partial int BnIsZero(nint a);
 
     [LibraryImport(Library, EntryPoint = "BN_CTX_new")]
     public static partial BnContextHandle BnCtxNew();

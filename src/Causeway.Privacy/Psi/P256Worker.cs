@@ -38,29 +38,29 @@ internal sealed unsafe class P256Worker : IDisposable
 
     /// <summary>
     /// <c>hash_to_curve</c> of RFC 9380 for the suite P256_XMD:SHA-256_SSWU_RO_ (the DST given at construction) of
-    /// <c>prefix ‖ message</c>, written compressed (33 bytes) to <paramref name="compressed"/>.
+    /// <c>prefix ‖ message</c>, written uncompressed (65 bytes) to <paramref name="destination"/>.
     /// </summary>
-    public void HashToCurve(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> message, Span<byte> compressed)
+    public void HashToCurve(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> message, Span<byte> destination)
     {
         HashToPoint(prefix, message);
-        Write(_result, compressed);
+        Write(_result, destination);
     }
 
-    /// <summary><c>k · hash_to_curve(prefix ‖ message)</c>, compressed: the first ECDH-PSI encryption of an ID.</summary>
-    public void HashAndMultiply(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> message, Span<byte> compressed)
+    /// <summary><c>k · hash_to_curve(prefix ‖ message)</c>, uncompressed: the first ECDH-PSI encryption of an ID.</summary>
+    public void HashAndMultiply(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> message, Span<byte> destination)
     {
         HashToPoint(prefix, message);
         Check(OpenSslNative.EcPointMul(_group.Handle, _p0, 0, _result, _scalar, _ctx) == 1, "EC_POINT_mul");
-        Write(_p0, compressed);
+        Write(_p0, destination);
     }
 
     /// <summary>
-    /// <c>k · P</c> for a compressed point P from a peer, written compressed. Returns false (writing nothing) when the bytes
-    /// are not a compressed point on P-256 or are the point at infinity.
+    /// <c>k · P</c> for an uncompressed point P from a peer, written uncompressed. Returns false (writing nothing) when the
+    /// bytes are not an uncompressed point on P-256 (libcrypto checks the curve equation) or are the point at infinity.
     /// </summary>
-    public bool TryMultiply(ReadOnlySpan<byte> point, Span<byte> compressed)
+    public bool TryMultiply(ReadOnlySpan<byte> point, Span<byte> destination)
     {
-        if (point.Length != EcdhPsiCipher.PointBytes || (point[0] != 2 && point[0] != 3))
+        if (point.Length != EcdhPsiCipher.PointBytes || point[0] != 4)
         {
             return false;
         }
@@ -75,8 +75,20 @@ internal sealed unsafe class P256Worker : IDisposable
         }
 
         Check(OpenSslNative.EcPointMul(_group.Handle, _p0, 0, _p1, _scalar, _ctx) == 1, "EC_POINT_mul");
-        Write(_p0, compressed);
+        Write(_p0, destination);
         return true;
+    }
+
+    /// <summary>Sets up <see cref="RawMultiply"/>: a point to multiply (the hash of a fixed message).</summary>
+    public void PrepareRawMultiply(ReadOnlySpan<byte> prefix) => HashToPoint(prefix, "ec-mul-probe"u8);
+
+    /// <summary><paramref name="times"/> bare <c>EC_POINT_mul</c> calls k·P (the benchmark's baseline).</summary>
+    public void RawMultiply(int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            Check(OpenSslNative.EcPointMul(_group.Handle, _p0, 0, _result, _scalar, _ctx) == 1, "EC_POINT_mul");
+        }
     }
 
     /// <summary>The two SWU points of <c>hash_to_field(msg, 2)</c>, for the RFC's intermediate test vectors.</summary>
@@ -86,19 +98,8 @@ internal sealed unsafe class P256Worker : IDisposable
         _expander!.Expand([], message, uniform);
         MapToCurve(uniform[..FieldElementBytes], _p0);
         MapToCurve(uniform[FieldElementBytes..], _p1);
-        WriteUncompressed(_p0, q0Uncompressed);
-        WriteUncompressed(_p1, q1Uncompressed);
-    }
-
-    /// <summary>The point <paramref name="compressed"/> encodes, uncompressed (65 bytes), for tests.</summary>
-    internal void Decompress(ReadOnlySpan<byte> compressed, Span<byte> uncompressed)
-    {
-        fixed (byte* p = compressed)
-        {
-            Check(OpenSslNative.EcPointOct2Point(_group.Handle, _p1, p, (nuint)compressed.Length, _ctx) == 1, "EC_POINT_oct2point");
-        }
-
-        WriteUncompressed(_p1, uncompressed);
+        Write(_p0, q0Uncompressed);
+        Write(_p1, q1Uncompressed);
     }
 
     public void Dispose()
@@ -165,22 +166,13 @@ internal sealed unsafe class P256Worker : IDisposable
         Check(OpenSslNative.EcPointSetCompressedCoordinates(_group.Handle, point, _x, sign, _ctx) == 1, "EC_POINT_set_compressed_coordinates(x2)");
     }
 
-    private void Write(EcPointHandle point, Span<byte> compressed)
+    private void Write(EcPointHandle point, Span<byte> destination)
     {
-        Debug.Assert(compressed.Length >= EcdhPsiCipher.PointBytes);
-        fixed (byte* p = compressed)
+        Debug.Assert(destination.Length >= EcdhPsiCipher.PointBytes);
+        fixed (byte* p = destination)
         {
-            var written = OpenSslNative.EcPointPoint2Oct(_group.Handle, point, OpenSslNative.PointConversionCompressed, p, EcdhPsiCipher.PointBytes, _ctx);
+            var written = OpenSslNative.EcPointPoint2Oct(_group.Handle, point, OpenSslNative.PointConversionUncompressed, p, EcdhPsiCipher.PointBytes, _ctx);
             Check(written == EcdhPsiCipher.PointBytes, "EC_POINT_point2oct");
-        }
-    }
-
-    private void WriteUncompressed(EcPointHandle point, Span<byte> uncompressed)
-    {
-        fixed (byte* p = uncompressed)
-        {
-            var written = OpenSslNative.EcPointPoint2Oct(_group.Handle, point, OpenSslNative.PointConversionUncompressed, p, 65, _ctx);
-            Check(written == 65, "EC_POINT_point2oct");
         }
     }
 

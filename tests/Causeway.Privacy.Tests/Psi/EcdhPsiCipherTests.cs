@@ -34,10 +34,10 @@ public sealed class EcdhPsiCipherTests
         Assert.NotEqual(byA, byB);
         for (var i = 0; i < ids.Length; i++)
         {
-            Assert.Equal(ab.AsSpan(i * 33 + 1, 16).ToArray(), abTags.AsSpan(i * 16, 16).ToArray());
+            Assert.Equal(ab.AsSpan(i * EcdhPsiCipher.PointBytes + 1, 16).ToArray(), abTags.AsSpan(i * 16, 16).ToArray());
         }
 
-        Assert.Equal(ids.Length, Enumerable.Range(0, ids.Length).Select(i => Convert.ToHexString(ab, i * 33, 33)).Distinct().Count());
+        Assert.Equal(ids.Length, Enumerable.Range(0, ids.Length).Select(i => Convert.ToHexString(ab, i * EcdhPsiCipher.PointBytes, EcdhPsiCipher.PointBytes)).Distinct().Count());
     }
 
     [Fact]
@@ -49,8 +49,8 @@ public sealed class EcdhPsiCipherTests
         otherSalt[0] ^= 1;
         using var first = new EcdhPsiCipher(key, Salt, degreeOfParallelism: 1);
         using var second = new EcdhPsiCipher(key, otherSalt, degreeOfParallelism: 1);
-        var x = new byte[33];
-        var y = new byte[33];
+        var x = new byte[EcdhPsiCipher.PointBytes];
+        var y = new byte[EcdhPsiCipher.PointBytes];
 
         // Act
         first.HashAndEncrypt(["alice"], x);
@@ -60,37 +60,26 @@ public sealed class EcdhPsiCipherTests
         Assert.NotEqual(x, y);
     }
 
-    [Fact]
-    public void Encrypt_PointNotOnTheCurve_IsRefusedWithItsIndex()
+    [Theory]
+    [InlineData(0, 0x02)]  // a compressed-point prefix
+    [InlineData(0, 0x05)]  // no SEC 1 prefix
+    [InlineData(64, 0x01)] // y changed: (x, y) is off the curve
+    [InlineData(1, 0xff)]  // x changed: off the curve
+    public void Encrypt_PointNotOnTheCurve_IsRefusedWithItsIndex(int offset, byte xor)
     {
-        // Arrange: a valid point, then an x with no y on P-256 (found by trying x = 0, 1, 2, ...).
+        // Arrange: three valid points, the second one damaged.
         using var key = PsiKey.Generate();
         using var cipher = new EcdhPsiCipher(key, Salt, degreeOfParallelism: 1);
-        var points = new byte[2 * 33];
-        cipher.HashAndEncrypt(["bob"], points);
-        var candidate = new byte[33];
-        var output = new byte[33];
-        for (byte x = 0; ; x++)
-        {
-            candidate[0] = 2;
-            candidate[32] = x;
-            try
-            {
-                cipher.Encrypt(candidate, output);
-            }
-            catch (InvalidPeerPointException)
-            {
-                break;
-            }
-        }
-
-        candidate.CopyTo(points, 33);
+        var points = new byte[3 * EcdhPsiCipher.PointBytes];
+        cipher.HashAndEncrypt(["bob", "carol", "dave"], points);
+        points[EcdhPsiCipher.PointBytes + offset] ^= offset == 0 ? (byte)(0x04 ^ xor) : xor;
 
         // Act
         var error = Assert.Throws<InvalidPeerPointException>(() => cipher.Encrypt(points, new byte[points.Length]));
 
         // Assert
         Assert.Equal(1, error.Index);
+        Assert.Equal("Point 1 of the batch is not an uncompressed point on P-256.", error.Message);
     }
 
     [Theory]
@@ -107,15 +96,15 @@ public sealed class EcdhPsiCipherTests
     }
 
     [Fact]
-    public void Encrypt_UncompressedPrefixOrInfinity_IsRefused()
+    public void MeasureMultiplications_ShortRun_CountsWholeBursts()
     {
         using var key = PsiKey.Generate();
         using var cipher = new EcdhPsiCipher(key, Salt, degreeOfParallelism: 1);
-        var point = new byte[33];
-        cipher.HashAndEncrypt(["carol"], point);
-        point[0] = 4;
 
-        Assert.Throws<InvalidPeerPointException>(() => cipher.Encrypt(point, new byte[33]));
+        var count = cipher.MeasureMultiplications(TimeSpan.FromMilliseconds(50));
+
+        Assert.True(count >= 64);
+        Assert.Equal(0, count % 64);
     }
 
     [Fact]

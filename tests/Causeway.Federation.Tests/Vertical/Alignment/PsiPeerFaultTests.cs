@@ -7,8 +7,8 @@ namespace Causeway.Federation.Tests.Vertical.Alignment;
 public sealed class PsiPeerFaultTests
 {
     [Theory]
-    [InlineData(0x05, false)] // not a compressed-point prefix
-    [InlineData(0x02, true)]  // x = 2^256 - 1, not a field element
+    [InlineData(0x05, false)] // not an uncompressed-point prefix
+    [InlineData(0x04, true)]  // x = 2^256 - 1, not a field element
     public void AcceptHostPoints_PointNotOnTheCurve_IsRefusedWithItsIndex(byte prefix, bool corruptX)
     {
         // Arrange: the host's genuine first batch with point 5 replaced.
@@ -48,7 +48,7 @@ public sealed class PsiPeerFaultTests
         using var host = session.NewHost(0);
         var batch = guest.GuestPoints().First();
         var points = batch.Payload.ToArray();
-        points[2 * EcdhPsiCipher.PointBytes] = 0x04;
+        points[2 * EcdhPsiCipher.PointBytes] = 0x02;
 
         var error = Assert.Throws<InvalidPeerPointException>(() => host.AcceptGuestPoints(batch with { Payload = points }));
 
