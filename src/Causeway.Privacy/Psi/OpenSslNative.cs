@@ -46,9 +46,9 @@ internal static partial class OpenSslNative
     [LibraryImport(Library, EntryPoint = "EC_POINT_oct2point")]
     public static unsafe partial int EcPointOct2Point(EcGroupHandle group, EcPointHandle point, byte* buffer, nuint length, BnContextHandle ctx);
 
-    /// <summary>Sets the point with x-coordinate <paramref name="x"/> and y of parity <paramref name="yBit"/>; 0 when x³ + ax + b is not a square.</summary>
-    [LibraryImport(Library, EntryPoint = "EC_POINT_set_compressed_coordinates")]
-    public static partial int EcPointSetCompressedCoordinates(EcGroupHandle group, EcPointHandle point, BigNumHandle x, int yBit, BnContextHandle ctx);
+    /// <summary>Sets an affine point; fails (0) when (x, y) is not on the curve.</summary>
+    [LibraryImport(Library, EntryPoint = "EC_POINT_set_affine_coordinates")]
+    public static partial int EcPointSetAffineCoordinates(EcGroupHandle group, EcPointHandle point, BigNumHandle x, BigNumHandle y, BnContextHandle ctx);
 
     [LibraryImport(Library, EntryPoint = "BN_new")]
     public static partial BigNumHandle BnNew();
@@ -67,6 +67,27 @@ internal static partial class OpenSslNative
 
     [LibraryImport(Library, EntryPoint = "BN_mod_add")]
     public static partial int BnModAdd(BigNumHandle r, BigNumHandle a, BigNumHandle b, nint m, BnContextHandle ctx);
+
+    [LibraryImport(Library, EntryPoint = "BN_mod_sub")]
+    public static partial int BnModSub(BigNumHandle r, BigNumHandle a, BigNumHandle b, nint m, BnContextHandle ctx);
+
+    [LibraryImport(Library, EntryPoint = "BN_mod_exp_mont")]
+    public static partial int BnModExpMont(BigNumHandle r, BigNumHandle a, BigNumHandle p, nint m, BnContextHandle ctx, MontContextHandle mont);
+
+    [LibraryImport(Library, EntryPoint = "BN_cmp")]
+    public static partial int BnCompare(BigNumHandle a, BigNumHandle b);
+
+    [LibraryImport(Library, EntryPoint = "BN_copy")]
+    public static partial nint BnCopy(BigNumHandle to, BigNumHandle from);
+
+    [LibraryImport(Library, EntryPoint = "BN_MONT_CTX_new")]
+    public static partial MontContextHandle BnMontCtxNew();
+
+    [LibraryImport(Library, EntryPoint = "BN_MONT_CTX_set")]
+    public static partial int BnMontCtxSet(MontContextHandle mont, nint modulus, BnContextHandle ctx);
+
+    [LibraryImport(Library, EntryPoint = "BN_MONT_CTX_free")]
+    public static partial void BnMontCtxFree(nint mont);
 
     [LibraryImport(Library, EntryPoint = "BN_mod_inverse")]
     public static partial nint BnModInverse(BigNumHandle r, BigNumHandle a, nint m, BnContextHandle ctx);

@@ -4,7 +4,8 @@ using System.Numerics;
 namespace Causeway.Privacy.Psi;
 
 /// <summary>
-/// NIST P-256 from libcrypto plus the constants of the RFC 9380 simplified SWU map for it (A = −3, B = b, Z = −10).
+/// NIST P-256 from libcrypto plus the constants of the RFC 9380 simplified SWU map for it (A = −3, B = b, Z = −10) and of
+/// its <c>sqrt_ratio</c> for q ≡ 3 (mod 4) (appendix F.2.1.2: c1 = (q − 3)/4, c2 = √(−Z)).
 /// Read-only after construction, so one instance is shared by the <see cref="P256Worker"/>s of all threads.
 /// </summary>
 internal sealed class P256Group : IDisposable
@@ -26,11 +27,18 @@ internal sealed class P256Group : IDisposable
         }
 
         FieldPrime = OpenSslNative.EcGroupGet0Field(Handle);
-        var a = Prime - 3;
         var z = Prime - 10;
-        MinusBOverA = NewConstant(Mod(-B * ModInverse(a)));
-        BOverZA = NewConstant(Mod(B * ModInverse(z * a)));
+        var c2 = BigInteger.ModPow(10, (Prime + 1) / 4, Prime);
+        if (BigInteger.ModPow(c2, 2, Prime) != 10)
+        {
+            throw new InvalidOperationException("√(−Z) does not exist for P-256's Z = −10: the SWU constants are wrong.");
+        }
+
+        A = NewConstant(Prime - 3);
+        BConstant = NewConstant(B);
         Z = NewConstant(z);
+        SqrtExponent = NewConstant((Prime - 3) / 4);
+        SqrtMinusZ = NewConstant(c2);
     }
 
     public EcGroupHandle Handle { get; }
@@ -38,28 +46,32 @@ internal sealed class P256Group : IDisposable
     /// <summary>p as a <c>const BIGNUM*</c> owned by the group.</summary>
     public nint FieldPrime { get; }
 
-    /// <summary>−B/A mod p, the SWU constant c1.</summary>
-    public BigNumHandle MinusBOverA { get; }
+    /// <summary>A = −3 mod p.</summary>
+    public BigNumHandle A { get; }
 
-    /// <summary>B/(Z·A) mod p, the SWU exceptional-case x.</summary>
-    public BigNumHandle BOverZA { get; }
+    /// <summary>The curve's B.</summary>
+    public BigNumHandle BConstant { get; }
 
     /// <summary>Z = −10 mod p.</summary>
     public BigNumHandle Z { get; }
 
+    /// <summary>c1 = (p − 3)/4, the exponent of <c>sqrt_ratio</c>.</summary>
+    public BigNumHandle SqrtExponent { get; }
+
+    /// <summary>c2 = √(−Z) = √10 mod p.</summary>
+    public BigNumHandle SqrtMinusZ { get; }
+
     public void Dispose()
     {
-        MinusBOverA.Dispose();
-        BOverZA.Dispose();
+        A.Dispose();
+        BConstant.Dispose();
         Z.Dispose();
+        SqrtExponent.Dispose();
+        SqrtMinusZ.Dispose();
         Handle.Dispose();
     }
 
     private static BigInteger Parse(string hex) => BigInteger.Parse("0" + hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-
-    private static BigInteger Mod(BigInteger value) => ((value % Prime) + Prime) % Prime;
-
-    private static BigInteger ModInverse(BigInteger value) => BigInteger.ModPow(Mod(value), Prime - 2, Prime);
 
     private static unsafe BigNumHandle NewConstant(BigInteger value)
     {

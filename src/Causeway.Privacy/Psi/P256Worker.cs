@@ -15,10 +15,10 @@ internal sealed unsafe class P256Worker : IDisposable
     private readonly BnContextHandle _ctx = OpenSslNative.BnCtxNew();
     private readonly BigNumHandle _scalar = OpenSslNative.BnNew();
     private readonly BigNumHandle _u = OpenSslNative.BnNew();
-    private readonly BigNumHandle _t1 = OpenSslNative.BnNew();
-    private readonly BigNumHandle _t2 = OpenSslNative.BnNew();
-    private readonly BigNumHandle _x = OpenSslNative.BnNew();
+    private readonly BigNumHandle[] _t = [.. Enumerable.Range(0, 10).Select(_ => OpenSslNative.BnNew())];
+    private readonly BigNumHandle _zero = OpenSslNative.BnNew();
     private readonly BigNumHandle _one = OpenSslNative.BnNew();
+    private readonly MontContextHandle _mont = OpenSslNative.BnMontCtxNew();
     private readonly EcPointHandle _p0;
     private readonly EcPointHandle _p1;
     private readonly EcPointHandle _result;
@@ -30,7 +30,8 @@ internal sealed unsafe class P256Worker : IDisposable
         _p0 = OpenSslNative.EcPointNew(group.Handle);
         _p1 = OpenSslNative.EcPointNew(group.Handle);
         _result = OpenSslNative.EcPointNew(group.Handle);
-        Check(!_ctx.IsInvalid && !_p0.IsInvalid && !_p1.IsInvalid && !_result.IsInvalid, "allocation");
+        Check(!_ctx.IsInvalid && !_p0.IsInvalid && !_p1.IsInvalid && !_result.IsInvalid && !_mont.IsInvalid, "allocation");
+        Check(OpenSslNative.BnMontCtxSet(_mont, group.FieldPrime, _ctx) == 1, "BN_MONT_CTX_set");
         SetBytes(_scalar, scalar);
         SetBytes(_one, [1]);
         _expander = dst.IsEmpty ? null : new ExpandMessageXmd(dst);
@@ -109,10 +110,14 @@ internal sealed unsafe class P256Worker : IDisposable
         _result.Dispose();
         _scalar.Dispose();
         _u.Dispose();
-        _t1.Dispose();
-        _t2.Dispose();
-        _x.Dispose();
+        foreach (var t in _t)
+        {
+            t.Dispose();
+        }
+
+        _zero.Dispose();
         _one.Dispose();
+        _mont.Dispose();
         _ctx.Dispose();
         _expander?.Dispose();
     }
@@ -129,42 +134,82 @@ internal sealed unsafe class P256Worker : IDisposable
     }
 
     /// <summary>
-    /// The simplified SWU map (RFC 9380 §6.6.2) of u = OS2IP(<paramref name="uniform"/>) mod p:
-    /// tv1 = inv0(Z²u⁴ + Zu²); x1 = (−B/A)(1 + tv1), or B/(ZA) when tv1 = 0; x = x1 when g(x1) is a square, else
-    /// x2 = Zu²·x1; y = √g(x) with sgn0(y) = sgn0(u). libcrypto's <c>EC_POINT_set_compressed_coordinates</c> takes the
-    /// square root and picks y by parity (sgn0 for a prime field), and fails exactly when g(x) is not a square.
+    /// The simplified SWU map (RFC 9380 §6.6.2) of u = OS2IP(<paramref name="uniform"/>) mod p, in the straight-line form
+    /// of appendix F.2 with <c>sqrt_ratio</c> for q ≡ 3 (mod 4) (F.2.1.2): one exponentiation and one inversion per map.
+    /// x = x1 = tv3/tv4 when g(x1) = U/V is a square, else x2 = Z·u²·x1; y = √g(x) with sgn0(y) = sgn0(u).
     /// </summary>
     private void MapToCurve(ReadOnlySpan<byte> uniform, EcPointHandle point)
     {
-        var p = _group.FieldPrime;
-        SetBytes(_t1, uniform);
-        Check(OpenSslNative.BnNonNegativeMod(_u, _t1, p, _ctx) == 1, "BN_nnmod");
-        var sign = OpenSslNative.BnIsOdd(_u);
+        var g = _group;
+        SetBytes(_t[0], uniform);
+        Check(OpenSslNative.BnNonNegativeMod(_u, _t[0], g.FieldPrime, _ctx) == 1, "BN_nnmod");
+        var (tv1, tv2, tv3, tv4, tv5, tv6) = (_t[0], _t[1], _t[2], _t[3], _t[4], _t[5]);
+        var (y1, y2, x, y) = (_t[6], _t[7], _t[8], _t[9]);
 
-        Check(OpenSslNative.BnModMul(_t2, _u, _u, p, _ctx) == 1, "BN_mod_mul");
-        Check(OpenSslNative.BnModMul(_t2, _t2, _group.Z, p, _ctx) == 1, "BN_mod_mul"); // t2 = Z·u²
-        Check(OpenSslNative.BnModMul(_t1, _t2, _t2, p, _ctx) == 1, "BN_mod_mul");
-        Check(OpenSslNative.BnModAdd(_t1, _t1, _t2, p, _ctx) == 1, "BN_mod_add"); // t1 = Z²u⁴ + Zu²
-        if (OpenSslNative.BnIsZero(_t1) == 1)
+        Mul(tv1, _u, _u);
+        Mul(tv1, g.Z, tv1);                 // tv1 = Z·u²
+        Mul(tv2, tv1, tv1);
+        Add(tv2, tv2, tv1);                 // tv2 = Z²u⁴ + Z·u²
+        Add(tv3, tv2, _one);
+        Mul(tv3, g.BConstant, tv3);         // tv3 = B·(tv2 + 1)
+        if (OpenSslNative.BnIsZero(tv2) == 1)
         {
-            Check(OpenSslNative.BnModMul(_x, _group.BOverZA, _one, p, _ctx) == 1, "BN_mod_mul");
+            Check(OpenSslNative.BnCopy(tv4, g.Z) != 0, "BN_copy");
         }
         else
         {
-            Check(OpenSslNative.BnModInverse(_t1, _t1, p, _ctx) != 0, "BN_mod_inverse");
-            Check(OpenSslNative.BnModAdd(_t1, _t1, _one, p, _ctx) == 1, "BN_mod_add");
-            Check(OpenSslNative.BnModMul(_x, _t1, _group.MinusBOverA, p, _ctx) == 1, "BN_mod_mul");
+            Sub(tv4, _zero, tv2);
         }
 
-        if (OpenSslNative.EcPointSetCompressedCoordinates(_group.Handle, point, _x, sign, _ctx) == 1)
+        Mul(tv4, g.A, tv4);                 // tv4 = A·(Z or −tv2): x1 = tv3 / tv4
+        Mul(tv2, tv3, tv3);
+        Mul(tv6, tv4, tv4);
+        Mul(tv5, g.A, tv6);
+        Add(tv2, tv2, tv5);
+        Mul(tv2, tv2, tv3);
+        Mul(tv6, tv6, tv4);
+        Mul(tv5, g.BConstant, tv6);
+        Add(tv2, tv2, tv5);                 // g(x1) = tv2 / tv6
+        Mul(x, tv1, tv3);                   // x2 numerator
+
+        // sqrt_ratio(tv2, tv6): y1 = (tv2·tv6)·(tv2·tv6³)^c1 is √(tv2/tv6) when that is a square, else y1·√(−Z) is √(Z·tv2/tv6).
+        Mul(tv5, tv6, tv6);
+        Mul(y2, tv2, tv6);
+        Mul(tv5, tv5, y2);
+        Check(OpenSslNative.BnModExpMont(y1, tv5, g.SqrtExponent, g.FieldPrime, _ctx, _mont) == 1, "BN_mod_exp_mont");
+        Mul(y1, y1, y2);
+        Mul(tv5, y1, y1);
+        Mul(tv5, tv5, tv6);
+        if (OpenSslNative.BnCompare(tv5, tv2) == 0)
         {
-            return;
+            Check(OpenSslNative.BnCopy(x, tv3) != 0, "BN_copy");
+            Check(OpenSslNative.BnCopy(y, y1) != 0, "BN_copy");
+        }
+        else
+        {
+            Mul(y1, y1, g.SqrtMinusZ);
+            Mul(y, tv1, _u);
+            Mul(y, y, y1);
         }
 
-        OpenSslNative.ErrClearError();
-        Check(OpenSslNative.BnModMul(_x, _x, _t2, p, _ctx) == 1, "BN_mod_mul"); // x2 = Z·u²·x1
-        Check(OpenSslNative.EcPointSetCompressedCoordinates(_group.Handle, point, _x, sign, _ctx) == 1, "EC_POINT_set_compressed_coordinates(x2)");
+        if (OpenSslNative.BnIsOdd(_u) != OpenSslNative.BnIsOdd(y))
+        {
+            Sub(y, _zero, y);
+        }
+
+        Check(OpenSslNative.BnModInverse(tv4, tv4, g.FieldPrime, _ctx) != 0, "BN_mod_inverse");
+        Mul(x, x, tv4);
+        Check(OpenSslNative.EcPointSetAffineCoordinates(g.Handle, point, x, y, _ctx) == 1, "EC_POINT_set_affine_coordinates (SWU output off the curve)");
     }
+
+    private void Mul(BigNumHandle r, BigNumHandle a, BigNumHandle b) =>
+        Check(OpenSslNative.BnModMul(r, a, b, _group.FieldPrime, _ctx) == 1, "BN_mod_mul");
+
+    private void Add(BigNumHandle r, BigNumHandle a, BigNumHandle b) =>
+        Check(OpenSslNative.BnModAdd(r, a, b, _group.FieldPrime, _ctx) == 1, "BN_mod_add");
+
+    private void Sub(BigNumHandle r, BigNumHandle a, BigNumHandle b) =>
+        Check(OpenSslNative.BnModSub(r, a, b, _group.FieldPrime, _ctx) == 1, "BN_mod_sub");
 
     private void Write(EcPointHandle point, Span<byte> destination)
     {
