@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Causeway.Core.Data;
 
@@ -17,14 +16,6 @@ namespace Causeway.Core.Data;
 /// </remarks>
 public sealed class ColumnMapping
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-    };
-
     private ColumnMapping(string sourceName, IReadOnlyDictionary<string, MappedColumn> columns)
     {
         SourceName = sourceName;
@@ -54,11 +45,11 @@ public sealed class ColumnMapping
         Document? document;
         try
         {
-            document = JsonSerializer.Deserialize<Document>(json, JsonOptions);
+            document = JsonSerializer.Deserialize<Document>(json, DataSchema.JsonOptions);
         }
         catch (JsonException e)
         {
-            throw DataFormatException.ForField(sourceName, e.Path ?? "$", $"invalid JSON or an unknown field: {e.Message}", e);
+            throw DataSchema.Describe(sourceName, e);
         }
 
         if (document?.Columns is not { Count: > 0 } columns)

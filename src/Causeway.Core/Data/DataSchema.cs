@@ -32,7 +32,8 @@ namespace Causeway.Core.Data;
 /// </remarks>
 public sealed class DataSchema
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
+    /// <summary>The options of every JSON file the data layer reads: camelCase, comments and trailing commas allowed, an unknown field an error.</summary>
+    internal static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
@@ -116,7 +117,8 @@ public sealed class DataSchema
         return Validate(document, sourceName);
     }
 
-    private static DataFormatException Describe(string sourceName, JsonException e)
+    /// <summary>A JSON error as a <see cref="DataFormatException"/> naming the file and the field (an unknown field by its name).</summary>
+    internal static DataFormatException Describe(string sourceName, JsonException e)
     {
         var path = e.Path ?? "$";
         var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : string.Empty;

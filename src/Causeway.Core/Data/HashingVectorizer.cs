@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Causeway.Core.Data;
 
 /// <summary>
@@ -74,7 +76,20 @@ public sealed class HashingVectorizer
             CheckLength(idf.Length);
         }
 
-        Span<double> values = new double[destination.Length];
+        var rented = ArrayPool<double>.Shared.Rent(destination.Length);
+        try
+        {
+            Accumulate(text, idf, rented.AsSpan(0, destination.Length), destination);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    private void Accumulate(string? text, ReadOnlySpan<double> idf, Span<double> values, Span<float> destination)
+    {
+        values.Clear();
         foreach (var token in _tokenizer.Tokenize(text))
         {
             var (index, sign) = Hash(token, Options.Features);

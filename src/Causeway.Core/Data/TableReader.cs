@@ -11,7 +11,9 @@ namespace Causeway.Core.Data;
 /// (<c>""</c> inside quotes is one quote, and a quoted field may span lines); an unquoted one, the default for a tab
 /// delimiter, splits on the delimiter only, so stray quotes in text are kept as they are. Data to predict on may leave
 /// out the label column (<see cref="LabelPresence.Optional"/>); files and records share one parser, so a value means the
-/// same in both.
+/// same in both. A windowed schema (<see cref="DataSchema.Window"/>) reads the long table with its input columns and
+/// returns the aggregated rows (<see cref="WindowAggregator"/>); a <see cref="ColumnMapping"/> translates a party's
+/// local header names and units.
 /// </remarks>
 public static class TableReader
 {

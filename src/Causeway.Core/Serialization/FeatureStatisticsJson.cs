@@ -5,7 +5,9 @@ namespace Causeway.Core.Serialization;
 
 /// <summary>
 /// The JSON form of <see cref="FeatureStatistics"/> (row count, per-column counts, exact sums and sums of squares,
-/// category counts), used in model files, on the wire and in the run store.
+/// category counts, and when the schema has them quantile histograms and text document frequencies), used in model
+/// files, on the wire and in the run store. Statistics written before histograms and document frequencies existed
+/// read with both empty.
 /// </summary>
 public static class FeatureStatisticsJson
 {
@@ -36,12 +38,18 @@ public static class FeatureStatisticsJson
             throw new InvalidDataException($"{sourceName}: the feature statistics are null.");
         }
 
+        if (statistics.Histograms.Any(h => h?.Counts is null) || statistics.DocumentFrequencies.Any(f => f is null))
+        {
+            throw new InvalidDataException($"{sourceName}: the feature statistics hold a null histogram or null document frequencies.");
+        }
+
         if (statistics.DescribeMismatch(statistics) is { } inconsistency)
         {
             throw new InvalidDataException($"{sourceName}: inconsistent feature statistics: {inconsistency}.");
         }
 
-        if (statistics.Rows < 0 || statistics.Counts.Any(c => c < 0 || c > statistics.Rows) || statistics.CategoryCounts.Any(k => k.Any(c => c < 0)))
+        if (statistics.Rows < 0 || statistics.Counts.Any(c => c < 0 || c > statistics.Rows) || statistics.CategoryCounts.Any(k => k.Any(c => c < 0))
+            || statistics.DocumentFrequencies.Any(f => f.Any(c => c < 0 || c > statistics.Rows)) || statistics.Histograms.Any(h => h.Counts.Any(c => c < 0)))
         {
             throw new InvalidDataException($"{sourceName}: the feature statistics hold negative counts or counts above the row count.");
         }

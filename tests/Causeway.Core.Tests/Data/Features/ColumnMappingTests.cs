@@ -52,7 +52,7 @@ public sealed class ColumnMappingTests : IDisposable
     [InlineData("""{"columns": {"T": {"unit": "celsius→kelvin"}}}""", "field 'columns.T.name': every mapped column needs the shared \"name\"")]
     [InlineData("""{"columns": {"T": {"name": "temperature"}, "U": {"name": "temperature"}}}""", "field 'columns.U.name': 'T' already maps to 'temperature'")]
     [InlineData("""{"columns": {}}""", "field 'columns': the mapping needs a non-empty \"columns\" object")]
-    [InlineData("""{"columns": {"T": {"name": "temperature", "units": "x"}}}""", "party.mapping.json: field '$.columns.T.units'")]
+    [InlineData("""{"columns": {"T": {"name": "temperature", "units": "x"}}}""", "party.mapping.json: field 'columns.T.units': unknown field 'units'")]
     public void Parse_BadMapping_NamesFileAndField(string json, string expected)
     {
         var error = Assert.Throws<DataFormatException>(() => ColumnMapping.Parse(json, "party.mapping.json"));

@@ -110,6 +110,19 @@ public sealed class TextFeatureTests
         Assert.Null(FeatureEncoder.DescribeMismatch(schema, back));
     }
 
+    [Theory]
+    [InlineData("[null]", "a null histogram or null document frequencies")]
+    [InlineData("[[1, -1]]", "negative counts or counts above the row count")]
+    [InlineData("[[1, 3]]", "negative counts or counts above the row count")]
+    public void Deserialize_BadDocumentFrequencies_Throws(string frequencies, string expected)
+    {
+        var json = $$$"""{"Rows":2,"NumericColumns":[],"Counts":[],"Sums":[],"SumsOfSquares":[],"CategoricalColumns":[],"CategoryCounts":[],"TextColumns":["review"],"DocumentFrequencies":{{{frequencies}}}}""";
+
+        var error = Assert.Throws<InvalidDataException>(() => FeatureStatisticsJson.Deserialize(json, "party 'p''s join"));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Statistics_WithoutDocumentFrequencies_DoNotFitATextSchema()
     {
