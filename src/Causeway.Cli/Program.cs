@@ -18,6 +18,7 @@ internal static class Program
             PredictCommand.Create(),
             BenchCommand.Create(),
             PrivacyCommand.Create(),
+            VerticalCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }
