@@ -168,21 +168,35 @@ public sealed class EcdhPsiCipher : IDisposable
             return;
         }
 
-        var chunk = Math.Max(MinimumChunk, (count + DegreeOfParallelism - 1) / DegreeOfParallelism);
-        if (DegreeOfParallelism == 1 || count <= chunk)
+        if (DegreeOfParallelism == 1 || count <= MinimumChunk)
         {
             using var worker = NewWorker();
             body(worker, 0, count);
             return;
         }
 
+        // Several chunks per thread, so a thread the OS deschedules does not leave the others idle at the end.
+        var chunk = Math.Max(MinimumChunk, count / (8 * DegreeOfParallelism));
+        try
+        {
+            RunChunks(count, chunk, body);
+        }
+        catch (AggregateException error) when (error.InnerExceptions.OfType<InvalidPeerPointException>().Any())
+        {
+            // The peer's fault, not ours: surface it as thrown on one thread (the lowest index when several chunks saw one).
+            throw error.InnerExceptions.OfType<InvalidPeerPointException>().MinBy(e => e.Index)!;
+        }
+    }
+
+    private void RunChunks(int count, int chunk, Action<P256Worker, int, int> body) =>
         Parallel.ForEach(
             Partitioner.Create(0, count, chunk),
             new ParallelOptions { MaxDegreeOfParallelism = DegreeOfParallelism },
-            range =>
+            NewWorker,
+            (range, _, worker) =>
             {
-                using var worker = NewWorker();
                 body(worker, range.Item1, range.Item2);
-            });
-    }
+                return worker;
+            },
+            worker => worker.Dispose());
 }

@@ -82,6 +82,24 @@ public sealed class EcdhPsiCipherTests
         Assert.Equal("Point 1 of the batch is not an uncompressed point on P-256.", error.Message);
     }
 
+    [Fact]
+    public void EncryptToTags_BadPointInALargeParallelBatch_IsRefusedAsThePeersFault()
+    {
+        // Arrange: 2,000 points split across threads; 1,500 is damaged.
+        using var key = PsiKey.Generate();
+        using var cipher = new EcdhPsiCipher(key, Salt, degreeOfParallelism: 2);
+        var ids = Enumerable.Range(0, 2000).Select(i => $"row-{i}").ToArray();
+        var points = new byte[ids.Length * EcdhPsiCipher.PointBytes];
+        cipher.HashAndEncrypt(ids, points);
+        points[1500 * EcdhPsiCipher.PointBytes + 64] ^= 1;
+
+        // Act
+        var error = Assert.Throws<InvalidPeerPointException>(() => cipher.EncryptToTags(points, new byte[ids.Length * EcdhPsiCipher.TagBytes]));
+
+        // Assert
+        Assert.Equal(1500, error.Index);
+    }
+
     [Theory]
     [InlineData(new byte[] { 0 })]
     [InlineData(new byte[] { 4, 1, 2 })]
