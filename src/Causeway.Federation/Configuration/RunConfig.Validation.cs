@@ -45,6 +45,10 @@ public sealed partial record RunConfig
         Check(
             Privacy?.Client is null || Aggregation is null || (Aggregation.Rule == AggregationRule.Mean && Aggregation.NormBound is null),
             "privacy.client (DP-FedAvg) needs the plain mean: remove the aggregation section (DP-FedAvg clips every update itself, and a robust rule's output has no bounded sensitivity)");
+        errors.AddRange(Protection?.Validate(perRound, Aggregation) ?? []);
+        Check(
+            Privacy?.Client is null || Protection is null or { Kind: ProtectionKind.None },
+            "privacy.client (DP-FedAvg) with protection is not supported yet: the DP aggregation clips and counts each update, which protection hides");
 
         Check(!requireDataPaths || !string.IsNullOrWhiteSpace(Data.Schema), "data.schema is required");
         Check(!requireDataPaths || !string.IsNullOrWhiteSpace(Data.Train), "data.train is required");

@@ -67,6 +67,12 @@ public sealed partial record RunConfig
     /// </summary>
     public AttackOptions? Attack { get; init; }
 
+    /// <summary>
+    /// The <c>"protection"</c> section: secure aggregation or Paillier encryption of the updates. Null (absent) is plain
+    /// rounds.
+    /// </summary>
+    public ProtectionConfig? Protection { get; init; }
+
     /// <summary>Reads a configuration. Does not check values: call <see cref="Validate"/> next.</summary>
     /// <param name="json">The file's text.</param>
     /// <param name="sourceName">The file name, used in error messages.</param>
@@ -147,6 +153,7 @@ public sealed partial record RunConfig
         Privacy = Privacy,
         FoldOrder = foldOrder,
         TimeProvider = timeProvider ?? TimeProvider.System,
+        Protection = Protection?.CreateProtection(),
     };
 
     /// <summary>The model for data with <paramref name="inputs"/> features and the given task.</summary>
@@ -224,6 +231,7 @@ public sealed partial record RunConfig
             _ when typeName.EndsWith(nameof(AttackKind), StringComparison.Ordinal) => [.. AttackOptions.Names],
             _ when typeName.EndsWith(nameof(NoisePlacement), StringComparison.Ordinal) => Names<NoisePlacement>(),
             _ when typeName.EndsWith(nameof(RdpConversion), StringComparison.Ordinal) => [.. PrivacyOptions.ConversionNames],
+            _ when typeName.EndsWith(nameof(ProtectionKind), StringComparison.Ordinal) => [.. ProtectionConfig.Names],
             _ => null,
         };
         if (names is not null)

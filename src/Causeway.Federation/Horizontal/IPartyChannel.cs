@@ -1,4 +1,5 @@
 using Causeway.Core.Metrics;
+using Causeway.Federation.Horizontal.Protection;
 
 namespace Causeway.Federation.Horizontal;
 
@@ -21,22 +22,36 @@ public interface IPartyChannel
     /// Returns null when the party holds no evaluation data or does not answer in time.
     /// </summary>
     Task<Evaluation?> EvaluateAsync(PartyId party, EvaluateTask task, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sends one protocol step of a protected round (secure aggregation key phases and unmasking, Paillier key and
+    /// decryption requests) to <paramref name="party"/> and returns its answer. Cancellation means the phase's
+    /// deadline passed. Default: the channel cannot carry protocol steps, so every step fails.
+    /// </summary>
+    Task<ProtocolStepReply> ExchangeAsync(PartyId party, ProtocolStep step, CancellationToken cancellationToken) =>
+        Task.FromResult(ProtocolStepReply.Failed("this channel does not carry protocol steps"));
 }
 
-/// <summary>Exactly one of <see cref="Update"/> and <see cref="Failure"/> is set.</summary>
+/// <summary>Exactly one of <see cref="Update"/>, <see cref="Protected"/> and <see cref="Failure"/> is set.</summary>
 public sealed record PartyReply
 {
-    private PartyReply(PartyUpdate? update, PartyFailure? failure)
+    private PartyReply(PartyUpdate? update, PartyFailure? failure, ProtectedUpdate? protectedUpdate = null)
     {
         Update = update;
         Failure = failure;
+        Protected = protectedUpdate;
     }
 
     public PartyUpdate? Update { get; }
 
+    /// <summary>The masked or encrypted update of a protected round (<see cref="TrainTask.Protection"/>).</summary>
+    public ProtectedUpdate? Protected { get; }
+
     public PartyFailure? Failure { get; }
 
     public static PartyReply Success(PartyUpdate update) => new(update ?? throw new ArgumentNullException(nameof(update)), null);
+
+    public static PartyReply Success(ProtectedUpdate update) => new(null, null, update ?? throw new ArgumentNullException(nameof(update)));
 
     public static PartyReply Failed(PartyFailure failure) => new(null, failure ?? throw new ArgumentNullException(nameof(failure)));
 }

@@ -2,6 +2,7 @@ using Causeway.Core.Metrics;
 using Causeway.Core.Tensors;
 using Causeway.Core.Training;
 using Causeway.Federation.Horizontal.DifferentialPrivacy;
+using Causeway.Federation.Horizontal.Protection;
 
 namespace Causeway.Federation.Horizontal;
 
@@ -58,6 +59,13 @@ public sealed class RoundEngine
             {
                 throw new ArgumentException(
                     "Client-level differential privacy needs the plain uniform mean as the aggregator: its sensitivity bound assumes every clipped update counts once.",
+                    nameof(options));
+            }
+
+            if (privacy.Client is not null && options.Protection is not null)
+            {
+                throw new ArgumentException(
+                    "Client-level differential privacy and a protection (secure aggregation, Paillier) do not compose yet: the DP aggregation needs each clipped update.",
                     nameof(options));
             }
         }
@@ -169,16 +177,28 @@ public sealed class RoundEngine
 
             var fold = new RoundFold(aggregation, _options.FoldOrder, selected.Count);
             var updatePrivacy = clientPrivacy?.ForParties(selected.Count);
-            await CollectRoundAsync(info, global, selected, updatePrivacy, channel, fold, cancellationToken).ConfigureAwait(false);
+                        string? problem;
+            ParameterSet? aggregate = null;
+            if (_options.Protection is { } protection)
+            {
+                (aggregate, problem) = await RunProtectedRoundAsync(protection, info, global, selected, channel, fold, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await CollectRoundAsync(info, global, selected, updatePrivacy, channel, fold, null, null, cancellationToken).ConfigureAwait(false);
 
-            // A rule that cannot aggregate what arrived (Krum with too few updates) fails the round, like too few replies.
-            var problem = fold.Accepted < _options.MinResults
-                ? $"{fold.Accepted} updates accepted; the round needs at least {_options.MinResults}"
-                : aggregation.Problem;
+                // A rule that cannot aggregate what arrived (Krum with too few updates) fails the round, like too few replies.
+                problem = TooFew(fold) ?? aggregation.Problem;
+                if (problem is null)
+                {
+                    aggregate = aggregation.Complete();
+                }
+            }
+
             var succeeded = problem is null;
             if (succeeded)
             {
-                global = optimizer.Step(global, aggregation.Complete(), info);
+                global = optimizer.Step(global, aggregate!, info);
             }
 
             var privacySpent = ledger?.Charge(selected.Count, parties.Count, fold.ReceivedUpdates, _plan, clipNorm, released: succeeded);
@@ -222,6 +242,56 @@ public sealed class RoundEngine
         return new RunResult(summaries, global, optimizer.SaveState(), final, null, time.GetElapsedTime(started).TotalSeconds, stoppedEarly);
     }
 
+    private string? TooFew(RoundFold fold) =>
+        fold.Accepted < _options.MinResults ? $"{fold.Accepted} updates accepted; the round needs at least {_options.MinResults}" : null;
+
+    // Key phases before training, protected train replies folded into the running masked or encrypted sum, then
+    // unmasking or decryption; the strategy's aggregation is not used (it would need the plain updates).
+    private async Task<(ParameterSet? Aggregate, string? Problem)> RunProtectedRoundAsync(
+        IUpdateProtection protection,
+        RoundInfo info,
+        ParameterSet global,
+        IReadOnlyList<PartyId> selected,
+        IPartyChannel channel,
+        RoundFold fold,
+        CancellationToken cancellationToken)
+    {
+        var round = protection.Begin(new ProtectedRoundContext(global.Layout, info, selected, _options.Deadline, _options.TimeProvider));
+        var dropped = new HashSet<PartyId>();
+        foreach (var failure in await round.PrepareAsync(channel, cancellationToken).ConfigureAwait(false))
+        {
+            dropped.Add(failure.Party);
+            fold.Fail(IndexOf(selected, failure.Party), failure);
+        }
+
+        if (round.Problem is { } early)
+        {
+            return (null, early);
+        }
+
+        await CollectRoundAsync(info, global, selected, null, channel, fold, round, dropped, cancellationToken).ConfigureAwait(false);
+        if (TooFew(fold) is { } tooFew)
+        {
+            return (null, tooFew);
+        }
+
+        var aggregate = await round.CompleteAsync(channel, cancellationToken).ConfigureAwait(false);
+        return (aggregate, round.Problem);
+    }
+
+    private static int IndexOf(IReadOnlyList<PartyId> selected, PartyId party)
+    {
+        for (var i = 0; i < selected.Count; i++)
+        {
+            if (selected[i] == party)
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"The protection reported a failure of '{party}', which was not selected.");
+    }
+
     private async Task CollectRoundAsync(
         RoundInfo info,
         ParameterSet global,
@@ -229,16 +299,26 @@ public sealed class RoundEngine
         UpdatePrivacy? updatePrivacy,
         IPartyChannel channel,
         RoundFold fold,
+        IProtectedRound? protectedRound,
+        IReadOnlySet<PartyId>? dropped,
         CancellationToken cancellationToken)
     {
         using var deadline = new CancellationTokenSource(_options.Deadline, _options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        var collecting = new Task[selected.Count];
+        var collecting = new List<Task>(selected.Count);
         for (var i = 0; i < selected.Count; i++)
         {
+            if (dropped?.Contains(selected[i]) == true)
+            {
+                continue;
+            }
+
             // A channel that answers synchronously is folded right here, before the next task is sent.
-            var task = new TrainTask(info, global, _plan, RunSeeds.Party(_options.Seed, info.Round, selected[i]), updatePrivacy);
-            collecting[i] = CollectAsync(i, selected[i], task, channel, fold, linked.Token, cancellationToken);
+            var task = new TrainTask(info, global, _plan, RunSeeds.Party(_options.Seed, info.Round, selected[i]), updatePrivacy)
+            {
+                Protection = protectedRound?.InstructionFor(selected[i]),
+            };
+            collecting.Add(CollectAsync(i, selected[i], task, channel, fold, protectedRound, linked.Token, cancellationToken));
         }
 
         await Task.WhenAll(collecting).ConfigureAwait(false);
@@ -250,6 +330,7 @@ public sealed class RoundEngine
         TrainTask task,
         IPartyChannel channel,
         RoundFold fold,
+        IProtectedRound? protectedRound,
         CancellationToken roundToken,
         CancellationToken runToken)
     {
@@ -275,12 +356,19 @@ public sealed class RoundEngine
             return;
         }
 
-        if (reply.Update is not { } update)
+        if (reply.Failure is { } failure)
         {
-            fold.Fail(index, reply.Failure! with { Party = party });
+            fold.Fail(index, failure with { Party = party });
             return;
         }
 
+        if (protectedRound is not null || reply.Protected is not null)
+        {
+            FoldProtected(index, party, reply, fold, protectedRound);
+            return;
+        }
+
+        var update = reply.Update!;
         fold.Received(party, update);
         if (Validate(party, update, task.Global.Layout) is { } problem)
         {
@@ -289,6 +377,29 @@ public sealed class RoundEngine
         }
 
         fold.Accept(index, update);
+    }
+
+    private static void FoldProtected(int index, PartyId party, PartyReply reply, RoundFold fold, IProtectedRound? protectedRound)
+    {
+        if (reply.Protected is not { } update)
+        {
+            // The party trained, but answered in the clear: the round promised the others that no update is seen.
+            fold.Fail(index, new PartyFailure(party, FailureKind.Rejected, "the round is protected, but the party sent a plain delta; it is refused"));
+            return;
+        }
+
+        fold.ReceivedProtected(party, update);
+        var problem = update.Party != party ? $"the update claims to come from '{update.Party}'"
+            : update.Examples <= 0 ? $"the update reports {update.Examples} training examples; at least 1 is required"
+            : protectedRound is null ? "a protected update was sent in a plain round"
+            : protectedRound.Accept(update);
+        if (problem is not null)
+        {
+            fold.Fail(index, new PartyFailure(party, FailureKind.Rejected, problem));
+            return;
+        }
+
+        fold.AcceptProtected(index, update);
     }
 
     /// <summary>Returns why an update must be rejected, or null when it may be folded.</summary>

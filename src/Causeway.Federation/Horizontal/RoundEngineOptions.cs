@@ -1,6 +1,7 @@
 using Causeway.Core.Training;
 using Causeway.Federation.Horizontal.DifferentialPrivacy;
 using Causeway.Privacy.Mechanisms;
+using Causeway.Federation.Horizontal.Protection;
 
 namespace Causeway.Federation.Horizontal;
 
@@ -44,6 +45,13 @@ public sealed record RoundEngineOptions
 
     /// <summary>Makes the coordinator's DP noise source. Default <see cref="NoiseSource.Create"/>; a keyed source only in tests.</summary>
     public Func<NoiseSource>? NoiseSource { get; init; }
+
+    /// <summary>
+    /// How updates are hidden from the coordinator (secure aggregation, Paillier), or null for plain rounds. With a
+    /// protection the round computes the uniform mean of the protected updates in place of the strategy's aggregator,
+    /// and each of its protocol phases waits at most <see cref="Deadline"/>. Default null.
+    /// </summary>
+    public IUpdateProtection? Protection { get; init; }
 
     /// <summary>The clock for deadlines and round durations. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Causeway.Federation.Horizontal.Protection;
 
 namespace Causeway.Federation.Horizontal;
 
@@ -72,6 +73,31 @@ internal sealed class RoundFold
         }
     }
 
+    public void ReceivedProtected(PartyId party, ProtectedUpdate update)
+    {
+        lock (_gate)
+        {
+            Bytes += update.Payload.PayloadBytes;
+            _received.Add((party, update.Examples));
+        }
+    }
+
+    /// <summary>Counts a protected update the protected round has already folded into its sum (in any order: ring and ciphertext sums are exact).</summary>
+    public void AcceptProtected(int index, ProtectedUpdate update)
+    {
+        lock (_gate)
+        {
+            Accepted++;
+            Record(update.Party, update.Examples, update.TrainLoss, update.TrainSeconds, update.Payload.PayloadBytes);
+            if (_resolved is not null)
+            {
+                Debug.Assert(!_resolved[index], "Each selected party resolves once.");
+                _resolved[index] = true;
+                Drain();
+            }
+        }
+    }
+
     public void Accept(int index, PartyUpdate update)
     {
         lock (_gate)
@@ -123,16 +149,21 @@ internal sealed class RoundFold
     {
         _aggregation.Accept(update);
         Accepted++;
-        _contributions.Add(new PartyContribution(update.Party, update.Examples, update.TrainLoss, update.TrainSeconds, (long)update.Delta.Values.Length * sizeof(float)));
-        if (double.IsFinite(update.TrainSeconds))
+        Record(update.Party, update.Examples, update.TrainLoss, update.TrainSeconds, (long)update.Delta.Values.Length * sizeof(float));
+    }
+
+    private void Record(PartyId party, int examples, double trainLoss, double trainSeconds, long bytes)
+    {
+        _contributions.Add(new PartyContribution(party, examples, trainLoss, trainSeconds, bytes));
+        if (double.IsFinite(trainSeconds))
         {
-            SlowestTrainSeconds = Math.Max(SlowestTrainSeconds ?? 0, update.TrainSeconds);
+            SlowestTrainSeconds = Math.Max(SlowestTrainSeconds ?? 0, trainSeconds);
         }
 
-        if (double.IsFinite(update.TrainLoss))
+        if (double.IsFinite(trainLoss))
         {
-            _lossSum += update.TrainLoss * update.Examples;
-            _lossWeight += update.Examples;
+            _lossSum += trainLoss * examples;
+            _lossWeight += examples;
         }
     }
 }

@@ -1,6 +1,7 @@
 using Causeway.Core.Tensors;
 using Causeway.Core.Training;
 using Causeway.Federation.Horizontal.DifferentialPrivacy;
+using Causeway.Federation.Horizontal.Protection;
 
 namespace Causeway.Federation.Horizontal;
 
@@ -12,4 +13,12 @@ namespace Causeway.Federation.Horizontal;
 /// <param name="Privacy">
 /// Client-level DP with the noise at the parties: how the party clips and noises its delta before sending it; null otherwise.
 /// </param>
-public sealed record TrainTask(RoundInfo Round, ParameterSet Global, TrainingPlan Plan, ulong Seed, UpdatePrivacy? Privacy = null);
+public sealed record TrainTask(RoundInfo Round, ParameterSet Global, TrainingPlan Plan, ulong Seed, UpdatePrivacy? Privacy = null)
+{
+    /// <summary>
+    /// In a protected round, how the party must protect its delta before answering (mask it, encrypt it); null in a
+    /// plain round. The party then answers with a <see cref="PartyReply.Protected"/> update, never the plain delta.
+    /// </summary>
+    public ProtectionMessage? Protection { get; init; }
+}
+

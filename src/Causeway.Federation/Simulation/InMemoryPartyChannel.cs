@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Causeway.Core.Metrics;
 using Causeway.Core.Models;
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Horizontal.Protection;
 
 namespace Causeway.Federation.Simulation;
 
@@ -20,10 +21,15 @@ namespace Causeway.Federation.Simulation;
 /// next cancellation check. An exception thrown by a party's training faults the returned task, which the round
 /// engine records as a dropout.
 /// </para>
+/// <para>
+/// Protected rounds run in-process exactly as over the network: each virtual party has a <see cref="PartyProtection"/>
+/// that answers protocol steps and masks or encrypts its delta after training.
+/// </para>
 /// </remarks>
 public sealed class InMemoryPartyChannel : IPartyChannel, IDisposable
 {
     private readonly IReadOnlyDictionary<PartyId, PartyTrainer> _parties;
+    private readonly IReadOnlyDictionary<PartyId, PartyProtection> _protections;
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentBag<DenseNetwork> _networks = [];
     private int _networksCreated;
@@ -36,6 +42,7 @@ public sealed class InMemoryPartyChannel : IPartyChannel, IDisposable
         var parallelism = maxParallelism ?? Environment.ProcessorCount;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(parallelism, nameof(maxParallelism));
         _parties = parties.ToDictionary(p => p.Party);
+        _protections = _parties.Keys.ToDictionary(p => p, p => new PartyProtection(p));
         _slots = new SemaphoreSlim(parallelism, parallelism);
         MaxParallelism = parallelism;
     }
@@ -50,9 +57,27 @@ public sealed class InMemoryPartyChannel : IPartyChannel, IDisposable
     public Task<PartyReply> TrainAsync(PartyId party, TrainTask task, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
+        if (!_parties.TryGetValue(party, out var trainer))
+        {
+            return Task.FromResult(PartyReply.Failed(new PartyFailure(party, FailureKind.Dropout, "no such party in this simulation")));
+        }
+
+        if (task.Protection is null)
+        {
+            return RunAsync(trainer, network => trainer.Train(task, network, cancellationToken), cancellationToken);
+        }
+
+        var protection = _protections[party];
+        return RunAsync(trainer, network => protection.Protect(task, trainer.Train(task, network, cancellationToken)), cancellationToken);
+    }
+
+    /// <summary>Runs the step in the party's <see cref="PartyProtection"/> on a worker slot (key generation and decryption are CPU-heavy).</summary>
+    public Task<ProtocolStepReply> ExchangeAsync(PartyId party, ProtocolStep step, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(step);
         return _parties.TryGetValue(party, out var trainer)
-            ? RunAsync(trainer, network => trainer.Train(task, network, cancellationToken), cancellationToken)
-            : Task.FromResult(PartyReply.Failed(new PartyFailure(party, FailureKind.Dropout, "no such party in this simulation")));
+            ? RunAsync(trainer, _ => _protections[party].Handle(step), cancellationToken)
+            : Task.FromResult(ProtocolStepReply.Failed("no such party in this simulation"));
     }
 
     public Task<Evaluation?> EvaluateAsync(PartyId party, EvaluateTask task, CancellationToken cancellationToken)
@@ -63,7 +88,14 @@ public sealed class InMemoryPartyChannel : IPartyChannel, IDisposable
             : Task.FromResult<Evaluation?>(null);
     }
 
-    public void Dispose() => _slots.Dispose();
+    public void Dispose()
+    {
+        _slots.Dispose();
+        foreach (var protection in _protections.Values)
+        {
+            protection.Dispose();
+        }
+    }
 
     private async Task<T> RunAsync<T>(PartyTrainer trainer, Func<DenseNetwork, T> work, CancellationToken cancellationToken)
     {

@@ -61,6 +61,41 @@ public sealed class EncryptedVector
         return new EncryptedVector(publicKey, encoding, values.Length, slots, 1, ciphertexts);
     }
 
+    /// <summary>
+    /// Rebuilds an encrypted vector received as ciphertexts (a party's encrypted update, a sum to decrypt), each already
+    /// validated for <paramref name="publicKey"/> (<see cref="PaillierPublicKey.CiphertextFromBytes"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The count does not fit <paramref name="length"/> packed values, a ciphertext is under another key, or <paramref name="summands"/> is out of range.</exception>
+    public static EncryptedVector FromCiphertexts(PaillierPublicKey publicKey, IReadOnlyList<PaillierCiphertext> ciphertexts, int length, long summands, FixedPointEncoding? encoding = null, bool pack = true)
+    {
+        ArgumentNullException.ThrowIfNull(publicKey);
+        ArgumentNullException.ThrowIfNull(ciphertexts);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        encoding ??= FixedPointEncoding.Default;
+        encoding.Validate();
+        if (summands < 1 || summands > encoding.MaxSummands)
+        {
+            throw new ArgumentOutOfRangeException(nameof(summands), summands, $"An encrypted vector sums 1 to {encoding.MaxSummands} vectors.");
+        }
+
+        var slots = pack ? encoding.SlotsPerCiphertext(publicKey) : 1;
+        var expected = (length + slots - 1) / slots;
+        if (ciphertexts.Count != expected)
+        {
+            throw new ArgumentException($"{length} values packed {slots} per ciphertext take {expected} ciphertexts; got {ciphertexts.Count}.", nameof(ciphertexts));
+        }
+
+        foreach (var ciphertext in ciphertexts)
+        {
+            if (!publicKey.Equals(ciphertext.PublicKey))
+            {
+                throw new ArgumentException("A ciphertext is under another public key.", nameof(ciphertexts));
+            }
+        }
+
+        return new EncryptedVector(publicKey, encoding, length, slots, summands, [.. ciphertexts]);
+    }
+
     /// <summary>The sum of <paramref name="vectors"/>, folded in list order.</summary>
     /// <exception cref="ArgumentException">The list is empty, or the vectors differ in key, encoding, length or packing.</exception>
     public static EncryptedVector Sum(IReadOnlyList<EncryptedVector> vectors)

@@ -1,0 +1,260 @@
+using Causeway.Privacy.Paillier;
+using Causeway.Privacy.SecureAggregation;
+
+namespace Causeway.Federation.Horizontal.Protection;
+
+/// <summary>
+/// A party's side of protected rounds, the same in a party process and in the simulator: it answers protocol steps
+/// (<see cref="Handle"/>) and turns a trained delta into the masked or encrypted update a protected train task asks
+/// for (<see cref="Protect"/>). It keeps the secure-aggregation session of each (run, round) between steps and, as the
+/// key holder of a Paillier run, the run's private key.
+/// </summary>
+/// <remarks>
+/// Bounded state: a session ends with its unmasking step, when a later round of the same run begins, when it is older
+/// than <see cref="SessionLifetime"/>, or when more than <see cref="MaxSessions"/> are open (oldest first); at most
+/// <see cref="MaxKeys"/> Paillier keys are kept (one per run, oldest disposed first). Expected problems (no session,
+/// a tampered share, a value the encoding cannot hold) are answered as failures that say why; keys, shares, masks and
+/// values never appear in them. Thread-safe.
+/// </remarks>
+public sealed class PartyProtection : IDisposable
+{
+    /// <summary>Open secure-aggregation sessions kept at most.</summary>
+    public const int MaxSessions = 16;
+
+    /// <summary>Paillier private keys kept at most.</summary>
+    public const int MaxKeys = 4;
+
+    private readonly PartyId _party;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string RunId, int Round), (SecureAggregationParty Party, long Opened)> _sessions = [];
+    private readonly List<(string RunId, PaillierPrivateKey Key)> _keys = [];
+
+    /// <param name="party">This party (written into its protected updates).</param>
+    /// <param name="time">The clock for session expiry; null for the system clock.</param>
+    public PartyProtection(PartyId party, TimeProvider? time = null)
+    {
+        _party = party;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>How long a secure-aggregation session may stay open. Default 1 hour.</summary>
+    public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>The secure-aggregation sessions open now.</summary>
+    public int OpenSessions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sessions.Count;
+            }
+        }
+    }
+
+    /// <summary>Takes one protocol step; CPU-heavy for Paillier key generation and decryption (call it off the request thread).</summary>
+    public ProtocolStepReply Handle(ProtocolStep step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        try
+        {
+            return step.Request switch
+            {
+                SecureAggregationAdvertise advertise => Advertise(step.Round, advertise),
+                SecureAggregationShareKeys share => ProtocolStepReply.Success(new SecureAggregationShares(Session(step.Round).ShareKeys(share.Directory))),
+                SecureAggregationUnmask unmask => Unmask(step.Round, unmask),
+                PaillierKeyRequest request => ProtocolStepReply.Success(new PaillierPublicKeyReply(KeyFor(step.Round.RunId, request.KeyBits).PublicKey.ToBytes())),
+                PaillierCiphertexts { Decrypt: true } sum => Decrypt(step.Round, sum),
+                _ => ProtocolStepReply.Failed($"{step.Request.Name} is not a protocol step"),
+            };
+        }
+        catch (Exception e) when (e is SecureAggregationException or InvalidOperationException or ArgumentException or OverflowException or KeyNotFoundException)
+        {
+            if (step.Request is SecureAggregationShareKeys)
+            {
+                End(step.Round);
+            }
+
+            return ProtocolStepReply.Failed(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Protects a trained delta as <paramref name="task"/>'s <see cref="TrainTask.Protection"/> says: quantise and mask it
+    /// (secure aggregation) or encrypt it (Paillier). A plain task's reply and failures pass through unchanged.
+    /// </summary>
+    public PartyReply Protect(TrainTask task, PartyReply reply)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(reply);
+        if (task.Protection is not { } protection || reply.Update is not { } update)
+        {
+            return reply;
+        }
+
+        try
+        {
+            ProtectionMessage payload = protection switch
+            {
+                SecureAggregationMask mask => new SecureAggregationMasked(Session(task.Round).MaskInput(mask.Delivery, update.Delta.Values)),
+                PaillierEncrypt encrypt => Encrypt(PaillierPublicKey.FromBytes(encrypt.PublicKey), update.Delta.Values),
+                _ => throw new ArgumentException($"{protection.Name} is not a train task's protection."),
+            };
+            return PartyReply.Success(new ProtectedUpdate(update.Party, payload, update.Examples, update.TrainLoss, update.TrainSeconds));
+        }
+        catch (Exception e) when (e is SecureAggregationException or InvalidOperationException or ArgumentException or KeyNotFoundException)
+        {
+            if (protection is SecureAggregationMask)
+            {
+                End(task.Round);
+            }
+
+            return PartyReply.Failed(new PartyFailure(_party, FailureKind.Dropout, $"the party could not protect its update: {e.Message}"));
+        }
+        finally
+        {
+            // The plain delta is not needed once protected (or refused).
+            update.Delta.Values.Clear();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var (party, _) in _sessions.Values)
+            {
+                party.Dispose();
+            }
+
+            _sessions.Clear();
+            foreach (var (_, key) in _keys)
+            {
+                key.Dispose();
+            }
+
+            _keys.Clear();
+        }
+    }
+
+    private ProtocolStepReply Advertise(RoundInfo round, SecureAggregationAdvertise advertise)
+    {
+        var party = new SecureAggregationParty(advertise.ToOptions(), advertise.Index);
+        var keys = party.Advertise();
+        lock (_gate)
+        {
+            var now = _time.GetTimestamp();
+            foreach (var (id, session) in _sessions.ToList())
+            {
+                var stale = (id.RunId == round.RunId && id.Round <= round.Round) || _time.GetElapsedTime(session.Opened, now) > SessionLifetime;
+                if (stale)
+                {
+                    session.Party.Dispose();
+                    _sessions.Remove(id);
+                }
+            }
+
+            while (_sessions.Count >= MaxSessions)
+            {
+                var oldest = _sessions.MinBy(s => s.Value.Opened);
+                oldest.Value.Party.Dispose();
+                _sessions.Remove(oldest.Key);
+            }
+
+            _sessions[(round.RunId, round.Round)] = (party, now);
+        }
+
+        return ProtocolStepReply.Success(new SecureAggregationKeys(keys));
+    }
+
+    private ProtocolStepReply Unmask(RoundInfo round, SecureAggregationUnmask unmask)
+    {
+        try
+        {
+            return ProtocolStepReply.Success(new SecureAggregationUnmasked(Session(round).Unmask(unmask.Request)));
+        }
+        finally
+        {
+            End(round);
+        }
+    }
+
+    private SecureAggregationParty Session(RoundInfo round)
+    {
+        lock (_gate)
+        {
+            return _sessions.TryGetValue((round.RunId, round.Round), out var session)
+                ? session.Party
+                : throw new KeyNotFoundException($"no secure aggregation session for run '{round.RunId}' round {round.Round} (never advertised, ended or expired)");
+        }
+    }
+
+    private void End(RoundInfo round)
+    {
+        lock (_gate)
+        {
+            if (_sessions.Remove((round.RunId, round.Round), out var session))
+            {
+                session.Party.Dispose();
+            }
+        }
+    }
+
+    private PaillierPrivateKey KeyFor(string runId, int bits)
+    {
+        lock (_gate)
+        {
+            var held = _keys.FindIndex(k => k.RunId == runId);
+            if (held >= 0 && _keys[held].Key.PublicKey.Bits == bits)
+            {
+                return _keys[held].Key;
+            }
+
+            if (held >= 0)
+            {
+                _keys[held].Key.Dispose();
+                _keys.RemoveAt(held);
+            }
+
+            // Generated under the lock: two racing requests of one run must not produce two keys.
+            var key = PaillierPrivateKey.Generate(bits);
+            if (_keys.Count >= MaxKeys)
+            {
+                _keys[0].Key.Dispose();
+                _keys.RemoveAt(0);
+            }
+
+            _keys.Add((runId, key));
+            return key;
+        }
+    }
+
+    private ProtocolStepReply Decrypt(RoundInfo round, PaillierCiphertexts sum)
+    {
+        // Decrypting a "sum" of one update would show the key holder that party's update.
+        if (sum.Summands < 2)
+        {
+            return ProtocolStepReply.Failed($"the key holder decrypts sums of at least 2 updates; this one claims {sum.Summands}");
+        }
+
+        PaillierPrivateKey key;
+        lock (_gate)
+        {
+            key = _keys.Find(k => k.RunId == round.RunId).Key
+                ?? throw new KeyNotFoundException($"this party holds no Paillier key for run '{round.RunId}'");
+        }
+
+        var ciphertexts = sum.Ciphertexts.Select(c => key.PublicKey.CiphertextFromBytes(c)).ToList();
+        var vector = EncryptedVector.FromCiphertexts(key.PublicKey, ciphertexts, sum.Length, sum.Summands);
+        var values = new double[sum.Length];
+        vector.Decrypt(key, values);
+        return ProtocolStepReply.Success(new PaillierDecryptedSum(values));
+    }
+
+    private static PaillierCiphertexts Encrypt(PaillierPublicKey key, ReadOnlySpan<float> delta)
+    {
+        var vector = EncryptedVector.Encrypt(key, delta);
+        return new PaillierCiphertexts(vector.Length, vector.Summands, [.. vector.Ciphertexts.Select(c => c.ToBytes())]);
+    }
+}

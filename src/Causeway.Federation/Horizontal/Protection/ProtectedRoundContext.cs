@@ -1,0 +1,11 @@
+using Causeway.Core.Tensors;
+
+namespace Causeway.Federation.Horizontal.Protection;
+
+/// <summary>What a protected round is begun with.</summary>
+/// <param name="Layout">The global model's layout (the protected vectors have its total length).</param>
+/// <param name="Round">The run and round.</param>
+/// <param name="Selected">The parties selected this round, in selection order (secure aggregation indexes them so).</param>
+/// <param name="StepDeadline">How long each protocol phase (key agreement, unmasking, decryption) may wait for replies.</param>
+/// <param name="Time">The clock for the phases' deadlines.</param>
+public sealed record ProtectedRoundContext(ParameterLayout Layout, RoundInfo Round, IReadOnlyList<PartyId> Selected, TimeSpan StepDeadline, TimeProvider Time);

@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using Causeway.Core.Tensors;
+using Causeway.Privacy.SecureAggregation;
+
+namespace Causeway.Federation.Horizontal.Protection;
+
+/// <summary>One round of <see cref="SecureAggregationProtection"/>: the coordinator's <see cref="SecureAggregationServer"/> driven over the channel.</summary>
+internal sealed class SecureAggregationProtectedRound : IProtectedRound
+{
+    private readonly ProtectedRoundContext _context;
+    private readonly SecureAggregationOptions? _options;
+    private readonly SecureAggregationServer? _server;
+    private readonly Dictionary<PartyId, int> _index = [];
+    private readonly Dictionary<int, ShareDelivery> _deliveries = [];
+    private readonly Lock _gate = new();
+
+    public SecureAggregationProtectedRound(SecureAggregationProtection protection, ProtectedRoundContext context)
+    {
+        _context = context;
+        var selected = context.Selected;
+        for (var i = 0; i < selected.Count; i++)
+        {
+            _index[selected[i]] = i;
+        }
+
+        var options = new SecureAggregationOptions(
+            $"{context.Round.RunId}/round-{context.Round.Round}", selected.Count, protection.ThresholdFor(selected.Count), context.Layout.TotalLength, protection.Quantization);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            Problem = $"secure aggregation cannot run among the {selected.Count} selected parties: {string.Join(" ", errors)}";
+            return;
+        }
+
+        _options = options;
+        _server = new SecureAggregationServer(options);
+    }
+
+    public string? Problem { get; private set; }
+
+    public async Task<IReadOnlyList<PartyFailure>> PrepareAsync(IPartyChannel channel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        if (_server is null)
+        {
+            return [];
+        }
+
+        var options = _options!;
+        var quantization = options.Quantization;
+        var failures = new List<PartyFailure>();
+
+        // Round 0: every selected party advertises two fresh public keys.
+        var (keys, dropped) = await ExchangeAsync<SecureAggregationKeys>(
+            channel,
+            _context.Selected,
+            p => new SecureAggregationAdvertise(options.Session, options.Parties, options.Threshold, options.Length, quantization.Scale, quantization.ClipBound, _index[p]),
+            cancellationToken).ConfigureAwait(false);
+        failures.AddRange(dropped);
+        var advertised = new List<PartyId>();
+        foreach (var (party, reply) in keys)
+        {
+            if (Receive(party, reply.Keys.Party, () => _server.Receive(reply.Keys), failures))
+            {
+                advertised.Add(party);
+            }
+        }
+
+        if (_server.CloseAdvertising() is not { } directory)
+        {
+            Problem = $"secure aggregation round 0: {_server.Error}";
+            return failures;
+        }
+
+        // Round 1: each advertiser Shamir-shares its secrets, sealed per peer.
+        var (bundles, unshared) = await ExchangeAsync<SecureAggregationShares>(
+            channel, advertised, _ => new SecureAggregationShareKeys(directory), cancellationToken).ConfigureAwait(false);
+        failures.AddRange(unshared);
+        foreach (var (party, reply) in bundles)
+        {
+            Receive(party, reply.Bundle.Party, () => _server.Receive(reply.Bundle), failures);
+        }
+
+        if (_server.CloseSharing() is not { } deliveries)
+        {
+            Problem = $"secure aggregation round 1: {_server.Error}";
+            return failures;
+        }
+
+        foreach (var delivery in deliveries)
+        {
+            _deliveries[delivery.To] = delivery;
+        }
+
+        return failures;
+    }
+
+    public ProtectionMessage InstructionFor(PartyId party)
+    {
+        Debug.Assert(_deliveries.ContainsKey(_index[party]), "Only parties that completed the share round are sent a train task.");
+        return new SecureAggregationMask(_deliveries[_index[party]]);
+    }
+
+    public string? Accept(ProtectedUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (update.Payload is not SecureAggregationMasked { Input: var input })
+        {
+            return $"a secure aggregation round expects a masked vector, got {update.Payload.Name}";
+        }
+
+        var index = _index[update.Party];
+        if (input.Party != index)
+        {
+            return $"the masked vector claims to come from party index {input.Party}; the party's index is {index}";
+        }
+
+        if (input.Values.Length != _options!.Length)
+        {
+            return $"the masked vector has {input.Values.Length} elements; the model has {_options.Length}";
+        }
+
+        lock (_gate)
+        {
+            try
+            {
+                _server!.Receive(input);
+                return null;
+            }
+            catch (SecureAggregationException e)
+            {
+                return e.Message;
+            }
+        }
+    }
+
+    public async Task<ParameterSet?> CompleteAsync(IPartyChannel channel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        if (Problem is not null)
+        {
+            return null;
+        }
+
+        var server = _server!;
+        if (server.CloseInputCollection() is not { } request)
+        {
+            Problem = $"secure aggregation round 2: {server.Error}";
+            return null;
+        }
+
+        // Round 3: the survivors reveal b-shares of the survivors and c_sk-shares of the parties that dropped after sharing.
+        var survivors = _index.Where(p => request.Survivors.Contains(p.Value)).Select(p => p.Key).ToList();
+        var (responses, _) = await ExchangeAsync<SecureAggregationUnmasked>(
+            channel, survivors, _ => new SecureAggregationUnmask(request), cancellationToken).ConfigureAwait(false);
+        var ignored = new List<PartyFailure>();
+        foreach (var (party, reply) in responses)
+        {
+            Receive(party, reply.Response.Party, () => server.Receive(reply.Response), ignored);
+        }
+
+        SecureAggregationResult result;
+        try
+        {
+            result = server.Finish();
+        }
+        catch (SecureAggregationException e)
+        {
+            Problem = $"secure aggregation round 3: {e.Message}";
+            return null;
+        }
+
+        if (result.Sum is not { } sum)
+        {
+            Problem = $"secure aggregation round 3: {result.Error}";
+            return null;
+        }
+
+        var decoded = new double[sum.Length];
+        _options!.Quantization.Dequantize(sum, decoded);
+        var mean = new ParameterSet(_context.Layout);
+        var values = mean.Values;
+        double count = result.Included.Count;
+        for (var i = 0; i < decoded.Length; i++)
+        {
+            values[i] = (float)(decoded[i] / count);
+        }
+
+        return mean;
+    }
+
+    private Task<(List<(PartyId Party, TReply Reply)> Replies, List<PartyFailure> Failures)> ExchangeAsync<TReply>(
+        IPartyChannel channel, IEnumerable<PartyId> parties, Func<PartyId, ProtectionMessage> request, CancellationToken cancellationToken)
+        where TReply : ProtectionMessage =>
+        ProtocolExchange.RunAsync<TReply>(channel, _context.Round, parties, request, _context.StepDeadline, _context.Time, cancellationToken);
+
+    // A message that breaks the protocol (forged shares, another party's index) drops its sender from the round as rejected.
+    private bool Receive(PartyId party, int claimed, Action receive, List<PartyFailure> failures)
+    {
+        if (claimed != _index[party])
+        {
+            failures.Add(new PartyFailure(party, FailureKind.Rejected, $"the party's secure aggregation message claims index {claimed}; its index is {_index[party]}"));
+            return false;
+        }
+
+        try
+        {
+            receive();
+            return true;
+        }
+        catch (SecureAggregationException e)
+        {
+            failures.Add(new PartyFailure(party, FailureKind.Rejected, $"secure aggregation refused the party's message: {e.Message}"));
+            return false;
+        }
+    }
+}

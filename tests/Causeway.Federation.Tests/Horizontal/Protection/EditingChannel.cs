@@ -1,0 +1,38 @@
+using Causeway.Core.Metrics;
+using Causeway.Federation.Horizontal;
+using Causeway.Federation.Horizontal.Protection;
+
+namespace Causeway.Federation.Tests.Horizontal.Protection;
+
+/// <summary>
+/// A real in-memory channel with a man in the middle: it may rewrite a train task on its way to a party, rewrite the
+/// party's reply on its way back, or fail a protocol step (a party that dies at that step).
+/// </summary>
+internal sealed class EditingChannel(IPartyChannel inner) : IPartyChannel
+{
+    public Func<PartyId, TrainTask, TrainTask> EditTask { get; init; } = (_, t) => t;
+
+    public Func<PartyId, PartyReply, PartyReply> EditReply { get; init; } = (_, r) => r;
+
+    public Func<PartyId, ProtocolStep, bool> DiesAt { get; init; } = (_, _) => false;
+
+    public List<(PartyId Party, string Step)> Steps { get; } = [];
+
+    public async Task<PartyReply> TrainAsync(PartyId party, TrainTask task, CancellationToken cancellationToken) =>
+        EditReply(party, await inner.TrainAsync(party, EditTask(party, task), cancellationToken));
+
+    public Task<Evaluation?> EvaluateAsync(PartyId party, EvaluateTask task, CancellationToken cancellationToken) =>
+        inner.EvaluateAsync(party, task, cancellationToken);
+
+    public Task<ProtocolStepReply> ExchangeAsync(PartyId party, ProtocolStep step, CancellationToken cancellationToken)
+    {
+        lock (Steps)
+        {
+            Steps.Add((party, step.Request.Name));
+        }
+
+        return DiesAt(party, step)
+            ? Task.FromException<ProtocolStepReply>(new IOException($"party {party} is gone"))
+            : inner.ExchangeAsync(party, step, cancellationToken);
+    }
+}
