@@ -4,6 +4,7 @@ using System.Net.Security;
 using Causeway.Core.Metrics;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Horizontal.Protection;
 using Causeway.Protocol;
 using Causeway.Protocol.Security;
 using Causeway.Protocol.Wire;
@@ -113,9 +114,37 @@ public sealed class PartyClient : IDisposable
                 request.Train.WithinClip = withinClip;
             }
         }
+        else if (reply.Protected is { } protectedUpdate)
+        {
+            request.Train = new V1.TrainResult
+            {
+                ProtectedUpdate = ProtectionMapping.ToProto(protectedUpdate.Payload),
+                Examples = protectedUpdate.Examples,
+                TrainLoss = protectedUpdate.TrainLoss,
+                TrainSeconds = protectedUpdate.TrainSeconds,
+            };
+        }
         else
         {
             request.Failure = new V1.FailureReport { Reason = reply.Failure!.Reason };
+        }
+
+        return PushAsync(request, cancellationToken);
+    }
+
+    /// <summary>Pushes a protocol step's answer, or the reason the party could not take the step.</summary>
+    public Task PushStepReplyAsync(ReceivedTask task, ProtocolStepReply reply, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(reply);
+        var request = NewResult(task);
+        if (reply.Reply is { } message)
+        {
+            request.StepReply = ProtectionMapping.ToProto(message);
+        }
+        else
+        {
+            request.Failure = new V1.FailureReport { Reason = reply.Failure! };
         }
 
         return PushAsync(request, cancellationToken);
@@ -175,6 +204,13 @@ public sealed class PartyClient : IDisposable
     private static ReceivedTask Convert(PullTaskFrame task)
     {
         var round = new RoundInfo(task.RunId, task.Round, task.TotalRounds);
+        var protection = task.Protection is { } message ? ProtectionMapping.FromProto(message) : null;
+        if (task.Kind == V1.TaskKind.ProtocolStep)
+        {
+            var step = new ProtocolStep(round, protection ?? throw new MalformedMessageException("A protocol step task carries no step."));
+            return new ReceivedTask(task.TaskId, null, null, null, step);
+        }
+
         var global = ParameterSetCodec.Decode(task.Global);
         var setup = task.Setup is { } wire ? ContractMapping.FromProto(wire) : null;
         return task.Kind switch
@@ -185,7 +221,10 @@ public sealed class PartyClient : IDisposable
                     global,
                     ContractMapping.FromProto(task.Plan ?? throw new MalformedMessageException("A train task has no plan.")),
                     task.Seed,
-                    task.Privacy is { } privacy ? ContractMapping.FromProto(privacy) : null),
+                    task.Privacy is { } privacy ? ContractMapping.FromProto(privacy) : null)
+                {
+                    Protection = protection,
+                },
                 null,
                 setup),
             V1.TaskKind.Evaluate => new ReceivedTask(task.TaskId, null, new EvaluateTask(round, global), setup),

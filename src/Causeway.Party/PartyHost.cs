@@ -1,5 +1,6 @@
 using Causeway.Core.Metrics;
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Horizontal.Protection;
 using Causeway.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,14 +15,17 @@ namespace Causeway.Party;
 /// <see cref="RunAsync"/> returns when its token is cancelled (graceful shutdown: the task in progress is
 /// cancelled and nothing more is pulled). A refused join (wrong token, not a member) is permanent and throws
 /// <see cref="CoordinatorException"/>. Results the coordinator refuses (late, rejected) are logged; the loop goes on.
+/// Protected rounds: protocol steps are answered by the host's <see cref="PartyProtection"/>, which also masks or
+/// encrypts the handler's delta when a train task asks for it; the handler never sees the protocol.
 /// </remarks>
-public sealed class PartyHost
+public sealed class PartyHost : IDisposable
 {
     private readonly PartyClient _client;
     private readonly ITaskHandler _handler;
     private readonly PartyClientOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly PartyProtection _protection;
     private volatile string? _currentTaskId;
 
     public PartyHost(PartyClient client, ITaskHandler handler, PartyClientOptions options, ILogger<PartyHost>? logger = null, TimeProvider? time = null)
@@ -34,6 +38,7 @@ public sealed class PartyHost
         _options = options;
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _protection = new PartyProtection(client.Party, _time);
     }
 
     /// <summary>The number of tasks handled and pushed so far.</summary>
@@ -117,7 +122,7 @@ public sealed class PartyHost
                 continue;
             }
 
-            PartyLog.TaskReceived(_logger, task.TaskId, task.Train is null ? "evaluate" : "train", task.Round.RunId, task.Round.Round);
+            PartyLog.TaskReceived(_logger, task.TaskId, task.Step is { } s ? s.Request.Name : task.Train is null ? "evaluate" : "train", task.Round.RunId, task.Round.Round);
             _currentTaskId = task.TaskId;
             try
             {
@@ -136,14 +141,29 @@ public sealed class PartyHost
         }
     }
 
+    /// <summary>Forgets the secure-aggregation sessions and Paillier keys of protected rounds.</summary>
+    public void Dispose() => _protection.Dispose();
+
     private async Task HandleAsync(ReceivedTask task, CancellationToken cancellationToken)
     {
+        if (task.Step is { } step)
+        {
+            // Off the pull loop's thread: Paillier key generation and decryption take a while.
+            var answer = await Task.Run(() => _protection.Handle(step), cancellationToken).ConfigureAwait(false);
+            await PushWithRetryAsync(ct => _client.PushStepReplyAsync(task, answer, ct), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (task.Train is { } train)
         {
             PartyReply reply;
             try
             {
                 reply = await _handler.TrainAsync(train, task.Setup, cancellationToken).ConfigureAwait(false);
+                if (train.Protection is not null)
+                {
+                    reply = await Task.Run(() => _protection.Protect(train, reply), cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

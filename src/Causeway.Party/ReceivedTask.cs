@@ -1,15 +1,17 @@
 using Causeway.Federation;
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Horizontal.Protection;
 
 namespace Causeway.Party;
 
-/// <summary>A task pulled from the coordinator: exactly one of <see cref="Train"/> and <see cref="Evaluate"/> is set.</summary>
+/// <summary>A task pulled from the coordinator: exactly one of <see cref="Train"/>, <see cref="Evaluate"/> and <see cref="Step"/> is set.</summary>
 /// <param name="TaskId">Echoed in the result.</param>
 /// <param name="Train">A training task, or null.</param>
 /// <param name="Evaluate">An evaluation task, or null.</param>
 /// <param name="Setup">The run's setup (model, schema, merged statistics), or null when the run has none.</param>
-public sealed record ReceivedTask(string TaskId, TrainTask? Train, EvaluateTask? Evaluate, RunSetup? Setup)
+/// <param name="Step">A protected round's protocol step, or null.</param>
+public sealed record ReceivedTask(string TaskId, TrainTask? Train, EvaluateTask? Evaluate, RunSetup? Setup, ProtocolStep? Step = null)
 {
     /// <summary>The run and round the task belongs to.</summary>
-    public RoundInfo Round => Train?.Round ?? Evaluate!.Round;
+    public RoundInfo Round => Train?.Round ?? Evaluate?.Round ?? Step!.Round;
 }

@@ -2,6 +2,7 @@ using Causeway.Coordinator.Mailbox;
 using Causeway.Coordinator.Parties;
 using Causeway.Core.Tensors;
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Horizontal.Protection;
 using Causeway.Protocol;
 using Causeway.Protocol.Wire;
 using Google.Protobuf;
@@ -114,7 +115,10 @@ internal sealed class ProtocolHandlers(
         }
 
         session.Touch(time.GetUtcNow());
-        if (task?.Global is not { } global)
+
+        // A task withdrawn between delivery and here has released its parameters: answer "no task".
+        var global = task?.Global;
+        if (task is null || (global is null && !task.IsStep))
         {
             await ProtocolResponses.WriteAsync(context, response).ConfigureAwait(false);
             return;
@@ -123,7 +127,7 @@ internal sealed class ProtocolHandlers(
         var header = new V1.PartyTask
         {
             TaskId = task.Id,
-            Kind = task.IsTrain ? V1.TaskKind.Train : V1.TaskKind.Evaluate,
+            Kind = task.IsStep ? V1.TaskKind.ProtocolStep : task.IsTrain ? V1.TaskKind.Train : V1.TaskKind.Evaluate,
             RunId = task.Round.RunId,
             Round = task.Round.Round,
             TotalRounds = task.Round.TotalRounds,
@@ -144,14 +148,19 @@ internal sealed class ProtocolHandlers(
             header.Privacy = ContractMapping.ToProto(privacy);
         }
 
+        if (task.Protection is { } protection)
+        {
+            header.Protection = ProtectionMapping.ToProto(protection);
+        }
+
         CoordinatorLog.TaskDelivered(logger, task.Id, task.Round.Round, session.Party.Value);
-        if (BitConverter.IsLittleEndian)
+        if (global is not null && BitConverter.IsLittleEndian)
         {
             await TaskResponseWriter.WriteAsync(context, header, global).ConfigureAwait(false);
         }
         else
         {
-            header.Global = ParameterSetCodec.ToProto(global);
+            header.Global = global is null ? null : ParameterSetCodec.ToProto(global);
             response.Task = header;
             await ProtocolResponses.WriteAsync(context, response).ConfigureAwait(false);
         }
@@ -199,7 +208,7 @@ internal sealed class ProtocolHandlers(
         if (task is not null)
         {
             await CompleteAsync(context, task, frame.RunId, frame.Round, frame.Kind, () => ParameterSetCodec.Decode(frame.Delta, task.Layout),
-                new TrainFields(frame.Examples, frame.TrainLoss, frame.TrainSeconds, frame.WithinClip), frame.Evaluation, frame.Failure).ConfigureAwait(false);
+                new TrainFields(frame.Examples, frame.TrainLoss, frame.TrainSeconds, frame.WithinClip, frame.ProtectedUpdate), frame.Evaluation, frame.Failure, frame.StepReply).ConfigureAwait(false);
         }
     }
 
@@ -243,7 +252,7 @@ internal sealed class ProtocolHandlers(
 
         await CompleteAsync(context, task, result.RunId, result.Round, result.Kind,
             () => result.DeltaError is { } error ? throw new MalformedMessageException(error) : result.Delta!,
-            new TrainFields(result.Examples, result.TrainLoss, result.TrainSeconds, result.WithinClip), result.Evaluation, result.Failure).ConfigureAwait(false);
+            new TrainFields(result.Examples, result.TrainLoss, result.TrainSeconds, result.WithinClip, result.ProtectedUpdate), result.Evaluation, result.Failure, result.StepReply).ConfigureAwait(false);
     }
 
     // Finds the task a result is for and checks that it belongs to the caller and is waiting for a result; answers otherwise.
@@ -267,7 +276,7 @@ internal sealed class ProtocolHandlers(
 
     private async Task CompleteAsync(
         HttpContext context, PendingTask task, string runId, int round, PushResultKind kind, Func<ParameterSet> delta,
-        TrainFields train, V1.EvaluationResult? evaluation, V1.FailureReport? failure)
+        TrainFields train, V1.EvaluationResult? evaluation, V1.FailureReport? failure, V1.ProtectionMessage? stepReply)
     {
         var party = task.Party;
         if (runId != task.Round.RunId || round != task.Round.Round)
@@ -280,7 +289,7 @@ internal sealed class ProtocolHandlers(
         TaskResult result;
         try
         {
-            result = Decode(task, kind, delta, train, evaluation, failure);
+            result = Decode(task, kind, delta, train, evaluation, failure, stepReply);
         }
         catch (MalformedMessageException e)
         {
@@ -309,15 +318,18 @@ internal sealed class ProtocolHandlers(
     }
 
     private static TaskResult Decode(
-        PendingTask task, PushResultKind kind, Func<ParameterSet> decodeDelta, TrainFields train, V1.EvaluationResult? evaluation, V1.FailureReport? failure)
+        PendingTask task, PushResultKind kind, Func<ParameterSet> decodeDelta, TrainFields train, V1.EvaluationResult? evaluation, V1.FailureReport? failure,
+        V1.ProtectionMessage? stepReply)
     {
-        var (examples, trainLoss, trainSeconds, withinClip) = train;
+        var (examples, trainLoss, trainSeconds, withinClip, _) = train;
         switch (kind)
         {
             case PushResultKind.Failure:
                 var reason = failure!.Reason;
                 reason = reason.Length > 500 ? reason[..500] : reason;
                 return new TaskResult(null, null, new PartyFailure(task.Party, FailureKind.Dropout, $"the party reported: {Printable(reason)}"));
+            case PushResultKind.Train when task.IsTrain && (train.ProtectedUpdate is not null || task.Protection is not null):
+                return DecodeProtected(task, train);
             case PushResultKind.Train when task.IsTrain:
                 var delta = decodeDelta();
                 if (!delta.AllFinite())
@@ -325,33 +337,60 @@ internal sealed class ProtocolHandlers(
                     throw new MalformedMessageException("the delta contains NaN or infinite values");
                 }
 
-                if (examples is <= 0 or > int.MaxValue)
-                {
-                    throw new MalformedMessageException($"examples must be between 1 and {int.MaxValue}, got {examples}");
-                }
-
-                if (!double.IsFinite(trainLoss))
-                {
-                    throw new MalformedMessageException("the train loss is not finite");
-                }
-
-                if (!double.IsFinite(trainSeconds) || trainSeconds < 0)
-                {
-                    throw new MalformedMessageException($"train_seconds must be finite and non-negative, got {trainSeconds}");
-                }
-
+                CheckTrainFields(train);
                 if (task.Privacy is not null && withinClip is null)
                 {
                     throw new MalformedMessageException("the task asked for client-level DP, but the result does not say whether the delta was within the clip norm (within_clip)");
                 }
 
                 return new TaskResult(new PartyUpdate(task.Party, delta, (int)examples, trainLoss, trainSeconds, withinClip), null, null);
-            case PushResultKind.Evaluation when !task.IsTrain:
+            case PushResultKind.Evaluation when !task.IsTrain && !task.IsStep:
                 return new TaskResult(null, ContractMapping.FromProto(evaluation!), null);
+            case PushResultKind.StepReply when task.IsStep:
+                return new TaskResult(null, null, null, StepReply: ProtocolStepReply.Success(ProtectionMapping.FromProto(stepReply!)));
             case PushResultKind.None:
-                throw new MalformedMessageException("the result holds neither a train result, an evaluation nor a failure");
+                throw new MalformedMessageException("the result holds neither a train result, an evaluation, a step reply nor a failure");
             default:
-                throw new MalformedMessageException(task.IsTrain ? "a train task was answered with an evaluation" : "an evaluation task was answered with a train result");
+                throw new MalformedMessageException(
+                    task.IsStep ? "a protocol step was answered with a train result or an evaluation"
+                    : task.IsTrain ? "a train task was answered with an evaluation or a step reply"
+                    : "an evaluation task was answered with a train result or a step reply");
+        }
+    }
+
+    // A protected round's train reply: the masked vector or ciphertexts, never a plain delta (the round promised the others).
+    private static TaskResult DecodeProtected(PendingTask task, TrainFields fields)
+    {
+        if (task.Protection is null)
+        {
+            throw new MalformedMessageException("a protected update was sent for a plain train task");
+        }
+
+        if (fields.ProtectedUpdate is not { } payload)
+        {
+            throw new MalformedMessageException("the round is protected, but the party sent a plain delta; it is refused");
+        }
+
+        CheckTrainFields(fields);
+        var update = new ProtectedUpdate(task.Party, ProtectionMapping.FromProto(payload), (int)fields.Examples, fields.TrainLoss, fields.TrainSeconds);
+        return new TaskResult(null, null, null, Protected: update);
+    }
+
+    private static void CheckTrainFields(TrainFields fields)
+    {
+        if (fields.Examples is <= 0 or > int.MaxValue)
+        {
+            throw new MalformedMessageException($"examples must be between 1 and {int.MaxValue}, got {fields.Examples}");
+        }
+
+        if (!double.IsFinite(fields.TrainLoss))
+        {
+            throw new MalformedMessageException("the train loss is not finite");
+        }
+
+        if (!double.IsFinite(fields.TrainSeconds) || fields.TrainSeconds < 0)
+        {
+            throw new MalformedMessageException($"train_seconds must be finite and non-negative, got {fields.TrainSeconds}");
         }
     }
 
@@ -443,4 +482,4 @@ internal sealed class ProtocolHandlers(
 }
 
 /// <summary>The scalar fields of a TrainResult, as either push parser read them.</summary>
-internal readonly record struct TrainFields(long Examples, double TrainLoss, double TrainSeconds, bool? WithinClip);
+internal readonly record struct TrainFields(long Examples, double TrainLoss, double TrainSeconds, bool? WithinClip, V1.ProtectionMessage? ProtectedUpdate = null);

@@ -3,6 +3,7 @@ using Causeway.Coordinator.Parties;
 using Causeway.Core.Metrics;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Horizontal.Protection;
 using Causeway.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -42,9 +43,33 @@ public sealed class NetworkPartyChannel : IPartyChannel
             return PartyReply.Failed(new PartyFailure(party, FailureKind.Dropout, "the party is not connected"));
         }
 
-        var pending = new PendingTask(_mailbox.NewTaskId(task.Round), party, isTrain: true, task.Round, task.Global, task.Plan, task.Seed, SetupOf(task.Round), task.Privacy);
+        var pending = new PendingTask(_mailbox.NewTaskId(task.Round), party, isTrain: true, task.Round, task.Global, task.Plan, task.Seed, SetupOf(task.Round), task.Privacy)
+        {
+            Protection = task.Protection,
+        };
         var result = await RunAsync(pending, cancellationToken).ConfigureAwait(false);
-        return result.Update is { } update ? PartyReply.Success(update) : PartyReply.Failed(result.Failure!);
+        return result.Update is { } update ? PartyReply.Success(update)
+            : result.Protected is { } protectedUpdate ? PartyReply.Success(protectedUpdate)
+            : PartyReply.Failed(result.Failure!);
+    }
+
+    /// <summary>Sends a protocol step as a <c>TASK_KIND_PROTOCOL_STEP</c> task; the party's failure report becomes a failed reply.</summary>
+    public async Task<ProtocolStepReply> ExchangeAsync(PartyId party, ProtocolStep step, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_registry.IsConnected(party))
+        {
+            return ProtocolStepReply.Failed("the party is not connected");
+        }
+
+        var pending = new PendingTask(_mailbox.NewTaskId(step.Round), party, isTrain: false, step.Round, global: null, plan: null, seed: 0, setup: null)
+        {
+            IsStep = true,
+            Protection = step.Request,
+        };
+        var result = await RunAsync(pending, cancellationToken).ConfigureAwait(false);
+        return result.StepReply ?? ProtocolStepReply.Failed(result.Failure?.Reason ?? "the party answered without a step reply");
     }
 
     public async Task<Evaluation?> EvaluateAsync(PartyId party, EvaluateTask task, CancellationToken cancellationToken)

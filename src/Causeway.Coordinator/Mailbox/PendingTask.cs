@@ -4,6 +4,7 @@ using Causeway.Core.Training;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal;
 using Causeway.Federation.Horizontal.DifferentialPrivacy;
+using Causeway.Federation.Horizontal.Protection;
 
 namespace Causeway.Coordinator.Mailbox;
 
@@ -16,8 +17,8 @@ internal enum PendingTaskState
     Withdrawn,
 }
 
-/// <summary>What a task produced: exactly one of an update, an evaluation (null = no data) or a failure.</summary>
-internal sealed record TaskResult(PartyUpdate? Update, Evaluation? Evaluation, PartyFailure? Failure);
+/// <summary>What a task produced: exactly one of an update (plain or protected), an evaluation (null = no data), a step reply or a failure.</summary>
+internal sealed record TaskResult(PartyUpdate? Update, Evaluation? Evaluation, PartyFailure? Failure, ProtectedUpdate? Protected = null, ProtocolStepReply? StepReply = null);
 
 /// <summary>
 /// One task for one party, and the completion source the channel awaits. State changes are atomic, so a
@@ -29,8 +30,10 @@ internal sealed class PendingTask
     private ParameterSet? _global;
     private int _state;
 
+    private static readonly ParameterLayout NoParameters = new([]);
+
     public PendingTask(
-        string id, PartyId party, bool isTrain, RoundInfo round, ParameterSet global, TrainingPlan? plan, ulong seed, Protocol.V1.RunSetup? setup,
+        string id, PartyId party, bool isTrain, RoundInfo round, ParameterSet? global, TrainingPlan? plan, ulong seed, Protocol.V1.RunSetup? setup,
         UpdatePrivacy? privacy = null)
     {
         Privacy = privacy;
@@ -40,7 +43,7 @@ internal sealed class PendingTask
         IsTrain = isTrain;
         Round = round;
         _global = global;
-        Layout = global.Layout;
+        Layout = global?.Layout ?? NoParameters;
         Plan = plan;
         Seed = seed;
     }
@@ -58,6 +61,12 @@ internal sealed class PendingTask
 
     public TrainingPlan? Plan { get; }
 
+    /// <summary>True for a protocol step of a protected round (<see cref="Protection"/> holds its request).</summary>
+    public bool IsStep { get; init; }
+
+    /// <summary>A protocol step's request, or how a protected train task's delta must be protected; null otherwise.</summary>
+    public ProtectionMessage? Protection { get; init; }
+
     public ulong Seed { get; }
 
     /// <summary>The client-level DP the party must apply to its delta (train tasks of such runs), or null.</summary>
@@ -66,7 +75,7 @@ internal sealed class PendingTask
     /// <summary>The run's setup in wire form (shared by every task of the run), or null when the run has none.</summary>
     public Protocol.V1.RunSetup? Setup { get; }
 
-    /// <summary>The global parameters to send; released once the task is finished.</summary>
+    /// <summary>The global parameters to send (null for a protocol step); released once the task is finished.</summary>
     public ParameterSet? Global => _global;
 
     public PendingTaskState State => (PendingTaskState)Volatile.Read(ref _state);

@@ -47,6 +47,9 @@ public sealed class PullTaskFrame
     /// <summary>The client-level DP the party applies to its delta (train tasks of such runs), or null.</summary>
     public V1.UpdatePrivacy? Privacy { get; private set; }
 
+    /// <summary>A protocol step's request, or a protected train task's instruction; null otherwise.</summary>
+    public V1.ProtectionMessage? Protection { get; private set; }
+
     /// <exception cref="MalformedMessageException">The bytes are not a valid message.</exception>
     public static PullTaskFrame Parse(ReadOnlyMemory<byte> body)
     {
@@ -118,6 +121,10 @@ public sealed class PullTaskFrame
                 case PartyTask.PrivacyFieldNumber:
                     WireReader.Expect(wireType, 2, "privacy");
                     Privacy = MergeMessage(Privacy, message, reader.ReadDelimited(), "UpdatePrivacy");
+                    break;
+                case PartyTask.ProtectionFieldNumber:
+                    WireReader.Expect(wireType, 2, "protection");
+                    Protection = MergeMessage(Protection, message, reader.ReadDelimited(), "ProtectionMessage");
                     break;
                 case PartyTask.SeedFieldNumber:
                     WireReader.Expect(wireType, 0, "seed");

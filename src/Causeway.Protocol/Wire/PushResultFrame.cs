@@ -41,6 +41,12 @@ public sealed class PushResultFrame
 
     public FailureReport? Failure { get; private set; }
 
+    /// <summary>A protected round's update (masked vector or ciphertexts) sent instead of the delta, or null.</summary>
+    public ProtectionMessage? ProtectedUpdate { get; private set; }
+
+    /// <summary>The answer to a protocol step, when <see cref="Kind"/> is <see cref="PushResultKind.StepReply"/>.</summary>
+    public ProtectionMessage? StepReply { get; private set; }
+
     /// <summary>Parses a <c>PushResultRequest</c>; unknown fields are skipped as protobuf requires.</summary>
     /// <exception cref="MalformedMessageException">The bytes are not a valid message.</exception>
     public static PushResultFrame Parse(ReadOnlyMemory<byte> body)
@@ -91,6 +97,15 @@ public sealed class PushResultFrame
                         break;
                     }
 
+                case PushResultRequest.StepReplyFieldNumber:
+                    {
+                        WireReader.Expect(wireType, 2, "step_reply");
+                        var (start, length) = reader.ReadDelimited();
+                        frame.ResetResult(PushResultKind.StepReply);
+                        frame.StepReply = ParseSmall(ProtectionMessage.Parser, body.Span.Slice(start, length));
+                        break;
+                    }
+
                 default:
                     reader.Skip(wireType);
                     break;
@@ -110,6 +125,8 @@ public sealed class PushResultFrame
         WithinClip = null;
         Evaluation = null;
         Failure = null;
+        ProtectedUpdate = null;
+        StepReply = null;
     }
 
     private void ParseTrain(ReadOnlyMemory<byte> message)
@@ -147,6 +164,14 @@ public sealed class PushResultFrame
                     WireReader.Expect(wireType, 0, "within_clip");
                     WithinClip = reader.ReadVarint() != 0;
                     break;
+                case TrainResult.ProtectedUpdateFieldNumber:
+                    {
+                        WireReader.Expect(wireType, 2, "protected_update");
+                        var (start, length) = reader.ReadDelimited();
+                        ProtectedUpdate = ParseSmall(ProtectionMessage.Parser, message.Span.Slice(start, length));
+                        break;
+                    }
+
                 default:
                     reader.Skip(wireType);
                     break;

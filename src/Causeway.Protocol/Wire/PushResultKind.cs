@@ -7,4 +7,7 @@ public enum PushResultKind
     Train,
     Evaluation,
     Failure,
+
+    /// <summary>The answer to a protocol step (<c>step_reply</c>).</summary>
+    StepReply,
 }

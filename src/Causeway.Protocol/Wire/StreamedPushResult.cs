@@ -17,9 +17,10 @@ namespace Causeway.Protocol.Wire;
 /// </remarks>
 public sealed class StreamedPushResult
 {
-    private StreamedPushResult(ParameterLayout expected)
+    private StreamedPushResult(ParameterLayout expected, long maxBytes)
     {
         Expected = expected;
+        _maxBytes = maxBytes;
     }
 
     public string TaskId { get; private set; } = "";
@@ -50,8 +51,15 @@ public sealed class StreamedPushResult
 
     public FailureReport? Failure { get; private set; }
 
+    /// <summary>A protected round's update (masked vector or ciphertexts) sent instead of the delta, or null.</summary>
+    public ProtectionMessage? ProtectedUpdate { get; private set; }
+
+    /// <summary>The answer to a protocol step, when <see cref="Kind"/> is <see cref="PushResultKind.StepReply"/>.</summary>
+    public ProtectionMessage? StepReply { get; private set; }
+
     private ParameterLayout Expected { get; }
 
+    private readonly long _maxBytes;
     private float[]? _values;
     private int _tensors;
 
@@ -66,7 +74,7 @@ public sealed class StreamedPushResult
             throw new PlatformNotSupportedException("Streamed decoding needs a little-endian machine.");
         }
 
-        var result = new StreamedPushResult(expected);
+        var result = new StreamedPushResult(expected, maxBytes);
         using var reader = new StreamWireReader(body, maxBytes);
         const long End = long.MaxValue;
         while (!await reader.AtEndAsync(cancellationToken).ConfigureAwait(false))
@@ -113,13 +121,22 @@ public sealed class StreamedPushResult
                         break;
                     }
 
+                case PushResultRequest.StepReplyFieldNumber:
+                    {
+                        WireReader.Expect(wireType, 2, "step_reply");
+                        var length = await reader.ReadLengthAsync(End, cancellationToken).ConfigureAwait(false);
+                        result.Reset(PushResultKind.StepReply);
+                        result.StepReply = await result.ReadProtectionAsync(reader, length, cancellationToken).ConfigureAwait(false);
+                        break;
+                    }
+
                 default:
                     await reader.SkipAsync(wireType, End, cancellationToken).ConfigureAwait(false);
                     break;
             }
         }
 
-        if (result.Kind == PushResultKind.Train && result.DeltaError is null && result._tensors != expected.Tensors.Count)
+        if (result.Kind == PushResultKind.Train && result.ProtectedUpdate is null && result.DeltaError is null && result._tensors != expected.Tensors.Count)
         {
             result.DeltaError = $"Expected {expected.Tensors.Count} tensors ({expected}), got {result._tensors}.";
         }
@@ -137,6 +154,8 @@ public sealed class StreamedPushResult
         WithinClip = null;
         Evaluation = null;
         Failure = null;
+        ProtectedUpdate = null;
+        StepReply = null;
         _tensors = 0;
         _values = kind == PushResultKind.Train ? new float[Expected.TotalLength] : null;
     }
@@ -187,6 +206,10 @@ public sealed class StreamedPushResult
                 case 5:
                     WireReader.Expect(wireType, 0, "within_clip");
                     WithinClip = await reader.ReadVarintAsync(cancellationToken).ConfigureAwait(false) != 0;
+                    break;
+                case TrainResult.ProtectedUpdateFieldNumber:
+                    WireReader.Expect(wireType, 2, "protected_update");
+                    ProtectedUpdate = await ReadProtectionAsync(reader, await reader.ReadLengthAsync(end, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                     break;
                 default:
                     await reader.SkipAsync(wireType, end, cancellationToken).ConfigureAwait(false);
@@ -268,6 +291,19 @@ public sealed class StreamedPushResult
                 DeltaError = $"Tensor '{spec.Name}': expected shape [{string.Join('x', spec.Shape)}], got [{string.Join('x', shape)}].";
             }
         }
+    }
+
+    // A protected update is as large as the model (or four times it, as ciphertexts): read into one exact array, then parsed.
+    private async Task<ProtectionMessage> ReadProtectionAsync(StreamWireReader reader, long length, CancellationToken cancellationToken)
+    {
+        if (reader.Position + length > _maxBytes)
+        {
+            throw new MessageTooLargeException(_maxBytes);
+        }
+
+        var bytes = new byte[length];
+        await reader.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+        return ParseSmall(ProtectionMessage.Parser, bytes);
     }
 
     private static void RequireAt(StreamWireReader reader, long end)

@@ -1,0 +1,142 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Causeway.Federation.Horizontal.Protection;
+using Causeway.Privacy.SecureAggregation;
+using Google.Protobuf;
+using V1 = Causeway.Protocol.V1;
+
+namespace Causeway.Protocol;
+
+/// <summary>Maps the messages of protected rounds (<see cref="ProtectionMessage"/>) to and from <c>causeway.v1.ProtectionMessage</c> (secure.proto).</summary>
+/// <remarks>
+/// Decoding checks the shape only (a case is set, counts and enums in range, whole ring elements); the protocol's own
+/// checks (share authentication, ciphertext range, vector length) are the round's and the party's, so that a bad
+/// value becomes a failure naming the party rather than a transport error.
+/// </remarks>
+public static class ProtectionMapping
+{
+    public static V1.ProtectionMessage ToProto(ProtectionMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message switch
+        {
+            SecureAggregationAdvertise a => new() { SecaggAdvertise = new V1.SecAggSession { Label = a.Label, Parties = a.Parties, Threshold = a.Threshold, Length = a.Length, Scale = a.Scale, ClipBound = a.ClipBound, Index = a.Index } },
+            SecureAggregationKeys k => new() { SecaggKeys = ToProto(k.Keys) },
+            SecureAggregationShareKeys s => new() { SecaggShareKeys = new V1.SecAggKeyDirectory { Keys = { s.Directory.Keys.Select(ToProto) } } },
+            SecureAggregationShares s => new() { SecaggShares = new V1.SecAggShareBundle { Party = s.Bundle.Party, Shares = { s.Bundle.Shares.Select(ToProto) } } },
+            SecureAggregationMask m => new() { SecaggMask = new V1.SecAggShareDelivery { To = m.Delivery.To, Shares = { m.Delivery.Shares.Select(ToProto) } } },
+            SecureAggregationMasked m => new() { SecaggMasked = new V1.SecAggMaskedInput { Party = m.Input.Party, Values = RingBytes(m.Input.Values) } },
+            SecureAggregationUnmask u => new() { SecaggUnmask = new V1.SecAggUnmaskRequest { Survivors = { u.Request.Survivors } } },
+            SecureAggregationUnmasked u => new() { SecaggUnmasked = ToProto(u.Response) },
+            PaillierKeyRequest r => new() { PaillierKeyRequest = new V1.PaillierKeyRequest { KeyBits = r.KeyBits } },
+            PaillierPublicKeyReply k => new() { PaillierKey = new V1.PaillierPublicKey { Key = ByteString.CopyFrom(k.PublicKey) } },
+            PaillierEncrypt e => new() { PaillierEncrypt = new V1.PaillierPublicKey { Key = ByteString.CopyFrom(e.PublicKey) } },
+            PaillierCiphertexts { Decrypt: false } c => new() { PaillierEncrypted = ToProto(c) },
+            PaillierCiphertexts c => new() { PaillierDecrypt = ToProto(c) },
+            PaillierDecryptedSum s => new() { PaillierSum = new V1.PaillierPlainSum { Values = { s.Sum } } },
+            _ => throw new ArgumentException($"No wire form for {message.GetType().Name}.", nameof(message)),
+        };
+    }
+
+    /// <exception cref="MalformedMessageException">No case is set, or a field is out of range.</exception>
+    public static ProtectionMessage FromProto(V1.ProtectionMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message.MessageCase switch
+        {
+            V1.ProtectionMessage.MessageOneofCase.SecaggAdvertise => FromProto(message.SecaggAdvertise),
+            V1.ProtectionMessage.MessageOneofCase.SecaggKeys => new SecureAggregationKeys(FromProto(message.SecaggKeys)),
+            V1.ProtectionMessage.MessageOneofCase.SecaggShareKeys => new SecureAggregationShareKeys(new KeyDirectory([.. message.SecaggShareKeys.Keys.Select(FromProto)])),
+            V1.ProtectionMessage.MessageOneofCase.SecaggShares => new SecureAggregationShares(new ShareBundle(message.SecaggShares.Party, [.. message.SecaggShares.Shares.Select(FromProto)])),
+            V1.ProtectionMessage.MessageOneofCase.SecaggMask => new SecureAggregationMask(new ShareDelivery(message.SecaggMask.To, [.. message.SecaggMask.Shares.Select(FromProto)])),
+            V1.ProtectionMessage.MessageOneofCase.SecaggMasked => new SecureAggregationMasked(new MaskedInput(message.SecaggMasked.Party, RingValues(message.SecaggMasked.Values))),
+            V1.ProtectionMessage.MessageOneofCase.SecaggUnmask => new SecureAggregationUnmask(new UnmaskingRequest([.. message.SecaggUnmask.Survivors])),
+            V1.ProtectionMessage.MessageOneofCase.SecaggUnmasked => new SecureAggregationUnmasked(FromProto(message.SecaggUnmasked)),
+            V1.ProtectionMessage.MessageOneofCase.PaillierKeyRequest => new PaillierKeyRequest(message.PaillierKeyRequest.KeyBits),
+            V1.ProtectionMessage.MessageOneofCase.PaillierKey => new PaillierPublicKeyReply(message.PaillierKey.Key.ToByteArray()),
+            V1.ProtectionMessage.MessageOneofCase.PaillierEncrypt => new PaillierEncrypt(message.PaillierEncrypt.Key.ToByteArray()),
+            V1.ProtectionMessage.MessageOneofCase.PaillierEncrypted => FromProto(message.PaillierEncrypted, decrypt: false),
+            V1.ProtectionMessage.MessageOneofCase.PaillierDecrypt => FromProto(message.PaillierDecrypt, decrypt: true),
+            V1.ProtectionMessage.MessageOneofCase.PaillierSum => new PaillierDecryptedSum([.. message.PaillierSum.Values]),
+            _ => throw new MalformedMessageException("The protection message holds no known case."),
+        };
+    }
+
+    private static SecureAggregationAdvertise FromProto(V1.SecAggSession s)
+    {
+        if (s.Parties < 2 || s.Threshold < 2 || s.Length < 1 || s.Index < 0 || s.Index >= s.Parties)
+        {
+            throw new MalformedMessageException($"Invalid secure aggregation session: {s.Parties} parties, threshold {s.Threshold}, length {s.Length}, index {s.Index}.");
+        }
+
+        return new SecureAggregationAdvertise(s.Label, s.Parties, s.Threshold, s.Length, s.Scale, s.ClipBound, s.Index);
+    }
+
+    private static V1.SecAggPublicKeys ToProto(AdvertisedKeys keys) =>
+        new() { Party = keys.Party, MaskPublicKey = ByteString.CopyFrom(keys.MaskPublicKey), SharePublicKey = ByteString.CopyFrom(keys.SharePublicKey) };
+
+    private static AdvertisedKeys FromProto(V1.SecAggPublicKeys keys) => new(keys.Party, keys.MaskPublicKey.ToByteArray(), keys.SharePublicKey.ToByteArray());
+
+    private static V1.SecAggSealedShare ToProto(EncryptedShare share) => new() { From = share.From, To = share.To, Ciphertext = ByteString.CopyFrom(share.Ciphertext) };
+
+    private static EncryptedShare FromProto(V1.SecAggSealedShare share) => new(share.From, share.To, share.Ciphertext.ToByteArray());
+
+    private static V1.SecAggUnmaskResponse ToProto(UnmaskingResponse response) => new()
+    {
+        Party = response.Party,
+        Shares = { response.Shares.Select(s => new V1.SecAggRevealedShare { Owner = s.Owner, Kind = (int)s.Kind, Chunks = { s.Chunks } }) },
+    };
+
+    private static UnmaskingResponse FromProto(V1.SecAggUnmaskResponse response) => new(
+        response.Party,
+        [.. response.Shares.Select(s => new RevealedShare(
+            s.Owner,
+            s.Kind is (int)SecretKind.SelfMaskSeed or (int)SecretKind.MaskPrivateKey ? (SecretKind)s.Kind : throw new MalformedMessageException($"Unknown secret kind {s.Kind}."),
+            [.. s.Chunks]))]);
+
+    private static V1.PaillierCiphertexts ToProto(PaillierCiphertexts c) => new()
+    {
+        Length = c.Length,
+        Summands = c.Summands,
+        Ciphertexts = { c.Ciphertexts.Select(ByteString.CopyFrom) },
+    };
+
+    private static PaillierCiphertexts FromProto(V1.PaillierCiphertexts c, bool decrypt) =>
+        c.Length < 0 || c.Summands < 1
+            ? throw new MalformedMessageException($"Invalid ciphertext vector: length {c.Length}, {c.Summands} summands.")
+            : new PaillierCiphertexts(c.Length, c.Summands, [.. c.Ciphertexts.Select(b => b.ToByteArray())], decrypt);
+
+    private static ByteString RingBytes(uint[] values)
+    {
+        var bytes = new byte[values.Length * sizeof(uint)];
+        if (BitConverter.IsLittleEndian)
+        {
+            MemoryMarshal.AsBytes(values.AsSpan()).CopyTo(bytes);
+        }
+        else
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i * sizeof(uint)), values[i]);
+            }
+        }
+
+        return UnsafeByteOperations.UnsafeWrap(bytes);
+    }
+
+    private static uint[] RingValues(ByteString bytes)
+    {
+        if (bytes.Length % sizeof(uint) != 0)
+        {
+            throw new MalformedMessageException($"A masked vector is whole little-endian uint32 elements; got {bytes.Length} bytes.");
+        }
+
+        var values = new uint[bytes.Length / sizeof(uint)];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = BinaryPrimitives.ReadUInt32LittleEndian(bytes.Span[(i * sizeof(uint))..]);
+        }
+
+        return values;
+    }
+}

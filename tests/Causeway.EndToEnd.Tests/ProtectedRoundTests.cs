@@ -1,0 +1,200 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Causeway.Coordinator.Runs;
+using Causeway.Coordinator.Storage;
+using Causeway.EndToEnd.Tests.Infrastructure;
+using Causeway.Party;
+using Causeway.Protocol;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using V1 = Causeway.Protocol.V1;
+
+namespace Causeway.EndToEnd.Tests;
+
+/// <summary>
+/// Secure aggregation and Paillier over real HTTP/2 on loopback, three real party hosts: the protected run learns as
+/// well as the plain one, and the coordinator never holds a party's update — not on the wire, not in its SQLite store,
+/// not in its logs.
+/// </summary>
+public sealed class ProtectedRoundTests
+{
+    private const double Scale = 65536;
+
+    [Theory]
+    [InlineData("""{ "kind": "secagg", "threshold": 2 }""")]
+    [InlineData("""{ "kind": "paillier", "keyHolder": "hospital-c", "keyBits": 2048 }""")]
+    public async Task Run_ProtectedOverHttp2_MatchesPlainAccuracy_CoordinatorNeverHoldsAnUpdate(string protection)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "causeway-e2e-" + Guid.NewGuid().ToString("N"));
+        await using var store = await SqliteRunStore.OpenAsync(Path.Combine(directory, "runs.db"), null, CancellationToken.None).DefaultTimeout();
+        var tap = new WireTap();
+        var logs = new CapturedLogs();
+        await using var server = await CoordinatorServer.StartAsync(
+            services: s =>
+            {
+                s.AddSingleton<IRunDriver>(new RoundEngineRunDriver());
+                s.AddSingleton<IRunStore>(store);
+                s.AddSingleton<ILoggerProvider>(logs);
+            },
+            tap: tap);
+        using var stop = new CancellationTokenSource();
+        var hosts = new List<Task>();
+        var disposables = new List<IDisposable>();
+        var recorders = new List<RecordingHandler>();
+        foreach (var (name, seed) in new[] { ("hospital-a", 1), ("hospital-b", 2), ("hospital-c", 3) })
+        {
+            var recorder = new RecordingHandler(SeparableTables.Party(name, seed));
+            recorders.Add(recorder);
+            var client = server.CreateClient(name);
+            var host = new PartyHost(client, recorder, server.PartyOptions(name));
+            disposables.Add(client);
+            disposables.Add(host);
+            hosts.Add(host.RunAsync(stop.Token));
+            await server.WaitUntilPollingAsync(name).DefaultTimeout();
+        }
+
+        using var admin = server.CreateAdminClient();
+        var plain = await RunAsync(admin, server, null);
+        var before = tap.Requests.Count;
+        var secured = await RunAsync(admin, server, protection);
+        await stop.CancelAsync();
+        await Task.WhenAll(hosts).DefaultTimeout();
+        disposables.ForEach(d => d.Dispose());
+
+        // Learns like the plain run: every round aggregated all three parties, final accuracy within 2 points.
+        Assert.All(secured.Rounds, r => Assert.Equal(3, r.Updates));
+        Assert.True(Math.Abs(plain.Accuracy - secured.Accuracy) <= 0.02, $"plain accuracy {plain.Accuracy}, protected {secured.Accuracy}");
+        Assert.True(secured.Accuracy > 0.85, $"protected accuracy {secured.Accuracy}");
+
+        // On the wire: every train reply is a protected update, never a delta.
+        var pushes = tap.Requests.Skip(before).Where(r => r.Path == CausewayProtocol.PushResultPath)
+            .Select(r => V1.PushResultRequest.Parser.ParseFrom(r.Body)).Where(p => p.Train is not null).ToList();
+        Assert.Equal(3 * 3, pushes.Count);
+        Assert.All(pushes, p => Assert.Null(p.Train.Delta));
+        Assert.All(pushes, p => Assert.NotNull(p.Train.ProtectedUpdate));
+
+        var truths = recorders.SelectMany(r => r.ProtectedDeltas).ToList();
+        Assert.Equal(3 * 3, truths.Count);
+        if (protection.Contains("secagg", StringComparison.Ordinal))
+        {
+            var masked = pushes.Select(p => RingValues(p.Train.ProtectedUpdate.SecaggMasked.Values.Span)).ToList();
+
+            // A clipped, quantised update lies in [−C·S, C·S]; a masked one is uniform on Z_2^32, so almost never there.
+            var plausible = masked.SelectMany(m => m).Count(q => Math.Abs((long)q) <= Scale);
+            Assert.True(plausible <= masked.Sum(m => m.Length) / 100, $"{plausible} masked values look like quantised updates");
+
+            // And no masked vector correlates with any party's true delta.
+            foreach (var vector in masked)
+            {
+                foreach (var truth in truths)
+                {
+                    var r = Correlation(vector.Select(q => q / Scale).ToArray(), truth);
+                    Assert.True(Math.Abs(r) < 0.5, $"a masked vector correlates with a true delta: r = {r}");
+                }
+            }
+        }
+
+        // The detector below finds the plain run's deltas in the plain run's requests.
+        var plainBodies = tap.Requests.Take(before).Select(r => r.Body).ToList();
+        Assert.All(recorders.SelectMany(r => r.PlainDeltas), truth => Assert.Contains(plainBodies, b => b.AsSpan().IndexOf(Windows(truth).First()) >= 0));
+
+        // No window of a true delta (float32, or quantised int32) in any request, the store's files or the logs.
+        var stored = Directory.GetFiles(directory).Select(File.ReadAllBytes).ToList();
+        var logged = logs.Text;
+        var bodies = tap.Requests.Skip(before).Select(r => r.Body).ToList();
+        foreach (var truth in truths)
+        {
+            foreach (var window in Windows(truth))
+            {
+                Assert.All(bodies.Concat(stored), bytes => Assert.True(bytes.AsSpan().IndexOf(window) < 0, "a true delta was sent or stored"));
+            }
+
+            foreach (var value in truth.Where(v => Math.Abs(v) > 1e-3))
+            {
+                Assert.DoesNotContain(value.ToString("R", CultureInfo.InvariantCulture), logged, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    private static async Task<(double Accuracy, List<(int Updates, double Accuracy)> Rounds)> RunAsync(HttpClient admin, CoordinatorServer server, string? protection)
+    {
+        var config = $$"""
+            { "name": "protected", "seed": 7, "rounds": 3, "model": { "type": "mlp", "hidden": [32] },
+              "training": { "epochs": 2, "batchSize": 16, "learningRate": 0.1 },
+              "round": { "deadlineSeconds": 60, "minResults": 3 }
+              {{(protection is null ? "" : $", \"protection\": {protection}")}} }
+            """;
+        var started = await admin.PostAsync(new Uri("api/runs", UriKind.Relative), new StringContent(config, Encoding.UTF8, "application/json")).DefaultTimeout();
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>().DefaultTimeout()).GetProperty("id").GetString()!;
+        await server.Runs.WaitForActiveRunAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        var run = await admin.GetFromJsonAsync<JsonElement>(new Uri($"api/runs/{id}", UriKind.Relative)).DefaultTimeout();
+        Assert.Equal("Completed", run.GetProperty("run").GetProperty("state").ToString());
+        var rounds = run.GetProperty("rounds").EnumerateArray()
+            .Select(r => (r.GetProperty("updates").GetInt32(), r.GetProperty("metrics").GetProperty("eval_accuracy").GetDouble()))
+            .ToList();
+        return (rounds[^1].Item2, rounds);
+    }
+
+    private static int[] RingValues(ReadOnlySpan<byte> bytes)
+    {
+        var values = new int[bytes.Length / 4];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes[(4 * i)..]);
+        }
+
+        return values;
+    }
+
+    // 16-byte windows (4 values) of the delta as float32 and as quantised int32, skipping windows with zeros (they match anything).
+    private static IEnumerable<byte[]> Windows(float[] delta)
+    {
+        for (var i = 0; i + 4 <= delta.Length; i += 4)
+        {
+            var values = delta.AsSpan(i, 4);
+            if (values.ToArray().Any(v => Math.Abs(v) < 1e-6f))
+            {
+                continue;
+            }
+
+            var floats = new byte[16];
+            var quantised = new byte[16];
+            for (var j = 0; j < 4; j++)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(floats.AsSpan(4 * j), values[j]);
+                BinaryPrimitives.WriteInt32LittleEndian(quantised.AsSpan(4 * j), (int)Math.Round(Math.Clamp(values[j], -1, 1) * Scale, MidpointRounding.ToEven));
+            }
+
+            yield return floats;
+            yield return quantised;
+        }
+    }
+
+    private static double Correlation(double[] x, float[] y)
+    {
+        var n = Math.Min(x.Length, y.Length);
+        double mx = 0, my = 0;
+        for (var i = 0; i < n; i++)
+        {
+            mx += x[i];
+            my += y[i];
+        }
+
+        mx /= n;
+        my /= n;
+        double sxy = 0, sxx = 0, syy = 0;
+        for (var i = 0; i < n; i++)
+        {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+
+        return sxy / Math.Sqrt(sxx * syy);
+    }
+}
