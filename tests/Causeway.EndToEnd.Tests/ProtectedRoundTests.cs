@@ -7,6 +7,8 @@ using System.Text.Json;
 using Causeway.Coordinator.Runs;
 using Causeway.Coordinator.Storage;
 using Causeway.EndToEnd.Tests.Infrastructure;
+using Causeway.Federation.Horizontal;
+using Causeway.Federation.Horizontal.Protection;
 using Causeway.Party;
 using Causeway.Protocol;
 using Microsoft.Extensions.DependencyInjection;
@@ -117,6 +119,84 @@ public sealed class ProtectedRoundTests
             {
                 Assert.DoesNotContain(value.ToString("R", CultureInfo.InvariantCulture), logged, StringComparison.Ordinal);
             }
+        }
+    }
+
+    [Theory]
+    [InlineData("""{ "kind": "secagg", "threshold": 2 }""", "the masked vector has")]
+    [InlineData("""{ "kind": "paillier", "keyHolder": "hospital-a" }""", "The Paillier ciphertext is out of range")]
+    public async Task Run_PartySendsABadProtectedUpdate_RejectedNamingIt_RoundGoesOn(string protection, string reason)
+    {
+        await using var server = await CoordinatorServer.StartAsync(services: s => s.AddSingleton<IRunDriver>(new RoundEngineRunDriver()));
+        using var stop = new CancellationTokenSource();
+        var hosts = new List<Task>();
+        var disposables = new List<IDisposable>();
+        foreach (var (name, seed) in new[] { ("hospital-a", 1), ("hospital-b", 2) })
+        {
+            var client = server.CreateClient(name);
+            var host = new PartyHost(client, SeparableTables.Party(name, seed), server.PartyOptions(name));
+            disposables.AddRange([client, host]);
+            hosts.Add(host.RunAsync(stop.Token));
+            await server.WaitUntilPollingAsync(name).DefaultTimeout();
+        }
+
+        using var rogue = server.CreateClient("hospital-c");
+        var rogueData = SeparableTables.Party("hospital-c", 3);
+        await rogue.JoinAsync(rogueData.Data, CancellationToken.None).DefaultTimeout();
+        var rogueLoop = RogueAsync(rogue, rogueData, stop.Token);
+        await server.WaitUntilPollingAsync("hospital-c").DefaultTimeout();
+
+        using var admin = server.CreateAdminClient();
+        var config = $$"""{ "name": "rogue", "rounds": 1, "model": { "type": "logistic" }, "round": { "deadlineSeconds": 30, "minResults": 2 }, "protection": {{protection}} }""";
+        var started = await admin.PostAsync(new Uri("api/runs", UriKind.Relative), new StringContent(config, Encoding.UTF8, "application/json")).DefaultTimeout();
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>().DefaultTimeout()).GetProperty("id").GetString()!;
+        await server.Runs.WaitForActiveRunAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        await stop.CancelAsync();
+        await Task.WhenAll([.. hosts, rogueLoop]).DefaultTimeout();
+        disposables.ForEach(d => d.Dispose());
+
+        var run = await admin.GetFromJsonAsync<JsonElement>(new Uri($"api/runs/{id}", UriKind.Relative)).DefaultTimeout();
+        var round = Assert.Single(run.GetProperty("rounds").EnumerateArray());
+        Assert.Equal(2, round.GetProperty("updates").GetInt32());
+        var failure = Assert.Single(round.GetProperty("failures").EnumerateArray()).GetString()!;
+        Assert.StartsWith("hospital-c: Rejected: ", failure, StringComparison.Ordinal);
+        Assert.Contains(reason, failure, StringComparison.Ordinal);
+        Assert.Equal("Completed", run.GetProperty("run").GetProperty("state").ToString());
+    }
+
+    // A party that follows the protocol but corrupts its protected update: one element short, or ciphertexts ≥ n².
+    private static async Task RogueAsync(PartyClient client, LocalDataHandler data, CancellationToken cancellationToken)
+    {
+        using var protection = new PartyProtection(client.Party);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var task = await client.PullTaskAsync(cancellationToken);
+                if (task?.Step is { } step)
+                {
+                    await client.PushStepReplyAsync(task, protection.Handle(step), cancellationToken);
+                }
+                else if (task?.Train is { } train)
+                {
+                    var reply = protection.Protect(train, await data.TrainAsync(train, task.Setup, cancellationToken));
+                    var update = reply.Protected!;
+                    ProtectionMessage corrupted = update.Payload switch
+                    {
+                        SecureAggregationMasked m => new SecureAggregationMasked(m.Input with { Values = m.Input.Values[..^1] }),
+                        PaillierCiphertexts c => c with { Ciphertexts = [.. c.Ciphertexts.Select(b => Enumerable.Repeat((byte)0xFF, b.Length).ToArray())] },
+                        _ => throw new InvalidOperationException(update.Payload.Name),
+                    };
+                    await client.PushTrainResultAsync(task, PartyReply.Success(update with { Payload = corrupted }), cancellationToken);
+                }
+                else if (task is not null)
+                {
+                    await client.PushEvaluationAsync(task, null, cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
 
