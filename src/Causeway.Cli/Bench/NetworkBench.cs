@@ -38,6 +38,9 @@ internal static class NetworkBench
 
         public ulong Seed { get; init; } = 42;
 
+        /// <summary>Secure aggregation (threshold: a majority) or Paillier for every round; null for plain rounds (the default).</summary>
+        public ProtectionConfig? Protection { get; init; }
+
         public required string WorkDirectory { get; init; }
     }
 
@@ -78,6 +81,7 @@ internal static class NetworkBench
             ["rounds"] = Settings.Rounds,
             ["rows_per_party"] = Settings.RowsPerParty,
             ["model"] = $"mlp {string.Join('-', Settings.Hidden)}",
+            ["protection"] = Settings.Protection?.Kind.ToString().ToLowerInvariant() ?? "none",
             ["parameters"] = Parameters,
             ["config"] = JsonNode.Parse(Config.ToJson()),
             ["measured_rounds"] = new JsonArray([.. Measured.Select(r => (JsonNode)r.Number)]),
@@ -124,6 +128,7 @@ internal static class NetworkBench
             Round = new RoundConfig { DeadlineSeconds = 300, MinResults = settings.Parties },
             Evaluation = new EvaluationConfig { EveryRounds = 0 },
             Data = new DataConfig { Schema = schemaPath },
+            Protection = settings.Protection,
         };
     }
 

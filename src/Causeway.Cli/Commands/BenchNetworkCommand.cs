@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Causeway.Cli.Bench;
 using Causeway.Cli.Composition;
 using Causeway.Cli.Output;
+using Causeway.Federation.Configuration;
 using Spectre.Console;
 
 namespace Causeway.Cli.Commands;
@@ -29,11 +30,12 @@ internal static class BenchNetworkCommand
             DefaultValueFactory = _ => new DirectoryInfo(defaults.WorkDirectory),
             HelpName = "DIR",
         };
+        var secagg = new Option<bool>("--secagg") { Description = "Run every round with secure aggregation (threshold: a majority of the parties), to compare with a plain run." };
         var seed = CliOptions.Seed();
         var report = CliOptions.Report();
         var command = new Command("network", "Real multi-process federation on loopback: coordinator overhead per round (10 parties, ~1M-parameter MLP) and parameter-set serialisation MB/s.")
         {
-            parties, rounds, rows, repetitions, workDirectory, seed, report,
+            parties, rounds, rows, repetitions, workDirectory, secagg, seed, report,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -44,6 +46,7 @@ internal static class BenchNetworkCommand
                 RowsPerParty = parse.GetValue(rows),
                 Seed = parse.GetValue(seed),
                 WorkDirectory = parse.GetValue(workDirectory)!.FullName,
+                Protection = parse.GetValue(secagg) ? new ProtectionConfig { Kind = ProtectionKind.SecAgg } : null,
             };
             var reps = parse.GetValue(repetitions);
             if (settings.Parties < 1 || settings.Rounds < 3 || settings.RowsPerParty < 4 || reps < 1)
@@ -110,7 +113,8 @@ internal static class BenchNetworkCommand
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(
             Invariant,
             $"model: mlp {string.Join('-', s.Hidden)} on UCI Adult, {network.Parameters:N0} parameters ({network.Parameters * 4 / 1e6:F2} MB as float32)")));
-        var table = new Table().Title(string.Create(Invariant, $"Loopback federation: {s.Parties} party processes, E=1, {s.RowsPerParty} rows each, rounds {string.Join(',', network.Measured.Select(r => r.Number))} measured"))
+        var protection = s.Protection is null ? "plain rounds" : $"protection {s.Protection.Kind.ToString().ToLowerInvariant()}";
+        var table = new Table().Title(string.Create(Invariant, $"Loopback federation ({protection}): {s.Parties} party processes, E=1, {s.RowsPerParty} rows each, rounds {string.Join(',', network.Measured.Select(r => r.Number))} measured"))
             .AddColumns("measure", "value");
         table.AddRow("median overhead per round (round − slowest party's training)", Seconds(network.MedianOverhead));
         table.AddRow("p90 overhead per round", Seconds(network.P90Overhead));
