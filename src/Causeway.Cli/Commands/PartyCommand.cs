@@ -75,7 +75,7 @@ internal static class PartyCommand
                 ClientCertificate = clientCertificate,
             };
             using var client = new PartyClient(options);
-            var host = new PartyHost(client, handler, options, loggers.CreateLogger<PartyHost>());
+            using var host = new PartyHost(client, handler, options, loggers.CreateLogger<PartyHost>());
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"party '{partyId}': {handler.TrainingRows} training rows; joining {options.Coordinator} (Ctrl+C to stop)"));

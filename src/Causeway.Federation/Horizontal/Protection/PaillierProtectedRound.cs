@@ -120,15 +120,7 @@ internal sealed class PaillierProtectedRound(PaillierProtection protection, Prot
             return null;
         }
 
-        var mean = new ParameterSet(context.Layout);
-        var values = mean.Values;
-        double count = sum.Summands;
-        for (var i = 0; i < decrypted.Length; i++)
-        {
-            values[i] = (float)(decrypted[i] / count);
-        }
-
-        return mean;
+        return ProtectedMean.Of(context.Layout, decrypted, sum.Summands);
     }
 
     private static PaillierCiphertext Parse(PaillierPublicKey key, byte[] bytes, int index)

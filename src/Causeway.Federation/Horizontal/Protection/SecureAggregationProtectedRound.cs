@@ -178,15 +178,7 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
 
         var decoded = new double[sum.Length];
         _options!.Quantization.Dequantize(sum, decoded);
-        var mean = new ParameterSet(_context.Layout);
-        var values = mean.Values;
-        double count = result.Included.Count;
-        for (var i = 0; i < decoded.Length; i++)
-        {
-            values[i] = (float)(decoded[i] / count);
-        }
-
-        return mean;
+        return ProtectedMean.Of(_context.Layout, decoded, result.Included.Count);
     }
 
     private Task<(List<(PartyId Party, TReply Reply)> Replies, List<PartyFailure> Failures)> ExchangeAsync<TReply>(
