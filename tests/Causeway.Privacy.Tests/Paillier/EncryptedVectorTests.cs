@@ -8,6 +8,32 @@ public sealed class EncryptedVectorTests(PaillierKeyFixture fixture) : IClassFix
     private static readonly FixedPointEncoding Encoding = FixedPointEncoding.Default;
 
     [Fact]
+    public void FromCiphertexts_ReceivedSum_DecryptsLikeTheSenderSum()
+    {
+        var a = EncryptedVector.Encrypt(fixture.PublicKey, [1.5f, -2.25f, 3f]);
+        var b = EncryptedVector.Encrypt(fixture.PublicKey, [0.5f, 0.25f, -1f]);
+        var sum = a.Add(b);
+        var wire = sum.Ciphertexts.Select(c => fixture.PublicKey.CiphertextFromBytes(c.ToBytes())).ToList();
+
+        var received = EncryptedVector.FromCiphertexts(fixture.PublicKey, wire, 3, summands: 2);
+        var values = new double[3];
+        received.Decrypt(fixture.PrivateKey, values);
+
+        Assert.Equal([2.0, -2.0, 2.0], values);
+        Assert.Equal(2, received.Summands);
+    }
+
+    [Fact]
+    public void FromCiphertexts_CountDoesNotFitTheLength_Refused()
+    {
+        var vector = EncryptedVector.Encrypt(fixture.PublicKey, [1f, 2f]);
+
+        var e = Assert.Throws<ArgumentException>(() => EncryptedVector.FromCiphertexts(fixture.PublicKey, [.. vector.Ciphertexts, .. vector.Ciphertexts], 2, 1));
+
+        Assert.Contains("2 values packed 31 per ciphertext take 1 ciphertexts; got 2", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SumOfUpdates_PackedAndUnpacked_EqualTheQuantisedPlainSum()
     {
         // Arrange: 4 parties, 40 values each (two packed ciphertexts: 31 + 9 slots), signs mixed, zeros included.
