@@ -24,13 +24,13 @@ public static class ProtectionMapping
             SecureAggregationKeys k => new() { SecaggKeys = ToProto(k.Keys) },
             SecureAggregationShareKeys s => new() { SecaggShareKeys = new V1.SecAggKeyDirectory { Keys = { s.Directory.Keys.Select(ToProto) } } },
             SecureAggregationShares s => new() { SecaggShares = new V1.SecAggShareBundle { Party = s.Bundle.Party, Shares = { s.Bundle.Shares.Select(ToProto) } } },
-            SecureAggregationMask m => new() { SecaggMask = new V1.SecAggShareDelivery { To = m.Delivery.To, Shares = { m.Delivery.Shares.Select(ToProto) } } },
+            SecureAggregationMask m => new() { SecaggMask = new V1.SecAggShareDelivery { To = m.Delivery.To, Shares = { m.Delivery.Shares.Select(ToProto) }, WeightCap = m.WeightCap ?? 0 } },
             SecureAggregationMasked m => new() { SecaggMasked = new V1.SecAggMaskedInput { Party = m.Input.Party, Values = RingBytes(m.Input.Values) } },
             SecureAggregationUnmask u => new() { SecaggUnmask = new V1.SecAggUnmaskRequest { Survivors = { u.Request.Survivors } } },
             SecureAggregationUnmasked u => new() { SecaggUnmasked = ToProto(u.Response) },
             PaillierKeyRequest r => new() { PaillierKeyRequest = new V1.PaillierKeyRequest { KeyBits = r.KeyBits } },
             PaillierPublicKeyReply k => new() { PaillierKey = new V1.PaillierPublicKey { Key = ByteString.CopyFrom(k.PublicKey) } },
-            PaillierEncrypt e => new() { PaillierEncrypt = new V1.PaillierPublicKey { Key = ByteString.CopyFrom(e.PublicKey) } },
+            PaillierEncrypt e => new() { PaillierEncrypt = new V1.PaillierPublicKey { Key = ByteString.CopyFrom(e.PublicKey), WeightCap = e.WeightCap ?? 0 } },
             PaillierCiphertexts { Decrypt: false } c => new() { PaillierEncrypted = ToProto(c) },
             PaillierCiphertexts c => new() { PaillierDecrypt = ToProto(c) },
             PaillierDecryptedSum s => new() { PaillierSum = new V1.PaillierPlainSum { Values = { s.Sum } } },
@@ -48,19 +48,23 @@ public static class ProtectionMapping
             V1.ProtectionMessage.MessageOneofCase.SecaggKeys => new SecureAggregationKeys(FromProto(message.SecaggKeys)),
             V1.ProtectionMessage.MessageOneofCase.SecaggShareKeys => new SecureAggregationShareKeys(new KeyDirectory([.. message.SecaggShareKeys.Keys.Select(FromProto)])),
             V1.ProtectionMessage.MessageOneofCase.SecaggShares => new SecureAggregationShares(new ShareBundle(message.SecaggShares.Party, [.. message.SecaggShares.Shares.Select(FromProto)])),
-            V1.ProtectionMessage.MessageOneofCase.SecaggMask => new SecureAggregationMask(new ShareDelivery(message.SecaggMask.To, [.. message.SecaggMask.Shares.Select(FromProto)])),
+            V1.ProtectionMessage.MessageOneofCase.SecaggMask => new SecureAggregationMask(
+                new ShareDelivery(message.SecaggMask.To, [.. message.SecaggMask.Shares.Select(FromProto)]), WeightCap(message.SecaggMask.WeightCap)),
             V1.ProtectionMessage.MessageOneofCase.SecaggMasked => new SecureAggregationMasked(new MaskedInput(message.SecaggMasked.Party, RingValues(message.SecaggMasked.Values))),
             V1.ProtectionMessage.MessageOneofCase.SecaggUnmask => new SecureAggregationUnmask(new UnmaskingRequest([.. message.SecaggUnmask.Survivors])),
             V1.ProtectionMessage.MessageOneofCase.SecaggUnmasked => new SecureAggregationUnmasked(FromProto(message.SecaggUnmasked)),
             V1.ProtectionMessage.MessageOneofCase.PaillierKeyRequest => new PaillierKeyRequest(message.PaillierKeyRequest.KeyBits),
             V1.ProtectionMessage.MessageOneofCase.PaillierKey => new PaillierPublicKeyReply(message.PaillierKey.Key.ToByteArray()),
-            V1.ProtectionMessage.MessageOneofCase.PaillierEncrypt => new PaillierEncrypt(message.PaillierEncrypt.Key.ToByteArray()),
+            V1.ProtectionMessage.MessageOneofCase.PaillierEncrypt => new PaillierEncrypt(message.PaillierEncrypt.Key.ToByteArray(), WeightCap(message.PaillierEncrypt.WeightCap)),
             V1.ProtectionMessage.MessageOneofCase.PaillierEncrypted => FromProto(message.PaillierEncrypted, decrypt: false),
             V1.ProtectionMessage.MessageOneofCase.PaillierDecrypt => FromProto(message.PaillierDecrypt, decrypt: true),
             V1.ProtectionMessage.MessageOneofCase.PaillierSum => new PaillierDecryptedSum([.. message.PaillierSum.Values]),
             _ => throw new MalformedMessageException("The protection message holds no known case."),
         };
     }
+
+    private static double? WeightCap(double cap) =>
+        cap == 0 ? null : cap >= 1 && double.IsFinite(cap) ? cap : throw new MalformedMessageException($"Invalid weight cap {cap}: 0 (uniform) or a number of examples, at least 1.");
 
     private static SecureAggregationAdvertise FromProto(V1.SecAggSession s)
     {

@@ -35,6 +35,13 @@ public sealed record ProtectionConfig
     /// <summary>Paillier: the modulus size, 2048 to 8192 in steps of 256. Default 2048.</summary>
     public int? KeyBits { get; init; }
 
+    /// <summary>
+    /// A public bound W &gt; 0 on the examples behind an update: each party pre-multiplies its delta by min(n_k, W)/W and
+    /// the mean divides by the accepted weights' sum, which is FedAvg's example-weighted mean when W is at least every
+    /// party's examples. Default: none (every update counts once).
+    /// </summary>
+    public double? WeightCap { get; init; }
+
     /// <summary>The kinds' names as written in a configuration.</summary>
     public static IReadOnlyList<string> Names => [.. Enum.GetValues<ProtectionKind>().Select(k => k.ToString().ToLowerInvariant())];
 
@@ -45,8 +52,8 @@ public sealed record ProtectionConfig
     public IUpdateProtection? CreateProtection() => Kind switch
     {
         ProtectionKind.None => null,
-        ProtectionKind.SecAgg => new SecureAggregationProtection(Threshold, Quantization),
-        ProtectionKind.Paillier => new PaillierProtection(new PartyId(KeyHolder!), KeyBits ?? PaillierPublicKey.DefaultBits),
+        ProtectionKind.SecAgg => new SecureAggregationProtection(Threshold, Quantization, WeightCap),
+        ProtectionKind.Paillier => new PaillierProtection(new PartyId(KeyHolder!), KeyBits ?? PaillierPublicKey.DefaultBits, WeightCap),
         _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown protection."),
     };
 
@@ -73,10 +80,13 @@ public sealed record ProtectionConfig
         Check(Scale is null || secagg, $"protection.scale is only valid for secagg, not {name}");
         Check(KeyHolder is null || paillier, $"protection.keyHolder is only valid for paillier, not {name}");
         Check(KeyBits is null || paillier, $"protection.keyBits is only valid for paillier, not {name}");
+        Check(WeightCap is null || Kind != ProtectionKind.None, "protection.weightCap is only valid for secagg and paillier");
         if (Kind == ProtectionKind.None)
         {
             return errors;
         }
+
+        Check(WeightCap is null || (WeightCap >= 1 && double.IsFinite(WeightCap.Value)), $"protection.weightCap must be a number of examples, at least 1, got {WeightCap}");
 
         var rule = aggregation?.Rule ?? Horizontal.Robust.AggregationRule.Mean;
         Check(

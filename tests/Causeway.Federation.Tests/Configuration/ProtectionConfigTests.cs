@@ -11,12 +11,13 @@ public sealed class ProtectionConfigTests
     [Fact]
     public void Parse_SecAgg_BuildsProtectionWithThresholdAndQuantisation()
     {
-        var config = Parse("""{ "kind": "secagg", "threshold": 3, "clipBound": 0.5, "scale": 1024 }""");
+        var config = Parse("""{ "kind": "secagg", "threshold": 3, "clipBound": 0.5, "scale": 1024, "weightCap": 500 }""");
 
         Assert.Empty(config.Validate(requireDataPaths: false));
         var protection = Assert.IsType<SecureAggregationProtection>(config.ToRoundEngineOptions().Protection);
         Assert.Equal(3, protection.Threshold);
         Assert.Equal((1024.0, 0.5), (protection.Quantization.Scale, protection.Quantization.ClipBound));
+        Assert.Equal(500, protection.WeightCap);
     }
 
     [Fact]
@@ -45,6 +46,8 @@ public sealed class ProtectionConfigTests
     }
 
     [Theory]
+    [InlineData("""{ "kind": "none", "weightCap": 100 }""", "", "protection.weightCap is only valid for secagg and paillier")]
+    [InlineData("""{ "kind": "secagg", "weightCap": 0.5 }""", "", "protection.weightCap must be a number of examples, at least 1")]
     [InlineData("""{ "kind": "secagg" }""", """, "aggregation": { "rule": "median" }""", "aggregation.rule median needs")]
     [InlineData("""{ "kind": "paillier", "keyHolder": "a" }""", """, "aggregation": { "normBound": 2 }""", "cannot bound their norms")]
     [InlineData("""{ "kind": "secagg", "threshold": 5 }""", "", "protection.threshold (5) exceeds the 4 parties sampled per round")]

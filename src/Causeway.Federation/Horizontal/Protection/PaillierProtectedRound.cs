@@ -10,6 +10,7 @@ internal sealed class PaillierProtectedRound(PaillierProtection protection, Prot
     private PaillierPublicKey? _publicKey;
     private byte[]? _publicKeyBytes;
     private EncryptedVector? _sum;
+    private double _weight;
 
     public string? Problem { get; private set; }
 
@@ -44,7 +45,7 @@ internal sealed class PaillierProtectedRound(PaillierProtection protection, Prot
         return [];
     }
 
-    public ProtectionMessage InstructionFor(PartyId party) => new PaillierEncrypt(_publicKeyBytes!);
+    public ProtectionMessage InstructionFor(PartyId party) => new PaillierEncrypt(_publicKeyBytes!, protection.WeightCap);
 
     public string? Accept(ProtectedUpdate update)
     {
@@ -82,6 +83,7 @@ internal sealed class PaillierProtectedRound(PaillierProtection protection, Prot
             try
             {
                 _sum = _sum is null ? vector : _sum.Add(vector);
+                _weight += UpdateWeight.Of(update.Examples, protection.WeightCap);
                 return null;
             }
             catch (InvalidOperationException e)
@@ -120,7 +122,7 @@ internal sealed class PaillierProtectedRound(PaillierProtection protection, Prot
             return null;
         }
 
-        return ProtectedMean.Of(context.Layout, decrypted, sum.Summands);
+        return ProtectedMean.Of(context.Layout, decrypted, _weight);
     }
 
     private static PaillierCiphertext Parse(PaillierPublicKey key, byte[] bytes, int index)

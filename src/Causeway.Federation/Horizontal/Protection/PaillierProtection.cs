@@ -10,12 +10,13 @@ namespace Causeway.Federation.Horizontal.Protection;
 /// Before training the coordinator asks the key holder for the run's public key (it generates it on the first request
 /// of a run and answers the same key after); the key travels with every train task. Values use the default packed
 /// fixed-point encoding (|x| &lt; 2^14, 2^-32 resolution, 31 values per 2048-bit ciphertext), so the decrypted mean
-/// differs from the plain uniform mean by rounding only. Updates count uniformly. Trust: the key holder must not
+/// differs from the plain mean by rounding only. Updates count uniformly, or by their public bounded weight. Trust: the key holder must not
 /// collude with the coordinator (docs/privacy.md).
 /// </remarks>
 /// <param name="KeyHolder">The party that generates the key pair and decrypts the sums.</param>
 /// <param name="KeyBits">The modulus size (2048 to 8192 in steps of 256).</param>
-public sealed record PaillierProtection(PartyId KeyHolder, int KeyBits) : IUpdateProtection
+/// <param name="WeightCap">The public weight bound (<see cref="UpdateWeight"/>); null weights updates uniformly.</param>
+public sealed record PaillierProtection(PartyId KeyHolder, int KeyBits, double? WeightCap = null) : IUpdateProtection
 {
     public string Name => "paillier";
 

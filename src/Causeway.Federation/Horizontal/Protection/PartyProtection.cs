@@ -95,6 +95,12 @@ public sealed class PartyProtection : IDisposable
 
         try
         {
+            var weight = UpdateWeight.Of(update.Examples, protection switch { SecureAggregationMask m => m.WeightCap, PaillierEncrypt e => e.WeightCap, _ => null });
+            if (weight != 1)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Multiply(update.Delta.Values, (float)weight, update.Delta.Values);
+            }
+
             ProtectionMessage payload = protection switch
             {
                 SecureAggregationMask mask => new SecureAggregationMasked(Session(task.Round).MaskInput(mask.Delivery, update.Delta.Values)),

@@ -12,11 +12,14 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
     private readonly SecureAggregationServer? _server;
     private readonly Dictionary<PartyId, int> _index = [];
     private readonly Dictionary<int, ShareDelivery> _deliveries = [];
+    private readonly Dictionary<int, double> _weights = [];
+    private readonly double? _weightCap;
     private readonly Lock _gate = new();
 
     public SecureAggregationProtectedRound(SecureAggregationProtection protection, ProtectedRoundContext context)
     {
         _context = context;
+        _weightCap = protection.WeightCap;
         var selected = context.Selected;
         for (var i = 0; i < selected.Count; i++)
         {
@@ -98,7 +101,7 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
     public ProtectionMessage InstructionFor(PartyId party)
     {
         Debug.Assert(_deliveries.ContainsKey(_index[party]), "Only parties that completed the share round are sent a train task.");
-        return new SecureAggregationMask(_deliveries[_index[party]]);
+        return new SecureAggregationMask(_deliveries[_index[party]], _weightCap);
     }
 
     public string? Accept(ProtectedUpdate update)
@@ -125,6 +128,7 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
             try
             {
                 _server!.Receive(input);
+                _weights[index] = UpdateWeight.Of(update.Examples, _weightCap);
                 return null;
             }
             catch (SecureAggregationException e)
@@ -178,7 +182,7 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
 
         var decoded = new double[sum.Length];
         _options!.Quantization.Dequantize(sum, decoded);
-        return ProtectedMean.Of(_context.Layout, decoded, result.Included.Count);
+        return ProtectedMean.Of(_context.Layout, decoded, result.Included.Sum(i => _weights[i]));
     }
 
     private Task<(List<(PartyId Party, TReply Reply)> Replies, List<PartyFailure> Failures)> ExchangeAsync<TReply>(

@@ -11,11 +11,13 @@ namespace Causeway.Federation.Horizontal.Protection;
 /// <remarks>
 /// Each party clips every coordinate of its delta to ±<see cref="Quantization"/>.ClipBound and quantises it with scale S
 /// into Z_2^32; the mean is (Σ q_k mod 2^32, read as int32) / S / K for the K surviving updates, so it differs from the
-/// plain uniform mean by at most 1/(2S) per coordinate (plus the clipping). Updates count uniformly.
+/// plain mean by at most 1/(2S) per coordinate (plus the clipping). Updates count uniformly, or by their public bounded
+/// weight (<see cref="WeightCap"/>).
 /// </remarks>
 /// <param name="Threshold">t, or null for the majority of each round's selected parties (⌊N/2⌋ + 1, at least 2).</param>
 /// <param name="Quantization">The ring encoding of the deltas.</param>
-public sealed record SecureAggregationProtection(int? Threshold, FixedPointQuantization Quantization) : IUpdateProtection
+/// <param name="WeightCap">The public weight bound (<see cref="UpdateWeight"/>); null weights updates uniformly.</param>
+public sealed record SecureAggregationProtection(int? Threshold, FixedPointQuantization Quantization, double? WeightCap = null) : IUpdateProtection
 {
     public string Name => "secagg";
 

@@ -125,7 +125,7 @@ public sealed class ProtectedRoundTests
         {
             EditTask = (p, t) =>
             {
-                if (p != victim || t.Protection is not SecureAggregationMask { Delivery: var delivery })
+                if (p != victim || t.Protection is not SecureAggregationMask { Delivery: var delivery } mask)
                 {
                     return t;
                 }
@@ -133,7 +133,7 @@ public sealed class ProtectedRoundTests
                 var forged = delivery.Shares[0].Ciphertext.ToArray();
                 forged[5] ^= 1;
                 var shares = delivery.Shares.Select((s, i) => i == 0 ? s with { Ciphertext = forged } : s).ToList();
-                return t with { Protection = new SecureAggregationMask(delivery with { Shares = shares }) };
+                return t with { Protection = mask with { Delivery = delivery with { Shares = shares } } };
             },
         };
 
@@ -202,14 +202,32 @@ public sealed class ProtectedRoundTests
         Assert.Equal(initial.Values.ToArray(), result.Global.Values.ToArray());
     }
 
+    [Fact]
+    public async Task Protected_UnequalParties_WithWeightCap_MatchExampleWeightedFedAvg()
+    {
+        // 100, 150, 250 and 300 rows: the uniform mean and FedAvg's example-weighted mean differ.
+        var (trainers, spec) = Trainers([100, 150, 250, 300]);
+        using var channel = new InMemoryPartyChannel(trainers);
+        var plain = await RunAsync(trainers, spec, channel, null);
+
+        var secure = await RunAsync(trainers, spec, channel, new SecureAggregationProtection(3, Privacy.SecureAggregation.FixedPointQuantization.Default, WeightCap: 1000));
+        var encrypted = await RunAsync(trainers, spec, channel, new PaillierProtection(trainers[0].Party, 2048, WeightCap: 1000));
+        var uniform = await RunAsync(trainers, spec, channel, new SecureAggregationProtection(3, Privacy.SecureAggregation.FixedPointQuantization.Default));
+
+        Assert.True(MaxDifference(plain.Global, secure.Global) < 1e-4, $"secagg: {MaxDifference(plain.Global, secure.Global)}");
+        Assert.True(MaxDifference(plain.Global, encrypted.Global) < 1e-5, $"paillier: {MaxDifference(plain.Global, encrypted.Global)}");
+        Assert.True(MaxDifference(plain.Global, uniform.Global) > 1e-3, "without the cap the mean is uniform, not FedAvg's");
+    }
+
     private static PartyReply Gone(PartyId party) => PartyReply.Failed(new PartyFailure(party, FailureKind.Dropout, "gone"));
 
-    private static (List<PartyTrainer> Trainers, ModelSpec Spec) Trainers()
+    private static (List<PartyTrainer> Trainers, ModelSpec Spec) Trainers(int[]? sizes = null)
     {
+        sizes ??= [200, 200, 200, 200];
         var data = Data();
         var spec = new ModelSpec(LearningTask.BinaryClassification, 10, 1, [], 0);
-        var trainers = Enumerable.Range(0, 4)
-            .Select(i => new PartyTrainer(new PartyId($"party-{i + 1}"), spec, data.Train.Select([.. Enumerable.Range(i * 200, 200)])))
+        var trainers = sizes
+            .Select((size, i) => new PartyTrainer(new PartyId($"party-{i + 1}"), spec, data.Train.Select([.. Enumerable.Range(sizes[..i].Sum(), size)])))
             .ToList();
         return (trainers, spec);
     }
