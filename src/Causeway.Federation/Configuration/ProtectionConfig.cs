@@ -11,7 +11,7 @@ namespace Causeway.Federation.Configuration;
 /// so one given for the other kind is reported.
 /// </summary>
 /// <remarks>
-/// Protected rounds average the updates uniformly and hand the mean to the strategy's server optimizer (FedAvg,
+/// Protected rounds average the updates (uniformly, or by a public bounded weight with <see cref="WeightCap"/>) and hand the mean to the strategy's server optimizer (FedAvg,
 /// FedAdam... compose unchanged). They hide the individual updates, so a robust aggregation rule or a coordinator-side
 /// norm bound (which need them) is refused. See docs/adr/0008-protected-aggregation-rounds.md and docs/privacy.md.
 /// </remarks>

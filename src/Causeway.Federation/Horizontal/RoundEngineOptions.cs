@@ -48,7 +48,7 @@ public sealed record RoundEngineOptions
 
     /// <summary>
     /// How updates are hidden from the coordinator (secure aggregation, Paillier), or null for plain rounds. With a
-    /// protection the round computes the uniform mean of the protected updates in place of the strategy's aggregator,
+    /// protection the round computes the (uniform or public-weighted) mean of the protected updates in place of the strategy's aggregator,
     /// and each of its protocol phases waits at most <see cref="Deadline"/>. Default null.
     /// </summary>
     public IUpdateProtection? Protection { get; init; }

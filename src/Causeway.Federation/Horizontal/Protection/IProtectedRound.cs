@@ -28,7 +28,7 @@ public interface IProtectedRound
     string? Accept(ProtectedUpdate update);
 
     /// <summary>
-    /// Removes the protection from the sum of the accepted updates and returns their uniform mean, or null with
+    /// Removes the protection from the sum of the accepted updates and returns their (weighted) mean, or null with
     /// <see cref="Problem"/> set when it cannot be recovered.
     /// </summary>
     Task<ParameterSet?> CompleteAsync(IPartyChannel channel, CancellationToken cancellationToken);

@@ -6,8 +6,9 @@ namespace Causeway.Federation.Horizontal.Protection;
 /// means plain rounds (no protocol steps, no overhead).
 /// </summary>
 /// <remarks>
-/// The protected round replaces the strategy's aggregation: it computes the uniform mean of the accepted updates
-/// (Σ Δ_k / K), which the strategy's server optimizer then steps with, as it does with the plain aggregate.
+/// The protected round replaces the strategy's aggregation: it computes the mean of the accepted updates
+/// (Σ w_k Δ_k / Σ w_k, w_k = 1 or a public bounded weight, see <see cref="UpdateWeight"/>), which the strategy's
+/// server optimizer then steps with, as it does with the plain aggregate.
 /// </remarks>
 public interface IUpdateProtection
 {
