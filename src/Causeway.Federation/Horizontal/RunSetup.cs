@@ -15,6 +15,9 @@ namespace Causeway.Federation.Horizontal;
 /// </summary>
 public sealed record RunSetup(ModelSpec Model, string SchemaJson, FeatureStatistics Statistics)
 {
+    // Schema files may hold comments and trailing commas (DataSchema reads them so), and so may their JSON text here.
+    private static readonly JsonDocumentOptions SchemaOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
     /// <summary>
     /// Checks that every party describes its data with the same schema, merges their statistics and sizes the model
     /// from the schema with <paramref name="model"/>.
@@ -70,7 +73,7 @@ public sealed record RunSetup(ModelSpec Model, string SchemaJson, FeatureStatist
         ArgumentNullException.ThrowIfNull(otherSchemaJson);
         try
         {
-            return JsonNode.DeepEquals(JsonNode.Parse(schemaJson), JsonNode.Parse(otherSchemaJson));
+            return JsonNode.DeepEquals(JsonNode.Parse(schemaJson, documentOptions: SchemaOptions), JsonNode.Parse(otherSchemaJson, documentOptions: SchemaOptions));
         }
         catch (JsonException)
         {
@@ -86,7 +89,7 @@ public sealed record RunSetup(ModelSpec Model, string SchemaJson, FeatureStatist
         var json = new JsonObject
         {
             ["model"] = JsonNode.Parse(ModelSpecJson.Serialize(Model)),
-            ["schema"] = JsonNode.Parse(SchemaJson),
+            ["schema"] = JsonNode.Parse(SchemaJson, documentOptions: SchemaOptions),
             ["statistics"] = JsonNode.Parse(FeatureStatisticsJson.Serialize(Statistics)),
         };
         return json.ToJsonString();

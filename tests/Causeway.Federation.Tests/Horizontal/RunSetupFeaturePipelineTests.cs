@@ -7,6 +7,7 @@ namespace Causeway.Federation.Tests.Horizontal;
 public sealed class RunSetupFeaturePipelineTests
 {
     private const string SchemaJson = """
+        // A comment, as the sample schemas have: DataSchema reads it, and so must the run setup.
         {"format": {"delimiter": "\t", "quoted": false},
          "columns": [{"name": "stars", "type": "numeric", "range": [0, 5], "bins": {"count": 3, "method": "quantile", "resolution": 50}},
                      {"name": "review", "type": "text", "features": 32},
@@ -28,6 +29,7 @@ public sealed class RunSetupFeaturePipelineTests
         var pooled = FeatureStatistics.Compute(Read(schema, "5\tgreat phone\t1\n1\tbroken on arrival\t0\n4\tgreat film\t1\n2\tdull film\t0\n3\tfine\t1\n"));
         Assert.Equal(pooled, setup.Statistics);
         Assert.Equal(pooled, back.Statistics);
+        Assert.True(RunSetup.SameSchema(back.SchemaJson, SchemaJson));
         Assert.Equal(35, setup.Model.Inputs);
         Assert.Equal(FeatureEncoder.Encode(a, schema, pooled).Features, FeatureEncoder.Encode(a, schema, back.Statistics).Features);
     }
