@@ -51,6 +51,7 @@ internal static class VerticalBench
             }
 
             var loadAfter = LoadAverage.Read();
+            var rates = parse.GetValue(encrypted) ? PaillierRates(settings.KeyBits) : null;
             var table = new Table().AddColumns("protocol", "rows run", "seconds run", "seconds per epoch", "how");
             foreach (var r in results)
             {
@@ -58,6 +59,10 @@ internal static class VerticalBench
             }
 
             AnsiConsole.Write(table);
+            if (rates is { } measured)
+            {
+                Console.WriteLine($"same run, one core: Paillier-{settings.KeyBits} encryptions/s {measured.Encryptions:F0}, homomorphic additions/s {measured.Additions:F0}");
+            }
             if (parse.GetValue(report) is { } file)
             {
                 ReportFile.Write(file.FullName, new JsonObject
@@ -72,6 +77,8 @@ internal static class VerticalBench
                     ["guest_features"] = settings.GuestFeatures,
                     ["host_features"] = settings.HostFeatures,
                     ["batch_size"] = settings.BatchSize,
+                    ["encrypt_per_second_one_core"] = rates?.Encryptions,
+                    ["add_per_second_one_core"] = rates?.Additions,
                     ["results"] = new JsonArray([.. results.Select(r => (JsonNode)new JsonObject
                     {
                         ["protocol"] = r.Protocol,
@@ -111,6 +118,32 @@ internal static class VerticalBench
         var seconds = clock.Elapsed.TotalSeconds;
         var extrapolated = rowsRun < settings.Rows;
         return new Measurement(label, rowsRun, seconds, seconds * settings.Rows / rowsRun, extrapolated);
+    }
+
+    /// <summary>One-core Paillier encryption and addition rates in this run (about 2 s), to read the epoch time against.</summary>
+    private static (double Encryptions, double Additions) PaillierRates(int bits)
+    {
+        using var key = PaillierPrivateKey.Generate(bits);
+        var publicKey = key.PublicKey;
+        var clock = Stopwatch.StartNew();
+        var encryptions = 0;
+        var ciphertext = publicKey.Encrypt(1);
+        while (clock.Elapsed.TotalSeconds < 1)
+        {
+            ciphertext = publicKey.Encrypt(encryptions++);
+        }
+
+        var encryptionRate = encryptions / clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        var additions = 0;
+        var sum = ciphertext;
+        while (clock.Elapsed.TotalSeconds < 1)
+        {
+            sum = publicKey.Add(sum, ciphertext);
+            additions++;
+        }
+
+        return (encryptionRate, additions / clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Uniform features in [−1, 1) from a fixed seed; labels from a random linear model over all columns.</summary>

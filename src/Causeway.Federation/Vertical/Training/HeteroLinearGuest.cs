@@ -98,10 +98,7 @@ public sealed class HeteroLinearGuest
             return new ResidualMessage(batchNumber, scale, residual, null);
         }
 
-        var key = _ownKey.PublicKey;
-        var encrypted = new PaillierCiphertext[residual.Length];
-        Parallel.For(0, residual.Length, i => encrypted[i] = key.Encrypt(VerticalFixedPoint.ToPlaintext(VerticalFixedPoint.EncodeScore(residual[i]), key)));
-        return new ResidualMessage(batchNumber, scale, null, encrypted);
+        return new ResidualMessage(batchNumber, scale, null, VerticalFixedPoint.EncryptScores(residual, _ownKey.PublicKey));
     }
 
     /// <summary>Step 2 at the guest (arbiter mode): E(X_gᵀ(s·d) + r) over its columns and the intercept, with fresh masks.</summary>

@@ -58,10 +58,7 @@ public sealed class HeteroLinearHost
             return new PartialScoresMessage(Index, batchNumber, scores, null);
         }
 
-        var key = _key!;
-        var encrypted = new PaillierCiphertext[scores.Length];
-        Parallel.For(0, scores.Length, i => encrypted[i] = key.Encrypt(VerticalFixedPoint.ToPlaintext(VerticalFixedPoint.EncodeScore(scores[i]), key)));
-        return new PartialScoresMessage(Index, batchNumber, null, encrypted);
+        return new PartialScoresMessage(Index, batchNumber, null, VerticalFixedPoint.EncryptScores(scores, _key!));
     }
 
     /// <summary>

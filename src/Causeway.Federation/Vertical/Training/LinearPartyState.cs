@@ -35,17 +35,9 @@ internal sealed class LinearPartyState
     public double[] PartialScores(ReadOnlySpan<int> batch)
     {
         var scores = new double[batch.Length];
-        var columns = _data.Columns;
         for (var i = 0; i < batch.Length; i++)
         {
-            var row = _data.Row(batch[i]);
-            var u = HasIntercept ? Weights[columns] : 0.0;
-            for (var j = 0; j < columns; j++)
-            {
-                u += row[j] * Weights[j];
-            }
-
-            scores[i] = u;
+            scores[i] = VerticalScoring.Score(Weights, HasIntercept, _data.Row(batch[i]));
         }
 
         return scores;

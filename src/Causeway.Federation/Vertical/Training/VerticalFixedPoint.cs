@@ -35,6 +35,14 @@ internal static class VerticalFixedPoint
     /// <summary>A signed integer as a plaintext in [0, n).</summary>
     public static BigInteger ToPlaintext(BigInteger value, PaillierPublicKey key) => value.Sign < 0 ? value + key.Modulus : value;
 
+    /// <summary>E(round(v·2^32)) for each value, fresh randomness each, both cores.</summary>
+    public static PaillierCiphertext[] EncryptScores(double[] values, PaillierPublicKey key)
+    {
+        var encrypted = new PaillierCiphertext[values.Length];
+        Parallel.For(0, values.Length, i => encrypted[i] = key.Encrypt(ToPlaintext(EncodeScore(values[i]), key)));
+        return encrypted;
+    }
+
     /// <summary>A plaintext in [0, n) back to the signed integer in (−n/2, n/2].</summary>
     public static BigInteger FromPlaintext(BigInteger value, PaillierPublicKey key) => value > key.Modulus >> 1 ? value - key.Modulus : value;
 

@@ -21,17 +21,22 @@ public static class VerticalScoring
         var scores = new double[rows.Rows];
         for (var i = 0; i < scores.Length; i++)
         {
-            var row = rows.Row(i);
-            var u = intercept ? weights[rows.Columns] : 0.0;
-            for (var j = 0; j < row.Length; j++)
-            {
-                u += row[j] * weights[j];
-            }
-
-            scores[i] = u;
+            scores[i] = Score(weights, intercept, rows.Row(i));
         }
 
         return scores;
+    }
+
+    /// <summary>x·w (+ the intercept, the last weight) for one row.</summary>
+    internal static double Score(IReadOnlyList<double> weights, bool intercept, ReadOnlySpan<float> row)
+    {
+        var u = intercept ? weights[row.Length] : 0.0;
+        for (var j = 0; j < row.Length; j++)
+        {
+            u += row[j] * weights[j];
+        }
+
+        return u;
     }
 
     /// <summary>At the guest: u = u_g + Σ u_h, then σ(u) for logistic losses or u for the squared loss.</summary>
