@@ -51,7 +51,7 @@ internal static class VerticalBench
             }
 
             var loadAfter = LoadAverage.Read();
-            var rates = parse.GetValue(encrypted) ? PaillierRates(settings.KeyBits) : null;
+            (double Encryptions, double Additions)? rates = parse.GetValue(encrypted) ? PaillierRates(settings.KeyBits) : null;
             var table = new Table().AddColumns("protocol", "rows run", "seconds run", "seconds per epoch", "how");
             foreach (var r in results)
             {
