@@ -1,5 +1,6 @@
 using Causeway.Core.Training;
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Horizontal.DifferentialPrivacy;
 using Causeway.Federation.Horizontal.Robust;
 
 namespace Causeway.Federation.Configuration;
@@ -47,8 +48,9 @@ public sealed partial record RunConfig
             "privacy.client (DP-FedAvg) needs the plain mean: remove the aggregation section (DP-FedAvg clips every update itself, and a robust rule's output has no bounded sensitivity)");
         errors.AddRange(Protection?.Validate(perRound, Aggregation) ?? []);
         Check(
-            Privacy?.Client is null || Protection is null or { Kind: ProtectionKind.None },
-            "privacy.client (DP-FedAvg) with protection is not supported yet: the DP aggregation clips and counts each update, which protection hides");
+            Privacy?.Client is not { } client || Protection is null or { Kind: ProtectionKind.None }
+                || (client.Noise == NoisePlacement.Parties && client.AdaptiveClipping is null && Protection.WeightCap is null),
+            "privacy.client (DP-FedAvg) with protection needs \"noise\": \"parties\" and a fixed clipNorm, and no protection.weightCap: the coordinator never holds a single update to clip or count, and DP-FedAvg weighs every update once");
 
         Check(!requireDataPaths || !string.IsNullOrWhiteSpace(Data.Schema), "data.schema is required");
         Check(!requireDataPaths || !string.IsNullOrWhiteSpace(Data.Train), "data.train is required");

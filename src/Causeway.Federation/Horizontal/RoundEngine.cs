@@ -62,10 +62,13 @@ public sealed class RoundEngine
                     nameof(options));
             }
 
-            if (privacy.Client is not null && options.Protection is not null)
+            // Under a protection the coordinator never holds a single update: only the parties can clip and noise
+            // (distributed DP), the mean must be uniform, and the adaptive-clipping bits would be seen one by one.
+            if (privacy.Client is { } client && options.Protection is { } protection
+                && (client.Noise != NoisePlacement.Parties || client.AdaptiveClipping is not null || protection.WeightCap is not null))
             {
                 throw new ArgumentException(
-                    "Client-level differential privacy and a protection (secure aggregation, Paillier) do not compose yet: the DP aggregation needs each clipped update.",
+                    $"Client-level differential privacy with {protection.Name} needs the noise at the parties, a fixed clip norm and uniform weights (no weight cap).",
                     nameof(options));
             }
         }
@@ -177,11 +180,18 @@ public sealed class RoundEngine
 
             var fold = new RoundFold(aggregation, _options.FoldOrder, selected.Count);
             var updatePrivacy = clientPrivacy?.ForParties(selected.Count);
-                        string? problem;
+            string? problem;
             ParameterSet? aggregate = null;
             if (_options.Protection is { } protection)
             {
-                (aggregate, problem) = await RunProtectedRoundAsync(protection, info, global, selected, channel, fold, cancellationToken).ConfigureAwait(false);
+                (aggregate, problem) = await RunProtectedRoundAsync(protection, info, global, selected, updatePrivacy, channel, fold, cancellationToken).ConfigureAwait(false);
+
+                // Distributed DP: the parties clipped and noised under the masks; the mean becomes the sum over the selected
+                // plus the noise share of any party whose update is not in it.
+                if (aggregate is not null && clientPrivacy is not null)
+                {
+                    aggregate = clientPrivacy.Release(aggregate, fold.Accepted, selected.Count);
+                }
             }
             else
             {
@@ -252,6 +262,7 @@ public sealed class RoundEngine
         RoundInfo info,
         ParameterSet global,
         IReadOnlyList<PartyId> selected,
+        UpdatePrivacy? updatePrivacy,
         IPartyChannel channel,
         RoundFold fold,
         CancellationToken cancellationToken)
@@ -269,7 +280,7 @@ public sealed class RoundEngine
             return (null, early);
         }
 
-        await CollectRoundAsync(info, global, selected, null, channel, fold, round, dropped, cancellationToken).ConfigureAwait(false);
+        await CollectRoundAsync(info, global, selected, updatePrivacy, channel, fold, round, dropped, cancellationToken).ConfigureAwait(false);
         if (TooFew(fold) is { } tooFew)
         {
             return (null, tooFew);

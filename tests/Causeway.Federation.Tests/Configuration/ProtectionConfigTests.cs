@@ -58,7 +58,8 @@ public sealed class ProtectionConfigTests
     [InlineData("""{ "kind": "secagg", "keyHolder": "a" }""", "", "protection.keyHolder is only valid for paillier, not secagg")]
     [InlineData("""{ "kind": "paillier", "keyHolder": "a", "scale": 10 }""", "", "protection.scale is only valid for secagg, not paillier")]
     [InlineData("""{ "kind": "secagg" }""", """, "sampling": { "fraction": 0.25 }""", "needs at least 2 parties per round")]
-    [InlineData("""{ "kind": "secagg" }""", """, "privacy": { "client": { "noiseMultiplier": 1.0, "clipNorm": 0.5 } }""", "privacy.client (DP-FedAvg) with protection is not supported")]
+    [InlineData("""{ "kind": "secagg" }""", """, "privacy": { "client": { "noiseMultiplier": 1.0, "clipNorm": 0.5 } }""", "privacy.client (DP-FedAvg) with protection needs \"noise\": \"parties\"")]
+    [InlineData("""{ "kind": "secagg", "weightCap": 100 }""", """, "privacy": { "client": { "noiseMultiplier": 1.0, "clipNorm": 0.5, "noise": "parties" } }""", "and no protection.weightCap")]
     public void Validate_ImpossibleProtection_ErrorNamesTheField(string protection, string extra, string expected)
     {
         var errors = Parse(protection, extra).Validate(requireDataPaths: false);

@@ -90,6 +90,46 @@ public sealed class ClientPrivacy
         return new ClientPrivacyAggregation(this, uniformMean, selected);
     }
 
+    /// <summary>
+    /// Releases a round whose updates the parties clipped and noised themselves and a protection (secure aggregation,
+    /// Paillier) summed without showing them: turns their uniform mean over the <paramref name="accepted"/> into the sum
+    /// over the <paramref name="selected"/> divided by m, and adds the noise share of the parties whose update is not in it.
+    /// </summary>
+    /// <param name="uniformMean">The protection's uniform mean of the accepted updates; scaled in place and returned.</param>
+    /// <param name="accepted">k, the updates in the protected sum.</param>
+    /// <param name="selected">m, the parties selected this round.</param>
+    public ParameterSet Release(ParameterSet uniformMean, int accepted, int selected)
+    {
+        ArgumentNullException.ThrowIfNull(uniformMean);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(accepted);
+        ArgumentOutOfRangeException.ThrowIfLessThan(selected, accepted);
+        if (_options.Noise != NoisePlacement.Parties)
+        {
+            throw new InvalidOperationException("Only parties that noise their own updates can be released from a protected sum.");
+        }
+
+        Finish(uniformMean.Values, accepted, selected, ClipNorm);
+        return uniformMean;
+    }
+
+    /// <summary>Uniform mean over the accepted → sum over the selected / m, plus the noise the placement leaves to the coordinator.</summary>
+    internal void Finish(Span<float> values, int accepted, int selected, double clipNorm)
+    {
+        TensorPrimitives.Multiply(values, (float)((double)accepted / selected), values);
+        var sigma = UpdateNoise(selected) * clipNorm / selected;
+        if (_options.Noise == NoisePlacement.Parties)
+        {
+            // The accepted parties added k/m of the variance; add the dropped-out parties' share.
+            sigma *= Math.Sqrt((double)(selected - accepted) / selected);
+        }
+
+        if (sigma > 0)
+        {
+            using var noise = _noise();
+            noise.AddGaussianNoise(values, sigma);
+        }
+    }
+
     /// <summary>After a round closes, moves S by the noised share of updates that were within it (adaptive clipping only).</summary>
     internal void EndRound(ClientPrivacyAggregation round)
     {
@@ -109,8 +149,6 @@ public sealed class ClientPrivacy
         _options.AdaptiveClipping is { } adaptive
             ? UpdateNoiseMultiplier(_options.NoiseMultiplier, adaptive.EffectiveCountNoise(selected))
             : _options.NoiseMultiplier;
-
-    internal NoiseSource CreateNoise() => _noise();
 }
 
 /// <summary>One round of <see cref="ClientPrivacy"/>: see there for the arithmetic.</summary>
@@ -159,23 +197,7 @@ public sealed class ClientPrivacyAggregation : IAggregation
     {
         var accepted = Count;
         var average = _inner.Complete();
-        var values = average.Values;
-
-        // Uniform mean over the k accepted → sum over the m selected.
-        TensorPrimitives.Multiply(values, (float)((double)accepted / Selected), values);
-        var sigma = _privacy.UpdateNoise(Selected) * _clipNorm / Selected;
-        if (_privacy.Placement == NoisePlacement.Parties)
-        {
-            // The accepted parties added k/m of the variance; add the dropped-out parties' share.
-            sigma *= Math.Sqrt((double)(Selected - accepted) / Selected);
-        }
-
-        if (sigma > 0)
-        {
-            using var noise = _privacy.CreateNoise();
-            noise.AddGaussianNoise(values, sigma);
-        }
-
+        _privacy.Finish(average.Values, accepted, Selected, _clipNorm);
         _privacy.EndRound(this);
         return average;
     }

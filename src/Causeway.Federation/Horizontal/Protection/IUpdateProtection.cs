@@ -15,6 +15,9 @@ public interface IUpdateProtection
     /// <summary>The protection's name in the run configuration ("secagg", "paillier").</summary>
     string Name { get; }
 
+    /// <summary>The public bound of the update weights (<see cref="UpdateWeight"/>); null when updates count uniformly.</summary>
+    double? WeightCap { get; }
+
     /// <summary>Starts one round's protected aggregation among the selected parties.</summary>
     IProtectedRound Begin(ProtectedRoundContext context);
 }

@@ -60,6 +60,31 @@ public sealed class PrivacySimulationTests
         Assert.NotEqual(0.05, last.ClipNorm!.Value, 3);
     }
 
+    [Fact]
+    public async Task DistributedDp_UnderSecureAggregation_ReleasesWhatThePlainDistributedRunReleases()
+    {
+        // σ = 0 isolates the arithmetic: parties clip to S under the masks; the coordinator's release of the unmasked
+        // mean must equal the plain run's (up to the ring's quantisation), and ε is charged the same way.
+        static RunConfig Config(string protection) => RunConfig.Parse(
+            $$"""
+            { "seed": 5, "rounds": 3, "training": { "epochs": 1, "batchSize": 32, "learningRate": 0.5 },
+              "partition": { "parties": 4, "scheme": "iid" },
+              "privacy": { "client": { "noiseMultiplier": 0, "clipNorm": 0.05, "noise": "parties" } }
+              {{protection}} }
+            """,
+            "test.json");
+        var data = LogisticData(800, 200);
+
+        var plain = await new Simulator().RunAsync(Config(""), data, null, CancellationToken.None);
+        var secure = await new Simulator().RunAsync(Config(""", "protection": { "kind": "secagg", "threshold": 3 }"""), data, null, CancellationToken.None);
+
+        Assert.All(secure.Rounds, r => Assert.True(r.Succeeded, r.Problem));
+        var difference = plain.Global.Values.ToArray().Zip(secure.Global.Values.ToArray(), (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(difference < 1e-4, $"max |plain − secagg| = {difference}");
+        Assert.True(difference > 0, "quantisation leaves a trace: identical bits would mean the protected path did not run");
+        Assert.Equal(plain.Rounds[^1].Privacy!.ClipNorm, secure.Rounds[^1].Privacy!.ClipNorm);
+    }
+
     [Theory]
     [InlineData("""{ "privacy": { } }""", "privacy needs a \"client\"")]
     [InlineData("""{ "privacy": { "client": { "noiseMultiplier": 1 } } }""", "exactly one of clipNorm")]
