@@ -208,7 +208,7 @@ public sealed class DataSchema
             {
                 ColumnType.Categorical or ColumnType.Text => $"is {column.Type.ToString().ToLowerInvariant()}; a windowed table aggregates numeric columns only",
                 ColumnType.Id when column != entity => "is an id column but not the window's entity; make it \"ignore\"",
-                ColumnType.Numeric when column.Numeric != NumericOptions.Default && column.Numeric != NumericOptions.Default with { Fill = column.Numeric.Fill } =>
+                ColumnType.Numeric when column.Numeric with { Fill = 0.0 } != NumericOptions.Default =>
                     "declares scaling, a range, an indicator or bins, but in a windowed table the features are the aggregates",
                 _ => null,
             };
@@ -349,18 +349,29 @@ public sealed class DataSchema
         };
 
         var missing = ParseMissing(document.Missing, $"{field}.missing", source) ?? schemaMissing;
-        RequireOnly(document.Categories is null || type == ColumnType.Categorical, "categories", "categorical");
-        RequireOnly(document.Unknown is null || type == ColumnType.Categorical, "unknown", "categorical");
-        RequireOnly(document.Classes is null || type == ColumnType.Label, "classes", "label");
-        RequireOnly(document.Regression is null || type == ColumnType.Label, "regression", "label");
-        RequireOnly(document.Fill is null || type == ColumnType.Numeric, "fill", "numeric");
-        RequireOnly(document.Indicator is null || type == ColumnType.Numeric, "indicator", "numeric");
-        RequireOnly(document.Scale is null || type == ColumnType.Numeric, "scale", "numeric");
-        RequireOnly(document.Range is null || type == ColumnType.Numeric, "range", "numeric");
-        RequireOnly(document.Bins is null || type == ColumnType.Numeric, "bins", "numeric");
-        RequireOnly(document.Features is null || type == ColumnType.Text, "features", "text");
-        RequireOnly(document.Weighting is null || type == ColumnType.Text, "weighting", "text");
-        RequireOnly(document.StopWords is null || type == ColumnType.Text, "stopWords", "text");
+        (bool Given, string Property, ColumnType Allowed)[] typeBound =
+        [
+            (document.Categories is not null, "categories", ColumnType.Categorical),
+            (document.Unknown is not null, "unknown", ColumnType.Categorical),
+            (document.Classes is not null, "classes", ColumnType.Label),
+            (document.Regression is not null, "regression", ColumnType.Label),
+            (document.Fill is not null, "fill", ColumnType.Numeric),
+            (document.Indicator is not null, "indicator", ColumnType.Numeric),
+            (document.Scale is not null, "scale", ColumnType.Numeric),
+            (document.Range is not null, "range", ColumnType.Numeric),
+            (document.Bins is not null, "bins", ColumnType.Numeric),
+            (document.Features is not null, "features", ColumnType.Text),
+            (document.Weighting is not null, "weighting", ColumnType.Text),
+            (document.StopWords is not null, "stopWords", ColumnType.Text),
+        ];
+        foreach (var (given, property, allowed) in typeBound)
+        {
+            if (given && type != allowed)
+            {
+                throw DataFormatException.ForField(
+                    source, $"{field}.{property}", $"\"{property}\" is only allowed on a {allowed.ToString().ToLowerInvariant()} column, and this column is '{document.Type}'.");
+            }
+        }
 
         IReadOnlyList<string> categories = [];
         var unknown = UnknownCategoryPolicy.Zero;
@@ -395,15 +406,6 @@ public sealed class DataSchema
             Numeric = type == ColumnType.Numeric ? ValidateNumeric(document, field, source, missing) : NumericOptions.Default,
             Text = type == ColumnType.Text ? ValidateText(document, field, source) : null,
         };
-
-        void RequireOnly(bool ok, string property, string columnType)
-        {
-            if (!ok)
-            {
-                throw DataFormatException.ForField(
-                    source, $"{field}.{property}", $"\"{property}\" is only allowed on a {columnType} column, and this column is '{document.Type}'.");
-            }
-        }
     }
 
     private static NumericOptions ValidateNumeric(SchemaDocument.ColumnDocument document, string field, string source, MissingPolicy missing)
