@@ -29,13 +29,16 @@ internal static class PsiBench
         public int Shared => (int)Math.Round(Ids * Overlap);
     }
 
-    public sealed record Result(Settings Settings, string Transport, long Intersection, double Seconds, double EcMulBefore, double EcMulAfter, int Cores)
+    public sealed record Result(Settings Settings, string Transport, long Intersection, double Seconds, double CpuSeconds, double EcMulBefore, double EcMulAfter, int Cores)
     {
         public double EcMulPerSecond => (EcMulBefore + EcMulAfter) / 2;
 
         public double IdsPerSecond => 2.0 * Settings.Ids / Seconds;
 
         public double Ratio => IdsPerSecond / (EcMulPerSecond * Cores);
+
+        /// <summary>IDs per CPU second of this process: unlike the wall-time ratio, not diluted when other processes share the cores.</summary>
+        public double IdsPerCpuSecond => 2.0 * Settings.Ids / CpuSeconds;
     }
 
     public static Command Create()
@@ -86,6 +89,9 @@ internal static class PsiBench
                     ["ec_mul_per_second_after"] = result.EcMulAfter,
                     ["cores"] = result.Cores,
                     ["ids_per_second_over_ec_mul_times_cores"] = result.Ratio,
+                    ["cpu_seconds"] = result.CpuSeconds,
+                    ["ids_per_cpu_second"] = result.IdsPerCpuSecond,
+                    ["ids_per_cpu_second_over_ec_mul"] = result.IdsPerCpuSecond / result.EcMulPerSecond,
                     ["curve"] = "P-256 (libcrypto EC_POINT_mul), RFC 9380 P256_XMD:SHA-256_SSWU_RO_",
                     ["machine"] = MachineInfo.Describe(),
                     ["load_average_before"] = loadBefore,
@@ -106,6 +112,7 @@ internal static class PsiBench
         var work = Directory.CreateTempSubdirectory("causeway-psi-bench-");
         var task = progress?.AddTask(Markup.Escape($"PSI in-process: {settings.Ids:N0} x {settings.Ids:N0} IDs, overlap {settings.Overlap:P0}"), maxValue: 2.0 * settings.Ids);
         GuestAlignmentResult outcome;
+        var cpuStart = Environment.CpuUsage.TotalTime;
         var start = Stopwatch.GetTimestamp();
         try
         {
@@ -120,9 +127,10 @@ internal static class PsiBench
         }
 
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var cpuSeconds = (Environment.CpuUsage.TotalTime - cpuStart).TotalSeconds;
         task?.Value = 2.0 * settings.Ids;
         var after = MeasureEcMul(progress, "raw EC_POINT_mul, one core (after)");
-        return new Result(settings, "in-process", outcome.Intersection, seconds, before, after, Environment.ProcessorCount);
+        return new Result(settings, "in-process", outcome.Intersection, seconds, cpuSeconds, before, after, Environment.ProcessorCount);
     }
 
     /// <summary>The guest's IDs: the shared ones first, then its own; generated lazily (no list of N strings).</summary>
@@ -165,6 +173,7 @@ internal static class PsiBench
         table.AddRow("IDs per second (both parties)", result.IdsPerSecond.ToString("N0", Invariant));
         table.AddRow("raw EC_POINT_mul per second, one core", result.EcMulPerSecond.ToString("N0", Invariant));
         table.AddRow(string.Create(Invariant, $"IDs/s / (EC mul/s x {result.Cores} cores)"), result.Ratio.ToString("F3", Invariant));
+        table.AddRow("IDs per CPU second / EC mul per second", (result.IdsPerCpuSecond / result.EcMulPerSecond).ToString("F3", Invariant));
         AnsiConsole.Write(table);
     }
 }
