@@ -28,7 +28,17 @@ internal static class DpBench
     /// One accuracy-vs-ε curve: a base run, the noise multipliers to try (null: the base run, without DP) and how a
     /// private run differs from the base (its privacy section; DP-SGD also a learning rate suited to clipped gradients).
     /// </summary>
-    public sealed record Curve(string Dataset, string Level, RunConfig Base, IReadOnlyList<double?> NoiseMultipliers, Func<RunConfig, double, RunConfig> Private);
+    /// <param name="Dataset">The dataset's name in the table.</param>
+    /// <param name="Level">"client (DP-FedAvg)" or "sample (DP-SGD)".</param>
+    /// <param name="Base">The run without DP.</param>
+    /// <param name="NoiseMultipliers">The σ to run; null is the base run.</param>
+    /// <param name="Private">The base run made private with σ.</param>
+    /// <param name="SameRateBaseline">
+    /// Also run the base without DP at the private runs' settings (their learning rate), and compare the private runs
+    /// with that run rather than with the base.
+    /// </param>
+    public sealed record Curve(
+        string Dataset, string Level, RunConfig Base, IReadOnlyList<double?> NoiseMultipliers, Func<RunConfig, double, RunConfig> Private, bool SameRateBaseline = false);
 
     public static Command Create()
     {
@@ -81,7 +91,7 @@ internal static class DpBench
                 curves.Add((FashionSample(), data));
             }
 
-            var runs = new List<(Curve Curve, double? Sigma, BenchRun Run)>();
+            var runs = new List<(Curve Curve, double? Sigma, bool SameRate, BenchRun Run)>();
             await BenchProgress.StartAsync(async progress =>
             {
                 foreach (var (curve, data) in curves)
@@ -90,16 +100,21 @@ internal static class DpBench
                     {
                         var label = $"{curve.Dataset} {curve.Level} {(sigma is { } s ? $"σ={s.ToString(Invariant)}" : "no DP")}";
                         var config = (sigma is { } value ? curve.Private(curve.Base, value) : curve.Base) with { Name = label };
-                        runs.Add((curve, sigma, await BenchRunner.RunAsync(label, config, data, null, progress, printRounds: false, cancellationToken)));
+                        runs.Add((curve, sigma, false, await BenchRunner.RunAsync(label, config, data, null, progress, printRounds: false, cancellationToken)));
+                        if (sigma is null && curve.SameRateBaseline)
+                        {
+                            var sameRate = curve.Private(curve.Base, 1.0) with { Name = $"{label}, private runs' rate", Privacy = null };
+                            runs.Add((curve, null, true, await BenchRunner.RunAsync(sameRate.Name, sameRate, data, null, progress, printRounds: false, cancellationToken)));
+                        }
                     }
                 }
             });
 
             var table = new Table().Title("Accuracy vs ε (δ = 1e-5, classic RDP conversion)")
-                .AddColumns("dataset", "level", "σ", "ε", "accuracy", "vs no DP (points)", "learning rate", "rounds", "seconds");
-            foreach (var (curve, sigma, run) in runs)
+                .AddColumns("dataset", "level", "σ", "ε", "accuracy", "vs no DP at the same rate (points)", "learning rate", "rounds", "seconds");
+            foreach (var (curve, sigma, _, run) in runs)
             {
-                var baseline = runs.First(r => r.Curve == curve && r.Sigma is null).Run.Report.Final?.Accuracy;
+                var baseline = runs.Last(r => r.Curve == curve && r.Sigma is null).Run.Report.Final?.Accuracy;
                 var accuracy = run.Report.Final?.Accuracy;
                 table.AddRow(
                     curve.Dataset,
@@ -128,6 +143,7 @@ internal static class DpBench
                         ["dataset"] = r.Curve.Dataset,
                         ["level"] = r.Curve.Level,
                         ["noise_multiplier"] = r.Sigma,
+                        ["baseline_at_private_rate"] = r.SameRate,
                         ["epsilon"] = Epsilon(r.Run),
                         ["delta"] = r.Sigma is null ? null : 1e-5,
                         ["accuracy"] = r.Run.Report.Final?.Accuracy is { } a && double.IsFinite(a) ? a : null,
@@ -166,7 +182,8 @@ internal static class DpBench
         {
             Training = run.Training with { LearningRate = 0.5f },
             Privacy = new PrivacyOptions { Sample = new SamplePrivacyOptions { NoiseMultiplier = sigma, ClipNorm = 1.0 } },
-        });
+        },
+        SameRateBaseline: true);
 
     // Softmax regression; 1,000 parties of 60 images, 100 per round, 40 rounds; updates clipped to 1.
     private static Curve FashionClient() => new(
@@ -206,5 +223,6 @@ internal static class DpBench
         {
             Training = run.Training with { LearningRate = 2.0f },
             Privacy = new PrivacyOptions { Sample = new SamplePrivacyOptions { NoiseMultiplier = sigma, ClipNorm = 1.0 } },
-        });
+        },
+        SameRateBaseline: true);
 }
