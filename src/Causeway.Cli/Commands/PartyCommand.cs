@@ -21,13 +21,18 @@ internal static class PartyCommand
         var data = new Option<FileInfo>("--data") { Description = "The local training table (CSV/TSV).", Required = true, HelpName = "FILE" };
         var evaluation = new Option<FileInfo?>("--eval") { Description = "A local held-out table for federated evaluation.", HelpName = "FILE" };
         var schema = new Option<FileInfo>("--schema") { Description = "The federation's data schema (the same file at every party).", Required = true, HelpName = "FILE" };
+        var mapping = new Option<FileInfo?>("--mapping")
+        {
+            Description = "Maps this party's column names and units to the schema's (docs/features.md); checked against the schema before joining.",
+            HelpName = "FILE",
+        };
         var authority = new Option<FileInfo?>("--ca") { Description = "The federation CA certificate (PEM) the coordinator's certificate must chain to (default: the system's trust store).", HelpName = "FILE" };
         var certificate = new Option<FileInfo?>("--cert") { Description = "Client certificate (PEM) for mutual TLS; needs --key.", HelpName = "FILE" };
         var key = new Option<FileInfo?>("--key") { Description = "The client certificate's private key (PEM).", HelpName = "FILE" };
         var verbose = new Option<bool>("--verbose") { Description = "Log every task, not only joins and problems." };
         var command = new Command("party", "Join a federation and train on local data until stopped (Ctrl+C). Only model updates and aggregate statistics leave this machine.")
         {
-            join, id, token, data, evaluation, schema, authority, certificate, key, verbose,
+            join, id, token, data, evaluation, schema, mapping, authority, certificate, key, verbose,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -48,7 +53,7 @@ internal static class PartyCommand
             var partyId = parse.GetValue(id)!;
             try
             {
-                handler = LoadData(partyId, parse.GetValue(schema)!, parse.GetValue(data)!, parse.GetValue(evaluation));
+                handler = LoadData(partyId, parse.GetValue(schema)!, parse.GetValue(mapping), parse.GetValue(data)!, parse.GetValue(evaluation));
             }
             catch (Exception e) when (e is DataFormatException or IOException or UnauthorizedAccessException or ArgumentException)
             {
@@ -95,12 +100,14 @@ internal static class PartyCommand
         return command;
     }
 
-    private static LocalDataHandler LoadData(string partyId, FileInfo schemaFile, FileInfo trainFile, FileInfo? evaluationFile)
+    private static LocalDataHandler LoadData(string partyId, FileInfo schemaFile, FileInfo? mappingFile, FileInfo trainFile, FileInfo? evaluationFile)
     {
         var schemaJson = File.ReadAllText(schemaFile.FullName);
         var schema = DataSchema.Parse(schemaJson, schemaFile.FullName);
-        var train = TableReader.Read(trainFile.FullName, schema);
-        var evaluation = evaluationFile is null ? null : TableReader.Read(evaluationFile.FullName, schema);
+        var mapping = mappingFile is null ? null : ColumnMapping.Load(mappingFile.FullName);
+        DataTable Read(FileInfo file) => mapping is null ? TableReader.Read(file.FullName, schema) : TableReader.Read(file.FullName, schema, mapping);
+        var train = Read(trainFile);
+        var evaluation = evaluationFile is null ? null : Read(evaluationFile);
         return new LocalDataHandler(new PartyId(partyId), schemaJson, train, evaluation);
     }
 }
