@@ -43,4 +43,21 @@ public sealed class VerticalSimulationConfigTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void Load_NullSection_NamesTheFileAndSection()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"vertical-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, """{ "parties": ["a", "b"], "encryption": null }""");
+        try
+        {
+            var error = Assert.Throws<VerticalConfigException>(() => VerticalSimulationConfig.Load(path));
+            Assert.Contains(path, error.Message, StringComparison.Ordinal);
+            Assert.Contains("encryption", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
