@@ -169,7 +169,7 @@ internal static class DpBench
         "client (DP-FedAvg)",
         config with { Privacy = null, Evaluation = config.Evaluation with { EveryRounds = 0, Centralized = false } },
         [null, 3.0, 1.5, 1.0, 0.7],
-        (run, sigma) => run with { Privacy = new PrivacyOptions { Client = new ClientPrivacyOptions { NoiseMultiplier = sigma, ClipNorm = 0.5 } } });
+        ClientDp(clipNorm: 0.5));
 
     // 10 parties of about 3,256 rows, 20 rounds of one epoch at batch 32; every example's gradient clipped to 1. Clipping
     // shrinks the steps, so the private runs use a larger learning rate (0.5 instead of 0.05), as DP-SGD usually does.
@@ -178,51 +178,51 @@ internal static class DpBench
         "sample (DP-SGD)",
         config with { Evaluation = config.Evaluation with { EveryRounds = 0, Centralized = false } },
         [null, 2.0, 1.0, 0.6],
-        (run, sigma) => run with
-        {
-            Training = run.Training with { LearningRate = 0.5f },
-            Privacy = new PrivacyOptions { Sample = new SamplePrivacyOptions { NoiseMultiplier = sigma, ClipNorm = 1.0 } },
-        },
+        DpSgd(learningRate: 0.5f),
         SameRateBaseline: true);
 
     // Softmax regression; 1,000 parties of 60 images, 100 per round, 40 rounds; updates clipped to 1.
     private static Curve FashionClient() => new(
         "fmnist",
         "client (DP-FedAvg)",
-        new RunConfig
+        FashionSoftmax("fmnist-dp-client", rounds: 40, parties: 1000, new TrainingConfig { Epochs = 2, BatchSize = 10, LearningRate = 0.05f }) with
         {
-            Name = "fmnist-dp-client",
-            Seed = 42,
-            Rounds = 40,
-            Model = new ModelConfig { Type = ModelType.Softmax },
-            Training = new TrainingConfig { Epochs = 2, BatchSize = 10, LearningRate = 0.05f },
             Sampling = new SamplingConfig { Fraction = 0.1 },
-            Partition = new PartitionConfig { Parties = 1000, Scheme = PartitionScheme.Iid },
-            Evaluation = new EvaluationConfig { EveryRounds = 0 },
         },
         [null, 3.0, 1.5, 1.0],
-        (run, sigma) => run with { Privacy = new PrivacyOptions { Client = new ClientPrivacyOptions { NoiseMultiplier = sigma, ClipNorm = 1.0 } } });
+        ClientDp(clipNorm: 1.0));
 
     // Softmax regression; 10 parties of 6,000 images, 5 rounds of one epoch at batch 64; gradients clipped to 1; the
     // private runs at learning rate 2.0 instead of 0.1 (clipped gradients of 784 standardised pixels are short).
     private static Curve FashionSample() => new(
         "fmnist",
         "sample (DP-SGD)",
-        new RunConfig
-        {
-            Name = "fmnist-dp-sample",
-            Seed = 42,
-            Rounds = 5,
-            Model = new ModelConfig { Type = ModelType.Softmax },
-            Training = new TrainingConfig { Epochs = 1, BatchSize = 64, LearningRate = 0.1f },
-            Partition = new PartitionConfig { Parties = 10, Scheme = PartitionScheme.Iid },
-            Evaluation = new EvaluationConfig { EveryRounds = 0 },
-        },
+        FashionSoftmax("fmnist-dp-sample", rounds: 5, parties: 10, new TrainingConfig { Epochs = 1, BatchSize = 64, LearningRate = 0.1f }),
         [null, 2.0, 1.0, 0.6],
+        DpSgd(learningRate: 2.0f),
+        SameRateBaseline: true);
+
+    // Softmax regression on Fashion-MNIST, IID parties, evaluated after the last round.
+    private static RunConfig FashionSoftmax(string name, int rounds, int parties, TrainingConfig training) => new()
+    {
+        Name = name,
+        Seed = 42,
+        Rounds = rounds,
+        Model = new ModelConfig { Type = ModelType.Softmax },
+        Training = training,
+        Partition = new PartitionConfig { Parties = parties, Scheme = PartitionScheme.Iid },
+        Evaluation = new EvaluationConfig { EveryRounds = 0 },
+    };
+
+    // DP-FedAvg with the noise at the coordinator and every update clipped to clipNorm.
+    private static Func<RunConfig, double, RunConfig> ClientDp(double clipNorm) =>
+        (run, sigma) => run with { Privacy = new PrivacyOptions { Client = new ClientPrivacyOptions { NoiseMultiplier = sigma, ClipNorm = clipNorm } } };
+
+    // DP-SGD with every example's gradient clipped to 1, at a learning rate suited to the short clipped gradients.
+    private static Func<RunConfig, double, RunConfig> DpSgd(float learningRate) =>
         (run, sigma) => run with
         {
-            Training = run.Training with { LearningRate = 2.0f },
+            Training = run.Training with { LearningRate = learningRate },
             Privacy = new PrivacyOptions { Sample = new SamplePrivacyOptions { NoiseMultiplier = sigma, ClipNorm = 1.0 } },
-        },
-        SameRateBaseline: true);
+        };
 }
