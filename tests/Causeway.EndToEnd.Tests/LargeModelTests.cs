@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Causeway.Core.Tensors;
 using Causeway.Core.Training;
 using Causeway.EndToEnd.Tests.Infrastructure;
@@ -24,7 +23,6 @@ public sealed class LargeModelTests
         await using var server = await CoordinatorServer.StartAsync();
         using var client = server.CreateClient("hospital-a");
         await client.JoinAsync(null, CancellationToken.None).DefaultTimeout();
-        var clock = Stopwatch.StartNew();
         var train = server.Channel.TrainAsync(new PartyId("hospital-a"), new TrainTask(new RoundInfo("big", 1, 1), global, new TrainingPlan(), 1), CancellationToken.None);
 
         var task = (await client.PullTaskAsync(CancellationToken.None).DefaultTimeout())!;
@@ -37,11 +35,9 @@ public sealed class LargeModelTests
 
         await client.PushTrainResultAsync(task, PartyReply.Success(new PartyUpdate(new PartyId("hospital-a"), delta, 100, 1.0)), CancellationToken.None).DefaultTimeout();
         var update = (await train.DefaultTimeout()).Update!;
-        clock.Stop();
 
         Assert.Equal(layout, update.Delta.Layout);
         Assert.True(Bits(delta).SequenceEqual(Bits(update.Delta)));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"a 32 MB round trip took {clock.Elapsed}");
     }
 
     private static ReadOnlySpan<int> Bits(ParameterSet set) => System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(set.Values);

@@ -287,13 +287,18 @@ public sealed class DenseNetworkTests
 
         // Act
         var before = GC.GetAllocatedBytesForCurrentThread();
-        network.LossAndGradient(parameters, data, rows, gradient, random);
-        network.LossAndGradient(parameters, data, rows.AsSpan(0, 32), gradient, random);
-        network.Predict(parameters, data.Features, 300, outputs);
+        for (var i = 0; i < 100; i++)
+        {
+            network.LossAndGradient(parameters, data, rows, gradient, random);
+            network.LossAndGradient(parameters, data, rows.AsSpan(0, 32), gradient, random);
+            network.Predict(parameters, data.Features, 300, outputs);
+        }
+
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        // Assert
-        Assert.Equal(0, allocated);
+        // Assert: even a 24-byte allocation per call would add up to 7 kB over 300 calls; the bound
+        // leaves room only for one-off runtime allocations (tiered JIT, OSR), which CI has shown.
+        Assert.True(allocated < 4096, $"allocated {allocated} bytes over 300 calls");
     }
 
     [Fact]
