@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using Causeway.Federation;
 using Causeway.Federation.Horizontal.Protection;
 using Causeway.Privacy.SecureAggregation;
 using Google.Protobuf;
@@ -7,7 +8,7 @@ using V1 = Causeway.Protocol.V1;
 
 namespace Causeway.Protocol;
 
-/// <summary>Maps the messages of protected rounds (<see cref="ProtectionMessage"/>) to and from <c>causeway.v1.ProtectionMessage</c> (secure.proto).</summary>
+/// <summary>Maps the messages of protected rounds (<see cref="ProtocolMessage"/>) to and from <c>causeway.v1.ProtocolMessage</c> (secure.proto).</summary>
 /// <remarks>
 /// Decoding checks the shape only (a case is set, counts and enums in range, whole ring elements); the protocol's own
 /// checks (share authentication, ciphertext range, vector length) are the round's and the party's, so that a bad
@@ -15,7 +16,7 @@ namespace Causeway.Protocol;
 /// </remarks>
 public static class ProtectionMapping
 {
-    public static V1.ProtectionMessage ToProto(ProtectionMessage message)
+    public static V1.ProtocolMessage ToProto(ProtocolMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
         return message switch
@@ -39,26 +40,26 @@ public static class ProtectionMapping
     }
 
     /// <exception cref="MalformedMessageException">No case is set, or a field is out of range.</exception>
-    public static ProtectionMessage FromProto(V1.ProtectionMessage message)
+    public static ProtocolMessage FromProto(V1.ProtocolMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
         return message.MessageCase switch
         {
-            V1.ProtectionMessage.MessageOneofCase.SecaggAdvertise => FromProto(message.SecaggAdvertise),
-            V1.ProtectionMessage.MessageOneofCase.SecaggKeys => new SecureAggregationKeys(FromProto(message.SecaggKeys)),
-            V1.ProtectionMessage.MessageOneofCase.SecaggShareKeys => new SecureAggregationShareKeys(new KeyDirectory([.. message.SecaggShareKeys.Keys.Select(FromProto)])),
-            V1.ProtectionMessage.MessageOneofCase.SecaggShares => new SecureAggregationShares(new ShareBundle(message.SecaggShares.Party, [.. message.SecaggShares.Shares.Select(FromProto)])),
-            V1.ProtectionMessage.MessageOneofCase.SecaggMask => new SecureAggregationMask(
+            V1.ProtocolMessage.MessageOneofCase.SecaggAdvertise => FromProto(message.SecaggAdvertise),
+            V1.ProtocolMessage.MessageOneofCase.SecaggKeys => new SecureAggregationKeys(FromProto(message.SecaggKeys)),
+            V1.ProtocolMessage.MessageOneofCase.SecaggShareKeys => new SecureAggregationShareKeys(new KeyDirectory([.. message.SecaggShareKeys.Keys.Select(FromProto)])),
+            V1.ProtocolMessage.MessageOneofCase.SecaggShares => new SecureAggregationShares(new ShareBundle(message.SecaggShares.Party, [.. message.SecaggShares.Shares.Select(FromProto)])),
+            V1.ProtocolMessage.MessageOneofCase.SecaggMask => new SecureAggregationMask(
                 new ShareDelivery(message.SecaggMask.To, [.. message.SecaggMask.Shares.Select(FromProto)]), WeightCap(message.SecaggMask.WeightCap)),
-            V1.ProtectionMessage.MessageOneofCase.SecaggMasked => new SecureAggregationMasked(new MaskedInput(message.SecaggMasked.Party, RingValues(message.SecaggMasked.Values))),
-            V1.ProtectionMessage.MessageOneofCase.SecaggUnmask => new SecureAggregationUnmask(new UnmaskingRequest([.. message.SecaggUnmask.Survivors])),
-            V1.ProtectionMessage.MessageOneofCase.SecaggUnmasked => new SecureAggregationUnmasked(FromProto(message.SecaggUnmasked)),
-            V1.ProtectionMessage.MessageOneofCase.PaillierKeyRequest => new PaillierKeyRequest(message.PaillierKeyRequest.KeyBits),
-            V1.ProtectionMessage.MessageOneofCase.PaillierKey => new PaillierPublicKeyReply(message.PaillierKey.Key.ToByteArray()),
-            V1.ProtectionMessage.MessageOneofCase.PaillierEncrypt => new PaillierEncrypt(message.PaillierEncrypt.Key.ToByteArray(), WeightCap(message.PaillierEncrypt.WeightCap)),
-            V1.ProtectionMessage.MessageOneofCase.PaillierEncrypted => FromProto(message.PaillierEncrypted, decrypt: false),
-            V1.ProtectionMessage.MessageOneofCase.PaillierDecrypt => FromProto(message.PaillierDecrypt, decrypt: true),
-            V1.ProtectionMessage.MessageOneofCase.PaillierSum => new PaillierDecryptedSum([.. message.PaillierSum.Values]),
+            V1.ProtocolMessage.MessageOneofCase.SecaggMasked => new SecureAggregationMasked(new MaskedInput(message.SecaggMasked.Party, RingValues(message.SecaggMasked.Values))),
+            V1.ProtocolMessage.MessageOneofCase.SecaggUnmask => new SecureAggregationUnmask(new UnmaskingRequest([.. message.SecaggUnmask.Survivors])),
+            V1.ProtocolMessage.MessageOneofCase.SecaggUnmasked => new SecureAggregationUnmasked(FromProto(message.SecaggUnmasked)),
+            V1.ProtocolMessage.MessageOneofCase.PaillierKeyRequest => new PaillierKeyRequest(message.PaillierKeyRequest.KeyBits),
+            V1.ProtocolMessage.MessageOneofCase.PaillierKey => new PaillierPublicKeyReply(message.PaillierKey.Key.ToByteArray()),
+            V1.ProtocolMessage.MessageOneofCase.PaillierEncrypt => new PaillierEncrypt(message.PaillierEncrypt.Key.ToByteArray(), WeightCap(message.PaillierEncrypt.WeightCap)),
+            V1.ProtocolMessage.MessageOneofCase.PaillierEncrypted => FromProto(message.PaillierEncrypted, decrypt: false),
+            V1.ProtocolMessage.MessageOneofCase.PaillierDecrypt => FromProto(message.PaillierDecrypt, decrypt: true),
+            V1.ProtocolMessage.MessageOneofCase.PaillierSum => new PaillierDecryptedSum([.. message.PaillierSum.Values]),
             _ => throw new MalformedMessageException("The protection message holds no known case."),
         };
     }

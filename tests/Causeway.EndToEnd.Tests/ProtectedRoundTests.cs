@@ -7,6 +7,7 @@ using System.Text.Json;
 using Causeway.Coordinator.Runs;
 using Causeway.Coordinator.Storage;
 using Causeway.EndToEnd.Tests.Infrastructure;
+using Causeway.Federation;
 using Causeway.Federation.Horizontal;
 using Causeway.Federation.Horizontal.Protection;
 using Causeway.Party;
@@ -181,7 +182,7 @@ public sealed class ProtectedRoundTests
                 {
                     var reply = protection.Protect(train, await data.TrainAsync(train, task.Setup, cancellationToken));
                     var update = reply.Protected!;
-                    ProtectionMessage corrupted = update.Payload switch
+                    ProtocolMessage corrupted = update.Payload switch
                     {
                         SecureAggregationMasked m => new SecureAggregationMasked(m.Input with { Values = m.Input.Values[..^1] }),
                         PaillierCiphertexts c => c with { Ciphertexts = [.. c.Ciphertexts.Select(b => Enumerable.Repeat((byte)0xFF, b.Length).ToArray())] },

@@ -1,6 +1,7 @@
 using Causeway.Coordinator.Mailbox;
 using Causeway.Coordinator.Parties;
 using Causeway.Core.Tensors;
+using Causeway.Federation;
 using Causeway.Federation.Horizontal;
 using Causeway.Federation.Horizontal.Protection;
 using Causeway.Protocol;
@@ -276,7 +277,7 @@ internal sealed class ProtocolHandlers(
 
     private async Task CompleteAsync(
         HttpContext context, PendingTask task, string runId, int round, PushResultKind kind, Func<ParameterSet> delta,
-        TrainFields train, V1.EvaluationResult? evaluation, V1.FailureReport? failure, V1.ProtectionMessage? stepReply)
+        TrainFields train, V1.EvaluationResult? evaluation, V1.FailureReport? failure, V1.ProtocolMessage? stepReply)
     {
         var party = task.Party;
         if (runId != task.Round.RunId || round != task.Round.Round)
@@ -319,7 +320,7 @@ internal sealed class ProtocolHandlers(
 
     private static TaskResult Decode(
         PendingTask task, PushResultKind kind, Func<ParameterSet> decodeDelta, TrainFields train, V1.EvaluationResult? evaluation, V1.FailureReport? failure,
-        V1.ProtectionMessage? stepReply)
+        V1.ProtocolMessage? stepReply)
     {
         var (examples, trainLoss, trainSeconds, withinClip, _) = train;
         switch (kind)
@@ -482,4 +483,4 @@ internal sealed class ProtocolHandlers(
 }
 
 /// <summary>The scalar fields of a TrainResult, as either push parser read them.</summary>
-internal readonly record struct TrainFields(long Examples, double TrainLoss, double TrainSeconds, bool? WithinClip, V1.ProtectionMessage? ProtectedUpdate = null);
+internal readonly record struct TrainFields(long Examples, double TrainLoss, double TrainSeconds, bool? WithinClip, V1.ProtocolMessage? ProtectedUpdate = null);

@@ -65,7 +65,7 @@ internal sealed class PendingTask
     public bool IsStep { get; init; }
 
     /// <summary>A protocol step's request, or how a protected train task's delta must be protected; null otherwise.</summary>
-    public ProtectionMessage? Protection { get; init; }
+    public ProtocolMessage? Protection { get; init; }
 
     public ulong Seed { get; }
 

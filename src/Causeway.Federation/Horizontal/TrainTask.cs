@@ -19,6 +19,6 @@ public sealed record TrainTask(RoundInfo Round, ParameterSet Global, TrainingPla
     /// In a protected round, how the party must protect its delta before answering (mask it, encrypt it); null in a
     /// plain round. The party then answers with a <see cref="PartyReply.Protected"/> update, never the plain delta.
     /// </summary>
-    public ProtectionMessage? Protection { get; init; }
+    public ProtocolMessage? Protection { get; init; }
 }
 

@@ -48,7 +48,7 @@ public sealed class PullTaskFrame
     public V1.UpdatePrivacy? Privacy { get; private set; }
 
     /// <summary>A protocol step's request, or a protected train task's instruction; null otherwise.</summary>
-    public V1.ProtectionMessage? Protection { get; private set; }
+    public V1.ProtocolMessage? Protection { get; private set; }
 
     /// <exception cref="MalformedMessageException">The bytes are not a valid message.</exception>
     public static PullTaskFrame Parse(ReadOnlyMemory<byte> body)
@@ -124,7 +124,7 @@ public sealed class PullTaskFrame
                     break;
                 case PartyTask.ProtectionFieldNumber:
                     WireReader.Expect(wireType, 2, "protection");
-                    Protection = MergeMessage(Protection, message, reader.ReadDelimited(), "ProtectionMessage");
+                    Protection = MergeMessage(Protection, message, reader.ReadDelimited(), "ProtocolMessage");
                     break;
                 case PartyTask.SeedFieldNumber:
                     WireReader.Expect(wireType, 0, "seed");

@@ -42,10 +42,10 @@ public sealed class PushResultFrame
     public FailureReport? Failure { get; private set; }
 
     /// <summary>A protected round's update (masked vector or ciphertexts) sent instead of the delta, or null.</summary>
-    public ProtectionMessage? ProtectedUpdate { get; private set; }
+    public ProtocolMessage? ProtectedUpdate { get; private set; }
 
     /// <summary>The answer to a protocol step, when <see cref="Kind"/> is <see cref="PushResultKind.StepReply"/>.</summary>
-    public ProtectionMessage? StepReply { get; private set; }
+    public ProtocolMessage? StepReply { get; private set; }
 
     /// <summary>Parses a <c>PushResultRequest</c>; unknown fields are skipped as protobuf requires.</summary>
     /// <exception cref="MalformedMessageException">The bytes are not a valid message.</exception>
@@ -102,7 +102,7 @@ public sealed class PushResultFrame
                         WireReader.Expect(wireType, 2, "step_reply");
                         var (start, length) = reader.ReadDelimited();
                         frame.ResetResult(PushResultKind.StepReply);
-                        frame.StepReply = ParseSmall(ProtectionMessage.Parser, body.Span.Slice(start, length));
+                        frame.StepReply = ParseSmall(ProtocolMessage.Parser, body.Span.Slice(start, length));
                         break;
                     }
 
@@ -168,7 +168,7 @@ public sealed class PushResultFrame
                     {
                         WireReader.Expect(wireType, 2, "protected_update");
                         var (start, length) = reader.ReadDelimited();
-                        ProtectedUpdate = ParseSmall(ProtectionMessage.Parser, message.Span.Slice(start, length));
+                        ProtectedUpdate = ParseSmall(ProtocolMessage.Parser, message.Span.Slice(start, length));
                         break;
                     }
 

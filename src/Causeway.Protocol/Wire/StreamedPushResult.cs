@@ -52,10 +52,10 @@ public sealed class StreamedPushResult
     public FailureReport? Failure { get; private set; }
 
     /// <summary>A protected round's update (masked vector or ciphertexts) sent instead of the delta, or null.</summary>
-    public ProtectionMessage? ProtectedUpdate { get; private set; }
+    public ProtocolMessage? ProtectedUpdate { get; private set; }
 
     /// <summary>The answer to a protocol step, when <see cref="Kind"/> is <see cref="PushResultKind.StepReply"/>.</summary>
-    public ProtectionMessage? StepReply { get; private set; }
+    public ProtocolMessage? StepReply { get; private set; }
 
     private ParameterLayout Expected { get; }
 
@@ -294,7 +294,7 @@ public sealed class StreamedPushResult
     }
 
     // A protected update is as large as the model (or four times it, as ciphertexts): read into one exact array, then parsed.
-    private async Task<ProtectionMessage> ReadProtectionAsync(StreamWireReader reader, long length, CancellationToken cancellationToken)
+    private async Task<ProtocolMessage> ReadProtectionAsync(StreamWireReader reader, long length, CancellationToken cancellationToken)
     {
         if (reader.Position + length > _maxBytes)
         {
@@ -303,7 +303,7 @@ public sealed class StreamedPushResult
 
         var bytes = new byte[length];
         await reader.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
-        return ParseSmall(ProtectionMessage.Parser, bytes);
+        return ParseSmall(ProtocolMessage.Parser, bytes);
     }
 
     private static void RequireAt(StreamWireReader reader, long end)

@@ -22,7 +22,7 @@ public interface IProtectedRound
     Task<IReadOnlyList<PartyFailure>> PrepareAsync(IPartyChannel channel, CancellationToken cancellationToken);
 
     /// <summary>The protection instruction <paramref name="party"/>'s train task carries.</summary>
-    ProtectionMessage InstructionFor(PartyId party);
+    ProtocolMessage InstructionFor(PartyId party);
 
     /// <summary>Validates and folds one protected update; returns why it is rejected, or null when it was folded.</summary>
     string? Accept(ProtectedUpdate update);

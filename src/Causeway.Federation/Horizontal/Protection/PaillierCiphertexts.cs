@@ -8,7 +8,7 @@ namespace Causeway.Federation.Horizontal.Protection;
 /// <param name="Summands">How many encrypted vectors are summed in it.</param>
 /// <param name="Ciphertexts">The ciphertexts, big-endian, fixed width, packed with the default fixed-point encoding.</param>
 /// <param name="Decrypt">True when this is a request to the key holder to decrypt the sum.</param>
-public sealed record PaillierCiphertexts(int Length, long Summands, IReadOnlyList<byte[]> Ciphertexts, bool Decrypt = false) : ProtectionMessage
+public sealed record PaillierCiphertexts(int Length, long Summands, IReadOnlyList<byte[]> Ciphertexts, bool Decrypt = false) : ProtocolMessage
 {
     public override string Name => Decrypt ? "paillier-decrypt" : "paillier-encrypted";
 

@@ -6,7 +6,7 @@ namespace Causeway.Federation.Horizontal.Protection;
 /// </summary>
 /// <param name="PublicKey">The run's public key in <c>PaillierPublicKey.ToBytes</c> form.</param>
 /// <param name="WeightCap">The public weight bound: the party encrypts <see cref="UpdateWeight.Of"/>(examples, cap) × delta; null for uniform weights.</param>
-public sealed record PaillierEncrypt(byte[] PublicKey, double? WeightCap = null) : ProtectionMessage
+public sealed record PaillierEncrypt(byte[] PublicKey, double? WeightCap = null) : ProtocolMessage
 {
     public override string Name => "paillier-encrypt";
 }

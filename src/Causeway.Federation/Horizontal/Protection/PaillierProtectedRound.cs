@@ -45,7 +45,7 @@ internal sealed class PaillierProtectedRound(PaillierProtection protection, Prot
         return [];
     }
 
-    public ProtectionMessage InstructionFor(PartyId party) => new PaillierEncrypt(_publicKeyBytes!, protection.WeightCap);
+    public ProtocolMessage InstructionFor(PartyId party) => new PaillierEncrypt(_publicKeyBytes!, protection.WeightCap);
 
     public string? Accept(ProtectedUpdate update)
     {
@@ -138,7 +138,7 @@ internal sealed class PaillierProtectedRound(PaillierProtection protection, Prot
     }
 
     private Task<(List<(PartyId Party, TReply Reply)> Replies, List<PartyFailure> Failures)> ExchangeAsync<TReply>(
-        IPartyChannel channel, ProtectionMessage request, CancellationToken cancellationToken)
-        where TReply : ProtectionMessage =>
+        IPartyChannel channel, ProtocolMessage request, CancellationToken cancellationToken)
+        where TReply : ProtocolMessage =>
         ProtocolExchange.RunAsync<TReply>(channel, context.Round, [protection.KeyHolder], _ => request, context.StepDeadline, context.Time, cancellationToken);
 }

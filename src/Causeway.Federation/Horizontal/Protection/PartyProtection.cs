@@ -101,7 +101,7 @@ public sealed class PartyProtection : IDisposable
                 System.Numerics.Tensors.TensorPrimitives.Multiply(update.Delta.Values, (float)weight, update.Delta.Values);
             }
 
-            ProtectionMessage payload = protection switch
+            ProtocolMessage payload = protection switch
             {
                 SecureAggregationMask mask => new SecureAggregationMasked(Session(task.Round).MaskInput(mask.Delivery, update.Delta.Values)),
                 PaillierEncrypt encrypt => Encrypt(PaillierPublicKey.FromBytes(encrypt.PublicKey), update.Delta.Values),

@@ -9,4 +9,4 @@ namespace Causeway.Federation.Horizontal.Protection;
 /// <param name="Examples">Training examples behind the update (reported in the clear; the public bounded weight is computed from it).</param>
 /// <param name="TrainLoss">The party's mean training loss in its last local epoch.</param>
 /// <param name="TrainSeconds">Wall time of local training at the party, in seconds.</param>
-public sealed record ProtectedUpdate(PartyId Party, ProtectionMessage Payload, int Examples, double TrainLoss, double TrainSeconds = 0);
+public sealed record ProtectedUpdate(PartyId Party, ProtocolMessage Payload, int Examples, double TrainLoss, double TrainSeconds = 0);

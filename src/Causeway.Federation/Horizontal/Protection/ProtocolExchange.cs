@@ -12,11 +12,11 @@ internal static class ProtocolExchange
         IPartyChannel channel,
         RoundInfo round,
         IEnumerable<PartyId> parties,
-        Func<PartyId, ProtectionMessage> requestFor,
+        Func<PartyId, ProtocolMessage> requestFor,
         TimeSpan deadline,
         TimeProvider time,
         CancellationToken cancellationToken)
-        where TReply : ProtectionMessage
+        where TReply : ProtocolMessage
     {
         using var timeout = new CancellationTokenSource(deadline, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);

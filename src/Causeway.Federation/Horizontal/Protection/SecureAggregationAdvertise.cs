@@ -10,7 +10,7 @@ namespace Causeway.Federation.Horizontal.Protection;
 /// <param name="Scale">The fixed-point scale S.</param>
 /// <param name="ClipBound">The clip bound C of every coordinate.</param>
 /// <param name="Index">The receiving party's index in 0..N−1.</param>
-public sealed record SecureAggregationAdvertise(string Label, int Parties, int Threshold, int Length, double Scale, double ClipBound, int Index) : ProtectionMessage
+public sealed record SecureAggregationAdvertise(string Label, int Parties, int Threshold, int Length, double Scale, double ClipBound, int Index) : ProtocolMessage
 {
     public override string Name => "secagg-advertise";
 

@@ -8,7 +8,7 @@ namespace Causeway.Federation.Horizontal.Protection;
 /// </summary>
 /// <param name="Delivery">The sealed shares addressed to the party.</param>
 /// <param name="WeightCap">The public weight bound: the party masks <see cref="UpdateWeight.Of"/>(examples, cap) × delta; null for uniform weights.</param>
-public sealed record SecureAggregationMask(ShareDelivery Delivery, double? WeightCap = null) : ProtectionMessage
+public sealed record SecureAggregationMask(ShareDelivery Delivery, double? WeightCap = null) : ProtocolMessage
 {
     public override string Name => "secagg-mask";
 }

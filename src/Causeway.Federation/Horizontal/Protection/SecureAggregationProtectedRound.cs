@@ -98,7 +98,7 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
         return failures;
     }
 
-    public ProtectionMessage InstructionFor(PartyId party)
+    public ProtocolMessage InstructionFor(PartyId party)
     {
         Debug.Assert(_deliveries.ContainsKey(_index[party]), "Only parties that completed the share round are sent a train task.");
         return new SecureAggregationMask(_deliveries[_index[party]], _weightCap);
@@ -186,8 +186,8 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
     }
 
     private Task<(List<(PartyId Party, TReply Reply)> Replies, List<PartyFailure> Failures)> ExchangeAsync<TReply>(
-        IPartyChannel channel, IEnumerable<PartyId> parties, Func<PartyId, ProtectionMessage> request, CancellationToken cancellationToken)
-        where TReply : ProtectionMessage =>
+        IPartyChannel channel, IEnumerable<PartyId> parties, Func<PartyId, ProtocolMessage> request, CancellationToken cancellationToken)
+        where TReply : ProtocolMessage =>
         ProtocolExchange.RunAsync<TReply>(channel, _context.Round, parties, request, _context.StepDeadline, _context.Time, cancellationToken);
 
     // A message that breaks the protocol (forged shares, another party's index) drops its sender from the round as rejected.

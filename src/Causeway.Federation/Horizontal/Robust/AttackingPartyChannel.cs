@@ -41,7 +41,7 @@ internal sealed class AttackingPartyChannel(IPartyChannel inner, IReadOnlySet<Pa
     public Task<Evaluation?> EvaluateAsync(PartyId party, EvaluateTask task, CancellationToken cancellationToken) =>
         inner.EvaluateAsync(party, task, cancellationToken);
 
-    public Task<Protection.ProtocolStepReply> ExchangeAsync(PartyId party, Protection.ProtocolStep step, CancellationToken cancellationToken) =>
+    public Task<ProtocolStepReply> ExchangeAsync(PartyId party, ProtocolStep step, CancellationToken cancellationToken) =>
         inner.ExchangeAsync(party, step, cancellationToken);
 
     private static void FillGaussian(Span<float> values, float sigma, Random random)
