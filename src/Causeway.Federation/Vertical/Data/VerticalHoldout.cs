@@ -39,6 +39,6 @@ public static class VerticalHoldout
         Encoding.UTF8.GetBytes(normalisedId, message[sizeof(ulong)..]);
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(message, digest);
-        return BinaryPrimitives.ReadUInt64BigEndian(digest) < (ulong)(fraction * 18446744073709551616.0);
+        return BinaryPrimitives.ReadUInt64BigEndian(digest) < (ulong)Math.ScaleB(fraction, 64);
     }
 }
