@@ -194,12 +194,12 @@ public sealed class VerticalTable
         }
         catch (JsonException)
         {
-            // DataSchema reports the syntax error with its position.
-            return (DataSchema.Parse(json, path), true);
+            root = null;
         }
 
         if (root is not JsonObject document || document["columns"] is not JsonArray columns)
         {
+            // Not a schema: DataSchema says what is wrong, and where.
             return (DataSchema.Parse(json, path), true);
         }
 
@@ -211,6 +211,7 @@ public sealed class VerticalTable
 
         if (labels.Count == 1)
         {
+            // The text as written, so that error positions are the file's.
             return (DataSchema.Parse(json, path), true);
         }
 
