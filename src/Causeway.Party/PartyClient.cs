@@ -118,7 +118,7 @@ public sealed class PartyClient : IDisposable
         {
             request.Train = new V1.TrainResult
             {
-                ProtectedUpdate = ProtectionMapping.ToProto(protectedUpdate.Payload),
+                ProtectedUpdate = ProtocolMapping.ToProto(protectedUpdate.Payload),
                 Examples = protectedUpdate.Examples,
                 TrainLoss = protectedUpdate.TrainLoss,
                 TrainSeconds = protectedUpdate.TrainSeconds,
@@ -140,7 +140,7 @@ public sealed class PartyClient : IDisposable
         var request = NewResult(task);
         if (reply.Reply is { } message)
         {
-            request.StepReply = ProtectionMapping.ToProto(message);
+            request.StepReply = ProtocolMapping.ToProto(message);
         }
         else
         {
@@ -204,7 +204,7 @@ public sealed class PartyClient : IDisposable
     private static ReceivedTask Convert(PullTaskFrame task)
     {
         var round = new RoundInfo(task.RunId, task.Round, task.TotalRounds);
-        var protection = task.Protection is { } message ? ProtectionMapping.FromProto(message) : null;
+        var protection = task.Protection is { } message ? ProtocolMapping.FromProto(message) : null;
         if (task.Kind == V1.TaskKind.ProtocolStep)
         {
             var step = new ProtocolStep(round, protection ?? throw new MalformedMessageException("A protocol step task carries no step."));

@@ -1,6 +1,8 @@
 using Causeway.Core.Metrics;
+using Causeway.Federation;
 using Causeway.Federation.Horizontal;
 using Causeway.Federation.Horizontal.Protection;
+using Causeway.Federation.Vertical.Network;
 using Causeway.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,9 +28,16 @@ public sealed class PartyHost : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly PartyProtection _protection;
+    private readonly VerticalParty? _vertical;
     private volatile string? _currentTaskId;
 
-    public PartyHost(PartyClient client, ITaskHandler handler, PartyClientOptions options, ILogger<PartyHost>? logger = null, TimeProvider? time = null)
+    /// <param name="client">The connection to the coordinator.</param>
+    /// <param name="handler">Trains and evaluates on the party's data (horizontal runs).</param>
+    /// <param name="options">Back-off settings.</param>
+    /// <param name="logger">Logs joins, tasks and problems (never values).</param>
+    /// <param name="time">The clock; the system's when null.</param>
+    /// <param name="vertical">Takes the steps of vertical jobs (PSI, vertical training); null when the party takes none.</param>
+    public PartyHost(PartyClient client, ITaskHandler handler, PartyClientOptions options, ILogger<PartyHost>? logger = null, TimeProvider? time = null, VerticalParty? vertical = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(handler);
@@ -39,6 +48,7 @@ public sealed class PartyHost : IDisposable
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _protection = new PartyProtection(client.Party, _time);
+        _vertical = vertical;
     }
 
     /// <summary>The number of tasks handled and pushed so far.</summary>
@@ -141,15 +151,15 @@ public sealed class PartyHost : IDisposable
         }
     }
 
-    /// <summary>Forgets the secure-aggregation sessions and Paillier keys of protected rounds.</summary>
+    /// <summary>Forgets the secure-aggregation sessions and Paillier keys of protected rounds (the vertical party is the caller's).</summary>
     public void Dispose() => _protection.Dispose();
 
     private async Task HandleAsync(ReceivedTask task, CancellationToken cancellationToken)
     {
         if (task.Step is { } step)
         {
-            // Off the pull loop's thread: Paillier key generation and decryption take a while.
-            var answer = await Task.Run(() => _protection.Handle(step), cancellationToken).ConfigureAwait(false);
+            // Off the pull loop's thread: Paillier key generation and decryption, and PSI batches, take a while.
+            var answer = await Task.Run(() => TakeStep(step), cancellationToken).ConfigureAwait(false);
             await PushWithRetryAsync(ct => _client.PushStepReplyAsync(task, answer, ct), cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -190,6 +200,10 @@ public sealed class PartyHost : IDisposable
 
         await PushWithRetryAsync(ct => _client.PushEvaluationAsync(task, evaluation, ct), cancellationToken).ConfigureAwait(false);
     }
+
+    private ProtocolStepReply TakeStep(ProtocolStep step) => VerticalParty.Handles(step.Request)
+        ? _vertical?.Handle(step) ?? ProtocolStepReply.Failed("this party takes no vertical jobs (start it with `causeway vertical party`)")
+        : _protection.Handle(step);
 
     // A result is worth a few retries on the same session: re-joining first would turn the task into a dropout.
     // A retry after a push that did arrive is answered 409 (duplicate) and logged, never applied twice.

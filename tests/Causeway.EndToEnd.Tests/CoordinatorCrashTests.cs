@@ -57,7 +57,7 @@ public sealed class CoordinatorCrashTests(ITestOutputHelper output)
             var certsDirectory = Path.GetDirectoryName(certificates.ServerCertificate)!;
             var joinToken = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
             var adminToken = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
-            var port = FreePort();
+            var port = ProcessHarness.FreePort();
             var address = new Uri($"https://127.0.0.1:{port}");
             var database = Path.Combine(work, "causeway.db");
             using var authority = DevCertificates.LoadPem(certificates.CaCertificate);
@@ -74,9 +74,9 @@ public sealed class CoordinatorCrashTests(ITestOutputHelper output)
             string runId;
             JsonArray beforeKill;
             DateTimeOffset killedAt;
-            using (var api = ControlClient(address, adminToken, authority))
+            using (var api = ProcessHarness.ControlClient(address, adminToken, authority))
             {
-                await WaitUntilAsync("coordinator A to answer", processes, TimeSpan.FromSeconds(60), async () => await GetAsync(api, "/api/status") is not null);
+                await ProcessHarness.WaitUntilAsync("coordinator A to answer", processes, TimeSpan.FromSeconds(60), async () => await ProcessHarness.GetAsync(api, "/api/status") is not null);
                 foreach (var party in data)
                 {
                     processes.Add(CliRunner.Start(
@@ -87,17 +87,17 @@ public sealed class CoordinatorCrashTests(ITestOutputHelper output)
                         Path.Combine(work, $"{party.Id}.log")));
                 }
 
-                await WaitUntilAsync($"{Parties} parties to join", processes, TimeSpan.FromSeconds(60), async () =>
-                    (await GetAsync(api, "/api/status"))?["parties"]?.AsArray().Count >= Parties); // the connected parties
+                await ProcessHarness.WaitUntilAsync($"{Parties} parties to join", processes, TimeSpan.FromSeconds(60), async () =>
+                    (await ProcessHarness.GetAsync(api, "/api/status"))?["parties"]?.AsArray().Count >= Parties); // the connected parties
 
                 runId = await StartRunAsync(api);
                 output.WriteLine($"run {runId} started at {stopwatch.Elapsed.TotalSeconds:F1}s");
 
                 // 2. Wait for 3 closed rounds, remember them, and SIGKILL the coordinator: no graceful shutdown.
                 JsonNode? details = null;
-                await WaitUntilAsync($"{KillAfterRounds} closed rounds", processes, TimeSpan.FromSeconds(90), async () =>
+                await ProcessHarness.WaitUntilAsync($"{KillAfterRounds} closed rounds", processes, TimeSpan.FromSeconds(90), async () =>
                 {
-                    details = await GetAsync(api, $"/api/runs/{runId}");
+                    details = await ProcessHarness.GetAsync(api, $"/api/runs/{runId}");
                     return details?["rounds"]?.AsArray().Count >= KillAfterRounds;
                 }, TimeSpan.FromMilliseconds(20));
                 await coordinatorA.KillAsync();
@@ -115,11 +115,11 @@ public sealed class CoordinatorCrashTests(ITestOutputHelper output)
             var coordinatorB = StartCoordinator("coordinator-b");
             processes.Add(coordinatorB);
             JsonNode? final = null;
-            using (var api = ControlClient(address, adminToken, authority))
+            using (var api = ProcessHarness.ControlClient(address, adminToken, authority))
             {
-                await WaitUntilAsync("the resumed run to complete", processes, TimeSpan.FromSeconds(120), async () =>
+                await ProcessHarness.WaitUntilAsync("the resumed run to complete", processes, TimeSpan.FromSeconds(120), async () =>
                 {
-                    final = await GetAsync(api, $"/api/runs/{runId}");
+                    final = await ProcessHarness.GetAsync(api, $"/api/runs/{runId}");
                     var state = final?["run"]?["state"]?.GetValue<string>();
                     Assert.NotEqual("Failed", state);
                     return state == "Completed";
@@ -311,72 +311,5 @@ public sealed class CoordinatorCrashTests(ITestOutputHelper output)
         return JsonNode.Parse(body)!["id"]!.GetValue<string>();
     }
 
-    private static HttpClient ControlClient(Uri address, string adminToken, System.Security.Cryptography.X509Certificates.X509Certificate2 authority)
-    {
-        var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = new FederationTrust(authority).ValidateServer;
-        var client = new HttpClient(handler)
-        {
-            BaseAddress = address,
-            DefaultRequestVersion = HttpVersion.Version20,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Timeout = TimeSpan.FromSeconds(10),
-        };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
-        return client;
-    }
-
-    /// <summary>The JSON answer, or null while the coordinator is not reachable (yet).</summary>
-    private static async Task<JsonNode?> GetAsync(HttpClient api, string path)
-    {
-        try
-        {
-            using var response = await api.GetAsync(new Uri(path, UriKind.Relative));
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {body}");
-            return JsonNode.Parse(body);
-        }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
-        catch (TaskCanceledException)
-        {
-            return null;
-        }
-    }
-
-    private static async Task WaitUntilAsync(
-        string what, List<ChildProcess> processes, TimeSpan timeout, Func<Task<bool>> condition, TimeSpan? interval = null)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            if (processes.FirstOrDefault(p => p.HasExited) is { } exited)
-            {
-                Assert.Fail($"{exited.Name} exited while waiting for {what}; its log ends with:\n{exited.Tail()}");
-            }
-
-            if (await condition())
-            {
-                return;
-            }
-
-            if (clock.Elapsed > timeout)
-            {
-                Assert.Fail($"Timed out after {timeout.TotalSeconds:F0}s waiting for {what}.");
-            }
-
-            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(200));
-        }
-    }
-
     private static List<string> Failures(JsonNode round) => [.. round["failures"]?.AsArray().Select(f => f!.GetValue<string>()) ?? []];
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

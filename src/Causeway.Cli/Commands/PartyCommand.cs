@@ -4,6 +4,8 @@ using Causeway.Cli.Composition;
 using Causeway.Cli.Output;
 using Causeway.Core.Data;
 using Causeway.Federation;
+using Causeway.Federation.Vertical.Data;
+using Causeway.Federation.Vertical.Network;
 using Causeway.Party;
 using Causeway.Protocol.Security;
 using Microsoft.Extensions.Logging;
@@ -18,9 +20,16 @@ internal static class PartyCommand
         var join = CliOptions.CoordinatorAddress("--join", "The coordinator's address, e.g. https://coordinator.example:7443.");
         var id = new Option<string>("--id") { Description = "This party's id in the federation (with --cert, the certificate's common name).", Required = true };
         var token = new Option<string?>("--token") { Description = "The federation's join token (or CAUSEWAY_JOIN_TOKEN, which keeps it out of process lists)." };
-        var data = new Option<FileInfo>("--data") { Description = "The local training table (CSV/TSV).", Required = true, HelpName = "FILE" };
+        var data = new Option<FileInfo?>("--data") { Description = "The local training table (CSV/TSV) for horizontal runs.", HelpName = "FILE" };
         var evaluation = new Option<FileInfo?>("--eval") { Description = "A local held-out table for federated evaluation.", HelpName = "FILE" };
-        var schema = new Option<FileInfo>("--schema") { Description = "The federation's data schema (the same file at every party).", Required = true, HelpName = "FILE" };
+        var schema = new Option<FileInfo?>("--schema") { Description = "The federation's data schema (the same file at every party); with --data.", HelpName = "FILE" };
+        var verticalData = new Option<FileInfo?>("--vertical-data")
+        {
+            Description = "This party's own columns for vertical jobs: a table with an ID column (docs/vertical.md); needs --vertical-schema.",
+            HelpName = "FILE",
+        };
+        var verticalSchema = new Option<FileInfo?>("--vertical-schema") { Description = "The schema of --vertical-data: one id column, the label only at the guest.", HelpName = "FILE" };
+        var arbiter = new Option<bool>("--arbiter") { Description = "Hold the Paillier key of vertical jobs with an arbiter (no data needed)." };
         var mapping = new Option<FileInfo?>("--mapping")
         {
             Description = "Maps this party's column names and units to the schema's (docs/features.md); checked against the schema before joining.",
@@ -32,7 +41,7 @@ internal static class PartyCommand
         var verbose = new Option<bool>("--verbose") { Description = "Log every task, not only joins and problems." };
         var command = new Command("party", "Join a federation and train on local data until stopped (Ctrl+C). Only model updates and aggregate statistics leave this machine.")
         {
-            join, id, token, data, evaluation, schema, mapping, authority, certificate, key, verbose,
+            join, id, token, data, evaluation, schema, mapping, verticalData, verticalSchema, arbiter, authority, certificate, key, verbose,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -49,13 +58,32 @@ internal static class PartyCommand
                 return 2;
             }
 
-            LocalDataHandler handler;
+            if (parse.GetValue(data) is null != parse.GetValue(schema) is null || parse.GetValue(verticalData) is null != parse.GetValue(verticalSchema) is null)
+            {
+                Console.Error.WriteLine("party: --data goes with --schema, and --vertical-data with --vertical-schema.");
+                return 2;
+            }
+
+            if (parse.GetValue(data) is null && parse.GetValue(verticalData) is null && !parse.GetValue(arbiter))
+            {
+                Console.Error.WriteLine("party: give --data (horizontal runs), --vertical-data (vertical jobs) or --arbiter.");
+                return 2;
+            }
+
+            ITaskHandler handler;
+            VerticalTable? verticalTable = null;
             var partyId = parse.GetValue(id)!;
             try
             {
-                handler = LoadData(partyId, parse.GetValue(schema)!, parse.GetValue(mapping), parse.GetValue(data)!, parse.GetValue(evaluation));
+                handler = parse.GetValue(data) is { } train
+                    ? LoadData(partyId, parse.GetValue(schema)!, parse.GetValue(mapping), train, parse.GetValue(evaluation))
+                    : new NoDataHandler(new PartyId(partyId));
+                if (parse.GetValue(verticalData) is { } verticalFile)
+                {
+                    verticalTable = VerticalTable.Load(verticalFile.FullName, parse.GetValue(verticalSchema)!.FullName);
+                }
             }
-            catch (Exception e) when (e is DataFormatException or IOException or UnauthorizedAccessException or ArgumentException)
+            catch (Exception e) when (e is DataFormatException or VerticalDataException or IOException or UnauthorizedAccessException or ArgumentException)
             {
                 Console.Error.WriteLine($"party: {e.Message}");
                 return 2;
@@ -80,10 +108,29 @@ internal static class PartyCommand
                 ClientCertificate = clientCertificate,
             };
             using var client = new PartyClient(options);
-            using var host = new PartyHost(client, handler, options, loggers.CreateLogger<PartyHost>());
+            using var vertical = verticalTable is not null || parse.GetValue(arbiter)
+                ? new VerticalParty(verticalTable, Path.Combine(Path.GetTempPath(), "causeway-vertical", partyId))
+                : null;
+            using var host = new PartyHost(client, handler, options, loggers.CreateLogger<PartyHost>(), vertical: vertical);
+            var holds = new List<string>();
+            if (handler is LocalDataHandler local)
+            {
+                holds.Add($"{local.TrainingRows} training rows");
+            }
+
+            if (verticalTable is not null)
+            {
+                holds.Add($"{verticalTable.Rows} IDs x {verticalTable.Features.Columns} features for vertical jobs{(verticalTable.Labels is null ? string.Empty : " (with labels)")}");
+            }
+
+            if (parse.GetValue(arbiter))
+            {
+                holds.Add("arbiter of vertical jobs");
+            }
+
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"party '{partyId}': {handler.TrainingRows} training rows; joining {options.Coordinator} (Ctrl+C to stop)"));
+                $"party '{partyId}': {string.Join("; ", holds)}; joining {options.Coordinator} (Ctrl+C to stop)"));
             try
             {
                 await host.RunAsync(cancellationToken);

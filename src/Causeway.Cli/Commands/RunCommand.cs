@@ -156,7 +156,8 @@ internal static class RunCommand
     private static string Number(JsonNode? node, string format) =>
         node is null ? "-" : node.GetValue<double>().ToString(format, CultureInfo.InvariantCulture);
 
-    private static ControlApiClient Connect(ParseResult parse, Option<Uri> coordinator, Option<FileInfo?> authority, Option<string?> adminToken)
+    /// <summary>A control API client from the --coordinator, --ca and --admin-token options (or CAUSEWAY_ADMIN_TOKEN).</summary>
+    internal static ControlApiClient Connect(ParseResult parse, Option<Uri> coordinator, Option<FileInfo?> authority, Option<string?> adminToken)
     {
         var token = parse.GetValue(adminToken) ?? Secrets.FromEnvironment("CAUSEWAY_ADMIN_TOKEN").FirstOrDefault()
             ?? throw new ArgumentException("Give --admin-token or set CAUSEWAY_ADMIN_TOKEN.");

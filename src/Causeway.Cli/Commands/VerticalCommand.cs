@@ -2,13 +2,18 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Causeway.Cli.Output;
+using Causeway.Protocol.Security;
 using Causeway.Core.Data;
+using Causeway.Federation.Vertical.Network;
 using Causeway.Federation.Vertical.Training;
 using Spectre.Console;
 
 namespace Causeway.Cli.Commands;
 
-/// <summary><c>causeway vertical simulate</c>: a table split by columns among parties, trained vertically and centrally in one process.</summary>
+/// <summary>
+/// <c>causeway vertical simulate</c>: a table split by columns among parties, trained vertically and centrally in one process;
+/// <c>causeway vertical run</c>: a vertical job over a coordinator's connected parties.
+/// </summary>
 internal static class VerticalCommand
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
@@ -17,6 +22,95 @@ internal static class VerticalCommand
     {
         var command = new Command("vertical", "Vertical federated learning: parties hold different columns of the same rows.");
         command.Subcommands.Add(Simulate());
+        command.Subcommands.Add(Run());
+        return command;
+    }
+
+    private static Command Run()
+    {
+        var coordinator = CliOptions.CoordinatorAddress("--coordinator", "The coordinator's address.", new Uri("https://127.0.0.1:7443"));
+        var authority = new Option<FileInfo?>("--ca") { Description = "The federation CA certificate (PEM) to trust.", DefaultValueFactory = _ => new FileInfo(Path.Combine("certs", DevCertificates.CaCertificateFile)), HelpName = "FILE" };
+        var adminToken = new Option<string?>("--admin-token") { Description = "The control API's bearer token (or CAUSEWAY_ADMIN_TOKEN)." };
+        var config = new Option<FileInfo>("--config") { Description = "The vertical job (JSON, see samples/configs/churn-vertical-job.json).", Required = true, HelpName = "FILE" };
+        var report = CliOptions.Report();
+        var command = new Command("run", "Run a vertical job on a coordinator's connected parties: PSI on their IDs, then vertical training and scoring of the held-out rows.")
+        {
+            coordinator, authority, adminToken, config, report,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var path = parse.GetValue(config)!.FullName;
+            string json;
+            try
+            {
+                json = File.ReadAllText(path);
+                VerticalJobConfig.Parse(json, path);
+            }
+            catch (Exception e) when (e is VerticalConfigException or IOException)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+
+            using var api = RunCommand.Connect(parse, coordinator, authority, adminToken);
+            var id = await api.StartVerticalJobAsync(json, cancellationToken);
+            Console.WriteLine($"vertical job {id} started");
+            var job = await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn()).StartAsync(async progress =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
+                while (true)
+                {
+                    var status = await api.VerticalJobAsync(id, cancellationToken);
+                    if (status["progress"] is { } p && p["stage"]?.GetValue<string>() is { } stage)
+                    {
+                        if (!tasks.TryGetValue(stage, out var task))
+                        {
+                            tasks[stage] = task = progress.AddTask(stage == "psi" ? "PSI (IDs)" : "training (batches)");
+                        }
+
+                        task.MaxValue = Math.Max(1, p["total"]!.GetValue<double>());
+                        task.Value = p["done"]!.GetValue<double>();
+                    }
+
+                    if (status["state"]?.GetValue<string>() != "running")
+                    {
+                        return status;
+                    }
+
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+                }
+            });
+            if (job["state"]?.GetValue<string>() != "completed")
+            {
+                Console.Error.WriteLine($"vertical job {id} failed: {job["error"]}");
+                return 1;
+            }
+
+            var result = job["result"]!;
+            var alignment = result["alignment"]!;
+            var table = new Table().AddColumns("stage", "result");
+            table.AddRow("PSI", Markup.Escape(string.Create(
+                Invariant,
+                $"{alignment["intersection"]} common IDs (guest {alignment["guestIds"]}, hosts {string.Join(", ", alignment["hostIds"]!.AsArray())}) in {alignment["seconds"]!.GetValue<double>():F1} s, {alignment["relayedBytes"]!.GetValue<long>() / 1e6:F1} MB relayed")));
+            if (result["training"] is { } training)
+            {
+                var evaluation = training["evaluation"]!;
+                table.AddRow("training", Markup.Escape(string.Create(
+                    Invariant,
+                    $"{training["trainRows"]} rows, features {string.Join(" + ", training["features"]!.AsArray())}, {training["epochs"]} epochs, {training["secondsPerEpoch"]!.GetValue<double>():F2} s/epoch")));
+                table.AddRow("held-out", Markup.Escape(string.Create(
+                    Invariant,
+                    $"{evaluation["rows"]} rows: accuracy {evaluation["accuracy"]!.GetValue<double>():F4}, AUC {evaluation["auc"]!.GetValue<double>():F4}, loss {evaluation["loss"]!.GetValue<double>():F4}")));
+            }
+
+            AnsiConsole.Write(table);
+            if (parse.GetValue(report) is { } file)
+            {
+                ReportFile.Write(file.FullName, job.DeepClone().AsObject());
+            }
+
+            return 0;
+        });
         return command;
     }
 

@@ -39,13 +39,13 @@ internal sealed class ControlApiClient : IDisposable
     public Task<JsonNode> RunsAsync(CancellationToken cancellationToken) => GetAsync("/api/runs", cancellationToken);
 
     /// <summary>Starts a run; returns its id.</summary>
-    public async Task<string> StartRunAsync(string configJson, CancellationToken cancellationToken)
-    {
-        using var content = new StringContent(configJson, Encoding.UTF8, "application/json");
-        using var response = await _http.PostAsync("/api/runs", content, cancellationToken);
-        var body = await ReadAsync(response, cancellationToken);
-        return body["id"]?.GetValue<string>() ?? throw new InvalidOperationException($"The coordinator answered without a run id: {body.ToJsonString()}");
-    }
+    public Task<string> StartRunAsync(string configJson, CancellationToken cancellationToken) => StartAsync("/api/runs", configJson, cancellationToken);
+
+    /// <summary>Starts a vertical job (<c>POST /api/vertical/jobs</c>); returns its id.</summary>
+    public Task<string> StartVerticalJobAsync(string jobJson, CancellationToken cancellationToken) => StartAsync("/api/vertical/jobs", jobJson, cancellationToken);
+
+    /// <summary>A vertical job's state, progress and (when completed) result.</summary>
+    public Task<JsonNode> VerticalJobAsync(string jobId, CancellationToken cancellationToken) => GetAsync($"/api/vertical/jobs/{Uri.EscapeDataString(jobId)}", cancellationToken);
 
     /// <summary>Releases the run's statistics with differential privacy (<c>POST /api/runs/{id}/statistics/release</c>); returns the release and the budget.</summary>
     public async Task<JsonNode> ReleaseStatisticsAsync(string runId, string requestJson, CancellationToken cancellationToken)
@@ -69,6 +69,14 @@ internal sealed class ControlApiClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private async Task<string> StartAsync(string path, string json, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync(path, content, cancellationToken);
+        var body = await ReadAsync(response, cancellationToken);
+        return body["id"]?.GetValue<string>() ?? throw new InvalidOperationException($"The coordinator answered without an id: {body.ToJsonString()}");
+    }
 
     private async Task<JsonNode> GetAsync(string path, CancellationToken cancellationToken)
     {

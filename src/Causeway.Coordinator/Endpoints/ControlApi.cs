@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using Causeway.Coordinator.Parties;
 using Causeway.Coordinator.Runs;
 using Causeway.Coordinator.Statistics;
+using Causeway.Coordinator.Vertical;
 using Causeway.Core.Data;
 using Causeway.Core.Models;
 using Microsoft.AspNetCore.Builder;
@@ -41,6 +42,10 @@ internal static class ControlApi
             await releaser.BudgetAsync(id, context.RequestAborted).ConfigureAwait(false) is { } budget
                 ? Results.Json(budget, JsonOptions)
                 : Error(StatusCodes.Status404NotFound, StatisticsReleaser.NoStatistics(id)));
+        api.MapPost("/vertical/jobs", StartVerticalJobAsync);
+        api.MapGet("/vertical/jobs", (VerticalJobs jobs) => Results.Json(jobs.List(), JsonOptions));
+        api.MapGet("/vertical/jobs/{id}", (string id, VerticalJobs jobs) =>
+            jobs.Find(id) is { } job ? Results.Json(job, JsonOptions) : Error(StatusCodes.Status404NotFound, $"no vertical job '{id}'"));
         api.MapPost("/runs/{id}/resume", async (string id, RunManager manager, HttpContext context) =>
         {
             var result = await manager.ResumeAsync(id, context.RequestAborted).ConfigureAwait(false);
@@ -68,6 +73,18 @@ internal static class ControlApi
         return result.RunId is { } id
             ? Results.Json(new StartRunResponse(id), JsonOptions, statusCode: StatusCodes.Status202Accepted)
             : Error(result.Status, result.Error!);
+    }
+
+    private static async Task<IResult> StartVerticalJobAsync(HttpContext context, VerticalJobs jobs, IOptions<CoordinatorOptions> options)
+    {
+        var json = await ReadTextAsync(context, options.Value.MaxControlBodyBytes).ConfigureAwait(false);
+        if (json is null)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes");
+        }
+
+        var (id, status, error) = jobs.Start(json);
+        return id is not null ? Results.Json(new StartRunResponse(id), JsonOptions, statusCode: status) : Error(status, error!);
     }
 
     /// <summary>The run's latest global model as a model file (docs/model-format.md) with its schema and merged statistics.</summary>

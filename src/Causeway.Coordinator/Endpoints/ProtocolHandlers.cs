@@ -151,7 +151,7 @@ internal sealed class ProtocolHandlers(
 
         if (task.Protection is { } protection)
         {
-            header.Protection = ProtectionMapping.ToProto(protection);
+            header.Protection = ProtocolMapping.ToProto(protection);
         }
 
         CoordinatorLog.TaskDelivered(logger, task.Id, task.Round.Round, session.Party.Value);
@@ -348,7 +348,7 @@ internal sealed class ProtocolHandlers(
             case PushResultKind.Evaluation when !task.IsTrain && !task.IsStep:
                 return new TaskResult(null, ContractMapping.FromProto(evaluation!), null);
             case PushResultKind.StepReply when task.IsStep:
-                return new TaskResult(null, null, null, StepReply: ProtocolStepReply.Success(ProtectionMapping.FromProto(stepReply!)));
+                return new TaskResult(null, null, null, StepReply: ProtocolStepReply.Success(ProtocolMapping.FromProto(stepReply!)));
             case PushResultKind.None:
                 throw new MalformedMessageException("the result holds neither a train result, an evaluation, a step reply nor a failure");
             default:
@@ -373,7 +373,7 @@ internal sealed class ProtocolHandlers(
         }
 
         CheckTrainFields(fields);
-        var update = new ProtectedUpdate(task.Party, ProtectionMapping.FromProto(payload), (int)fields.Examples, fields.TrainLoss, fields.TrainSeconds);
+        var update = new ProtectedUpdate(task.Party, ProtocolMapping.FromProto(payload), (int)fields.Examples, fields.TrainLoss, fields.TrainSeconds);
         return new TaskResult(null, null, null, Protected: update);
     }
 

@@ -4,6 +4,7 @@ using Causeway.Coordinator.Parties;
 using Causeway.Coordinator.Runs;
 using Causeway.Coordinator.Statistics;
 using Causeway.Coordinator.Storage;
+using Causeway.Coordinator.Vertical;
 using Causeway.Federation.Horizontal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,7 +17,7 @@ public static class CausewayServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the protocol handlers, party registry, task mailbox, <see cref="NetworkPartyChannel"/> (also as
-    /// <see cref="IPartyChannel"/>), <see cref="RunManager"/>, an <see cref="InMemoryRunRegistry"/> unless an
+    /// <see cref="IPartyChannel"/>), <see cref="RunManager"/>, <see cref="VerticalJobs"/>, an <see cref="InMemoryRunRegistry"/> unless an
     /// <see cref="IRunRegistry"/> is already registered, and the heartbeat monitor. Register an
     /// <see cref="IRunDriver"/> to enable <c>POST /api/runs</c>, and an <see cref="IRunStore"/> to persist runs,
     /// closed rounds and checkpoints (and to resume an interrupted run at start-up, see <see cref="CoordinatorOptions.ResumeInterruptedRun"/>).
@@ -52,6 +53,11 @@ public static class CausewayServiceCollectionExtensions
             sp.GetRequiredService<PartyRegistry>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RunManager>>()));
+        services.TryAddSingleton(sp => new VerticalJobs(
+            sp.GetRequiredService<NetworkPartyChannel>(),
+            sp.GetRequiredService<TaskMailbox>(),
+            sp.GetRequiredService<PartyRegistry>(),
+            sp.GetRequiredService<ILogger<VerticalJobs>>()));
         services.TryAddSingleton(sp => new StatisticsReleaser(
             sp.GetRequiredService<RunManager>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CoordinatorOptions>>(),

@@ -19,7 +19,7 @@ namespace Causeway.Coordinator.Mailbox;
 /// (the engine records a straggler); <see cref="EvaluateAsync"/> returns null. A party that is not
 /// connected, misses its heartbeats or re-joins mid-task yields a <see cref="FailureKind.Dropout"/>.
 /// </remarks>
-public sealed class NetworkPartyChannel : IPartyChannel
+public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
 {
     private readonly TaskMailbox _mailbox;
     private readonly PartyRegistry _registry;

@@ -20,13 +20,7 @@ public static class PsiWire
         {
             SessionId = sessionId,
             Host = host,
-            Stream = batch.Stream switch
-            {
-                PsiStream.GuestPoints => PsiStreamKind.PsiStreamGuestPoints,
-                PsiStream.GuestTags => PsiStreamKind.PsiStreamGuestTags,
-                PsiStream.HostPoints => PsiStreamKind.PsiStreamHostPoints,
-                _ => PsiStreamKind.PsiStreamResult,
-            },
+            Stream = ToProto(batch.Stream),
             Index = batch.Index,
             Last = batch.IsLast,
             Payload = ByteString.CopyFrom(batch.Payload.Span),
@@ -48,14 +42,26 @@ public static class PsiWire
             throw new MalformedMessageException($"A PSI batch of {message.Payload.Length} bytes exceeds {MaxPayloadBytes}.");
         }
 
-        var stream = message.Stream switch
-        {
-            PsiStreamKind.PsiStreamGuestPoints => PsiStream.GuestPoints,
-            PsiStreamKind.PsiStreamGuestTags => PsiStream.GuestTags,
-            PsiStreamKind.PsiStreamHostPoints => PsiStream.HostPoints,
-            PsiStreamKind.PsiStreamResult => PsiStream.Result,
-            _ => throw new MalformedMessageException($"A PSI batch names no known stream ({message.Stream})."),
-        };
-        return new PsiBatch(stream, message.Index, message.Last, message.Payload.Memory);
+        return new PsiBatch(FromProto(message.Stream), message.Index, message.Last, message.Payload.Memory);
     }
+
+    /// <summary>The wire's name of a stream.</summary>
+    public static PsiStreamKind ToProto(PsiStream stream) => stream switch
+    {
+        PsiStream.GuestPoints => PsiStreamKind.PsiStreamGuestPoints,
+        PsiStream.GuestTags => PsiStreamKind.PsiStreamGuestTags,
+        PsiStream.HostPoints => PsiStreamKind.PsiStreamHostPoints,
+        _ => PsiStreamKind.PsiStreamResult,
+    };
+
+    /// <summary>The stream a wire name denotes.</summary>
+    /// <exception cref="MalformedMessageException">The name is unspecified or unknown.</exception>
+    public static PsiStream FromProto(PsiStreamKind stream) => stream switch
+    {
+        PsiStreamKind.PsiStreamGuestPoints => PsiStream.GuestPoints,
+        PsiStreamKind.PsiStreamGuestTags => PsiStream.GuestTags,
+        PsiStreamKind.PsiStreamHostPoints => PsiStream.HostPoints,
+        PsiStreamKind.PsiStreamResult => PsiStream.Result,
+        _ => throw new MalformedMessageException($"A PSI message names no known stream ({stream})."),
+    };
 }

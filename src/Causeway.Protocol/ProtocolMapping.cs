@@ -2,19 +2,20 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal.Protection;
+using Causeway.Federation.Vertical.Network;
 using Causeway.Privacy.SecureAggregation;
 using Google.Protobuf;
 using V1 = Causeway.Protocol.V1;
 
 namespace Causeway.Protocol;
 
-/// <summary>Maps the messages of protected rounds (<see cref="ProtocolMessage"/>) to and from <c>causeway.v1.ProtocolMessage</c> (secure.proto).</summary>
+/// <summary>Maps protocol-step messages (<see cref="ProtocolMessage"/>) to and from <c>causeway.v1.ProtocolMessage</c> (secure.proto); vertical jobs' through <see cref="VerticalMapping"/>.</summary>
 /// <remarks>
 /// Decoding checks the shape only (a case is set, counts and enums in range, whole ring elements); the protocol's own
 /// checks (share authentication, ciphertext range, vector length) are the round's and the party's, so that a bad
 /// value becomes a failure naming the party rather than a transport error.
 /// </remarks>
-public static class ProtectionMapping
+public static class ProtocolMapping
 {
     public static V1.ProtocolMessage ToProto(ProtocolMessage message)
     {
@@ -35,6 +36,7 @@ public static class ProtectionMapping
             PaillierCiphertexts { Decrypt: false } c => new() { PaillierEncrypted = ToProto(c) },
             PaillierCiphertexts c => new() { PaillierDecrypt = ToProto(c) },
             PaillierDecryptedSum s => new() { PaillierSum = new V1.PaillierPlainSum { Values = { s.Sum } } },
+            VerticalMessage v => new() { Vertical = VerticalMapping.ToProto(v) },
             _ => throw new ArgumentException($"No wire form for {message.GetType().Name}.", nameof(message)),
         };
     }
@@ -60,6 +62,7 @@ public static class ProtectionMapping
             V1.ProtocolMessage.MessageOneofCase.PaillierEncrypted => FromProto(message.PaillierEncrypted, decrypt: false),
             V1.ProtocolMessage.MessageOneofCase.PaillierDecrypt => FromProto(message.PaillierDecrypt, decrypt: true),
             V1.ProtocolMessage.MessageOneofCase.PaillierSum => new PaillierDecryptedSum([.. message.PaillierSum.Values]),
+            V1.ProtocolMessage.MessageOneofCase.Vertical => VerticalMapping.FromProto(message.Vertical),
             _ => throw new MalformedMessageException("The protection message holds no known case."),
         };
     }

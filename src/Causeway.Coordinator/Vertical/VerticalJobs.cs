@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Causeway.Coordinator.Mailbox;
+using Causeway.Coordinator.Parties;
+using Causeway.Federation;
+using Causeway.Federation.Vertical.Network;
+using Causeway.Federation.Vertical.Training;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Causeway.Coordinator.Vertical;
+
+/// <summary>
+/// Runs vertical jobs (<c>POST /api/vertical/jobs</c>) in the background over the parties' mailboxes, one at a time,
+/// and keeps their status in memory: a job does not survive a coordinator restart (run it again; it keeps no state the
+/// parties need).
+/// </summary>
+public sealed class VerticalJobs : IAsyncDisposable
+{
+    private readonly NetworkPartyChannel _channel;
+    private readonly TaskMailbox _mailbox;
+    private readonly PartyRegistry _parties;
+    private readonly ILogger<VerticalJobs> _logger;
+    private readonly ConcurrentDictionary<string, VerticalJobStatus> _jobs = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly Lock _lock = new();
+    private Task? _active;
+
+    internal VerticalJobs(NetworkPartyChannel channel, TaskMailbox mailbox, PartyRegistry parties, ILogger<VerticalJobs> logger)
+    {
+        _channel = channel;
+        _mailbox = mailbox;
+        _parties = parties;
+        _logger = logger;
+    }
+
+    /// <summary>Every job since the coordinator started, newest first.</summary>
+    public IReadOnlyList<VerticalJobStatus> List() => [.. _jobs.Values.OrderByDescending(j => j.Started)];
+
+    public VerticalJobStatus? Find(string id) => _jobs.GetValueOrDefault(id);
+
+    /// <summary>Validates the job, checks that its parties are connected and starts it; returns its id, or a status code and an error.</summary>
+    public (string? Id, int Status, string? Error) Start(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        VerticalJobConfig config;
+        try
+        {
+            config = VerticalJobConfig.Parse(json, "POST /api/vertical/jobs");
+        }
+        catch (VerticalConfigException e)
+        {
+            return (null, StatusCodes.Status400BadRequest, e.Message);
+        }
+
+        if (config.Parties.FirstOrDefault(p => !_parties.IsConnected(new PartyId(p))) is { } missing)
+        {
+            return (null, StatusCodes.Status409Conflict, $"party '{missing}' is not connected");
+        }
+
+        lock (_lock)
+        {
+            if (_active is { IsCompleted: false })
+            {
+                return (null, StatusCodes.Status409Conflict, "a vertical job is still in progress");
+            }
+
+            var id = $"vjob-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+            var status = new VerticalJobStatus(id, config.Name, DateTimeOffset.UtcNow);
+            _jobs[id] = status;
+            _active = Task.Run(() => RunAsync(id, config, status));
+            return (id, StatusCodes.Status202Accepted, null);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        if (_active is { } active)
+        {
+            await active.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _shutdown.Dispose();
+    }
+
+    private async Task RunAsync(string id, VerticalJobConfig config, VerticalJobStatus status)
+    {
+        var job = new VerticalJob(id, config, new ForgettingChannel(_channel, _mailbox, id))
+        {
+            Progress = new Progress(status),
+        };
+        try
+        {
+            var result = await job.RunAsync(_shutdown.Token).ConfigureAwait(false);
+            status.Complete(result);
+            VerticalJobLog.Completed(_logger, id, result.Alignment.Intersection);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            status.Fail(e switch
+            {
+                OperationCanceledException => "the coordinator is shutting down",
+                VerticalJobException => e.Message,
+                _ => $"{e.GetType().Name}: {e.Message}",
+            });
+            VerticalJobLog.Failed(_logger, id, status.Error!);
+        }
+        finally
+        {
+            _channel.CompleteRun(id);
+        }
+    }
+
+    // The mailbox keeps finished tasks until told to forget them; a job has thousands of steps.
+    private sealed class ForgettingChannel(NetworkPartyChannel channel, TaskMailbox mailbox, string id) : IStepChannel
+    {
+        public async Task<ProtocolStepReply> ExchangeAsync(PartyId party, ProtocolStep step, CancellationToken cancellationToken)
+        {
+            var reply = await channel.ExchangeAsync(party, step, cancellationToken).ConfigureAwait(false);
+            mailbox.Forget(id);
+            return reply;
+        }
+    }
+
+    private sealed class Progress(VerticalJobStatus status) : IProgress<VerticalJobProgress>
+    {
+        public void Report(VerticalJobProgress value) => status.Progress = value;
+    }
+}
+
+/// <summary>A vertical job's state as the control API shows it.</summary>
+public sealed class VerticalJobStatus(string id, string name, DateTimeOffset started)
+{
+    public string Id { get; } = id;
+
+    public string Name { get; } = name;
+
+    public DateTimeOffset Started { get; } = started;
+
+    /// <summary>running, completed or failed.</summary>
+    public string State { get; private set; } = "running";
+
+    public VerticalJobProgress? Progress { get; internal set; }
+
+    public VerticalJobResult? Result { get; private set; }
+
+    public string? Error { get; private set; }
+
+    internal void Complete(VerticalJobResult result)
+    {
+        Result = result;
+        State = "completed";
+    }
+
+    internal void Fail(string error)
+    {
+        Error = error;
+        State = "failed";
+    }
+}
+
+internal static partial class VerticalJobLog
+{
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Vertical job {JobId} completed: {Intersection} aligned IDs")]
+    public static partial void Completed(ILogger logger, string jobId, long intersection);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Vertical job {JobId} failed: {Reason}")]
+    public static partial void Failed(ILogger logger, string jobId, string reason);
+}

@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using Causeway.Federation.Vertical.Alignment;
+using Causeway.Federation.Vertical.Training;
+
+namespace Causeway.Federation.Vertical.Network;
+
+/// <summary>
+/// Drives a <see cref="VerticalJobConfig"/> over an <see cref="IStepChannel"/>: the coordinator's side of a vertical
+/// job. It relays PSI batches between the guest and each host, then runs vertical linear training batch by batch and
+/// scores the held-out rows. It holds no data and decodes nothing it relays (ciphertexts stay bytes).
+/// </summary>
+/// <remarks>
+/// The same driver runs in simulation (an in-memory channel to <see cref="VerticalParty"/> objects) and over the
+/// network (the coordinator's mailbox to <c>causeway vertical party</c> processes). Hosts work concurrently; each
+/// party takes its steps one at a time. A step that fails or times out fails the job with the party and the reason.
+/// </remarks>
+public sealed class VerticalJob
+{
+    private readonly VerticalJobConfig _config;
+    private readonly IStepChannel _channel;
+    private readonly PartyId _guest;
+    private readonly PartyId[] _hosts;
+    private long _bytes;
+
+    /// <param name="id">The job's id, unique per coordinator: parties key their state by it.</param>
+    /// <param name="config">The validated job.</param>
+    /// <param name="channel">The way to the parties.</param>
+    public VerticalJob(string id, VerticalJobConfig config, IStepChannel channel)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(channel);
+        Id = id;
+        _config = config;
+        _channel = channel;
+        _guest = new PartyId(config.Guest);
+        _hosts = [.. config.Hosts.Select(h => new PartyId(h))];
+    }
+
+    public string Id { get; }
+
+    /// <summary>Called after each relayed batch and each training batch (the stage, done and total).</summary>
+    public IProgress<VerticalJobProgress>? Progress { get; init; }
+
+    /// <summary>Runs the job to the end.</summary>
+    /// <exception cref="VerticalJobException">A party refused or failed a step, or did not answer in time.</exception>
+    public async Task<VerticalJobResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var alignment = await AlignAsync(cancellationToken).ConfigureAwait(false);
+        alignment = alignment with { Seconds = clock.Elapsed.TotalSeconds, RelayedBytes = Interlocked.Read(ref _bytes) };
+        var training = _config.Training is { } settings ? await TrainAsync(settings, cancellationToken).ConfigureAwait(false) : null;
+        return new VerticalJobResult(Id, _config.Name, alignment, training);
+    }
+
+    private async Task<VerticalAlignmentSummary> AlignAsync(CancellationToken cancellationToken)
+    {
+        var salt = AlignmentSettings.NewSalt();
+        var psi = _config.Psi;
+        var guestOpened = await StepAsync<PsiReply>(_guest, new PsiOpen(Id, -1, _hosts.Length, salt, psi.Mode, psi.BatchSize), cancellationToken).ConfigureAwait(false);
+        var hostOpened = await Task.WhenAll(_hosts.Select((host, h) => StepAsync<PsiReply>(host, new PsiOpen(Id, h, _hosts.Length, salt, psi.Mode, psi.BatchSize), cancellationToken))).ConfigureAwait(false);
+        var total = guestOpened.Ids * _hosts.Length + hostOpened.Sum(r => r.Ids);
+        var done = 0L;
+
+        // 1. Guest points to every host, each host's tags back to the guest. The next guest batch is computed while
+        //    the hosts work on this one.
+        var next = PullAsync(_guest, PsiStream.GuestPoints, 0, cancellationToken);
+        while (true)
+        {
+            var batch = await next.ConfigureAwait(false);
+            next = batch.IsLast ? null : PullAsync(_guest, PsiStream.GuestPoints, 0, cancellationToken);
+            var tags = await Task.WhenAll(_hosts.Select((host, h) => StepAsync<PsiReply>(host, new PsiPush(Id, h, batch), cancellationToken))).ConfigureAwait(false);
+            for (var h = 0; h < _hosts.Length; h++)
+            {
+                foreach (var reply in tags[h].Batches)
+                {
+                    await StepAsync<PsiReply>(_guest, new PsiPush(Id, h, reply), cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            Report("psi", done += Records(batch) * _hosts.Length, total);
+            if (next is null)
+            {
+                break;
+            }
+        }
+
+        // 2. Each host's points to the guest, the host computing its next batch while the guest matches this one.
+        for (var h = 0; h < _hosts.Length; h++)
+        {
+            var pending = PullAsync(_hosts[h], PsiStream.HostPoints, h, cancellationToken);
+            while (pending is not null)
+            {
+                var batch = await pending.ConfigureAwait(false);
+                pending = batch.IsLast ? null : PullAsync(_hosts[h], PsiStream.HostPoints, h, cancellationToken);
+                await StepAsync<PsiReply>(_guest, new PsiPush(Id, h, batch), cancellationToken).ConfigureAwait(false);
+                Report("psi", done += Records(batch), total);
+            }
+        }
+
+        // 3. The guest intersects; each host gets its result.
+        var finished = await StepAsync<PsiReply>(_guest, new PsiFinish(Id), cancellationToken).ConfigureAwait(false);
+        var hostIntersections = new long?[_hosts.Length];
+        for (var h = 0; h < _hosts.Length; h++)
+        {
+            var results = await StepAsync<PsiReply>(_guest, new PsiPull(Id, PsiStream.Result, h), cancellationToken).ConfigureAwait(false);
+            foreach (var batch in results.Batches)
+            {
+                hostIntersections[h] = (await StepAsync<PsiReply>(_hosts[h], new PsiPush(Id, h, batch), cancellationToken).ConfigureAwait(false)).Intersection;
+            }
+        }
+
+        return new VerticalAlignmentSummary(guestOpened.Ids, [.. hostOpened.Select(r => r.Ids)], finished.Intersection ?? 0, hostIntersections, 0, 0);
+    }
+
+    private async Task<PsiBatch> PullAsync(PartyId party, PsiStream stream, int host, CancellationToken cancellationToken)
+    {
+        var reply = await StepAsync<PsiReply>(party, new PsiPull(Id, stream, host), cancellationToken).ConfigureAwait(false);
+        return reply.Batches.Count == 1 ? reply.Batches[0] : throw new VerticalJobException($"Party '{party}' answered a {stream} pull with {reply.Batches.Count} batches.");
+    }
+
+    private async Task<VerticalTrainingSummary> TrainAsync(VerticalJobTraining settings, CancellationToken cancellationToken)
+    {
+        var options = _config.TrainingOptions(settings);
+        var holdout = _config.Holdout;
+        LinearOpen Open(VerticalRole role, int host, byte[]? key) => new(Id, role, host, options, settings.KeyBits, key, holdout.Seed, holdout.Fraction);
+
+        // The key holder first (the arbiter, or the guest in two-party mode), then everyone who encrypts under its key.
+        PartyId? arbiter = _config.Arbiter is { } name ? new PartyId(name) : null;
+        var arbiterKey = arbiter is { } a ? (await StepAsync<LinearOpened>(a, Open(VerticalRole.Arbiter, -1, null), cancellationToken).ConfigureAwait(false)).PublicKey : null;
+        var guest = await StepAsync<LinearOpened>(_guest, Open(VerticalRole.Guest, -1, arbiterKey), cancellationToken).ConfigureAwait(false);
+        var hostKey = arbiterKey ?? guest.PublicKey;
+        var hosts = await Task.WhenAll(_hosts.Select((host, h) => StepAsync<LinearOpened>(host, Open(VerticalRole.Host, h, hostKey), cancellationToken))).ConfigureAwait(false);
+        if (hosts.FirstOrDefault(h => h.TrainRows != guest.TrainRows || h.TestRows != guest.TestRows) is { } mismatch)
+        {
+            throw new VerticalJobException($"The parties disagree on the aligned rows: the guest has {guest.TrainRows} + {guest.TestRows}, a host {mismatch.TrainRows} + {mismatch.TestRows}.");
+        }
+
+        var keyHolder = arbiter ?? _guest;
+        var clock = Stopwatch.StartNew();
+        var batchesPerEpoch = (guest.TrainRows + options.BatchSize - 1) / options.BatchSize;
+        var number = 0L;
+        for (var epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            for (var index = 0; index < batchesPerEpoch; index++)
+            {
+                await RunBatchAsync(epoch, index, number++, keyHolder, arbiter is not null, cancellationToken).ConfigureAwait(false);
+                Report("train", number, (long)batchesPerEpoch * options.Epochs);
+            }
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        var holdoutScores = await Task.WhenAll(_hosts.Select(host => StepAsync<LinearValues>(host, Batch(LinearStepKind.HoldoutScores, 0, 0, -1), cancellationToken))).ConfigureAwait(false);
+        var evaluation = await StepAsync<LinearEvaluation>(_guest, Batch(LinearStepKind.Evaluate, 0, 0, -1, holdoutScores), cancellationToken).ConfigureAwait(false);
+        return new VerticalTrainingSummary(guest.TrainRows, guest.TestRows, [guest.Features, .. hosts.Select(h => h.Features)], options.Epochs, seconds / options.Epochs, evaluation);
+    }
+
+    // One mini-batch of Hardy et al.'s protocol, in the order of HeteroLinearTraining.RunBatch.
+    private async Task RunBatchAsync(int epoch, int index, long number, PartyId keyHolder, bool withArbiter, CancellationToken cancellationToken)
+    {
+        var scores = await Task.WhenAll(_hosts.Select(host => StepAsync<LinearValues>(host, Batch(LinearStepKind.Scores, epoch, index, number), cancellationToken))).ConfigureAwait(false);
+        var residual = await StepAsync<LinearValues>(_guest, Batch(LinearStepKind.Residual, epoch, index, number, scores), cancellationToken).ConfigureAwait(false);
+        var steps = _hosts.Select(async host =>
+        {
+            var masked = await StepAsync<LinearValues>(host, Batch(LinearStepKind.Gradient, epoch, index, number, residual), cancellationToken).ConfigureAwait(false);
+            if (masked.Kind != LinearValuesKind.None)
+            {
+                var decrypted = await StepAsync<LinearValues>(keyHolder, Batch(LinearStepKind.Decrypt, epoch, index, number, masked), cancellationToken).ConfigureAwait(false);
+                await StepAsync<LinearValues>(host, Batch(LinearStepKind.Unmask, epoch, index, number, decrypted), cancellationToken).ConfigureAwait(false);
+            }
+        }).ToList();
+        if (withArbiter)
+        {
+            steps.Add(Task.Run(
+                async () =>
+                {
+                    var masked = await StepAsync<LinearValues>(_guest, Batch(LinearStepKind.MaskOwn, epoch, index, number), cancellationToken).ConfigureAwait(false);
+                    var decrypted = await StepAsync<LinearValues>(keyHolder, Batch(LinearStepKind.Decrypt, epoch, index, number, masked), cancellationToken).ConfigureAwait(false);
+                    await StepAsync<LinearValues>(_guest, Batch(LinearStepKind.Unmask, epoch, index, number, decrypted), cancellationToken).ConfigureAwait(false);
+                },
+                cancellationToken));
+        }
+
+        await Task.WhenAll(steps).ConfigureAwait(false);
+    }
+
+    private LinearBatchStep Batch(LinearStepKind kind, int epoch, int index, long number, params IReadOnlyList<LinearValues> inputs) =>
+        new(Id, kind, epoch, index, number, inputs);
+
+    private async Task<T> StepAsync<T>(PartyId party, VerticalMessage request, CancellationToken cancellationToken)
+        where T : VerticalMessage
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(_config.StepTimeoutSeconds));
+        ProtocolStepReply reply;
+        try
+        {
+            reply = await _channel.ExchangeAsync(party, new ProtocolStep(new RoundInfo(Id, 0, 1), request), timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new VerticalJobException($"Party '{party}' did not answer {request.Name} within {_config.StepTimeoutSeconds} s.");
+        }
+
+        Interlocked.Add(ref _bytes, request.PayloadBytes + (reply.Reply?.PayloadBytes ?? 0));
+        return reply.Failure is { } failure ? throw new VerticalJobException($"Party '{party}' failed {request.Name}: {failure}")
+            : reply.Reply as T ?? throw new VerticalJobException($"Party '{party}' answered {request.Name} with {reply.Reply?.Name ?? "nothing"}, not {typeof(T).Name}.");
+    }
+
+    private void Report(string stage, long done, long total) => Progress?.Report(new VerticalJobProgress(stage, done, total));
+
+    private static long Records(PsiBatch batch) => batch.Stream == PsiStream.GuestTags ? batch.Payload.Length / 16 : batch.Payload.Length / Privacy.Psi.EcdhPsiCipher.PointBytes;
+}
+
+/// <summary>How far a vertical job is: <paramref name="Stage"/> psi (IDs processed) or train (batches done).</summary>
+public sealed record VerticalJobProgress(string Stage, long Done, long Total);
+
+/// <summary>What a vertical job produced.</summary>
+public sealed record VerticalJobResult(string Id, string Name, VerticalAlignmentSummary Alignment, VerticalTrainingSummary? Training);
+
+/// <summary>The PSI of a job: each party's distinct IDs, the intersection (as the guest found it and as each host learned it), the time and the bytes the coordinator relayed.</summary>
+public sealed record VerticalAlignmentSummary(long GuestIds, IReadOnlyList<long> HostIds, long Intersection, IReadOnlyList<long?> HostIntersections, double Seconds, long RelayedBytes);
+
+/// <summary>The training of a job: aligned rows, features per party (guest first), epochs and their mean time, and the held-out scores.</summary>
+public sealed record VerticalTrainingSummary(int TrainRows, int TestRows, IReadOnlyList<int> Features, int Epochs, double SecondsPerEpoch, LinearEvaluation Evaluation);

@@ -1,0 +1,197 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Causeway.Federation.Vertical.Alignment;
+using Causeway.Federation.Vertical.Training;
+
+namespace Causeway.Federation.Vertical.Network;
+
+/// <summary>
+/// A vertical job the coordinator runs over connected parties: PSI on their IDs, then (optionally) vertical linear
+/// training on the intersection and scoring of its held-out rows. Each party holds its own table (<c>causeway
+/// vertical party</c>); the job names parties by id.
+/// </summary>
+/// <remarks>
+/// <code>
+/// { "name": "churn", "guest": "telecom", "hosts": ["payments", "usage"], "arbiter": "auditor",
+///   "psi": { "mode": "reveal-to-all", "batchSize": 65536 },
+///   "training": { "loss": "taylor-logistic", "encryption": "arbiter", "keyBits": 2048,
+///                 "epochs": 10, "batchSize": 256, "learningRate": 0.15, "l2": 0, "seed": 1 },
+///   "holdout": { "fraction": 0.3, "seed": 42 },
+///   "stepTimeoutSeconds": 600 }
+/// </code>
+/// Without <c>training</c> the job only aligns (any PSI mode). Training needs reveal-to-all: every party must know its
+/// aligned rows.
+/// </remarks>
+public sealed record VerticalJobConfig
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    /// <summary>A name for reports.</summary>
+    public string Name { get; init; } = "vertical";
+
+    /// <summary>The party holding the labels.</summary>
+    public string Guest { get; init; } = string.Empty;
+
+    /// <summary>The feature holders.</summary>
+    public IReadOnlyList<string> Hosts { get; init; } = [];
+
+    /// <summary>The key holder of arbiter-mode encryption (a party with no data), or null.</summary>
+    public string? Arbiter { get; init; }
+
+    /// <summary>The intersection.</summary>
+    public VerticalPsiConfig Psi { get; init; } = new();
+
+    /// <summary>Training on the intersection, or null to align only.</summary>
+    public VerticalJobTraining? Training { get; init; }
+
+    /// <summary>Which aligned IDs are held out for scoring.</summary>
+    public VerticalHoldoutConfig Holdout { get; init; } = new();
+
+    /// <summary>How long one step may take at a party before the job fails. Default 600 s.</summary>
+    public double StepTimeoutSeconds { get; init; } = 600;
+
+    /// <summary>Every party of the job: the guest, the hosts, then the arbiter if any.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Parties => [Guest, .. Hosts, .. Arbiter is null ? Array.Empty<string>() : [Arbiter]];
+
+    /// <summary>Parses and validates a job.</summary>
+    /// <param name="json">The job.</param>
+    /// <param name="source">Names the job in errors (a file or an endpoint).</param>
+    /// <exception cref="VerticalConfigException">Not valid JSON, or a rule is broken; the message names the source and field.</exception>
+    public static VerticalJobConfig Parse(string json, string source)
+    {
+        VerticalJobConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<VerticalJobConfig>(json, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new VerticalConfigException($"{source}: {e.Message}", e);
+        }
+
+        (config ?? throw new VerticalConfigException($"{source}: the job is empty (null).")).Validate(source);
+        return config;
+    }
+
+    /// <summary>The linear training options every role shares.</summary>
+    public HeteroLinearOptions TrainingOptions(VerticalJobTraining training) => new()
+    {
+        Loss = training.Loss,
+        Encryption = training.Encryption,
+        Epochs = training.Epochs,
+        BatchSize = training.BatchSize,
+        LearningRate = training.LearningRate,
+        L2 = training.L2,
+        Seed = training.Seed,
+    };
+
+    private void Validate(string source)
+    {
+        var parties = Parties;
+        string? problem = null;
+        if (string.IsNullOrWhiteSpace(Guest) || Hosts.Count == 0 || Hosts.Any(string.IsNullOrWhiteSpace))
+        {
+            problem = "guest and at least one host are required";
+        }
+        else if (parties.Distinct(StringComparer.Ordinal).Count() != parties.Count)
+        {
+            problem = "guest, hosts and arbiter must be distinct parties";
+        }
+        else if (Psi.BatchSize is < 1 or > 1 << 20)
+        {
+            problem = $"psi.batchSize must lie in [1, 1048576]; got {Psi.BatchSize}";
+        }
+        else if (Psi.Mode == AlignmentMode.CardinalityOnly && Hosts.Count > 1)
+        {
+            problem = "psi.mode cardinality-only works with one host";
+        }
+        else if (Holdout.Fraction is < 0 or >= 1)
+        {
+            problem = $"holdout.fraction must lie in [0, 1); got {Holdout.Fraction}";
+        }
+        else if (!(StepTimeoutSeconds > 0))
+        {
+            problem = "stepTimeoutSeconds must be positive";
+        }
+        else if (Training is { } training)
+        {
+            problem = Psi.Mode != AlignmentMode.RevealToAll ? "training needs psi.mode reveal-to-all (every party must know its aligned rows)"
+                : (training.Encryption == VerticalEncryption.Arbiter) != (Arbiter is not null) ? "an arbiter is named exactly when training.encryption is arbiter"
+                : training.Encryption == VerticalEncryption.TwoParty && Hosts.Count != 1 ? "training.encryption two-party works with one host"
+                : null;
+            if (problem is null)
+            {
+                try
+                {
+                    TrainingOptions(training).Validate();
+                }
+                catch (ArgumentException e)
+                {
+                    problem = $"training: {e.Message.TrimEnd('.')}";
+                }
+            }
+        }
+        else if (Arbiter is not null)
+        {
+            problem = "an arbiter takes part only in training with arbiter encryption";
+        }
+
+        if (problem is not null)
+        {
+            throw new VerticalConfigException($"{source}: {problem}.");
+        }
+    }
+}
+
+/// <summary>The PSI settings of a vertical job.</summary>
+public sealed record VerticalPsiConfig
+{
+    /// <summary>Who learns the intersection. Default reveal-to-all.</summary>
+    public AlignmentMode Mode { get; init; } = AlignmentMode.RevealToAll;
+
+    /// <summary>IDs per batch. Default 65,536.</summary>
+    public int BatchSize { get; init; } = AlignmentSettings.DefaultBatchSize;
+}
+
+/// <summary>The training settings of a vertical job.</summary>
+public sealed record VerticalJobTraining
+{
+    /// <summary>The loss. Default taylor-logistic (the only logistic loss under arbiter encryption).</summary>
+    public VerticalLoss Loss { get; init; } = VerticalLoss.TaylorLogistic;
+
+    /// <summary>none, arbiter or two-party. Default arbiter.</summary>
+    public VerticalEncryption Encryption { get; init; } = VerticalEncryption.Arbiter;
+
+    /// <summary>Paillier modulus bits of the key holder's key. Default 2048.</summary>
+    public int KeyBits { get; init; } = 2048;
+
+    public int Epochs { get; init; } = 10;
+
+    public int BatchSize { get; init; } = 256;
+
+    public double LearningRate { get; init; } = 0.15;
+
+    public double L2 { get; init; }
+
+    /// <summary>The public seed of the batch order.</summary>
+    public ulong Seed { get; init; } = 1;
+}
+
+/// <summary>Which aligned IDs are held out for scoring (<see cref="Data.VerticalHoldout"/>).</summary>
+public sealed record VerticalHoldoutConfig
+{
+    /// <summary>The share of IDs held out. Default 0.3.</summary>
+    public double Fraction { get; init; } = 0.3;
+
+    /// <summary>The public seed of the rule.</summary>
+    public ulong Seed { get; init; } = 42;
+}

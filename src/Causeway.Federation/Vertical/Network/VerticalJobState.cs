@@ -1,0 +1,185 @@
+using Causeway.Federation.Vertical.Alignment;
+using Causeway.Federation.Vertical.Data;
+using Causeway.Federation.Vertical.Training;
+using Causeway.Privacy.Psi;
+
+namespace Causeway.Federation.Vertical.Network;
+
+/// <summary>One vertical job at one party: its PSI session, its aligned rows and its half of the model.</summary>
+internal sealed class VerticalJobState : IDisposable
+{
+    private readonly VerticalTable? _table;
+    private readonly string? _workDirectory;
+    private PsiOpen? _psi;
+    private PsiGuest? _guest;
+    private PsiHost? _host;
+    private IEnumerator<PsiBatch>? _outgoing;
+    private int? _unacknowledged;
+    private List<int>? _intersectionRows;
+    private long? _intersection;
+    private LinearRole? _linear;
+
+    public VerticalJobState(string id, VerticalTable? table, string? workDirectory)
+    {
+        Id = id;
+        _table = table;
+        _workDirectory = workDirectory;
+    }
+
+    public string Id { get; }
+
+    public DateTimeOffset Opened { get; } = DateTimeOffset.UtcNow;
+
+    public PsiReply OpenPsi(PsiOpen open)
+    {
+        // The table's IDs are normalised already (VerticalTable.Load); the default options leave them as they are.
+        var table = _table ?? throw new InvalidOperationException($"Job '{Id}': this party holds no table.");
+        var settings = new AlignmentSettings(open.Salt, open.Mode, open.BatchSize);
+        settings.Validate();
+        _psi = open;
+        if (open.Host < 0)
+        {
+            Directory.CreateDirectory(_workDirectory!);
+            _guest = new PsiGuest(settings, PsiGuest.NewState(open.Hosts), table.Ids, _workDirectory!);
+        }
+        else
+        {
+            _host = new PsiHost(settings, PsiHost.NewState(), table.Ids);
+        }
+
+        return new PsiReply([], table.Rows, null);
+    }
+
+    public PsiReply Pull(PsiPull pull)
+    {
+        var psi = _psi ?? throw new InvalidOperationException($"Job '{Id}': PSI was not opened.");
+        if (pull.Stream == PsiStream.Result)
+        {
+            var guest = _guest ?? throw new InvalidOperationException($"Job '{Id}': only the guest sends results.");
+            if ((uint)pull.Host >= (uint)psi.Hosts)
+            {
+                throw new ArgumentException($"Job '{Id}': there is no host {pull.Host} (of {psi.Hosts}).");
+            }
+
+            return new PsiReply(guest.ResultFor(pull.Host), _table!.Rows, _intersection);
+        }
+
+        if (pull.Stream == PsiStream.GuestPoints && _guest is not null)
+        {
+            _outgoing ??= _guest.GuestPoints().GetEnumerator();
+        }
+        else if (pull.Stream == PsiStream.HostPoints && _host is not null)
+        {
+            if (_unacknowledged is { } index)
+            {
+                // Pulling the next batch means the coordinator delivered the previous one to the guest.
+                _host.AcknowledgeHostPoints(index);
+            }
+
+            _outgoing ??= _host.HostPoints().GetEnumerator();
+        }
+        else
+        {
+            throw new InvalidOperationException($"Job '{Id}': a {(_guest is null ? "host" : "guest")} sends no {pull.Stream} stream.");
+        }
+
+        if (!_outgoing.MoveNext())
+        {
+            throw new InvalidOperationException($"Job '{Id}': the {pull.Stream} stream is already complete.");
+        }
+
+        var batch = _outgoing.Current;
+        if (batch.IsLast)
+        {
+            _outgoing.Dispose();
+            _outgoing = null;
+        }
+
+        _unacknowledged = _host is null ? null : batch.Index;
+        return new PsiReply([batch], _table!.Rows, null);
+    }
+
+    public PsiReply Push(PsiPush push)
+    {
+        _ = _psi ?? throw new InvalidOperationException($"Job '{Id}': PSI was not opened.");
+        if (_host is not null)
+        {
+            if (push.Batch.Stream == PsiStream.Result)
+            {
+                using var rows = new StringWriter();
+                var outcome = _host.AcceptResult(push.Batch, rows);
+                (_intersectionRows ??= []).AddRange(Lines(rows.ToString()));
+                if (outcome is not null)
+                {
+                    _intersection = outcome.Intersection;
+                }
+
+                return new PsiReply([], _table!.Rows, _intersection);
+            }
+
+            return new PsiReply(_host.AcceptGuestPoints(push.Batch), _table!.Rows, null);
+        }
+
+        var guest = _guest!;
+        if (push.Batch.Stream == PsiStream.GuestTags)
+        {
+            guest.AcceptGuestTags(push.Host, push.Batch);
+        }
+        else
+        {
+            guest.AcceptHostPoints(push.Host, push.Batch);
+        }
+
+        return new PsiReply([], _table!.Rows, null);
+    }
+
+    public PsiReply Finish()
+    {
+        var guest = _guest ?? throw new InvalidOperationException($"Job '{Id}': only the guest finishes PSI.");
+        using var rows = new StringWriter();
+        var result = guest.Finish(rows);
+        _intersectionRows = [.. Lines(rows.ToString())];
+        _intersection = result.Intersection;
+        return new PsiReply([], result.Ids, result.Intersection);
+    }
+
+    public LinearOpened OpenLinear(LinearOpen open)
+    {
+        _linear?.Dispose();
+        if (open.Role == VerticalRole.Arbiter)
+        {
+            _linear = LinearRole.Arbiter(open);
+            return _linear.Opened;
+        }
+
+        var table = _table ?? throw new InvalidOperationException($"Job '{Id}': this party holds no table.");
+        if (_intersectionRows is null || _psi?.Mode != AlignmentMode.RevealToAll)
+        {
+            throw new InvalidOperationException($"Job '{Id}': vertical training needs a finished PSI in reveal-to-all mode (every party must know its aligned rows).");
+        }
+
+        var aligned = VerticalTable.CanonicalOrder(_intersectionRows.Select(r => table.Ids[r]), PsiIdOptions.Default);
+        var train = aligned.Where(id => !VerticalHoldout.IsTest(id, open.HoldoutSeed, open.HoldoutFraction)).ToList();
+        var test = aligned.Where(id => VerticalHoldout.IsTest(id, open.HoldoutSeed, open.HoldoutFraction)).ToList();
+        _linear = LinearRole.Party(open, table, train, test);
+        return _linear.Opened;
+    }
+
+    public VerticalMessage Linear(LinearBatchStep step) =>
+        (_linear ?? throw new InvalidOperationException($"Job '{Id}': vertical training was not opened.")).Take(step);
+
+    public void Dispose()
+    {
+        _outgoing?.Dispose();
+        _guest?.Dispose();
+        _host?.Dispose();
+        _linear?.Dispose();
+        if (_workDirectory is not null && Directory.Exists(_workDirectory))
+        {
+            Directory.Delete(_workDirectory, recursive: true);
+        }
+    }
+
+    private static IEnumerable<int> Lines(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse);
+}

@@ -1,0 +1,163 @@
+using System.Numerics;
+using Causeway.Federation.Vertical.Alignment;
+using Causeway.Federation.Vertical.Training;
+
+namespace Causeway.Federation.Vertical.Network;
+
+/// <summary>
+/// A step of a vertical job (private set intersection, vertical linear training, scoring) or a party's answer to one.
+/// The coordinator sends requests with <see cref="IStepChannel.ExchangeAsync"/>; the party's
+/// <see cref="VerticalParty"/> keeps each job's state between steps. Requests name their job; replies answer one step.
+/// </summary>
+/// <remarks>
+/// The coordinator relays values between parties without decoding them: ciphertexts travel as bytes
+/// (<see cref="LinearValues"/>) and only a party holding the job's public key turns them into Paillier ciphertexts.
+/// </remarks>
+public abstract record VerticalMessage : ProtocolMessage;
+
+/// <summary>The role a party plays in one vertical job.</summary>
+public enum VerticalRole
+{
+    /// <summary>Holds the labels (and its own columns); drives the residual.</summary>
+    Guest,
+
+    /// <summary>Holds feature columns, no labels.</summary>
+    Host,
+
+    /// <summary>Holds the Paillier key and no data (<see cref="VerticalEncryption.Arbiter"/>).</summary>
+    Arbiter,
+}
+
+/// <summary>
+/// Starts a PSI session at a party: <c>Host</c> is -1 for the guest, else the host's index among <c>Hosts</c>; the salt,
+/// mode and batch size are the session's. Answered by <see cref="PsiReply"/> with the party's distinct ID count.
+/// </summary>
+public sealed record PsiOpen(string Job, int Host, int Hosts, byte[] Salt, AlignmentMode Mode, int BatchSize) : VerticalMessage
+{
+    public override string Name => "psi-open";
+}
+
+/// <summary>
+/// Asks a party for the next batch of one of its outgoing streams: the guest's points, a host's points, or (all at
+/// once) the guest's Result batches for host <c>Host</c>.
+/// </summary>
+public sealed record PsiPull(string Job, PsiStream Stream, int Host) : VerticalMessage
+{
+    public override string Name => "psi-pull";
+}
+
+/// <summary>Delivers a peer's batch: guest points or a result to a host, a host's tags or points to the guest (from host <paramref name="Host"/>).</summary>
+public sealed record PsiPush(string Job, int Host, PsiBatch Batch) : VerticalMessage
+{
+    public override string Name => "psi-push";
+
+    public override long PayloadBytes => Batch.Payload.Length;
+}
+
+/// <summary>Asks the guest to intersect once every host's points were delivered.</summary>
+public sealed record PsiFinish(string Job) : VerticalMessage
+{
+    public override string Name => "psi-finish";
+}
+
+/// <summary>A party's answer to a PSI step: the batches it sends on (possibly none), its ID count and, once known, the intersection size.</summary>
+public sealed record PsiReply(IReadOnlyList<PsiBatch> Batches, long Ids, long? Intersection) : VerticalMessage
+{
+    public override string Name => "psi-reply";
+
+    public override long PayloadBytes => Batches.Sum(b => (long)b.Payload.Length);
+}
+
+/// <summary>
+/// Opens vertical linear training at a party on the rows PSI aligned, in the canonical order of the intersecting IDs.
+/// The key holder (arbiter, or the guest in two-party mode) generates a key of <paramref name="KeyBits"/> and answers
+/// its public key; the others receive it in <paramref name="PublicKey"/>. Rows whose ID falls in the public holdout
+/// (<see cref="Data.VerticalHoldout"/>) are kept for evaluation.
+/// </summary>
+public sealed record LinearOpen(
+    string Job, VerticalRole Role, int Host, HeteroLinearOptions Options, int KeyBits, byte[]? PublicKey, ulong HoldoutSeed, double HoldoutFraction) : VerticalMessage
+{
+    public override string Name => "linear-open";
+}
+
+/// <summary>A party's answer to <see cref="LinearOpen"/>: its training and held-out row counts, its feature count and (key holder) the public key.</summary>
+public sealed record LinearOpened(int TrainRows, int TestRows, int Features, byte[]? PublicKey) : VerticalMessage
+{
+    public override string Name => "linear-opened";
+}
+
+/// <summary>What a <see cref="LinearBatchStep"/> asks of a party.</summary>
+public enum LinearStepKind
+{
+    /// <summary>Host: its partial scores of the batch. Answered by <see cref="LinearValues"/> (partial scores).</summary>
+    Scores,
+
+    /// <summary>Guest: the residual from the hosts' scores (the inputs). Answered by the residual.</summary>
+    Residual,
+
+    /// <summary>Host: the residual (the input); answers its masked encrypted gradient, or nothing when plain.</summary>
+    Gradient,
+
+    /// <summary>Guest (arbiter mode): its own masked encrypted gradient.</summary>
+    MaskOwn,
+
+    /// <summary>Key holder: decrypt the masked gradient (the input).</summary>
+    Decrypt,
+
+    /// <summary>Guest or host: remove the masks from the decrypted gradient (the input) and step. Answered by an empty <see cref="LinearValues"/>.</summary>
+    Unmask,
+
+    /// <summary>Host: its plain partial scores of the held-out rows (vertical inference).</summary>
+    HoldoutScores,
+
+    /// <summary>Guest: score the held-out rows with the hosts' partial scores (the inputs). Answered by <see cref="LinearEvaluation"/>.</summary>
+    Evaluate,
+}
+
+/// <summary>One step of vertical linear training for the mini-batch (<paramref name="Epoch"/>, <paramref name="Index"/>), number <paramref name="Batch"/> of the job.</summary>
+public sealed record LinearBatchStep(string Job, LinearStepKind Kind, int Epoch, int Index, long Batch, IReadOnlyList<LinearValues> Inputs) : VerticalMessage
+{
+    public override string Name => $"linear-{Kind.ToString().ToLowerInvariant()}";
+
+    public override long PayloadBytes => Inputs.Sum(i => i.PayloadBytes);
+}
+
+/// <summary>What a <see cref="LinearValues"/> carries.</summary>
+public enum LinearValuesKind
+{
+    /// <summary>No values (an acknowledgement).</summary>
+    None,
+
+    /// <summary><see cref="PartialScoresMessage"/>.</summary>
+    PartialScores,
+
+    /// <summary><see cref="ResidualMessage"/>.</summary>
+    Residual,
+
+    /// <summary><see cref="MaskedGradientMessage"/>.</summary>
+    MaskedGradient,
+
+    /// <summary><see cref="DecryptedGradientMessage"/>.</summary>
+    DecryptedGradient,
+}
+
+/// <summary>
+/// One of the linear protocol's value messages as it crosses the coordinator: plain numbers, Paillier ciphertexts as
+/// bytes (only a party with the job's public key reads them) or decrypted masked integers.
+/// </summary>
+public sealed record LinearValues(
+    LinearValuesKind Kind, long Batch, int Host, double Scale, double[]? Plain, IReadOnlyList<byte[]>? Ciphertexts, IReadOnlyList<BigInteger>? Integers) : VerticalMessage
+{
+    /// <summary>An empty reply.</summary>
+    public static LinearValues None { get; } = new(LinearValuesKind.None, -1, -1, 0, null, null, null);
+
+    public override string Name => $"linear-values-{Kind.ToString().ToLowerInvariant()}";
+
+    public override long PayloadBytes => (Plain?.Length ?? 0) * sizeof(double) + (Ciphertexts?.Sum(c => (long)c.Length) ?? 0) + (Integers?.Sum(i => (long)i.GetByteCount()) ?? 0);
+}
+
+/// <summary>The guest's scores of the held-out rows: accuracy, ROC AUC and mean log loss (logistic), or RMSE in <paramref name="Loss"/> (squared; accuracy and AUC 0).</summary>
+public sealed record LinearEvaluation(int Rows, double Accuracy, double Auc, double Loss) : VerticalMessage
+{
+    public override string Name => "linear-evaluation";
+}

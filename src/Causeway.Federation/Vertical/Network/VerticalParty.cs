@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Causeway.Federation.Vertical.Alignment;
+using Causeway.Federation.Vertical.Data;
+using Causeway.Federation.Vertical.Training;
+using Causeway.Privacy.Psi;
+
+namespace Causeway.Federation.Vertical.Network;
+
+/// <summary>
+/// A party's side of vertical jobs: it answers the coordinator's <see cref="VerticalMessage"/> steps from its own
+/// <see cref="VerticalTable"/> (a guest or a host) or with no data at all (an arbiter), keeping each job's PSI session,
+/// aligned rows and model half between steps. Rows, features, labels, weights and the private key never leave it.
+/// </summary>
+/// <remarks>
+/// One job runs PSI (<see cref="PsiOpen"/> … <see cref="PsiFinish"/>) and then vertical linear training on the
+/// intersection (<see cref="LinearOpen"/>, <see cref="LinearBatchStep"/>). Every party derives the same row order from
+/// the intersecting IDs (<see cref="VerticalTable.CanonicalOrder"/>) and the same mini-batches from the public seed, so
+/// steps name batches, never rows. A step that does not fit the job's state fails with a reason; the job's state is
+/// unchanged by a refused step. At most <see cref="MaxJobs"/> jobs are kept (the oldest is dropped).
+/// </remarks>
+public sealed class VerticalParty : IDisposable
+{
+    /// <summary>How many jobs a party keeps at once.</summary>
+    public const int MaxJobs = 4;
+
+    private readonly VerticalTable? _table;
+    private readonly string _workDirectory;
+    private readonly ConcurrentDictionary<string, VerticalJobState> _jobs = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    /// <summary>A party with its table (guest or host), or with none (an arbiter).</summary>
+    /// <param name="table">The party's table; null for a party that can only be an arbiter.</param>
+    /// <param name="workDirectory">Where the guest's PSI keeps its tag files (deleted with the job).</param>
+    public VerticalParty(VerticalTable? table, string workDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workDirectory);
+        _table = table;
+        _workDirectory = workDirectory;
+    }
+
+    /// <summary>Whether <paramref name="message"/> is a step of a vertical job.</summary>
+    public static bool Handles(ProtocolMessage message) => message is VerticalMessage;
+
+    /// <summary>Takes one step; CPU-heavy for PSI batches and Paillier (call it off the request thread).</summary>
+    public ProtocolStepReply Handle(ProtocolStep step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        try
+        {
+            lock (_lock)
+            {
+                return ProtocolStepReply.Success(step.Request switch
+                {
+                    PsiOpen open => OpenPsi(open),
+                    PsiPull pull => Job(pull.Job).Pull(pull),
+                    PsiPush push => Job(push.Job).Push(push),
+                    PsiFinish finish => Job(finish.Job).Finish(),
+                    LinearOpen open => OpenLinear(open),
+                    LinearBatchStep batch => Job(batch.Job).Linear(batch),
+                    _ => throw new InvalidOperationException($"{step.Request.Name} is not a step a party takes."),
+                });
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or AlignmentProtocolException or VerticalDataException or KeyNotFoundException or FormatException or OverflowException)
+        {
+            return ProtocolStepReply.Failed(e.Message);
+        }
+    }
+
+    /// <summary>Ends every job and deletes their work files.</summary>
+    public void Dispose()
+    {
+        foreach (var job in _jobs.Values)
+        {
+            job.Dispose();
+        }
+
+        _jobs.Clear();
+    }
+
+    private PsiReply OpenPsi(PsiOpen open)
+    {
+        var table = _table ?? throw new InvalidOperationException("This party holds no table: it can be an arbiter, not a PSI party.");
+        if (_jobs.TryRemove(open.Job, out var previous))
+        {
+            previous.Dispose();
+        }
+
+        while (_jobs.Count >= MaxJobs && _jobs.Values.MinBy(j => j.Opened) is { } oldest && _jobs.TryRemove(oldest.Id, out _))
+        {
+            oldest.Dispose();
+        }
+
+        var job = new VerticalJobState(open.Job, table, Path.Combine(_workDirectory, "psi-" + Sanitize(open.Job)));
+        _jobs[open.Job] = job;
+        return job.OpenPsi(open);
+    }
+
+    private LinearOpened OpenLinear(LinearOpen open)
+    {
+        if (open.Role == VerticalRole.Arbiter)
+        {
+            var arbiter = _jobs.GetOrAdd(open.Job, id => new VerticalJobState(id, table: null, workDirectory: null));
+            return arbiter.OpenLinear(open);
+        }
+
+        return Job(open.Job).OpenLinear(open);
+    }
+
+    private VerticalJobState Job(string id) =>
+        _jobs.TryGetValue(id, out var job) ? job : throw new KeyNotFoundException($"Vertical job '{id}' is not open at this party (it was never opened, or the party restarted).");
+
+    private static string Sanitize(string id) =>
+        string.Create(CultureInfo.InvariantCulture, $"{string.Concat(id.Where(char.IsAsciiLetterOrDigit).Take(40))}-{(uint)StringComparer.Ordinal.GetHashCode(id):x8}");
+}

@@ -1,0 +1,254 @@
+using Causeway.Core.Metrics;
+using Causeway.Federation.Tests.Vertical.Data;
+using Causeway.Federation.Vertical.Data;
+using Causeway.Federation.Vertical.Network;
+using Causeway.Federation.Vertical.Training;
+using Causeway.Privacy.Psi;
+
+namespace Causeway.Federation.Tests.Vertical.Network;
+
+/// <summary>
+/// Vertical jobs driven step by step over an in-process channel (the same driver and party code the coordinator and
+/// <c>causeway party</c> run over the network): PSI on the churn parties' IDs, vertical training, held-out scoring.
+/// </summary>
+public sealed class VerticalJobTests
+{
+    private const int Intersection = 5503;
+
+    [Fact]
+    public async Task Run_ChurnPlainExactLoss_AlignsAndMatchesTheCentralizedModelOnTheJoinedColumns()
+    {
+        // Arrange
+        var config = Config("""{ "loss": "logistic", "encryption": "none", "epochs": 5, "batchSize": 128, "learningRate": 0.15 }""");
+        var tables = ChurnParties.Names.Select(Load).ToArray();
+
+        // Act
+        var result = await RunAsync(config, tables);
+
+        // Assert: the intersection every party learned, and scores within 0.5 points of the centralized model.
+        Assert.Equal(Intersection, result.Alignment.Intersection);
+        Assert.Equal([Intersection, Intersection], result.Alignment.HostIntersections);
+        Assert.Equal([6487L, 6503L], result.Alignment.HostIds);
+        var training = result.Training!;
+        Assert.Equal(Intersection, training.TrainRows + training.TestRows);
+        Assert.Equal([12, 8, 26], training.Features);
+        var centralized = Centralized(tables, config);
+        Assert.Equal(centralized.Rows, training.Evaluation.Rows);
+        Assert.InRange(training.Evaluation.Accuracy, 0.75, 0.9);
+        Assert.InRange(training.Evaluation.Accuracy - centralized.Accuracy, -0.005, 0.005);
+        Assert.InRange(training.Evaluation.Auc - centralized.Auc, -0.005, 0.005);
+    }
+
+    [Fact]
+    public async Task Run_Twice_GivesTheSameModelScores()
+    {
+        var config = Config("""{ "loss": "taylor-logistic", "encryption": "none", "epochs": 2 }""");
+        var tables = ChurnParties.Names.Select(Load).ToArray();
+
+        var first = await RunAsync(config, tables);
+        var second = await RunAsync(config, tables);
+
+        Assert.Equal(first.Training!.Evaluation, second.Training!.Evaluation);
+    }
+
+    [Theory]
+    [InlineData("arbiter")]
+    [InlineData("two-party")]
+    public async Task Run_Encrypted_EqualsThePlainRunUpToFixedPointAndCiphertextsAreAllThatCrosses(string encryption)
+    {
+        // Arrange: 120 customers, so that 2048-bit Paillier stays quick.
+        var twoParty = encryption == "two-party";
+        var parties = twoParty ? ChurnParties.Names[..2] : ChurnParties.Names;
+        using var work = new TempDirectory();
+        var tables = parties.Select(p => Subset(p, 120, work.Path)).ToArray();
+        var loss = twoParty ? "logistic" : "taylor-logistic";
+        var encrypted = Config($$"""{ "loss": "{{loss}}", "encryption": "{{encryption}}", "epochs": 2, "batchSize": 32 }""", hosts: parties.Length - 1, arbiter: !twoParty);
+        var plain = Config($$"""{ "loss": "{{loss}}", "encryption": "none", "epochs": 2, "batchSize": 32 }""", hosts: parties.Length - 1);
+        var received = new List<(PartyId Party, ProtocolStep Step)>();
+
+        // Act
+        var secure = await RunAsync(encrypted, tables, (party, step, _) => { lock (received) { received.Add((party, step)); } });
+        var reference = await RunAsync(plain, tables);
+
+        // Assert: the same model up to the 2^-16 feature quantisation.
+        Assert.Equal(reference.Training!.Evaluation.Rows, secure.Training!.Evaluation.Rows);
+        Assert.Equal(reference.Training.Evaluation.Loss, secure.Training.Evaluation.Loss, 3);
+        Assert.Equal(reference.Training.Evaluation.Auc, secure.Training.Evaluation.Auc, 2);
+
+        // What crossed: hosts never receive a plain value during training; with an arbiter, neither does the guest
+        // (scores arrive encrypted) nor the arbiter (only masked, encrypted gradients).
+        var training = received.Where(r => r.Step.Request is LinearBatchStep { Kind: not (LinearStepKind.HoldoutScores or LinearStepKind.Evaluate) }).ToList();
+        Assert.NotEmpty(training);
+        var toHosts = training.Where(r => parties[1..].Contains(r.Party.Value)).SelectMany(r => ((LinearBatchStep)r.Step.Request).Inputs).ToList();
+        Assert.NotEmpty(toHosts);
+        Assert.All(toHosts, v => Assert.Null(v.Plain));
+        if (!twoParty)
+        {
+            Assert.All(training.Where(r => r.Party.Value == "telecom").SelectMany(r => ((LinearBatchStep)r.Step.Request).Inputs), v => Assert.Null(v.Plain));
+            var toArbiter = training.Where(r => r.Party.Value == "auditor").Select(r => (LinearBatchStep)r.Step.Request).ToList();
+            Assert.NotEmpty(toArbiter);
+            Assert.All(toArbiter, s => Assert.Equal(LinearStepKind.Decrypt, s.Kind));
+            Assert.All(toArbiter.SelectMany(s => s.Inputs), v => Assert.Equal(LinearValuesKind.MaskedGradient, v.Kind));
+        }
+    }
+
+    [Fact]
+    public async Task Run_PsiOnly_HostsLearnNothingInRevealToGuestMode()
+    {
+        var config = VerticalJobConfig.Parse("""{ "guest": "telecom", "hosts": ["payments", "usage"], "psi": { "mode": "reveal-to-guest" } }""", "test");
+        var tables = ChurnParties.Names.Select(Load).ToArray();
+
+        var result = await RunAsync(config, tables);
+
+        Assert.Equal(Intersection, result.Alignment.Intersection);
+        Assert.Equal([null, null], result.Alignment.HostIntersections);
+        Assert.Null(result.Training);
+    }
+
+    [Fact]
+    public async Task Run_TrainingBeforeAlignmentAtAParty_FailsNamingThePartyAndStep()
+    {
+        // A party restarted between PSI and training has lost the job: the step fails with the party's reason.
+        var config = Config("""{ "loss": "logistic", "encryption": "none", "epochs": 1 }""");
+        var tables = ChurnParties.Names.Select(Load).ToArray();
+        using var work = new TempDirectory();
+        var parties = new Dictionary<PartyId, VerticalParty>();
+        for (var p = 0; p < tables.Length; p++)
+        {
+            parties[new PartyId(ChurnParties.Names[p])] = new VerticalParty(tables[p], work.Path);
+        }
+
+        var restarted = new VerticalParty(tables[2], work.Path);
+        var channel = new VerticalLocalChannel(parties)
+        {
+            Exchanged = (party, step, _) =>
+            {
+                if (step.Request is PsiPush { Batch.Stream: Federation.Vertical.Alignment.PsiStream.Result } && party.Value == "usage")
+                {
+                    parties[party] = restarted;
+                }
+            },
+        };
+
+        try
+        {
+            var error = await Assert.ThrowsAsync<VerticalJobException>(() => new VerticalJob("job-restart", config, channel).RunAsync(CancellationToken.None));
+
+            Assert.Contains("'usage'", error.Message, StringComparison.Ordinal);
+            Assert.Contains("linear-open", error.Message, StringComparison.Ordinal);
+            Assert.Contains("not open at this party", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var party in parties.Values.Append(restarted).Distinct())
+            {
+                party.Dispose();
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("""{ "guest": "g", "hosts": [] }""", "at least one host")]
+    [InlineData("""{ "guest": "g", "hosts": ["g"] }""", "distinct")]
+    [InlineData("""{ "guest": "g", "hosts": ["h"], "arbiter": "a" }""", "arbiter takes part only")]
+    [InlineData("""{ "guest": "g", "hosts": ["h"], "psi": { "mode": "reveal-to-guest" }, "training": {} }""", "reveal-to-all")]
+    [InlineData("""{ "guest": "g", "hosts": ["h"], "training": { "encryption": "arbiter" } }""", "arbiter is named exactly")]
+    [InlineData("""{ "guest": "g", "hosts": ["h"], "training": { "encryption": "none", "epochs": 0 } }""", "training: ")]
+    [InlineData("""{ "guest": "g", "hosts": ["h", "i"], "training": { "encryption": "two-party", "loss": "logistic" } }""", "two-party works with one host")]
+    [InlineData("""{ "guest": "g", "hosts": ["h"], "holdout": { "fraction": 1 } }""", "holdout.fraction")]
+    [InlineData("""{ "guest": "g", "hosts": ["h"], "psi": { "batchSize": 0 } }""", "psi.batchSize")]
+    [InlineData("""{ "guest": "g", "hosts": ["h"], "surprise": 1 }""", "surprise")]
+    public void Parse_BadJob_NamesTheSourceAndField(string json, string expected)
+    {
+        var error = Assert.Throws<VerticalConfigException>(() => VerticalJobConfig.Parse(json, "job.json"));
+
+        Assert.StartsWith("job.json: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    private static VerticalJobConfig Config(string training, int hosts = 2, bool arbiter = false) => VerticalJobConfig.Parse(
+        $$"""
+        { "name": "churn", "guest": "telecom", "hosts": [{{string.Join(", ", ChurnParties.Names[1..(hosts + 1)].Select(h => $"\"{h}\""))}}],
+          {{(arbiter ? "\"arbiter\": \"auditor\"," : string.Empty)}}
+          "training": {{training}}, "holdout": { "fraction": 0.3, "seed": 42 } }
+        """,
+        "test");
+
+    private static async Task<VerticalJobResult> RunAsync(VerticalJobConfig config, VerticalTable[] tables, Action<PartyId, ProtocolStep, ProtocolStepReply>? exchanged = null)
+    {
+        using var work = new TempDirectory();
+        var parties = new Dictionary<PartyId, VerticalParty>();
+        for (var p = 0; p < tables.Length; p++)
+        {
+            parties[new PartyId(ChurnParties.Names[p])] = new VerticalParty(tables[p], work.Path);
+        }
+
+        if (config.Arbiter is { } arbiter)
+        {
+            parties[new PartyId(arbiter)] = new VerticalParty(null, work.Path);
+        }
+
+        try
+        {
+            return await new VerticalJob($"job-{Guid.NewGuid():N}", config, new VerticalLocalChannel(parties) { Exchanged = exchanged }).RunAsync(CancellationToken.None);
+        }
+        finally
+        {
+            foreach (var party in parties.Values)
+            {
+                party.Dispose();
+            }
+        }
+    }
+
+    // The centralized model: the same aligned rows and holdout with every party's columns side by side at one place.
+    private static LinearEvaluation Centralized(VerticalTable[] tables, VerticalJobConfig config)
+    {
+        var shared = tables.Skip(1).Aggregate(tables[0].Ids.ToHashSet(StringComparer.Ordinal), (set, t) => { set.IntersectWith(t.Ids); return set; });
+        var order = VerticalTable.CanonicalOrder(shared, PsiIdOptions.Default);
+        var train = order.Where(id => !VerticalHoldout.IsTest(id, config.Holdout.Seed, config.Holdout.Fraction)).ToList();
+        var test = order.Where(id => VerticalHoldout.IsTest(id, config.Holdout.Seed, config.Holdout.Fraction)).ToList();
+        var options = config.TrainingOptions(config.Training!);
+        var model = new HeteroLinearTraining(Joined(tables, train), tables[0].AlignLabels(train), [], options, null).Train();
+        var probabilities = model.Predict(Joined(tables, test), []).Select(p => (float)p).ToArray();
+        var labels = tables[0].AlignLabels(test);
+        return new LinearEvaluation(test.Count, ClassificationMetrics.Accuracy(probabilities, labels), ClassificationMetrics.RocAuc(probabilities, labels), ClassificationMetrics.LogLoss(probabilities, labels));
+    }
+
+    private static VerticalPartyData Joined(VerticalTable[] tables, IReadOnlyList<string> ids)
+    {
+        var parts = tables.Select(t => t.Align(ids)).ToArray();
+        var columns = parts.Sum(p => p.Columns);
+        var features = new float[ids.Count * columns];
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var offset = i * columns;
+            foreach (var part in parts)
+            {
+                part.Row(i).CopyTo(features.AsSpan(offset));
+                offset += part.Columns;
+            }
+        }
+
+        return new VerticalPartyData(features, ids.Count, columns);
+    }
+
+    private static VerticalTable Load(string party) => VerticalTable.Load(ChurnParties.Table(party), ChurnParties.Schema(party));
+
+    // The party's rows for the first `customers` telecom customer IDs in ordinal order (every party keeps a subset of the same customers).
+    private static VerticalTable Subset(string party, int customers, string folder)
+    {
+        var keep = Load("telecom").Ids.Order(StringComparer.Ordinal).Take(customers).ToHashSet(StringComparer.Ordinal);
+        var lines = File.ReadAllLines(ChurnParties.Table(party));
+        var path = System.IO.Path.Combine(folder, $"{party}.csv");
+        File.WriteAllLines(path, [lines[0], .. lines.Skip(1).Where(line => keep.Contains(line[..line.IndexOf(',', StringComparison.Ordinal)]))]);
+        return VerticalTable.Load(path, ChurnParties.Schema(party));
+    }
+
+    private sealed class TempDirectory : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("causeway-vjob-").FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+}
