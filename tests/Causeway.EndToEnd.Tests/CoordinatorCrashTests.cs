@@ -1,12 +1,10 @@
-using Causeway.Cli.Composition;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
+using Causeway.Cli.Composition;
 using Causeway.Core.Data;
 using Causeway.Core.Metrics;
 using Causeway.Core.Models;

@@ -152,7 +152,13 @@ public sealed class VerticalJob
         var seconds = clock.Elapsed.TotalSeconds;
         var holdoutScores = await Task.WhenAll(_hosts.Select(host => StepAsync<LinearValues>(host, Batch(LinearStepKind.HoldoutScores, 0, 0, -1), cancellationToken))).ConfigureAwait(false);
         var evaluation = await StepAsync<LinearEvaluation>(_guest, Batch(LinearStepKind.Evaluate, 0, 0, -1, holdoutScores), cancellationToken).ConfigureAwait(false);
-        return new VerticalTrainingSummary(guest.TrainRows, guest.TestRows, [guest.Features, .. hosts.Select(h => h.Features)], options.Epochs, seconds / options.Epochs, evaluation);
+        return new VerticalTrainingSummary(
+            guest.TrainRows,
+            guest.TestRows,
+            [guest.Features, .. hosts.Select(h => h.Features)],
+            options.Epochs,
+            seconds / options.Epochs,
+            new VerticalEvaluation(evaluation.Rows, evaluation.Accuracy, evaluation.Auc, evaluation.Loss));
     }
 
     // One mini-batch of Hardy et al.'s protocol, in the order of HeteroLinearTraining.RunBatch.
@@ -222,4 +228,7 @@ public sealed record VerticalJobResult(string Id, string Name, VerticalAlignment
 public sealed record VerticalAlignmentSummary(long GuestIds, IReadOnlyList<long> HostIds, long Intersection, IReadOnlyList<long?> HostIntersections, double Seconds, long RelayedBytes);
 
 /// <summary>The training of a job: aligned rows, features per party (guest first), epochs and their mean time, and the held-out scores.</summary>
-public sealed record VerticalTrainingSummary(int TrainRows, int TestRows, IReadOnlyList<int> Features, int Epochs, double SecondsPerEpoch, LinearEvaluation Evaluation);
+public sealed record VerticalTrainingSummary(int TrainRows, int TestRows, IReadOnlyList<int> Features, int Epochs, double SecondsPerEpoch, VerticalEvaluation Evaluation);
+
+/// <summary>The model's scores on the held-out rows, as the guest computed them: accuracy, ROC AUC and mean log loss (logistic), or RMSE in <paramref name="Loss"/> (squared; accuracy and AUC 0).</summary>
+public sealed record VerticalEvaluation(int Rows, double Accuracy, double Auc, double Loss);

@@ -202,7 +202,7 @@ public sealed class VerticalJobTests
     }
 
     // The centralized model: the same aligned rows and holdout with every party's columns side by side at one place.
-    private static LinearEvaluation Centralized(VerticalTable[] tables, VerticalJobConfig config)
+    private static VerticalEvaluation Centralized(VerticalTable[] tables, VerticalJobConfig config)
     {
         var shared = tables.Skip(1).Aggregate(tables[0].Ids.ToHashSet(StringComparer.Ordinal), (set, t) => { set.IntersectWith(t.Ids); return set; });
         var order = VerticalTable.CanonicalOrder(shared, PsiIdOptions.Default);
@@ -212,7 +212,7 @@ public sealed class VerticalJobTests
         var model = new HeteroLinearTraining(Joined(tables, train), tables[0].AlignLabels(train), [], options, null).Train();
         var probabilities = model.Predict(Joined(tables, test), []).Select(p => (float)p).ToArray();
         var labels = tables[0].AlignLabels(test);
-        return new LinearEvaluation(test.Count, ClassificationMetrics.Accuracy(probabilities, labels), ClassificationMetrics.RocAuc(probabilities, labels), ClassificationMetrics.LogLoss(probabilities, labels));
+        return new VerticalEvaluation(test.Count, ClassificationMetrics.Accuracy(probabilities, labels), ClassificationMetrics.RocAuc(probabilities, labels), ClassificationMetrics.LogLoss(probabilities, labels));
     }
 
     private static VerticalPartyData Joined(VerticalTable[] tables, IReadOnlyList<string> ids)
