@@ -149,7 +149,7 @@ internal static class NetworkBench
         var parameters = new DenseNetwork(Spec(config, islands.SchemaPath)).Layout.TotalLength;
 
         var joining = progress.AddTask($"starting 1 coordinator + {settings.Parties} parties", maxValue: 1);
-        using var federation = await LocalFederation.StartAsync(work, "bench", islands.SchemaPath, islands.Parties, cancellationToken);
+        using var federation = await LocalFederation.StartAsync(work, "bench", [.. islands.Parties.Select(p => LocalFederation.Party.Horizontal(p, islands.SchemaPath))], cancellationToken);
         joining.Value = 1;
 
         var bar = progress.AddTask(string.Create(CultureInfo.InvariantCulture, $"{settings.Rounds} rounds, {parameters:N0}-parameter MLP"), maxValue: settings.Rounds);

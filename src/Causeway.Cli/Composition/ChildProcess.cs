@@ -21,6 +21,12 @@ internal sealed class ChildProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>CPU time (user + kernel, all threads) the process has used so far.</summary>
+    public TimeSpan ProcessorTime => Refreshed().TotalProcessorTime;
+
+    /// <summary>The process's peak resident set so far, in bytes (on Linux VmHWM of /proc/PID/status).</summary>
+    public long PeakWorkingSetBytes => Refreshed().PeakWorkingSet64;
+
     /// <summary>Starts <c>causeway ARGS</c>; secrets travel in <paramref name="environment"/>, never on the command line.</summary>
     public static ChildProcess Start(string name, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string logPath)
     {
@@ -114,6 +120,12 @@ internal sealed class ChildProcess : IDisposable
         {
             _log.Dispose();
         }
+    }
+
+    private Process Refreshed()
+    {
+        _process.Refresh();
+        return _process;
     }
 
     private static void Write(StreamWriter log, string? line)

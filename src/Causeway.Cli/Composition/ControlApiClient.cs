@@ -47,6 +47,30 @@ internal sealed class ControlApiClient : IDisposable
     /// <summary>A vertical job's state, progress and (when completed) result.</summary>
     public Task<JsonNode> VerticalJobAsync(string jobId, CancellationToken cancellationToken) => GetAsync($"/api/vertical/jobs/{Uri.EscapeDataString(jobId)}", cancellationToken);
 
+    /// <summary>
+    /// Polls a vertical job until it is no longer running and returns its last status (<c>state</c> completed or failed,
+    /// <c>result</c> or <c>error</c>); <paramref name="onStatus"/> sees every status polled, the last one included.
+    /// </summary>
+    /// <param name="jobId">The job's id.</param>
+    /// <param name="interval">The wait between polls.</param>
+    /// <param name="onStatus">Called with each status (e.g. to move a progress bar or check the parties' processes); may throw to stop waiting.</param>
+    /// <param name="cancellationToken">Stops the polling (the job itself keeps running at the coordinator).</param>
+    public async Task<JsonNode> WaitForVerticalJobAsync(string jobId, TimeSpan interval, Action<JsonNode> onStatus, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(onStatus);
+        while (true)
+        {
+            var status = await VerticalJobAsync(jobId, cancellationToken);
+            onStatus(status);
+            if (status["state"]?.GetValue<string>() != "running")
+            {
+                return status;
+            }
+
+            await Task.Delay(interval, cancellationToken);
+        }
+    }
+
     /// <summary>Releases the run's statistics with differential privacy (<c>POST /api/runs/{id}/statistics/release</c>); returns the release and the budget.</summary>
     public async Task<JsonNode> ReleaseStatisticsAsync(string runId, string requestJson, CancellationToken cancellationToken)
     {

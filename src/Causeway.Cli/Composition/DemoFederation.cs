@@ -32,7 +32,7 @@ internal static class DemoFederation
         var config = DemoConfig(options, islands);
 
         AnsiConsole.MarkupLine(Markup.Escape($"{islands.Name}: 1 coordinator + {islands.Parties.Count} party processes, HTTP/2 + TLS on 127.0.0.1"));
-        using var federation = await LocalFederation.StartAsync(work, "demo", islands.SchemaPath, islands.Parties, cancellationToken);
+        using var federation = await LocalFederation.StartAsync(work, "demo", [.. islands.Parties.Select(p => LocalFederation.Party.Horizontal(p, islands.SchemaPath))], cancellationToken);
         AnsiConsole.MarkupLine(Markup.Escape($"all parties joined the coordinator at {federation.Coordinator}"));
         var api = federation.Api;
         var runId = await api.StartRunAsync(config.ToJson(), cancellationToken);

@@ -41,13 +41,11 @@ internal sealed class LocalFederation : IDisposable
     /// </summary>
     /// <param name="work">An existing directory for certificates, the run store and the process logs.</param>
     /// <param name="federation">The federation's name (the CA's subject).</param>
-    /// <param name="schemaPath">The data schema every party reads its files with.</param>
-    /// <param name="parties">Each party's id and data files.</param>
+    /// <param name="parties">Each party's id and what it holds (see <see cref="Party.Horizontal"/>).</param>
     /// <param name="cancellationToken">Stops the waiting (the processes are then stopped).</param>
     /// <exception cref="InvalidOperationException">A process stopped while starting (the message holds its log tail).</exception>
     /// <exception cref="TimeoutException">The coordinator did not listen, or the parties did not join, within a minute.</exception>
-    public static async Task<LocalFederation> StartAsync(
-        string work, string federation, string schemaPath, IReadOnlyList<DemoDatasets.PartyFiles> parties, CancellationToken cancellationToken)
+    public static async Task<LocalFederation> StartAsync(string work, string federation, IReadOnlyList<Party> parties, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(work);
         ArgumentNullException.ThrowIfNull(parties);
@@ -74,7 +72,7 @@ internal sealed class LocalFederation : IDisposable
             {
                 processes.Add(ChildProcess.Start(
                     party.PartyId,
-                    ["party", "--join", coordinator.ToString(), "--id", party.PartyId, "--data", party.Train, "--eval", party.Evaluation, "--schema", schemaPath, "--ca", certificates.CaCertificate],
+                    ["party", "--join", coordinator.ToString(), "--id", party.PartyId, "--ca", certificates.CaCertificate, .. party.Arguments],
                     new Dictionary<string, string> { ["CAUSEWAY_JOIN_TOKEN"] = joinToken },
                     Path.Combine(work, $"{party.PartyId}.log")));
             }
@@ -91,6 +89,10 @@ internal sealed class LocalFederation : IDisposable
             throw;
         }
     }
+
+    /// <summary>CPU time and peak resident memory of each process so far: the coordinator first, then the parties in start order.</summary>
+    public IReadOnlyList<ProcessUsage> Usage() =>
+        [.. _processes.Select(p => new ProcessUsage(p.Name, p.ProcessorTime.TotalSeconds, p.PeakWorkingSetBytes))];
 
     /// <summary>Throws when one of the processes has stopped, with the tail of its log.</summary>
     /// <exception cref="InvalidOperationException">A process stopped.</exception>
@@ -137,6 +139,25 @@ internal sealed class LocalFederation : IDisposable
 
         throw new TimeoutException($"Timed out waiting for the {what} ({last?.Message}). Logs: {string.Join(", ", _processes.Select(p => p.LogPath))}");
     }
+
+    /// <summary>One <c>causeway party</c> process to start.</summary>
+    /// <param name="PartyId">Its id (and certificate name) in the federation.</param>
+    /// <param name="Arguments">What it holds, as <c>causeway party</c> options: <c>--data/--eval/--schema</c>, <c>--vertical-data/--vertical-schema</c> or <c>--arbiter</c>. The federation adds <c>--join</c>, <c>--id</c> and <c>--ca</c>.</param>
+    public sealed record Party(string PartyId, IReadOnlyList<string> Arguments)
+    {
+        /// <summary>A party of horizontal runs: its training and held-out files, read with the federation's schema.</summary>
+        public static Party Horizontal(DemoDatasets.PartyFiles files, string schemaPath)
+        {
+            ArgumentNullException.ThrowIfNull(files);
+            return new(files.PartyId, ["--data", files.Train, "--eval", files.Evaluation, "--schema", schemaPath]);
+        }
+    }
+
+    /// <summary>What one process has used so far.</summary>
+    /// <param name="Name">"coordinator" or the party's id.</param>
+    /// <param name="CpuSeconds">User + kernel CPU seconds, all threads.</param>
+    /// <param name="PeakResidentBytes">Peak resident set (VmHWM on Linux).</param>
+    public sealed record ProcessUsage(string Name, double CpuSeconds, long PeakResidentBytes);
 
     private static int ConnectedParties(JsonNode status) => status["parties"]?.AsArray().Count(p => p?["connected"]?.GetValue<bool>() ?? true) ?? 0;
 
