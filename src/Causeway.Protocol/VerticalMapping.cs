@@ -42,6 +42,7 @@ public static class VerticalMapping
                 LinearStep = new V1.VerticalLinearStep { Job = s.Job, Kind = (V1.VerticalLinearStepKind)((int)s.Kind + 1), Epoch = s.Epoch, Index = s.Index, Batch = s.Batch, Inputs = { s.Inputs.Select(ToProto) } },
             },
             LinearValues v => new() { LinearValues = ToProto(v) },
+            LinearScoreIds q => new() { LinearScoreIds = new V1.VerticalLinearScoreIds { Job = q.Job, Ids = { q.Ids }, Inputs = { q.Inputs.Select(ToProto) } } },
             LinearEvaluation e => new() { LinearEvaluation = new V1.VerticalLinearEvaluation { Rows = e.Rows, Accuracy = e.Accuracy, Auc = e.Auc, Loss = e.Loss } },
             _ => throw new ArgumentException($"No wire form for {message.GetType().Name}.", nameof(message)),
         };
@@ -64,6 +65,9 @@ public static class VerticalMapping
                 message.LinearOpened.TrainRows, message.LinearOpened.TestRows, message.LinearOpened.Features, message.LinearOpened.PublicKey.IsEmpty ? null : message.LinearOpened.PublicKey.ToByteArray()),
             V1.VerticalMessage.MessageOneofCase.LinearStep => FromProto(message.LinearStep),
             V1.VerticalMessage.MessageOneofCase.LinearValues => FromProto(message.LinearValues),
+            V1.VerticalMessage.MessageOneofCase.LinearScoreIds => message.LinearScoreIds.Ids.Count > MaxValues
+                ? throw new MalformedMessageException($"A scoring request holds more than {MaxValues} IDs.")
+                : new LinearScoreIds(Job(message.LinearScoreIds.Job), [.. message.LinearScoreIds.Ids], [.. message.LinearScoreIds.Inputs.Select(FromProto)]),
             V1.VerticalMessage.MessageOneofCase.LinearEvaluation => new LinearEvaluation(
                 message.LinearEvaluation.Rows, message.LinearEvaluation.Accuracy, message.LinearEvaluation.Auc, message.LinearEvaluation.Loss),
             _ => throw new MalformedMessageException("The vertical message holds no known case."),
@@ -173,6 +177,7 @@ public static class VerticalMapping
             LinearValuesKind.Residual => V1.VerticalValuesKind.VerticalValuesResidual,
             LinearValuesKind.MaskedGradient => V1.VerticalValuesKind.VerticalValuesMaskedGradient,
             LinearValuesKind.DecryptedGradient => V1.VerticalValuesKind.VerticalValuesDecryptedGradient,
+            LinearValuesKind.Predictions => V1.VerticalValuesKind.VerticalValuesPredictions,
             _ => V1.VerticalValuesKind.VerticalValuesNone,
         },
         Batch = v.Batch,
@@ -191,6 +196,7 @@ public static class VerticalMapping
             V1.VerticalValuesKind.VerticalValuesResidual => LinearValuesKind.Residual,
             V1.VerticalValuesKind.VerticalValuesMaskedGradient => LinearValuesKind.MaskedGradient,
             V1.VerticalValuesKind.VerticalValuesDecryptedGradient => LinearValuesKind.DecryptedGradient,
+            V1.VerticalValuesKind.VerticalValuesPredictions => LinearValuesKind.Predictions,
             V1.VerticalValuesKind.VerticalValuesNone => LinearValuesKind.None,
             _ => throw new MalformedMessageException($"Unknown vertical values kind {v.Kind}."),
         };

@@ -73,6 +73,16 @@ public sealed class VerticalJobProcessTests(ITestOutputHelper output)
             Assert.Equal(local.Training.Evaluation.Auc, evaluation["auc"]!.GetValue<double>());
             Assert.Equal(local.Training.Evaluation.Loss, evaluation["loss"]!.GetValue<double>());
 
+            // Vertical inference over the network: the parties holding an ID score it; null where one does not.
+            var known = VerticalTable.Load(files["telecom"], ChurnSchema("telecom")).Ids.First(id =>
+                File.ReadAllText(files["payments"]).Contains(id, StringComparison.Ordinal) && File.ReadAllText(files["usage"]).Contains(id, StringComparison.Ordinal));
+            using var scoreRequest = new StringContent($$"""{ "ids": ["{{known}}", "no-such-customer"] }""", Encoding.UTF8, "application/json");
+            using var scored = await api.PostAsync(new Uri($"/api/vertical/jobs/{plain["id"]}/score", UriKind.Relative), scoreRequest);
+            var predictions = JsonNode.Parse(await scored.Content.ReadAsStringAsync())!["predictions"]!.AsArray();
+            Assert.Equal(HttpStatusCode.OK, scored.StatusCode);
+            Assert.InRange(predictions[0]!.GetValue<double>(), 0.0, 1.0);
+            Assert.Null(predictions[1]);
+
             // Act 2: the Taylor loss in the clear and under the arbiter's 2048-bit Paillier key.
             var taylor = await RunJobAsync(api, Job("""{ "loss": "taylor-logistic", "encryption": "none", "epochs": 1, "batchSize": 32 }""", arbiter: false), processes);
             var encrypted = await RunJobAsync(api, Job("""{ "loss": "taylor-logistic", "encryption": "arbiter", "epochs": 1, "batchSize": 32 }""", arbiter: true), processes);

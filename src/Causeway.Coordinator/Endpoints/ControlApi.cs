@@ -46,6 +46,7 @@ internal static class ControlApi
         api.MapGet("/vertical/jobs", (VerticalJobs jobs) => Results.Json(jobs.List(), JsonOptions));
         api.MapGet("/vertical/jobs/{id}", (string id, VerticalJobs jobs) =>
             jobs.Find(id) is { } job ? Results.Json(job, JsonOptions) : Error(StatusCodes.Status404NotFound, $"no vertical job '{id}'"));
+        api.MapPost("/vertical/jobs/{id}/score", ScoreVerticalAsync);
         api.MapPost("/runs/{id}/resume", async (string id, RunManager manager, HttpContext context) =>
         {
             var result = await manager.ResumeAsync(id, context.RequestAborted).ConfigureAwait(false);
@@ -85,6 +86,36 @@ internal static class ControlApi
 
         var (id, status, error) = jobs.Start(json);
         return id is not null ? Results.Json(new StartRunResponse(id), JsonOptions, statusCode: status) : Error(status, error!);
+    }
+
+    /// <summary>Vertical inference: <c>{"ids": [...]}</c> scored by the parties holding them; null where a party lacks an ID.</summary>
+    private static async Task<IResult> ScoreVerticalAsync(string id, HttpContext context, VerticalJobs jobs, IOptions<CoordinatorOptions> options)
+    {
+        var json = await ReadTextAsync(context, options.Value.MaxControlBodyBytes).ConfigureAwait(false);
+        if (json is null)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes");
+        }
+
+        List<string?>? ids;
+        try
+        {
+            ids = JsonSerializer.Deserialize<ScoreRequest>(json, JsonSerializerOptions.Web)?.Ids;
+        }
+        catch (JsonException e)
+        {
+            return Error(StatusCodes.Status400BadRequest, $"invalid JSON: {e.Message}");
+        }
+
+        if (ids is null || ids.Any(string.IsNullOrEmpty))
+        {
+            return Error(StatusCodes.Status400BadRequest, "the body must be {\"ids\": [\"id\", ...]} with non-empty IDs");
+        }
+
+        var (predictions, status, error) = await jobs.ScoreAsync(id, ids!, context.RequestAborted).ConfigureAwait(false);
+        return predictions is null
+            ? Error(status, error!)
+            : Results.Json(new ScoreResponse([.. predictions.Select(p => double.IsNaN(p) ? (double?)null : p)]), JsonOptions);
     }
 
     /// <summary>The run's latest global model as a model file (docs/model-format.md) with its schema and merged statistics.</summary>
@@ -237,6 +268,11 @@ internal static class ControlApi
     private sealed record PredictResponse(double[] Predictions, float[][] Outputs);
 
     private sealed record ErrorResponse(string Error);
+
+    private sealed record ScoreRequest(List<string?>? Ids);
+
+    /// <param name="Predictions">Per ID: the probability of class 1 (the value for a linear model), or null where a party does not hold the ID.</param>
+    private sealed record ScoreResponse(double?[] Predictions);
 
     private sealed record ReleaseResponse(string Run, ReleasedStatistics Release, StatisticsBudget Budget);
 }

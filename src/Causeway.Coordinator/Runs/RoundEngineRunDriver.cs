@@ -43,6 +43,12 @@ public sealed class RoundEngineRunDriver(TimeProvider? time = null) : IRunDriver
                 throw new InvalidOperationException("No party is connected.");
             }
 
+            // Parties that joined without training data (vertical-only parties, arbiters) take no part in horizontal runs.
+            if (parties.Where(p => context.DescribeParty(p) is not null).ToList() is { Count: > 0 } described)
+            {
+                parties = described;
+            }
+
             var setup = context.StoredSetup ?? RunSetup.Agree([.. parties.Select(p => (p, context.DescribeParty(p)))], ModelFor);
             var options = config.ToRoundEngineOptions(time) with { RunId = context.RunId };
             var engine = new RoundEngine(options);

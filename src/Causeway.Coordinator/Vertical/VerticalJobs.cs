@@ -22,6 +22,7 @@ public sealed class VerticalJobs : IAsyncDisposable
     private readonly PartyRegistry _parties;
     private readonly ILogger<VerticalJobs> _logger;
     private readonly ConcurrentDictionary<string, VerticalJobStatus> _jobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, VerticalJob> _trained = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Lock _lock = new();
     private Task? _active;
@@ -73,6 +74,36 @@ public sealed class VerticalJobs : IAsyncDisposable
         }
     }
 
+    /// <summary>The most IDs one scoring request may name.</summary>
+    public const int MaxScoredIds = 10_000;
+
+    /// <summary>Scores IDs with a completed job's model (vertical inference); returns the predictions (NaN where a party lacks the ID), or a status code and an error.</summary>
+    public async Task<(IReadOnlyList<double>? Predictions, int Status, string? Error)> ScoreAsync(string id, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        if (!_trained.TryGetValue(id, out var job))
+        {
+            return (null, StatusCodes.Status404NotFound, _jobs.ContainsKey(id) ? $"vertical job '{id}' has no trained model (still running, failed, or it only aligned)" : $"no vertical job '{id}'");
+        }
+
+        if (ids.Count is 0 or > MaxScoredIds)
+        {
+            return (null, StatusCodes.Status400BadRequest, $"give 1 to {MaxScoredIds} IDs");
+        }
+
+        try
+        {
+            return (await job.ScoreAsync(ids, cancellationToken).ConfigureAwait(false), StatusCodes.Status200OK, null);
+        }
+        catch (VerticalJobException e)
+        {
+            return (null, StatusCodes.Status502BadGateway, e.Message);
+        }
+        finally
+        {
+            _mailbox.Forget(id);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _shutdown.CancelAsync().ConfigureAwait(false);
@@ -86,13 +117,18 @@ public sealed class VerticalJobs : IAsyncDisposable
 
     private async Task RunAsync(string id, VerticalJobConfig config, VerticalJobStatus status)
     {
-        var job = new VerticalJob(id, config, new ForgettingChannel(_channel, _mailbox, id))
+        var job = new VerticalJob(id, config, new StepChannel(_channel, _mailbox, id))
         {
             Progress = new Progress(status),
         };
         try
         {
             var result = await job.RunAsync(_shutdown.Token).ConfigureAwait(false);
+            if (result.Training is not null)
+            {
+                _trained[id] = job;
+            }
+
             status.Complete(result);
             VerticalJobLog.Completed(_logger, id, result.Alignment.Intersection);
         }
@@ -113,7 +149,7 @@ public sealed class VerticalJobs : IAsyncDisposable
     }
 
     // The mailbox keeps finished tasks until told to forget them; a job has thousands of steps.
-    private sealed class ForgettingChannel(NetworkPartyChannel channel, TaskMailbox mailbox, string id) : IStepChannel
+    private sealed class StepChannel(NetworkPartyChannel channel, TaskMailbox mailbox, string id) : IStepChannel
     {
         public async Task<ProtocolStepReply> ExchangeAsync(PartyId party, ProtocolStep step, CancellationToken cancellationToken)
         {

@@ -132,6 +132,9 @@ public sealed class VerticalTable
         return labels;
     }
 
+    /// <summary>Finds the row of a normalised ID (vertical inference of one ID); false when this party does not hold it.</summary>
+    public bool TryFindRow(string normalisedId, out int row) => _rowById.TryGetValue(normalisedId, out row);
+
     /// <summary>The order of rows every party derives from the same set of IDs: each ID normalised, repeats removed, sorted ordinally.</summary>
     /// <remarks>
     /// PSI tells each party which of its own rows are in the intersection, in its own file order, which differs between

@@ -2,6 +2,7 @@ using Causeway.Core.Metrics;
 using Causeway.Federation.Vertical.Data;
 using Causeway.Federation.Vertical.Training;
 using Causeway.Privacy.Paillier;
+using Causeway.Privacy.Psi;
 
 namespace Causeway.Federation.Vertical.Network;
 
@@ -98,7 +99,42 @@ internal sealed class LinearRole : IDisposable
         _ => throw new ArgumentException($"Unknown linear step {step.Kind}."),
     };
 
+    /// <summary>Vertical inference of IDs from this party's own rows (see <see cref="LinearScoreIds"/>).</summary>
+    public LinearValues Score(LinearScoreIds request, VerticalTable table)
+    {
+        var normalizer = new PsiIdNormalizer(PsiIdOptions.Default);
+        var guest = _guest is not null;
+        var weights = guest ? _guest!.Weights : Host.Weights;
+        var scores = new double[request.Ids.Count];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            scores[i] = TryNormalize(normalizer, request.Ids[i], i) is { } id && table.TryFindRow(id, out var row)
+                ? VerticalScoring.Score(weights, guest, table.Features.Row(row))
+                : double.NaN;
+        }
+
+        if (!guest)
+        {
+            return new LinearValues(LinearValuesKind.PartialScores, -1, _open.Host, 0, scores, null, null);
+        }
+
+        var predictions = VerticalScoring.Combine(_open.Options.Loss, scores, [.. request.Inputs.Select(ToScores)]);
+        return new LinearValues(LinearValuesKind.Predictions, -1, -1, 0, predictions, null, null);
+    }
+
     public void Dispose() => _privateKey?.Dispose();
+
+    private static string? TryNormalize(PsiIdNormalizer normalizer, string id, int position)
+    {
+        try
+        {
+            return normalizer.Normalize(id, position);
+        }
+        catch (InvalidPsiIdException)
+        {
+            return null;
+        }
+    }
 
     private HeteroLinearGuest Guest => _guest ?? throw new InvalidOperationException($"Job '{_open.Job}': this step is the guest's, and this party is the {_open.Role}.");
 

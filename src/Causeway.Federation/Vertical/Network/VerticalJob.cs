@@ -53,6 +53,28 @@ public sealed class VerticalJob
         return new VerticalJobResult(Id, _config.Name, alignment, training);
     }
 
+    /// <summary>
+    /// Vertical inference after a completed run: each host answers its partial scores of <paramref name="ids"/> from its
+    /// own rows, and the guest adds its own and applies the link. The parties keep the job's model (up to
+    /// <see cref="VerticalParty.MaxJobs"/> jobs, until they restart).
+    /// </summary>
+    /// <returns>Per ID, the prediction (probability of class 1, or the value), or NaN where a party does not hold the ID.</returns>
+    /// <exception cref="VerticalJobException">The job trained no model, or a party failed the step.</exception>
+    public async Task<IReadOnlyList<double>> ScoreAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (_config.Training is null)
+        {
+            throw new VerticalJobException($"Job '{Id}' only aligned IDs; it has no model to score with.");
+        }
+
+        var hostScores = await Task.WhenAll(_hosts.Select(host => StepAsync<LinearValues>(host, new LinearScoreIds(Id, ids, []), cancellationToken))).ConfigureAwait(false);
+        var predictions = await StepAsync<LinearValues>(_guest, new LinearScoreIds(Id, ids, hostScores), cancellationToken).ConfigureAwait(false);
+        return predictions.Plain is { } values && values.Length == ids.Count
+            ? values
+            : throw new VerticalJobException($"Party '{_guest}' answered {predictions.Plain?.Length ?? 0} predictions for {ids.Count} IDs.");
+    }
+
     private async Task<VerticalAlignmentSummary> AlignAsync(CancellationToken cancellationToken)
     {
         var salt = AlignmentSettings.NewSalt();

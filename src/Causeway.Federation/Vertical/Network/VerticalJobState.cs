@@ -168,6 +168,9 @@ internal sealed class VerticalJobState : IDisposable
     public VerticalMessage Linear(LinearBatchStep step) =>
         (_linear ?? throw new InvalidOperationException($"Job '{Id}': vertical training was not opened.")).Take(step);
 
+    public LinearValues Score(LinearScoreIds request) =>
+        (_linear ?? throw new InvalidOperationException($"Job '{Id}': there is no trained model to score with.")).Score(request, _table!);
+
     public void Dispose()
     {
         _outgoing?.Dispose();

@@ -139,6 +139,9 @@ public enum LinearValuesKind
 
     /// <summary><see cref="DecryptedGradientMessage"/>.</summary>
     DecryptedGradient,
+
+    /// <summary>The guest's predictions for requested IDs (NaN where a party does not hold the ID).</summary>
+    Predictions,
 }
 
 /// <summary>
@@ -154,6 +157,18 @@ public sealed record LinearValues(
     public override string Name => $"linear-values-{Kind.ToString().ToLowerInvariant()}";
 
     public override long PayloadBytes => (Plain?.Length ?? 0) * sizeof(double) + (Ciphertexts?.Sum(c => (long)c.Length) ?? 0) + (Integers?.Sum(i => (long)i.GetByteCount()) ?? 0);
+}
+
+/// <summary>
+/// Vertical inference of IDs after training: a host answers its plain partial scores of the IDs (NaN where it does
+/// not hold one); the guest, given the hosts' scores as <c>Inputs</c>, answers the predictions (σ(u) for logistic
+/// losses, u for the squared loss; NaN where any party lacks the ID). The IDs are normalised as PSI normalises them.
+/// </summary>
+public sealed record LinearScoreIds(string Job, IReadOnlyList<string> Ids, IReadOnlyList<LinearValues> Inputs) : VerticalMessage
+{
+    public override string Name => "linear-score-ids";
+
+    public override long PayloadBytes => Inputs.Sum(i => i.PayloadBytes);
 }
 
 /// <summary>The guest's scores of the held-out rows: accuracy, ROC AUC and mean log loss (logistic), or RMSE in <paramref name="Loss"/> (squared; accuracy and AUC 0).</summary>

@@ -58,6 +58,7 @@ public sealed class VerticalParty : IDisposable
                     PsiFinish finish => Job(finish.Job).Finish(),
                     LinearOpen open => OpenLinear(open),
                     LinearBatchStep batch => Job(batch.Job).Linear(batch),
+                    LinearScoreIds score => Job(score.Job).Score(score),
                     _ => throw new InvalidOperationException($"{step.Request.Name} is not a step a party takes."),
                 });
             }

@@ -40,6 +40,42 @@ public sealed class VerticalJobTests
     }
 
     [Fact]
+    public async Task ScoreAsync_AfterTraining_ScoresIdsByLookupLikeTheHeldOutEvaluationAndNaNWhereAPartyLacksTheId()
+    {
+        // Arrange
+        var config = Config("""{ "loss": "logistic", "encryption": "none", "epochs": 2 }""");
+        var tables = ChurnParties.Names.Select(Load).ToArray();
+        using var work = new TempDirectory();
+        var parties = ChurnParties.Names.Select((name, p) => (Id: new PartyId(name), Party: new VerticalParty(tables[p], work.Path))).ToDictionary(p => p.Id, p => p.Party);
+        try
+        {
+            var job = new VerticalJob("job-score", config, new VerticalLocalChannel(parties));
+            var result = await job.RunAsync(CancellationToken.None);
+            var shared = tables.Skip(1).Aggregate(tables[0].Ids.ToHashSet(StringComparer.Ordinal), (set, t) => { set.IntersectWith(t.Ids); return set; });
+            var test = VerticalTable.CanonicalOrder(shared, PsiIdOptions.Default).Where(id => VerticalHoldout.IsTest(id, 42, 0.3)).ToList();
+            var guestOnly = tables[0].Ids.First(id => !shared.Contains(id));
+
+            // Act: the held-out IDs in reverse order (lookup, not position), one ID only the guest holds, one nobody holds.
+            var predictions = await job.ScoreAsync([.. Enumerable.Reverse(test), guestOnly, "no-such-customer"], CancellationToken.None);
+
+            // Assert
+            var labels = tables[0].AlignLabels([.. Enumerable.Reverse(test)]);
+            var probabilities = predictions.Take(test.Count).Select(p => (float)p).ToArray();
+            Assert.Equal(result.Training!.Evaluation.Accuracy, ClassificationMetrics.Accuracy(probabilities, labels));
+            Assert.Equal(result.Training.Evaluation.Auc, ClassificationMetrics.RocAuc(probabilities, labels), 12);
+            Assert.True(double.IsNaN(predictions[^2]));
+            Assert.True(double.IsNaN(predictions[^1]));
+        }
+        finally
+        {
+            foreach (var party in parties.Values)
+            {
+                party.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Run_Twice_GivesTheSameModelScores()
     {
         var config = Config("""{ "loss": "taylor-logistic", "encryption": "none", "epochs": 2 }""");
