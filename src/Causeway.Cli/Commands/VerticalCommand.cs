@@ -23,6 +23,7 @@ internal static class VerticalCommand
         var command = new Command("vertical", "Vertical federated learning: parties hold different columns of the same rows.");
         command.Subcommands.Add(Simulate());
         command.Subcommands.Add(Run());
+        command.Subcommands.Add(VerticalDemoCommand.Create());
         return command;
     }
 
