@@ -9,8 +9,6 @@ namespace Causeway.Cli.Bench;
 
 internal static partial class PsiBench
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
-
     // Every party's table: its IDs and one numeric column, since a vertical table needs a feature; no label.
     private const string TableSchema = """
         {
@@ -73,22 +71,12 @@ internal static partial class PsiBench
             using var federation = await LocalFederation.StartAsync(work.FullName, "bench-psi", parties, cancellationToken);
             starting.Value = 1;
             var cpuStart = federation.Usage().Sum(p => p.CpuSeconds);
-            var id = await federation.Api.StartVerticalJobAsync(JobJson(settings), cancellationToken);
-            var bars = VerticalJobView.ProgressBars(progress);
-            job = await federation.Api.WaitForVerticalJobAsync(
-                id,
-                PollInterval,
-                status =>
-                {
-                    federation.ThrowIfExited();
-                    bars(status);
-                },
-                cancellationToken);
+            job = await federation.RunVerticalJobAsync(JobJson(settings), VerticalJobView.ProgressBars(progress), cancellationToken);
             var usage = federation.Usage();
             cpuSeconds = usage.Sum(p => p.CpuSeconds) - cpuStart;
             if (job["state"]?.GetValue<string>() != "completed")
             {
-                throw new InvalidOperationException($"The PSI job {id} ended {job["state"]}: {job["error"]}. Logs: {work.FullName} (kept).");
+                throw new InvalidOperationException($"The PSI job {job["id"]} ended {job["state"]}: {job["error"]}. Logs: {work.FullName} (kept).");
             }
 
             network = new NetworkRun(wall.Elapsed.TotalSeconds, job["result"]!["alignment"]!["relayedBytes"]!.GetValue<long>(), usage);

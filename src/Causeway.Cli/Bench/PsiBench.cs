@@ -86,8 +86,9 @@ internal static partial class PsiBench
                     ? RunInProcess(settings, progress)
                     : await RunOverNetworkAsync(settings, progress, cancellationToken));
             }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException)
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or IOException)
             {
+                // The message names the process or the job that failed and where its logs are.
                 Console.Error.WriteLine($"bench psi: {e.Message}");
                 return 1;
             }

@@ -17,6 +17,7 @@ namespace Causeway.Cli.Composition;
 internal sealed class LocalFederation : IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan VerticalJobPollInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly List<ChildProcess> _processes;
     private readonly X509Certificate2 _authority;
@@ -88,6 +89,29 @@ internal sealed class LocalFederation : IDisposable
             started.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Posts a vertical job to the coordinator and polls it until it ends, checking between polls that every process
+    /// still runs; returns the job's last status (<c>state</c> completed or failed, <c>result</c> or <c>error</c>).
+    /// </summary>
+    /// <param name="jobJson">The job (<c>POST /api/vertical/jobs</c>).</param>
+    /// <param name="onStatus">Sees every status polled, e.g. to move progress bars.</param>
+    /// <param name="cancellationToken">Stops the waiting.</param>
+    /// <exception cref="InvalidOperationException">A process stopped (the message holds its log tail).</exception>
+    public async Task<JsonNode> RunVerticalJobAsync(string jobJson, Action<JsonNode> onStatus, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(onStatus);
+        var id = await Api.StartVerticalJobAsync(jobJson, cancellationToken);
+        return await Api.WaitForVerticalJobAsync(
+            id,
+            VerticalJobPollInterval,
+            status =>
+            {
+                ThrowIfExited();
+                onStatus(status);
+            },
+            cancellationToken);
     }
 
     /// <summary>CPU time and peak resident memory of each process so far: the coordinator first, then the parties in start order.</summary>

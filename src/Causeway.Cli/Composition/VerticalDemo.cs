@@ -14,8 +14,6 @@ namespace Causeway.Cli.Composition;
 /// </summary>
 internal static class VerticalDemo
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
-
     private static readonly JsonDocumentOptions JsonComments = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     /// <summary>The arbiter the demo adds when <c>--encryption arbiter</c> is asked of a job that names none.</summary>
@@ -128,17 +126,7 @@ internal static class VerticalDemo
         var starting = progress.AddTask(Markup.Escape($"starting 1 coordinator + {parties.Count} parties ({string.Join(", ", parties.Select(p => p.PartyId))})"), maxValue: 1);
         using var federation = await LocalFederation.StartAsync(work, "vertical-demo", parties, cancellationToken);
         starting.Value = 1;
-        var id = await federation.Api.StartVerticalJobAsync(job.Json, cancellationToken);
-        var bars = VerticalJobView.ProgressBars(progress);
-        return await federation.Api.WaitForVerticalJobAsync(
-            id,
-            PollInterval,
-            status =>
-            {
-                federation.ThrowIfExited();
-                bars(status);
-            },
-            cancellationToken);
+        return await federation.RunVerticalJobAsync(job.Json, VerticalJobView.ProgressBars(progress), cancellationToken);
     }
 
     /// <summary>Whether the job trains with Paillier encryption (minutes to hours on a few cores, not seconds).</summary>
