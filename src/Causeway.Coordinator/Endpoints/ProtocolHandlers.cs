@@ -328,7 +328,11 @@ internal sealed class ProtocolHandlers(
             case PushResultKind.Failure:
                 var reason = failure!.Reason;
                 reason = reason.Length > 500 ? reason[..500] : reason;
-                return new TaskResult(null, null, new PartyFailure(task.Party, FailureKind.Dropout, $"the party reported: {Printable(reason)}"));
+
+                // A failed step is the party's answer (it took the step and refused it), unlike a lost one.
+                return task.IsStep
+                    ? new TaskResult(null, null, null, StepReply: ProtocolStepReply.Failed($"the party reported: {Printable(reason)}"))
+                    : new TaskResult(null, null, new PartyFailure(task.Party, FailureKind.Dropout, $"the party reported: {Printable(reason)}"));
             case PushResultKind.Train when task.IsTrain && (train.ProtectedUpdate is not null || task.Protection is not null):
                 return DecodeProtected(task, train);
             case PushResultKind.Train when task.IsTrain:

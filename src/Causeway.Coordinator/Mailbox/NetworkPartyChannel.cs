@@ -60,7 +60,7 @@ public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
         cancellationToken.ThrowIfCancellationRequested();
         if (!_registry.IsConnected(party))
         {
-            return ProtocolStepReply.Failed("the party is not connected");
+            return ProtocolStepReply.Lost("the party is not connected");
         }
 
         var pending = new PendingTask(_mailbox.NewTaskId(step.Round), party, isTrain: false, step.Round, global: null, plan: null, seed: 0, setup: null)
@@ -69,7 +69,9 @@ public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
             Protection = step.Request,
         };
         var result = await RunAsync(pending, cancellationToken).ConfigureAwait(false);
-        return result.StepReply ?? ProtocolStepReply.Failed(result.Failure?.Reason ?? "the party answered without a step reply");
+
+        // Without a step reply the party's session ended (or it re-joined) before it answered: the step was lost.
+        return result.StepReply ?? ProtocolStepReply.Lost(result.Failure?.Reason ?? "the party answered without a step reply");
     }
 
     public async Task<Evaluation?> EvaluateAsync(PartyId party, EvaluateTask task, CancellationToken cancellationToken)

@@ -11,8 +11,11 @@ namespace Causeway.Federation.Vertical.Network;
 /// </summary>
 /// <remarks>
 /// The same driver runs in simulation (an in-memory channel to <see cref="VerticalParty"/> objects) and over the
-/// network (the coordinator's mailbox to <c>causeway vertical party</c> processes). Hosts work concurrently; each
-/// party takes its steps one at a time. A step that fails or times out fails the job with the party and the reason.
+/// network (the coordinator's mailbox to <c>causeway party</c> processes). Hosts work concurrently; each party takes its
+/// steps one at a time. Steps are numbered (the round of <see cref="ProtocolStep.Round"/>); a step whose answer was
+/// lost because the party disconnected is re-sent with its number once the party is back, and the party answers it
+/// from memory if it had taken it. A step the party refuses, or that is not answered within the step timeout, fails
+/// the job with the party and the reason.
 /// </remarks>
 public sealed class VerticalJob
 {
@@ -20,7 +23,10 @@ public sealed class VerticalJob
     private readonly IStepChannel _channel;
     private readonly PartyId _guest;
     private readonly PartyId[] _hosts;
+    private static readonly TimeSpan ResendDelay = TimeSpan.FromMilliseconds(250);
     private long _bytes;
+    private int _steps;
+    private int _resent;
 
     /// <param name="id">The job's id, unique per coordinator: parties key their state by it.</param>
     /// <param name="config">The validated job.</param>
@@ -39,6 +45,9 @@ public sealed class VerticalJob
 
     public string Id { get; }
 
+    /// <summary>How many steps were re-sent after their answer was lost (a party disconnected and came back).</summary>
+    public int ResentSteps => Volatile.Read(ref _resent);
+
     /// <summary>Called after each relayed batch and each training batch (the stage, done and total).</summary>
     public IProgress<VerticalJobProgress>? Progress { get; init; }
 
@@ -50,7 +59,7 @@ public sealed class VerticalJob
         var alignment = await AlignAsync(cancellationToken).ConfigureAwait(false);
         alignment = alignment with { Seconds = clock.Elapsed.TotalSeconds, RelayedBytes = Interlocked.Read(ref _bytes) };
         var training = _config.Training is { } settings ? await TrainAsync(settings, cancellationToken).ConfigureAwait(false) : null;
-        return new VerticalJobResult(Id, _config.Name, alignment, training);
+        return new VerticalJobResult(Id, _config.Name, alignment, training, ResentSteps);
     }
 
     /// <summary>
@@ -215,15 +224,22 @@ public sealed class VerticalJob
     private LinearBatchStep Batch(LinearStepKind kind, int epoch, int index, long number, params IReadOnlyList<LinearValues> inputs) =>
         new(Id, kind, epoch, index, number, inputs);
 
+    // Sends one numbered step; a step lost to a disconnect is re-sent with the same number (the party answers a repeated
+    // number from memory) until the party answers or the step's time runs out.
     private async Task<T> StepAsync<T>(PartyId party, VerticalMessage request, CancellationToken cancellationToken)
         where T : VerticalMessage
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(_config.StepTimeoutSeconds));
+        var step = new ProtocolStep(new RoundInfo(Id, Interlocked.Increment(ref _steps), 0), request);
         ProtocolStepReply reply;
         try
         {
-            reply = await _channel.ExchangeAsync(party, new ProtocolStep(new RoundInfo(Id, 0, 1), request), timeout.Token).ConfigureAwait(false);
+            while ((reply = await _channel.ExchangeAsync(party, step, timeout.Token).ConfigureAwait(false)).IsLost)
+            {
+                Interlocked.Increment(ref _resent);
+                await Task.Delay(ResendDelay, timeout.Token).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -243,8 +259,8 @@ public sealed class VerticalJob
 /// <summary>How far a vertical job is: <paramref name="Stage"/> psi (IDs processed) or train (batches done).</summary>
 public sealed record VerticalJobProgress(string Stage, long Done, long Total);
 
-/// <summary>What a vertical job produced.</summary>
-public sealed record VerticalJobResult(string Id, string Name, VerticalAlignmentSummary Alignment, VerticalTrainingSummary? Training);
+/// <summary>What a vertical job produced; <paramref name="ResentSteps"/> counts steps re-sent after a party reconnected.</summary>
+public sealed record VerticalJobResult(string Id, string Name, VerticalAlignmentSummary Alignment, VerticalTrainingSummary? Training, int ResentSteps);
 
 /// <summary>The PSI of a job: each party's distinct IDs, the intersection (as the guest found it and as each host learned it), the time and the bytes the coordinator relayed.</summary>
 public sealed record VerticalAlignmentSummary(long GuestIds, IReadOnlyList<long> HostIds, long Intersection, IReadOnlyList<long?> HostIntersections, double Seconds, long RelayedBytes);

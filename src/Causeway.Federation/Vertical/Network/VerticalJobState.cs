@@ -18,6 +18,8 @@ internal sealed class VerticalJobState : IDisposable
     private List<int>? _intersectionRows;
     private long? _intersection;
     private LinearRole? _linear;
+    private readonly Dictionary<int, VerticalMessage> _answers = [];
+    private readonly Queue<int> _answerOrder = new();
 
     public VerticalJobState(string id, VerticalTable? table, string? workDirectory)
     {
@@ -29,6 +31,27 @@ internal sealed class VerticalJobState : IDisposable
     public string Id { get; }
 
     public DateTimeOffset Opened { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The answer already given to step <paramref name="number"/> of this job, if any (a step re-sent after its answer was lost).</summary>
+    public bool TryReplay(int number, out VerticalMessage? answer) => _answers.TryGetValue(number, out answer);
+
+    /// <summary>Keeps the answers to the last <see cref="RememberedAnswers"/> numbered steps, so that a re-sent step is answered, not taken twice.</summary>
+    public void Remember(int number, VerticalMessage answer)
+    {
+        if (number <= 0 || !_answers.TryAdd(number, answer))
+        {
+            return;
+        }
+
+        _answerOrder.Enqueue(number);
+        while (_answerOrder.Count > RememberedAnswers)
+        {
+            _answers.Remove(_answerOrder.Dequeue());
+        }
+    }
+
+    /// <summary>How many answers a job keeps for re-sent steps (more than the steps a driver has open at once).</summary>
+    public const int RememberedAnswers = 64;
 
     public PsiReply OpenPsi(PsiOpen open)
     {

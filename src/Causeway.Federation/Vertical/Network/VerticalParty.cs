@@ -17,7 +17,9 @@ namespace Causeway.Federation.Vertical.Network;
 /// intersection (<see cref="LinearOpen"/>, <see cref="LinearBatchStep"/>). Every party derives the same row order from
 /// the intersecting IDs (<see cref="VerticalTable.CanonicalOrder"/>) and the same mini-batches from the public seed, so
 /// steps name batches, never rows. A step that does not fit the job's state fails with a reason; the job's state is
-/// unchanged by a refused step. At most <see cref="MaxJobs"/> jobs are kept (the oldest is dropped).
+/// unchanged by a refused step. Steps are numbered (<see cref="ProtocolStep.Round"/>'s round is the step's number in
+/// the job): a step re-sent with a number already answered gets the remembered answer, so a driver can re-send a step
+/// whose answer was lost when the party reconnected. At most <see cref="MaxJobs"/> jobs are kept (the oldest is dropped).
 /// </remarks>
 public sealed class VerticalParty : IDisposable
 {
@@ -50,7 +52,14 @@ public sealed class VerticalParty : IDisposable
         {
             lock (_lock)
             {
-                return ProtocolStepReply.Success(step.Request switch
+                // A step re-sent after its answer was lost (the number repeats) gets the same answer, not a second run.
+                var number = step.Round.Round;
+                if (JobOf(step.Request) is { } id && _jobs.TryGetValue(id, out var known) && known.TryReplay(number, out var replay))
+                {
+                    return ProtocolStepReply.Success(replay!);
+                }
+
+                VerticalMessage answer = step.Request switch
                 {
                     PsiOpen open => OpenPsi(open),
                     PsiPull pull => Job(pull.Job).Pull(pull),
@@ -60,7 +69,13 @@ public sealed class VerticalParty : IDisposable
                     LinearBatchStep batch => Job(batch.Job).Linear(batch),
                     LinearScoreIds score => Job(score.Job).Score(score),
                     _ => throw new InvalidOperationException($"{step.Request.Name} is not a step a party takes."),
-                });
+                };
+                if (JobOf(step.Request) is { } job && _jobs.TryGetValue(job, out var state))
+                {
+                    state.Remember(number, answer);
+                }
+
+                return ProtocolStepReply.Success(answer);
             }
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or AlignmentProtocolException or VerticalDataException or KeyNotFoundException or FormatException or OverflowException)
@@ -108,6 +123,18 @@ public sealed class VerticalParty : IDisposable
 
         return Job(open.Job).OpenLinear(open);
     }
+
+    private static string? JobOf(ProtocolMessage request) => request switch
+    {
+        PsiOpen r => r.Job,
+        PsiPull r => r.Job,
+        PsiPush r => r.Job,
+        PsiFinish r => r.Job,
+        LinearOpen r => r.Job,
+        LinearBatchStep r => r.Job,
+        LinearScoreIds r => r.Job,
+        _ => null,
+    };
 
     private VerticalJobState Job(string id) =>
         _jobs.TryGetValue(id, out var job) ? job : throw new KeyNotFoundException($"Vertical job '{id}' is not open at this party (it was never opened, or the party restarted).");

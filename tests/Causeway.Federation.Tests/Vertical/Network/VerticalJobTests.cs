@@ -76,6 +76,57 @@ public sealed class VerticalJobTests
     }
 
     [Fact]
+    public async Task Run_StepsLostBeforeOrAfterThePartyTookThem_AreResentAndGiveTheSameResult()
+    {
+        // Arrange: every 7th step's answer is lost after the party took it, every 11th step is lost before.
+        var config = Config("""{ "loss": "logistic", "encryption": "none", "epochs": 2 }""");
+        var tables = ChurnParties.Names.Select(Load).ToArray();
+        var reference = await RunAsync(config, tables);
+        using var work = new TempDirectory();
+        var parties = ChurnParties.Names.Select((name, p) => (Id: new PartyId(name), Party: new VerticalParty(tables[p], work.Path))).ToDictionary(p => p.Id, p => p.Party);
+        var exchanges = 0;
+        var lostAfter = 0;
+        var local = new VerticalLocalChannel(parties);
+        var lossy = new LossyChannel(async (party, step, ct) =>
+        {
+            var n = Interlocked.Increment(ref exchanges);
+            if (n % 11 == 0)
+            {
+                return ProtocolStepReply.Lost("the party is not connected");
+            }
+
+            var reply = await local.ExchangeAsync(party, step, ct);
+            if (n % 7 == 0)
+            {
+                Interlocked.Increment(ref lostAfter);
+                return ProtocolStepReply.Lost("the party's session ended");
+            }
+
+            return reply;
+        });
+
+        try
+        {
+            // Act
+            var result = await new VerticalJob("job-lossy", config, lossy).RunAsync(CancellationToken.None);
+
+            // Assert: nothing taken twice (a repeated PSI push or gradient step would change the result).
+            Assert.True(lostAfter > 10, $"only {lostAfter} answers were lost");
+            Assert.Equal(0, reference.ResentSteps);
+            Assert.True(result.ResentSteps >= lostAfter, $"{result.ResentSteps} re-sent, {lostAfter} answers lost");
+            Assert.Equal(reference.Alignment.Intersection, result.Alignment.Intersection);
+            Assert.Equal(reference.Training!.Evaluation, result.Training!.Evaluation);
+        }
+        finally
+        {
+            foreach (var party in parties.Values)
+            {
+                party.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Run_Twice_GivesTheSameModelScores()
     {
         var config = Config("""{ "loss": "taylor-logistic", "encryption": "none", "epochs": 2 }""");
@@ -279,6 +330,11 @@ public sealed class VerticalJobTests
         var path = System.IO.Path.Combine(folder, $"{party}.csv");
         File.WriteAllLines(path, [lines[0], .. lines.Skip(1).Where(line => keep.Contains(line[..line.IndexOf(',', StringComparison.Ordinal)]))]);
         return VerticalTable.Load(path, ChurnParties.Schema(party));
+    }
+
+    private sealed class LossyChannel(Func<PartyId, ProtocolStep, CancellationToken, Task<ProtocolStepReply>> exchange) : IStepChannel
+    {
+        public Task<ProtocolStepReply> ExchangeAsync(PartyId party, ProtocolStep step, CancellationToken cancellationToken) => exchange(party, step, cancellationToken);
     }
 
     private sealed class TempDirectory : IDisposable
