@@ -24,16 +24,6 @@ namespace Causeway.Federation.Vertical.Network;
 /// </remarks>
 public sealed record VerticalJobConfig
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        RespectNullableAnnotations = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
-
     /// <summary>A name for reports.</summary>
     public string Name { get; init; } = "vertical";
 
@@ -71,7 +61,7 @@ public sealed record VerticalJobConfig
         VerticalJobConfig? config;
         try
         {
-            config = JsonSerializer.Deserialize<VerticalJobConfig>(json, JsonOptions);
+            config = JsonSerializer.Deserialize<VerticalJobConfig>(json, VerticalConfigJson.Options);
         }
         catch (JsonException e)
         {

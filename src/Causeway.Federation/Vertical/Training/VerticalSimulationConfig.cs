@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Causeway.Federation.Vertical.Training;
 
@@ -23,18 +22,6 @@ namespace Causeway.Federation.Vertical.Training;
 /// </remarks>
 public sealed record VerticalSimulationConfig
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-
-        // A section given as null ("encryption": null) is refused with its path instead of failing later.
-        RespectNullableAnnotations = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
-
     /// <summary>A name for reports.</summary>
     public string Name { get; init; } = "vertical";
 
@@ -66,7 +53,7 @@ public sealed record VerticalSimulationConfig
         VerticalSimulationConfig? config;
         try
         {
-            config = JsonSerializer.Deserialize<VerticalSimulationConfig>(File.ReadAllText(path), JsonOptions);
+            config = JsonSerializer.Deserialize<VerticalSimulationConfig>(File.ReadAllText(path), VerticalConfigJson.Options);
         }
         catch (JsonException e)
         {
