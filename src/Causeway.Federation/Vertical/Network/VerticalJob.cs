@@ -150,11 +150,10 @@ public sealed class VerticalJob
         return reply.Batches.Count == 1 ? reply.Batches[0] : throw new VerticalJobException($"Party '{party}' answered a {stream} pull with {reply.Batches.Count} batches.");
     }
 
-    private async Task<VerticalTrainingSummary> TrainAsync(VerticalJobTraining settings, CancellationToken cancellationToken)
+    private async Task<VerticalTrainingSummary> TrainAsync(HeteroLinearOptions options, CancellationToken cancellationToken)
     {
-        var options = _config.TrainingOptions(settings);
         var holdout = _config.Holdout;
-        LinearOpen Open(VerticalRole role, int host, byte[]? key) => new(Id, role, host, options, settings.KeyBits, key, holdout.Seed, holdout.Fraction);
+        LinearOpen Open(VerticalRole role, int host, byte[]? key) => new(Id, role, host, options, _config.KeyBits, key, holdout.Seed, holdout.Fraction);
 
         // The key holder first (the arbiter, or the guest in two-party mode), then everyone who encrypts under its key.
         PartyId? arbiter = _config.Arbiter is { } name ? new PartyId(name) : null;

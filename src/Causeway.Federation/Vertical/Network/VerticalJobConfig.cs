@@ -14,8 +14,9 @@ namespace Causeway.Federation.Vertical.Network;
 /// <code>
 /// { "name": "churn", "guest": "telecom", "hosts": ["payments", "usage"], "arbiter": "auditor",
 ///   "psi": { "mode": "reveal-to-all", "batchSize": 65536 },
-///   "training": { "loss": "taylor-logistic", "encryption": "arbiter", "keyBits": 2048,
+///   "training": { "loss": "taylor-logistic", "encryption": "arbiter",
 ///                 "epochs": 10, "batchSize": 256, "learningRate": 0.15, "l2": 0, "seed": 1 },
+///   "keyBits": 2048,
 ///   "holdout": { "fraction": 0.3, "seed": 42 },
 ///   "stepTimeoutSeconds": 600 }
 /// </code>
@@ -39,8 +40,11 @@ public sealed record VerticalJobConfig
     /// <summary>The intersection.</summary>
     public VerticalPsiConfig Psi { get; init; } = new();
 
-    /// <summary>Training on the intersection, or null to align only.</summary>
-    public VerticalJobTraining? Training { get; init; }
+    /// <summary>Training on the intersection (the settings every role shares), or null to align only.</summary>
+    public HeteroLinearOptions? Training { get; init; }
+
+    /// <summary>Paillier modulus bits of the key holder's key (arbiter or two-party encryption). Default 2048.</summary>
+    public int KeyBits { get; init; } = 2048;
 
     /// <summary>Which aligned IDs are held out for scoring.</summary>
     public VerticalHoldoutConfig Holdout { get; init; } = new();
@@ -71,18 +75,6 @@ public sealed record VerticalJobConfig
         (config ?? throw new VerticalConfigException($"{source}: the job is empty (null).")).Validate(source);
         return config;
     }
-
-    /// <summary>The linear training options every role shares.</summary>
-    public HeteroLinearOptions TrainingOptions(VerticalJobTraining training) => new()
-    {
-        Loss = training.Loss,
-        Encryption = training.Encryption,
-        Epochs = training.Epochs,
-        BatchSize = training.BatchSize,
-        LearningRate = training.LearningRate,
-        L2 = training.L2,
-        Seed = training.Seed,
-    };
 
     private void Validate(string source)
     {
@@ -122,7 +114,7 @@ public sealed record VerticalJobConfig
             {
                 try
                 {
-                    TrainingOptions(training).Validate();
+                    training.Validate();
                 }
                 catch (ArgumentException e)
                 {
@@ -150,30 +142,6 @@ public sealed record VerticalPsiConfig
 
     /// <summary>IDs per batch. Default 65,536.</summary>
     public int BatchSize { get; init; } = AlignmentSettings.DefaultBatchSize;
-}
-
-/// <summary>The training settings of a vertical job.</summary>
-public sealed record VerticalJobTraining
-{
-    /// <summary>The loss. Default taylor-logistic (the only logistic loss under arbiter encryption).</summary>
-    public VerticalLoss Loss { get; init; } = VerticalLoss.TaylorLogistic;
-
-    /// <summary>none, arbiter or two-party. Default arbiter.</summary>
-    public VerticalEncryption Encryption { get; init; } = VerticalEncryption.Arbiter;
-
-    /// <summary>Paillier modulus bits of the key holder's key. Default 2048.</summary>
-    public int KeyBits { get; init; } = 2048;
-
-    public int Epochs { get; init; } = 10;
-
-    public int BatchSize { get; init; } = 256;
-
-    public double LearningRate { get; init; } = 0.15;
-
-    public double L2 { get; init; }
-
-    /// <summary>The public seed of the batch order.</summary>
-    public ulong Seed { get; init; } = 1;
 }
 
 /// <summary>Which aligned IDs are held out for scoring (<see cref="Data.VerticalHoldout"/>).</summary>

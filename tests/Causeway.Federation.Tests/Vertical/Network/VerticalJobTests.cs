@@ -295,7 +295,7 @@ public sealed class VerticalJobTests
         var order = VerticalTable.CanonicalOrder(shared, PsiIdOptions.Default);
         var train = order.Where(id => !VerticalHoldout.IsTest(id, config.Holdout.Seed, config.Holdout.Fraction)).ToList();
         var test = order.Where(id => VerticalHoldout.IsTest(id, config.Holdout.Seed, config.Holdout.Fraction)).ToList();
-        var options = config.TrainingOptions(config.Training!);
+        var options = config.Training!;
         var model = new HeteroLinearTraining(Joined(tables, train), tables[0].AlignLabels(train), [], options, null).Train();
         var probabilities = model.Predict(Joined(tables, test), []).Select(p => (float)p).ToArray();
         var labels = tables[0].AlignLabels(test);
