@@ -77,7 +77,7 @@ internal static class VerticalDemoCommand
             var training = job.Config.Training;
             AnsiConsole.MarkupLine(Markup.Escape(training is null
                 ? $"{job.Config.Name}: PSI only"
-                : $"{job.Config.Name}: PSI, then {training.Loss} for {training.Epochs} epochs, encryption {training.Encryption}{(VerticalDemo.IsEncrypted(job.Config) ? $" ({training.KeyBits}-bit Paillier: minutes per epoch; --quick trains without it)" : string.Empty)}"));
+                : $"{job.Config.Name}: PSI, then {training.Loss} for {training.Epochs} epochs, encryption {training.Encryption}{(VerticalDemo.IsEncrypted(job.Config) ? " (Paillier: minutes per epoch; --quick trains without it)" : string.Empty)}"));
             var clock = Stopwatch.StartNew();
             JsonNode status;
             try
