@@ -56,55 +56,15 @@ internal static class VerticalCommand
             using var api = RunCommand.Connect(parse, coordinator, authority, adminToken);
             var id = await api.StartVerticalJobAsync(json, cancellationToken);
             Console.WriteLine($"vertical job {id} started");
-            var job = await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn()).StartAsync(async progress =>
-            {
-                var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
-                while (true)
-                {
-                    var status = await api.VerticalJobAsync(id, cancellationToken);
-                    if (status["progress"] is { } p && p["stage"]?.GetValue<string>() is { } stage)
-                    {
-                        if (!tasks.TryGetValue(stage, out var task))
-                        {
-                            tasks[stage] = task = progress.AddTask(stage == "psi" ? "PSI (IDs)" : "training (batches)");
-                        }
-
-                        task.MaxValue = Math.Max(1, p["total"]!.GetValue<double>());
-                        task.Value = p["done"]!.GetValue<double>();
-                    }
-
-                    if (status["state"]?.GetValue<string>() != "running")
-                    {
-                        return status;
-                    }
-
-                    await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
-                }
-            });
+            var job = await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .StartAsync(progress => api.WaitForVerticalJobAsync(id, TimeSpan.FromMilliseconds(500), VerticalJobView.ProgressBars(progress), cancellationToken));
             if (job["state"]?.GetValue<string>() != "completed")
             {
                 Console.Error.WriteLine($"vertical job {id} failed: {job["error"]}");
                 return 1;
             }
 
-            var result = job["result"]!;
-            var alignment = result["alignment"]!;
-            var table = new Table().AddColumns("stage", "result");
-            table.AddRow("PSI", Markup.Escape(string.Create(
-                Invariant,
-                $"{alignment["intersection"]} common IDs (guest {alignment["guestIds"]}, hosts {string.Join(", ", alignment["hostIds"]!.AsArray())}) in {alignment["seconds"]!.GetValue<double>():F1} s, {alignment["relayedBytes"]!.GetValue<long>() / 1e6:F1} MB relayed")));
-            if (result["training"] is { } training)
-            {
-                var evaluation = training["evaluation"]!;
-                table.AddRow("training", Markup.Escape(string.Create(
-                    Invariant,
-                    $"{training["trainRows"]} rows, features {string.Join(" + ", training["features"]!.AsArray())}, {training["epochs"]} epochs, {training["secondsPerEpoch"]!.GetValue<double>():F2} s/epoch")));
-                table.AddRow("held-out", Markup.Escape(string.Create(
-                    Invariant,
-                    $"{evaluation["rows"]} rows: accuracy {evaluation["accuracy"]!.GetValue<double>():F4}, AUC {evaluation["auc"]!.GetValue<double>():F4}, loss {evaluation["loss"]!.GetValue<double>():F4}")));
-            }
-
-            AnsiConsole.Write(table);
+            AnsiConsole.Write(VerticalJobView.ResultTable(job["result"]!));
             if (parse.GetValue(report) is { } file)
             {
                 ReportFile.Write(file.FullName, job.DeepClone().AsObject());
