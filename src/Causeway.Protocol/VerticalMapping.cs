@@ -43,6 +43,31 @@ public static class VerticalMapping
             },
             LinearValues v => new() { LinearValues = ToProto(v) },
             LinearScoreIds q => new() { LinearScoreIds = new V1.VerticalLinearScoreIds { Job = q.Job, Ids = { q.Ids }, Inputs = { q.Inputs.Select(ToProto) } } },
+            SplitOpen o => new()
+            {
+                SplitOpen = new V1.VerticalSplitOpen
+                {
+                    Job = o.Job,
+                    Role = o.Role == VerticalRole.Guest ? V1.VerticalRole.Guest : V1.VerticalRole.Host,
+                    Party = o.Party,
+                    Parties = o.Parties,
+                    Hidden = { o.Options.Hidden },
+                    Embedding = o.Options.Embedding,
+                    TopHidden = o.Options.TopHidden,
+                    Epochs = o.Options.Epochs,
+                    BatchSize = o.Options.BatchSize,
+                    LearningRate = o.Options.LearningRate,
+                    Seed = o.Options.Seed,
+                    HoldoutSeed = o.HoldoutSeed,
+                    HoldoutFraction = o.HoldoutFraction,
+                },
+            },
+            SplitBatchStep s => new()
+            {
+                SplitStep = new V1.VerticalSplitStep { Job = s.Job, Kind = (V1.VerticalSplitStepKind)((int)s.Kind + 1), Epoch = s.Epoch, Index = s.Index, Batch = s.Batch, Inputs = { s.Inputs.Select(ToProto) } },
+            },
+            SplitValues v => new() { SplitValues = ToProto(v) },
+            SplitReply r => new() { SplitReply = new V1.VerticalSplitReply { Values = { r.Values.Select(ToProto) } } },
             LinearEvaluation e => new() { LinearEvaluation = new V1.VerticalLinearEvaluation { Rows = e.Rows, Accuracy = e.Accuracy, Auc = e.Auc, Loss = e.Loss } },
             _ => throw new ArgumentException($"No wire form for {message.GetType().Name}.", nameof(message)),
         };
@@ -68,6 +93,10 @@ public static class VerticalMapping
             V1.VerticalMessage.MessageOneofCase.LinearScoreIds => message.LinearScoreIds.Ids.Count > MaxValues
                 ? throw new MalformedMessageException($"A scoring request holds more than {MaxValues} IDs.")
                 : new LinearScoreIds(Job(message.LinearScoreIds.Job), [.. message.LinearScoreIds.Ids], [.. message.LinearScoreIds.Inputs.Select(FromProto)]),
+            V1.VerticalMessage.MessageOneofCase.SplitOpen => FromProto(message.SplitOpen),
+            V1.VerticalMessage.MessageOneofCase.SplitStep => FromProto(message.SplitStep),
+            V1.VerticalMessage.MessageOneofCase.SplitValues => FromProto(message.SplitValues),
+            V1.VerticalMessage.MessageOneofCase.SplitReply => new SplitReply([.. message.SplitReply.Values.Select(FromProto)]),
             V1.VerticalMessage.MessageOneofCase.LinearEvaluation => new LinearEvaluation(
                 message.LinearEvaluation.Rows, message.LinearEvaluation.Accuracy, message.LinearEvaluation.Auc, message.LinearEvaluation.Loss),
             _ => throw new MalformedMessageException("The vertical message holds no known case."),
@@ -168,6 +197,39 @@ public static class VerticalMapping
 
         return new LinearBatchStep(Job(s.Job), (LinearStepKind)((int)s.Kind - 1), s.Epoch, s.Index, s.Batch, [.. s.Inputs.Select(FromProto)]);
     }
+
+    private static SplitOpen FromProto(V1.VerticalSplitOpen o)
+    {
+        var role = o.Role switch
+        {
+            V1.VerticalRole.Guest => VerticalRole.Guest,
+            V1.VerticalRole.Host => VerticalRole.Host,
+            _ => throw new MalformedMessageException($"A split network has a guest and hosts, not {o.Role}."),
+        };
+        var options = new SplitNetworkOptions
+        {
+            Hidden = [.. o.Hidden],
+            Embedding = o.Embedding,
+            TopHidden = o.TopHidden,
+            Epochs = o.Epochs,
+            BatchSize = o.BatchSize,
+            LearningRate = o.LearningRate,
+            Seed = o.Seed,
+        };
+        return new SplitOpen(Job(o.Job), role, o.Party, o.Parties, options, o.HoldoutSeed, o.HoldoutFraction);
+    }
+
+    private static SplitBatchStep FromProto(V1.VerticalSplitStep s) =>
+        s.Kind is < V1.VerticalSplitStepKind.VerticalSplitStepForward or > V1.VerticalSplitStepKind.VerticalSplitStepEvaluate
+            ? throw new MalformedMessageException($"Unknown split step {s.Kind}.")
+            : new SplitBatchStep(Job(s.Job), (SplitStepKind)((int)s.Kind - 1), s.Epoch, s.Index, s.Batch, [.. s.Inputs.Select(FromProto)]);
+
+    private static V1.VerticalSplitValues ToProto(SplitValues v) => new() { Party = v.Party, Batch = v.Batch, Width = v.Width, Values = { v.Values } };
+
+    private static SplitValues FromProto(V1.VerticalSplitValues v) =>
+        v.Values.Count > MaxValues * 64 || v.Width < 1
+            ? throw new MalformedMessageException($"A split-network message needs a width >= 1 and at most {MaxValues * 64} values (got width {v.Width}, {v.Values.Count} values).")
+            : new SplitValues(v.Party, v.Batch, v.Width, [.. v.Values]);
 
     private static V1.VerticalLinearValues ToProto(LinearValues v) => new()
     {

@@ -82,7 +82,7 @@ public sealed class VerticalJobs : IAsyncDisposable
     {
         if (!_trained.TryGetValue(id, out var job))
         {
-            return (null, StatusCodes.Status404NotFound, _jobs.ContainsKey(id) ? $"vertical job '{id}' has no trained model (still running, failed, or it only aligned)" : $"no vertical job '{id}'");
+            return (null, StatusCodes.Status404NotFound, _jobs.ContainsKey(id) ? $"vertical job '{id}' has no trained linear model (still running, failed, it only aligned, or it trained a split network)" : $"no vertical job '{id}'");
         }
 
         if (ids.Count is 0 or > MaxScoredIds)
@@ -124,7 +124,7 @@ public sealed class VerticalJobs : IAsyncDisposable
         try
         {
             var result = await job.RunAsync(_shutdown.Token).ConfigureAwait(false);
-            if (result.Training is not null)
+            if (config.Training is not null)
             {
                 _trained[id] = job;
             }

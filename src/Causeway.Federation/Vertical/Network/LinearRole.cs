@@ -21,8 +21,7 @@ internal sealed class LinearRole : IDisposable
     private readonly HeteroLinearArbiter? _arbiter;
     private readonly VerticalPartyData? _test;
     private readonly float[]? _testLabels;
-    private readonly int _trainRows;
-    private (int Epoch, IReadOnlyList<int[]> Batches)? _plan;
+    private readonly EpochBatches _batches;
 
     private LinearRole(LinearOpen open, PaillierPrivateKey? privateKey, PaillierPublicKey? publicKey, LinearOpened opened)
     {
@@ -30,7 +29,7 @@ internal sealed class LinearRole : IDisposable
         _privateKey = privateKey;
         _publicKey = publicKey;
         Opened = opened;
-        _trainRows = opened.TrainRows;
+        _batches = new EpochBatches(open.Job, opened.TrainRows, open.Options.BatchSize, open.Options.Epochs, open.Options.Seed);
     }
 
     private LinearRole(LinearOpen open, PaillierPrivateKey? privateKey, PaillierPublicKey? publicKey, LinearOpened opened, HeteroLinearGuest? guest, HeteroLinearHost? host, VerticalPartyData test, float[]? testLabels)
@@ -146,23 +145,7 @@ internal sealed class LinearRole : IDisposable
     private static LinearValues Single(LinearBatchStep step) =>
         step.Inputs.Count == 1 ? step.Inputs[0] : throw new ArgumentException($"Step {step.Name} takes one input, got {step.Inputs.Count}.");
 
-    private int[] BatchRows(LinearBatchStep step)
-    {
-        if (_plan is not { } plan || plan.Epoch != step.Epoch)
-        {
-            if (step.Epoch < 0 || step.Epoch >= _open.Options.Epochs)
-            {
-                throw new ArgumentException($"Job '{_open.Job}': epoch {step.Epoch} is outside the {_open.Options.Epochs} epochs.");
-            }
-
-            plan = (step.Epoch, BatchPlan.Batches(_trainRows, _open.Options.BatchSize, _open.Options.Seed, step.Epoch));
-            _plan = plan;
-        }
-
-        return (uint)step.Index < (uint)plan.Batches.Count
-            ? plan.Batches[step.Index]
-            : throw new ArgumentException($"Job '{_open.Job}': epoch {step.Epoch} has {plan.Batches.Count} batches, not {step.Index + 1}.");
-    }
+    private int[] BatchRows(LinearBatchStep step) => _batches.Rows(step.Epoch, step.Index);
 
     private DecryptedGradientMessage Decrypt(MaskedGradientMessage masked) =>
         _arbiter is not null ? _arbiter.Decrypt(masked) : Guest.DecryptHostGradient(masked);

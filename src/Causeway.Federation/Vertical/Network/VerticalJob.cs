@@ -58,7 +58,9 @@ public sealed class VerticalJob
         var clock = Stopwatch.StartNew();
         var alignment = await AlignAsync(cancellationToken).ConfigureAwait(false);
         alignment = alignment with { Seconds = clock.Elapsed.TotalSeconds, RelayedBytes = Interlocked.Read(ref _bytes) };
-        var training = _config.Training is { } settings ? await TrainAsync(settings, cancellationToken).ConfigureAwait(false) : null;
+        var training = _config.Training is { } settings ? await TrainAsync(settings, cancellationToken).ConfigureAwait(false)
+            : _config.SplitNetwork is { } split ? await TrainSplitAsync(split, cancellationToken).ConfigureAwait(false)
+            : null;
         return new VerticalJobResult(Id, _config.Name, alignment, training, ResentSteps);
     }
 
@@ -74,7 +76,7 @@ public sealed class VerticalJob
         ArgumentNullException.ThrowIfNull(ids);
         if (_config.Training is null)
         {
-            throw new VerticalJobException($"Job '{Id}' only aligned IDs; it has no model to score with.");
+            throw new VerticalJobException($"Job '{Id}' trained no linear model: scoring IDs works for linear models (a split network scores its held-out rows only).");
         }
 
         var hostScores = await Task.WhenAll(_hosts.Select(host => StepAsync<LinearValues>(host, new LinearScoreIds(Id, ids, []), cancellationToken))).ConfigureAwait(false);
@@ -186,6 +188,45 @@ public sealed class VerticalJob
             guest.TrainRows,
             guest.TestRows,
             [guest.Features, .. hosts.Select(h => h.Features)],
+            options.Epochs,
+            seconds / options.Epochs,
+            new VerticalEvaluation(evaluation.Rows, evaluation.Accuracy, evaluation.Auc, evaluation.Loss));
+    }
+
+    // The split network of SplitNetworkTraining, step by step: the guest is party 0 (its bottom model and the top model).
+    private async Task<VerticalTrainingSummary> TrainSplitAsync(SplitNetworkOptions options, CancellationToken cancellationToken)
+    {
+        PartyId[] parties = [_guest, .. _hosts];
+        var holdout = _config.Holdout;
+        var opened = await Task.WhenAll(parties.Select((party, p) => StepAsync<LinearOpened>(
+            party, new SplitOpen(Id, p == 0 ? VerticalRole.Guest : VerticalRole.Host, p, parties.Length, options, holdout.Seed, holdout.Fraction), cancellationToken))).ConfigureAwait(false);
+        if (opened.FirstOrDefault(o => o.TrainRows != opened[0].TrainRows || o.TestRows != opened[0].TestRows) is { } mismatch)
+        {
+            throw new VerticalJobException($"The parties disagree on the aligned rows: the guest has {opened[0].TrainRows} + {opened[0].TestRows}, a host {mismatch.TrainRows} + {mismatch.TestRows}.");
+        }
+
+        SplitBatchStep Step(SplitStepKind kind, int epoch, int index, long number, params IReadOnlyList<SplitValues> inputs) => new(Id, kind, epoch, index, number, inputs);
+        var clock = Stopwatch.StartNew();
+        var batchesPerEpoch = (opened[0].TrainRows + options.BatchSize - 1) / options.BatchSize;
+        var number = 0L;
+        for (var epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            for (var index = 0; index < batchesPerEpoch; index++, number++)
+            {
+                var embeddings = await Task.WhenAll(parties.Select(party => StepAsync<SplitReply>(party, Step(SplitStepKind.Forward, epoch, index, number), cancellationToken))).ConfigureAwait(false);
+                var gradients = await StepAsync<SplitReply>(_guest, Step(SplitStepKind.Top, epoch, index, number, [.. embeddings.SelectMany(e => e.Values)]), cancellationToken).ConfigureAwait(false);
+                await Task.WhenAll(parties.Select((party, p) => StepAsync<SplitReply>(party, Step(SplitStepKind.Backward, epoch, index, number, gradients.Values.Single(g => g.Party == p)), cancellationToken))).ConfigureAwait(false);
+                Report("train", number + 1, (long)batchesPerEpoch * options.Epochs);
+            }
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        var holdoutEmbeddings = await Task.WhenAll(parties.Select(party => StepAsync<SplitReply>(party, Step(SplitStepKind.HoldoutEmbed, 0, 0, -1), cancellationToken))).ConfigureAwait(false);
+        var evaluation = await StepAsync<LinearEvaluation>(_guest, Step(SplitStepKind.Evaluate, 0, 0, -1, [.. holdoutEmbeddings.SelectMany(e => e.Values)]), cancellationToken).ConfigureAwait(false);
+        return new VerticalTrainingSummary(
+            opened[0].TrainRows,
+            opened[0].TestRows,
+            [.. opened.Select(o => o.Features)],
             options.Epochs,
             seconds / options.Epochs,
             new VerticalEvaluation(evaluation.Rows, evaluation.Accuracy, evaluation.Auc, evaluation.Loss));

@@ -20,7 +20,7 @@ namespace Causeway.Federation.Vertical.Network;
 ///   "holdout": { "fraction": 0.3, "seed": 42 },
 ///   "stepTimeoutSeconds": 600 }
 /// </code>
-/// Without <c>training</c> the job only aligns (any PSI mode). Training needs reveal-to-all: every party must know its
+/// Without <c>training</c> (or <c>splitNetwork</c>, a split neural network instead) the job only aligns (any PSI mode). Training needs reveal-to-all: every party must know its
 /// aligned rows.
 /// </remarks>
 public sealed record VerticalJobConfig
@@ -42,6 +42,13 @@ public sealed record VerticalJobConfig
 
     /// <summary>Training on the intersection (the settings every role shares), or null to align only.</summary>
     public HeteroLinearOptions? Training { get; init; }
+
+    /// <summary>
+    /// A split neural network to train on the intersection instead of a linear model (<c>hidden</c>, <c>embedding</c>,
+    /// <c>topHidden</c>, <c>epochs</c>, <c>batchSize</c>, <c>learningRate</c>, <c>seed</c>), or null. Embeddings and their
+    /// gradients cross in the clear (docs/vertical.md).
+    /// </summary>
+    public SplitNetworkOptions? SplitNetwork { get; init; }
 
     /// <summary>Paillier modulus bits of the key holder's key (arbiter or two-party encryption). Default 2048.</summary>
     public int KeyBits { get; init; } = 2048;
@@ -103,6 +110,15 @@ public sealed record VerticalJobConfig
         else if (!(StepTimeoutSeconds > 0))
         {
             problem = "stepTimeoutSeconds must be positive";
+        }
+        else if (SplitNetwork is { } split)
+        {
+            problem = Training is not null ? "give training (a linear model) or splitNetwork, not both"
+                : Psi.Mode != AlignmentMode.RevealToAll ? "training needs psi.mode reveal-to-all (every party must know its aligned rows)"
+                : Arbiter is not null ? "a split network has no arbiter (nothing is encrypted)"
+                : split.Epochs < 1 || split.BatchSize < 1 || split.Embedding < 1 || split.TopHidden < 1 || !(split.LearningRate > 0) || split.Hidden.Any(h => h < 1)
+                    ? "splitNetwork needs epochs, batchSize, embedding, topHidden and every hidden size ≥ 1 and learningRate > 0"
+                : null;
         }
         else if (Training is { } training)
         {

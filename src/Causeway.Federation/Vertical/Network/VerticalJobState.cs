@@ -18,6 +18,7 @@ internal sealed class VerticalJobState : IDisposable
     private List<int>? _intersectionRows;
     private long? _intersection;
     private LinearRole? _linear;
+    private SplitRole? _split;
     private readonly Dictionary<int, VerticalMessage> _answers = [];
     private readonly Queue<int> _answerOrder = new();
 
@@ -176,16 +177,33 @@ internal sealed class VerticalJobState : IDisposable
         }
 
         var table = _table ?? throw new InvalidOperationException($"Job '{Id}': this party holds no table.");
-        if (_intersectionRows is null || _psi?.Mode != AlignmentMode.RevealToAll)
+        var (train, test) = AlignedRows(open.HoldoutSeed, open.HoldoutFraction);
+        _linear = LinearRole.Party(open, table, train, test);
+        return _linear.Opened;
+    }
+
+    public LinearOpened OpenSplit(SplitOpen open)
+    {
+        var (train, test) = AlignedRows(open.HoldoutSeed, open.HoldoutFraction);
+        _split = SplitRole.Create(open, _table!, train, test);
+        return _split.Opened;
+    }
+
+    public VerticalMessage Split(SplitBatchStep step) =>
+        (_split ?? throw new InvalidOperationException($"Job '{Id}': split-network training was not opened.")).Take(step);
+
+    // The intersecting IDs in the canonical order, split by the public holdout rule into training and held-out IDs.
+    private (List<string> Train, List<string> Test) AlignedRows(ulong holdoutSeed, double holdoutFraction)
+    {
+        if (_table is not { } table || _intersectionRows is null || _psi?.Mode != AlignmentMode.RevealToAll)
         {
             throw new InvalidOperationException($"Job '{Id}': vertical training needs a finished PSI in reveal-to-all mode (every party must know its aligned rows).");
         }
 
         var aligned = VerticalTable.CanonicalOrder(_intersectionRows.Select(r => table.Ids[r]), PsiIdOptions.Default);
-        var train = aligned.Where(id => !VerticalHoldout.IsTest(id, open.HoldoutSeed, open.HoldoutFraction)).ToList();
-        var test = aligned.Where(id => VerticalHoldout.IsTest(id, open.HoldoutSeed, open.HoldoutFraction)).ToList();
-        _linear = LinearRole.Party(open, table, train, test);
-        return _linear.Opened;
+        return (
+            [.. aligned.Where(id => !VerticalHoldout.IsTest(id, holdoutSeed, holdoutFraction))],
+            [.. aligned.Where(id => VerticalHoldout.IsTest(id, holdoutSeed, holdoutFraction))]);
     }
 
     public VerticalMessage Linear(LinearBatchStep step) =>

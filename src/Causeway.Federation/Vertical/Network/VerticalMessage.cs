@@ -171,6 +171,59 @@ public sealed record LinearScoreIds(string Job, IReadOnlyList<string> Ids, IRead
     public override long PayloadBytes => Inputs.Sum(i => i.PayloadBytes);
 }
 
+/// <summary>
+/// Opens split-network training at a party on the rows PSI aligned (as <see cref="LinearOpen"/>): <c>Party</c> 0 is the
+/// guest (its bottom model and the top model over all <c>Parties</c> embeddings), 1… the hosts. Answered by
+/// <see cref="LinearOpened"/> (rows and features; no key).
+/// </summary>
+public sealed record SplitOpen(string Job, VerticalRole Role, int Party, int Parties, SplitNetworkOptions Options, ulong HoldoutSeed, double HoldoutFraction) : VerticalMessage
+{
+    public override string Name => "split-open";
+}
+
+/// <summary>What a <see cref="SplitBatchStep"/> asks of a party.</summary>
+public enum SplitStepKind
+{
+    /// <summary>Any party: the embeddings of the batch rows by its bottom model.</summary>
+    Forward,
+
+    /// <summary>Guest: the top model's step on every party's embeddings (the inputs); answers each party's embedding gradient.</summary>
+    Top,
+
+    /// <summary>Any party: backpropagate its embedding gradient (the input) through its bottom model and step.</summary>
+    Backward,
+
+    /// <summary>Any party: the embeddings of its held-out rows (vertical inference).</summary>
+    HoldoutEmbed,
+
+    /// <summary>Guest: score the held-out rows from every party's embeddings (the inputs). Answered by <see cref="LinearEvaluation"/>.</summary>
+    Evaluate,
+}
+
+/// <summary>One step of split-network training for the mini-batch (<c>Epoch</c>, <c>Index</c>), number <c>Batch</c> of the job.</summary>
+public sealed record SplitBatchStep(string Job, SplitStepKind Kind, int Epoch, int Index, long Batch, IReadOnlyList<SplitValues> Inputs) : VerticalMessage
+{
+    public override string Name => $"split-{Kind.ToString().ToLowerInvariant()}";
+
+    public override long PayloadBytes => Inputs.Sum(i => i.PayloadBytes);
+}
+
+/// <summary>A party's embedding of a batch (rows × <c>Width</c> floats) or the gradient of the loss with respect to it; they cross in the clear (docs/vertical.md).</summary>
+public sealed record SplitValues(int Party, long Batch, int Width, float[] Values) : VerticalMessage
+{
+    public override string Name => "split-values";
+
+    public override long PayloadBytes => (long)Values.Length * sizeof(float);
+}
+
+/// <summary>A party's answer to a split step: its embedding, every party's gradient (the guest's top step), or nothing.</summary>
+public sealed record SplitReply(IReadOnlyList<SplitValues> Values) : VerticalMessage
+{
+    public override string Name => "split-reply";
+
+    public override long PayloadBytes => Values.Sum(v => v.PayloadBytes);
+}
+
 /// <summary>The guest's scores of the held-out rows: accuracy, ROC AUC and mean log loss (logistic), or RMSE in <paramref name="Loss"/> (squared; accuracy and AUC 0).</summary>
 public sealed record LinearEvaluation(int Rows, double Accuracy, double Auc, double Loss) : VerticalMessage
 {

@@ -68,6 +68,8 @@ public sealed class VerticalParty : IDisposable
                     LinearOpen open => OpenLinear(open),
                     LinearBatchStep batch => Job(batch.Job).Linear(batch),
                     LinearScoreIds score => Job(score.Job).Score(score),
+                    SplitOpen open => Job(open.Job).OpenSplit(open),
+                    SplitBatchStep batch => Job(batch.Job).Split(batch),
                     _ => throw new InvalidOperationException($"{step.Request.Name} is not a step a party takes."),
                 };
                 if (JobOf(step.Request) is { } job && _jobs.TryGetValue(job, out var state))
@@ -133,6 +135,8 @@ public sealed class VerticalParty : IDisposable
         LinearOpen r => r.Job,
         LinearBatchStep r => r.Job,
         LinearScoreIds r => r.Job,
+        SplitOpen r => r.Job,
+        SplitBatchStep r => r.Job,
         _ => null,
     };
 

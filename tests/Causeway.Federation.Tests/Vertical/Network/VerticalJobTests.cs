@@ -127,6 +127,32 @@ public sealed class VerticalJobTests
     }
 
     [Fact]
+    public async Task Run_SplitNetwork_EqualsTheInMemorySplitNetworkOnTheAlignedRows()
+    {
+        // Arrange
+        var config = VerticalJobConfig.Parse(
+            """{ "guest": "telecom", "hosts": ["payments", "usage"], "splitNetwork": { "hidden": [8], "embedding": 4, "topHidden": 8, "epochs": 3, "batchSize": 128 }, "holdout": { "fraction": 0.3, "seed": 42 } }""",
+            "test");
+        var tables = ChurnParties.Names.Select(Load).ToArray();
+
+        // Act
+        var result = await RunAsync(config, tables);
+
+        // Assert: the same network trained in one process on the same aligned rows scores identically.
+        var shared = tables.Skip(1).Aggregate(tables[0].Ids.ToHashSet(StringComparer.Ordinal), (set, t) => { set.IntersectWith(t.Ids); return set; });
+        var order = VerticalTable.CanonicalOrder(shared, PsiIdOptions.Default);
+        var train = order.Where(id => !VerticalHoldout.IsTest(id, 42, 0.3)).ToList();
+        var test = order.Where(id => VerticalHoldout.IsTest(id, 42, 0.3)).ToList();
+        var model = SplitNetworkTraining.Create([.. tables.Select(t => t.Align(train))], tables[0].AlignLabels(train), config.SplitNetwork!).Train();
+        var probabilities = model.Predict([.. tables.Select(t => t.Align(test))]).Select(p => (float)p).ToArray();
+        var labels = tables[0].AlignLabels(test);
+        Assert.Equal([12, 8, 26], result.Training!.Features);
+        Assert.Equal(ClassificationMetrics.Accuracy(probabilities, labels), result.Training.Evaluation.Accuracy);
+        Assert.Equal(ClassificationMetrics.RocAuc(probabilities, labels), result.Training.Evaluation.Auc);
+        Assert.InRange(result.Training.Evaluation.Auc, 0.75, 0.95);
+    }
+
+    [Fact]
     public async Task Run_Twice_GivesTheSameModelScores()
     {
         var config = Config("""{ "loss": "taylor-logistic", "encryption": "none", "epochs": 2 }""");
@@ -245,6 +271,8 @@ public sealed class VerticalJobTests
     [InlineData("""{ "guest": "g", "hosts": ["h"], "holdout": { "fraction": 1 } }""", "holdout.fraction")]
     [InlineData("""{ "guest": "g", "hosts": ["h"], "psi": { "batchSize": 0 } }""", "psi.batchSize")]
     [InlineData("""{ "guest": "g", "hosts": ["h"], "surprise": 1 }""", "surprise")]
+    [InlineData("""{ "guest": "g", "hosts": ["h"], "training": { "encryption": "none" }, "splitNetwork": {} }""", "not both")]
+    [InlineData("""{ "guest": "g", "hosts": ["h"], "splitNetwork": { "embedding": 0 } }""", "splitNetwork needs")]
     public void Parse_BadJob_NamesTheSourceAndField(string json, string expected)
     {
         var error = Assert.Throws<VerticalConfigException>(() => VerticalJobConfig.Parse(json, "job.json"));
