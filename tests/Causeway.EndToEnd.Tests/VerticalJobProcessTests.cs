@@ -73,6 +73,14 @@ public sealed class VerticalJobProcessTests(ITestOutputHelper output)
             Assert.Equal(local.Training.Evaluation.Auc, evaluation["auc"]!.GetValue<double>());
             Assert.Equal(local.Training.Evaluation.Loss, evaluation["loss"]!.GetValue<double>());
 
+            // A split neural network over the network: bit-identical to the in-process run too.
+            var splitJob = """{ "name": "churn-split", "guest": "telecom", "hosts": ["payments", "usage"], "splitNetwork": { "hidden": [8], "embedding": 4, "topHidden": 8, "epochs": 3, "batchSize": 32 }, "holdout": { "fraction": 0.3, "seed": 42 } }""";
+            var split = (await RunJobAsync(api, splitJob, processes))["result"]!["training"]!["evaluation"]!;
+            var localSplit = (await RunInProcessAsync(splitJob, files, work)).Training!.Evaluation;
+            Assert.Equal(localSplit.Accuracy, split["accuracy"]!.GetValue<double>());
+            Assert.Equal(localSplit.Auc, split["auc"]!.GetValue<double>());
+            Assert.Equal(localSplit.Loss, split["loss"]!.GetValue<double>());
+
             // Vertical inference over the network: the parties holding an ID score it; null where one does not.
             var known = VerticalTable.Load(files["telecom"], ChurnSchema("telecom")).Ids.First(id =>
                 File.ReadAllText(files["payments"]).Contains(id, StringComparison.Ordinal) && File.ReadAllText(files["usage"]).Contains(id, StringComparison.Ordinal));
