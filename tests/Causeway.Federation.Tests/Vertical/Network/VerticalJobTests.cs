@@ -153,6 +153,28 @@ public sealed class VerticalJobTests
     }
 
     [Fact]
+    public async Task Run_LinearRegression_ReportsTheRmseOfTheCentralizedModel()
+    {
+        // Vertical linear regression (squared loss) of the 0/1 churn label: RMSE of the held-out predictions.
+        var config = Config("""{ "loss": "squared", "encryption": "none", "epochs": 3, "batchSize": 128, "learningRate": 0.05 }""");
+        var tables = ChurnParties.Names.Select(Load).ToArray();
+
+        var result = await RunAsync(config, tables);
+
+        var shared = tables.Skip(1).Aggregate(tables[0].Ids.ToHashSet(StringComparer.Ordinal), (set, t) => { set.IntersectWith(t.Ids); return set; });
+        var order = VerticalTable.CanonicalOrder(shared, PsiIdOptions.Default);
+        var train = order.Where(id => !VerticalHoldout.IsTest(id, 42, 0.3)).ToList();
+        var test = order.Where(id => VerticalHoldout.IsTest(id, 42, 0.3)).ToList();
+        var model = new HeteroLinearTraining(Joined(tables, train), tables[0].AlignLabels(train), [], config.Training!, null).Train();
+        var predictions = model.Predict(Joined(tables, test), []);
+        var labels = tables[0].AlignLabels(test);
+        var rmse = Math.Sqrt(predictions.Select((p, i) => (p - labels[i]) * (p - labels[i])).Average());
+        Assert.Equal(rmse, result.Training!.Evaluation.Loss, 9);
+        Assert.InRange(rmse, 0.3, 0.45);
+        Assert.Equal(0, result.Training.Evaluation.Accuracy);
+    }
+
+    [Fact]
     public async Task Run_Twice_GivesTheSameModelScores()
     {
         var config = Config("""{ "loss": "taylor-logistic", "encryption": "none", "epochs": 2 }""");
