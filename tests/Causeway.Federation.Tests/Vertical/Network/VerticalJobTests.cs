@@ -4,6 +4,7 @@ using Causeway.Federation.Vertical.Data;
 using Causeway.Federation.Vertical.Network;
 using Causeway.Federation.Vertical.Training;
 using Causeway.Privacy.Psi;
+using Xunit.Abstractions;
 
 namespace Causeway.Federation.Tests.Vertical.Network;
 
@@ -11,7 +12,7 @@ namespace Causeway.Federation.Tests.Vertical.Network;
 /// Vertical jobs driven step by step over an in-process channel (the same driver and party code the coordinator and
 /// <c>causeway party</c> run over the network): PSI on the churn parties' IDs, vertical training, held-out scoring.
 /// </summary>
-public sealed class VerticalJobTests
+public sealed class VerticalJobTests(ITestOutputHelper output)
 {
     private const int Intersection = 5503;
 
@@ -33,6 +34,7 @@ public sealed class VerticalJobTests
         Assert.Equal(Intersection, training.TrainRows + training.TestRows);
         Assert.Equal([12, 8, 26], training.Features);
         var centralized = Centralized(tables, config);
+        output.WriteLine($"vertical {training.Evaluation}; centralized {centralized}");
         Assert.Equal(centralized.Rows, training.Evaluation.Rows);
         Assert.InRange(training.Evaluation.Accuracy, 0.75, 0.9);
         Assert.InRange(training.Evaluation.Accuracy - centralized.Accuracy, -0.005, 0.005);
