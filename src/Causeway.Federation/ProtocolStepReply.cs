@@ -1,6 +1,9 @@
 namespace Causeway.Federation;
 
-/// <summary>A party's answer to a <see cref="ProtocolStep"/>: exactly one of <see cref="Reply"/> and <see cref="Failure"/> is set.</summary>
+/// <summary>
+/// A party's answer to a <see cref="ProtocolStep"/>: exactly one of <see cref="Reply"/> and <see cref="Failure"/> is set;
+/// a lost step (<see cref="IsLost"/>, no answer arrived) has only a <see cref="Failure"/> saying why.
+/// </summary>
 public sealed record ProtocolStepReply
 {
     private ProtocolStepReply(ProtocolMessage? reply, string? failure, bool lost = false)

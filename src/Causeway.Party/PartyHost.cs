@@ -202,7 +202,7 @@ public sealed class PartyHost : IDisposable
     }
 
     private ProtocolStepReply TakeStep(ProtocolStep step) => VerticalParty.Handles(step.Request)
-        ? _vertical?.Handle(step) ?? ProtocolStepReply.Failed("this party takes no vertical jobs (start it with `causeway vertical party`)")
+        ? _vertical?.Handle(step) ?? ProtocolStepReply.Failed("this party takes no vertical jobs (start it with `causeway party --vertical-data FILE --vertical-schema FILE`, or `--arbiter`)")
         : _protection.Handle(step);
 
     // A result is worth a few retries on the same session: re-joining first would turn the task into a dropout.

@@ -185,6 +185,11 @@ public static class VerticalMapping
             L2 = o.L2,
             Seed = o.Seed,
         };
+        if (!(o.HoldoutFraction >= 0 && o.HoldoutFraction < 1) || o.Host < -1)
+        {
+            throw new MalformedMessageException($"Invalid vertical training open: host {o.Host}, holdout fraction {o.HoldoutFraction}.");
+        }
+
         return new LinearOpen(Job(o.Job), role, o.Host, options, o.KeyBits, o.PublicKey.IsEmpty ? null : o.PublicKey.ToByteArray(), o.HoldoutSeed, o.HoldoutFraction);
     }
 
@@ -216,6 +221,11 @@ public static class VerticalMapping
             LearningRate = o.LearningRate,
             Seed = o.Seed,
         };
+        if (o.Parties is < 1 or > 64 || o.Party < 0 || o.Party >= o.Parties || !(o.HoldoutFraction >= 0 && o.HoldoutFraction < 1))
+        {
+            throw new MalformedMessageException($"Invalid split-network open: party {o.Party} of {o.Parties}, holdout fraction {o.HoldoutFraction}.");
+        }
+
         return new SplitOpen(Job(o.Job), role, o.Party, o.Parties, options, o.HoldoutSeed, o.HoldoutFraction);
     }
 
@@ -227,8 +237,8 @@ public static class VerticalMapping
     private static V1.VerticalSplitValues ToProto(SplitValues v) => new() { Party = v.Party, Batch = v.Batch, Width = v.Width, Values = { v.Values } };
 
     private static SplitValues FromProto(V1.VerticalSplitValues v) =>
-        v.Values.Count > MaxValues * 64 || v.Width < 1
-            ? throw new MalformedMessageException($"A split-network message needs a width >= 1 and at most {MaxValues * 64} values (got width {v.Width}, {v.Values.Count} values).")
+        v.Values.Count > MaxValues * 16 || v.Width < 1 || v.Width > SplitNetworkOptions.MaxWidth || v.Values.Any(x => !float.IsFinite(x))
+            ? throw new MalformedMessageException($"A split-network message needs a width in [1, {SplitNetworkOptions.MaxWidth}] and at most {MaxValues * 16} finite values (got width {v.Width}, {v.Values.Count} values).")
             : new SplitValues(v.Party, v.Batch, v.Width, [.. v.Values]);
 
     private static V1.VerticalLinearValues ToProto(LinearValues v) => new()
@@ -265,6 +275,11 @@ public static class VerticalMapping
         if (v.Plain.Count > MaxValues || v.Ciphertexts.Count > MaxValues || v.Integers.Count > MaxValues)
         {
             throw new MalformedMessageException($"A vertical values message holds more than {MaxValues} values.");
+        }
+
+        if (!double.IsFinite(v.Scale) || v.Plain.Any(x => !double.IsFinite(x) && kind != LinearValuesKind.PartialScores && kind != LinearValuesKind.Predictions))
+        {
+            throw new MalformedMessageException("A vertical values message holds a value that is not finite.");
         }
 
         return new LinearValues(

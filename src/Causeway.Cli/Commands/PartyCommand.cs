@@ -108,9 +108,9 @@ internal static class PartyCommand
                 ClientCertificate = clientCertificate,
             };
             using var client = new PartyClient(options);
-            using var vertical = verticalTable is not null || parse.GetValue(arbiter)
-                ? new VerticalParty(verticalTable, Path.Combine(Path.GetTempPath(), "causeway-vertical", partyId))
-                : null;
+            // PSI tag files go to a directory only this process uses (0700), deleted when the party stops.
+            var verticalWork = verticalTable is not null || parse.GetValue(arbiter) ? Directory.CreateTempSubdirectory("causeway-vertical-") : null;
+            using var vertical = verticalWork is not null ? new VerticalParty(verticalTable, verticalWork.FullName, parse.GetValue(arbiter)) : null;
             using var host = new PartyHost(client, handler, options, loggers.CreateLogger<PartyHost>(), vertical: vertical);
             var holds = new List<string>();
             if (handler is LocalDataHandler local)
@@ -142,6 +142,12 @@ internal static class PartyCommand
             }
 
             Console.WriteLine($"party '{partyId}': stopped after {host.CompletedTasks} tasks");
+            vertical?.Dispose();
+            if (verticalWork is { Exists: true })
+            {
+                verticalWork.Delete(recursive: true);
+            }
+
             return 0;
         });
         return command;

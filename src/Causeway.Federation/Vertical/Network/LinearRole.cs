@@ -88,7 +88,7 @@ internal sealed class LinearRole : IDisposable
     public VerticalMessage Take(LinearBatchStep step) => step.Kind switch
     {
         LinearStepKind.Scores => Values(Host.ComputeScores(step.Batch, BatchRows(step))),
-        LinearStepKind.Residual => Values(Guest.ComputeResidual(step.Batch, BatchRows(step), [.. step.Inputs.Select(ToScores)])),
+        LinearStepKind.Residual => Values(Guest.ComputeResidual(step.Batch, BatchRows(step), [.. step.Inputs.Select(v => Finite(ToScores(v)))])),
         LinearStepKind.Gradient => Host.ReceiveResidual(ToResidual(Single(step))) is { } masked ? Values(masked, _open.Host) : LinearValues.None,
         LinearStepKind.MaskOwn => Values(Guest.MaskOwnGradient(), -1),
         LinearStepKind.Decrypt => Values(Decrypt(ToMasked(Single(step)))),
@@ -141,6 +141,12 @@ internal sealed class LinearRole : IDisposable
 
     private static PaillierPublicKey PublicKeyOf(LinearOpen open) =>
         PaillierPublicKey.FromBytes(open.PublicKey ?? throw new InvalidOperationException($"Job '{open.Job}': encrypted training needs the key holder's public key."));
+
+    // Training scores must be numbers (a host's NaN would poison the guest's weights); only scoring marks missing IDs so.
+    private static PartialScoresMessage Finite(PartialScoresMessage scores) =>
+        scores.Plain is { } plain && plain.Any(x => !double.IsFinite(x))
+            ? throw new ArgumentException($"Host {scores.Host}'s partial scores of batch {scores.Batch} are not all finite.")
+            : scores;
 
     private static LinearValues Single(LinearBatchStep step) =>
         step.Inputs.Count == 1 ? step.Inputs[0] : throw new ArgumentException($"Step {step.Name} takes one input, got {step.Inputs.Count}.");
@@ -201,7 +207,9 @@ internal sealed class LinearRole : IDisposable
         new(v.Host, v.Batch, v.Plain, v.Ciphertexts is null ? null : Ciphertexts(Expect(v, LinearValuesKind.PartialScores).Ciphertexts!));
 
     private ResidualMessage ToResidual(LinearValues v) =>
-        new(Expect(v, LinearValuesKind.Residual).Batch, v.Scale, v.Plain, v.Ciphertexts is null ? null : Ciphertexts(v.Ciphertexts));
+        Expect(v, LinearValuesKind.Residual).Scale != ResidualForm.Scale(_open.Options.Loss)
+            ? throw new ArgumentException($"A residual's scale must be the job's loss's ({ResidualForm.Scale(_open.Options.Loss)}).")
+            : new(v.Batch, v.Scale, v.Plain, v.Ciphertexts is null ? null : Ciphertexts(v.Ciphertexts));
 
     private MaskedGradientMessage ToMasked(LinearValues v) =>
         new(Expect(v, LinearValuesKind.MaskedGradient).Batch, Ciphertexts(v.Ciphertexts ?? throw new ArgumentException("A masked gradient carries ciphertexts.")));

@@ -35,10 +35,7 @@ internal sealed class SplitRole
     public static SplitRole Create(SplitOpen open, VerticalTable table, IReadOnlyList<string> train, IReadOnlyList<string> test)
     {
         var options = open.Options;
-        if (options.Epochs < 1 || options.BatchSize < 1 || options.Embedding < 1 || options.TopHidden < 1 || !(options.LearningRate > 0) || options.Hidden.Any(h => h < 1))
-        {
-            throw new ArgumentException($"Job '{open.Job}': a split network needs epochs, batchSize, embedding, topHidden and every hidden size ≥ 1 and learningRate > 0.");
-        }
+        options.Validate();
 
         if ((open.Role == VerticalRole.Guest) != (open.Party == 0) || open.Party < 0 || open.Party >= open.Parties)
         {

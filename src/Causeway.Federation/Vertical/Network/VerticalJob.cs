@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using Causeway.Federation.Vertical.Alignment;
 using Causeway.Federation.Vertical.Training;
 
@@ -24,6 +25,7 @@ public sealed class VerticalJob
     private readonly PartyId _guest;
     private readonly PartyId[] _hosts;
     private static readonly TimeSpan ResendDelay = TimeSpan.FromMilliseconds(250);
+    private readonly string _session;
     private long _bytes;
     private int _steps;
     private int _resent;
@@ -37,6 +39,9 @@ public sealed class VerticalJob
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(channel);
         Id = id;
+
+        // Parties key the job's state by this, so a run that reuses an id never meets an earlier run's state or answers.
+        _session = $"{id}~{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
         _config = config;
         _channel = channel;
         _guest = new PartyId(config.Guest);
@@ -45,7 +50,7 @@ public sealed class VerticalJob
 
     public string Id { get; }
 
-    /// <summary>How many steps were re-sent after their answer was lost (a party disconnected and came back).</summary>
+    /// <summary>How many steps had to be re-sent (their answer was lost, or the party was away) before the party answered.</summary>
     public int ResentSteps => Volatile.Read(ref _resent);
 
     /// <summary>Called after each relayed batch and each training batch (the stage, done and total).</summary>
@@ -79,8 +84,8 @@ public sealed class VerticalJob
             throw new VerticalJobException($"Job '{Id}' trained no linear model: scoring IDs works for linear models (a split network scores its held-out rows only).");
         }
 
-        var hostScores = await Task.WhenAll(_hosts.Select(host => StepAsync<LinearValues>(host, new LinearScoreIds(Id, ids, []), cancellationToken))).ConfigureAwait(false);
-        var predictions = await StepAsync<LinearValues>(_guest, new LinearScoreIds(Id, ids, hostScores), cancellationToken).ConfigureAwait(false);
+        var hostScores = await Task.WhenAll(_hosts.Select(host => StepAsync<LinearValues>(host, new LinearScoreIds(_session, ids, []), cancellationToken))).ConfigureAwait(false);
+        var predictions = await StepAsync<LinearValues>(_guest, new LinearScoreIds(_session, ids, hostScores), cancellationToken).ConfigureAwait(false);
         return predictions.Plain is { } values && values.Length == ids.Count
             ? values
             : throw new VerticalJobException($"Party '{_guest}' answered {predictions.Plain?.Length ?? 0} predictions for {ids.Count} IDs.");
@@ -90,8 +95,8 @@ public sealed class VerticalJob
     {
         var salt = AlignmentSettings.NewSalt();
         var psi = _config.Psi;
-        var guestOpened = await StepAsync<PsiReply>(_guest, new PsiOpen(Id, -1, _hosts.Length, salt, psi.Mode, psi.BatchSize), cancellationToken).ConfigureAwait(false);
-        var hostOpened = await Task.WhenAll(_hosts.Select((host, h) => StepAsync<PsiReply>(host, new PsiOpen(Id, h, _hosts.Length, salt, psi.Mode, psi.BatchSize), cancellationToken))).ConfigureAwait(false);
+        var guestOpened = await StepAsync<PsiReply>(_guest, new PsiOpen(_session, -1, _hosts.Length, salt, psi.Mode, psi.BatchSize), cancellationToken).ConfigureAwait(false);
+        var hostOpened = await Task.WhenAll(_hosts.Select((host, h) => StepAsync<PsiReply>(host, new PsiOpen(_session, h, _hosts.Length, salt, psi.Mode, psi.BatchSize), cancellationToken))).ConfigureAwait(false);
         var total = guestOpened.Ids * _hosts.Length + hostOpened.Sum(r => r.Ids);
         var done = 0L;
 
@@ -102,12 +107,12 @@ public sealed class VerticalJob
         {
             var batch = await next.ConfigureAwait(false);
             next = batch.IsLast ? null : PullAsync(_guest, PsiStream.GuestPoints, 0, cancellationToken);
-            var tags = await Task.WhenAll(_hosts.Select((host, h) => StepAsync<PsiReply>(host, new PsiPush(Id, h, batch), cancellationToken))).ConfigureAwait(false);
+            var tags = await Task.WhenAll(_hosts.Select((host, h) => StepAsync<PsiReply>(host, new PsiPush(_session, h, batch), cancellationToken))).ConfigureAwait(false);
             for (var h = 0; h < _hosts.Length; h++)
             {
                 foreach (var reply in tags[h].Batches)
                 {
-                    await StepAsync<PsiReply>(_guest, new PsiPush(Id, h, reply), cancellationToken).ConfigureAwait(false);
+                    await StepAsync<PsiReply>(_guest, new PsiPush(_session, h, reply), cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -126,20 +131,20 @@ public sealed class VerticalJob
             {
                 var batch = await pending.ConfigureAwait(false);
                 pending = batch.IsLast ? null : PullAsync(_hosts[h], PsiStream.HostPoints, h, cancellationToken);
-                await StepAsync<PsiReply>(_guest, new PsiPush(Id, h, batch), cancellationToken).ConfigureAwait(false);
+                await StepAsync<PsiReply>(_guest, new PsiPush(_session, h, batch), cancellationToken).ConfigureAwait(false);
                 Report("psi", done += Records(batch), total);
             }
         }
 
         // 3. The guest intersects; each host gets its result.
-        var finished = await StepAsync<PsiReply>(_guest, new PsiFinish(Id), cancellationToken).ConfigureAwait(false);
+        var finished = await StepAsync<PsiReply>(_guest, new PsiFinish(_session), cancellationToken).ConfigureAwait(false);
         var hostIntersections = new long?[_hosts.Length];
         for (var h = 0; h < _hosts.Length; h++)
         {
-            var results = await StepAsync<PsiReply>(_guest, new PsiPull(Id, PsiStream.Result, h), cancellationToken).ConfigureAwait(false);
+            var results = await StepAsync<PsiReply>(_guest, new PsiPull(_session, PsiStream.Result, h), cancellationToken).ConfigureAwait(false);
             foreach (var batch in results.Batches)
             {
-                hostIntersections[h] = (await StepAsync<PsiReply>(_hosts[h], new PsiPush(Id, h, batch), cancellationToken).ConfigureAwait(false)).Intersection;
+                hostIntersections[h] = (await StepAsync<PsiReply>(_hosts[h], new PsiPush(_session, h, batch), cancellationToken).ConfigureAwait(false)).Intersection;
             }
         }
 
@@ -148,14 +153,14 @@ public sealed class VerticalJob
 
     private async Task<PsiBatch> PullAsync(PartyId party, PsiStream stream, int host, CancellationToken cancellationToken)
     {
-        var reply = await StepAsync<PsiReply>(party, new PsiPull(Id, stream, host), cancellationToken).ConfigureAwait(false);
+        var reply = await StepAsync<PsiReply>(party, new PsiPull(_session, stream, host), cancellationToken).ConfigureAwait(false);
         return reply.Batches.Count == 1 ? reply.Batches[0] : throw new VerticalJobException($"Party '{party}' answered a {stream} pull with {reply.Batches.Count} batches.");
     }
 
     private async Task<VerticalTrainingSummary> TrainAsync(HeteroLinearOptions options, CancellationToken cancellationToken)
     {
         var holdout = _config.Holdout;
-        LinearOpen Open(VerticalRole role, int host, byte[]? key) => new(Id, role, host, options, _config.KeyBits, key, holdout.Seed, holdout.Fraction);
+        LinearOpen Open(VerticalRole role, int host, byte[]? key) => new(_session, role, host, options, _config.KeyBits, key, holdout.Seed, holdout.Fraction);
 
         // The key holder first (the arbiter, or the guest in two-party mode), then everyone who encrypts under its key.
         PartyId? arbiter = _config.Arbiter is { } name ? new PartyId(name) : null;
@@ -163,10 +168,7 @@ public sealed class VerticalJob
         var guest = await StepAsync<LinearOpened>(_guest, Open(VerticalRole.Guest, -1, arbiterKey), cancellationToken).ConfigureAwait(false);
         var hostKey = arbiterKey ?? guest.PublicKey;
         var hosts = await Task.WhenAll(_hosts.Select((host, h) => StepAsync<LinearOpened>(host, Open(VerticalRole.Host, h, hostKey), cancellationToken))).ConfigureAwait(false);
-        if (hosts.FirstOrDefault(h => h.TrainRows != guest.TrainRows || h.TestRows != guest.TestRows) is { } mismatch)
-        {
-            throw new VerticalJobException($"The parties disagree on the aligned rows: the guest has {guest.TrainRows} + {guest.TestRows}, a host {mismatch.TrainRows} + {mismatch.TestRows}.");
-        }
+        CheckAligned([guest, .. hosts]);
 
         var keyHolder = arbiter ?? _guest;
         var clock = Stopwatch.StartNew();
@@ -199,13 +201,10 @@ public sealed class VerticalJob
         PartyId[] parties = [_guest, .. _hosts];
         var holdout = _config.Holdout;
         var opened = await Task.WhenAll(parties.Select((party, p) => StepAsync<LinearOpened>(
-            party, new SplitOpen(Id, p == 0 ? VerticalRole.Guest : VerticalRole.Host, p, parties.Length, options, holdout.Seed, holdout.Fraction), cancellationToken))).ConfigureAwait(false);
-        if (opened.FirstOrDefault(o => o.TrainRows != opened[0].TrainRows || o.TestRows != opened[0].TestRows) is { } mismatch)
-        {
-            throw new VerticalJobException($"The parties disagree on the aligned rows: the guest has {opened[0].TrainRows} + {opened[0].TestRows}, a host {mismatch.TrainRows} + {mismatch.TestRows}.");
-        }
+            party, new SplitOpen(_session, p == 0 ? VerticalRole.Guest : VerticalRole.Host, p, parties.Length, options, holdout.Seed, holdout.Fraction), cancellationToken))).ConfigureAwait(false);
+        CheckAligned(opened);
 
-        SplitBatchStep Step(SplitStepKind kind, int epoch, int index, long number, params IReadOnlyList<SplitValues> inputs) => new(Id, kind, epoch, index, number, inputs);
+        SplitBatchStep Step(SplitStepKind kind, int epoch, int index, long number, params IReadOnlyList<SplitValues> inputs) => new(_session, kind, epoch, index, number, inputs);
         var clock = Stopwatch.StartNew();
         var batchesPerEpoch = (opened[0].TrainRows + options.BatchSize - 1) / options.BatchSize;
         var number = 0L;
@@ -230,6 +229,22 @@ public sealed class VerticalJob
             options.Epochs,
             seconds / options.Epochs,
             new VerticalEvaluation(evaluation.Rows, evaluation.Accuracy, evaluation.Auc, evaluation.Loss));
+    }
+
+    // Every party (the guest first) must have derived the same training and held-out rows, and both must be non-empty.
+    private static void CheckAligned(IReadOnlyList<LinearOpened> opened)
+    {
+        var guest = opened[0];
+        if (opened.FirstOrDefault(o => o.TrainRows != guest.TrainRows || o.TestRows != guest.TestRows) is { } mismatch)
+        {
+            throw new VerticalJobException($"The parties disagree on the aligned rows: the guest has {guest.TrainRows} + {guest.TestRows}, a host {mismatch.TrainRows} + {mismatch.TestRows}.");
+        }
+
+        if (guest.TrainRows == 0 || guest.TestRows == 0)
+        {
+            throw new VerticalJobException(
+                $"The intersection leaves {guest.TrainRows} training and {guest.TestRows} held-out rows; training needs both (more common IDs, or another holdout.fraction).");
+        }
     }
 
     // One mini-batch of Hardy et al.'s protocol, in the order of HeteroLinearTraining.RunBatch.
@@ -262,7 +277,7 @@ public sealed class VerticalJob
     }
 
     private LinearBatchStep Batch(LinearStepKind kind, int epoch, int index, long number, params IReadOnlyList<LinearValues> inputs) =>
-        new(Id, kind, epoch, index, number, inputs);
+        new(_session, kind, epoch, index, number, inputs);
 
     // Sends one numbered step; a step lost to a disconnect is re-sent with the same number (the party answers a repeated
     // number from memory) until the party answers or the step's time runs out.
@@ -275,9 +290,15 @@ public sealed class VerticalJob
         ProtocolStepReply reply;
         try
         {
+            var resent = false;
             while ((reply = await _channel.ExchangeAsync(party, step, timeout.Token).ConfigureAwait(false)).IsLost)
             {
-                Interlocked.Increment(ref _resent);
+                if (!resent)
+                {
+                    resent = true;
+                    Interlocked.Increment(ref _resent);
+                }
+
                 await Task.Delay(ResendDelay, timeout.Token).ConfigureAwait(false);
             }
         }
@@ -295,18 +316,3 @@ public sealed class VerticalJob
 
     private static long Records(PsiBatch batch) => batch.Stream == PsiStream.GuestTags ? batch.Payload.Length / 16 : batch.Payload.Length / Privacy.Psi.EcdhPsiCipher.PointBytes;
 }
-
-/// <summary>How far a vertical job is: <paramref name="Stage"/> psi (IDs processed) or train (batches done).</summary>
-public sealed record VerticalJobProgress(string Stage, long Done, long Total);
-
-/// <summary>What a vertical job produced; <paramref name="ResentSteps"/> counts steps re-sent after a party reconnected.</summary>
-public sealed record VerticalJobResult(string Id, string Name, VerticalAlignmentSummary Alignment, VerticalTrainingSummary? Training, int ResentSteps);
-
-/// <summary>The PSI of a job: each party's distinct IDs, the intersection (as the guest found it and as each host learned it), the time and the bytes the coordinator relayed.</summary>
-public sealed record VerticalAlignmentSummary(long GuestIds, IReadOnlyList<long> HostIds, long Intersection, IReadOnlyList<long?> HostIntersections, double Seconds, long RelayedBytes);
-
-/// <summary>The training of a job: aligned rows, features per party (guest first), epochs and their mean time, and the held-out scores.</summary>
-public sealed record VerticalTrainingSummary(int TrainRows, int TestRows, IReadOnlyList<int> Features, int Epochs, double SecondsPerEpoch, VerticalEvaluation Evaluation);
-
-/// <summary>The model's scores on the held-out rows, as the guest computed them: accuracy, ROC AUC and mean log loss (logistic), or RMSE in <paramref name="Loss"/> (squared; accuracy and AUC 0).</summary>
-public sealed record VerticalEvaluation(int Rows, double Accuracy, double Auc, double Loss);

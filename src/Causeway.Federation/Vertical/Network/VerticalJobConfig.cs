@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Causeway.Federation.Vertical.Alignment;
 using Causeway.Federation.Vertical.Training;
+using Causeway.Privacy.Paillier;
 
 namespace Causeway.Federation.Vertical.Network;
 
@@ -103,22 +104,35 @@ public sealed record VerticalJobConfig
         {
             problem = "psi.mode cardinality-only works with one host";
         }
-        else if (Holdout.Fraction is < 0 or >= 1)
+        else if (!(Holdout.Fraction >= 0 && Holdout.Fraction < 1) || (Holdout.Fraction == 0 && (Training ?? (object?)SplitNetwork) is not null))
         {
-            problem = $"holdout.fraction must lie in [0, 1); got {Holdout.Fraction}";
+            problem = $"holdout.fraction must lie in (0, 1) when the job trains (the held-out rows are scored), in [0, 1) otherwise; got {Holdout.Fraction}";
         }
-        else if (!(StepTimeoutSeconds > 0))
+        else if (!(StepTimeoutSeconds > 0 && StepTimeoutSeconds <= 86_400))
         {
-            problem = "stepTimeoutSeconds must be positive";
+            problem = $"stepTimeoutSeconds must lie in (0, 86400]; got {StepTimeoutSeconds}";
+        }
+        else if (KeyBits < PaillierPublicKey.MinimumBits || KeyBits > PaillierPublicKey.MaximumBits || KeyBits % 256 != 0)
+        {
+            problem = $"keyBits must be a multiple of 256 in [{PaillierPublicKey.MinimumBits}, {PaillierPublicKey.MaximumBits}]; got {KeyBits}";
         }
         else if (SplitNetwork is { } split)
         {
             problem = Training is not null ? "give training (a linear model) or splitNetwork, not both"
                 : Psi.Mode != AlignmentMode.RevealToAll ? "training needs psi.mode reveal-to-all (every party must know its aligned rows)"
                 : Arbiter is not null ? "a split network has no arbiter (nothing is encrypted)"
-                : split.Epochs < 1 || split.BatchSize < 1 || split.Embedding < 1 || split.TopHidden < 1 || !(split.LearningRate > 0) || split.Hidden.Any(h => h < 1)
-                    ? "splitNetwork needs epochs, batchSize, embedding, topHidden and every hidden size ≥ 1 and learningRate > 0"
                 : null;
+            if (problem is null)
+            {
+                try
+                {
+                    split.Validate();
+                }
+                catch (ArgumentException e)
+                {
+                    problem = $"splitNetwork: {e.Message.TrimEnd('.')}";
+                }
+            }
         }
         else if (Training is { } training)
         {

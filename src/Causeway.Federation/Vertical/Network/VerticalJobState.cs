@@ -21,6 +21,7 @@ internal sealed class VerticalJobState : IDisposable
     private SplitRole? _split;
     private readonly Dictionary<int, VerticalMessage> _answers = [];
     private readonly Queue<int> _answerOrder = new();
+    private long _answerBytes;
 
     public VerticalJobState(string id, VerticalTable? table, string? workDirectory)
     {
@@ -31,7 +32,14 @@ internal sealed class VerticalJobState : IDisposable
 
     public string Id { get; }
 
-    public DateTimeOffset Opened { get; } = DateTimeOffset.UtcNow;
+    /// <summary>When a step last touched the job (the least recently used job is dropped first).</summary>
+    public long LastUsed { get; private set; } = Environment.TickCount64;
+
+    public VerticalJobState Touch()
+    {
+        LastUsed = Environment.TickCount64;
+        return this;
+    }
 
     /// <summary>The answer already given to step <paramref name="number"/> of this job, if any (a step re-sent after its answer was lost).</summary>
     public bool TryReplay(int number, out VerticalMessage? answer) => _answers.TryGetValue(number, out answer);
@@ -45,14 +53,20 @@ internal sealed class VerticalJobState : IDisposable
         }
 
         _answerOrder.Enqueue(number);
-        while (_answerOrder.Count > RememberedAnswers)
+        _answerBytes += answer.PayloadBytes;
+        while (_answerOrder.Count > RememberedAnswers || (_answerBytes > RememberedBytes && _answerOrder.Count > 1))
         {
-            _answers.Remove(_answerOrder.Dequeue());
+            var dropped = _answerOrder.Dequeue();
+            _answerBytes -= _answers[dropped].PayloadBytes;
+            _answers.Remove(dropped);
         }
     }
 
-    /// <summary>How many answers a job keeps for re-sent steps (more than the steps a driver has open at once).</summary>
-    public const int RememberedAnswers = 64;
+    /// <summary>How many answers a job keeps for re-sent steps (more than the steps a driver has open at once: a party and each host).</summary>
+    public const int RememberedAnswers = 32;
+
+    /// <summary>The most bytes of answers a job keeps (the latest answer is always kept).</summary>
+    public const long RememberedBytes = 64L << 20;
 
     public PsiReply OpenPsi(PsiOpen open)
     {
@@ -96,7 +110,8 @@ internal sealed class VerticalJobState : IDisposable
         {
             if (_unacknowledged is { } index)
             {
-                // Pulling the next batch means the coordinator delivered the previous one to the guest.
+                // The coordinator has the previous batch (it pulls the next one while the guest matches that one). The
+                // acknowledgement only moves the host's resume state; over the network a job is not resumed from it.
                 _host.AcknowledgeHostPoints(index);
             }
 
@@ -125,7 +140,7 @@ internal sealed class VerticalJobState : IDisposable
 
     public PsiReply Push(PsiPush push)
     {
-        _ = _psi ?? throw new InvalidOperationException($"Job '{Id}': PSI was not opened.");
+        var psi = _psi ?? throw new InvalidOperationException($"Job '{Id}': PSI was not opened.");
         if (_host is not null)
         {
             if (push.Batch.Stream == PsiStream.Result)
@@ -145,6 +160,11 @@ internal sealed class VerticalJobState : IDisposable
         }
 
         var guest = _guest!;
+        if ((uint)push.Host >= (uint)psi.Hosts)
+        {
+            throw new ArgumentException($"Job '{Id}': there is no host {push.Host} (of {psi.Hosts}).");
+        }
+
         if (push.Batch.Stream == PsiStream.GuestTags)
         {
             guest.AcceptGuestTags(push.Host, push.Batch);
@@ -169,17 +189,22 @@ internal sealed class VerticalJobState : IDisposable
 
     public LinearOpened OpenLinear(LinearOpen open)
     {
-        _linear?.Dispose();
+        LinearRole role;
         if (open.Role == VerticalRole.Arbiter)
         {
-            _linear = LinearRole.Arbiter(open);
-            return _linear.Opened;
+            role = LinearRole.Arbiter(open);
+        }
+        else
+        {
+            var table = _table ?? throw new InvalidOperationException($"Job '{Id}': this party holds no table.");
+            var (train, test) = AlignedRows(open.HoldoutSeed, open.HoldoutFraction);
+            role = LinearRole.Party(open, table, train, test);
         }
 
-        var table = _table ?? throw new InvalidOperationException($"Job '{Id}': this party holds no table.");
-        var (train, test) = AlignedRows(open.HoldoutSeed, open.HoldoutFraction);
-        _linear = LinearRole.Party(open, table, train, test);
-        return _linear.Opened;
+        // Replaced only once the new role stands: a refused open leaves the job as it was.
+        _linear?.Dispose();
+        _linear = role;
+        return role.Opened;
     }
 
     public LinearOpened OpenSplit(SplitOpen open)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Causeway.Federation.Vertical.Alignment;
 using Causeway.Federation.Vertical.Data;
 using Causeway.Federation.Vertical.Training;
@@ -27,17 +28,25 @@ public sealed class VerticalParty : IDisposable
     public const int MaxJobs = 4;
 
     private readonly VerticalTable? _table;
+    private readonly bool _arbiter;
     private readonly string _workDirectory;
     private readonly ConcurrentDictionary<string, VerticalJobState> _jobs = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    /// <summary>A party with its table (guest or host), or with none (an arbiter).</summary>
+    /// <summary>A party with its table (guest or host) and/or the willingness to be an arbiter (key holder, no data).</summary>
     /// <param name="table">The party's table; null for a party that can only be an arbiter.</param>
-    /// <param name="workDirectory">Where the guest's PSI keeps its tag files (deleted with the job).</param>
-    public VerticalParty(VerticalTable? table, string workDirectory)
+    /// <param name="workDirectory">A directory private to this process where the guest's PSI keeps its tag files (deleted with the job).</param>
+    /// <param name="arbiter">Whether the party accepts the arbiter role (it generates and holds jobs' Paillier keys).</param>
+    public VerticalParty(VerticalTable? table, string workDirectory, bool arbiter = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(workDirectory);
+        if (table is null && !arbiter)
+        {
+            throw new ArgumentException("A vertical party holds a table, or is an arbiter, or both.", nameof(table));
+        }
+
         _table = table;
+        _arbiter = arbiter;
         _workDirectory = workDirectory;
     }
 
@@ -80,50 +89,87 @@ public sealed class VerticalParty : IDisposable
                 return ProtocolStepReply.Success(answer);
             }
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or AlignmentProtocolException or VerticalDataException or KeyNotFoundException or FormatException or OverflowException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return ProtocolStepReply.Failed(e.Message);
+            // Any failure is this step's answer: the party goes on. Reasons name the problem, never a value.
+            return ProtocolStepReply.Failed(Reason(e));
         }
     }
+
+    // Exceptions from parallel loops arrive wrapped; the protocol's own checks carry the useful reason.
+    private static string Reason(Exception e) => e switch
+    {
+        AggregateException { InnerExceptions.Count: > 0 } aggregate => Reason(aggregate.InnerExceptions[0]),
+        InvalidOperationException or ArgumentException or AlignmentProtocolException or VerticalDataException or KeyNotFoundException or FormatException or OverflowException => e.Message,
+        _ => $"the party could not take the step ({e.GetType().Name})",
+    };
 
     /// <summary>Ends every job and deletes their work files.</summary>
     public void Dispose()
     {
-        foreach (var job in _jobs.Values)
+        lock (_lock)
         {
-            job.Dispose();
-        }
+            foreach (var job in _jobs.Values)
+            {
+                job.Dispose();
+            }
 
-        _jobs.Clear();
+            _jobs.Clear();
+        }
     }
 
+    // A new job's state is built before anything is dropped, so a refused open changes nothing.
     private PsiReply OpenPsi(PsiOpen open)
     {
         var table = _table ?? throw new InvalidOperationException("This party holds no table: it can be an arbiter, not a PSI party.");
-        if (_jobs.TryRemove(open.Job, out var previous))
+        var job = new VerticalJobState(open.Job, table, Path.Combine(_workDirectory, "psi-" + DirectoryName(open.Job)));
+        PsiReply reply;
+        try
         {
-            previous.Dispose();
+            reply = job.OpenPsi(open);
+        }
+        catch
+        {
+            job.Dispose();
+            throw;
         }
 
-        while (_jobs.Count >= MaxJobs && _jobs.Values.MinBy(j => j.Opened) is { } oldest && _jobs.TryRemove(oldest.Id, out _))
-        {
-            oldest.Dispose();
-        }
-
-        var job = new VerticalJobState(open.Job, table, Path.Combine(_workDirectory, "psi-" + Sanitize(open.Job)));
-        _jobs[open.Job] = job;
-        return job.OpenPsi(open);
+        Admit(job);
+        return reply;
     }
 
     private LinearOpened OpenLinear(LinearOpen open)
     {
-        if (open.Role == VerticalRole.Arbiter)
+        if (open.Role != VerticalRole.Arbiter)
         {
-            var arbiter = _jobs.GetOrAdd(open.Job, id => new VerticalJobState(id, table: null, workDirectory: null));
-            return arbiter.OpenLinear(open);
+            return Job(open.Job).OpenLinear(open);
         }
 
-        return Job(open.Job).OpenLinear(open);
+        if (!_arbiter)
+        {
+            throw new InvalidOperationException("This party is not an arbiter (start it with --arbiter to hold jobs' keys).");
+        }
+
+        var job = new VerticalJobState(open.Job, table: null, workDirectory: null);
+        var opened = job.OpenLinear(open);
+        Admit(job);
+        return opened;
+    }
+
+    // Replaces a job of the same id and keeps at most MaxJobs, dropping the least recently used.
+    private void Admit(VerticalJobState job)
+    {
+        if (_jobs.TryRemove(job.Id, out var previous))
+        {
+            previous.Dispose();
+        }
+
+        while (_jobs.Count >= MaxJobs && _jobs.Values.MinBy(j => j.LastUsed) is { } oldest && _jobs.TryRemove(oldest.Id, out _))
+        {
+            oldest.Dispose();
+        }
+
+        _jobs[job.Id] = job;
     }
 
     private static string? JobOf(ProtocolMessage request) => request switch
@@ -141,8 +187,8 @@ public sealed class VerticalParty : IDisposable
     };
 
     private VerticalJobState Job(string id) =>
-        _jobs.TryGetValue(id, out var job) ? job : throw new KeyNotFoundException($"Vertical job '{id}' is not open at this party (it was never opened, or the party restarted).");
+        _jobs.TryGetValue(id, out var job) ? job.Touch() : throw new KeyNotFoundException(
+            $"Vertical job '{id}' is not open at this party (it was never opened, the party restarted, or it was dropped for newer jobs: a party keeps {MaxJobs}).");
 
-    private static string Sanitize(string id) =>
-        string.Create(CultureInfo.InvariantCulture, $"{string.Concat(id.Where(char.IsAsciiLetterOrDigit).Take(40))}-{(uint)StringComparer.Ordinal.GetHashCode(id):x8}");
+    private static string DirectoryName(string id) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)))[..32];
 }

@@ -23,4 +23,23 @@ public sealed record SplitNetworkOptions
 
     /// <summary>Seed of the batch order and the initial weights. Default 1.</summary>
     public ulong Seed { get; init; } = 1;
+
+    /// <summary>The largest layer width and the most hidden layers a split network may ask of a party.</summary>
+    public const int MaxWidth = 4096;
+
+    /// <summary>The most hidden layers of a bottom model.</summary>
+    public const int MaxHiddenLayers = 8;
+
+    /// <summary>Throws when a size or the learning rate is out of range.</summary>
+    /// <exception cref="ArgumentException">The message names the settings.</exception>
+    public void Validate()
+    {
+        static bool Width(int size) => size is >= 1 and <= MaxWidth;
+        if (Epochs < 1 || BatchSize < 1 || !Width(Embedding) || !Width(TopHidden) || Hidden.Count > MaxHiddenLayers || !Hidden.All(Width)
+            || !(LearningRate > 0) || !double.IsFinite(LearningRate))
+        {
+            throw new ArgumentException(
+                $"A split network needs epochs and batchSize ≥ 1, embedding, topHidden and up to {MaxHiddenLayers} hidden sizes in [1, {MaxWidth}], and a finite learningRate > 0.");
+        }
+    }
 }

@@ -34,10 +34,7 @@ public sealed class SplitNetworkTraining
             throw new ArgumentException($"A split network needs at least one party and {labels.Length} aligned rows at every party.", nameof(parties));
         }
 
-        if (options.Epochs < 1 || options.BatchSize < 1 || options.Embedding < 1 || options.TopHidden < 1 || !(options.LearningRate > 0))
-        {
-            throw new ArgumentException("A split network needs epochs, batchSize, embedding and topHidden ≥ 1 and learningRate > 0.", nameof(options));
-        }
+        options.Validate();
 
         return new SplitNetworkTraining(
             [.. parties.Select((data, p) => new SplitNetworkParty(p, data, options))],

@@ -26,7 +26,7 @@ internal static class VerticalFixedPoint
     {
         if (!double.IsFinite(value) || Math.Abs(value) >= 1e12)
         {
-            throw new ArgumentOutOfRangeException(nameof(value), value, "A score to encrypt must be finite and below 1e12 in magnitude; the model diverged (lower the learning rate).");
+            throw new ArgumentOutOfRangeException(nameof(value), "A score to encrypt must be finite and below 1e12 in magnitude; the model diverged (lower the learning rate).");
         }
 
         return new BigInteger(Math.Round(Math.ScaleB(value, ScoreBits), MidpointRounding.ToEven));

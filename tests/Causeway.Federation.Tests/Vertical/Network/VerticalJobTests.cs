@@ -296,7 +296,10 @@ public sealed class VerticalJobTests(ITestOutputHelper output)
     [InlineData("""{ "guest": "g", "hosts": ["h"], "psi": { "batchSize": 0 } }""", "psi.batchSize")]
     [InlineData("""{ "guest": "g", "hosts": ["h"], "surprise": 1 }""", "surprise")]
     [InlineData("""{ "guest": "g", "hosts": ["h"], "training": { "encryption": "none" }, "splitNetwork": {} }""", "not both")]
-    [InlineData("""{ "guest": "g", "hosts": ["h"], "splitNetwork": { "embedding": 0 } }""", "splitNetwork needs")]
+    [InlineData("""{ "guest": "g", "hosts": ["h"], "splitNetwork": { "embedding": 0 } }""", "splitNetwork: ")]
+    [InlineData("""{ "guest": "g", "hosts": ["h"], "training": { "encryption": "none" }, "holdout": { "fraction": 0 } }""", "holdout.fraction must lie in (0, 1)")]
+    [InlineData("""{ "guest": "g", "hosts": ["h"], "keyBits": 1024 }""", "keyBits")]
+    [InlineData("""{ "guest": "g", "hosts": ["h"], "stepTimeoutSeconds": 1e300 }""", "stepTimeoutSeconds")]
     public void Parse_BadJob_NamesTheSourceAndField(string json, string expected)
     {
         var error = Assert.Throws<VerticalConfigException>(() => VerticalJobConfig.Parse(json, "job.json"));
@@ -324,7 +327,7 @@ public sealed class VerticalJobTests(ITestOutputHelper output)
 
         if (config.Arbiter is { } arbiter)
         {
-            parties[new PartyId(arbiter)] = new VerticalParty(null, work.Path);
+            parties[new PartyId(arbiter)] = new VerticalParty(null, work.Path, arbiter: true);
         }
 
         try
