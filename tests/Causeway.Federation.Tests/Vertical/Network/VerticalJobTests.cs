@@ -284,6 +284,84 @@ public sealed class VerticalJobTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Run_SameJobIdTwiceOnTheSameParties_TheSecondRunStartsAfresh()
+    {
+        var config = Config("""{ "loss": "logistic", "encryption": "none", "epochs": 1 }""");
+        var tables = ChurnParties.Names.Select(Load).ToArray();
+        using var work = new TempDirectory();
+        var parties = ChurnParties.Names.Select((name, p) => (Id: new PartyId(name), Party: new VerticalParty(tables[p], work.Path))).ToDictionary(p => p.Id, p => p.Party);
+        try
+        {
+            var channel = new VerticalLocalChannel(parties);
+            var first = await new VerticalJob("same-id", config, channel).RunAsync(CancellationToken.None);
+            var second = await new VerticalJob("same-id", config, channel).RunAsync(CancellationToken.None);
+
+            Assert.Equal(0, second.ResentSteps);
+            Assert.Equal(first.Alignment.Intersection, second.Alignment.Intersection);
+            Assert.Equal(first.Training!.Evaluation, second.Training!.Evaluation);
+        }
+        finally
+        {
+            foreach (var party in parties.Values)
+            {
+                party.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Run_DivergingEncryptedModel_FailsTheJobWithoutTheValueAndThePartyGoesOn()
+    {
+        // Arrange: a learning rate that makes the scores explode, so the host cannot encode them for encryption.
+        using var work = new TempDirectory();
+        var tables = ChurnParties.Names[..2].Select(p => Subset(p, 120, work.Path)).ToArray();
+        var diverging = Config("""{ "loss": "taylor-logistic", "encryption": "arbiter", "epochs": 3, "batchSize": 32, "learningRate": 1e14 }""", hosts: 1, arbiter: true);
+        var parties = ChurnParties.Names[..2].Select((name, p) => (Id: new PartyId(name), Party: new VerticalParty(tables[p], work.Path))).ToDictionary(p => p.Id, p => p.Party);
+        parties[new PartyId("auditor")] = new VerticalParty(null, work.Path, arbiter: true);
+        try
+        {
+            var channel = new VerticalLocalChannel(parties);
+
+            // Act
+            var error = await Assert.ThrowsAsync<VerticalJobException>(() => new VerticalJob("diverging", diverging, channel).RunAsync(CancellationToken.None));
+            var after = await new VerticalJob("after", Config("""{ "loss": "logistic", "encryption": "none", "epochs": 1, "batchSize": 32 }""", hosts: 1), channel).RunAsync(CancellationToken.None);
+
+            // Assert
+            Assert.Contains("diverged", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("Actual value", error.Message, StringComparison.Ordinal);
+            Assert.True(after.Training!.Evaluation.Rows > 0);
+        }
+        finally
+        {
+            foreach (var party in parties.Values)
+            {
+                party.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public void Handle_BadStepsAtAParty_AreRefusedWithAReason()
+    {
+        using var work = new TempDirectory();
+        using var party = new VerticalParty(Load("telecom"), work.Path);
+        var step = (VerticalMessage request, int number) => party.Handle(new ProtocolStep(new RoundInfo("j", number, 0), request));
+
+        // Only a party started as an arbiter holds keys.
+        var arbiter = step(new LinearOpen("j", VerticalRole.Arbiter, -1, new HeteroLinearOptions(), 2048, null, 1, 0.3), 1);
+        Assert.Contains("not an arbiter", arbiter.Failure, StringComparison.Ordinal);
+
+        // The guest refuses a batch from a host that is not in the session.
+        Assert.Null(step(new PsiOpen("j", -1, 1, new byte[32], Federation.Vertical.Alignment.AlignmentMode.RevealToAll, 1024), 2).Failure);
+        var stray = step(new PsiPush("j", 5, new Federation.Vertical.Alignment.PsiBatch(Federation.Vertical.Alignment.PsiStream.GuestTags, 0, true, new byte[16])), 3);
+        Assert.Contains("there is no host 5", stray.Failure, StringComparison.Ordinal);
+
+        // Training before PSI finished.
+        var early = step(new LinearOpen("j", VerticalRole.Guest, -1, new HeteroLinearOptions { Encryption = VerticalEncryption.None }, 2048, null, 1, 0.3), 4);
+        Assert.Contains("needs a finished PSI", early.Failure, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{ "guest": "g", "hosts": [] }""", "at least one host")]
     [InlineData("""{ "guest": "g", "hosts": ["g"] }""", "distinct")]
