@@ -26,6 +26,8 @@ public sealed class VerticalJob
     private readonly PartyId[] _hosts;
     private static readonly TimeSpan ResendDelay = TimeSpan.FromMilliseconds(250);
     private readonly string _session;
+    private CancellationTokenSource? _abort;
+    private VerticalJobException? _failure;
     private long _bytes;
     private int _steps;
     private int _resent;
@@ -60,13 +62,27 @@ public sealed class VerticalJob
     /// <exception cref="VerticalJobException">A party refused or failed a step, or did not answer in time.</exception>
     public async Task<VerticalJobResult> RunAsync(CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        var alignment = await AlignAsync(cancellationToken).ConfigureAwait(false);
-        alignment = alignment with { Seconds = clock.Elapsed.TotalSeconds, RelayedBytes = Interlocked.Read(ref _bytes) };
-        var training = _config.Training is { } settings ? await TrainAsync(settings, cancellationToken).ConfigureAwait(false)
-            : _config.SplitNetwork is { } split ? await TrainSplitAsync(split, cancellationToken).ConfigureAwait(false)
-            : null;
-        return new VerticalJobResult(Id, _config.Name, alignment, training, ResentSteps);
+        // The first failed step cancels the job's other open steps, so the job fails at once rather than after them.
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _abort = abort;
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var alignment = await AlignAsync(abort.Token).ConfigureAwait(false);
+            alignment = alignment with { Seconds = clock.Elapsed.TotalSeconds, RelayedBytes = Interlocked.Read(ref _bytes) };
+            var training = _config.Training is { } settings ? await TrainAsync(settings, abort.Token).ConfigureAwait(false)
+                : _config.SplitNetwork is { } split ? await TrainSplitAsync(split, abort.Token).ConfigureAwait(false)
+                : null;
+            return new VerticalJobResult(Id, _config.Name, alignment, training, ResentSteps);
+        }
+        catch (OperationCanceledException) when (_failure is { } failure && !cancellationToken.IsCancellationRequested)
+        {
+            throw failure;
+        }
+        finally
+        {
+            _abort = null;
+        }
     }
 
     /// <summary>
@@ -304,12 +320,28 @@ public sealed class VerticalJob
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new VerticalJobException($"Party '{party}' did not answer {request.Name} within {_config.StepTimeoutSeconds} s.");
+            throw Fail($"Party '{party}' did not answer {request.Name} within {_config.StepTimeoutSeconds} s.");
         }
 
         Interlocked.Add(ref _bytes, request.PayloadBytes + (reply.Reply?.PayloadBytes ?? 0));
-        return reply.Failure is { } failure ? throw new VerticalJobException($"Party '{party}' failed {request.Name}: {failure}")
-            : reply.Reply as T ?? throw new VerticalJobException($"Party '{party}' answered {request.Name} with {reply.Reply?.Name ?? "nothing"}, not {typeof(T).Name}.");
+        return reply.Failure is { } failure ? throw Fail($"Party '{party}' failed {request.Name}: {failure}")
+            : reply.Reply as T ?? throw Fail($"Party '{party}' answered {request.Name} with {reply.Reply?.Name ?? "nothing"}, not {typeof(T).Name}.");
+    }
+
+    // Records the job's first failure and cancels its other open steps.
+    private VerticalJobException Fail(string reason)
+    {
+        var failure = new VerticalJobException(reason);
+        Interlocked.CompareExchange(ref _failure, failure, null);
+        try
+        {
+            _abort?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        return failure;
     }
 
     private void Report(string stage, long done, long total) => Progress?.Report(new VerticalJobProgress(stage, done, total));

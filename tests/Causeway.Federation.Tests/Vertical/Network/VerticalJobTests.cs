@@ -342,6 +342,43 @@ public sealed class VerticalJobTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Run_OneStepFails_TheJobFailsWithItsReasonAndCancelsTheOtherOpenSteps()
+    {
+        // Arrange: usage refuses to open PSI while payments never answers its open.
+        var config = VerticalJobConfig.Parse("""{ "guest": "telecom", "hosts": ["payments", "usage"] }""", "test");
+        var hanging = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var channel = new LossyChannel(async (party, step, ct) =>
+        {
+            switch (party.Value)
+            {
+                case "usage":
+                    return ProtocolStepReply.Failed("the party reported: boom");
+                case "payments":
+                    try
+                    {
+                        await Task.Delay(Timeout.Infinite, ct);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        hanging.TrySetResult(true);
+                        throw;
+                    }
+
+                    return ProtocolStepReply.Failed("unreachable");
+                default:
+                    return ProtocolStepReply.Success(new PsiReply([], 10, null));
+            }
+        });
+
+        // Act: the step timeout is 600 s; the guard only keeps a broken build from hanging the suite.
+        var error = await Assert.ThrowsAsync<VerticalJobException>(() => new VerticalJob("abort", config, channel).RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60)));
+
+        // Assert
+        Assert.Equal("Party 'usage' failed psi-open: the party reported: boom", error.Message);
+        Assert.True(await hanging.Task.WaitAsync(TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
     public void Handle_BadStepsAtAParty_AreRefusedWithAReason()
     {
         using var work = new TempDirectory();
