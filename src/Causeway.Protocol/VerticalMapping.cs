@@ -33,9 +33,9 @@ public static class VerticalMapping
             PsiFinish f => new() { PsiFinish = new V1.VerticalJobRef { Job = f.Job } },
             PsiReply r => new() { PsiReply = new V1.VerticalPsiReply { Batches = { r.Batches.Select(b => PsiWire.ToMessage(ReplySession, 0, b)) }, Ids = r.Ids, Intersection = r.Intersection ?? -1 } },
             LinearOpen o => new() { LinearOpen = ToProto(o) },
-            LinearOpened o => new()
+            TrainingOpened o => new()
             {
-                LinearOpened = new V1.VerticalLinearOpened { TrainRows = o.TrainRows, TestRows = o.TestRows, Features = o.Features, PublicKey = ByteString.CopyFrom(o.PublicKey ?? []) },
+                TrainingOpened = new V1.VerticalTrainingOpened { TrainRows = o.TrainRows, TestRows = o.TestRows, Features = o.Features, PublicKey = ByteString.CopyFrom(o.PublicKey ?? []) },
             },
             LinearBatchStep s => new()
             {
@@ -68,7 +68,7 @@ public static class VerticalMapping
             },
             SplitValues v => new() { SplitValues = ToProto(v) },
             SplitReply r => new() { SplitReply = new V1.VerticalSplitReply { Values = { r.Values.Select(ToProto) } } },
-            LinearEvaluation e => new() { LinearEvaluation = new V1.VerticalLinearEvaluation { Rows = e.Rows, Accuracy = e.Accuracy, Auc = e.Auc, Loss = e.Loss } },
+            HeldOutScores e => new() { HeldOutScores = new V1.VerticalHeldOutScores { Rows = e.Rows, Accuracy = e.Accuracy, Auc = e.Auc, Loss = e.Loss } },
             _ => throw new ArgumentException($"No wire form for {message.GetType().Name}.", nameof(message)),
         };
     }
@@ -86,8 +86,8 @@ public static class VerticalMapping
             V1.VerticalMessage.MessageOneofCase.PsiReply => new PsiReply(
                 [.. message.PsiReply.Batches.Select(PsiWire.ToBatch)], message.PsiReply.Ids, message.PsiReply.Intersection < 0 ? null : message.PsiReply.Intersection),
             V1.VerticalMessage.MessageOneofCase.LinearOpen => FromProto(message.LinearOpen),
-            V1.VerticalMessage.MessageOneofCase.LinearOpened => new LinearOpened(
-                message.LinearOpened.TrainRows, message.LinearOpened.TestRows, message.LinearOpened.Features, message.LinearOpened.PublicKey.IsEmpty ? null : message.LinearOpened.PublicKey.ToByteArray()),
+            V1.VerticalMessage.MessageOneofCase.TrainingOpened => new TrainingOpened(
+                message.TrainingOpened.TrainRows, message.TrainingOpened.TestRows, message.TrainingOpened.Features, message.TrainingOpened.PublicKey.IsEmpty ? null : message.TrainingOpened.PublicKey.ToByteArray()),
             V1.VerticalMessage.MessageOneofCase.LinearStep => FromProto(message.LinearStep),
             V1.VerticalMessage.MessageOneofCase.LinearValues => FromProto(message.LinearValues),
             V1.VerticalMessage.MessageOneofCase.LinearScoreIds => message.LinearScoreIds.Ids.Count > MaxValues
@@ -97,8 +97,8 @@ public static class VerticalMapping
             V1.VerticalMessage.MessageOneofCase.SplitStep => FromProto(message.SplitStep),
             V1.VerticalMessage.MessageOneofCase.SplitValues => FromProto(message.SplitValues),
             V1.VerticalMessage.MessageOneofCase.SplitReply => new SplitReply([.. message.SplitReply.Values.Select(FromProto)]),
-            V1.VerticalMessage.MessageOneofCase.LinearEvaluation => new LinearEvaluation(
-                message.LinearEvaluation.Rows, message.LinearEvaluation.Accuracy, message.LinearEvaluation.Auc, message.LinearEvaluation.Loss),
+            V1.VerticalMessage.MessageOneofCase.HeldOutScores => new HeldOutScores(
+                message.HeldOutScores.Rows, message.HeldOutScores.Accuracy, message.HeldOutScores.Auc, message.HeldOutScores.Loss),
             _ => throw new MalformedMessageException("The vertical message holds no known case."),
         };
     }

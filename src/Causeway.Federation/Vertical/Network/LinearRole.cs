@@ -23,7 +23,7 @@ internal sealed class LinearRole : IDisposable
     private readonly float[]? _testLabels;
     private readonly EpochBatches _batches;
 
-    private LinearRole(LinearOpen open, PaillierPrivateKey? privateKey, PaillierPublicKey? publicKey, LinearOpened opened)
+    private LinearRole(LinearOpen open, PaillierPrivateKey? privateKey, PaillierPublicKey? publicKey, TrainingOpened opened)
     {
         _open = open;
         _privateKey = privateKey;
@@ -32,7 +32,7 @@ internal sealed class LinearRole : IDisposable
         _batches = new EpochBatches(open.Job, opened.TrainRows, open.Options.BatchSize, open.Options.Epochs, open.Options.Seed);
     }
 
-    private LinearRole(LinearOpen open, PaillierPrivateKey? privateKey, PaillierPublicKey? publicKey, LinearOpened opened, HeteroLinearGuest? guest, HeteroLinearHost? host, VerticalPartyData test, float[]? testLabels)
+    private LinearRole(LinearOpen open, PaillierPrivateKey? privateKey, PaillierPublicKey? publicKey, TrainingOpened opened, HeteroLinearGuest? guest, HeteroLinearHost? host, VerticalPartyData test, float[]? testLabels)
         : this(open, privateKey, publicKey, opened)
     {
         _guest = guest;
@@ -42,11 +42,11 @@ internal sealed class LinearRole : IDisposable
     }
 
     private LinearRole(LinearOpen open, PaillierPrivateKey key)
-        : this(open, key, key.PublicKey, new LinearOpened(0, 0, 0, key.PublicKey.ToBytes())) =>
+        : this(open, key, key.PublicKey, new TrainingOpened(0, 0, 0, key.PublicKey.ToBytes())) =>
         _arbiter = new HeteroLinearArbiter(key);
 
     /// <summary>The answer to the open step.</summary>
-    public LinearOpened Opened { get; }
+    public TrainingOpened Opened { get; }
 
     /// <summary>The arbiter of a job: generates the key pair and answers its public key.</summary>
     public static LinearRole Arbiter(LinearOpen open)
@@ -75,13 +75,13 @@ internal sealed class LinearRole : IDisposable
             var own = open.Options.Encryption == VerticalEncryption.TwoParty ? PaillierPrivateKey.Generate(open.KeyBits) : null;
             var arbiterKey = open.Options.Encryption == VerticalEncryption.Arbiter ? PublicKeyOf(open) : null;
             var guest = new HeteroLinearGuest(trainData, table.AlignLabels(train), open.Options, arbiterKey, own);
-            var opened = new LinearOpened(train.Count, test.Count, trainData.Columns, own?.PublicKey.ToBytes());
+            var opened = new TrainingOpened(train.Count, test.Count, trainData.Columns, own?.PublicKey.ToBytes());
             return new LinearRole(open, own, own?.PublicKey ?? arbiterKey, opened, guest, null, testData, table.AlignLabels(test));
         }
 
         var key = open.Options.Encryption == VerticalEncryption.None ? null : PublicKeyOf(open);
         var host = new HeteroLinearHost(open.Host, trainData, open.Options, key);
-        return new LinearRole(open, null, key, new LinearOpened(train.Count, test.Count, trainData.Columns, null), null, host, testData, null);
+        return new LinearRole(open, null, key, new TrainingOpened(train.Count, test.Count, trainData.Columns, null), null, host, testData, null);
     }
 
     /// <summary>Takes one step of the protocol.</summary>
@@ -170,7 +170,7 @@ internal sealed class LinearRole : IDisposable
         return LinearValues.None;
     }
 
-    private LinearEvaluation Evaluate(IReadOnlyList<PartialScoresMessage> hostScores)
+    private HeldOutScores Evaluate(IReadOnlyList<PartialScoresMessage> hostScores)
     {
         var guestScores = VerticalScoring.PartialScores(Guest.Weights, intercept: true, _test!);
         var predictions = VerticalScoring.Combine(_open.Options.Loss, guestScores, hostScores);
@@ -183,11 +183,11 @@ internal sealed class LinearRole : IDisposable
                 squares += (predictions[i] - labels[i]) * (predictions[i] - labels[i]);
             }
 
-            return new LinearEvaluation(labels.Length, 0, 0, labels.Length == 0 ? 0 : Math.Sqrt(squares / labels.Length));
+            return new HeldOutScores(labels.Length, 0, 0, labels.Length == 0 ? 0 : Math.Sqrt(squares / labels.Length));
         }
 
         var probabilities = predictions.Select(p => (float)p).ToArray();
-        return new LinearEvaluation(
+        return new HeldOutScores(
             labels.Length, ClassificationMetrics.Accuracy(probabilities, labels), ClassificationMetrics.RocAuc(probabilities, labels), ClassificationMetrics.LogLoss(probabilities, labels));
     }
 

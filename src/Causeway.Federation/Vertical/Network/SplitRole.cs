@@ -25,11 +25,11 @@ internal sealed class SplitRole
         _test = test;
         _testLabels = testLabels;
         _batches = new EpochBatches(open.Job, train.Rows, open.Options.BatchSize, open.Options.Epochs, open.Options.Seed);
-        Opened = new LinearOpened(train.Rows, test.Rows, train.Columns, null);
+        Opened = new TrainingOpened(train.Rows, test.Rows, train.Columns, null);
     }
 
     /// <summary>The answer to the open step.</summary>
-    public LinearOpened Opened { get; }
+    public TrainingOpened Opened { get; }
 
     /// <summary>The guest (party 0, with the top model) or a host on its aligned rows (<paramref name="train"/> and <paramref name="test"/> IDs in the canonical order).</summary>
     public static SplitRole Create(SplitOpen open, VerticalTable table, IReadOnlyList<string> train, IReadOnlyList<string> test)
@@ -77,7 +77,7 @@ internal sealed class SplitRole
             case SplitStepKind.Evaluate:
                 var probabilities = Top.Predict([.. step.Inputs.Select(ToEmbedding)]).Select(p => (float)p).ToArray();
                 var labels = _testLabels!;
-                return new LinearEvaluation(
+                return new HeldOutScores(
                     labels.Length, ClassificationMetrics.Accuracy(probabilities, labels), ClassificationMetrics.RocAuc(probabilities, labels), ClassificationMetrics.LogLoss(probabilities, labels));
             default:
                 throw new ArgumentException($"Unknown split step {step.Kind}.");

@@ -180,10 +180,10 @@ public sealed class VerticalJob
 
         // The key holder first (the arbiter, or the guest in two-party mode), then everyone who encrypts under its key.
         PartyId? arbiter = _config.Arbiter is { } name ? new PartyId(name) : null;
-        var arbiterKey = arbiter is { } a ? (await StepAsync<LinearOpened>(a, Open(VerticalRole.Arbiter, -1, null), cancellationToken).ConfigureAwait(false)).PublicKey : null;
-        var guest = await StepAsync<LinearOpened>(_guest, Open(VerticalRole.Guest, -1, arbiterKey), cancellationToken).ConfigureAwait(false);
+        var arbiterKey = arbiter is { } a ? (await StepAsync<TrainingOpened>(a, Open(VerticalRole.Arbiter, -1, null), cancellationToken).ConfigureAwait(false)).PublicKey : null;
+        var guest = await StepAsync<TrainingOpened>(_guest, Open(VerticalRole.Guest, -1, arbiterKey), cancellationToken).ConfigureAwait(false);
         var hostKey = arbiterKey ?? guest.PublicKey;
-        var hosts = await Task.WhenAll(_hosts.Select((host, h) => StepAsync<LinearOpened>(host, Open(VerticalRole.Host, h, hostKey), cancellationToken))).ConfigureAwait(false);
+        var hosts = await Task.WhenAll(_hosts.Select((host, h) => StepAsync<TrainingOpened>(host, Open(VerticalRole.Host, h, hostKey), cancellationToken))).ConfigureAwait(false);
         CheckAligned([guest, .. hosts]);
 
         var keyHolder = arbiter ?? _guest;
@@ -201,7 +201,7 @@ public sealed class VerticalJob
 
         var seconds = clock.Elapsed.TotalSeconds;
         var holdoutScores = await Task.WhenAll(_hosts.Select(host => StepAsync<LinearValues>(host, Batch(LinearStepKind.HoldoutScores, 0, 0, -1), cancellationToken))).ConfigureAwait(false);
-        var evaluation = await StepAsync<LinearEvaluation>(_guest, Batch(LinearStepKind.Evaluate, 0, 0, -1, holdoutScores), cancellationToken).ConfigureAwait(false);
+        var evaluation = await StepAsync<HeldOutScores>(_guest, Batch(LinearStepKind.Evaluate, 0, 0, -1, holdoutScores), cancellationToken).ConfigureAwait(false);
         return new VerticalTrainingSummary(
             guest.TrainRows,
             guest.TestRows,
@@ -216,7 +216,7 @@ public sealed class VerticalJob
     {
         PartyId[] parties = [_guest, .. _hosts];
         var holdout = _config.Holdout;
-        var opened = await Task.WhenAll(parties.Select((party, p) => StepAsync<LinearOpened>(
+        var opened = await Task.WhenAll(parties.Select((party, p) => StepAsync<TrainingOpened>(
             party, new SplitOpen(_session, p == 0 ? VerticalRole.Guest : VerticalRole.Host, p, parties.Length, options, holdout.Seed, holdout.Fraction), cancellationToken))).ConfigureAwait(false);
         CheckAligned(opened);
 
@@ -237,7 +237,7 @@ public sealed class VerticalJob
 
         var seconds = clock.Elapsed.TotalSeconds;
         var holdoutEmbeddings = await Task.WhenAll(parties.Select(party => StepAsync<SplitReply>(party, Step(SplitStepKind.HoldoutEmbed, 0, 0, -1), cancellationToken))).ConfigureAwait(false);
-        var evaluation = await StepAsync<LinearEvaluation>(_guest, Step(SplitStepKind.Evaluate, 0, 0, -1, [.. holdoutEmbeddings.SelectMany(e => e.Values)]), cancellationToken).ConfigureAwait(false);
+        var evaluation = await StepAsync<HeldOutScores>(_guest, Step(SplitStepKind.Evaluate, 0, 0, -1, [.. holdoutEmbeddings.SelectMany(e => e.Values)]), cancellationToken).ConfigureAwait(false);
         return new VerticalTrainingSummary(
             opened[0].TrainRows,
             opened[0].TestRows,
@@ -248,7 +248,7 @@ public sealed class VerticalJob
     }
 
     // Every party (the guest first) must have derived the same training and held-out rows, and both must be non-empty.
-    private static void CheckAligned(IReadOnlyList<LinearOpened> opened)
+    private static void CheckAligned(IReadOnlyList<TrainingOpened> opened)
     {
         var guest = opened[0];
         if (opened.FirstOrDefault(o => o.TrainRows != guest.TrainRows || o.TestRows != guest.TestRows) is { } mismatch)

@@ -187,7 +187,7 @@ internal sealed class VerticalJobState : IDisposable
         return new PsiReply([], result.Ids, result.Intersection);
     }
 
-    public LinearOpened OpenLinear(LinearOpen open)
+    public TrainingOpened OpenLinear(LinearOpen open)
     {
         LinearRole role;
         if (open.Role == VerticalRole.Arbiter)
@@ -207,7 +207,7 @@ internal sealed class VerticalJobState : IDisposable
         return role.Opened;
     }
 
-    public LinearOpened OpenSplit(SplitOpen open)
+    public TrainingOpened OpenSplit(SplitOpen open)
     {
         var (train, test) = AlignedRows(open.HoldoutSeed, open.HoldoutFraction);
         _split = SplitRole.Create(open, _table!, train, test);

@@ -80,10 +80,10 @@ public sealed record LinearOpen(
     public override string Name => "linear-open";
 }
 
-/// <summary>A party's answer to <see cref="LinearOpen"/>: its training and held-out row counts, its feature count and (key holder) the public key.</summary>
-public sealed record LinearOpened(int TrainRows, int TestRows, int Features, byte[]? PublicKey) : VerticalMessage
+/// <summary>A party's answer to <see cref="LinearOpen"/> or <see cref="SplitOpen"/>: its training and held-out row counts, its feature count and (linear key holder) the public key.</summary>
+public sealed record TrainingOpened(int TrainRows, int TestRows, int Features, byte[]? PublicKey) : VerticalMessage
 {
-    public override string Name => "linear-opened";
+    public override string Name => "training-opened";
 }
 
 /// <summary>What a <see cref="LinearBatchStep"/> asks of a party.</summary>
@@ -110,7 +110,7 @@ public enum LinearStepKind
     /// <summary>Host: its plain partial scores of the held-out rows (vertical inference).</summary>
     HoldoutScores,
 
-    /// <summary>Guest: score the held-out rows with the hosts' partial scores (the inputs). Answered by <see cref="LinearEvaluation"/>.</summary>
+    /// <summary>Guest: score the held-out rows with the hosts' partial scores (the inputs). Answered by <see cref="HeldOutScores"/>.</summary>
     Evaluate,
 }
 
@@ -174,7 +174,7 @@ public sealed record LinearScoreIds(string Job, IReadOnlyList<string> Ids, IRead
 /// <summary>
 /// Opens split-network training at a party on the rows PSI aligned (as <see cref="LinearOpen"/>): <c>Party</c> 0 is the
 /// guest (its bottom model and the top model over all <c>Parties</c> embeddings), 1… the hosts. Answered by
-/// <see cref="LinearOpened"/> (rows and features; no key).
+/// <see cref="TrainingOpened"/> (rows and features; no key).
 /// </summary>
 public sealed record SplitOpen(string Job, VerticalRole Role, int Party, int Parties, SplitNetworkOptions Options, ulong HoldoutSeed, double HoldoutFraction) : VerticalMessage
 {
@@ -196,7 +196,7 @@ public enum SplitStepKind
     /// <summary>Any party: the embeddings of its held-out rows (vertical inference).</summary>
     HoldoutEmbed,
 
-    /// <summary>Guest: score the held-out rows from every party's embeddings (the inputs). Answered by <see cref="LinearEvaluation"/>.</summary>
+    /// <summary>Guest: score the held-out rows from every party's embeddings (the inputs). Answered by <see cref="HeldOutScores"/>.</summary>
     Evaluate,
 }
 
@@ -225,7 +225,7 @@ public sealed record SplitReply(IReadOnlyList<SplitValues> Values) : VerticalMes
 }
 
 /// <summary>The guest's scores of the held-out rows: accuracy, ROC AUC and mean log loss (logistic), or RMSE in <paramref name="Loss"/> (squared; accuracy and AUC 0).</summary>
-public sealed record LinearEvaluation(int Rows, double Accuracy, double Auc, double Loss) : VerticalMessage
+public sealed record HeldOutScores(int Rows, double Accuracy, double Auc, double Loss) : VerticalMessage
 {
-    public override string Name => "linear-evaluation";
+    public override string Name => "held-out-scores";
 }

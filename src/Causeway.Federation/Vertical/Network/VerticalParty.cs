@@ -138,7 +138,7 @@ public sealed class VerticalParty : IDisposable
         return reply;
     }
 
-    private LinearOpened OpenLinear(LinearOpen open)
+    private TrainingOpened OpenLinear(LinearOpen open)
     {
         if (open.Role != VerticalRole.Arbiter)
         {
