@@ -47,34 +47,22 @@ public sealed class VerticalJobTests(ITestOutputHelper output)
         // Arrange
         var config = Config("""{ "loss": "logistic", "encryption": "none", "epochs": 2 }""");
         var tables = ChurnParties.Names.Select(Load).ToArray();
-        using var work = new TempDirectory();
-        var parties = ChurnParties.Names.Select((name, p) => (Id: new PartyId(name), Party: new VerticalParty(tables[p], work.Path))).ToDictionary(p => p.Id, p => p.Party);
-        try
-        {
-            var job = new VerticalJob("job-score", config, new VerticalLocalChannel(parties));
-            var result = await job.RunAsync(CancellationToken.None);
-            var shared = tables.Skip(1).Aggregate(tables[0].Ids.ToHashSet(StringComparer.Ordinal), (set, t) => { set.IntersectWith(t.Ids); return set; });
-            var test = VerticalTable.CanonicalOrder(shared, PsiIdOptions.Default).Where(id => VerticalHoldout.IsTest(id, 42, 0.3)).ToList();
-            var guestOnly = tables[0].Ids.First(id => !shared.Contains(id));
+        using var federation = new LocalParties(tables);
+        var job = new VerticalJob("job-score", config, federation.Channel);
+        var result = await job.RunAsync(CancellationToken.None);
+        var (_, test) = AlignedSplit(tables, config);
+        var guestOnly = tables[0].Ids.First(id => !tables[1].TryFindRow(id, out _) || !tables[2].TryFindRow(id, out _));
 
-            // Act: the held-out IDs in reverse order (lookup, not position), one ID only the guest holds, one nobody holds.
-            var predictions = await job.ScoreAsync([.. Enumerable.Reverse(test), guestOnly, "no-such-customer"], CancellationToken.None);
+        // Act: the held-out IDs in reverse order (lookup, not position), one ID the guest holds but not both hosts, one nobody holds.
+        var predictions = await job.ScoreAsync([.. Enumerable.Reverse(test), guestOnly, "no-such-customer"], CancellationToken.None);
 
-            // Assert
-            var labels = tables[0].AlignLabels([.. Enumerable.Reverse(test)]);
-            var probabilities = predictions.Take(test.Count).Select(p => (float)p).ToArray();
-            Assert.Equal(result.Training!.Evaluation.Accuracy, ClassificationMetrics.Accuracy(probabilities, labels));
-            Assert.Equal(result.Training.Evaluation.Auc, ClassificationMetrics.RocAuc(probabilities, labels), 12);
-            Assert.True(double.IsNaN(predictions[^2]));
-            Assert.True(double.IsNaN(predictions[^1]));
-        }
-        finally
-        {
-            foreach (var party in parties.Values)
-            {
-                party.Dispose();
-            }
-        }
+        // Assert
+        var labels = tables[0].AlignLabels([.. Enumerable.Reverse(test)]);
+        var probabilities = predictions.Take(test.Count).Select(p => (float)p).ToArray();
+        Assert.Equal(result.Training!.Evaluation.Accuracy, ClassificationMetrics.Accuracy(probabilities, labels));
+        Assert.Equal(result.Training.Evaluation.Auc, ClassificationMetrics.RocAuc(probabilities, labels), 12);
+        Assert.True(double.IsNaN(predictions[^2]));
+        Assert.True(double.IsNaN(predictions[^1]));
     }
 
     [Fact]
@@ -84,11 +72,10 @@ public sealed class VerticalJobTests(ITestOutputHelper output)
         var config = Config("""{ "loss": "logistic", "encryption": "none", "epochs": 2 }""");
         var tables = ChurnParties.Names.Select(Load).ToArray();
         var reference = await RunAsync(config, tables);
-        using var work = new TempDirectory();
-        var parties = ChurnParties.Names.Select((name, p) => (Id: new PartyId(name), Party: new VerticalParty(tables[p], work.Path))).ToDictionary(p => p.Id, p => p.Party);
+        using var federation = new LocalParties(tables);
         var exchanges = 0;
         var lostAfter = 0;
-        var local = new VerticalLocalChannel(parties);
+        var local = federation.Channel;
         var lossy = new LossyChannel(async (party, step, ct) =>
         {
             var n = Interlocked.Increment(ref exchanges);
@@ -107,25 +94,15 @@ public sealed class VerticalJobTests(ITestOutputHelper output)
             return reply;
         });
 
-        try
-        {
-            // Act
-            var result = await new VerticalJob("job-lossy", config, lossy).RunAsync(CancellationToken.None);
+        // Act
+        var result = await new VerticalJob("job-lossy", config, lossy).RunAsync(CancellationToken.None);
 
-            // Assert: nothing taken twice (a repeated PSI push or gradient step would change the result).
-            Assert.True(lostAfter > 10, $"only {lostAfter} answers were lost");
-            Assert.Equal(0, reference.ResentSteps);
-            Assert.True(result.ResentSteps >= lostAfter, $"{result.ResentSteps} re-sent, {lostAfter} answers lost");
-            Assert.Equal(reference.Alignment.Intersection, result.Alignment.Intersection);
-            Assert.Equal(reference.Training!.Evaluation, result.Training!.Evaluation);
-        }
-        finally
-        {
-            foreach (var party in parties.Values)
-            {
-                party.Dispose();
-            }
-        }
+        // Assert: nothing taken twice (a repeated PSI push or gradient step would change the result).
+        Assert.True(lostAfter > 10, $"only {lostAfter} answers were lost");
+        Assert.Equal(0, reference.ResentSteps);
+        Assert.True(result.ResentSteps >= lostAfter, $"{result.ResentSteps} re-sent, {lostAfter} answers lost");
+        Assert.Equal(reference.Alignment.Intersection, result.Alignment.Intersection);
+        Assert.Equal(reference.Training!.Evaluation, result.Training!.Evaluation);
     }
 
     [Fact]
@@ -141,10 +118,7 @@ public sealed class VerticalJobTests(ITestOutputHelper output)
         var result = await RunAsync(config, tables);
 
         // Assert: the same network trained in one process on the same aligned rows scores identically.
-        var shared = tables.Skip(1).Aggregate(tables[0].Ids.ToHashSet(StringComparer.Ordinal), (set, t) => { set.IntersectWith(t.Ids); return set; });
-        var order = VerticalTable.CanonicalOrder(shared, PsiIdOptions.Default);
-        var train = order.Where(id => !VerticalHoldout.IsTest(id, 42, 0.3)).ToList();
-        var test = order.Where(id => VerticalHoldout.IsTest(id, 42, 0.3)).ToList();
+        var (train, test) = AlignedSplit(tables, config);
         var model = SplitNetworkTraining.Create([.. tables.Select(t => t.Align(train))], tables[0].AlignLabels(train), config.SplitNetwork!).Train();
         var probabilities = model.Predict([.. tables.Select(t => t.Align(test))]).Select(p => (float)p).ToArray();
         var labels = tables[0].AlignLabels(test);
@@ -163,10 +137,7 @@ public sealed class VerticalJobTests(ITestOutputHelper output)
 
         var result = await RunAsync(config, tables);
 
-        var shared = tables.Skip(1).Aggregate(tables[0].Ids.ToHashSet(StringComparer.Ordinal), (set, t) => { set.IntersectWith(t.Ids); return set; });
-        var order = VerticalTable.CanonicalOrder(shared, PsiIdOptions.Default);
-        var train = order.Where(id => !VerticalHoldout.IsTest(id, 42, 0.3)).ToList();
-        var test = order.Where(id => VerticalHoldout.IsTest(id, 42, 0.3)).ToList();
+        var (train, test) = AlignedSplit(tables, config);
         var model = new HeteroLinearTraining(Joined(tables, train), tables[0].AlignLabels(train), [], config.Training!, null).Train();
         var predictions = model.Predict(Joined(tables, test), []);
         var labels = tables[0].AlignLabels(test);
@@ -248,40 +219,25 @@ public sealed class VerticalJobTests(ITestOutputHelper output)
         // A party restarted between PSI and training has lost the job: the step fails with the party's reason.
         var config = Config("""{ "loss": "logistic", "encryption": "none", "epochs": 1 }""");
         var tables = ChurnParties.Names.Select(Load).ToArray();
-        using var work = new TempDirectory();
-        var parties = new Dictionary<PartyId, VerticalParty>();
-        for (var p = 0; p < tables.Length; p++)
-        {
-            parties[new PartyId(ChurnParties.Names[p])] = new VerticalParty(tables[p], work.Path);
-        }
-
-        var restarted = new VerticalParty(tables[2], work.Path);
-        var channel = new VerticalLocalChannel(parties)
+        using var federation = new LocalParties(tables);
+        using var restarted = new VerticalParty(tables[2], federation.WorkDirectory);
+        using var usage = federation.Parties[new PartyId("usage")];
+        var channel = new VerticalLocalChannel(federation.Parties)
         {
             Exchanged = (party, step, _) =>
             {
                 if (step.Request is PsiPush { Batch.Stream: Federation.Vertical.Alignment.PsiStream.Result } && party.Value == "usage")
                 {
-                    parties[party] = restarted;
+                    federation.Parties[party] = restarted;
                 }
             },
         };
 
-        try
-        {
-            var error = await Assert.ThrowsAsync<VerticalJobException>(() => new VerticalJob("job-restart", config, channel).RunAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<VerticalJobException>(() => new VerticalJob("job-restart", config, channel).RunAsync(CancellationToken.None));
 
-            Assert.Contains("'usage'", error.Message, StringComparison.Ordinal);
-            Assert.Contains("linear-open", error.Message, StringComparison.Ordinal);
-            Assert.Contains("not open at this party", error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            foreach (var party in parties.Values.Append(restarted).Distinct())
-            {
-                party.Dispose();
-            }
-        }
+        Assert.Contains("'usage'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("linear-open", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not open at this party", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -289,25 +245,14 @@ public sealed class VerticalJobTests(ITestOutputHelper output)
     {
         var config = Config("""{ "loss": "logistic", "encryption": "none", "epochs": 1 }""");
         var tables = ChurnParties.Names.Select(Load).ToArray();
-        using var work = new TempDirectory();
-        var parties = ChurnParties.Names.Select((name, p) => (Id: new PartyId(name), Party: new VerticalParty(tables[p], work.Path))).ToDictionary(p => p.Id, p => p.Party);
-        try
-        {
-            var channel = new VerticalLocalChannel(parties);
-            var first = await new VerticalJob("same-id", config, channel).RunAsync(CancellationToken.None);
-            var second = await new VerticalJob("same-id", config, channel).RunAsync(CancellationToken.None);
+        using var federation = new LocalParties(tables);
 
-            Assert.Equal(0, second.ResentSteps);
-            Assert.Equal(first.Alignment.Intersection, second.Alignment.Intersection);
-            Assert.Equal(first.Training!.Evaluation, second.Training!.Evaluation);
-        }
-        finally
-        {
-            foreach (var party in parties.Values)
-            {
-                party.Dispose();
-            }
-        }
+        var first = await new VerticalJob("same-id", config, federation.Channel).RunAsync(CancellationToken.None);
+        var second = await new VerticalJob("same-id", config, federation.Channel).RunAsync(CancellationToken.None);
+
+        Assert.Equal(0, second.ResentSteps);
+        Assert.Equal(first.Alignment.Intersection, second.Alignment.Intersection);
+        Assert.Equal(first.Training!.Evaluation, second.Training!.Evaluation);
     }
 
     [Fact]
@@ -317,28 +262,17 @@ public sealed class VerticalJobTests(ITestOutputHelper output)
         using var work = new TempDirectory();
         var tables = ChurnParties.Names[..2].Select(p => Subset(p, 120, work.Path)).ToArray();
         var diverging = Config("""{ "loss": "taylor-logistic", "encryption": "arbiter", "epochs": 3, "batchSize": 32, "learningRate": 1e14 }""", hosts: 1, arbiter: true);
-        var parties = ChurnParties.Names[..2].Select((name, p) => (Id: new PartyId(name), Party: new VerticalParty(tables[p], work.Path))).ToDictionary(p => p.Id, p => p.Party);
-        parties[new PartyId("auditor")] = new VerticalParty(null, work.Path, arbiter: true);
-        try
-        {
-            var channel = new VerticalLocalChannel(parties);
+        using var federation = new LocalParties(tables, arbiter: true);
 
-            // Act
-            var error = await Assert.ThrowsAsync<VerticalJobException>(() => new VerticalJob("diverging", diverging, channel).RunAsync(CancellationToken.None));
-            var after = await new VerticalJob("after", Config("""{ "loss": "logistic", "encryption": "none", "epochs": 1, "batchSize": 32 }""", hosts: 1), channel).RunAsync(CancellationToken.None);
+        // Act
+        var error = await Assert.ThrowsAsync<VerticalJobException>(() => new VerticalJob("diverging", diverging, federation.Channel).RunAsync(CancellationToken.None));
+        var after = await new VerticalJob("after", Config("""{ "loss": "logistic", "encryption": "none", "epochs": 1, "batchSize": 32 }""", hosts: 1), federation.Channel)
+            .RunAsync(CancellationToken.None);
 
-            // Assert
-            Assert.Contains("diverged", error.Message, StringComparison.Ordinal);
-            Assert.DoesNotContain("Actual value", error.Message, StringComparison.Ordinal);
-            Assert.True(after.Training!.Evaluation.Rows > 0);
-        }
-        finally
-        {
-            foreach (var party in parties.Values)
-            {
-                party.Dispose();
-            }
-        }
+        // Assert
+        Assert.Contains("diverged", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Actual value", error.Message, StringComparison.Ordinal);
+        Assert.True(after.Training!.Evaluation.Rows > 0);
     }
 
     [Fact]
@@ -433,38 +367,23 @@ public sealed class VerticalJobTests(ITestOutputHelper output)
 
     private static async Task<VerticalJobResult> RunAsync(VerticalJobConfig config, VerticalTable[] tables, Action<PartyId, ProtocolStep, ProtocolStepReply>? exchanged = null)
     {
-        using var work = new TempDirectory();
-        var parties = new Dictionary<PartyId, VerticalParty>();
-        for (var p = 0; p < tables.Length; p++)
-        {
-            parties[new PartyId(ChurnParties.Names[p])] = new VerticalParty(tables[p], work.Path);
-        }
+        using var federation = new LocalParties(tables, arbiter: config.Arbiter is not null);
+        var channel = new VerticalLocalChannel(federation.Parties) { Exchanged = exchanged };
+        return await new VerticalJob($"job-{Guid.NewGuid():N}", config, channel).RunAsync(CancellationToken.None);
+    }
 
-        if (config.Arbiter is { } arbiter)
-        {
-            parties[new PartyId(arbiter)] = new VerticalParty(null, work.Path, arbiter: true);
-        }
-
-        try
-        {
-            return await new VerticalJob($"job-{Guid.NewGuid():N}", config, new VerticalLocalChannel(parties) { Exchanged = exchanged }).RunAsync(CancellationToken.None);
-        }
-        finally
-        {
-            foreach (var party in parties.Values)
-            {
-                party.Dispose();
-            }
-        }
+    // The IDs all parties hold in the canonical order, split by the job's public holdout rule.
+    private static (List<string> Train, List<string> Test) AlignedSplit(VerticalTable[] tables, VerticalJobConfig config)
+    {
+        var shared = tables.Skip(1).Aggregate(tables[0].Ids.ToHashSet(StringComparer.Ordinal), (set, t) => { set.IntersectWith(t.Ids); return set; });
+        var order = VerticalTable.CanonicalOrder(shared, PsiIdOptions.Default);
+        return ([.. order.Where(id => !VerticalHoldout.IsTest(id, config.Holdout.Seed, config.Holdout.Fraction))], [.. order.Where(id => VerticalHoldout.IsTest(id, config.Holdout.Seed, config.Holdout.Fraction))]);
     }
 
     // The centralized model: the same aligned rows and holdout with every party's columns side by side at one place.
     private static VerticalEvaluation Centralized(VerticalTable[] tables, VerticalJobConfig config)
     {
-        var shared = tables.Skip(1).Aggregate(tables[0].Ids.ToHashSet(StringComparer.Ordinal), (set, t) => { set.IntersectWith(t.Ids); return set; });
-        var order = VerticalTable.CanonicalOrder(shared, PsiIdOptions.Default);
-        var train = order.Where(id => !VerticalHoldout.IsTest(id, config.Holdout.Seed, config.Holdout.Fraction)).ToList();
-        var test = order.Where(id => VerticalHoldout.IsTest(id, config.Holdout.Seed, config.Holdout.Fraction)).ToList();
+        var (train, test) = AlignedSplit(tables, config);
         var options = config.Training!;
         var model = new HeteroLinearTraining(Joined(tables, train), tables[0].AlignLabels(train), [], options, null).Train();
         var probabilities = model.Predict(Joined(tables, test), []).Select(p => (float)p).ToArray();
@@ -505,6 +424,43 @@ public sealed class VerticalJobTests(ITestOutputHelper output)
     private sealed class LossyChannel(Func<PartyId, ProtocolStep, CancellationToken, Task<ProtocolStepReply>> exchange) : IStepChannel
     {
         public Task<ProtocolStepReply> ExchangeAsync(PartyId party, ProtocolStep step, CancellationToken cancellationToken) => exchange(party, step, cancellationToken);
+    }
+
+    // The churn parties (and the auditor arbiter) in this process, in their own work directory.
+    private sealed class LocalParties : IDisposable
+    {
+        private readonly TempDirectory _work = new();
+
+        public LocalParties(IReadOnlyList<VerticalTable> tables, bool arbiter = false)
+        {
+            for (var p = 0; p < tables.Count; p++)
+            {
+                Parties[new PartyId(ChurnParties.Names[p])] = new VerticalParty(tables[p], _work.Path);
+            }
+
+            if (arbiter)
+            {
+                Parties[new PartyId("auditor")] = new VerticalParty(null, _work.Path, arbiter: true);
+            }
+
+            Channel = new VerticalLocalChannel(Parties);
+        }
+
+        public Dictionary<PartyId, VerticalParty> Parties { get; } = [];
+
+        public VerticalLocalChannel Channel { get; }
+
+        public string WorkDirectory => _work.Path;
+
+        public void Dispose()
+        {
+            foreach (var party in Parties.Values)
+            {
+                party.Dispose();
+            }
+
+            _work.Dispose();
+        }
     }
 
     private sealed class TempDirectory : IDisposable
