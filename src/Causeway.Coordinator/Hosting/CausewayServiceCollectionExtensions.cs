@@ -57,6 +57,7 @@ public static class CausewayServiceCollectionExtensions
             sp.GetRequiredService<NetworkPartyChannel>(),
             sp.GetRequiredService<TaskMailbox>(),
             sp.GetRequiredService<PartyRegistry>(),
+            sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<VerticalJobs>>()));
         services.TryAddSingleton(sp => new StatisticsReleaser(
             sp.GetRequiredService<RunManager>(),

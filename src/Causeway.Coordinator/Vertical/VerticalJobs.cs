@@ -20,6 +20,7 @@ public sealed class VerticalJobs : IAsyncDisposable
     private readonly NetworkPartyChannel _channel;
     private readonly TaskMailbox _mailbox;
     private readonly PartyRegistry _parties;
+    private readonly TimeProvider _time;
     private readonly ILogger<VerticalJobs> _logger;
     private readonly ConcurrentDictionary<string, VerticalJobStatus> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, VerticalJob> _trained = new(StringComparer.Ordinal);
@@ -27,8 +28,9 @@ public sealed class VerticalJobs : IAsyncDisposable
     private readonly Lock _lock = new();
     private Task? _active;
 
-    internal VerticalJobs(NetworkPartyChannel channel, TaskMailbox mailbox, PartyRegistry parties, ILogger<VerticalJobs> logger)
+    internal VerticalJobs(NetworkPartyChannel channel, TaskMailbox mailbox, PartyRegistry parties, TimeProvider time, ILogger<VerticalJobs> logger)
     {
+        _time = time;
         _channel = channel;
         _mailbox = mailbox;
         _parties = parties;
@@ -66,8 +68,9 @@ public sealed class VerticalJobs : IAsyncDisposable
                 return (null, StatusCodes.Status409Conflict, "a vertical job is still in progress");
             }
 
-            var id = $"vjob-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
-            var status = new VerticalJobStatus(id, config.Name, DateTimeOffset.UtcNow);
+            var now = _time.GetUtcNow();
+            var id = $"vjob-{now:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+            var status = new VerticalJobStatus(id, config.Name, now);
             _jobs[id] = status;
             _active = Task.Run(() => RunAsync(id, config, status));
             return (id, StatusCodes.Status202Accepted, null);
