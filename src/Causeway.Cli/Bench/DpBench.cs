@@ -131,13 +131,8 @@ internal static class DpBench
             AnsiConsole.Write(table);
             if (parse.GetValue(report) is { } file)
             {
-                ReportFile.Write(file.FullName, new JsonObject
+                ReportFile.Write(file.FullName, BenchReport.Create("dp", loadBefore, LoadAverage.Read(), new JsonObject
                 {
-                    ["bench"] = "dp",
-                    ["date"] = DateTimeOffset.UtcNow.ToString("u", Invariant),
-                    ["machine"] = MachineInfo.Describe(),
-                    ["load_average_before"] = loadBefore,
-                    ["load_average_after"] = LoadAverage.Read(),
                     ["curves"] = new JsonArray([.. runs.Select(r => (JsonNode)new JsonObject
                     {
                         ["dataset"] = r.Curve.Dataset,
@@ -152,7 +147,7 @@ internal static class DpBench
                         ["seconds"] = r.Run.WallSeconds,
                     })]),
                     ["runs"] = new JsonArray([.. runs.Select(r => r.Run.ToJson())]),
-                });
+                }));
             }
 
             return 0;

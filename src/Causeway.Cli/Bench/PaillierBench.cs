@@ -112,14 +112,9 @@ internal static class PaillierBench
             Write(result, loadBefore, loadAfter);
             if (parse.GetValue(report) is { } file)
             {
-                ReportFile.Write(file.FullName, new JsonObject
+                ReportFile.Write(file.FullName, BenchReport.Create("paillier", loadBefore, loadAfter, new JsonObject
                 {
-                    ["bench"] = "paillier",
-                    ["date"] = DateTimeOffset.UtcNow.ToString("u", Invariant),
-                    ["machine"] = MachineInfo.Describe(),
-                    ["load_average_before"] = loadBefore,
-                    ["load_average_after"] = loadAfter,
-                }.Also(json =>
+                }).Also(json =>
                 {
                     foreach (var (name, value) in result.ToJson().ToList())
                     {

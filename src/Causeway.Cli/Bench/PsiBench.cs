@@ -97,10 +97,8 @@ internal static partial class PsiBench
             Write(result);
             if (parse.GetValue(report) is { } file)
             {
-                var json = new JsonObject
+                var json = BenchReport.Create("psi", loadBefore, loadAfter, new JsonObject
                 {
-                    ["bench"] = "psi",
-                    ["date"] = DateTimeOffset.UtcNow.ToString("u", Invariant),
                     ["transport"] = result.Transport,
                     ["ids"] = settings.Ids,
                     ["overlap"] = settings.Overlap,
@@ -121,10 +119,7 @@ internal static partial class PsiBench
                     ["ids_per_cpu_second"] = result.IdsPerCpuSecond,
                     ["ids_per_cpu_second_over_ec_mul"] = result.IdsPerCpuSecond / result.EcMulPerSecond,
                     ["curve"] = "P-256 (libcrypto EC_POINT_mul), RFC 9380 P256_XMD:SHA-256_SSWU_RO_",
-                    ["machine"] = MachineInfo.Describe(),
-                    ["load_average_before"] = loadBefore,
-                    ["load_average_after"] = loadAfter,
-                };
+                });
                 result.Network?.AddTo(json);
                 ReportFile.Write(file.FullName, json);
             }

@@ -79,13 +79,8 @@ internal static class RobustBench
             AnsiConsole.Write(table);
             if (parse.GetValue(report) is { } file)
             {
-                ReportFile.Write(file.FullName, new JsonObject
+                ReportFile.Write(file.FullName, BenchReport.Create("robust", loadBefore, LoadAverage.Read(), new JsonObject
                 {
-                    ["bench"] = "robust",
-                    ["date"] = DateTimeOffset.UtcNow.ToString("u", Invariant),
-                    ["machine"] = MachineInfo.Describe(),
-                    ["load_average_before"] = loadBefore,
-                    ["load_average_after"] = LoadAverage.Read(),
                     ["config"] = AdultBench.Cases[0].File,
                     ["accuracy"] = new JsonArray([.. runs.Select(r => (JsonNode)new JsonObject
                     {
@@ -96,7 +91,7 @@ internal static class RobustBench
                         ["seconds"] = r.Run.WallSeconds,
                     })]),
                     ["runs"] = new JsonArray([.. runs.Select(r => r.Run.ToJson())]),
-                });
+                }));
             }
 
             return 0;

@@ -90,13 +90,7 @@ internal static class SecAggBench
             Write(result, loadBefore, loadAfter);
             if (parse.GetValue(report) is { } file)
             {
-                ReportFile.Write(file.FullName, ToJson(result).Also(json =>
-                {
-                    json["date"] = DateTimeOffset.UtcNow.ToString("u", Invariant);
-                    json["machine"] = MachineInfo.Describe();
-                    json["load_average_before"] = loadBefore;
-                    json["load_average_after"] = loadAfter;
-                }));
+                ReportFile.Write(file.FullName, BenchReport.Create("secagg", loadBefore, loadAfter, ToJson(result)));
             }
 
             return result.Exact ? 0 : 1;
@@ -332,7 +326,6 @@ internal static class SecAggBench
         var sorted = party.Order().ToArray();
         return new JsonObject
         {
-            ["bench"] = "secagg",
             ["parties"] = r.Settings.Parties,
             ["params"] = r.Settings.Parameters,
             ["dropouts"] = r.Settings.Dropouts,

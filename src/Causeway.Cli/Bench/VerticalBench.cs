@@ -65,14 +65,9 @@ internal static class VerticalBench
             }
             if (parse.GetValue(report) is { } file)
             {
-                ReportFile.Write(file.FullName, new JsonObject
+                ReportFile.Write(file.FullName, BenchReport.Create("vertical", loadBefore, loadAfter, new JsonObject
                 {
-                    ["bench"] = "vertical",
-                    ["date"] = DateTimeOffset.UtcNow.ToString("u", Invariant),
-                    ["machine"] = MachineInfo.Describe(),
                     ["cores"] = Environment.ProcessorCount,
-                    ["load_average_before"] = loadBefore,
-                    ["load_average_after"] = loadAfter,
                     ["rows"] = settings.Rows,
                     ["guest_features"] = settings.GuestFeatures,
                     ["host_features"] = settings.HostFeatures,
@@ -87,7 +82,7 @@ internal static class VerticalBench
                         ["seconds_per_epoch"] = r.SecondsPerEpoch,
                         ["extrapolated"] = r.Extrapolated,
                     })]),
-                });
+                }));
             }
 
             return 0;

@@ -50,6 +50,7 @@ internal static class BenchCommand
                 return 2;
             }
 
+            var loadBefore = LoadAverage.Read();
             AggregationBench.Result result = null!;
             AnsiConsole.Progress().Start(context =>
             {
@@ -66,17 +67,15 @@ internal static class BenchCommand
 
             if (parse.GetValue(report) is { } file)
             {
-                ReportFile.Write(file.FullName, new JsonObject
+                ReportFile.Write(file.FullName, BenchReport.Create("aggregate", loadBefore, LoadAverage.Read(), new JsonObject
                 {
-                    ["bench"] = "aggregate",
                     ["updates"] = result.Updates,
                     ["params"] = result.Parameters,
                     ["repetitions"] = result.Repetitions,
                     ["gbps"] = result.Gbps,
                     ["baseline_gbps"] = result.BaselineGbps,
                     ["ratio"] = result.Ratio,
-                    ["machine"] = MachineInfo.Describe(),
-                });
+                }));
             }
 
             return 0;

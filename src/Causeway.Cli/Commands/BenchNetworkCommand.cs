@@ -80,13 +80,8 @@ internal static class BenchNetworkCommand
             Write(network, serialization, loadBefore, loadAfter);
             if (parse.GetValue(report) is { } file)
             {
-                ReportFile.Write(file.FullName, new JsonObject
+                ReportFile.Write(file.FullName, BenchReport.Create("network", loadBefore, loadAfter, new JsonObject
                 {
-                    ["bench"] = "network",
-                    ["date"] = DateTimeOffset.UtcNow.ToString("u", Invariant),
-                    ["machine"] = MachineInfo.Describe(),
-                    ["load_average_before"] = loadBefore,
-                    ["load_average_after"] = loadAfter,
                     ["federation"] = network.ToJson(),
                     ["serialization"] = new JsonObject
                     {
@@ -99,7 +94,7 @@ internal static class BenchNetworkCommand
                         ["encode_vs_memcpy"] = serialization.EncodeRatio,
                         ["decode_vs_memcpy"] = serialization.DecodeRatio,
                     },
-                });
+                }));
             }
 
             return 0;

@@ -72,16 +72,11 @@ internal static class BenchScenarios
 
             if (parse.GetValue(report) is { } file)
             {
-                ReportFile.Write(file.FullName, new JsonObject
+                ReportFile.Write(file.FullName, BenchReport.Create("adult", loadBefore, LoadAverage.Read(), new JsonObject
                 {
-                    ["bench"] = "adult",
-                    ["date"] = DateTimeOffset.UtcNow.ToString("u", Invariant),
-                    ["machine"] = MachineInfo.Describe(),
-                    ["load_average_before"] = loadBefore,
-                    ["load_average_after"] = LoadAverage.Read(),
                     ["targets"] = new JsonArray([.. targets]),
                     ["runs"] = new JsonArray([.. runs.Select(r => r.Run.ToJson().Also(j => j["file"] = r.Case.File))]),
-                });
+                }));
             }
 
             return 0;
@@ -199,17 +194,12 @@ internal static class BenchScenarios
 
             if (parse.GetValue(report) is { } file)
             {
-                ReportFile.Write(file.FullName, new JsonObject
+                ReportFile.Write(file.FullName, BenchReport.Create("fmnist", loadBefore, LoadAverage.Read(), new JsonObject
                 {
-                    ["bench"] = "fmnist",
-                    ["date"] = DateTimeOffset.UtcNow.ToString("u", Invariant),
-                    ["machine"] = MachineInfo.Describe(),
-                    ["load_average_before"] = loadBefore,
-                    ["load_average_after"] = LoadAverage.Read(),
                     ["target_accuracy"] = settings.Target,
                     ["ratio"] = ratio,
                     ["runs"] = new JsonArray([.. runs.Select(r => r.ToJson())]),
-                });
+                }));
             }
 
             return 0;
@@ -310,13 +300,8 @@ internal static class BenchScenarios
             AnsiConsole.Write(table);
             if (parse.GetValue(report) is { } file)
             {
-                ReportFile.Write(file.FullName, new JsonObject
+                ReportFile.Write(file.FullName, BenchReport.Create("simulate", loadBefore, LoadAverage.Read(), new JsonObject
                 {
-                    ["bench"] = "simulate",
-                    ["date"] = DateTimeOffset.UtcNow.ToString("u", Invariant),
-                    ["machine"] = MachineInfo.Describe(),
-                    ["load_average_before"] = loadBefore,
-                    ["load_average_after"] = LoadAverage.Read(),
                     ["runs"] = new JsonArray([.. results.Select(m => m.Run.ToJson().Also(j =>
                     {
                         j["task"] = m.Task;
@@ -326,7 +311,7 @@ internal static class BenchScenarios
                         j["rounds_per_second"] = m.RoundsPerSecond;
                         j["overall_rounds_per_second"] = m.OverallRoundsPerSecond;
                     }))]),
-                });
+                }));
             }
 
             return 0;
