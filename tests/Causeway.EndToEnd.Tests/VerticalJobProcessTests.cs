@@ -49,7 +49,7 @@ public sealed class VerticalJobProcessTests(ITestOutputHelper output)
             await ProcessHarness.WaitUntilAsync("the coordinator to answer", processes, TimeSpan.FromSeconds(60), async () => await ProcessHarness.GetAsync(api, "/api/status") is not null);
             foreach (var party in Parties)
             {
-                processes.Add(StartParty(party, ["--vertical-data", files[party], "--vertical-schema", ChurnSchema(party)]));
+                processes.Add(StartParty(party, ["--vertical-data", files[party], "--vertical-schema", ChurnSchema(party), "--vertical-scoring"]));
             }
 
             processes.Add(StartParty("auditor", ["--arbiter"]));

@@ -30,6 +30,10 @@ internal static class PartyCommand
         };
         var verticalSchema = new Option<FileInfo?>("--vertical-schema") { Description = "The schema of --vertical-data: one id column, the label only at the guest.", HelpName = "FILE" };
         var arbiter = new Option<bool>("--arbiter") { Description = "Hold the Paillier key of vertical jobs with an arbiter (no data needed)." };
+        var scoring = new Option<bool>("--vertical-scoring")
+        {
+            Description = "Answer vertical inference of IDs after training (POST /api/vertical/jobs/{id}/score): the requester learns which of the IDs this party holds and its partial scores of them.",
+        };
         var mapping = new Option<FileInfo?>("--mapping")
         {
             Description = "Maps this party's column names and units to the schema's (docs/features.md); checked against the schema before joining.",
@@ -41,7 +45,7 @@ internal static class PartyCommand
         var verbose = new Option<bool>("--verbose") { Description = "Log every task, not only joins and problems." };
         var command = new Command("party", "Join a federation and train on local data until stopped (Ctrl+C). Only model updates and aggregate statistics leave this machine.")
         {
-            join, id, token, data, evaluation, schema, mapping, verticalData, verticalSchema, arbiter, authority, certificate, key, verbose,
+            join, id, token, data, evaluation, schema, mapping, verticalData, verticalSchema, arbiter, scoring, authority, certificate, key, verbose,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -110,7 +114,7 @@ internal static class PartyCommand
             using var client = new PartyClient(options);
             // PSI tag files go to a directory only this process uses (0700), deleted when the party stops.
             var verticalWork = verticalTable is not null || parse.GetValue(arbiter) ? Directory.CreateTempSubdirectory("causeway-vertical-") : null;
-            using var vertical = verticalWork is not null ? new VerticalParty(verticalTable, verticalWork.FullName, parse.GetValue(arbiter)) : null;
+            using var vertical = verticalWork is not null ? new VerticalParty(verticalTable, verticalWork.FullName, parse.GetValue(arbiter), parse.GetValue(scoring)) : null;
             using var host = new PartyHost(client, handler, options, loggers.CreateLogger<PartyHost>(), vertical: vertical);
             var holds = new List<string>();
             if (handler is LocalDataHandler local)

@@ -29,6 +29,7 @@ public sealed class VerticalParty : IDisposable
 
     private readonly VerticalTable? _table;
     private readonly bool _arbiter;
+    private readonly bool _scoring;
     private readonly string _workDirectory;
     private readonly ConcurrentDictionary<string, VerticalJobState> _jobs = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -37,7 +38,11 @@ public sealed class VerticalParty : IDisposable
     /// <param name="table">The party's table; null for a party that can only be an arbiter.</param>
     /// <param name="workDirectory">A directory private to this process where the guest's PSI keeps its tag files (deleted with the job).</param>
     /// <param name="arbiter">Whether the party accepts the arbiter role (it generates and holds jobs' Paillier keys).</param>
-    public VerticalParty(VerticalTable? table, string workDirectory, bool arbiter = false)
+    /// <param name="scoring">
+    /// Whether the party answers vertical inference of IDs after training (<see cref="LinearScoreIds"/>). Off by default:
+    /// whoever asks learns which of the IDs the party holds, and its partial scores of them.
+    /// </param>
+    public VerticalParty(VerticalTable? table, string workDirectory, bool arbiter = false, bool scoring = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(workDirectory);
         if (table is null && !arbiter)
@@ -47,6 +52,7 @@ public sealed class VerticalParty : IDisposable
 
         _table = table;
         _arbiter = arbiter;
+        _scoring = scoring;
         _workDirectory = workDirectory;
     }
 
@@ -76,7 +82,9 @@ public sealed class VerticalParty : IDisposable
                     PsiFinish finish => Job(finish.Job).Finish(),
                     LinearOpen open => OpenLinear(open),
                     LinearBatchStep batch => Job(batch.Job).Linear(batch),
-                    LinearScoreIds score => Job(score.Job).Score(score),
+                    LinearScoreIds score => _scoring
+                        ? Job(score.Job).Score(score)
+                        : throw new InvalidOperationException("This party does not score IDs for others (start it with --vertical-scoring to allow it)."),
                     SplitOpen open => Job(open.Job).OpenSplit(open),
                     SplitBatchStep batch => Job(batch.Job).Split(batch),
                     _ => throw new InvalidOperationException($"{step.Request.Name} is not a step a party takes."),

@@ -47,7 +47,7 @@ public sealed class VerticalJobTests(ITestOutputHelper output)
         // Arrange
         var config = Config("""{ "loss": "logistic", "encryption": "none", "epochs": 2 }""");
         var tables = ChurnParties.Names.Select(Load).ToArray();
-        using var federation = new LocalParties(tables);
+        using var federation = new LocalParties(tables, scoring: true);
         var job = new VerticalJob("job-score", config, federation.Channel);
         var result = await job.RunAsync(CancellationToken.None);
         var (_, test) = AlignedSplit(tables, config);
@@ -63,6 +63,20 @@ public sealed class VerticalJobTests(ITestOutputHelper output)
         Assert.Equal(result.Training.Evaluation.Auc, ClassificationMetrics.RocAuc(probabilities, labels), 12);
         Assert.True(double.IsNaN(predictions[^2]));
         Assert.True(double.IsNaN(predictions[^1]));
+    }
+
+    [Fact]
+    public async Task ScoreAsync_PartiesThatDidNotAllowScoring_RefuseAndNameTheSwitch()
+    {
+        var config = Config("""{ "loss": "logistic", "encryption": "none", "epochs": 1 }""");
+        var tables = ChurnParties.Names.Select(Load).ToArray();
+        using var federation = new LocalParties(tables);
+        var job = new VerticalJob("job-no-score", config, federation.Channel);
+        await job.RunAsync(CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<VerticalJobException>(() => job.ScoreAsync([tables[0].Ids[0]], CancellationToken.None));
+
+        Assert.Contains("--vertical-scoring", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -431,11 +445,11 @@ public sealed class VerticalJobTests(ITestOutputHelper output)
     {
         private readonly TempDirectory _work = new();
 
-        public LocalParties(IReadOnlyList<VerticalTable> tables, bool arbiter = false)
+        public LocalParties(IReadOnlyList<VerticalTable> tables, bool arbiter = false, bool scoring = false)
         {
             for (var p = 0; p < tables.Count; p++)
             {
-                Parties[new PartyId(ChurnParties.Names[p])] = new VerticalParty(tables[p], _work.Path);
+                Parties[new PartyId(ChurnParties.Names[p])] = new VerticalParty(tables[p], _work.Path, scoring: scoring);
             }
 
             if (arbiter)
