@@ -1,3 +1,4 @@
+using Causeway.Coordinator.Mailbox;
 using Causeway.EndToEnd.Tests.Infrastructure;
 using Causeway.Federation;
 using Causeway.Federation.Vertical.Data;
@@ -50,15 +51,28 @@ public sealed class VerticalReconnectTests(ITestOutputHelper output)
             }
 
             // The usage party drops its session and joins again while it works on its 3rd and 9th PSI steps (each a batch
-            // of 1,024 points: tens of milliseconds of EC multiplications), so their answers are lost with the old session.
+            // of 1,024 points: tens of milliseconds of EC multiplications): as soon as the coordinator has handed the step
+            // to the party, the old session is cancelled and a new one joins, so the step's answer is lost with it.
             var reconnects = 0;
             var usageSteps = 0;
+            var usage = new PartyId("usage");
             var channel = new InterceptingChannel(server.Channel, party =>
             {
-                if (party.Value == "usage" && Interlocked.Increment(ref usageSteps) is 3 or 9)
+                if (party == usage && Interlocked.Increment(ref usageSteps) is 3 or 9)
                 {
                     Interlocked.Increment(ref reconnects);
-                    _ = Task.Delay(10).ContinueWith(_ => { lock (sessions) { sessions.Add(Reconnect()); } }, TaskScheduler.Default);
+                    _ = Task.Run(async () =>
+                    {
+                        while (!server.Mailbox.OpenTasks(usage).Any(t => t.State == PendingTaskState.Delivered))
+                        {
+                            await Task.Delay(1);
+                        }
+
+                        lock (sessions)
+                        {
+                            sessions.Add(Reconnect());
+                        }
+                    });
                 }
             });
             var job = new VerticalJob("job-reconnect", config, channel);
