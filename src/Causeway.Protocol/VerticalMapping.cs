@@ -154,13 +154,7 @@ public static class VerticalMapping
 
     private static LinearOpen FromProto(V1.VerticalLinearOpen o)
     {
-        var role = o.Role switch
-        {
-            V1.VerticalRole.Guest => VerticalRole.Guest,
-            V1.VerticalRole.Host => VerticalRole.Host,
-            V1.VerticalRole.Arbiter => VerticalRole.Arbiter,
-            _ => throw new MalformedMessageException($"Unknown vertical role {o.Role}."),
-        };
+        var role = FromProto(o.Role);
         var loss = o.Loss switch
         {
             V1.VerticalLossKind.VerticalLossTaylorLogistic => VerticalLoss.TaylorLogistic,
@@ -205,12 +199,7 @@ public static class VerticalMapping
 
     private static SplitOpen FromProto(V1.VerticalSplitOpen o)
     {
-        var role = o.Role switch
-        {
-            V1.VerticalRole.Guest => VerticalRole.Guest,
-            V1.VerticalRole.Host => VerticalRole.Host,
-            _ => throw new MalformedMessageException($"A split network has a guest and hosts, not {o.Role}."),
-        };
+        var role = FromProto(o.Role) is var r and not VerticalRole.Arbiter ? r : throw new MalformedMessageException("A split network has a guest and hosts, not an arbiter.");
         var options = new SplitNetworkOptions
         {
             Hidden = [.. o.Hidden],
@@ -228,6 +217,14 @@ public static class VerticalMapping
 
         return new SplitOpen(Job(o.Job), role, o.Party, o.Parties, options, o.HoldoutSeed, o.HoldoutFraction);
     }
+
+    private static VerticalRole FromProto(V1.VerticalRole role) => role switch
+    {
+        V1.VerticalRole.Guest => VerticalRole.Guest,
+        V1.VerticalRole.Host => VerticalRole.Host,
+        V1.VerticalRole.Arbiter => VerticalRole.Arbiter,
+        _ => throw new MalformedMessageException($"Unknown vertical role {role}."),
+    };
 
     private static SplitBatchStep FromProto(V1.VerticalSplitStep s) =>
         s.Kind is < V1.VerticalSplitStepKind.VerticalSplitStepForward or > V1.VerticalSplitStepKind.VerticalSplitStepEvaluate

@@ -1,4 +1,3 @@
-using Causeway.Core.Metrics;
 using Causeway.Federation.Vertical.Data;
 using Causeway.Federation.Vertical.Training;
 using Causeway.Privacy.Paillier;
@@ -186,9 +185,7 @@ internal sealed class LinearRole : IDisposable
             return new HeldOutScores(labels.Length, 0, 0, labels.Length == 0 ? 0 : Math.Sqrt(squares / labels.Length));
         }
 
-        var probabilities = predictions.Select(p => (float)p).ToArray();
-        return new HeldOutScores(
-            labels.Length, ClassificationMetrics.Accuracy(probabilities, labels), ClassificationMetrics.RocAuc(probabilities, labels), ClassificationMetrics.LogLoss(probabilities, labels));
+        return HeldOutScores.OfProbabilities(predictions, labels);
     }
 
     private static LinearValues Values(PartialScoresMessage m) =>

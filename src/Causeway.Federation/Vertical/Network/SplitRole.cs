@@ -1,4 +1,3 @@
-using Causeway.Core.Metrics;
 using Causeway.Federation.Vertical.Data;
 using Causeway.Federation.Vertical.Training;
 
@@ -75,10 +74,7 @@ internal sealed class SplitRole
             case SplitStepKind.HoldoutEmbed:
                 return Reply(_bottom.Embed(_test));
             case SplitStepKind.Evaluate:
-                var probabilities = Top.Predict([.. step.Inputs.Select(ToEmbedding)]).Select(p => (float)p).ToArray();
-                var labels = _testLabels!;
-                return new HeldOutScores(
-                    labels.Length, ClassificationMetrics.Accuracy(probabilities, labels), ClassificationMetrics.RocAuc(probabilities, labels), ClassificationMetrics.LogLoss(probabilities, labels));
+                return HeldOutScores.OfProbabilities(Top.Predict([.. step.Inputs.Select(ToEmbedding)]), _testLabels!);
             default:
                 throw new ArgumentException($"Unknown split step {step.Kind}.");
         }

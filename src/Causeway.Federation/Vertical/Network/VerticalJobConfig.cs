@@ -121,36 +121,14 @@ public sealed record VerticalJobConfig
             problem = Training is not null ? "give training (a linear model) or splitNetwork, not both"
                 : Psi.Mode != AlignmentMode.RevealToAll ? "training needs psi.mode reveal-to-all (every party must know its aligned rows)"
                 : Arbiter is not null ? "a split network has no arbiter (nothing is encrypted)"
-                : null;
-            if (problem is null)
-            {
-                try
-                {
-                    split.Validate();
-                }
-                catch (ArgumentException e)
-                {
-                    problem = $"splitNetwork: {e.Message.TrimEnd('.')}";
-                }
-            }
+                : Refusal("splitNetwork", split.Validate);
         }
         else if (Training is { } training)
         {
             problem = Psi.Mode != AlignmentMode.RevealToAll ? "training needs psi.mode reveal-to-all (every party must know its aligned rows)"
                 : (training.Encryption == VerticalEncryption.Arbiter) != (Arbiter is not null) ? "an arbiter is named exactly when training.encryption is arbiter"
                 : training.Encryption == VerticalEncryption.TwoParty && Hosts.Count != 1 ? "training.encryption two-party works with one host"
-                : null;
-            if (problem is null)
-            {
-                try
-                {
-                    training.Validate();
-                }
-                catch (ArgumentException e)
-                {
-                    problem = $"training: {e.Message.TrimEnd('.')}";
-                }
-            }
+                : Refusal("training", training.Validate);
         }
         else if (Arbiter is not null)
         {
@@ -162,7 +140,22 @@ public sealed record VerticalJobConfig
             throw new VerticalConfigException($"{source}: {problem}.");
         }
     }
+
+    // The reason a section's own validation refuses it, prefixed with the section, or null.
+    private static string? Refusal(string section, Action validate)
+    {
+        try
+        {
+            validate();
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return $"{section}: {e.Message.TrimEnd('.')}";
+        }
+    }
 }
+
 
 /// <summary>The PSI settings of a vertical job.</summary>
 public sealed record VerticalPsiConfig

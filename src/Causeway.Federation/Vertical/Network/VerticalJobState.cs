@@ -225,10 +225,13 @@ internal sealed class VerticalJobState : IDisposable
             throw new InvalidOperationException($"Job '{Id}': vertical training needs a finished PSI in reveal-to-all mode (every party must know its aligned rows).");
         }
 
-        var aligned = VerticalTable.CanonicalOrder(_intersectionRows.Select(r => table.Ids[r]), PsiIdOptions.Default);
-        return (
-            [.. aligned.Where(id => !VerticalHoldout.IsTest(id, holdoutSeed, holdoutFraction))],
-            [.. aligned.Where(id => VerticalHoldout.IsTest(id, holdoutSeed, holdoutFraction))]);
+        var (train, test) = (new List<string>(), new List<string>());
+        foreach (var id in VerticalTable.CanonicalOrder(_intersectionRows.Select(r => table.Ids[r]), PsiIdOptions.Default))
+        {
+            (VerticalHoldout.IsTest(id, holdoutSeed, holdoutFraction) ? test : train).Add(id);
+        }
+
+        return (train, test);
     }
 
     public VerticalMessage Linear(LinearBatchStep step) =>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Causeway.Core.Metrics;
 using Causeway.Federation.Vertical.Alignment;
 using Causeway.Federation.Vertical.Training;
 
@@ -228,4 +229,11 @@ public sealed record SplitReply(IReadOnlyList<SplitValues> Values) : VerticalMes
 public sealed record HeldOutScores(int Rows, double Accuracy, double Auc, double Loss) : VerticalMessage
 {
     public override string Name => "held-out-scores";
+
+    /// <summary>The scores of a classifier's probabilities of class 1 against 0/1 labels.</summary>
+    public static HeldOutScores OfProbabilities(IEnumerable<double> probabilities, float[] labels)
+    {
+        var p = probabilities.Select(x => (float)x).ToArray();
+        return new(labels.Length, ClassificationMetrics.Accuracy(p, labels), ClassificationMetrics.RocAuc(p, labels), ClassificationMetrics.LogLoss(p, labels));
+    }
 }
