@@ -43,7 +43,7 @@ internal static class AdultBench
 
             var path = Path.Combine(configDirectory, c.File);
             var config = RunConfigFile.Load(path);
-            RunConfigFile.Validate(config, path, requireDataPaths: true);
+            RunConfigFile.Validate(config, path, RunSite.SimulationFromFiles);
             var data = ExperimentData.Load(config, path);
             var run = await BenchRunner.RunAsync(c.Label, config, data.Simulation, null, progress, printRounds: false, cancellationToken).ConfigureAwait(false);
             runs.Add((c, run));

@@ -50,7 +50,7 @@ internal static class RobustBench
             var loadBefore = LoadAverage.Read();
             var path = Path.Combine(parse.GetValue(configs)!.FullName, AdultBench.Cases[0].File);
             var config = RunConfigFile.Load(path);
-            RunConfigFile.Validate(config, path, requireDataPaths: true);
+            RunConfigFile.Validate(config, path, RunSite.SimulationFromFiles);
             config = config with { Evaluation = config.Evaluation with { EveryRounds = 0, Centralized = false } };
             var data = ExperimentData.Load(config, path).Simulation;
             var attacks = Attacks(parse.GetValue(factor), parse.GetValue(sigma));

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Causeway.Cli.Composition;
 using Causeway.Cli.Output;
+using Causeway.Federation.Configuration;
 using Causeway.Protocol.Security;
 using Spectre.Console;
 
@@ -29,7 +30,7 @@ internal static class RunCommand
             using var api = Connect(parse, coordinator, authority, adminToken);
             var path = parse.GetValue(config)!.FullName;
             var run = RunConfigFile.Load(path);
-            RunConfigFile.Validate(run, path, requireDataPaths: false);
+            RunConfigFile.Validate(run, path, RunSite.Network);
             var id = await api.StartRunAsync(run.ToJson(), cancellationToken);
             Console.WriteLine(id);
             return 0;

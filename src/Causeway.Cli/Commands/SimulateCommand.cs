@@ -36,7 +36,7 @@ internal static class SimulateCommand
                 run = run with { Rounds = r };
             }
 
-            RunConfigFile.Validate(run, path, requireDataPaths: true);
+            RunConfigFile.Validate(run, path, RunSite.SimulationFromFiles);
             var data = ExperimentData.Load(run, path);
             var result = await RoundProgress.ShowAsync(
                 $"{run.Name}: {run.Strategy.Name} over {run.Partition.EffectiveParties} parties",

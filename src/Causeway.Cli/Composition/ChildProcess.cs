@@ -17,6 +17,12 @@ internal sealed class ChildProcess : IDisposable
 
     public string Name { get; }
 
+    /// <summary>The operating system's id of the process.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Raised for every line the process writes (standard output or error), on a background thread, after it is logged.</summary>
+    public event Action<string>? LineWritten;
+
     public string LogPath => ((FileStream)_log.BaseStream).Name;
 
     public bool HasExited => _process.HasExited;
@@ -66,12 +72,13 @@ internal sealed class ChildProcess : IDisposable
         start.Environment["NO_COLOR"] = "1";
         var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => Write(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        var child = new ChildProcess(name, process, log);
+        process.OutputDataReceived += (_, e) => child.Write(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Write(e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ChildProcess(name, process, log);
+        return child;
     }
 
     /// <summary>Kills the process tree at once (SIGKILL: no graceful shutdown) and waits for it to exit.</summary>
@@ -128,19 +135,21 @@ internal sealed class ChildProcess : IDisposable
         return _process;
     }
 
-    private static void Write(StreamWriter log, string? line)
+    private void Write(string? line)
     {
         if (line is null)
         {
             return;
         }
 
-        lock (log)
+        lock (_log)
         {
-            if (log.BaseStream.CanWrite)
+            if (_log.BaseStream.CanWrite)
             {
-                log.WriteLine(line);
+                _log.WriteLine(line);
             }
         }
+
+        LineWritten?.Invoke(line);
     }
 }

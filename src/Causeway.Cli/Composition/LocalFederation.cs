@@ -114,6 +114,9 @@ internal sealed class LocalFederation : IDisposable
             cancellationToken);
     }
 
+    /// <summary>The coordinator's process, then the parties' in start order.</summary>
+    public IReadOnlyList<ChildProcess> Processes => _processes;
+
     /// <summary>CPU time and peak resident memory of each process so far: the coordinator first, then the parties in start order.</summary>
     public IReadOnlyList<ProcessUsage> Usage() =>
         [.. _processes.Select(p => new ProcessUsage(p.Name, p.ProcessorTime.TotalSeconds, p.PeakWorkingSetBytes))];

@@ -15,9 +15,9 @@ internal static class RunConfigFile
         return RunConfig.Parse(File.ReadAllText(path), path);
     }
 
-    public static void Validate(RunConfig config, string path, bool requireDataPaths)
+    public static void Validate(RunConfig config, string path, RunSite site)
     {
-        var errors = config.Validate(requireDataPaths);
+        var errors = config.Validate(site);
         if (errors.Count > 0)
         {
             throw new RunConfigException($"{path}: invalid configuration:\n  " + string.Join("\n  ", errors));

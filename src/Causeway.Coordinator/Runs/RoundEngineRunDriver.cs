@@ -20,7 +20,7 @@ public sealed class RoundEngineRunDriver(TimeProvider? time = null) : IRunDriver
     public IPreparedRun Prepare(string configJson)
     {
         var config = RunConfig.Parse(configJson, "POST /api/runs");
-        var errors = config.Validate(requireDataPaths: false);
+        var errors = config.Validate(RunSite.Network);
         if (errors.Count > 0)
         {
             throw new ArgumentException(string.Join("; ", errors));

@@ -264,6 +264,7 @@ public sealed class RunManager : IAsyncDisposable
 
         _registry.RecordRound(runId, RunView.Round(record, summary));
         SetModel(runId, setup, checkpoint.Global);
+        CoordinatorLog.RoundClosed(_logger, summary.Round, _registry.Find(runId)?.Run.TotalRounds ?? 0, runId, summary.Participants, summary.Seconds);
     }
 
     private async Task ExecuteAsync(IPreparedRun run, RunContext context, string configJson, bool resumed = false)

@@ -8,14 +8,21 @@ namespace Causeway.Federation.Configuration;
 public sealed partial record RunConfig
 {
     /// <summary>Checks every value; returns one message per problem, each naming its field, or an empty list.</summary>
-    /// <param name="requireDataPaths">
-    /// Whether <c>data.schema</c> and <c>data.train</c> must be given: true for a simulation read from files (the
-    /// default); false where the data arrives otherwise (a coordinator, whose parties hold the data, or an in-memory
-    /// simulation).
+    /// <param name="site">
+    /// Where the run executes, which decides the rules that apply: a simulation from files needs <c>data.schema</c> and
+    /// <c>data.train</c>; a network run has no <c>partition</c> (its parties are the ones connected when it starts), so
+    /// the checks that need the number of parties per round are made then (<see cref="ValidateRoster"/>).
     /// </param>
     /// <remarks>Validation errors are data: a CLI prints them all at once rather than stopping at the first.</remarks>
-    public IReadOnlyList<string> Validate(bool requireDataPaths = true)
+    public IReadOnlyList<string> Validate(RunSite site = RunSite.SimulationFromFiles)
     {
+        if (!Enum.IsDefined(site))
+        {
+            throw new ArgumentOutOfRangeException(nameof(site), site, "Unknown run site.");
+        }
+
+        var network = site == RunSite.Network;
+        var requireDataPaths = site == RunSite.SimulationFromFiles;
         var errors = new List<string>();
         void Check(bool ok, string message)
         {
@@ -30,14 +37,14 @@ public sealed partial record RunConfig
         ValidateModel(Check);
         ValidateTraining(Check);
         ValidateStrategy(Check);
-        ValidateSampling(Check);
+        ValidateSampling(Check, network);
         Check(Round.DeadlineSeconds > 0 && double.IsFinite(Round.DeadlineSeconds), $"round.deadlineSeconds must be a positive number, got {Round.DeadlineSeconds}");
         Check(Round.MinResults >= 1, $"round.minResults must be at least 1, got {Round.MinResults}");
         int? perRound = null;
-        if (Partition.Scheme != PartitionScheme.Column && Sampling.Fraction is > 0 and <= 1 && Sampling.MinParties >= 1)
+        if (!network && Partition.Scheme != PartitionScheme.Column && Sampling.Fraction is > 0 and <= 1 && Sampling.MinParties >= 1)
         {
-            perRound = new FractionSelector(Sampling.Fraction, Sampling.MinParties).CountFor(Partition.EffectiveParties);
-            Check(Round.MinResults < 1 || Round.MinResults <= perRound, $"round.minResults ({Round.MinResults}) exceeds the {perRound} parties sampled per round, so every round would fail");
+            perRound = PartiesPerRound(Partition.EffectiveParties);
+            Check(Round.MinResults < 1 || Round.MinResults <= perRound, MinResultsTooHigh(perRound.Value, "sampled per round"));
         }
 
         errors.AddRange(Aggregation?.Validate(perRound) ?? []);
@@ -55,7 +62,15 @@ public sealed partial record RunConfig
         Check(!requireDataPaths || !string.IsNullOrWhiteSpace(Data.Schema), "data.schema is required");
         Check(!requireDataPaths || !string.IsNullOrWhiteSpace(Data.Train), "data.train is required");
         Check(Data.Test is null || !string.IsNullOrWhiteSpace(Data.Test), "data.test must not be empty when given");
-        ValidatePartition(Check);
+        if (network)
+        {
+            Check(Partition == new PartitionConfig(), "partition is for simulations only: a network run's parties are the ones connected when it starts (remove the partition section)");
+        }
+        else
+        {
+            ValidatePartition(Check);
+        }
+
         Check(Evaluation.EveryRounds >= 0, $"evaluation.everyRounds must be 0 (last round only) or positive, got {Evaluation.EveryRounds}");
         return errors;
     }
@@ -99,12 +114,46 @@ public sealed partial record RunConfig
         check(s.Tau is null || (s.Tau > 0 && float.IsFinite(s.Tau.Value)), $"strategy.tau must be positive, got {s.Tau}");
     }
 
-    private void ValidateSampling(Action<bool, string> check)
+    /// <summary>
+    /// The checks a network run can make only once it knows its parties: the rounds must be able to sample
+    /// <c>sampling.minParties</c> of them and receive <c>round.minResults</c> updates, and the rules that need a number of
+    /// updates per round (robust aggregation, DP, protection) must have it.
+    /// </summary>
+    /// <param name="parties">The parties the run starts with (≥ 1).</param>
+    /// <returns>One message per problem, or an empty list.</returns>
+    public IReadOnlyList<string> ValidateRoster(int parties)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(parties);
+        var errors = new List<string>();
+        if (Sampling.MinParties > parties)
+        {
+            errors.Add($"sampling.minParties ({Sampling.MinParties}) exceeds the {parties} connected parties");
+            return errors;
+        }
+
+        var perRound = PartiesPerRound(parties);
+        if (Round.MinResults > perRound)
+        {
+            errors.Add(MinResultsTooHigh(perRound, $"selected per round from the {parties} connected parties"));
+        }
+
+        errors.AddRange(Aggregation?.Validate(perRound) ?? []);
+        errors.AddRange(Privacy?.Validate(perRound) ?? []);
+        errors.AddRange(Protection?.Validate(perRound, Aggregation) ?? []);
+        return errors;
+    }
+
+    private int PartiesPerRound(int parties) => new FractionSelector(Sampling.Fraction, Sampling.MinParties).CountFor(parties);
+
+    private string MinResultsTooHigh(int perRound, string where) =>
+        $"round.minResults ({Round.MinResults}) exceeds the {perRound} parties {where}, so every round would fail";
+
+    private void ValidateSampling(Action<bool, string> check, bool network)
     {
         check(Sampling.Fraction is > 0 and <= 1, $"sampling.fraction must be in (0, 1], got {Sampling.Fraction}");
         check(Sampling.MinParties >= 1, $"sampling.minParties must be at least 1, got {Sampling.MinParties}");
         check(
-            Partition.Scheme == PartitionScheme.Column || Sampling.MinParties <= Partition.EffectiveParties,
+            network || Partition.Scheme == PartitionScheme.Column || Sampling.MinParties <= Partition.EffectiveParties,
             $"sampling.minParties ({Sampling.MinParties}) exceeds partition.parties ({Partition.EffectiveParties})");
     }
 

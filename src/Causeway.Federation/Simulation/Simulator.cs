@@ -51,7 +51,7 @@ public sealed class Simulator
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
-        var errors = config.Validate(requireDataPaths: false);
+        var errors = config.Validate(RunSite.SimulationInMemory);
         if (errors.Count > 0)
         {
             throw new ArgumentException($"Invalid run configuration: {string.Join("; ", errors)}.", nameof(config));

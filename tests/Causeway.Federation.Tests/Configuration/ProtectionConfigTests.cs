@@ -13,7 +13,7 @@ public sealed class ProtectionConfigTests
     {
         var config = Parse("""{ "kind": "secagg", "threshold": 3, "clipBound": 0.5, "scale": 1024, "weightCap": 500 }""");
 
-        Assert.Empty(config.Validate(requireDataPaths: false));
+        Assert.Empty(config.Validate(RunSite.SimulationInMemory));
         var protection = Assert.IsType<SecureAggregationProtection>(config.ToRoundEngineOptions().Protection);
         Assert.Equal(3, protection.Threshold);
         Assert.Equal((1024.0, 0.5), (protection.Quantization.Scale, protection.Quantization.ClipBound));
@@ -25,7 +25,7 @@ public sealed class ProtectionConfigTests
     {
         var config = Parse("""{ "kind": "paillier", "keyHolder": "party-0002" }""");
 
-        Assert.Empty(config.Validate(requireDataPaths: false));
+        Assert.Empty(config.Validate(RunSite.SimulationInMemory));
         var protection = Assert.IsType<PaillierProtection>(config.ToRoundEngineOptions().Protection);
         Assert.Equal((new PartyId("party-0002"), 2048), (protection.KeyHolder, protection.KeyBits));
     }
@@ -62,7 +62,7 @@ public sealed class ProtectionConfigTests
     [InlineData("""{ "kind": "secagg", "weightCap": 100 }""", """, "privacy": { "client": { "noiseMultiplier": 1.0, "clipNorm": 0.5, "noise": "parties" } }""", "and no protection.weightCap")]
     public void Validate_ImpossibleProtection_ErrorNamesTheField(string protection, string extra, string expected)
     {
-        var errors = Parse(protection, extra).Validate(requireDataPaths: false);
+        var errors = Parse(protection, extra).Validate(RunSite.SimulationInMemory);
 
         Assert.Contains(errors, e => e.Contains(expected, StringComparison.Ordinal));
     }

@@ -21,7 +21,7 @@ public sealed class PrivacySimulationTests
               "privacy": { "sample": { "noiseMultiplier": 1.1, "clipNorm": 1.0 }, "delta": 1e-5 } }
             """,
             "test.json");
-        Assert.Empty(config.Validate(requireDataPaths: false));
+        Assert.Empty(config.Validate(RunSite.SimulationInMemory));
 
         var result = await new Simulator().RunAsync(config, LogisticData(2000, 500), null, CancellationToken.None);
 
@@ -48,7 +48,7 @@ public sealed class PrivacySimulationTests
               "privacy": { "client": { "noiseMultiplier": 1.5, "adaptiveClipping": { "initialNorm": 0.05 } }, "epsilonBudget": 6 } }
             """,
             "test.json");
-        Assert.Empty(config.Validate(requireDataPaths: false));
+        Assert.Empty(config.Validate(RunSite.SimulationInMemory));
 
         var result = await new Simulator().RunAsync(config, LogisticData(5000, 1000), null, CancellationToken.None);
 
@@ -96,7 +96,7 @@ public sealed class PrivacySimulationTests
     [InlineData("""{ "privacy": { "client": { "noiseMultiplier": 2, "adaptiveClipping": { "countNoise": 0.5 } } } }""", "countNoise (0.5) is too small")]
     public void Validate_NamesTheField(string json, string message)
     {
-        var errors = RunConfig.Parse(json, "test.json").Validate(requireDataPaths: false);
+        var errors = RunConfig.Parse(json, "test.json").Validate(RunSite.SimulationInMemory);
 
         Assert.Contains(errors, e => e.Contains(message, StringComparison.Ordinal));
     }

@@ -17,7 +17,7 @@ public sealed class AggregationConfigTests
             """,
             "run.json");
 
-        Assert.Empty(config.Validate(requireDataPaths: false));
+        Assert.Empty(config.Validate(RunSite.SimulationInMemory));
         Assert.Equal(new AggregationOptions { Rule = AggregationRule.MultiKrum, Byzantine = 2, Select = 5, NormBound = 5f }, config.Aggregation);
         Assert.Equal(new AttackOptions { Kind = AttackKind.LabelFlip, Fraction = 0.3 }, config.Attack);
         var aggregator = Assert.IsType<NormBoundAggregator>(config.ToRoundEngineOptions().Strategy.Aggregator);
@@ -34,7 +34,7 @@ public sealed class AggregationConfigTests
     {
         var config = RunConfig.Parse($$"""{ "strategy": { "name": "fedadam" }, "aggregation": { "rule": "{{rule}}" } }""", "run.json");
 
-        Assert.Empty(config.Validate(requireDataPaths: false));
+        Assert.Empty(config.Validate(RunSite.SimulationInMemory));
         Assert.IsType(expected, config.ToRoundEngineOptions().Strategy.Aggregator);
     }
 
@@ -84,6 +84,6 @@ public sealed class AggregationConfigTests
     {
         var config = RunConfig.Parse(json, "run.json") with { Partition = new PartitionConfig { Parties = 10 } };
 
-        Assert.Contains(expected, config.Validate(requireDataPaths: false));
+        Assert.Contains(expected, config.Validate(RunSite.SimulationInMemory));
     }
 }
