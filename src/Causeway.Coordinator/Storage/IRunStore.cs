@@ -12,6 +12,8 @@ namespace Causeway.Coordinator.Storage;
 /// one transaction, so a coordinator killed at any point resumes (through <see cref="LoadLatestCheckpointAsync"/>)
 /// from the last round whose transaction committed, and sees none of a round that did not.
 /// All members are thread-safe; each call uses its own connection.
+/// JSON arguments (run configuration, setup) may carry comments and trailing commas and are stored verbatim.
+/// Every member reports its errors, invalid arguments included, through the returned task; none throws from the call.
 /// </remarks>
 public interface IRunStore : IAsyncDisposable
 {
@@ -48,7 +50,10 @@ public interface IRunStore : IAsyncDisposable
     /// <exception cref="RunNotFoundException">No such run; nothing was written.</exception>
     Task CloseRoundAsync(RoundRecord round, Checkpoint checkpoint, CancellationToken cancellationToken);
 
-    /// <summary>Returns the run's closed rounds in round order, each with its party rows in the order they were given.</summary>
+    /// <summary>
+    /// Returns the run's closed rounds in round order, each with its party rows in the order they were given
+    /// (an unknown run has none).
+    /// </summary>
     Task<IReadOnlyList<RoundRecord>> GetRoundsAsync(string runId, CancellationToken cancellationToken);
 
     /// <summary>Returns the checkpoint of the run's last closed round, or null when no round was closed.</summary>

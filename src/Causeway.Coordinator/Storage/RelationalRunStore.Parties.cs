@@ -29,7 +29,7 @@ internal sealed partial class RelationalRunStore
         Add(command, "federation", federation);
         Add(command, "party_id", party.Value);
         Add(command, "token_hash", tokenHash);
-        Add(command, "last_seen", dialect.ToTimestamp(Truncate(lastSeen)));
+        Add(command, "last_seen", dialect.ToTimestamp(RunStoreRules.Truncate(lastSeen)));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var read = await reader.ReadAsync(cancellationToken);
         Debug.Assert(read, "RETURNING yields the upserted row.");

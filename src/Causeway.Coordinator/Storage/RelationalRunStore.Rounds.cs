@@ -14,7 +14,7 @@ internal sealed partial class RelationalRunStore
 {
     public async Task CloseRoundAsync(RoundRecord round, Checkpoint checkpoint, CancellationToken cancellationToken)
     {
-        Validate(round);
+        RunStoreRules.Validate(round);
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(checkpoint.Global);
 
@@ -40,13 +40,13 @@ internal sealed partial class RelationalRunStore
             Add(insertRound, "participants", round.Participants);
             Add(insertRound, "failures", round.Failures);
             Add(insertRound, "succeeded", round.Succeeded);
-            Add(insertRound, "train_loss", NaNAsNull(round.TrainLoss));
-            Add(insertRound, "eval_loss", NaNAsNull(round.EvaluationLoss));
-            Add(insertRound, "accuracy", NaNAsNull(round.Accuracy));
+            Add(insertRound, "train_loss", RunStoreRules.NaNAsNull(round.TrainLoss));
+            Add(insertRound, "eval_loss", RunStoreRules.NaNAsNull(round.EvaluationLoss));
+            Add(insertRound, "accuracy", RunStoreRules.NaNAsNull(round.Accuracy));
             Add(insertRound, "bytes", round.Bytes);
             Add(insertRound, "seconds", round.Seconds);
-            Add(insertRound, "closed_at", dialect.ToTimestamp(Truncate(round.ClosedAt)));
-            Add(insertRound, "privacy_json", round.Privacy is null ? null : JsonSerializer.Serialize(round.Privacy, PrivacyJson));
+            Add(insertRound, "closed_at", dialect.ToTimestamp(RunStoreRules.Truncate(round.ClosedAt)));
+            Add(insertRound, "privacy_json", RunStoreRules.SerializePrivacy(round.Privacy));
             try
             {
                 await insertRound.ExecuteNonQueryAsync(cancellationToken);
@@ -80,7 +80,7 @@ internal sealed partial class RelationalRunStore
                 Add(insertParty, "outcome", ToText(party.Outcome));
                 Add(insertParty, "reason", party.Reason);
                 Add(insertParty, "examples", party.Examples);
-                Add(insertParty, "train_loss", NaNAsNull(party.TrainLoss));
+                Add(insertParty, "train_loss", RunStoreRules.NaNAsNull(party.TrainLoss));
                 Add(insertParty, "bytes", party.Bytes);
                 await insertParty.ExecuteNonQueryAsync(cancellationToken);
             }
@@ -187,7 +187,7 @@ internal sealed partial class RelationalRunStore
                     Bytes = reader.GetInt64(8),
                     Seconds = reader.GetDouble(9),
                     ClosedAt = dialect.ReadTimestamp(reader, 10),
-                    Privacy = reader.IsDBNull(11) ? null : JsonSerializer.Deserialize<RoundPrivacy>(reader.GetString(11), PrivacyJson),
+                    Privacy = RunStoreRules.DeserializePrivacy(reader.IsDBNull(11) ? null : reader.GetString(11)),
                     Parties = partiesByRound.TryGetValue(number, out var parties) ? parties : [],
                 });
             }
@@ -197,21 +197,22 @@ internal sealed partial class RelationalRunStore
         return rounds;
     }
 
-    public Task<StoredCheckpoint?> LoadLatestCheckpointAsync(string runId, CancellationToken cancellationToken)
+    // Async like every other member, so a bad argument faults the returned task instead of throwing from the call.
+    public async Task<StoredCheckpoint?> LoadLatestCheckpointAsync(string runId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
-        return ReadCheckpointAsync(
+        return await ReadCheckpointAsync(
             runId,
             "SELECT round, global_parameters, optimizer_state, privacy_state FROM checkpoints WHERE run_id = @run_id ORDER BY round DESC LIMIT 1",
             round: null,
             cancellationToken);
     }
 
-    public Task<StoredCheckpoint?> LoadCheckpointAsync(string runId, int round, CancellationToken cancellationToken)
+    public async Task<StoredCheckpoint?> LoadCheckpointAsync(string runId, int round, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(round);
-        return ReadCheckpointAsync(
+        return await ReadCheckpointAsync(
             runId,
             "SELECT round, global_parameters, optimizer_state, privacy_state FROM checkpoints WHERE run_id = @run_id AND round = @round",
             round,
@@ -241,8 +242,6 @@ internal sealed partial class RelationalRunStore
         return new StoredCheckpoint(runId, closedRound, global, optimizerState, privacyState);
     }
 
-    private static readonly JsonSerializerOptions PrivacyJson = new(JsonSerializerDefaults.Web);
-
     // Checkpoints are stored in the safetensors layout of model files (docs/storage.md), so any safetensors reader opens them.
     private static readonly Dictionary<string, string> BlobMetadata = new(StringComparer.Ordinal) { ["format"] = "causeway.parameters.v1" };
 
@@ -258,39 +257,5 @@ internal sealed partial class RelationalRunStore
     {
         using var stream = new MemoryStream(blob, writable: false);
         return SafeTensorsFile.Read(stream).Parameters;
-    }
-
-    private static void Validate(RoundRecord round)
-    {
-        ArgumentNullException.ThrowIfNull(round);
-        ArgumentException.ThrowIfNullOrWhiteSpace(round.RunId, nameof(round));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(round.Round, nameof(round));
-        ArgumentOutOfRangeException.ThrowIfNegative(round.Selected, nameof(round));
-        ArgumentOutOfRangeException.ThrowIfNegative(round.Participants, nameof(round));
-        ArgumentOutOfRangeException.ThrowIfNegative(round.Failures, nameof(round));
-        ArgumentOutOfRangeException.ThrowIfNegative(round.Bytes, nameof(round));
-        if (!double.IsFinite(round.Seconds) || round.Seconds < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(round), round.Seconds, "A round's duration is a finite, non-negative number of seconds.");
-        }
-
-        ArgumentNullException.ThrowIfNull(round.Parties, nameof(round));
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var party in round.Parties)
-        {
-            ArgumentNullException.ThrowIfNull(party, nameof(round));
-            ArgumentException.ThrowIfNullOrWhiteSpace(party.Party.Value, nameof(round));
-            ArgumentOutOfRangeException.ThrowIfNegative(party.Examples, nameof(round));
-            ArgumentOutOfRangeException.ThrowIfNegative(party.Bytes, nameof(round));
-            if (!Enum.IsDefined(party.Outcome))
-            {
-                throw new ArgumentOutOfRangeException(nameof(round), party.Outcome, "Unknown party outcome.");
-            }
-
-            if (!seen.Add(party.Party.Value))
-            {
-                throw new ArgumentException($"Party '{party.Party}' appears twice in round {round.Round}.", nameof(round));
-            }
-        }
     }
 }

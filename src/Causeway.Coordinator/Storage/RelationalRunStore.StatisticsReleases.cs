@@ -9,16 +9,7 @@ internal sealed partial class RelationalRunStore
         string runId, StatisticsReleaseCost release, double epsilonLimit, double deltaLimit, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
-        ArgumentNullException.ThrowIfNull(release);
-        if (release.Mechanism is not ("laplace" or "gaussian"))
-        {
-            throw new ArgumentException($"Unknown mechanism '{release.Mechanism}'.", nameof(release));
-        }
-
-        if (!(release.Epsilon > 0) || !double.IsFinite(release.Epsilon) || !(release.Delta is >= 0 and < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(release), "Epsilon must be finite and positive, delta in [0, 1).");
-        }
+        RunStoreRules.Validate(release);
 
         await using var connection = await dialect.OpenConnectionAsync(cancellationToken);
         await using var transaction = await dialect.BeginWriteTransactionAsync(connection, cancellationToken);
@@ -46,7 +37,7 @@ internal sealed partial class RelationalRunStore
             Add(insert, "mechanism", release.Mechanism);
             Add(insert, "epsilon", release.Epsilon);
             Add(insert, "delta", release.Delta);
-            Add(insert, "released_at", dialect.ToTimestamp(Truncate(release.ReleasedAt)));
+            Add(insert, "released_at", dialect.ToTimestamp(RunStoreRules.Truncate(release.ReleasedAt)));
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 

@@ -9,8 +9,8 @@ namespace Causeway.Coordinator.Storage;
 
 /// <summary>
 /// The <see cref="IRunStore"/> logic shared by SQLite and PostgreSQL: the same SQL (named parameters only,
-/// never concatenated values), the same validation and the same error mapping; <see cref="StoreDialect"/>
-/// supplies the rest.
+/// never concatenated values), the same validation (<see cref="RunStoreRules"/>) and the same error mapping;
+/// <see cref="StoreDialect"/> supplies the rest.
 /// </summary>
 internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreOptions options) : IRunStore
 {
@@ -86,7 +86,7 @@ internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreO
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(configJson);
-        RequireJson(configJson, "run configuration");
+        RunStoreRules.RequireJson(configJson, "run configuration");
 
         var record = new RunRecord
         {
@@ -94,8 +94,8 @@ internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreO
             Name = name,
             ConfigJson = configJson,
             Status = RunStatus.Pending,
-            CreatedAt = Truncate(createdAt),
-            UpdatedAt = Truncate(createdAt),
+            CreatedAt = RunStoreRules.Truncate(createdAt),
+            UpdatedAt = RunStoreRules.Truncate(createdAt),
         };
 
         await using var connection = await dialect.OpenConnectionAsync(cancellationToken);
@@ -106,7 +106,7 @@ internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreO
         Add(command, "run_id", runId);
         Add(command, "name", name);
         Add(command, "config_json", configJson);
-        Add(command, "status", ToText(RunStatus.Pending));
+        Add(command, "status", RunStoreRules.ToText(RunStatus.Pending));
         Add(command, "created_at", dialect.ToTimestamp(record.CreatedAt));
         try
         {
@@ -144,10 +144,7 @@ internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreO
     public async Task<RunRecord> SetRunStatusAsync(string runId, RunStatus status, string? message, DateTimeOffset changedAt, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
-        if (!Enum.IsDefined(status))
-        {
-            throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown run status.");
-        }
+        RunStoreRules.RequireDefined(status);
 
         await using var connection = await dialect.OpenConnectionAsync(cancellationToken);
         await using var transaction = await dialect.BeginWriteTransactionAsync(connection, cancellationToken);
@@ -155,17 +152,16 @@ internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreO
             ?? throw new RunNotFoundException(runId);
         if (!RunStatusTransitions.IsAllowed(current.Status, status))
         {
-            throw new InvalidOperationException(
-                $"Run '{runId}' cannot move from {ToText(current.Status)} to {ToText(status)}.");
+            throw RunStoreRules.TransitionRefused(runId, current.Status, status);
         }
 
-        var updated = current with { Status = status, StatusMessage = message, UpdatedAt = Truncate(changedAt) };
+        var updated = current with { Status = status, StatusMessage = message, UpdatedAt = RunStoreRules.Truncate(changedAt) };
         await using (var command = Command(
             connection,
             transaction,
             "UPDATE runs SET status = @status, status_message = @message, updated_at = @updated_at WHERE run_id = @run_id"))
         {
-            Add(command, "status", ToText(status));
+            Add(command, "status", RunStoreRules.ToText(status));
             Add(command, "message", message);
             Add(command, "updated_at", dialect.ToTimestamp(updated.UpdatedAt));
             Add(command, "run_id", runId);
@@ -181,7 +177,7 @@ internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreO
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         ArgumentNullException.ThrowIfNull(setupJson);
-        RequireJson(setupJson, "run setup");
+        RunStoreRules.RequireJson(setupJson, "run setup");
 
         await using var connection = await dialect.OpenConnectionAsync(cancellationToken);
         await using var transaction = await dialect.BeginWriteTransactionAsync(connection, cancellationToken);
@@ -227,37 +223,7 @@ internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreO
         SetupJson = reader.IsDBNull(7) ? null : reader.GetString(7),
     };
 
-    private static void RequireJson(string json, string what)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new ArgumentException($"The {what} is not a JSON document: {e.Message}", nameof(json), e);
-        }
-    }
-
-    private static DateTimeOffset Truncate(DateTimeOffset value)
-    {
-        var utc = value.ToUniversalTime();
-        return new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
-    }
-
     private static double? NullableDouble(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
-
-    private static double? NaNAsNull(double? value) => value is { } v && double.IsNaN(v) ? null : value;
-
-    private static string ToText(RunStatus status) => status switch
-    {
-        RunStatus.Pending => "pending",
-        RunStatus.Running => "running",
-        RunStatus.Completed => "completed",
-        RunStatus.Failed => "failed",
-        RunStatus.Stopped => "stopped",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
 
     private static RunStatus ParseRunStatus(string text) => text switch
     {

@@ -1,4 +1,5 @@
 using Causeway.Coordinator.Storage;
+using Causeway.EndToEnd.Tests.Infrastructure;
 using Causeway.Federation;
 using static Causeway.EndToEnd.Tests.Storage.StorageTestData;
 
@@ -112,8 +113,37 @@ public abstract partial class RunStoreConformanceTests : IAsyncLifetime
         var store = await OpenStoreAsync();
 
         await Assert.ThrowsAsync<ArgumentException>(() => store.CreateRunAsync("run-1", "bad", "{rounds:", T0, None));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.CreateRunAsync("run-1", "two documents", "{} {}", T0, None));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.CreateRunAsync("run-1", "only a comment", "// {}", T0, None));
 
         Assert.Null(await store.GetRunAsync("run-1", None));
+    }
+
+    [StoreFact]
+    public async Task CreateRun_ConfigWithCommentsAndTrailingCommas_StoredVerbatimAndReadBackUnchanged()
+    {
+        const string Config = """
+            {
+              // FedAvg on the adult census, as written by hand
+              "rounds": 3, /* a block comment */
+              "strategy": { "name": "fedavg", },
+              "partition": [ 1, 2, ],
+            }
+            """;
+        const string Setup = "{ \"model\": { \"inputs\": 3 }, // agreed by every party\n}";
+        var sample = await File.ReadAllTextAsync(Path.Combine(CliRunner.RepositoryRoot(), "samples", "configs", "adult-fedavg.json"));
+        Assert.Contains("//", sample, StringComparison.Ordinal); // the sample really is commented
+        var store = await OpenStoreAsync();
+
+        var created = await store.CreateRunAsync("run-1", "commented", Config, T0, None);
+        await store.SaveRunSetupAsync("run-1", Setup, None);
+        await store.CreateRunAsync("run-2", "sample", sample, T0.AddMinutes(1), None);
+        var reopened = await OpenStoreAsync();
+        var read = await reopened.GetRunAsync("run-1", None);
+
+        Assert.Equal(Config, created.ConfigJson);
+        Assert.Equal((Config, Setup), (read!.ConfigJson, read.SetupJson));
+        Assert.Equal([Config, sample], (await reopened.ListRunsAsync(None)).Select(r => r.ConfigJson));
     }
 
     [StoreFact]
@@ -142,6 +172,53 @@ public abstract partial class RunStoreConformanceTests : IAsyncLifetime
         var runs = await store.ListRunsAsync(None);
 
         Assert.Equal(["run-b", "run-a", "run-c"], runs.Select(r => r.RunId));
+    }
+
+    [StoreFact]
+    public async Task Times_WithSubMicrosecondTicksAndAnOffset_ReadBackAsUtcTruncatedToMicroseconds()
+    {
+        // 19 ticks = 1.9 µs: truncated (not rounded) to 1 µs; +02:00 converted to UTC.
+        var local = T0.ToOffset(TimeSpan.FromHours(2)).AddTicks(19);
+        var store = await OpenStoreAsync();
+        await store.CreateRunAsync("run-1", "r", "{}", local, None);
+        var running = await store.SetRunStatusAsync("run-1", RunStatus.Running, null, local.AddMinutes(1), None);
+        await store.CloseRoundAsync(Round("run-1", 1) with { ClosedAt = local.AddMinutes(2) }, CheckpointFor(1), None);
+        await store.UpsertPartyAsync("oncology", new PartyId("a"), "h", local.AddMinutes(3), None);
+        var seen = await store.UpsertPartyAsync("oncology", new PartyId("a"), "h", local.AddMinutes(4), None);
+
+        var reopened = await OpenStoreAsync();
+        var run = await reopened.GetRunAsync("run-1", None);
+        var round = Assert.Single(await reopened.GetRoundsAsync("run-1", None));
+        var party = await reopened.GetPartyAsync("oncology", new PartyId("a"), None);
+
+        var utc = T0.AddTicks(10);
+        DateTimeOffset[] expected = [utc, utc.AddMinutes(1), utc.AddMinutes(1), utc.AddMinutes(2), utc.AddMinutes(3), utc.AddMinutes(4), utc.AddMinutes(4)];
+        DateTimeOffset[] actual = [run!.CreatedAt, run.UpdatedAt, running.UpdatedAt, round.ClosedAt, party!.RegisteredAt, party.LastSeen, seen.LastSeen];
+        Assert.Equal(expected, actual);
+        Assert.All(actual, time => Assert.Equal(TimeSpan.Zero, time.Offset));
+    }
+
+    [StoreFact]
+    public async Task InvalidArguments_FaultTheReturnedTask_InsteadOfThrowing()
+    {
+        var store = await OpenStoreAsync();
+
+        Task[] calls =
+        [
+            store.GetRunAsync(" ", None),
+            store.CreateRunAsync("run-1", "r", "not json", T0, None),
+            store.LoadCheckpointAsync("run-1", 0, None),
+            store.CloseRoundAsync(Round("run-1", 1) with { Selected = -1 }, CheckpointFor(1), None),
+            store.ChargeStatisticsReleaseAsync("run-1", new StatisticsReleaseCost("laplace", 0, 0, T0), 1, 0, None),
+            store.ListPartiesAsync(" ", None),
+        ];
+
+        foreach (var call in calls)
+        {
+            await Assert.ThrowsAnyAsync<ArgumentException>(() => call);
+        }
+
+        Assert.Empty(await store.ListRunsAsync(None));
     }
 
     [StoreFact]
@@ -324,7 +401,7 @@ public abstract partial class RunStoreConformanceTests : IAsyncLifetime
         var second = await OpenStoreAsync();
         await first.CreateRunAsync("run-1", "r", "{}", T0, None);
 
-        var outcomes = await Task.WhenAll(TryCloseAsync(first, seed: 11), TryCloseAsync(second, seed: 22));
+        var outcomes = await Task.WhenAll(Task.Run(() => TryCloseAsync(first, seed: 11)), Task.Run(() => TryCloseAsync(second, seed: 22)));
 
         var winner = Assert.Single(outcomes, o => o.Closed);
         var latest = await first.LoadLatestCheckpointAsync("run-1", None);
@@ -411,6 +488,52 @@ public abstract partial class RunStoreConformanceTests : IAsyncLifetime
         AssertBitExact(Parameters(3), (await store.LoadCheckpointAsync("run-1", 3, None))!.Global);
         AssertBitExact(Parameters(4), (await store.LoadLatestCheckpointAsync("run-1", None))!.Global);
         Assert.Equal([1, 2, 3, 4], (await store.GetRoundsAsync("run-1", None)).Select(r => r.Round));
+    }
+
+    [StoreFact]
+    public async Task CloseRound_KeepOneClosedOutOfOrder_KeepsOnlyTheHighestRoundsCheckpoint()
+    {
+        var store = await OpenStoreAsync(new RunStoreOptions { CheckpointsToKeep = 1 });
+        await store.CreateRunAsync("run-1", "r", "{}", T0, None);
+
+        await store.CloseRoundAsync(Round("run-1", 3), CheckpointFor(3), None);
+        await store.CloseRoundAsync(Round("run-1", 1), CheckpointFor(1), None);
+
+        // Round 1's checkpoint is not among the newest one by round number, so it is pruned as it is written.
+        Assert.Null(await store.LoadCheckpointAsync("run-1", 1, None));
+        var latest = await store.LoadLatestCheckpointAsync("run-1", None);
+        Assert.Equal(3, latest!.LastClosedRound);
+        AssertBitExact(Parameters(3), latest.Global);
+        Assert.Equal([1, 3], (await store.GetRoundsAsync("run-1", None)).Select(r => r.Round));
+    }
+
+    [StoreFact]
+    public async Task Open_CheckpointsToKeepZero_ThrowsArgumentOutOfRange()
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => OpenStoreAsync(new RunStoreOptions { CheckpointsToKeep = 0 }));
+    }
+
+    [StoreFact]
+    public async Task CloseRoundAndLoad_CallerChangesItsBuffers_StoredCheckpointAndRowsUnchanged()
+    {
+        var store = await OpenStoreAsync();
+        await store.CreateRunAsync("run-1", "r", "{}", T0, None);
+        var global = Parameters(1);
+        var optimizerState = Parameters(1001);
+        var parties = Round("run-1", 1).Parties.ToList();
+
+        await store.CloseRoundAsync(Round("run-1", 1) with { Parties = parties }, new Checkpoint(global, optimizerState), None);
+        global.Values.Fill(7f);
+        optimizerState.Values.Clear();
+        parties.RemoveAt(0);
+        var loaded = await store.LoadLatestCheckpointAsync("run-1", None);
+        loaded!.Global.Values.Fill(9f); // the caller owns what it loaded
+        loaded.OptimizerState!.Values.Fill(9f);
+        var again = await store.LoadCheckpointAsync("run-1", 1, None);
+
+        AssertBitExact(Parameters(1), again!.Global);
+        AssertBitExact(Parameters(1001), again.OptimizerState!);
+        AssertRoundEqual(Round("run-1", 1), Assert.Single(await store.GetRoundsAsync("run-1", None)));
     }
 
     [StoreFact]
