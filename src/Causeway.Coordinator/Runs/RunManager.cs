@@ -262,7 +262,7 @@ public sealed class RunManager : IAsyncDisposable
             await _store.CloseRoundAsync(record, checkpoint.ToCheckpoint(), cancellationToken).ConfigureAwait(false);
         }
 
-        _registry.RecordRound(runId, RunView.Round(record, summary));
+        _registry.RecordRound(runId, RunView.Round(record));
         SetModel(runId, setup, checkpoint.Global);
         CoordinatorLog.RoundClosed(_logger, summary.Round, _registry.Find(runId)?.Run.TotalRounds ?? 0, runId, summary.Participants, summary.Seconds);
     }

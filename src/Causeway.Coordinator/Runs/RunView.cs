@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Causeway.Coordinator.Storage;
-using Causeway.Federation.Horizontal;
 using RoundRecord = Causeway.Coordinator.Runs.RoundRecord;
 using StoredRound = Causeway.Coordinator.Storage.RoundRecord;
 
@@ -8,7 +7,7 @@ namespace Causeway.Coordinator.Runs;
 
 /// <summary>
 /// How the control API shows runs and rounds, from the <see cref="IRunStore"/>'s records, so a run's history reads the
-/// same after a coordinator restart. A round closed by this process adds the metrics the store does not keep.
+/// same after a coordinator restart.
 /// </summary>
 internal static class RunView
 {
@@ -26,9 +25,7 @@ internal static class RunView
     }
 
     /// <param name="round">The round as stored (or about to be).</param>
-    /// <param name="live">The round engine's summary when this process closed the round: adds the evaluation's other
-    /// metrics and the slowest party's training time.</param>
-    public static RoundRecord Round(StoredRound round, RoundSummary? live = null)
+    public static RoundRecord Round(StoredRound round)
     {
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
@@ -48,18 +45,12 @@ internal static class RunView
             Add(metrics, "clip_norm", privacy.ClipNorm);
         }
 
-        if (live is not null)
-        {
-            Add(metrics, "slowest_party_seconds", live.SlowestTrainSeconds);
-            if (live.Evaluation is { } e)
-            {
-                Add(metrics, "eval_examples", e.Examples);
-                Add(metrics, "eval_roc_auc", e.RocAuc);
-                Add(metrics, "eval_f1", e.F1);
-                Add(metrics, "eval_rmse", e.Rmse);
-                Add(metrics, "eval_mae", e.Mae);
-            }
-        }
+        Add(metrics, "slowest_party_seconds", round.SlowestTrainSeconds);
+        Add(metrics, "eval_examples", round.EvaluationExamples);
+        Add(metrics, "eval_roc_auc", round.RocAuc);
+        Add(metrics, "eval_f1", round.F1);
+        Add(metrics, "eval_rmse", round.Rmse);
+        Add(metrics, "eval_mae", round.Mae);
 
         var failures = round.Parties
             .Where(p => p.Outcome != PartyOutcome.Accepted)

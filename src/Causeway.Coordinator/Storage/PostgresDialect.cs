@@ -88,6 +88,16 @@ internal sealed class PostgresDialect(NpgsqlDataSource dataSource, bool ownsData
             PRIMARY KEY (run_id, release)
         );
         """,
+        """
+        ALTER TABLE rounds
+            ADD COLUMN eval_examples integer NULL CHECK (eval_examples >= 0),
+            ADD COLUMN roc_auc double precision NULL,
+            ADD COLUMN f1 double precision NULL,
+            ADD COLUMN rmse double precision NULL,
+            ADD COLUMN mae double precision NULL,
+            ADD COLUMN slowest_train_seconds double precision NULL,
+            ADD COLUMN problem text NULL;
+        """,
     ];
 
     public override string Name => "PostgreSQL";

@@ -30,8 +30,12 @@ internal sealed partial class RelationalRunStore
             connection,
             transaction,
             """
-            INSERT INTO rounds (run_id, round, selected, participants, failures, succeeded, train_loss, eval_loss, accuracy, bytes, seconds, closed_at, privacy_json)
-            VALUES (@run_id, @round, @selected, @participants, @failures, @succeeded, @train_loss, @eval_loss, @accuracy, @bytes, @seconds, @closed_at, @privacy_json)
+            INSERT INTO rounds (
+                run_id, round, selected, participants, failures, succeeded, train_loss, eval_loss, accuracy, bytes, seconds, closed_at, privacy_json,
+                eval_examples, roc_auc, f1, rmse, mae, slowest_train_seconds, problem)
+            VALUES (
+                @run_id, @round, @selected, @participants, @failures, @succeeded, @train_loss, @eval_loss, @accuracy, @bytes, @seconds, @closed_at, @privacy_json,
+                @eval_examples, @roc_auc, @f1, @rmse, @mae, @slowest_train_seconds, @problem)
             """))
         {
             Add(insertRound, "run_id", round.RunId);
@@ -47,6 +51,13 @@ internal sealed partial class RelationalRunStore
             Add(insertRound, "seconds", round.Seconds);
             Add(insertRound, "closed_at", dialect.ToTimestamp(RunStoreRules.Truncate(round.ClosedAt)));
             Add(insertRound, "privacy_json", RunStoreRules.SerializePrivacy(round.Privacy));
+            Add(insertRound, "eval_examples", round.EvaluationExamples);
+            Add(insertRound, "roc_auc", RunStoreRules.NaNAsNull(round.RocAuc));
+            Add(insertRound, "f1", RunStoreRules.NaNAsNull(round.F1));
+            Add(insertRound, "rmse", RunStoreRules.NaNAsNull(round.Rmse));
+            Add(insertRound, "mae", RunStoreRules.NaNAsNull(round.Mae));
+            Add(insertRound, "slowest_train_seconds", RunStoreRules.NaNAsNull(round.SlowestTrainSeconds));
+            Add(insertRound, "problem", round.Problem);
             try
             {
                 await insertRound.ExecuteNonQueryAsync(cancellationToken);
@@ -164,7 +175,8 @@ internal sealed partial class RelationalRunStore
             connection,
             transaction,
             """
-            SELECT round, selected, participants, failures, succeeded, train_loss, eval_loss, accuracy, bytes, seconds, closed_at, privacy_json
+            SELECT round, selected, participants, failures, succeeded, train_loss, eval_loss, accuracy, bytes, seconds, closed_at, privacy_json,
+                   eval_examples, roc_auc, f1, rmse, mae, slowest_train_seconds, problem
             FROM rounds WHERE run_id = @run_id ORDER BY round
             """))
         {
@@ -188,6 +200,13 @@ internal sealed partial class RelationalRunStore
                     Seconds = reader.GetDouble(9),
                     ClosedAt = dialect.ReadTimestamp(reader, 10),
                     Privacy = RunStoreRules.DeserializePrivacy(reader.IsDBNull(11) ? null : reader.GetString(11)),
+                    EvaluationExamples = reader.IsDBNull(12) ? null : reader.GetInt32(12),
+                    RocAuc = NullableDouble(reader, 13),
+                    F1 = NullableDouble(reader, 14),
+                    Rmse = NullableDouble(reader, 15),
+                    Mae = NullableDouble(reader, 16),
+                    SlowestTrainSeconds = NullableDouble(reader, 17),
+                    Problem = reader.IsDBNull(18) ? null : reader.GetString(18),
                     Parties = partiesByRound.TryGetValue(number, out var parties) ? parties : [],
                 });
             }

@@ -10,8 +10,9 @@ namespace Causeway.Coordinator.Storage;
 public static class RoundEngineMapping
 {
     /// <summary>
-    /// The store's record of a closed round. Party rows: one per accepted update in aggregation order, then one per
-    /// failure in the summary's order.
+    /// The store's record of a closed round: every metric of the summary and of its evaluation, the slowest party's
+    /// training time and the failure's problem text. Party rows: one per accepted update in aggregation order, then one
+    /// per failure in the summary's order.
     /// </summary>
     public static RoundRecord ToRoundRecord(this RoundSummary summary, string runId, DateTimeOffset closedAt)
     {
@@ -45,8 +46,15 @@ public static class RoundEngineMapping
             TrainLoss = summary.TrainLoss,
             EvaluationLoss = summary.Evaluation?.Loss,
             Accuracy = summary.Evaluation?.Accuracy,
+            EvaluationExamples = summary.Evaluation?.Examples,
+            RocAuc = summary.Evaluation?.RocAuc,
+            F1 = summary.Evaluation?.F1,
+            Rmse = summary.Evaluation?.Rmse,
+            Mae = summary.Evaluation?.Mae,
             Bytes = summary.Bytes,
             Seconds = summary.Seconds,
+            SlowestTrainSeconds = summary.SlowestTrainSeconds,
+            Problem = summary.Problem,
             ClosedAt = closedAt,
             Parties = parties,
             Privacy = summary.Privacy,

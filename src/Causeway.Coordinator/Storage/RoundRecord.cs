@@ -4,8 +4,9 @@ namespace Causeway.Coordinator.Storage;
 
 /// <summary>The metrics of one closed round, with one row per selected party.</summary>
 /// <remarks>
-/// Mirrors the round engine's <c>RoundSummary</c>. NaN metrics are stored as null (SQLite cannot hold NaN), so
-/// both stores return null for them. Times are UTC with microsecond precision.
+/// Mirrors the round engine's <c>RoundSummary</c>, so nothing it reports is lost when the coordinator restarts.
+/// Metrics absent before schema version 5 read back as null from older rows. NaN metrics are stored as null
+/// (SQLite cannot hold NaN), so every store returns null for them; ±∞ is kept. Times are UTC with microsecond precision.
 /// </remarks>
 public sealed record RoundRecord
 {
@@ -35,10 +36,34 @@ public sealed record RoundRecord
     /// <summary>The global model's evaluation accuracy in [0, 1] after the round, or null.</summary>
     public double? Accuracy { get; init; }
 
+    /// <summary>How many examples the global model was evaluated on after the round, or null when it was not evaluated.</summary>
+    public int? EvaluationExamples { get; init; }
+
+    /// <summary>The area under the evaluation's ROC curve, in [0, 1]; null when not evaluated or not a binary classification.</summary>
+    public double? RocAuc { get; init; }
+
+    /// <summary>The evaluation's F1 score (positive class), in [0, 1]; null when not evaluated or not a binary classification.</summary>
+    public double? F1 { get; init; }
+
+    /// <summary>The evaluation's root mean squared error, in the label's units; null when not evaluated or not a regression.</summary>
+    public double? Rmse { get; init; }
+
+    /// <summary>The evaluation's mean absolute error, in the label's units; null when not evaluated or not a regression.</summary>
+    public double? Mae { get; init; }
+
+    /// <summary>
+    /// The largest local training time an accepted party reported, in seconds; null when no update was accepted.
+    /// <see cref="Seconds"/> minus it bounds what the round spent outside the parties' training.
+    /// </summary>
+    public double? SlowestTrainSeconds { get; init; }
+
+    /// <summary>Why the round failed (too few updates...), as text for people; null when it succeeded.</summary>
+    public string? Problem { get; init; }
+
     /// <summary>Bytes of updates received in the round.</summary>
     public long Bytes { get; init; }
 
-    /// <summary>Wall-clock duration of the round in seconds.</summary>
+    /// <summary>Wall-clock duration of the round in seconds, evaluation included.</summary>
     public double Seconds { get; init; }
 
     public required DateTimeOffset ClosedAt { get; init; }

@@ -73,6 +73,11 @@ internal static class RunStoreRules
         ArgumentOutOfRangeException.ThrowIfNegative(round.Participants, nameof(round));
         ArgumentOutOfRangeException.ThrowIfNegative(round.Failures, nameof(round));
         ArgumentOutOfRangeException.ThrowIfNegative(round.Bytes, nameof(round));
+        if (round.EvaluationExamples is { } examples)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(examples, nameof(round));
+        }
+
         if (!double.IsFinite(round.Seconds) || round.Seconds < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(round), round.Seconds, "A round's duration is a finite, non-negative number of seconds.");

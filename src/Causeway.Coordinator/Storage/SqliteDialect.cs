@@ -92,6 +92,15 @@ internal sealed class SqliteDialect(string connectionString) : StoreDialect
             PRIMARY KEY (run_id, release)
         ) STRICT;
         """,
+        """
+        ALTER TABLE rounds ADD COLUMN eval_examples INTEGER NULL CHECK (eval_examples >= 0);
+        ALTER TABLE rounds ADD COLUMN roc_auc REAL NULL;
+        ALTER TABLE rounds ADD COLUMN f1 REAL NULL;
+        ALTER TABLE rounds ADD COLUMN rmse REAL NULL;
+        ALTER TABLE rounds ADD COLUMN mae REAL NULL;
+        ALTER TABLE rounds ADD COLUMN slowest_train_seconds REAL NULL;
+        ALTER TABLE rounds ADD COLUMN problem TEXT NULL;
+        """,
     ];
 
     public override string Name => "SQLite";

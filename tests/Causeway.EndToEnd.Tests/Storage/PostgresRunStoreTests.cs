@@ -9,7 +9,7 @@ namespace Causeway.EndToEnd.Tests.Storage;
 /// client-process kill. Skipped, with the reason, when the PostgreSQL binaries are not installed.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresRunStoreTests(PostgresServerFixture server) : RunStoreConformanceTests, IRequiresPostgres
+public sealed class PostgresRunStoreTests(PostgresServerFixture server) : RelationalRunStoreConformanceTests, IRequiresPostgres
 {
     private string? _connectionString;
 

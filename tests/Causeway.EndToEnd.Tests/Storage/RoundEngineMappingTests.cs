@@ -2,6 +2,7 @@ using Causeway.Coordinator.Storage;
 using Causeway.Core.Metrics;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Horizontal.DifferentialPrivacy;
 using static Causeway.EndToEnd.Tests.Storage.StorageTestData;
 
 namespace Causeway.EndToEnd.Tests.Storage;
@@ -22,7 +23,7 @@ public sealed class RoundEngineMappingTests
             ],
             Succeeded: true,
             TrainLoss: 0.75,
-            Evaluation: new Evaluation(Examples: 50, Loss: 0.5, Accuracy: 0.9),
+            Evaluation: new Evaluation(Examples: 50, Loss: 0.5, Accuracy: 0.9, RocAuc: 0.95, F1: 0.8, Rmse: 0.3, Mae: 0.2),
             Seconds: 2.5,
             Bytes: 4096,
             SlowestTrainSeconds: 1.25,
@@ -41,8 +42,14 @@ public sealed class RoundEngineMappingTests
             TrainLoss = 0.75,
             EvaluationLoss = 0.5,
             Accuracy = 0.9,
+            EvaluationExamples = 50,
+            RocAuc = 0.95,
+            F1 = 0.8,
+            Rmse = 0.3,
+            Mae = 0.2,
             Bytes = 4096,
             Seconds = 2.5,
+            SlowestTrainSeconds = 1.25,
             ClosedAt = T0,
             Parties =
             [
@@ -52,6 +59,37 @@ public sealed class RoundEngineMappingTests
             ],
         };
         AssertRoundEqual(expected, record);
+    }
+
+    [Fact]
+    public void ToRoundRecord_FailedRoundWithoutEvaluation_KeepsProblemAndPrivacy_MetricsNull()
+    {
+        var privacy = new RoundPrivacy(0.5, 2.0, 1e-5, 1.0, 1.1, 0.25, "classic");
+        var summary = new RoundSummary(
+            Round: 2,
+            Selected: 2,
+            Participants: 0,
+            Failures: [new PartyFailure(new PartyId("a"), FailureKind.Dropout, "disconnected")],
+            Succeeded: false,
+            TrainLoss: null,
+            Evaluation: null,
+            Seconds: 30,
+            Bytes: 0,
+            SlowestTrainSeconds: null,
+            Contributions: null,
+            Problem: "too few updates: 0 of 1 required by round.minResults",
+            Privacy: privacy);
+
+        var record = summary.ToRoundRecord("run-1", T0);
+
+        Assert.Equal(
+            (false, "too few updates: 0 of 1 required by round.minResults", privacy),
+            (record.Succeeded, record.Problem, record.Privacy));
+        Assert.Equal(
+            new double?[] { null, null, null, null, null, null, null, null },
+            [record.TrainLoss, record.EvaluationLoss, record.Accuracy, record.RocAuc, record.F1, record.Rmse, record.Mae, record.SlowestTrainSeconds]);
+        Assert.Null(record.EvaluationExamples);
+        Assert.Equal(new PartyRoundRecord(new PartyId("a"), PartyOutcome.Dropout, "disconnected", 0, null, 0), Assert.Single(record.Parties));
     }
 
     [Fact]

@@ -6,8 +6,10 @@ using static Causeway.EndToEnd.Tests.Storage.StorageTestData;
 namespace Causeway.EndToEnd.Tests.Storage;
 
 /// <summary>
-/// The contract every <see cref="IRunStore"/> must meet, run once per store. Each test gets an empty database;
-/// <see cref="OpenStoreAsync"/> opens a new store instance on it (a second call is a reopen, as after a restart).
+/// The contract every <see cref="IRunStore"/> must meet, run once per store (SQLite, PostgreSQL). Each test
+/// gets an empty database; <see cref="OpenStoreAsync"/> opens a new store instance on it (a second call is a reopen,
+/// as after a restart). What only a SQL database has (schema versions, migrations) is in
+/// <see cref="RelationalRunStoreConformanceTests"/>.
 /// </summary>
 public abstract partial class RunStoreConformanceTests : IAsyncLifetime
 {
@@ -37,39 +39,6 @@ public abstract partial class RunStoreConformanceTests : IAsyncLifetime
 
     /// <summary>Sets the store's internal hook that runs inside CloseRoundAsync just before the commit.</summary>
     protected abstract void SetBeforeCommit(IRunStore store, Func<int, CancellationToken, Task>? hook);
-
-    /// <summary>Runs raw SQL against this test's database and returns the first column of the first row.</summary>
-    protected abstract Task<object?> ScalarAsync(string sql);
-
-    [StoreFact]
-    public async Task Open_EmptyDatabase_AppliesEveryMigrationOnce()
-    {
-        await OpenStoreAsync();
-        await OpenStoreAsync(); // A reopen must not migrate twice.
-
-        Assert.Equal(4L, Convert.ToInt64(await ScalarAsync("SELECT MAX(version) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(4L, Convert.ToInt64(await ScalarAsync("SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    [StoreFact]
-    public async Task Open_FourStoresConcurrentlyOnEmptyDatabase_MigrateExactlyOnce()
-    {
-        var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => OpenStoreAsync()));
-
-        Assert.Equal(4L, Convert.ToInt64(await ScalarAsync("SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
-        await stores[0].CreateRunAsync("run-1", "r", "{}", T0, None);
-        Assert.Equal("run-1", (await stores[3].GetRunAsync("run-1", None))!.RunId);
-    }
-
-    [StoreFact]
-    public async Task Open_SchemaNewerThanCode_Throws()
-    {
-        await OpenStoreAsync();
-        await ScalarAsync("INSERT INTO schema_version (version, applied_at) SELECT 99, applied_at FROM schema_version WHERE version = 1");
-
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => OpenStoreAsync());
-        Assert.Contains("schema version 99", error.Message, StringComparison.Ordinal);
-    }
 
     [StoreFact]
     public async Task CreateRun_ThenGet_ReturnsStoredValues()

@@ -5,7 +5,7 @@ using static Causeway.EndToEnd.Tests.Storage.StorageTestData;
 namespace Causeway.EndToEnd.Tests.Storage;
 
 /// <summary>The shared store suite against a SQLite file in a temporary directory, plus SQLite-only checks.</summary>
-public sealed class SqliteRunStoreTests : RunStoreConformanceTests
+public sealed class SqliteRunStoreTests : RelationalRunStoreConformanceTests
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "causeway-sqlite-" + Guid.NewGuid().ToString("N")[..12]);
 

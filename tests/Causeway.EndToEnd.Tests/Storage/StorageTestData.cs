@@ -54,6 +54,7 @@ internal static class StorageTestData
     public static Checkpoint CheckpointFor(int round, bool withOptimizerState = true) =>
         new(Parameters((ulong)round), withOptimizerState ? Parameters(1000 + (ulong)round) : null);
 
+    /// <summary>A succeeded round with every metric set (none NaN) and three party rows, two accepted and a straggler.</summary>
     public static RoundRecord Round(string runId, int round) => new()
     {
         RunId = runId,
@@ -65,8 +66,14 @@ internal static class StorageTestData
         TrainLoss = 1.0 / round,
         EvaluationLoss = 0.5 / round,
         Accuracy = 0.5 + (round / 100.0),
+        EvaluationExamples = 500 + round,
+        RocAuc = 0.7 + (round / 1000.0),
+        F1 = 0.6 + (round / 300.0),
+        Rmse = 3.0 / round,
+        Mae = 2.0 / (round + 1),
         Bytes = 1000L * round,
         Seconds = 1.25 * round,
+        SlowestTrainSeconds = 0.1 * round,
         ClosedAt = T0.AddMinutes(round),
         Parties =
         [

@@ -1,0 +1,90 @@
+using System.Globalization;
+using Causeway.Coordinator.Storage;
+using static Causeway.EndToEnd.Tests.Storage.StorageTestData;
+
+namespace Causeway.EndToEnd.Tests.Storage;
+
+/// <summary>
+/// The store contract plus what only a SQL database has, checked with raw SQL: the schema_version table, migrations
+/// applied exactly once (also by stores opening together), refusal of a schema newer than the code, and rows written
+/// under an older schema read back after the migration.
+/// </summary>
+public abstract class RelationalRunStoreConformanceTests : RunStoreConformanceTests
+{
+    /// <summary>The schema version the code migrates to (SqliteDialect and PostgresDialect hold this many migrations).</summary>
+    private const long SchemaVersion = 5;
+
+    /// <summary>The rounds columns migration 5 added, so dropping them puts a database back at version 4.</summary>
+    private static readonly string[] s_version5RoundColumns = ["eval_examples", "roc_auc", "f1", "rmse", "mae", "slowest_train_seconds", "problem"];
+
+    /// <summary>Runs raw SQL against this test's database and returns the first column of the first row.</summary>
+    protected abstract Task<object?> ScalarAsync(string sql);
+
+    [StoreFact]
+    public async Task Open_EmptyDatabase_AppliesEveryMigrationOnce()
+    {
+        await OpenStoreAsync();
+        await OpenStoreAsync(); // A reopen must not migrate twice.
+
+        Assert.Equal(SchemaVersion, await ScalarInt64Async("SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(SchemaVersion, await ScalarInt64Async("SELECT COUNT(*) FROM schema_version"));
+    }
+
+    [StoreFact]
+    public async Task Open_FourStoresConcurrentlyOnEmptyDatabase_MigrateExactlyOnce()
+    {
+        var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => OpenStoreAsync()));
+
+        Assert.Equal(SchemaVersion, await ScalarInt64Async("SELECT COUNT(*) FROM schema_version"));
+        await stores[0].CreateRunAsync("run-1", "r", "{}", T0, None);
+        Assert.Equal("run-1", (await stores[3].GetRunAsync("run-1", None))!.RunId);
+    }
+
+    [StoreFact]
+    public async Task Open_SchemaNewerThanCode_Throws()
+    {
+        await OpenStoreAsync();
+        await ScalarAsync("INSERT INTO schema_version (version, applied_at) SELECT 99, applied_at FROM schema_version WHERE version = 1");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => OpenStoreAsync());
+        Assert.Contains("schema version 99", error.Message, StringComparison.Ordinal);
+    }
+
+    [StoreFact]
+    public async Task Open_DatabaseAtVersion4WithARound_MigratesTo5_OldRoundReadsNullNewMetrics()
+    {
+        var store = await OpenStoreAsync();
+        await store.CreateRunAsync("run-1", "r", "{}", T0, None);
+        await store.CloseRoundAsync(Round("run-1", 1), CheckpointFor(1), None);
+
+        // Back to version 4: the columns migration 5 added, and their values, are gone; the round's other columns stay.
+        foreach (var column in s_version5RoundColumns)
+        {
+            await ScalarAsync($"ALTER TABLE rounds DROP COLUMN {column}");
+        }
+
+        await ScalarAsync("DELETE FROM schema_version WHERE version = 5");
+
+        var migrated = await OpenStoreAsync();
+        await migrated.CloseRoundAsync(Round("run-1", 2), CheckpointFor(2), None);
+        var rounds = await migrated.GetRoundsAsync("run-1", None);
+
+        Assert.Equal(SchemaVersion, await ScalarInt64Async("SELECT MAX(version) FROM schema_version"));
+        var withoutVersion5Metrics = Round("run-1", 1) with
+        {
+            EvaluationExamples = null,
+            RocAuc = null,
+            F1 = null,
+            Rmse = null,
+            Mae = null,
+            SlowestTrainSeconds = null,
+            Problem = null,
+        };
+        Assert.Equal(2, rounds.Count);
+        AssertRoundEqual(withoutVersion5Metrics, rounds[0]);
+        AssertRoundEqual(Round("run-1", 2), rounds[1]);
+        AssertBitExact(Parameters(1), (await migrated.LoadCheckpointAsync("run-1", 1, None))!.Global);
+    }
+
+    private async Task<long> ScalarInt64Async(string sql) => Convert.ToInt64(await ScalarAsync(sql), CultureInfo.InvariantCulture);
+}
