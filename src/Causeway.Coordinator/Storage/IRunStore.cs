@@ -5,13 +5,13 @@ namespace Causeway.Coordinator.Storage;
 /// <summary>
 /// The coordinator's durable state: runs, closed rounds with their per-party metrics, checkpoints, and the
 /// party registry. <see cref="SqliteRunStore"/> and <see cref="PostgresRunStore"/> implement it with one
-/// schema and the same semantics.
+/// schema, <see cref="InMemoryRunStore"/> without durability, all three with the same semantics.
 /// </summary>
 /// <remarks>
 /// Crash safety: <see cref="CloseRoundAsync"/> writes a round's metrics, its party rows and its checkpoint in
 /// one transaction, so a coordinator killed at any point resumes (through <see cref="LoadLatestCheckpointAsync"/>)
 /// from the last round whose transaction committed, and sees none of a round that did not.
-/// All members are thread-safe; each call uses its own connection.
+/// All members are thread-safe; each call of a relational store uses its own connection.
 /// JSON arguments (run configuration, setup) may carry comments and trailing commas and are stored verbatim.
 /// Every member reports its errors, invalid arguments included, through the returned task; none throws from the call.
 /// </remarks>
@@ -34,7 +34,7 @@ public interface IRunStore : IAsyncDisposable
     /// <exception cref="ArgumentException"><paramref name="setupJson"/> is not a JSON document.</exception>
     Task SaveRunSetupAsync(string runId, string setupJson, CancellationToken cancellationToken);
 
-    /// <summary>Returns every run, oldest first (ties broken by id, ordinal).</summary>
+    /// <summary>Returns every run, oldest first (ties broken by id in code point order, the byte order of its UTF-8).</summary>
     Task<IReadOnlyList<RunRecord>> ListRunsAsync(CancellationToken cancellationToken);
 
     /// <summary>Changes a run's status and message, atomically checking <see cref="RunStatusTransitions.IsAllowed"/>.</summary>
@@ -84,6 +84,6 @@ public interface IRunStore : IAsyncDisposable
     /// <summary>Returns the party, or null when the federation does not know it.</summary>
     Task<PartyRecord?> GetPartyAsync(string federation, PartyId party, CancellationToken cancellationToken);
 
-    /// <summary>Returns the federation's parties ordered by id (ordinal).</summary>
+    /// <summary>Returns the federation's parties ordered by id (code point order, the byte order of its UTF-8).</summary>
     Task<IReadOnlyList<PartyRecord>> ListPartiesAsync(string federation, CancellationToken cancellationToken);
 }

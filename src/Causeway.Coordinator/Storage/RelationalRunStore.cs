@@ -9,8 +9,8 @@ namespace Causeway.Coordinator.Storage;
 
 /// <summary>
 /// The <see cref="IRunStore"/> logic shared by SQLite and PostgreSQL: the same SQL (named parameters only,
-/// never concatenated values), the same validation (<see cref="RunStoreRules"/>) and the same error mapping;
-/// <see cref="StoreDialect"/> supplies the rest.
+/// never concatenated values), the same validation (<see cref="RunStoreRules"/>, shared with
+/// <see cref="InMemoryRunStore"/>) and the same error mapping; <see cref="StoreDialect"/> supplies the rest.
 /// </summary>
 internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreOptions options) : IRunStore
 {

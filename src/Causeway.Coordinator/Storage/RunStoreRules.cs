@@ -4,8 +4,8 @@ using Causeway.Federation.Horizontal.DifferentialPrivacy;
 namespace Causeway.Coordinator.Storage;
 
 /// <summary>
-/// The validation and normalization every <see cref="IRunStore"/> applies, in one place, so every store accepts,
-/// refuses and reads back exactly the same values.
+/// The validation and normalization every <see cref="IRunStore"/> applies, in one place, so the relational stores and
+/// <see cref="InMemoryRunStore"/> accept, refuse and read back exactly the same values.
 /// </summary>
 internal static class RunStoreRules
 {
@@ -38,6 +38,25 @@ internal static class RunStoreRules
 
     /// <summary>Null for NaN (SQLite cannot hold NaN, so no store does); ±∞ and every other value unchanged.</summary>
     public static double? NaNAsNull(double? value) => value is { } v && double.IsNaN(v) ? null : value;
+
+    /// <summary>
+    /// Compares ids the way the databases order them: by Unicode code point, which is the byte order of their UTF-8
+    /// (SQLite's BINARY collation, PostgreSQL's <c>COLLATE "C"</c>). It differs from <see cref="string.CompareOrdinal(string, string)"/>
+    /// only between characters U+E000..U+FFFF and characters beyond U+FFFF (surrogate pairs).
+    /// </summary>
+    public static int CompareIds(string x, string y)
+    {
+        var common = x.AsSpan().CommonPrefixLength(y);
+        if (common == x.Length || common == y.Length)
+        {
+            return x.Length.CompareTo(y.Length);
+        }
+
+        return CodePointOrder(x[common]).CompareTo(CodePointOrder(y[common]));
+
+        // Moves surrogates (U+D800..U+DFFF) above U+E000..U+FFFF and keeps every other order: UTF-16 order becomes code point order.
+        static int CodePointOrder(char c) => c >= '\uE000' ? c - 0x800 : c >= '\uD800' ? c + 0x2000 : c;
+    }
 
     /// <summary>A status as the stores write it and as their messages name it (<c>pending</c>, <c>running</c>...).</summary>
     public static string ToText(RunStatus status) => status switch

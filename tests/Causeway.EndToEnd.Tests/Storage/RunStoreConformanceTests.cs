@@ -6,7 +6,7 @@ using static Causeway.EndToEnd.Tests.Storage.StorageTestData;
 namespace Causeway.EndToEnd.Tests.Storage;
 
 /// <summary>
-/// The contract every <see cref="IRunStore"/> must meet, run once per store (SQLite, PostgreSQL). Each test
+/// The contract every <see cref="IRunStore"/> must meet, run once per store (SQLite, PostgreSQL, in memory). Each test
 /// gets an empty database; <see cref="OpenStoreAsync"/> opens a new store instance on it (a second call is a reopen,
 /// as after a restart). What only a SQL database has (schema versions, migrations) is in
 /// <see cref="RelationalRunStoreConformanceTests"/>.
@@ -141,6 +141,23 @@ public abstract partial class RunStoreConformanceTests : IAsyncLifetime
         var runs = await store.ListRunsAsync(None);
 
         Assert.Equal(["run-b", "run-a", "run-c"], runs.Select(r => r.RunId));
+    }
+
+    [StoreFact]
+    public async Task ListRunsAndParties_IdsOutsideTheBasicPlane_OrderedByCodePointLikeTheirUtf8Bytes()
+    {
+        // U+FF21 (a fullwidth A) sorts before U+1F600 (an emoji) by code point and in UTF-8, but after it in UTF-16
+        // ordinal order, where the emoji is the surrogate pair D83D DE00.
+        string[] expected = ["run-z", "run-\uFF21", "run-\U0001F600"];
+        var store = await OpenStoreAsync();
+        foreach (var id in (string[])["run-\U0001F600", "run-\uFF21", "run-z"])
+        {
+            await store.CreateRunAsync(id, "r", "{}", T0, None);
+            await store.UpsertPartyAsync("oncology", new PartyId(id), "h", T0, None);
+        }
+
+        Assert.Equal(expected, (await store.ListRunsAsync(None)).Select(r => r.RunId));
+        Assert.Equal(expected, (await store.ListPartiesAsync("oncology", None)).Select(p => p.Party.Value));
     }
 
     [StoreFact]
