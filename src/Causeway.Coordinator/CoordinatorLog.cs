@@ -17,10 +17,10 @@ internal static partial class CoordinatorLog
     [LoggerMessage(4, LogLevel.Warning, "Result from party {Party} for task {TaskId} rejected ({Status}): {Reason}.")]
     public static partial void ResultRejected(ILogger logger, string party, string taskId, int status, string reason);
 
-    [LoggerMessage(5, LogLevel.Information, "Task {TaskId} (round {Round}) delivered to party {Party}.")]
+    [LoggerMessage(5, LogLevel.Debug, "Task {TaskId} (round {Round}) delivered to party {Party}.")]
     public static partial void TaskDelivered(ILogger logger, string taskId, int round, string party);
 
-    [LoggerMessage(6, LogLevel.Information, "Result for task {TaskId} accepted from party {Party}.")]
+    [LoggerMessage(6, LogLevel.Debug, "Result for task {TaskId} accepted from party {Party}.")]
     public static partial void ResultAccepted(ILogger logger, string taskId, string party);
 
     [LoggerMessage(7, LogLevel.Information, "Task {TaskId} for party {Party} withdrawn: round {Round} closed.")]

@@ -28,6 +28,9 @@ public sealed class PartyClient : IDisposable
     private volatile string? _session;
     private TimeSpan _longPollTimeout = TimeSpan.FromSeconds(25);
 
+    // The last run setup received and its digest: sent back with every pull so tasks of the same run leave it out.
+    private (ByteString Digest, RunSetup Setup)? _setup;
+
     public PartyClient(PartyClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -94,10 +97,11 @@ public sealed class PartyClient : IDisposable
     public async Task<ReceivedTask?> PullTaskAsync(CancellationToken cancellationToken)
     {
         // Parsed as views into the body, so decoding the model copies it once (not twice, as the generated parser would).
-        var body = await SendAsync(CausewayProtocol.PullTaskPath, new V1.PullTaskRequest(), _longPollTimeout + _options.LongPollGrace,
+        var request = new V1.PullTaskRequest { SetupDigest = _setup?.Digest ?? ByteString.Empty };
+        var body = await SendAsync(CausewayProtocol.PullTaskPath, request, _longPollTimeout + _options.LongPollGrace,
             authenticated: true, taskId: null, cancellationToken).ConfigureAwait(false);
         var frame = PullTaskFrame.Parse(body);
-        return frame.HasTask ? Convert(frame) : null;
+        return frame.HasTask ? Convert(frame, SetupOf(frame)) : null;
     }
 
     /// <summary>Pushes a train task's reply: the update, or the failure the handler reported.</summary>
@@ -201,7 +205,27 @@ public sealed class PartyClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private static ReceivedTask Convert(PullTaskFrame task)
+    // The setup a task carries (parsed once, then kept by its digest), or the one this party holds when the task names it.
+    private RunSetup? SetupOf(PullTaskFrame task)
+    {
+        if (task.Setup is { } wire)
+        {
+            var setup = ContractMapping.FromProto(wire);
+            _setup = task.SetupDigest.IsEmpty ? null : (task.SetupDigest, setup);
+            return setup;
+        }
+
+        if (task.SetupDigest.IsEmpty)
+        {
+            return null;
+        }
+
+        return _setup is { } held && held.Digest.Equals(task.SetupDigest)
+            ? held.Setup
+            : throw new MalformedMessageException("The task names a run setup by a digest this party does not hold, and does not carry it.");
+    }
+
+    private static ReceivedTask Convert(PullTaskFrame task, RunSetup? setup)
     {
         var round = new RoundInfo(task.RunId, task.Round, task.TotalRounds);
         var protection = task.Protection is { } message ? ProtocolMapping.FromProto(message) : null;
@@ -212,7 +236,6 @@ public sealed class PartyClient : IDisposable
         }
 
         var global = ParameterSetCodec.Decode(task.Global);
-        var setup = task.Setup is { } wire ? ContractMapping.FromProto(wire) : null;
         return task.Kind switch
         {
             V1.TaskKind.Train => new ReceivedTask(task.TaskId,

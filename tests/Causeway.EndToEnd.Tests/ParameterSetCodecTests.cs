@@ -65,7 +65,7 @@ public sealed class ParameterSetCodecTests
     }
 
     [Fact]
-    public void PushResultFrame_ParsesDeltaAsViews_AndDecodeIsBitExact()
+    public async Task PushResult_StreamedDelta_IsBitExact()
     {
         var original = Awkward();
         var request = new V1.PushResultRequest
@@ -76,11 +76,41 @@ public sealed class ParameterSetCodecTests
             Train = new V1.TrainResult { Delta = ParameterSetCodec.ToProto(original), Examples = 12, TrainLoss = 0.5 },
         };
 
-        var frame = PushResultFrame.Parse(request.ToByteArray());
-        var decoded = ParameterSetCodec.Decode(frame.Delta, original.Layout);
+        string? asked = null;
+        var result = await PushResult.ReadAsync(new MemoryStream(request.ToByteArray()), id => (asked = id) is not null ? original.Layout : null, 1 << 20, CancellationToken.None);
 
-        Assert.Equal(("t1", "r", 3, PushResultKind.Train, 12L, 0.5), (frame.TaskId, frame.RunId, frame.Round, frame.Kind, frame.Examples, frame.TrainLoss));
-        Assert.Equal(Bits(original), Bits(decoded));
+        Assert.Equal("t1", asked);
+        Assert.Equal(("t1", "r", 3, PushResultKind.Train, 12L, 0.5), (result.TaskId, result.RunId, result.Round, result.Kind, result.Examples, result.TrainLoss));
+        Assert.Null(result.DeltaError);
+        Assert.Equal(Bits(original), Bits(result.Delta!));
+    }
+
+    [Fact]
+    public async Task PushResult_TaskWithoutLayout_SkipsTheDeltaWithAnError()
+    {
+        var request = new V1.PushResultRequest
+        {
+            TaskId = "someone-elses",
+            Train = new V1.TrainResult { Delta = ParameterSetCodec.ToProto(Awkward()), Examples = 12, TrainLoss = 0.5 },
+        };
+
+        var result = await PushResult.ReadAsync(new MemoryStream(request.ToByteArray()), _ => null, 1 << 20, CancellationToken.None);
+
+        Assert.Equal(("someone-elses", PushResultKind.Train, 12L), (result.TaskId, result.Kind, result.Examples));
+        Assert.Null(result.Delta);
+        Assert.NotNull(result.DeltaError);
+    }
+
+    [Fact]
+    public async Task PushResult_ResultBeforeTaskId_IsMalformed()
+    {
+        var train = new V1.PushResultRequest { Train = new V1.TrainResult { Examples = 1 } }.ToByteArray();
+        var taskId = new V1.PushResultRequest { TaskId = "t1" }.ToByteArray();
+
+        var e = await Assert.ThrowsAsync<MalformedMessageException>(
+            () => PushResult.ReadAsync(new MemoryStream([.. train, .. taskId]), _ => null, 1 << 20, CancellationToken.None));
+
+        Assert.Contains("task_id", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -154,7 +184,7 @@ public sealed class ParameterSetCodecTests
     }
 
     [Fact]
-    public void PushResultFrame_TruncatedMessage_Throws()
+    public async Task PushResult_TruncatedMessage_Throws()
     {
         var request = new V1.PushResultRequest
         {
@@ -163,6 +193,7 @@ public sealed class ParameterSetCodecTests
         };
         var bytes = request.ToByteArray();
 
-        Assert.Throws<MalformedMessageException>(() => PushResultFrame.Parse(bytes.AsMemory(0, bytes.Length - 5)));
+        await Assert.ThrowsAsync<MalformedMessageException>(
+            () => PushResult.ReadAsync(new MemoryStream(bytes, 0, bytes.Length - 5), _ => Awkward().Layout, 1 << 20, CancellationToken.None));
     }
 }

@@ -10,9 +10,8 @@ namespace Causeway.Cli.Bench;
 /// <summary>
 /// In-process throughput of a party update's wire form for one model: encoding as the party does
 /// (<see cref="ParameterSetCodec.ToProto"/> inside a <c>PushResultRequest</c>, written to a byte buffer) and decoding as
-/// the coordinator's buffered path does (<see cref="PushResultFrame.Parse"/>, then
-/// <see cref="ParameterSetCodec.Decode(IReadOnlyList{RawTensor}, ParameterLayout)"/> into a new set), against a plain
-/// copy of the same number of bytes.
+/// the coordinator does (<see cref="PushResult.ReadAsync"/> from a stream over those bytes, straight into a new set),
+/// against a plain copy of the same number of bytes.
 /// </summary>
 /// <remarks>MB/s is 10^6 bytes of the encoded message per second; each figure is the best of the repetitions.</remarks>
 internal static class SerializationBench
@@ -38,19 +37,26 @@ internal static class SerializationBench
         var encode = Best(repetitions, () => Request(delta).WriteTo(buffer.AsSpan()));
         var decode = Best(repetitions, () =>
         {
-            var decoded = ParameterSetCodec.Decode(PushResultFrame.Parse(buffer).Delta, layout);
+            var decoded = Decode(buffer, layout);
             Debug.Assert(decoded.Length == delta.Length, "The decoded set has the model's size.");
         });
         var memcpy = Best(repetitions, () => buffer.AsSpan().CopyTo(copy));
 
         // The round trip must give back the same values, or the timings measured something else.
-        var back = ParameterSetCodec.Decode(PushResultFrame.Parse(buffer).Delta, layout);
+        var back = Decode(buffer, layout);
         if (!back.Values.SequenceEqual(delta.Values))
         {
             throw new InvalidOperationException("The decoded parameter set differs from the encoded one.");
         }
 
         return new Result(layout.TotalLength, size, repetitions, MBps(size, encode), MBps(size, decode), MBps(size, memcpy));
+    }
+
+    private static ParameterSet Decode(byte[] buffer, ParameterLayout layout)
+    {
+        using var stream = new MemoryStream(buffer, writable: false);
+        var result = PushResult.ReadAsync(stream, _ => layout, buffer.Length, CancellationToken.None).GetAwaiter().GetResult();
+        return result.Delta ?? throw new InvalidOperationException(result.DeltaError);
     }
 
     private static Protocol.V1.PushResultRequest Request(ParameterSet delta) => new()

@@ -118,7 +118,7 @@ internal static class BenchNetworkCommand
         table.AddRow("median time between round closes (incl. checkpoint)", Seconds(network.MedianIntervalSeconds));
         table.AddRow("update bytes received per round", string.Create(Invariant, $"{network.BytesPerRound / 1e6:F1} MB"));
         table.AddRow("encode MB/s (party: ToProto + WriteTo)", string.Create(Invariant, $"{serialization.EncodeMBps:F0} ({serialization.EncodeRatio:P0} of memcpy)"));
-        table.AddRow("decode MB/s (coordinator: PushResultFrame + Decode)", string.Create(Invariant, $"{serialization.DecodeMBps:F0} ({serialization.DecodeRatio:P0} of memcpy)"));
+        table.AddRow("decode MB/s (coordinator: PushResult from a stream)", string.Create(Invariant, $"{serialization.DecodeMBps:F0} ({serialization.DecodeRatio:P0} of memcpy)"));
         table.AddRow("memcpy MB/s (same bytes)", string.Create(Invariant, $"{serialization.MemcpyMBps:F0}"));
         table.AddRow("load average before / after", Markup.Escape($"{loadBefore ?? "-"} / {loadAfter ?? "-"}"));
         AnsiConsole.Write(table);

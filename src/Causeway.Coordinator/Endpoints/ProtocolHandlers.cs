@@ -91,12 +91,11 @@ internal sealed class ProtocolHandlers(
     public async Task PullTaskAsync(HttpContext context)
     {
         var session = await AuthenticateAsync(context).ConfigureAwait(false);
-        if (session is null || await ReadSmallAsync(context, V1.PullTaskRequest.Parser).ConfigureAwait(false) is null)
+        if (session is null || await ReadSmallAsync(context, V1.PullTaskRequest.Parser).ConfigureAwait(false) is not { } request)
         {
             return;
         }
 
-        var response = new V1.PullTaskResponse();
         PendingTask? task;
 
         // A stopping host answers waiting polls with "no task" at once instead of holding shutdown for the poll timeout.
@@ -117,56 +116,82 @@ internal sealed class ProtocolHandlers(
 
         session.Touch(time.GetUtcNow());
 
-        // A task withdrawn between delivery and here has released its parameters: answer "no task".
-        var global = task?.Global;
-        if (task is null || (global is null && !task.IsStep))
+        // A task withdrawn between delivery and here has let go of its work: answer "no task".
+        if (task?.Work is not { } work)
         {
-            await ProtocolResponses.WriteAsync(context, response).ConfigureAwait(false);
+            await ProtocolResponses.WriteAsync(context, new V1.PullTaskResponse()).ConfigureAwait(false);
             return;
         }
 
         var header = new V1.PartyTask
         {
             TaskId = task.Id,
-            Kind = task.IsStep ? V1.TaskKind.ProtocolStep : task.IsTrain ? V1.TaskKind.Train : V1.TaskKind.Evaluate,
             RunId = task.Round.RunId,
             Round = task.Round.Round,
             TotalRounds = task.Round.TotalRounds,
-            Seed = task.Seed,
         };
-        if (task.Plan is { } plan)
+        ParameterSet? global = null;
+        switch (work)
         {
-            header.Plan = ContractMapping.ToProto(plan);
-        }
+            case TrainWork train:
+                header.Kind = V1.TaskKind.Train;
+                header.Seed = train.Seed;
+                header.Plan = ContractMapping.ToProto(train.Plan);
+                AddSetup(header, train.Setup, request);
+                if (train.Privacy is { } privacy)
+                {
+                    header.Privacy = ContractMapping.ToProto(privacy);
+                }
 
-        if (task.Setup is { } setup)
-        {
-            header.Setup = setup;
-        }
+                if (train.Protection is { } protection)
+                {
+                    header.Protection = ProtocolMapping.ToProto(protection);
+                }
 
-        if (task.Privacy is { } privacy)
-        {
-            header.Privacy = ContractMapping.ToProto(privacy);
-        }
-
-        if (task.Protection is { } protection)
-        {
-            header.Protection = ProtocolMapping.ToProto(protection);
+                global = train.Global;
+                break;
+            case EvaluateWork evaluate:
+                header.Kind = V1.TaskKind.Evaluate;
+                AddSetup(header, evaluate.Setup, request);
+                global = evaluate.Global;
+                break;
+            case StepWork step:
+                header.Kind = V1.TaskKind.ProtocolStep;
+                header.Protection = ProtocolMapping.ToProto(step.Request);
+                break;
         }
 
         CoordinatorLog.TaskDelivered(logger, task.Id, task.Round.Round, session.Party.Value);
-        if (global is not null && BitConverter.IsLittleEndian)
+        if (global is not null)
         {
             await TaskResponseWriter.WriteAsync(context, header, global).ConfigureAwait(false);
         }
         else
         {
-            header.Global = global is null ? null : ParameterSetCodec.ToProto(global);
-            response.Task = header;
-            await ProtocolResponses.WriteAsync(context, response).ConfigureAwait(false);
+            await ProtocolResponses.WriteAsync(context, new V1.PullTaskResponse { Task = header }).ConfigureAwait(false);
         }
     }
 
+    // The setup travels only to a party that does not hold it yet: it names what it holds by digest.
+    private static void AddSetup(V1.PartyTask header, WireSetup? setup, V1.PullTaskRequest request)
+    {
+        if (setup is null)
+        {
+            return;
+        }
+
+        header.SetupDigest = setup.Digest;
+        if (!request.SetupDigest.Equals(setup.Digest))
+        {
+            header.Setup = setup.Message;
+        }
+    }
+
+    /// <summary>
+    /// A task's result, read from the stream as it arrives (<see cref="PushResult"/>). The task is found by the
+    /// <see cref="CausewayProtocol.TaskIdHeader"/> before the body is read when the party sends it, else by the body's
+    /// task id as soon as it is read; only a task this party may answer gets a buffer for its delta.
+    /// </summary>
     public async Task PushResultAsync(HttpContext context)
     {
         var session = await AuthenticateAsync(context).ConfigureAwait(false);
@@ -181,57 +206,23 @@ internal sealed class ProtocolHandlers(
             return;
         }
 
-        if (context.Request.Headers[CausewayProtocol.TaskIdHeader].ToString() is { Length: > 0 } announced && BitConverter.IsLittleEndian)
-        {
-            await PushStreamedAsync(context, session, announced).ConfigureAwait(false);
-            return;
-        }
-
-        using var body = await PooledBody.ReadAsync(context.Request, _options.MaxMessageBytes, context.RequestAborted).ConfigureAwait(false);
-        if (body is null)
-        {
-            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"the message exceeds the {_options.MaxMessageBytes}-byte limit").ConfigureAwait(false);
-            return;
-        }
-
-        PushResultFrame frame;
-        try
-        {
-            frame = PushResultFrame.Parse(body.Memory);
-        }
-        catch (MalformedMessageException e)
-        {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"malformed PushResultRequest: {e.Message}").ConfigureAwait(false);
-            return;
-        }
-
-        var task = await FindTaskAsync(context, session, frame.TaskId).ConfigureAwait(false);
-        if (task is not null)
-        {
-            await CompleteAsync(context, task, frame.RunId, frame.Round, frame.Kind, () => ParameterSetCodec.Decode(frame.Delta, task.Layout),
-                new TrainFields(frame.Examples, frame.TrainLoss, frame.TrainSeconds, frame.WithinClip, frame.ProtectedUpdate), frame.Evaluation, frame.Failure, frame.StepReply).ConfigureAwait(false);
-        }
-    }
-
-    // The task is known from the header, so it is checked before the body is read and the delta is decoded from the stream.
-    private async Task PushStreamedAsync(HttpContext context, PartySession session, string taskId)
-    {
-        var task = await FindTaskAsync(context, session, taskId).ConfigureAwait(false);
-        if (task is null)
+        PendingTask? announced = null;
+        var announcedId = context.Request.Headers[CausewayProtocol.TaskIdHeader].ToString();
+        if (announcedId.Length > 0 && (announced = await FindTaskAsync(context, session, announcedId).ConfigureAwait(false)) is null)
         {
             return;
         }
 
-        var sizeFeature = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false })
+        // The reader enforces MaxMessageBytes itself as the body streams in.
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
             sizeFeature.MaxRequestBodySize = null;
         }
 
-        StreamedPushResult result;
+        PushResult result;
         try
         {
-            result = await StreamedPushResult.ReadAsync(context.Request.Body, task.Layout, _options.MaxMessageBytes, context.RequestAborted).ConfigureAwait(false);
+            result = await PushResult.ReadAsync(context.Request.Body, id => LayoutFor(session.Party, id), _options.MaxMessageBytes, context.RequestAborted).ConfigureAwait(false);
         }
         catch (MalformedMessageException e)
         {
@@ -244,17 +235,23 @@ internal sealed class ProtocolHandlers(
             return;
         }
 
-        if (result.TaskId != taskId)
+        if (announced is not null && result.TaskId != announcedId)
         {
-            await RejectAsync(context, session.Party.Value, taskId, StatusCodes.Status400BadRequest,
+            await RejectAsync(context, session.Party.Value, announcedId, StatusCodes.Status400BadRequest,
                 $"the {CausewayProtocol.TaskIdHeader} header names another task than the body").ConfigureAwait(false);
             return;
         }
 
-        await CompleteAsync(context, task, result.RunId, result.Round, result.Kind,
-            () => result.DeltaError is { } error ? throw new MalformedMessageException(error) : result.Delta!,
-            new TrainFields(result.Examples, result.TrainLoss, result.TrainSeconds, result.WithinClip, result.ProtectedUpdate), result.Evaluation, result.Failure, result.StepReply).ConfigureAwait(false);
+        var task = announced ?? await FindTaskAsync(context, session, result.TaskId).ConfigureAwait(false);
+        if (task is not null)
+        {
+            await CompleteAsync(context, task, result).ConfigureAwait(false);
+        }
     }
+
+    // Only a delivered task of the caller's gets a buffer for its delta.
+    private ParameterLayout? LayoutFor(PartyId party, string taskId) =>
+        mailbox.Find(taskId) is { } task && task.Party == party && task.State == PendingTaskState.Delivered ? task.Layout : null;
 
     // Finds the task a result is for and checks that it belongs to the caller and is waiting for a result; answers otherwise.
     private async Task<PendingTask?> FindTaskAsync(HttpContext context, PartySession session, string taskId)
@@ -275,22 +272,27 @@ internal sealed class ProtocolHandlers(
         return await RefuseByStateAsync(context, task).ConfigureAwait(false) ? null : task;
     }
 
-    private async Task CompleteAsync(
-        HttpContext context, PendingTask task, string runId, int round, PushResultKind kind, Func<ParameterSet> delta,
-        TrainFields train, V1.EvaluationResult? evaluation, V1.FailureReport? failure, V1.ProtocolMessage? stepReply)
+    private async Task CompleteAsync(HttpContext context, PendingTask task, PushResult pushed)
     {
         var party = task.Party;
-        if (runId != task.Round.RunId || round != task.Round.Round)
+        if (pushed.RunId != task.Round.RunId || pushed.Round != task.Round.Round)
         {
             await RejectAsync(context, party.Value, task.Id, StatusCodes.Status400BadRequest,
-                $"the result names run '{Printable(runId)}' round {round}, but the task is run '{task.Round.RunId}' round {task.Round.Round}").ConfigureAwait(false);
+                $"the result names run '{Printable(pushed.RunId)}' round {pushed.Round}, but the task is run '{task.Round.RunId}' round {task.Round.Round}").ConfigureAwait(false);
+            return;
+        }
+
+        // The deadline may withdraw the task at any moment: decode against the work as it was when the result arrived.
+        if (task.Work is not { } work)
+        {
+            await RefuseByStateAsync(context, task).ConfigureAwait(false);
             return;
         }
 
         TaskResult result;
         try
         {
-            result = Decode(task, kind, delta, train, evaluation, failure, stepReply);
+            result = Decode(task.Party, work, pushed);
         }
         catch (MalformedMessageException e)
         {
@@ -318,53 +320,53 @@ internal sealed class ProtocolHandlers(
         await ProtocolResponses.WriteAsync(context, new V1.PushResultResponse { Accepted = true }).ConfigureAwait(false);
     }
 
-    private static TaskResult Decode(
-        PendingTask task, PushResultKind kind, Func<ParameterSet> decodeDelta, TrainFields train, V1.EvaluationResult? evaluation, V1.FailureReport? failure,
-        V1.ProtocolMessage? stepReply)
+    private static TaskResult Decode(PartyId party, TaskWork work, PushResult pushed)
     {
-        var (examples, trainLoss, trainSeconds, withinClip, _) = train;
-        switch (kind)
+        var train = new TrainFields(pushed.Examples, pushed.TrainLoss, pushed.TrainSeconds, pushed.WithinClip, pushed.ProtectedUpdate);
+        switch (pushed.Kind, work)
         {
-            case PushResultKind.Failure:
-                var reason = failure!.Reason;
-                reason = reason.Length > 500 ? reason[..500] : reason;
+            case (PushResultKind.Failure, _):
+                var reason = pushed.Failure!.Reason;
+                reason = $"the party reported: {Printable(reason.Length > 500 ? reason[..500] : reason)}";
 
                 // A failed step is the party's answer (it took the step and refused it), unlike a lost one.
-                return task.IsStep
-                    ? new TaskResult(null, null, null, StepReply: ProtocolStepReply.Failed($"the party reported: {Printable(reason)}"))
-                    : new TaskResult(null, null, new PartyFailure(task.Party, FailureKind.Dropout, $"the party reported: {Printable(reason)}"));
-            case PushResultKind.Train when task.IsTrain && (train.ProtectedUpdate is not null || task.Protection is not null):
-                return DecodeProtected(task, train);
-            case PushResultKind.Train when task.IsTrain:
-                var delta = decodeDelta();
+                return work is StepWork
+                    ? new TaskResult(null, null, null, StepReply: ProtocolStepReply.Failed(reason))
+                    : new TaskResult(null, null, new PartyFailure(party, FailureKind.Dropout, reason));
+            case (PushResultKind.Train, TrainWork task) when train.ProtectedUpdate is not null || task.Protection is not null:
+                return DecodeProtected(party, task, train);
+            case (PushResultKind.Train, TrainWork task):
+                var delta = pushed.DeltaError is { } error ? throw new MalformedMessageException(error) : pushed.Delta!;
                 if (!delta.AllFinite())
                 {
                     throw new MalformedMessageException("the delta contains NaN or infinite values");
                 }
 
                 CheckTrainFields(train);
-                if (task.Privacy is not null && withinClip is null)
+                if (task.Privacy is not null && train.WithinClip is null)
                 {
                     throw new MalformedMessageException("the task asked for client-level DP, but the result does not say whether the delta was within the clip norm (within_clip)");
                 }
 
-                return new TaskResult(new PartyUpdate(task.Party, delta, (int)examples, trainLoss, trainSeconds, withinClip), null, null);
-            case PushResultKind.Evaluation when !task.IsTrain && !task.IsStep:
-                return new TaskResult(null, ContractMapping.FromProto(evaluation!), null);
-            case PushResultKind.StepReply when task.IsStep:
-                return new TaskResult(null, null, null, StepReply: ProtocolStepReply.Success(ProtocolMapping.FromProto(stepReply!)));
-            case PushResultKind.None:
+                return new TaskResult(new PartyUpdate(party, delta, (int)train.Examples, train.TrainLoss, train.TrainSeconds, train.WithinClip), null, null);
+            case (PushResultKind.Evaluation, EvaluateWork):
+                return new TaskResult(null, ContractMapping.FromProto(pushed.Evaluation!), null);
+            case (PushResultKind.StepReply, StepWork):
+                return new TaskResult(null, null, null, StepReply: ProtocolStepReply.Success(ProtocolMapping.FromProto(pushed.StepReply!)));
+            case (PushResultKind.None, _):
                 throw new MalformedMessageException("the result holds neither a train result, an evaluation, a step reply nor a failure");
             default:
-                throw new MalformedMessageException(
-                    task.IsStep ? "a protocol step was answered with a train result or an evaluation"
-                    : task.IsTrain ? "a train task was answered with an evaluation or a step reply"
-                    : "an evaluation task was answered with a train result or a step reply");
+                throw new MalformedMessageException(work switch
+                {
+                    StepWork => "a protocol step was answered with a train result or an evaluation",
+                    TrainWork => "a train task was answered with an evaluation or a step reply",
+                    _ => "an evaluation task was answered with a train result or a step reply",
+                });
         }
     }
 
     // A protected round's train reply: the masked vector or ciphertexts, never a plain delta (the round promised the others).
-    private static TaskResult DecodeProtected(PendingTask task, TrainFields fields)
+    private static TaskResult DecodeProtected(PartyId party, TrainWork task, TrainFields fields)
     {
         if (task.Protection is null)
         {
@@ -377,7 +379,7 @@ internal sealed class ProtocolHandlers(
         }
 
         CheckTrainFields(fields);
-        var update = new ProtectedUpdate(task.Party, ProtocolMapping.FromProto(payload), (int)fields.Examples, fields.TrainLoss, fields.TrainSeconds);
+        var update = new ProtectedUpdate(party, ProtocolMapping.FromProto(payload), (int)fields.Examples, fields.TrainLoss, fields.TrainSeconds);
         return new TaskResult(null, null, null, Protected: update);
     }
 
@@ -486,5 +488,5 @@ internal sealed class ProtocolHandlers(
     }
 }
 
-/// <summary>The scalar fields of a TrainResult, as either push parser read them.</summary>
+/// <summary>The scalar fields of a TrainResult as the push parser read them.</summary>
 internal readonly record struct TrainFields(long Examples, double TrainLoss, double TrainSeconds, bool? WithinClip, V1.ProtocolMessage? ProtectedUpdate = null);

@@ -24,7 +24,7 @@ public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
     private readonly TaskMailbox _mailbox;
     private readonly PartyRegistry _registry;
     private readonly ILogger<NetworkPartyChannel> _logger;
-    private readonly ConcurrentDictionary<string, Protocol.V1.RunSetup> _setups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WireSetup> _setups = new(StringComparer.Ordinal);
 
     internal NetworkPartyChannel(TaskMailbox mailbox, PartyRegistry registry, ILogger<NetworkPartyChannel> logger)
     {
@@ -43,10 +43,8 @@ public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
             return PartyReply.Failed(new PartyFailure(party, FailureKind.Dropout, "the party is not connected"));
         }
 
-        var pending = new PendingTask(_mailbox.NewTaskId(task.Round), party, isTrain: true, task.Round, task.Global, task.Plan, task.Seed, SetupOf(task.Round), task.Privacy)
-        {
-            Protection = task.Protection,
-        };
+        var work = new TrainWork(task.Global, task.Plan, task.Seed, SetupOf(task.Round), task.Privacy, task.Protection);
+        var pending = new PendingTask(_mailbox.NewTaskId(task.Round), party, task.Round, work);
         var result = await RunAsync(pending, cancellationToken).ConfigureAwait(false);
         return result.Update is { } update ? PartyReply.Success(update)
             : result.Protected is { } protectedUpdate ? PartyReply.Success(protectedUpdate)
@@ -63,11 +61,7 @@ public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
             return ProtocolStepReply.Lost("the party is not connected");
         }
 
-        var pending = new PendingTask(_mailbox.NewTaskId(step.Round), party, isTrain: false, step.Round, global: null, plan: null, seed: 0, setup: null)
-        {
-            IsStep = true,
-            Protection = step.Request,
-        };
+        var pending = new PendingTask(_mailbox.NewTaskId(step.Round), party, step.Round, new StepWork(step.Request));
         var result = await RunAsync(pending, cancellationToken).ConfigureAwait(false);
 
         // Without a step reply the party's session ended (or it re-joined) before it answered: the step was lost.
@@ -82,7 +76,7 @@ public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
             return null;
         }
 
-        var pending = new PendingTask(_mailbox.NewTaskId(task.Round), party, isTrain: false, task.Round, task.Global, plan: null, seed: 0, SetupOf(task.Round));
+        var pending = new PendingTask(_mailbox.NewTaskId(task.Round), party, task.Round, new EvaluateWork(task.Global, SetupOf(task.Round)));
         try
         {
             var result = await RunAsync(pending, cancellationToken).ConfigureAwait(false);
@@ -98,7 +92,7 @@ public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
     public void BeginRun(string runId, RunSetup setup)
     {
         ArgumentNullException.ThrowIfNull(runId);
-        _setups[runId] = ContractMapping.ToProto(setup);
+        _setups[runId] = WireSetup.Of(setup);
     }
 
     /// <summary>Forgets the finished tasks and the setup of a run.</summary>
@@ -108,7 +102,7 @@ public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
         _setups.TryRemove(runId, out _);
     }
 
-    private Protocol.V1.RunSetup? SetupOf(RoundInfo round) => _setups.GetValueOrDefault(round.RunId);
+    private WireSetup? SetupOf(RoundInfo round) => _setups.GetValueOrDefault(round.RunId);
 
     private async Task<TaskResult> RunAsync(PendingTask pending, CancellationToken cancellationToken)
     {

@@ -1,9 +1,7 @@
 using Causeway.Core.Metrics;
 using Causeway.Core.Tensors;
-using Causeway.Core.Training;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal;
-using Causeway.Federation.Horizontal.DifferentialPrivacy;
 using Causeway.Federation.Horizontal.Protection;
 
 namespace Causeway.Coordinator.Mailbox;
@@ -24,59 +22,44 @@ internal sealed record TaskResult(PartyUpdate? Update, Evaluation? Evaluation, P
 /// One task for one party, and the completion source the channel awaits. State changes are atomic, so a
 /// result racing the round deadline either completes the task or is refused as late, never both.
 /// </summary>
+/// <remarks>
+/// A finished task stays in the mailbox's index (so a late or repeated result gets a precise answer) but lets go of
+/// its <see cref="Work"/>, and with it the global model it shared with the round's other tasks.
+/// </remarks>
 internal sealed class PendingTask
 {
-    private readonly TaskCompletionSource<TaskResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private ParameterSet? _global;
-    private int _state;
-
     private static readonly ParameterLayout NoParameters = new([]);
 
-    public PendingTask(
-        string id, PartyId party, bool isTrain, RoundInfo round, ParameterSet? global, TrainingPlan? plan, ulong seed, Protocol.V1.RunSetup? setup,
-        UpdatePrivacy? privacy = null)
+    private readonly TaskCompletionSource<TaskResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskWork? _work;
+    private int _state;
+
+    public PendingTask(string id, PartyId party, RoundInfo round, TaskWork work)
     {
-        Privacy = privacy;
-        Setup = setup;
+        ArgumentNullException.ThrowIfNull(work);
         Id = id;
         Party = party;
-        IsTrain = isTrain;
         Round = round;
-        _global = global;
-        Layout = global?.Layout ?? NoParameters;
-        Plan = plan;
-        Seed = seed;
+        _work = work;
+        Layout = work switch
+        {
+            TrainWork train => train.Global.Layout,
+            EvaluateWork evaluate => evaluate.Global.Layout,
+            _ => NoParameters,
+        };
     }
 
     public string Id { get; }
 
     public PartyId Party { get; }
 
-    public bool IsTrain { get; }
-
     public RoundInfo Round { get; }
 
-    /// <summary>The layout every delta for this task must have.</summary>
+    /// <summary>The layout every delta for this task must have (empty for a protocol step).</summary>
     public ParameterLayout Layout { get; }
 
-    public TrainingPlan? Plan { get; }
-
-    /// <summary>True for a protocol step of a protected round (<see cref="Protection"/> holds its request).</summary>
-    public bool IsStep { get; init; }
-
-    /// <summary>A protocol step's request, or how a protected train task's delta must be protected; null otherwise.</summary>
-    public ProtocolMessage? Protection { get; init; }
-
-    public ulong Seed { get; }
-
-    /// <summary>The client-level DP the party must apply to its delta (train tasks of such runs), or null.</summary>
-    public UpdatePrivacy? Privacy { get; }
-
-    /// <summary>The run's setup in wire form (shared by every task of the run), or null when the run has none.</summary>
-    public Protocol.V1.RunSetup? Setup { get; }
-
-    /// <summary>The global parameters to send (null for a protocol step); released once the task is finished.</summary>
-    public ParameterSet? Global => _global;
+    /// <summary>What the task asks for; null once the task is completed or withdrawn.</summary>
+    public TaskWork? Work => Volatile.Read(ref _work);
 
     public PendingTaskState State => (PendingTaskState)Volatile.Read(ref _state);
 
@@ -94,7 +77,7 @@ internal sealed class PendingTask
             return false;
         }
 
-        _global = null;
+        Volatile.Write(ref _work, null);
         _completion.TrySetResult(result);
         return true;
     }
@@ -107,7 +90,7 @@ internal sealed class PendingTask
             return false;
         }
 
-        _global = null;
+        Volatile.Write(ref _work, null);
         _completion.TrySetCanceled(cancellationToken);
         return true;
     }

@@ -41,8 +41,11 @@ public sealed class PullTaskFrame
 
     public ulong Seed { get; private set; }
 
-    /// <summary>The run's setup, or null when the task carries none.</summary>
+    /// <summary>The run's setup, or null when the task carries none (the run has none, or the party holds it: see <see cref="SetupDigest"/>).</summary>
     public V1.RunSetup? Setup { get; private set; }
+
+    /// <summary>The digest of the run's setup (<c>PartyTask.setup_digest</c>); empty when the run has none.</summary>
+    public ByteString SetupDigest { get; private set; } = ByteString.Empty;
 
     /// <summary>The client-level DP the party applies to its delta (train tasks of such runs), or null.</summary>
     public V1.UpdatePrivacy? Privacy { get; private set; }
@@ -126,6 +129,14 @@ public sealed class PullTaskFrame
                     WireReader.Expect(wireType, 2, "protection");
                     Protection = MergeMessage(Protection, message, reader.ReadDelimited(), "ProtocolMessage");
                     break;
+                case PartyTask.SetupDigestFieldNumber:
+                    {
+                        WireReader.Expect(wireType, 2, "setup_digest");
+                        var (start, length) = reader.ReadDelimited();
+                        SetupDigest = ByteString.CopyFrom(message.Span.Slice(start, length));
+                        break;
+                    }
+
                 case PartyTask.SeedFieldNumber:
                     WireReader.Expect(wireType, 0, "seed");
                     Seed = reader.ReadVarint();

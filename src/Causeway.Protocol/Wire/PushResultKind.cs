@@ -1,6 +1,6 @@
 namespace Causeway.Protocol.Wire;
 
-/// <summary>Which result a <see cref="PushResultFrame"/> carries.</summary>
+/// <summary>Which result a <see cref="PushResult"/> carries.</summary>
 public enum PushResultKind
 {
     None,

@@ -6,20 +6,29 @@ using Google.Protobuf;
 namespace Causeway.Protocol.Wire;
 
 /// <summary>
-/// A <c>causeway.v1.PushResultRequest</c> read straight from the request stream when the receiver knows the layout
-/// of the delta beforehand: each tensor's bytes go from the network into the decoded set, so the update exists once
-/// (not once as a body buffer and again as floats).
+/// A <c>causeway.v1.PushResultRequest</c> read straight from the request stream: each delta tensor's bytes go from the
+/// network into the decoded set, so an update exists once (not once as a body buffer and again as floats). The one
+/// parser of results, whatever their size.
 /// </summary>
 /// <remarks>
-/// Structural faults (truncation, bad wire types) throw <see cref="MalformedMessageException"/>; a delta that does
-/// not fit the expected layout is reported in <see cref="DeltaError"/> (the message is still read to its end).
-/// On big-endian machines use <see cref="PushResultFrame"/> instead.
+/// <para>
+/// The layout the delta must have is the task's: the reader asks for it when it reads <c>task_id</c>, which must come
+/// before the result, as it does in the field-number order every protobuf serializer writes (docs/protocol.md). A
+/// task the caller may not answer gets no layout; its delta is then skipped without being stored.
+/// </para>
+/// <para>
+/// Structural faults (truncation, bad wire types, a result before its task id) throw
+/// <see cref="MalformedMessageException"/>; a delta that does not fit the layout is reported in <see cref="DeltaError"/>
+/// (the message is still read to its end). Little-endian machines only, like the float32 wire format.
+/// </para>
 /// </remarks>
-public sealed class StreamedPushResult
+public sealed class PushResult
 {
-    private StreamedPushResult(ParameterLayout expected, long maxBytes)
+    private readonly Func<string, ParameterLayout?> _layoutFor;
+
+    private PushResult(Func<string, ParameterLayout?> layoutFor, long maxBytes)
     {
-        Expected = expected;
+        _layoutFor = layoutFor;
         _maxBytes = maxBytes;
     }
 
@@ -31,8 +40,9 @@ public sealed class StreamedPushResult
 
     public PushResultKind Kind { get; private set; }
 
-    /// <summary>The decoded delta, when <see cref="Kind"/> is Train and <see cref="DeltaError"/> is null.</summary>
-    public Core.Tensors.ParameterSet? Delta => Kind == PushResultKind.Train && DeltaError is null ? new Core.Tensors.ParameterSet(Expected, _values!) : null;
+    /// <summary>The decoded delta, when <see cref="Kind"/> is Train, a layout was given and <see cref="DeltaError"/> is null.</summary>
+    public Core.Tensors.ParameterSet? Delta =>
+        Kind == PushResultKind.Train && DeltaError is null && Expected is not null && _values is not null ? new Core.Tensors.ParameterSet(Expected, _values) : null;
 
     /// <summary>Why the delta does not fit the expected layout, or null.</summary>
     public string? DeltaError { get; private set; }
@@ -57,24 +67,31 @@ public sealed class StreamedPushResult
     /// <summary>The answer to a protocol step, when <see cref="Kind"/> is <see cref="PushResultKind.StepReply"/>.</summary>
     public ProtocolMessage? StepReply { get; private set; }
 
-    private ParameterLayout Expected { get; }
+    private ParameterLayout? Expected { get; set; }
+
+    private bool _taskIdRead;
 
     private readonly long _maxBytes;
     private float[]? _values;
     private int _tensors;
 
+    /// <summary>Reads one result from <paramref name="body"/> to its end.</summary>
+    /// <param name="body">The request body.</param>
+    /// <param name="layoutFor">Given the task id, the layout its delta must have; null when the delta is not wanted (an unknown task, another party's).</param>
+    /// <param name="maxBytes">The largest body accepted.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
     /// <exception cref="MalformedMessageException">The bytes are not a valid message.</exception>
     /// <exception cref="MessageTooLargeException">The body is longer than <paramref name="maxBytes"/>.</exception>
-    public static async Task<StreamedPushResult> ReadAsync(Stream body, ParameterLayout expected, long maxBytes, CancellationToken cancellationToken)
+    public static async Task<PushResult> ReadAsync(Stream body, Func<string, ParameterLayout?> layoutFor, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(layoutFor);
         if (!BitConverter.IsLittleEndian)
         {
-            throw new PlatformNotSupportedException("Streamed decoding needs a little-endian machine.");
+            throw new PlatformNotSupportedException("Results are decoded on little-endian machines only.");
         }
 
-        var result = new StreamedPushResult(expected, maxBytes);
+        var result = new PushResult(layoutFor, maxBytes);
         using var reader = new StreamWireReader(body, maxBytes);
         const long End = long.MaxValue;
         while (!await reader.AtEndAsync(cancellationToken).ConfigureAwait(false))
@@ -85,6 +102,8 @@ public sealed class StreamedPushResult
                 case 1:
                     WireReader.Expect(wireType, 2, "task_id");
                     result.TaskId = await reader.ReadStringAsync(await reader.ReadLengthAsync(End, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    result.Expected = result._taskIdRead ? null : layoutFor(result.TaskId);
+                    result._taskIdRead = true;
                     break;
                 case 2:
                     WireReader.Expect(wireType, 2, "run_id");
@@ -136,7 +155,8 @@ public sealed class StreamedPushResult
             }
         }
 
-        if (result.Kind == PushResultKind.Train && result.ProtectedUpdate is null && result.DeltaError is null && result._tensors != expected.Tensors.Count)
+        if (result.Kind == PushResultKind.Train && result.ProtectedUpdate is null && result.DeltaError is null
+            && result.Expected is { } expected && result._tensors != expected.Tensors.Count)
         {
             result.DeltaError = $"Expected {expected.Tensors.Count} tensors ({expected}), got {result._tensors}.";
         }
@@ -146,6 +166,11 @@ public sealed class StreamedPushResult
 
     private void Reset(PushResultKind kind)
     {
+        if (!_taskIdRead)
+        {
+            throw new MalformedMessageException("The result comes before task_id; write the fields in field-number order (docs/protocol.md).");
+        }
+
         Kind = kind;
         DeltaError = null;
         Examples = 0;
@@ -157,7 +182,7 @@ public sealed class StreamedPushResult
         ProtectedUpdate = null;
         StepReply = null;
         _tensors = 0;
-        _values = kind == PushResultKind.Train ? new float[Expected.TotalLength] : null;
+        _values = kind == PushResultKind.Train && Expected is not null ? new float[Expected.TotalLength] : null;
     }
 
     private async Task ReadTrainAsync(StreamWireReader reader, long end, CancellationToken cancellationToken)
@@ -223,6 +248,14 @@ public sealed class StreamedPushResult
     private async Task ReadTensorAsync(StreamWireReader reader, long end, CancellationToken cancellationToken)
     {
         var index = _tensors++;
+        if (Expected is null)
+        {
+            // Nobody waits for this delta: read past it without storing it.
+            DeltaError ??= "The result's task does not take a delta from this caller.";
+            await reader.SkipAsync(2, long.MaxValue, cancellationToken, end - reader.Position).ConfigureAwait(false);
+            return;
+        }
+
         var spec = index < Expected.Tensors.Count ? Expected.Tensors[index] : null;
         var name = "";
         var shape = new List<int>(4);

@@ -1,0 +1,8 @@
+using Causeway.Core.Tensors;
+
+namespace Causeway.Coordinator.Mailbox;
+
+/// <summary>Score <paramref name="Global"/> on the party's held-out data; answered by an evaluation.</summary>
+/// <param name="Global">The global parameters to score (shared; never written).</param>
+/// <param name="Setup">The run's setup in wire form, or null when the run has none.</param>
+internal sealed record EvaluateWork(ParameterSet Global, WireSetup? Setup) : TaskWork;
