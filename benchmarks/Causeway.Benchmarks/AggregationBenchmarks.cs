@@ -12,11 +12,17 @@ namespace Causeway.Benchmarks;
 /// a plain <see cref="Vector{T}"/> summing loop over the same buffers; the Ratio column is aggregation time over
 /// summing time (1.00 = as fast as the memory-bound sum).
 /// </summary>
+/// <remarks>
+/// <see cref="WeightedMeanAccept"/> aggregates into one destination reused across operations, as the round engine
+/// reuses one buffer across rounds; <see cref="WeightedMeanFreshBuffer"/> allocates the destination per operation, as
+/// every round did before, to show what the reuse saves.
+/// </remarks>
 [MemoryDiagnoser]
 public class AggregationBenchmarks
 {
     private PartyUpdate[] _updates = [];
     private float[] _accumulator = [];
+    private ParameterSet _destination = null!;
     private ParameterLayout _layout = null!;
     private readonly WeightedMeanAggregator _aggregator = new();
     private readonly RoundInfo _round = new("bench", 1, 1);
@@ -47,6 +53,7 @@ public class AggregationBenchmarks
         }
 
         _accumulator = new float[Parameters];
+        _destination = new ParameterSet(_layout);
     }
 
     /// <summary>acc[i] += update[i] for every update, one vectorised pass each (the bandwidth limit).</summary>
@@ -67,11 +74,17 @@ public class AggregationBenchmarks
         return _accumulator[0];
     }
 
-    /// <summary>The example-weighted mean of the updates through the FedAvg aggregator.</summary>
+    /// <summary>The example-weighted mean of the updates through the FedAvg aggregator, into the reused destination.</summary>
     [Benchmark]
-    public ParameterSet WeightedMeanAccept()
+    public ParameterSet WeightedMeanAccept() => Aggregate(_destination);
+
+    /// <summary>The same into a new destination every operation (fresh pages to fault in, as before buffers were reused).</summary>
+    [Benchmark]
+    public ParameterSet WeightedMeanFreshBuffer() => Aggregate(new ParameterSet(_layout, GC.AllocateUninitializedArray<float>(_layout.TotalLength)));
+
+    private ParameterSet Aggregate(ParameterSet destination)
     {
-        var aggregation = _aggregator.Begin(_layout, _round);
+        var aggregation = _aggregator.Begin(destination, _round);
         foreach (var update in _updates)
         {
             aggregation.Accept(update);

@@ -12,6 +12,10 @@ namespace Causeway.Cli.Bench;
 /// summing loop over the same buffers measured back to back in the same run (the memory-bandwidth limit
 /// this machine gives one pass of "acc += update").
 /// </summary>
+/// <remarks>
+/// Both paths run in the steady state of a run: each repetition is one round, and like the round engine the
+/// aggregation writes every round into one destination allocated once, as the baseline sums into one accumulator.
+/// </remarks>
 internal static class AggregationBench
 {
     public sealed record Result(int Updates, int Parameters, int Repetitions, double Gbps, double BaselineGbps)
@@ -37,19 +41,20 @@ internal static class AggregationBench
 
         var accumulator = new float[parameters];
         var aggregator = new WeightedMeanAggregator();
+        var destination = new ParameterSet(layout);
         var round = new RoundInfo("bench", 1, 1);
         var bytes = (double)updates * parameters * sizeof(float);
 
         // Warm both paths (JIT tiering, page faults on the accumulators) before timing.
         PlainSum(deltas, accumulator);
-        Aggregate(aggregator, layout, round, deltas);
+        Aggregate(aggregator, destination, round, deltas);
 
         var plain = new List<double>();
         var aggregated = new List<double>();
         for (var r = 0; r < repetitions; r++)
         {
             plain.Add(Time(() => PlainSum(deltas, accumulator)));
-            aggregated.Add(Time(() => Aggregate(aggregator, layout, round, deltas)));
+            aggregated.Add(Time(() => Aggregate(aggregator, destination, round, deltas)));
             progress?.Report(r + 1);
         }
 
@@ -71,9 +76,10 @@ internal static class AggregationBench
         }
     }
 
-    private static void Aggregate(WeightedMeanAggregator aggregator, ParameterLayout layout, RoundInfo round, PartyUpdate[] deltas)
+    /// <summary>One round as the round engine runs it: Begin into the run's buffer, Accept every update, Complete.</summary>
+    private static void Aggregate(WeightedMeanAggregator aggregator, ParameterSet destination, RoundInfo round, PartyUpdate[] deltas)
     {
-        var aggregation = aggregator.Begin(layout, round);
+        var aggregation = aggregator.Begin(destination, round);
         foreach (var delta in deltas)
         {
             aggregation.Accept(delta);

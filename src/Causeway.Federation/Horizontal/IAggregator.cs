@@ -8,18 +8,25 @@ namespace Causeway.Federation.Horizontal;
 /// </summary>
 public interface IAggregator
 {
-    /// <summary>Starts aggregating one round's updates for a model with the given layout.</summary>
-    IAggregation Begin(ParameterLayout layout, RoundInfo round);
+    /// <summary>Starts aggregating one round's updates into <paramref name="destination"/>.</summary>
+    /// <param name="destination">
+    /// The caller's buffer, with the model's layout, that receives the aggregated delta; its contents on entry are
+    /// ignored. The aggregation writes it only inside its own <see cref="IAggregation.Accept"/> and
+    /// <see cref="IAggregation.Complete"/> calls and never after Complete, so the caller may begin every round into
+    /// the same buffer, as the round engine does (docs/adr/0010-reused-aggregation-buffers.md).
+    /// </param>
+    /// <param name="round">The round being aggregated.</param>
+    IAggregation Begin(ParameterSet destination, RoundInfo round);
 }
 
 /// <summary>
 /// The aggregation of one round. Updates are accepted one at a time as they arrive (streaming), so a
-/// mean-style aggregation holds one accumulator, never all N updates.
+/// mean-style aggregation holds one accumulator (the caller's destination), never all N updates.
 /// </summary>
 /// <remarks>
 /// <para>
 /// A rule that needs every update at once (median, trimmed mean, Krum; see <c>Horizontal.Robust</c>) keeps the
-/// accepted deltas until <see cref="Complete"/>: N × model floats instead of one model.
+/// accepted deltas until <see cref="Complete"/>: N × model floats on top of the destination.
 /// </para>
 /// <para>Not thread-safe: the round engine calls <see cref="Accept"/> from one thread at a time.</para>
 /// </remarks>
@@ -38,6 +45,9 @@ public interface IAggregation
     /// </summary>
     string? Problem => null;
 
-    /// <summary>The aggregated delta. Call once, after at least one update was accepted.</summary>
+    /// <summary>
+    /// Writes the aggregated delta into the destination given to <see cref="IAggregator.Begin"/> and returns that
+    /// same set, which stays the caller's. Call once, after at least one update was accepted.
+    /// </summary>
     ParameterSet Complete();
 }

@@ -12,7 +12,11 @@ namespace Causeway.Federation.Horizontal;
 /// </remarks>
 public interface IServerOptimizer
 {
-    /// <summary>Returns the next global model. Does not modify its arguments.</summary>
+    /// <summary>
+    /// Returns the next global model as a new set. Does not modify its arguments, and keeps no reference to
+    /// <paramref name="aggregatedDelta"/> once it returns: the round engine writes the next round's aggregate into the
+    /// same buffer (docs/adr/0010-reused-aggregation-buffers.md). State derived from it (a velocity, moments) is copied.
+    /// </summary>
     ParameterSet Step(ParameterSet global, ParameterSet aggregatedDelta, RoundInfo round);
 
     /// <summary>The optimizer's state to checkpoint, or null when it keeps none.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Causeway.Core.Metrics;
 using Causeway.Core.Tensors;
 using Causeway.Core.Training;
@@ -152,6 +153,12 @@ public sealed class RoundEngine
 
         string? stoppedEarly = null;
 
+        // The plain rounds' aggregate: allocated at the first plain round and written by every round's aggregation. It
+        // never leaves the engine except as the argument of optimizer.Step, which keeps no reference to it; the global
+        // model, which observers, checkpoints and in-flight train tasks hold on to, is a new set every round
+        // (docs/adr/0010-reused-aggregation-buffers.md).
+        ParameterSet? aggregateBuffer = null;
+
         var summaries = new List<RoundSummary>(_options.Rounds - first + 1);
         Evaluation? final = null;
         for (var round = first; round <= _options.Rounds; round++)
@@ -171,11 +178,17 @@ public sealed class RoundEngine
                 await observer.OnRoundStartedAsync(info, selected, cancellationToken).ConfigureAwait(false);
             }
 
-            IAggregation aggregation = _options.Strategy.Aggregator.Begin(global.Layout, info);
             var clipNorm = clientPrivacy?.ClipNorm;
-            if (clientPrivacy is not null)
+            IAggregation? aggregation = null;
+            if (_options.Protection is null)
             {
-                aggregation = clientPrivacy.Begin(aggregation, selected.Count);
+                // Every plain round aggregates into the run's one buffer; see aggregateBuffer.
+                aggregateBuffer ??= new ParameterSet(global.Layout);
+                aggregation = _options.Strategy.Aggregator.Begin(aggregateBuffer, info);
+                if (clientPrivacy is not null)
+                {
+                    aggregation = clientPrivacy.Begin(aggregation, selected.Count);
+                }
             }
 
             var fold = new RoundFold(aggregation, _options.FoldOrder, selected.Count);
@@ -195,6 +208,7 @@ public sealed class RoundEngine
             }
             else
             {
+                Debug.Assert(aggregation is not null, "A plain round has begun its aggregation.");
                 await CollectRoundAsync(info, global, selected, updatePrivacy, channel, fold, null, null, cancellationToken).ConfigureAwait(false);
 
                 // A rule that cannot aggregate what arrived (Krum with too few updates) fails the round, like too few replies.
@@ -208,7 +222,13 @@ public sealed class RoundEngine
             var succeeded = problem is null;
             if (succeeded)
             {
+                // The aggregate ends its life here: Step keeps no reference to it, so the buffer is free for the next round.
                 global = optimizer.Step(global, aggregate!, info);
+                if (ReferenceEquals(global, aggregate))
+                {
+                    throw new InvalidOperationException(
+                        $"{optimizer.GetType().Name}.Step returned the aggregate it was given; it must return a new set (the engine reuses the aggregate's buffer).");
+                }
             }
 
             var privacySpent = ledger?.Charge(selected.Count, parties.Count, fold.ReceivedUpdates, _plan, clipNorm, released: succeeded);

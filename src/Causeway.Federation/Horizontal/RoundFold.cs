@@ -10,7 +10,7 @@ namespace Causeway.Federation.Horizontal;
 internal sealed class RoundFold
 {
     private readonly Lock _gate = new();
-    private readonly IAggregation _aggregation;
+    private readonly IAggregation? _aggregation;
     private readonly PartyFailure?[] _failures;
     private readonly List<PartyContribution> _contributions = [];
     private readonly List<(PartyId Party, int Examples)> _received = [];
@@ -23,7 +23,10 @@ internal sealed class RoundFold
     private double _lossWeight;
     private double _lossSum;
 
-    public RoundFold(IAggregation aggregation, FoldOrder order, int selected)
+    /// <param name="aggregation">Receives the plain updates; null in a protected round, which folds its own sum.</param>
+    /// <param name="order">Arrival or selection order.</param>
+    /// <param name="selected">The number of parties selected this round.</param>
+    public RoundFold(IAggregation? aggregation, FoldOrder order, int selected)
     {
         _aggregation = aggregation;
         _failures = new PartyFailure?[selected];
@@ -147,6 +150,7 @@ internal sealed class RoundFold
 
     private void Fold(PartyUpdate update)
     {
+        Debug.Assert(_aggregation is not null, "Only plain rounds fold plain updates; protected replies go to AcceptProtected.");
         _aggregation.Accept(update);
         Accepted++;
         Record(update.Party, update.Examples, update.TrainLoss, update.TrainSeconds, (long)update.Delta.Values.Length * sizeof(float));

@@ -12,11 +12,17 @@ namespace Causeway.Federation.Horizontal;
 /// (McMahan et al. 2017, "Communication-Efficient Learning of Deep Networks from Decentralized Data").
 /// </para>
 /// <para>
-/// Streaming: the aggregation owns one float32 buffer of the model's length holding the weighted mean so far.
-/// Update k is folded in one vectorised pass that reads it once, allocates nothing, and can drop it on return:
+/// Streaming: the weighted mean so far lives in the caller's destination, the only model-sized buffer. Update k is
+/// folded in one vectorised pass that reads it once, allocates nothing, and can drop it on return:
 /// <c>mean ← mean + (Δ_k − mean)·w_k/W_k</c> with W_k = Σ_{j≤k} w_j (in double), which equals
-/// <c>Σ w_j·Δ_j / W_k</c>. The running form needs no final 1/Σw pass and never holds an unscaled sum, so large
-/// example counts cannot overflow it. Throughput is close to a plain <c>acc += Δ</c> loop over the same memory.
+/// <c>Σ w_j·Δ_j / W_k</c>. The first update is copied in, so the destination's old contents never matter. The running
+/// form needs no final 1/Σw pass and never holds an unscaled sum, so large example counts cannot overflow it.
+/// </para>
+/// <para>
+/// The destination is the caller's so that it can be reused: the round engine begins every round into one buffer.
+/// A fresh buffer per round made every aggregation fault in a model's worth of new pages on its first pass; at
+/// 10M floats that cost more than the folding itself (<c>causeway bench aggregate</c>, benchmarks/RESULTS.md
+/// section 4). Into a warm buffer throughput is close to a plain <c>acc += Δ</c> loop over the same memory.
 /// </para>
 /// <para>
 /// Float addition is not associative, so the bits of the result depend on the order updates are folded in.
@@ -38,16 +44,16 @@ public sealed class WeightedMeanAggregator : IAggregator
 
     public AggregationWeighting Weighting { get; }
 
-    public IAggregation Begin(ParameterLayout layout, RoundInfo round)
+    public IAggregation Begin(ParameterSet destination, RoundInfo round)
     {
-        ArgumentNullException.ThrowIfNull(layout);
-        return new Aggregation(layout, Weighting);
+        ArgumentNullException.ThrowIfNull(destination);
+        return new Aggregation(destination, Weighting);
     }
 
-    private sealed class Aggregation(ParameterLayout layout, AggregationWeighting weighting) : IAggregation
+    private sealed class Aggregation(ParameterSet destination, AggregationWeighting weighting) : IAggregation
     {
-        // Uninitialised: the first update overwrites every element.
-        private ParameterSet? _mean = new(layout, GC.AllocateUninitializedArray<float>(layout.TotalLength));
+        // The caller's buffer until Complete; its old contents are overwritten by the first update.
+        private ParameterSet? _mean = destination;
         private double _weight;
 
         public int Count { get; private set; }
@@ -56,7 +62,7 @@ public sealed class WeightedMeanAggregator : IAggregator
         {
             ArgumentNullException.ThrowIfNull(update);
             var mean = _mean ?? throw new InvalidOperationException("The aggregation is already complete.");
-            Debug.Assert(update.Delta.Layout.Equals(layout), "The round engine validates layouts before folding.");
+            Debug.Assert(update.Delta.Layout.Equals(mean.Layout), "The round engine validates layouts before folding.");
             if (update.Delta.Length != mean.Length)
             {
                 throw new ArgumentException($"The update has {update.Delta.Length} values, the model {mean.Length}.", nameof(update));
@@ -85,6 +91,7 @@ public sealed class WeightedMeanAggregator : IAggregator
                 throw new InvalidOperationException("No update was accepted; there is nothing to aggregate.");
             }
 
+            // Hand the buffer back: nothing here writes it again.
             _mean = null;
             return mean;
         }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Causeway.Core.Tensors;
 using Causeway.Federation.Horizontal;
 
@@ -22,7 +23,7 @@ public sealed class WeightedMeanAggregatorTests
             }
         }
 
-        var aggregation = new WeightedMeanAggregator().Begin(layout, TestData.Round());
+        var aggregation = new WeightedMeanAggregator().Begin(new ParameterSet(layout), TestData.Round());
         for (var k = 0; k < deltas.Length; k++)
         {
             aggregation.Accept(TestData.Update(k, deltas[k].Clone(), examples[k]));
@@ -41,7 +42,7 @@ public sealed class WeightedMeanAggregatorTests
     public void Complete_DifferentExampleCounts_WeightsByExamples()
     {
         var layout = TestData.Layout(2, 1);
-        var aggregation = new WeightedMeanAggregator().Begin(layout, TestData.Round());
+        var aggregation = new WeightedMeanAggregator().Begin(new ParameterSet(layout), TestData.Round());
         aggregation.Accept(TestData.Update(0, TestData.Set(layout, 1f, 2f, 3f), examples: 1));
         aggregation.Accept(TestData.Update(1, TestData.Set(layout, 5f, 6f, -1f), examples: 3));
 
@@ -55,7 +56,7 @@ public sealed class WeightedMeanAggregatorTests
     public void Complete_UniformWeighting_IgnoresExampleCounts()
     {
         var layout = TestData.Layout(2, 1);
-        var aggregation = new WeightedMeanAggregator(AggregationWeighting.Uniform).Begin(layout, TestData.Round());
+        var aggregation = new WeightedMeanAggregator(AggregationWeighting.Uniform).Begin(new ParameterSet(layout), TestData.Round());
         aggregation.Accept(TestData.Update(0, TestData.Set(layout, 1f, 2f, 3f), examples: 1));
         aggregation.Accept(TestData.Update(1, TestData.Set(layout, 5f, 6f, -1f), examples: 3));
 
@@ -65,7 +66,7 @@ public sealed class WeightedMeanAggregatorTests
     [Fact]
     public void Complete_NothingAccepted_Throws()
     {
-        var aggregation = new WeightedMeanAggregator().Begin(TestData.Layout(), TestData.Round());
+        var aggregation = new WeightedMeanAggregator().Begin(new ParameterSet(TestData.Layout()), TestData.Round());
 
         Assert.Throws<InvalidOperationException>(() => aggregation.Complete());
     }
@@ -76,7 +77,7 @@ public sealed class WeightedMeanAggregatorTests
         var layout = new ParameterLayout([new TensorSpec("w", [100_000])]);
         var delta = TestData.Random(layout, 3);
         var update = TestData.Update(0, delta, 5);
-        var aggregation = new WeightedMeanAggregator().Begin(layout, TestData.Round());
+        var aggregation = new WeightedMeanAggregator().Begin(new ParameterSet(layout), TestData.Round());
         aggregation.Accept(update);
 
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -92,4 +93,83 @@ public sealed class WeightedMeanAggregatorTests
         const long oneCopy = 100_000 * sizeof(float);
         Assert.True(allocated < oneCopy / 8, $"allocated {allocated} bytes over 50 updates");
     }
+
+    [Fact]
+    public void Begin_OneDestinationOverSeveralRounds_SameBitsAsAFreshDestinationEachRound()
+    {
+        var layout = new ParameterLayout([new TensorSpec("w", [300, 7]), new TensorSpec("b", [13])]);
+        var aggregator = new WeightedMeanAggregator();
+        var reused = new ParameterSet(layout);
+        reused.Values.Fill(float.NaN);
+        var random = new Random(11);
+
+        for (var round = 1; round <= 6; round++)
+        {
+            // Rounds of different sizes, so that a round that used a previous round's leftovers would differ.
+            var updates = Enumerable.Range(0, 1 + random.Next(5))
+                .Select(k => TestData.Update(k, TestData.Random(layout, (round * 100) + k), random.Next(1, 500)))
+                .ToArray();
+            var fresh = Aggregate(aggregator, new ParameterSet(layout), updates, round);
+
+            var result = Aggregate(aggregator, reused, updates, round);
+
+            Assert.Same(reused, result);
+            Assert.Equal(Bits(fresh), Bits(result));
+        }
+    }
+
+    [Fact]
+    public void Complete_ReturnsTheDestination_WhichLaterAggregationsDoNotWrite()
+    {
+        var layout = TestData.Layout(2, 1);
+        var aggregator = new WeightedMeanAggregator();
+        var first = new ParameterSet(layout);
+        var aggregation = aggregator.Begin(first, TestData.Round(1));
+        aggregation.Accept(TestData.Update(0, TestData.Set(layout, 1f, 2f, 3f)));
+
+        var handedOver = aggregation.Complete();
+        var next = aggregator.Begin(new ParameterSet(layout), TestData.Round(2));
+        next.Accept(TestData.Update(0, TestData.Set(layout, 7f, 8f, 9f)));
+        next.Complete();
+
+        Assert.Same(first, handedOver);
+        Assert.Throws<InvalidOperationException>(() => aggregation.Accept(TestData.Update(1, TestData.Set(layout, 4f, 5f, 6f))));
+        Assert.Equal([1f, 2f, 3f], handedOver.Values.ToArray());
+    }
+
+    [Fact]
+    public void Aggregate_ManyRoundsIntoOneDestination_AllocatesNoModelBuffer()
+    {
+        var layout = new ParameterLayout([new TensorSpec("w", [100_000])]);
+        var updates = Enumerable.Range(0, 4).Select(k => TestData.Update(k, TestData.Random(layout, k), 5 + k)).ToArray();
+        var aggregator = new WeightedMeanAggregator();
+        var destination = new ParameterSet(layout);
+        Aggregate(aggregator, destination, updates, 1);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var round = 2; round <= 50; round++)
+        {
+            Aggregate(aggregator, destination, updates, round);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // A buffer per round would be 49 × 400 kB; what remains is one small aggregation object per round plus
+        // one-off runtime allocations (tiering, OSR), far below one buffer.
+        const long oneBuffer = 100_000 * sizeof(float);
+        Assert.True(allocated < oneBuffer / 8, $"allocated {allocated} bytes over 49 rounds");
+    }
+
+    private static ParameterSet Aggregate(WeightedMeanAggregator aggregator, ParameterSet destination, PartyUpdate[] updates, int round)
+    {
+        var aggregation = aggregator.Begin(destination, TestData.Round(round));
+        foreach (var update in updates)
+        {
+            aggregation.Accept(update);
+        }
+
+        return aggregation.Complete();
+    }
+
+    private static int[] Bits(ParameterSet set) => MemoryMarshal.Cast<float, int>(set.Values).ToArray();
 }

@@ -19,10 +19,10 @@ namespace Causeway.Federation.Horizontal.Robust;
 /// </remarks>
 public sealed class CoordinateMedianAggregator : IAggregator, IBufferedRule
 {
-    public IAggregation Begin(ParameterLayout layout, RoundInfo round)
+    public IAggregation Begin(ParameterSet destination, RoundInfo round)
     {
-        ArgumentNullException.ThrowIfNull(layout);
-        return new BufferedAggregation(layout, this);
+        ArgumentNullException.ThrowIfNull(destination);
+        return new BufferedAggregation(destination, this);
     }
 
     /// <summary>Writes the coordinate-wise median of <paramref name="deltas"/> into <paramref name="destination"/>.</summary>

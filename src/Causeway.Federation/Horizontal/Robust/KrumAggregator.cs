@@ -49,10 +49,10 @@ public sealed class KrumAggregator : IAggregator, IBufferedRule
     /// <summary>The least number of updates this aggregator can aggregate: max(2f + 3, m + f).</summary>
     public int MinimumUpdates => Math.Max((2 * Byzantine) + 3, (Select ?? 1) + Byzantine);
 
-    public IAggregation Begin(ParameterLayout layout, RoundInfo round)
+    public IAggregation Begin(ParameterSet destination, RoundInfo round)
     {
-        ArgumentNullException.ThrowIfNull(layout);
-        return new BufferedAggregation(layout, this);
+        ArgumentNullException.ThrowIfNull(destination);
+        return new BufferedAggregation(destination, this);
     }
 
     /// <summary>Why <paramref name="count"/> updates are too few, or null.</summary>

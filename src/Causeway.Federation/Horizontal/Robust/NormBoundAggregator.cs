@@ -36,7 +36,7 @@ public sealed class NormBoundAggregator : IAggregator
     /// <summary>B, the largest L2 norm a delta keeps.</summary>
     public float Bound { get; }
 
-    public IAggregation Begin(ParameterLayout layout, RoundInfo round) => new Aggregation(Inner.Begin(layout, round), Bound);
+    public IAggregation Begin(ParameterSet destination, RoundInfo round) => new Aggregation(Inner.Begin(destination, round), Bound);
 
     /// <summary>Scales <paramref name="delta"/> in place to an L2 norm of at most <paramref name="bound"/>; returns the norm it had.</summary>
     public static double Clip(Span<float> delta, float bound)

@@ -32,10 +32,10 @@ public sealed class TrimmedMeanAggregator : IAggregator, IBufferedRule
     /// <summary>β, the share of values dropped at each end of every coordinate.</summary>
     public double Trim { get; }
 
-    public IAggregation Begin(ParameterLayout layout, RoundInfo round)
+    public IAggregation Begin(ParameterSet destination, RoundInfo round)
     {
-        ArgumentNullException.ThrowIfNull(layout);
-        return new BufferedAggregation(layout, this);
+        ArgumentNullException.ThrowIfNull(destination);
+        return new BufferedAggregation(destination, this);
     }
 
     /// <summary>The number of values dropped at each end for <paramref name="count"/> updates: ⌊β·count⌋.</summary>

@@ -71,7 +71,7 @@ public sealed class CoordinateMedianAggregatorTests
     public void Begin_AcceptThenComplete_ReturnsMedianIgnoringExampleCounts()
     {
         var layout = RobustTestData.Layout(2);
-        var aggregation = new CoordinateMedianAggregator().Begin(layout, TestData.Round());
+        var aggregation = new CoordinateMedianAggregator().Begin(new ParameterSet(layout), TestData.Round());
 
         aggregation.Accept(TestData.Update(0, new ParameterSet(layout, [1f, 1f]), examples: 1000));
         aggregation.Accept(TestData.Update(1, new ParameterSet(layout, [2f, 5f]), examples: 1));
@@ -85,7 +85,7 @@ public sealed class CoordinateMedianAggregatorTests
     [Fact]
     public void Complete_NothingAccepted_ReportsProblemAndThrows()
     {
-        var aggregation = new CoordinateMedianAggregator().Begin(RobustTestData.Layout(2), TestData.Round());
+        var aggregation = new CoordinateMedianAggregator().Begin(new ParameterSet(RobustTestData.Layout(2)), TestData.Round());
 
         Assert.NotNull(aggregation.Problem);
         Assert.Throws<InvalidOperationException>(() => aggregation.Complete());

@@ -86,7 +86,7 @@ public sealed class KrumAggregatorTests
     public void Complete_TooFewAccepted_ReportsProblemInsteadOfAggregating()
     {
         var layout = RobustTestData.Layout(1);
-        var aggregation = new KrumAggregator(byzantine: 1).Begin(layout, TestData.Round());
+        var aggregation = new KrumAggregator(byzantine: 1).Begin(new ParameterSet(layout), TestData.Round());
         for (var k = 0; k < 4; k++)
         {
             aggregation.Accept(TestData.Update(k, new ParameterSet(layout, [k])));

@@ -45,7 +45,7 @@ public sealed class NormBoundAggregatorTests
     {
         var layout = RobustTestData.Layout(2);
         var aggregator = new NormBoundAggregator(new WeightedMeanAggregator(AggregationWeighting.Uniform), bound: 2f);
-        var aggregation = aggregator.Begin(layout, TestData.Round());
+        var aggregation = aggregator.Begin(new ParameterSet(layout), TestData.Round());
 
         aggregation.Accept(TestData.Update(0, new ParameterSet(layout, [30f, 40f]))); // → [1.2, 1.6]
         aggregation.Accept(TestData.Update(1, new ParameterSet(layout, [1f, 0f])));   // within the bound
@@ -59,7 +59,7 @@ public sealed class NormBoundAggregatorTests
     public void Begin_AroundKrum_ForwardsTheInnerProblem()
     {
         var layout = RobustTestData.Layout(1);
-        var aggregation = new NormBoundAggregator(new KrumAggregator(1), 1f).Begin(layout, TestData.Round());
+        var aggregation = new NormBoundAggregator(new KrumAggregator(1), 1f).Begin(new ParameterSet(layout), TestData.Round());
 
         aggregation.Accept(TestData.Update(0, new ParameterSet(layout, [5f])));
 
