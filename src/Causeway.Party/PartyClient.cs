@@ -97,15 +97,19 @@ public sealed class PartyClient : IDisposable
     public async Task<ReceivedTask?> PullTaskAsync(CancellationToken cancellationToken)
     {
         // Parsed as views into the body, so decoding the model copies it once (not twice, as the generated parser would).
-        var request = new V1.PullTaskRequest { SetupDigest = _setup?.Digest ?? ByteString.Empty };
-        var body = await SendAsync(CausewayProtocol.PullTaskPath, request, _longPollTimeout + _options.LongPollGrace,
+        var body = await SendAsync(CausewayProtocol.PullTaskPath, NewPull(), _longPollTimeout + _options.LongPollGrace,
             authenticated: true, taskId: null, cancellationToken).ConfigureAwait(false);
         var frame = PullTaskFrame.Parse(body);
         return frame.HasTask ? Convert(frame, SetupOf(frame)) : null;
     }
 
     /// <summary>Pushes a train task's reply: the update, or the failure the handler reported.</summary>
-    public Task PushTrainResultAsync(ReceivedTask task, PartyReply reply, CancellationToken cancellationToken)
+    /// <param name="task">The task answered.</param>
+    /// <param name="reply">The handler's update or failure.</param>
+    /// <param name="thenPull">Wait for the next task in the same call (see <see cref="PushAsync"/>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The next task when <paramref name="thenPull"/> is set and one came; null otherwise.</returns>
+    public Task<ReceivedTask?> PushTrainResultAsync(ReceivedTask task, PartyReply reply, bool thenPull, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(reply);
@@ -133,11 +137,12 @@ public sealed class PartyClient : IDisposable
             request.Failure = new V1.FailureReport { Reason = reply.Failure!.Reason };
         }
 
-        return PushAsync(request, cancellationToken);
+        return PushAsync(request, thenPull, cancellationToken);
     }
 
     /// <summary>Pushes a protocol step's answer, or the reason the party could not take the step.</summary>
-    public Task PushStepReplyAsync(ReceivedTask task, ProtocolStepReply reply, CancellationToken cancellationToken)
+    /// <returns>The next task when <paramref name="thenPull"/> is set and one came; null otherwise.</returns>
+    public Task<ReceivedTask?> PushStepReplyAsync(ReceivedTask task, ProtocolStepReply reply, bool thenPull, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(reply);
@@ -151,33 +156,51 @@ public sealed class PartyClient : IDisposable
             request.Failure = new V1.FailureReport { Reason = reply.Failure! };
         }
 
-        return PushAsync(request, cancellationToken);
+        return PushAsync(request, thenPull, cancellationToken);
     }
 
     /// <summary>Pushes an evaluation task's result; null means "no evaluation data".</summary>
-    public Task PushEvaluationAsync(ReceivedTask task, Evaluation? evaluation, CancellationToken cancellationToken)
+    /// <returns>The next task when <paramref name="thenPull"/> is set and one came; null otherwise.</returns>
+    public Task<ReceivedTask?> PushEvaluationAsync(ReceivedTask task, Evaluation? evaluation, bool thenPull, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
         var request = NewResult(task);
         request.Evaluation = evaluation is null ? new V1.EvaluationResult() : ContractMapping.ToProto(evaluation);
-        return PushAsync(request, cancellationToken);
+        return PushAsync(request, thenPull, cancellationToken);
     }
 
     /// <summary>Reports that the party could not do the task.</summary>
-    public Task PushFailureAsync(ReceivedTask task, string reason, CancellationToken cancellationToken)
+    /// <returns>The next task when <paramref name="thenPull"/> is set and one came; null otherwise.</returns>
+    public Task<ReceivedTask?> PushFailureAsync(ReceivedTask task, string reason, bool thenPull, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
         var request = NewResult(task);
         request.Failure = new V1.FailureReport { Reason = reason };
-        return PushAsync(request, cancellationToken);
+        return PushAsync(request, thenPull, cancellationToken);
     }
 
-    /// <summary>Sends a raw result message (for tests and non-standard parties).</summary>
-    public async Task PushAsync(V1.PushResultRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a result message. With <paramref name="thenPull"/> the call goes on as a long poll once the coordinator has
+    /// accepted the result (<c>then_pull</c>), so a party makes one call per task instead of a push and a pull.
+    /// </summary>
+    /// <returns>The next task when <paramref name="thenPull"/> is set and one came within the long-poll timeout; null otherwise.</returns>
+    /// <exception cref="CoordinatorException">The result was refused (then no task was waited for).</exception>
+    /// <exception cref="Protocol.MalformedMessageException">The coordinator sent an invalid next task.</exception>
+    public async Task<ReceivedTask?> PushAsync(V1.PushResultRequest request, bool thenPull, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await SendAsync(CausewayProtocol.PushResultPath, request, _options.RequestTimeout, authenticated: true, request.TaskId, cancellationToken)
-            .ConfigureAwait(false);
+        if (!thenPull)
+        {
+            await SendAsync(CausewayProtocol.PushResultPath, request, _options.RequestTimeout, authenticated: true, request.TaskId, cancellationToken)
+                .ConfigureAwait(false);
+            return null;
+        }
+
+        request.ThenPull = NewPull();
+        var body = await SendAsync(CausewayProtocol.PushResultPath, request, _options.RequestTimeout + _longPollTimeout + _options.LongPollGrace,
+            authenticated: true, request.TaskId, cancellationToken).ConfigureAwait(false);
+        var frame = PullTaskFrame.Parse(body, V1.PushResultResponse.NextTaskFieldNumber);
+        return frame.HasTask ? Convert(frame, SetupOf(frame)) : null;
     }
 
     /// <summary>Posts raw bytes to a protocol path and returns the status and body (for tests of malformed input).</summary>
@@ -204,6 +227,9 @@ public sealed class PartyClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    // Names the setup this party holds, so tasks of the same run leave it out.
+    private V1.PullTaskRequest NewPull() => new() { SetupDigest = _setup?.Digest ?? ByteString.Empty };
 
     // The setup a task carries (parsed once, then kept by its digest), or the one this party holds when the task names it.
     private RunSetup? SetupOf(PullTaskFrame task)

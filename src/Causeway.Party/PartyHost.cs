@@ -11,7 +11,8 @@ namespace Causeway.Party;
 
 /// <summary>
 /// A party's main loop: join, heartbeat in the background, long-poll for tasks, run them through the
-/// <see cref="ITaskHandler"/>, push the results; reconnect with exponential backoff after network errors.
+/// <see cref="ITaskHandler"/>, push each result together with the long poll for the next task; reconnect with
+/// exponential backoff after network errors.
 /// </summary>
 /// <remarks>
 /// <see cref="RunAsync"/> returns when its token is cancelled (graceful shutdown: the task in progress is
@@ -111,20 +112,27 @@ public sealed class PartyHost : IDisposable
         }
     }
 
-    // Pulls and handles tasks until the session ends (CoordinatorException 401) or a network error occurs.
+    // Handles tasks until the session ends (CoordinatorException 401) or a network error occurs. Each result is pushed
+    // with a request for the next task (then_pull), so a task costs one call; a plain pull starts the loop and follows
+    // a result the coordinator refused.
     private async Task PullLoopAsync(CancellationToken cancellationToken)
     {
+        ReceivedTask? next = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             ReceivedTask? task;
             try
             {
-                task = await _client.PullTaskAsync(cancellationToken).ConfigureAwait(false);
+                task = next ?? await _client.PullTaskAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (MalformedMessageException e)
             {
                 PartyLog.InvalidTask(_logger, e.Message);
                 continue;
+            }
+            finally
+            {
+                next = null;
             }
 
             if (task is null)
@@ -136,13 +144,19 @@ public sealed class PartyHost : IDisposable
             _currentTaskId = task.TaskId;
             try
             {
-                await HandleAsync(task, cancellationToken).ConfigureAwait(false);
+                next = await HandleAsync(task, cancellationToken).ConfigureAwait(false);
                 CompletedTasks++;
             }
             catch (CoordinatorException e) when (!e.SessionExpired && !e.IsTransient)
             {
                 // Late (409), rejected (400) or unknown (404): the round goes on without this result.
                 PartyLog.ResultRefused(_logger, task.TaskId, e.Reason);
+            }
+            catch (MalformedMessageException e)
+            {
+                // The result was taken; the next task that came with the answer was not valid.
+                CompletedTasks++;
+                PartyLog.InvalidTask(_logger, e.Message);
             }
             finally
             {
@@ -154,14 +168,14 @@ public sealed class PartyHost : IDisposable
     /// <summary>Forgets the secure-aggregation sessions and Paillier keys of protected rounds (the vertical party is the caller's).</summary>
     public void Dispose() => _protection.Dispose();
 
-    private async Task HandleAsync(ReceivedTask task, CancellationToken cancellationToken)
+    // Does the task, pushes its result and returns the next task that came with the answer (or null).
+    private async Task<ReceivedTask?> HandleAsync(ReceivedTask task, CancellationToken cancellationToken)
     {
         if (task.Step is { } step)
         {
             // Off the pull loop's thread: Paillier key generation and decryption, and PSI batches, take a while.
             var answer = await Task.Run(() => TakeStep(step), cancellationToken).ConfigureAwait(false);
-            await PushWithRetryAsync(ct => _client.PushStepReplyAsync(task, answer, ct), cancellationToken).ConfigureAwait(false);
-            return;
+            return await PushWithRetryAsync(ct => _client.PushStepReplyAsync(task, answer, thenPull: true, ct), cancellationToken).ConfigureAwait(false);
         }
 
         if (task.Train is { } train)
@@ -181,8 +195,7 @@ public sealed class PartyHost : IDisposable
                 reply = PartyReply.Failed(new PartyFailure(_client.Party, FailureKind.Dropout, $"local training failed: {e.GetType().Name}: {e.Message}"));
             }
 
-            await PushWithRetryAsync(ct => _client.PushTrainResultAsync(task, reply, ct), cancellationToken).ConfigureAwait(false);
-            return;
+            return await PushWithRetryAsync(ct => _client.PushTrainResultAsync(task, reply, thenPull: true, ct), cancellationToken).ConfigureAwait(false);
         }
 
         Evaluation? evaluation;
@@ -194,11 +207,10 @@ public sealed class PartyHost : IDisposable
         {
             PartyLog.TaskFailed(_logger, e, task.TaskId);
             var reason = $"local evaluation failed: {e.GetType().Name}: {e.Message}";
-            await PushWithRetryAsync(ct => _client.PushFailureAsync(task, reason, ct), cancellationToken).ConfigureAwait(false);
-            return;
+            return await PushWithRetryAsync(ct => _client.PushFailureAsync(task, reason, thenPull: true, ct), cancellationToken).ConfigureAwait(false);
         }
 
-        await PushWithRetryAsync(ct => _client.PushEvaluationAsync(task, evaluation, ct), cancellationToken).ConfigureAwait(false);
+        return await PushWithRetryAsync(ct => _client.PushEvaluationAsync(task, evaluation, thenPull: true, ct), cancellationToken).ConfigureAwait(false);
     }
 
     private ProtocolStepReply TakeStep(ProtocolStep step) => VerticalParty.Handles(step.Request)
@@ -207,15 +219,14 @@ public sealed class PartyHost : IDisposable
 
     // A result is worth a few retries on the same session: re-joining first would turn the task into a dropout.
     // A retry after a push that did arrive is answered 409 (duplicate) and logged, never applied twice.
-    private async Task PushWithRetryAsync(Func<CancellationToken, Task> push, CancellationToken cancellationToken)
+    private async Task<ReceivedTask?> PushWithRetryAsync(Func<CancellationToken, Task<ReceivedTask?>> push, CancellationToken cancellationToken)
     {
         const int Attempts = 3;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await push(cancellationToken).ConfigureAwait(false);
-                return;
+                return await push(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (attempt < Attempts && IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {

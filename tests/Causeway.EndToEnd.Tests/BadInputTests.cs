@@ -42,7 +42,7 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.StartsWith("malformed PushResultRequest", error, StringComparison.Ordinal);
 
         // A later valid result for the same task is still accepted.
-        await _client.PushTrainResultAsync(task, Reply(0.5f), CancellationToken.None).DefaultTimeout();
+        await _client.PushTrainResultAsync(task, Reply(0.5f), thenPull: false, CancellationToken.None).DefaultTimeout();
         Assert.All((await train.DefaultTimeout()).Update!.Delta.Values.ToArray(), v => Assert.Equal(0.5f, v));
     }
 
@@ -147,10 +147,10 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task Push_Duplicate_Is409()
     {
         var (train, task) = await StartTaskAsync(1);
-        await _client.PushTrainResultAsync(task, Reply(1f), CancellationToken.None).DefaultTimeout();
+        await _client.PushTrainResultAsync(task, Reply(1f), thenPull: false, CancellationToken.None).DefaultTimeout();
         await train.DefaultTimeout();
 
-        var e = await Assert.ThrowsAsync<CoordinatorException>(() => _client.PushTrainResultAsync(task, Reply(1f), CancellationToken.None)).DefaultTimeout();
+        var e = await Assert.ThrowsAsync<CoordinatorException>(() => _client.PushTrainResultAsync(task, Reply(1f), thenPull: false, CancellationToken.None)).DefaultTimeout();
 
         Assert.Equal(HttpStatusCode.Conflict, e.Status);
         Assert.Contains("duplicate", e.Reason, StringComparison.Ordinal);
@@ -166,7 +166,7 @@ public sealed class BadInputTests : IAsyncLifetime
         await deadline.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => train).DefaultTimeout();
 
-        var e = await Assert.ThrowsAsync<CoordinatorException>(() => _client.PushTrainResultAsync(task, Reply(1f), CancellationToken.None)).DefaultTimeout();
+        var e = await Assert.ThrowsAsync<CoordinatorException>(() => _client.PushTrainResultAsync(task, Reply(1f), thenPull: false, CancellationToken.None)).DefaultTimeout();
 
         Assert.Equal(HttpStatusCode.Conflict, e.Status);
         Assert.Equal("round 4 closed", e.Reason);
@@ -181,9 +181,9 @@ public sealed class BadInputTests : IAsyncLifetime
         var (train, task) = await StartTaskAsync(1);
 
         var unknown = await Assert.ThrowsAsync<CoordinatorException>(() =>
-            _client.PushTrainResultAsync(task with { TaskId = "no-such-task" }, Reply(1f), CancellationToken.None)).DefaultTimeout();
+            _client.PushTrainResultAsync(task with { TaskId = "no-such-task" }, Reply(1f), thenPull: false, CancellationToken.None)).DefaultTimeout();
         var stolen = await Assert.ThrowsAsync<CoordinatorException>(() =>
-            other.PushTrainResultAsync(task, Reply(1f), CancellationToken.None)).DefaultTimeout();
+            other.PushTrainResultAsync(task, Reply(1f), thenPull: false, CancellationToken.None)).DefaultTimeout();
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
         Assert.Equal(HttpStatusCode.Forbidden, stolen.Status);
@@ -211,7 +211,7 @@ public sealed class BadInputTests : IAsyncLifetime
 
     private async Task AssertStillWorksAsync(Task<PartyReply> train, ReceivedTask task)
     {
-        await _client.PushTrainResultAsync(task, Reply(0.5f), CancellationToken.None).DefaultTimeout();
+        await _client.PushTrainResultAsync(task, Reply(0.5f), thenPull: false, CancellationToken.None).DefaultTimeout();
         Assert.Equal(0.5f, (await train.DefaultTimeout()).Update!.Delta.Values[0]);
     }
 

@@ -89,9 +89,9 @@ public sealed class IdentityTests
         var train = server.Channel.TrainAsync(HospitalA, Models.TrainTask(1), CancellationToken.None);
         var task = (await owner.PullTaskAsync(CancellationToken.None).DefaultTimeout())!;
 
-        var e = await Assert.ThrowsAsync<CoordinatorException>(() => intruder.PushTrainResultAsync(task, Reply(HospitalA, 9f), CancellationToken.None))
+        var e = await Assert.ThrowsAsync<CoordinatorException>(() => intruder.PushTrainResultAsync(task, Reply(HospitalA, 9f), thenPull: false, CancellationToken.None))
             .DefaultTimeout();
-        await owner.PushTrainResultAsync(task, Reply(HospitalA, 0.25f), CancellationToken.None).DefaultTimeout();
+        await owner.PushTrainResultAsync(task, Reply(HospitalA, 0.25f), thenPull: false, CancellationToken.None).DefaultTimeout();
 
         Assert.Equal(HttpStatusCode.Forbidden, e.Status);
         Assert.Equal($"task '{task.TaskId}' was given to another party", e.Reason);
@@ -108,9 +108,9 @@ public sealed class IdentityTests
         await client.JoinAsync(null, CancellationToken.None).DefaultTimeout();
         var train = server.Channel.TrainAsync(HospitalA, Models.TrainTask(1), CancellationToken.None);
         var task = (await client.PullTaskAsync(CancellationToken.None).DefaultTimeout())!;
-        await client.PushTrainResultAsync(task, Reply(HospitalA, 1f), CancellationToken.None).DefaultTimeout();
+        await client.PushTrainResultAsync(task, Reply(HospitalA, 1f), thenPull: false, CancellationToken.None).DefaultTimeout();
 
-        var e = await Assert.ThrowsAsync<CoordinatorException>(() => client.PushTrainResultAsync(task, Reply(HospitalA, 7f), CancellationToken.None))
+        var e = await Assert.ThrowsAsync<CoordinatorException>(() => client.PushTrainResultAsync(task, Reply(HospitalA, 7f), thenPull: false, CancellationToken.None))
             .DefaultTimeout();
 
         Assert.Equal(HttpStatusCode.Conflict, e.Status);
@@ -128,10 +128,10 @@ public sealed class IdentityTests
         var task = (await client.PullTaskAsync(CancellationToken.None).DefaultTimeout())!;
 
         var wrongRound = await Assert.ThrowsAsync<CoordinatorException>(() =>
-            client.PushTrainResultAsync(WithRound(task, task.Round with { Round = 2 }), Reply(HospitalA, 5f), CancellationToken.None)).DefaultTimeout();
+            client.PushTrainResultAsync(WithRound(task, task.Round with { Round = 2 }), Reply(HospitalA, 5f), thenPull: false, CancellationToken.None)).DefaultTimeout();
         var wrongRun = await Assert.ThrowsAsync<CoordinatorException>(() =>
-            client.PushTrainResultAsync(WithRound(task, task.Round with { RunId = "run-other" }), Reply(HospitalA, 5f), CancellationToken.None)).DefaultTimeout();
-        await client.PushTrainResultAsync(task, Reply(HospitalA, 0.5f), CancellationToken.None).DefaultTimeout();
+            client.PushTrainResultAsync(WithRound(task, task.Round with { RunId = "run-other" }), Reply(HospitalA, 5f), thenPull: false, CancellationToken.None)).DefaultTimeout();
+        await client.PushTrainResultAsync(task, Reply(HospitalA, 0.5f), thenPull: false, CancellationToken.None).DefaultTimeout();
 
         Assert.Equal(HttpStatusCode.BadRequest, wrongRound.Status);
         Assert.Equal("the result names run 'run-test' round 2, but the task is run 'run-test' round 3", wrongRound.Reason);
@@ -177,7 +177,7 @@ public sealed class IdentityTests
         await client.JoinAsync(null, CancellationToken.None).DefaultTimeout();
         var train = server.Channel.TrainAsync(HospitalA, Models.TrainTask(1), CancellationToken.None);
         var task = (await client.PullTaskAsync(CancellationToken.None).DefaultTimeout())!;
-        await client.PushTrainResultAsync(task, Reply(HospitalA, 2f), CancellationToken.None).DefaultTimeout();
+        await client.PushTrainResultAsync(task, Reply(HospitalA, 2f), thenPull: false, CancellationToken.None).DefaultTimeout();
 
         Assert.Equal(HttpStatusCode.Unauthorized, e.Status);
         Assert.True(e.SessionExpired);

@@ -33,7 +33,7 @@ public sealed class LargeModelTests
             value = -value;
         }
 
-        await client.PushTrainResultAsync(task, PartyReply.Success(new PartyUpdate(new PartyId("hospital-a"), delta, 100, 1.0)), CancellationToken.None).DefaultTimeout();
+        await client.PushTrainResultAsync(task, PartyReply.Success(new PartyUpdate(new PartyId("hospital-a"), delta, 100, 1.0)), thenPull: false, CancellationToken.None).DefaultTimeout();
         var update = (await train.DefaultTimeout()).Update!;
 
         Assert.Equal(layout, update.Delta.Layout);

@@ -176,7 +176,7 @@ public sealed class ProtectedRoundTests
                 var task = await client.PullTaskAsync(cancellationToken);
                 if (task?.Step is { } step)
                 {
-                    await client.PushStepReplyAsync(task, protection.Handle(step), cancellationToken);
+                    await client.PushStepReplyAsync(task, protection.Handle(step), thenPull: false, cancellationToken);
                 }
                 else if (task?.Train is { } train)
                 {
@@ -188,11 +188,11 @@ public sealed class ProtectedRoundTests
                         PaillierCiphertexts c => c with { Ciphertexts = [.. c.Ciphertexts.Select(b => Enumerable.Repeat((byte)0xFF, b.Length).ToArray())] },
                         _ => throw new InvalidOperationException(update.Payload.Name),
                     };
-                    await client.PushTrainResultAsync(task, PartyReply.Success(update with { Payload = corrupted }), cancellationToken);
+                    await client.PushTrainResultAsync(task, PartyReply.Success(update with { Payload = corrupted }), thenPull: false, cancellationToken);
                 }
                 else if (task is not null)
                 {
-                    await client.PushEvaluationAsync(task, null, cancellationToken);
+                    await client.PushEvaluationAsync(task, null, thenPull: false, cancellationToken);
                 }
             }
         }

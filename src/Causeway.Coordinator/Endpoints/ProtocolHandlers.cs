@@ -96,6 +96,12 @@ internal sealed class ProtocolHandlers(
             return;
         }
 
+        await DeliverNextTaskAsync(context, session, request, NextTaskEnvelope.PullTask).ConfigureAwait(false);
+    }
+
+    // The long poll of PullTask, and of a PushResult that asked for its party's next task (then_pull).
+    private async Task DeliverNextTaskAsync(HttpContext context, PartySession session, V1.PullTaskRequest request, NextTaskEnvelope envelope)
+    {
         PendingTask? task;
 
         // A stopping host answers waiting polls with "no task" at once instead of holding shutdown for the poll timeout.
@@ -119,7 +125,7 @@ internal sealed class ProtocolHandlers(
         // A task withdrawn between delivery and here has let go of its work: answer "no task".
         if (task?.Work is not { } work)
         {
-            await ProtocolResponses.WriteAsync(context, new V1.PullTaskResponse()).ConfigureAwait(false);
+            await ProtocolResponses.WriteAsync(context, envelope.Wrap(null)).ConfigureAwait(false);
             return;
         }
 
@@ -164,11 +170,11 @@ internal sealed class ProtocolHandlers(
         CoordinatorLog.TaskDelivered(logger, task.Id, task.Round.Round, session.Party.Value);
         if (global is not null)
         {
-            await TaskResponseWriter.WriteAsync(context, header, global).ConfigureAwait(false);
+            await TaskResponseWriter.WriteAsync(context, envelope.Wrap(header), envelope.TaskField, global).ConfigureAwait(false);
         }
         else
         {
-            await ProtocolResponses.WriteAsync(context, new V1.PullTaskResponse { Task = header }).ConfigureAwait(false);
+            await ProtocolResponses.WriteAsync(context, envelope.Wrap(header)).ConfigureAwait(false);
         }
     }
 
@@ -243,9 +249,18 @@ internal sealed class ProtocolHandlers(
         }
 
         var task = announced ?? await FindTaskAsync(context, session, result.TaskId).ConfigureAwait(false);
-        if (task is not null)
+        if (task is null || !await CompleteAsync(context, task, result).ConfigureAwait(false))
         {
-            await CompleteAsync(context, task, result).ConfigureAwait(false);
+            return;
+        }
+
+        if (result.ThenPull is { } pull)
+        {
+            await DeliverNextTaskAsync(context, session, pull, NextTaskEnvelope.PushResult).ConfigureAwait(false);
+        }
+        else
+        {
+            await ProtocolResponses.WriteAsync(context, new V1.PushResultResponse { Accepted = true }).ConfigureAwait(false);
         }
     }
 
@@ -272,21 +287,22 @@ internal sealed class ProtocolHandlers(
         return await RefuseByStateAsync(context, task).ConfigureAwait(false) ? null : task;
     }
 
-    private async Task CompleteAsync(HttpContext context, PendingTask task, PushResult pushed)
+    // Completes the task with the pushed result; false when the result was refused (the refusal is written).
+    private async Task<bool> CompleteAsync(HttpContext context, PendingTask task, PushResult pushed)
     {
         var party = task.Party;
         if (pushed.RunId != task.Round.RunId || pushed.Round != task.Round.Round)
         {
             await RejectAsync(context, party.Value, task.Id, StatusCodes.Status400BadRequest,
                 $"the result names run '{Printable(pushed.RunId)}' round {pushed.Round}, but the task is run '{task.Round.RunId}' round {task.Round.Round}").ConfigureAwait(false);
-            return;
+            return false;
         }
 
         // The deadline may withdraw the task at any moment: decode against the work as it was when the result arrived.
         if (task.Work is not { } work)
         {
             await RefuseByStateAsync(context, task).ConfigureAwait(false);
-            return;
+            return false;
         }
 
         TaskResult result;
@@ -299,13 +315,13 @@ internal sealed class ProtocolHandlers(
             // The party answered with an invalid result: the round records it as rejected and goes on.
             task.TryComplete(new TaskResult(null, null, new PartyFailure(party, FailureKind.Rejected, e.Message)), requireDelivered: true);
             await RejectAsync(context, party.Value, task.Id, StatusCodes.Status400BadRequest, e.Message).ConfigureAwait(false);
-            return;
+            return false;
         }
 
         if (!task.TryComplete(result, requireDelivered: true))
         {
             await RefuseByStateAsync(context, task).ConfigureAwait(false);
-            return;
+            return false;
         }
 
         if (result.Failure is { } reported)
@@ -317,7 +333,7 @@ internal sealed class ProtocolHandlers(
             CoordinatorLog.ResultAccepted(logger, task.Id, party.Value);
         }
 
-        await ProtocolResponses.WriteAsync(context, new V1.PushResultResponse { Accepted = true }).ConfigureAwait(false);
+        return true;
     }
 
     private static TaskResult Decode(PartyId party, TaskWork work, PushResult pushed)

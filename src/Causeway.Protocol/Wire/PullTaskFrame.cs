@@ -53,15 +53,18 @@ public sealed class PullTaskFrame
     /// <summary>A protocol step's request, or a protected train task's instruction; null otherwise.</summary>
     public V1.ProtocolMessage? Protection { get; private set; }
 
+    /// <summary>Parses the task of a response: a <c>PullTaskResponse</c>, or a <c>PushResultResponse</c> that carries the next task.</summary>
+    /// <param name="body">The response body.</param>
+    /// <param name="taskField">The response's field holding the <c>PartyTask</c>: <c>PullTaskResponse.task</c> (the default) or <c>PushResultResponse.next_task</c>.</param>
     /// <exception cref="MalformedMessageException">The bytes are not a valid message.</exception>
-    public static PullTaskFrame Parse(ReadOnlyMemory<byte> body)
+    public static PullTaskFrame Parse(ReadOnlyMemory<byte> body, int taskField = PullTaskResponse.TaskFieldNumber)
     {
         var frame = new PullTaskFrame();
         var reader = new WireReader(body.Span);
         while (!reader.End)
         {
             var (field, wireType) = reader.ReadTag();
-            if (field == PullTaskResponse.TaskFieldNumber)
+            if (field == taskField)
             {
                 WireReader.Expect(wireType, 2, "task");
                 var (start, length) = reader.ReadDelimited();

@@ -67,6 +67,9 @@ public sealed class PushResult
     /// <summary>The answer to a protocol step, when <see cref="Kind"/> is <see cref="PushResultKind.StepReply"/>.</summary>
     public ProtocolMessage? StepReply { get; private set; }
 
+    /// <summary>Set when the party asks to wait for its next task in the same call (<c>then_pull</c>); null otherwise.</summary>
+    public PullTaskRequest? ThenPull { get; private set; }
+
     private ParameterLayout? Expected { get; set; }
 
     private bool _taskIdRead;
@@ -146,6 +149,14 @@ public sealed class PushResult
                         var length = await reader.ReadLengthAsync(End, cancellationToken).ConfigureAwait(false);
                         result.Reset(PushResultKind.StepReply);
                         result.StepReply = await result.ReadProtectionAsync(reader, length, cancellationToken).ConfigureAwait(false);
+                        break;
+                    }
+
+                case PushResultRequest.ThenPullFieldNumber:
+                    {
+                        WireReader.Expect(wireType, 2, "then_pull");
+                        var bytes = await reader.ReadSmallAsync(await reader.ReadLengthAsync(End, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                        result.ThenPull = ParseSmall(PullTaskRequest.Parser, bytes);
                         break;
                     }
 
