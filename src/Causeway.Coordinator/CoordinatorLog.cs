@@ -50,4 +50,10 @@ internal static partial class CoordinatorLog
     /// <remarks><c>causeway bench rounds</c> reads this line to take its CPU samples at round boundaries; keep the wording.</remarks>
     [LoggerMessage(15, LogLevel.Information, "Round {Round}/{TotalRounds} of run {RunId} closed: {Updates} updates in {Seconds:F3} s.")]
     public static partial void RoundClosed(ILogger logger, int round, int totalRounds, string runId, int updates, double seconds);
+
+    [LoggerMessage(17, LogLevel.Information, "Run {RunId} resumes after round {Round}.")]
+    public static partial void RunResumed(ILogger logger, string runId, int round);
+
+    [LoggerMessage(16, LogLevel.Warning, "Party {Party} is left out of run {RunId}: {Reason}.")]
+    public static partial void PartyLeftOut(ILogger logger, string party, string runId, string reason);
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Causeway.Coordinator.Runs;
 using Causeway.Coordinator.Storage;
 using Causeway.Core.Data;
+using Causeway.Core.Metrics;
 using Causeway.Core.Models;
 using Causeway.Core.Serialization;
 using Causeway.EndToEnd.Tests.Infrastructure;
@@ -42,8 +43,7 @@ public sealed class ControlApiTests
     [Fact]
     public async Task PostRun_InvalidConfig_Is400WithTheReason()
     {
-        await using var server = await CoordinatorServer.StartAsync(services: s =>
-            s.AddSingleton<IRunDriver>(new RoundEngineRunDriver()));
+        await using var server = await CoordinatorServer.StartAsync();
         using var admin = server.CreateAdminClient();
 
         var response = await admin.PostAsync(new Uri("api/runs", UriKind.Relative), Json("""{ "rounds": 3, "colour": "blue" }""")).DefaultTimeout();
@@ -58,11 +58,7 @@ public sealed class ControlApiTests
     {
         var directory = Path.Combine(Path.GetTempPath(), "causeway-e2e-" + Guid.NewGuid().ToString("N"));
         await using var store = await SqliteRunStore.OpenAsync(Path.Combine(directory, "runs.db"), null, CancellationToken.None).DefaultTimeout();
-        await using var server = await CoordinatorServer.StartAsync(services: s =>
-        {
-            s.AddSingleton<IRunDriver>(new RoundEngineRunDriver());
-            s.AddSingleton<IRunStore>(store);
-        });
+        await using var server = await CoordinatorServer.StartAsync(services: s => s.AddSingleton<IRunStore>(store));
         using var stop = new CancellationTokenSource();
         var hosts = new List<Task>();
         var clients = new List<PartyClient>();
@@ -152,15 +148,85 @@ public sealed class ControlApiTests
     }
 
     [Fact]
-    public async Task PostRun_NoRoundReachesMinResults_RunFailsSayingWhy()
+    public async Task PostRun_MinResultsAboveTheConnectedParties_Is409AndNoRunIsStored()
     {
-        await using var server = await CoordinatorServer.StartAsync(services: s => s.AddSingleton<IRunDriver>(new RoundEngineRunDriver()));
+        await using var server = await CoordinatorServer.StartAsync();
         using var stop = new CancellationTokenSource();
         using var client = server.CreateClient("hospital-a");
         var host = new PartyHost(client, SeparableTables.Party("hospital-a", seed: 4), server.PartyOptions("hospital-a")).RunAsync(stop.Token);
         await server.WaitUntilPollingAsync("hospital-a").DefaultTimeout();
         using var admin = server.CreateAdminClient();
 
+        var started = await admin.PostAsync(
+            new Uri("api/runs", UriKind.Relative),
+            Json("""{ "name": "too-few", "rounds": 2, "model": { "type": "logistic" }, "round": { "deadlineSeconds": 20, "minResults": 2 } }""")).DefaultTimeout();
+        var body = await started.Content.ReadAsStringAsync().DefaultTimeout();
+        var runs = await admin.GetFromJsonAsync<JsonElement>(new Uri("api/runs", UriKind.Relative)).DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.Conflict, started.StatusCode);
+        Assert.Contains("round.minResults (2) exceeds the 1 parties", body, StringComparison.Ordinal);
+        Assert.Equal(0, runs.GetArrayLength());
+        await stop.CancelAsync();
+        await host.DefaultTimeout();
+    }
+
+    [Fact]
+    public async Task PostRun_NoPartyConnected_Is409SayingSo()
+    {
+        await using var server = await CoordinatorServer.StartAsync();
+        using var admin = server.CreateAdminClient();
+
+        var started = await admin.PostAsync(new Uri("api/runs", UriKind.Relative), Json("""{ "name": "alone", "rounds": 2, "model": { "type": "logistic" } }""")).DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.Conflict, started.StatusCode);
+        Assert.Contains("no party with training data is connected", await started.Content.ReadAsStringAsync().DefaultTimeout(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PostRun_CommentedConfig_IsAcceptedAndRuns()
+    {
+        await using var server = await CoordinatorServer.StartAsync();
+        using var stop = new CancellationTokenSource();
+        using var client = server.CreateClient("hospital-a");
+        var host = new PartyHost(client, SeparableTables.Party("hospital-a", seed: 4), server.PartyOptions("hospital-a")).RunAsync(stop.Token);
+        await server.WaitUntilPollingAsync("hospital-a").DefaultTimeout();
+        using var admin = server.CreateAdminClient();
+
+        var started = await admin.PostAsync(
+            new Uri("api/runs", UriKind.Relative),
+            Json("""
+                {
+                  // as samples/configs/*.json are written: comments and a trailing comma
+                  "name": "commented", "rounds": 2, "model": { "type": "logistic" },
+                }
+                """)).DefaultTimeout();
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>().DefaultTimeout()).GetProperty("id").GetString()!;
+        await server.Runs.WaitForActiveRunAsync().DefaultTimeout();
+        var run = (await admin.GetFromJsonAsync<JsonElement>(new Uri($"api/runs/{id}", UriKind.Relative)).DefaultTimeout()).GetProperty("run");
+
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        Assert.Equal(("Completed", 2, 2), (run.GetProperty("state").GetString(), run.GetProperty("totalRounds").GetInt32(), run.GetProperty("completedRounds").GetInt32()));
+        await stop.CancelAsync();
+        await host.DefaultTimeout();
+    }
+
+    [Fact]
+    public async Task PostRun_NoRoundReachesMinResults_RunFailsSayingWhy()
+    {
+        await using var server = await CoordinatorServer.StartAsync();
+        using var stop = new CancellationTokenSource();
+        var hosts = new List<Task>();
+        var clients = new List<PartyClient>();
+        foreach (var (name, fails) in new[] { ("hospital-a", false), ("hospital-b", true) })
+        {
+            var client = server.CreateClient(name);
+            clients.Add(client);
+            ITaskHandler handler = SeparableTables.Party(name, seed: 4);
+            hosts.Add(new PartyHost(client, fails ? new FailingTrainer(handler) : handler, server.PartyOptions(name)).RunAsync(stop.Token));
+            await server.WaitUntilPollingAsync(name).DefaultTimeout();
+        }
+
+        using var admin = server.CreateAdminClient();
         var started = await admin.PostAsync(
             new Uri("api/runs", UriKind.Relative),
             Json("""{ "name": "too-few", "rounds": 2, "model": { "type": "logistic" }, "round": { "deadlineSeconds": 20, "minResults": 2 } }""")).DefaultTimeout();
@@ -171,7 +237,20 @@ public sealed class ControlApiTests
         Assert.Equal("Failed", run.GetProperty("state").GetString());
         Assert.Contains("No round received the 2 updates it needed", run.GetProperty("error").GetString(), StringComparison.Ordinal);
         await stop.CancelAsync();
-        await host.DefaultTimeout();
+        await Task.WhenAll(hosts).DefaultTimeout();
+        clients.ForEach(c => c.Dispose());
+    }
+
+    /// <summary>Describes the data of the party it wraps and evaluates on it, but every training fails.</summary>
+    private sealed class FailingTrainer(ITaskHandler inner) : ITaskHandler
+    {
+        public DataDescription? Data => inner.Data;
+
+        public Task<PartyReply> TrainAsync(TrainTask task, RunSetup? setup, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("the local training set is locked");
+
+        public Task<Evaluation?> EvaluateAsync(EvaluateTask task, RunSetup? setup, CancellationToken cancellationToken) =>
+            inner.EvaluateAsync(task, setup, cancellationToken);
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");

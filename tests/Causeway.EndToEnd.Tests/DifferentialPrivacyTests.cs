@@ -30,7 +30,7 @@ public sealed class DifferentialPrivacyTests
         await using var server = await CoordinatorServer.StartAsync(
             services: s =>
             {
-                s.AddSingleton<IRunDriver>(new RoundEngineRunDriver());
+                
                 s.AddSingleton<IRunStore>(store);
             },
             tap: tap);

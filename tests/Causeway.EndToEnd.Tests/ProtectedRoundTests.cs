@@ -39,7 +39,7 @@ public sealed class ProtectedRoundTests
         await using var server = await CoordinatorServer.StartAsync(
             services: s =>
             {
-                s.AddSingleton<IRunDriver>(new RoundEngineRunDriver());
+                
                 s.AddSingleton<IRunStore>(store);
                 s.AddSingleton<ILoggerProvider>(logs);
             },
@@ -128,7 +128,7 @@ public sealed class ProtectedRoundTests
     [InlineData("""{ "kind": "paillier", "keyHolder": "hospital-a" }""", "The Paillier ciphertext is out of range")]
     public async Task Run_PartySendsABadProtectedUpdate_RejectedNamingIt_RoundGoesOn(string protection, string reason)
     {
-        await using var server = await CoordinatorServer.StartAsync(services: s => s.AddSingleton<IRunDriver>(new RoundEngineRunDriver()));
+        await using var server = await CoordinatorServer.StartAsync();
         using var stop = new CancellationTokenSource();
         var hosts = new List<Task>();
         var disposables = new List<IDisposable>();

@@ -30,7 +30,7 @@ public sealed class ResumeTests
         var party = new PartyId("hospital-a");
         void Services(IServiceCollection s)
         {
-            s.AddSingleton<IRunDriver>(new RoundEngineRunDriver());
+            
             s.AddSingleton<IRunStore>(store);
         }
 
@@ -87,7 +87,7 @@ public sealed class ResumeTests
         await using var store = await SqliteRunStore.OpenAsync(Path.Combine(directory, "runs.db"), null, CancellationToken.None).DefaultTimeout();
         void Services(IServiceCollection s)
         {
-            s.AddSingleton<IRunDriver>(new RoundEngineRunDriver());
+            
             s.AddSingleton<IRunStore>(store);
         }
 

@@ -20,7 +20,7 @@ public sealed class RobustAggregationTests
     [Fact]
     public async Task Median_WithstandsABoostedUpdate_ThatWrecksTheMean()
     {
-        await using var server = await CoordinatorServer.StartAsync(services: s => s.AddSingleton<IRunDriver>(new RoundEngineRunDriver()));
+        await using var server = await CoordinatorServer.StartAsync();
         using var stop = new CancellationTokenSource();
         var hosts = new List<Task>();
         var clients = new List<PartyClient>();

@@ -202,7 +202,7 @@ public sealed class StatisticsReleaseTests(ITestOutputHelper output)
     [Fact]
     public async Task Release_AfterARealRunWithoutAStore_UsesTheMergedStatisticsOfItsParties_AndTheInMemoryBudget()
     {
-        await using var server = await CoordinatorServer.StartAsync(services: s => s.AddSingleton<IRunDriver>(new RoundEngineRunDriver()));
+        await using var server = await CoordinatorServer.StartAsync();
         using var stop = new CancellationTokenSource();
         var hosts = new List<Task>();
         var clients = new List<Causeway.Party.PartyClient>();

@@ -23,7 +23,7 @@ public sealed class WhoSeesWhatTests
     public async Task Coordinator_ReceivesStatisticsAndDeltas_NeverARowValue()
     {
         var tap = new WireTap();
-        await using var server = await CoordinatorServer.StartAsync(services: s => s.AddSingleton<IRunDriver>(new RoundEngineRunDriver()), tap: tap);
+        await using var server = await CoordinatorServer.StartAsync(tap: tap);
         using var stop = new CancellationTokenSource();
         var parties = new[] { ("hospital-a", 21), ("hospital-b", 22) };
         var hosts = new List<Task>();

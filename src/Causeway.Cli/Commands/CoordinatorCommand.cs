@@ -3,7 +3,6 @@ using System.Net;
 using Microsoft.Extensions.Hosting;
 using Causeway.Cli.Composition;
 using Causeway.Coordinator.Hosting;
-using Causeway.Coordinator.Runs;
 using Causeway.Coordinator.Storage;
 using Causeway.Protocol.Security;
 
@@ -54,7 +53,6 @@ internal static class CoordinatorCommand
                 ServerCertificate = DevCertificates.LoadPem(
                     Path.Combine(directory, DevCertificates.ServerCertificateFile), Path.Combine(directory, DevCertificates.ServerKeyFile)),
                 ClientAuthority = parse.GetValue(mutualTls) ? DevCertificates.LoadPem(Path.Combine(directory, DevCertificates.CaCertificateFile)) : null,
-                RunDriver = new RoundEngineRunDriver(),
                 RunStore = store,
                 Configure = o =>
                 {

@@ -3,8 +3,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Causeway.Coordinator.Parties;
+using Causeway.Coordinator.Refusals;
 using Causeway.Coordinator.Runs;
 using Causeway.Coordinator.Statistics;
+using Causeway.Coordinator.Storage;
 using Causeway.Coordinator.Vertical;
 using Causeway.Core.Data;
 using Causeway.Core.Models;
@@ -26,12 +28,12 @@ internal static class ControlApi
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api").AddEndpointFilter(RequireAdminAsync);
-        api.MapGet("/status", Status);
-        api.MapGet("/runs", async (RunManager manager, HttpContext context) =>
-            Results.Json(await manager.ListRunsAsync(context.RequestAborted).ConfigureAwait(false), JsonOptions));
-        api.MapGet("/runs/{id}", async (string id, RunManager manager, HttpContext context) =>
-            await manager.FindRunAsync(id, context.RequestAborted).ConfigureAwait(false) is { } run
+        var api = endpoints.MapGroup("/api").AddEndpointFilter(RequireAdminAsync).AddEndpointFilter(AnswerRefusalsAsync);
+        api.MapGet("/status", StatusAsync);
+        api.MapGet("/runs", async (RunService runs, HttpContext context) =>
+            Results.Json(await runs.ListAsync(context.RequestAborted).ConfigureAwait(false), JsonOptions));
+        api.MapGet("/runs/{id}", async (string id, RunService runs, HttpContext context) =>
+            await runs.FindAsync(id, context.RequestAborted).ConfigureAwait(false) is { } run
                 ? Results.Json(run, JsonOptions)
                 : Error(StatusCodes.Status404NotFound, $"no run '{id}'"));
         api.MapPost("/runs", StartRunAsync);
@@ -47,22 +49,39 @@ internal static class ControlApi
         api.MapGet("/vertical/jobs/{id}", (string id, VerticalJobs jobs) =>
             jobs.Find(id) is { } job ? Results.Json(job, JsonOptions) : Error(StatusCodes.Status404NotFound, $"no vertical job '{id}'"));
         api.MapPost("/vertical/jobs/{id}/score", ScoreVerticalAsync);
-        api.MapPost("/runs/{id}/resume", async (string id, RunManager manager, HttpContext context) =>
-        {
-            var result = await manager.ResumeAsync(id, context.RequestAborted).ConfigureAwait(false);
-            return result.RunId is { } resumed
-                ? Results.Json(new StartRunResponse(resumed), JsonOptions, statusCode: StatusCodes.Status202Accepted)
-                : Error(result.Status, result.Error!);
-        });
+        api.MapPost("/runs/{id}/resume", async (string id, RunService runs, HttpContext context) =>
+            Results.Json(new StartRunResponse(await runs.ResumeAsync(id, context.RequestAborted).ConfigureAwait(false)), JsonOptions, statusCode: StatusCodes.Status202Accepted));
     }
 
-    private static IResult Status(PartyRegistry parties, RunManager manager, IRunRegistry runs, IOptions<CoordinatorOptions> options)
+    /// <summary>The one place where the coordinator's typed refusals become HTTP statuses.</summary>
+    private static int StatusOf(Exception refusal) => refusal switch
     {
-        var active = manager.ActiveRunId is { } id ? runs.Find(id)?.Run : null;
+        InvalidRequestException => StatusCodes.Status400BadRequest,
+        NotFoundException or RunNotFoundException => StatusCodes.Status404NotFound,
+        ConflictException => StatusCodes.Status409Conflict,
+        PartyFailedException => StatusCodes.Status502BadGateway,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    private static async ValueTask<object?> AnswerRefusalsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RequestRefusedException or RunNotFoundException)
+        {
+            return Error(StatusOf(e), e.Message);
+        }
+    }
+
+    private static async Task<IResult> StatusAsync(PartyRegistry parties, RunService runs, IOptions<CoordinatorOptions> options, HttpContext context)
+    {
+        var active = runs.ActiveRunId is { } id ? (await runs.FindAsync(id, context.RequestAborted).ConfigureAwait(false))?.Run : null;
         return Results.Json(new StatusResponse(options.Value.FederationId, parties.Snapshot(), active), JsonOptions);
     }
 
-    private static async Task<IResult> StartRunAsync(HttpContext context, RunManager manager, IOptions<CoordinatorOptions> options)
+    private static async Task<IResult> StartRunAsync(HttpContext context, RunService runs, IOptions<CoordinatorOptions> options)
     {
         var json = await ReadTextAsync(context, options.Value.MaxControlBodyBytes).ConfigureAwait(false);
         if (json is null)
@@ -70,10 +89,8 @@ internal static class ControlApi
             return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes");
         }
 
-        var result = manager.Start(json);
-        return result.RunId is { } id
-            ? Results.Json(new StartRunResponse(id), JsonOptions, statusCode: StatusCodes.Status202Accepted)
-            : Error(result.Status, result.Error!);
+        var id = await runs.StartAsync(json, context.RequestAborted).ConfigureAwait(false);
+        return Results.Json(new StartRunResponse(id), JsonOptions, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> StartVerticalJobAsync(HttpContext context, VerticalJobs jobs, IOptions<CoordinatorOptions> options)
@@ -84,8 +101,7 @@ internal static class ControlApi
             return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes");
         }
 
-        var (id, status, error) = jobs.Start(json);
-        return id is not null ? Results.Json(new StartRunResponse(id), JsonOptions, statusCode: status) : Error(status, error!);
+        return Results.Json(new StartRunResponse(jobs.Start(json)), JsonOptions, statusCode: StatusCodes.Status202Accepted);
     }
 
     /// <summary>Vertical inference: <c>{"ids": [...]}</c> scored by the parties holding them; null where a party lacks an ID.</summary>
@@ -112,16 +128,14 @@ internal static class ControlApi
             return Error(StatusCodes.Status400BadRequest, "the body must be {\"ids\": [\"id\", ...]} with non-empty IDs");
         }
 
-        var (predictions, status, error) = await jobs.ScoreAsync(id, ids!, context.RequestAborted).ConfigureAwait(false);
-        return predictions is null
-            ? Error(status, error!)
-            : Results.Json(new ScoreResponse([.. predictions.Select(p => double.IsNaN(p) ? (double?)null : p)]), JsonOptions);
+        var predictions = await jobs.ScoreAsync(id, ids!, context.RequestAborted).ConfigureAwait(false);
+        return Results.Json(new ScoreResponse([.. predictions.Select(p => double.IsNaN(p) ? (double?)null : p)]), JsonOptions);
     }
 
     /// <summary>The run's latest global model as a model file (docs/model-format.md) with its schema and merged statistics.</summary>
-    private static async Task<IResult> ModelAsync(string id, RunManager manager, HttpContext context)
+    private static async Task<IResult> ModelAsync(string id, RunService runs, HttpContext context)
     {
-        if (await manager.FindModelAsync(id, context.RequestAborted).ConfigureAwait(false) is not { } model)
+        if (await runs.FindModelAsync(id, context.RequestAborted).ConfigureAwait(false) is not { } model)
         {
             return Error(StatusCodes.Status404NotFound, $"run '{id}' has no model yet");
         }
@@ -131,9 +145,9 @@ internal static class ControlApi
         return Results.Bytes(buffer.ToArray(), "application/octet-stream", $"{id}.cw");
     }
 
-    private static async Task<IResult> PredictAsync(string id, HttpContext context, RunManager manager, IOptions<CoordinatorOptions> options)
+    private static async Task<IResult> PredictAsync(string id, HttpContext context, RunService runs, IOptions<CoordinatorOptions> options)
     {
-        if (await manager.FindModelAsync(id, context.RequestAborted).ConfigureAwait(false) is not { } model)
+        if (await runs.FindModelAsync(id, context.RequestAborted).ConfigureAwait(false) is not { } model)
         {
             return Error(StatusCodes.Status404NotFound, $"run '{id}' has no model yet");
         }
@@ -213,10 +227,8 @@ internal static class ControlApi
             return Error(StatusCodes.Status400BadRequest, invalid!);
         }
 
-        var outcome = await releaser.ReleaseAsync(id, request, context.RequestAborted).ConfigureAwait(false);
-        return outcome.Released is { } released
-            ? Results.Json(new ReleaseResponse(id, released, outcome.Budget!), JsonOptions)
-            : Error(outcome.Status, outcome.Error!);
+        var (released, budget) = await releaser.ReleaseAsync(id, request, context.RequestAborted).ConfigureAwait(false);
+        return Results.Json(new ReleaseResponse(id, released, budget), JsonOptions);
     }
 
     // A JSON value as the text a table file would hold: numbers verbatim, strings unquoted, null = missing.

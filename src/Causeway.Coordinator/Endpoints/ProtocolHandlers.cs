@@ -61,7 +61,7 @@ internal sealed class ProtocolHandlers(
         if (result.SessionToken is null)
         {
             CoordinatorLog.JoinRefused(logger, Printable(request.PartyId), result.Error!);
-            await ProtocolResponses.WriteErrorAsync(context, result.Status, result.Error!).ConfigureAwait(false);
+            await ProtocolResponses.WriteErrorAsync(context, StatusOf(result.Refusal), result.Error!).ConfigureAwait(false);
             return;
         }
 
@@ -441,11 +441,18 @@ internal sealed class ProtocolHandlers(
         var result = registry.Authenticate(context.Request.Headers.Authorization.ToString(), context.Connection.ClientCertificate);
         if (result.Session is null)
         {
-            await RefuseAsync(context, result.Status, result.Error!).ConfigureAwait(false);
+            await RefuseAsync(context, StatusOf(result.Refusal), result.Error!).ConfigureAwait(false);
         }
 
         return result.Session;
     }
+
+    private static int StatusOf(AccessRefusal refusal) => refusal switch
+    {
+        AccessRefusal.InvalidPartyId => StatusCodes.Status400BadRequest,
+        AccessRefusal.NotAuthenticated => StatusCodes.Status401Unauthorized,
+        _ => StatusCodes.Status403Forbidden,
+    };
 
     private async Task<bool> RequireProtobufAsync(HttpContext context)
     {

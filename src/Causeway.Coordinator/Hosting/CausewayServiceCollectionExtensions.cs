@@ -17,10 +17,10 @@ public static class CausewayServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the protocol handlers, party registry, task mailbox, <see cref="NetworkPartyChannel"/> (also as
-    /// <see cref="IPartyChannel"/>), <see cref="RunManager"/>, <see cref="VerticalJobs"/>, an <see cref="InMemoryRunRegistry"/> unless an
-    /// <see cref="IRunRegistry"/> is already registered, and the heartbeat monitor. Register an
-    /// <see cref="IRunDriver"/> to enable <c>POST /api/runs</c>, and an <see cref="IRunStore"/> to persist runs,
-    /// closed rounds and checkpoints (and to resume an interrupted run at start-up, see <see cref="CoordinatorOptions.ResumeInterruptedRun"/>).
+    /// <see cref="IPartyChannel"/>), the <see cref="RunService"/>, <see cref="VerticalJobs"/>, the statistics releaser, the
+    /// heartbeat monitor and run recovery. Runs live in the registered <see cref="IRunStore"/> (SQLite or PostgreSQL,
+    /// registered before this call; an <see cref="InMemoryRunStore"/> otherwise, whose runs end with the process). With
+    /// a durable store an interrupted run resumes at start-up (<see cref="CoordinatorOptions.ResumeInterruptedRun"/>).
     /// </summary>
     public static IServiceCollection AddCauseway(this IServiceCollection services, Action<CoordinatorOptions>? configure = null)
     {
@@ -38,21 +38,19 @@ public static class CausewayServiceCollectionExtensions
         });
         services.AddRouting();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IRunRegistry, InMemoryRunRegistry>();
+        services.TryAddSingleton<IRunStore>(_ => new InMemoryRunStore());
         services.TryAddSingleton<PartyRegistry>();
         services.TryAddSingleton<TaskMailbox>();
         services.TryAddSingleton<ProtocolHandlers>();
         services.TryAddSingleton(sp => new NetworkPartyChannel(
             sp.GetRequiredService<TaskMailbox>(), sp.GetRequiredService<PartyRegistry>(), sp.GetRequiredService<ILogger<NetworkPartyChannel>>()));
         services.TryAddSingleton<IPartyChannel>(sp => sp.GetRequiredService<NetworkPartyChannel>());
-        services.TryAddSingleton(sp => new RunManager(
-            sp.GetRequiredService<IRunRegistry>(),
-            sp.GetService<IRunStore>(),
-            sp.GetService<IRunDriver>(),
+        services.TryAddSingleton(sp => new RunService(
+            sp.GetRequiredService<IRunStore>(),
             sp.GetRequiredService<NetworkPartyChannel>(),
             sp.GetRequiredService<PartyRegistry>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<RunManager>>()));
+            sp.GetRequiredService<ILogger<RunService>>()));
         services.TryAddSingleton(sp => new VerticalJobs(
             sp.GetRequiredService<NetworkPartyChannel>(),
             sp.GetRequiredService<TaskMailbox>(),
@@ -60,18 +58,17 @@ public static class CausewayServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<VerticalJobs>>()));
         services.TryAddSingleton(sp => new StatisticsReleaser(
-            sp.GetRequiredService<RunManager>(),
+            sp.GetRequiredService<IRunStore>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CoordinatorOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<IRunStore>()));
+            sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<HeartbeatMonitor>();
         services.AddHostedService(sp => new RunRecovery(
-            sp.GetRequiredService<RunManager>(),
+            sp.GetRequiredService<RunService>(),
+            sp.GetRequiredService<IRunStore>(),
             sp.GetRequiredService<PartyRegistry>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CoordinatorOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<RunRecovery>>(),
-            sp.GetService<IRunStore>()));
+            sp.GetRequiredService<ILogger<RunRecovery>>()));
         return services;
     }
 }

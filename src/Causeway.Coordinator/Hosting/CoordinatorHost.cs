@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using Causeway.Coordinator.Runs;
 using Causeway.Coordinator.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -23,11 +22,6 @@ public static class CoordinatorHost
 
         // One line per request (every long poll) drowns the coordinator's own log; configuration can still lower it.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        if (options.RunDriver is { } driver)
-        {
-            builder.Services.AddSingleton(driver);
-        }
-
         if (options.RunStore is { } store)
         {
             builder.Services.AddSingleton(store);

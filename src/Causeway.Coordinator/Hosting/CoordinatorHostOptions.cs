@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using Causeway.Coordinator.Runs;
 using Causeway.Coordinator.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -23,9 +22,6 @@ public sealed class CoordinatorHostOptions
     /// <summary>Sets join tokens, the admin token, limits and timeouts.</summary>
     public Action<CoordinatorOptions>? Configure { get; set; }
 
-    /// <summary>Enables <c>POST /api/runs</c> (e.g. a <see cref="RoundEngineRunDriver"/>).</summary>
-    public IRunDriver? RunDriver { get; set; }
-
-    /// <summary>Persists runs, rounds and checkpoints, and enables resume; null keeps runs in memory only.</summary>
+    /// <summary>Persists runs, rounds and checkpoints, and enables resume; null keeps runs in memory only (an <see cref="InMemoryRunStore"/>).</summary>
     public IRunStore? RunStore { get; set; }
 }

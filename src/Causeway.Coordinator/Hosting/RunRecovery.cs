@@ -1,4 +1,5 @@
 using Causeway.Coordinator.Parties;
+using Causeway.Coordinator.Refusals;
 using Causeway.Coordinator.Runs;
 using Causeway.Coordinator.Storage;
 using Causeway.Federation;
@@ -14,14 +15,14 @@ namespace Causeway.Coordinator.Hosting;
 /// have joined again, or when <see cref="CoordinatorOptions.ResumeWaitForParties"/> has passed and at least one has.
 /// </summary>
 internal sealed class RunRecovery(
-    RunManager runs, PartyRegistry parties, IOptions<CoordinatorOptions> options, TimeProvider time, ILogger<RunRecovery> logger, IRunStore? store = null)
+    RunService runs, IRunStore store, PartyRegistry parties, IOptions<CoordinatorOptions> options, TimeProvider time, ILogger<RunRecovery> logger)
     : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (store is null || !options.Value.ResumeInterruptedRun)
+        if (!options.Value.ResumeInterruptedRun)
         {
             return;
         }
@@ -60,10 +61,13 @@ internal sealed class RunRecovery(
             await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);
         }
 
-        var result = await runs.ResumeAsync(interrupted.RunId, cancellationToken).ConfigureAwait(false);
-        if (result.RunId is null)
+        try
         {
-            CoordinatorLog.RecoveryFailed(logger, interrupted.RunId, result.Error ?? $"status {result.Status}");
+            await runs.ResumeAsync(interrupted.RunId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestRefusedException e)
+        {
+            CoordinatorLog.RecoveryFailed(logger, interrupted.RunId, e.Message);
         }
     }
 

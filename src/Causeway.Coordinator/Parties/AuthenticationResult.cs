@@ -1,7 +1,7 @@
 namespace Causeway.Coordinator.Parties;
 
-/// <summary>The outcome of authenticating a protocol call: the caller's session, or the HTTP status and reason of the refusal.</summary>
-internal readonly record struct AuthenticationResult(PartySession? Session, int Status, string? Error)
+/// <summary>The outcome of authenticating a protocol call: the caller's session, or why it was refused.</summary>
+internal readonly record struct AuthenticationResult(PartySession? Session, AccessRefusal Refusal, string? Error)
 {
-    public static AuthenticationResult Refused(int status, string error) => new(null, status, error);
+    public static AuthenticationResult Refused(AccessRefusal refusal, string error) => new(null, refusal, error);
 }

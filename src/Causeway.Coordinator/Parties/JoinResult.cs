@@ -1,7 +1,7 @@
 namespace Causeway.Coordinator.Parties;
 
-/// <summary>The outcome of a join attempt: a session token, or the HTTP status and reason of the refusal.</summary>
-internal readonly record struct JoinResult(string? SessionToken, int Status, string? Error)
+/// <summary>The outcome of a join attempt: a session token, or why it was refused.</summary>
+internal readonly record struct JoinResult(string? SessionToken, AccessRefusal Refusal, string? Error)
 {
-    public static JoinResult Refused(int status, string error) => new(null, status, error);
+    public static JoinResult Refused(AccessRefusal refusal, string error) => new(null, refusal, error);
 }

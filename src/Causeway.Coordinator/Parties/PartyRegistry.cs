@@ -4,7 +4,6 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace Causeway.Coordinator.Parties;
@@ -42,14 +41,14 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
         }
         catch (ArgumentException)
         {
-            return JoinResult.Refused(StatusCodes.Status400BadRequest, "the party id must be 1 to 128 printable characters");
+            return JoinResult.Refused(AccessRefusal.InvalidPartyId, "the party id must be 1 to 128 printable characters");
         }
 
         // With mutual TLS the certificate (already checked against the federation CA) must name this party.
         var named = PartyCertificate.NameOf(certificate);
         if (certificate is not null && named != party.Value)
         {
-            return JoinResult.Refused(StatusCodes.Status403Forbidden, "the client certificate belongs to another party");
+            return JoinResult.Refused(AccessRefusal.Forbidden, "the client certificate belongs to another party");
         }
 
         var presented = CoordinatorOptions.HashToken(joinToken ?? "");
@@ -65,18 +64,18 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
 
         if (match is null)
         {
-            return JoinResult.Refused(StatusCodes.Status401Unauthorized, "invalid join token");
+            return JoinResult.Refused(AccessRefusal.NotAuthenticated, "invalid join token");
         }
 
         var now = time.GetUtcNow();
         if (match.ExpiresAt is { } expiry && now >= expiry)
         {
-            return JoinResult.Refused(StatusCodes.Status401Unauthorized, "join token expired");
+            return JoinResult.Refused(AccessRefusal.NotAuthenticated, "join token expired");
         }
 
         if (match.Parties is not null && !match.Parties.Contains(party.Value))
         {
-            return JoinResult.Refused(StatusCodes.Status403Forbidden, $"party '{party}' is not a member of federation '{_options.FederationId}'");
+            return JoinResult.Refused(AccessRefusal.Forbidden, $"party '{party}' is not a member of federation '{_options.FederationId}'");
         }
 
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -94,7 +93,7 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
             End(previous, "the party joined again", rejoined: true);
         }
 
-        return new JoinResult(token, StatusCodes.Status200OK, null);
+        return new JoinResult(token, default, null);
     }
 
     /// <summary>
@@ -102,29 +101,30 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
     /// client certificate (if any, or if the session was opened with one) names the session's party. Only an
     /// accepted call counts as a heartbeat.
     /// </summary>
-    /// <returns>The session; 401 for a missing, unknown or expired token; 403 when the certificate names another party
-    /// or a certificate-bound session's call comes without one.</returns>
+    /// <returns>The session; <see cref="AccessRefusal.NotAuthenticated"/> for a missing, unknown or expired token;
+    /// <see cref="AccessRefusal.Forbidden"/> when the certificate names another party or a certificate-bound session's call
+    /// comes without one.</returns>
     public AuthenticationResult Authenticate(string? authorization, X509Certificate2? certificate)
     {
         if (FindSession(authorization) is not { } session)
         {
-            return AuthenticationResult.Refused(StatusCodes.Status401Unauthorized, "missing, invalid or expired session token; join again");
+            return AuthenticationResult.Refused(AccessRefusal.NotAuthenticated, "missing, invalid or expired session token; join again");
         }
 
         if (certificate is not null && PartyCertificate.NameOf(certificate) is var named && named != session.Party.Value)
         {
             return AuthenticationResult.Refused(
-                StatusCodes.Status403Forbidden, $"the session token does not belong to the party the client certificate names ('{named}')");
+                AccessRefusal.Forbidden, $"the session token does not belong to the party the client certificate names ('{named}')");
         }
 
         if (certificate is null && session.CertificateBound)
         {
             return AuthenticationResult.Refused(
-                StatusCodes.Status403Forbidden, "the session was opened with a client certificate; present it on every call");
+                AccessRefusal.Forbidden, "the session was opened with a client certificate; present it on every call");
         }
 
         session.Touch(time.GetUtcNow());
-        return new AuthenticationResult(session, StatusCodes.Status200OK, null);
+        return new AuthenticationResult(session, default, null);
     }
 
     public bool IsConnected(PartyId party) => _byParty.TryGetValue(party, out var session) && session.Active;
@@ -135,6 +135,10 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
     /// <summary>The parties with an active session, ordered by id.</summary>
     public IReadOnlyList<PartyId> Connected() =>
         [.. _byParty.Values.Where(s => s.Active).Select(s => s.Party).OrderBy(p => p.Value, StringComparer.Ordinal)];
+
+    /// <summary>The active sessions, ordered by party id.</summary>
+    public IReadOnlyList<PartySession> ActiveSessions() =>
+        [.. _byParty.Values.Where(s => s.Active).OrderBy(s => s.Party.Value, StringComparer.Ordinal)];
 
     public IReadOnlyList<PartyStatus> Snapshot() =>
         [.. _byParty.Values.Where(s => s.Active).OrderBy(s => s.Party.Value, StringComparer.Ordinal)

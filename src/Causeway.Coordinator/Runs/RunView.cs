@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Causeway.Coordinator.Storage;
-using RoundRecord = Causeway.Coordinator.Runs.RoundRecord;
-using StoredRound = Causeway.Coordinator.Storage.RoundRecord;
 
 namespace Causeway.Coordinator.Runs;
 
@@ -11,7 +9,7 @@ namespace Causeway.Coordinator.Runs;
 /// </summary>
 internal static class RunView
 {
-    public static RunSummary Summary(RunRecord run, IReadOnlyList<StoredRound> rounds)
+    public static RunSummary Summary(RunRecord run, IReadOnlyList<RoundRecord> rounds)
     {
         var (state, error) = run.Status switch
         {
@@ -25,7 +23,7 @@ internal static class RunView
     }
 
     /// <param name="round">The round as stored (or about to be).</param>
-    public static RoundRecord Round(StoredRound round)
+    public static RoundView Round(RoundRecord round)
     {
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
@@ -56,7 +54,7 @@ internal static class RunView
             .Where(p => p.Outcome != PartyOutcome.Accepted)
             .Select(p => $"{p.Party}: {p.Outcome}: {p.Reason}")
             .ToList();
-        return new RoundRecord(round.Round, round.Participants, failures, metrics, round.ClosedAt);
+        return new RoundView(round.Round, round.Participants, failures, metrics, round.ClosedAt);
     }
 
     private static void Add(Dictionary<string, double> metrics, string name, double? value)
@@ -71,7 +69,7 @@ internal static class RunView
     {
         try
         {
-            using var document = JsonDocument.Parse(configJson);
+            using var document = JsonDocument.Parse(configJson, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
             return document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("rounds", out var rounds) && rounds.TryGetInt32(out var n) ? n : 0;
         }

@@ -1,10 +1,9 @@
 using System.Globalization;
-using Causeway.Coordinator.Runs;
+using Causeway.Coordinator.Refusals;
 using Causeway.Coordinator.Storage;
 using Causeway.Core.Data;
 using Causeway.Federation.Horizontal;
 using Causeway.Privacy.Mechanisms;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace Causeway.Coordinator.Statistics;
@@ -15,29 +14,32 @@ namespace Causeway.Coordinator.Statistics;
 /// <see cref="CoordinatorOptions.StatisticsDeltaBudget"/>), summing ε and δ over releases (basic composition).
 /// </summary>
 /// <remarks>
-/// With an <see cref="IRunStore"/> the ledger is durable: a restarted coordinator keeps what was spent. Without one it
-/// lives in this process only. The noisy values are computed first but returned only once the charge is recorded, so a
+/// The ledger is the run store's, so it is as durable as the store: with SQLite or PostgreSQL a restarted coordinator
+/// keeps what was spent. The noisy values are computed first but returned only once the charge is recorded, so a
 /// refused request releases nothing and a failed charge loses no budget. Noise comes from a fresh
 /// <see cref="NoiseSource.Create"/> per release, never from the run's seed.
 /// </remarks>
-internal sealed class StatisticsReleaser(RunManager runs, IOptions<CoordinatorOptions> options, TimeProvider time, IRunStore? store = null)
+internal sealed class StatisticsReleaser(IRunStore store, IOptions<CoordinatorOptions> options, TimeProvider time)
 {
     private readonly CoordinatorOptions _options = options.Value;
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, StatisticsBudgetSpent> _spentInMemory = new(StringComparer.Ordinal);
 
-    public async Task<ReleaseOutcome> ReleaseAsync(string runId, ReleaseRequest request, CancellationToken cancellationToken)
+    /// <summary>Releases the run's statistics with noise and charges the release to the run's budget.</summary>
+    /// <returns>The noisy statistics and the budget after them.</returns>
+    /// <exception cref="NotFoundException">The run is unknown or has no agreed statistics.</exception>
+    /// <exception cref="InvalidRequestException">The request names a column the statistics do not have.</exception>
+    /// <exception cref="ConflictException">The budget cannot pay for the release; nothing was released.</exception>
+    public async Task<(ReleasedStatistics Released, StatisticsBudget Budget)> ReleaseAsync(string runId, ReleaseRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentNullException.ThrowIfNull(request);
         if (await FindStatisticsAsync(runId, cancellationToken).ConfigureAwait(false) is not var (statistics, schema))
         {
-            return ReleaseOutcome.Refused(StatusCodes.Status404NotFound, NoStatistics(runId));
+            throw new NotFoundException(NoStatistics(runId));
         }
 
         if (StatisticsRelease.DescribeUnknownColumn(statistics, request.Columns) is { } unknown)
         {
-            return ReleaseOutcome.Refused(StatusCodes.Status400BadRequest, unknown);
+            throw new InvalidRequestException(unknown);
         }
 
         ReleasedStatistics released;
@@ -47,21 +49,19 @@ internal sealed class StatisticsReleaser(RunManager runs, IOptions<CoordinatorOp
         }
 
         var cost = new StatisticsReleaseCost(released.Mechanism, request.Epsilon, request.Delta, time.GetUtcNow());
-        var charge = store is null
-            ? ChargeInMemory(runId, cost)
-            : await store.ChargeStatisticsReleaseAsync(runId, cost, _options.StatisticsEpsilonBudget, _options.StatisticsDeltaBudget, cancellationToken)
-                .ConfigureAwait(false);
+        var charge = await store.ChargeStatisticsReleaseAsync(runId, cost, _options.StatisticsEpsilonBudget, _options.StatisticsDeltaBudget, cancellationToken)
+            .ConfigureAwait(false);
         var budget = StatisticsBudget.From(charge.Spent, _options);
         if (!charge.Accepted)
         {
-            return ReleaseOutcome.Refused(StatusCodes.Status409Conflict, string.Create(
+            throw new ConflictException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"the statistics budget of run '{runId}' cannot pay for this release (epsilon {request.Epsilon:G6}, delta {request.Delta:G6}): "
                 + $"spent epsilon {budget.EpsilonSpent:G6} of {budget.EpsilonLimit:G6} (remaining {budget.EpsilonRemaining:G6}), "
                 + $"delta {budget.DeltaSpent:G6} of {budget.DeltaLimit:G6} (remaining {budget.DeltaRemaining:G6}); nothing was released"));
         }
 
-        return new ReleaseOutcome(released, budget, StatusCodes.Status200OK, null);
+        return (released, budget);
     }
 
     /// <summary>The run's statistics budget; null when the run is unknown or has no agreed statistics.</summary>
@@ -73,50 +73,20 @@ internal sealed class StatisticsReleaser(RunManager runs, IOptions<CoordinatorOp
             return null;
         }
 
-        StatisticsBudgetSpent spent;
-        if (store is not null)
-        {
-            spent = await store.GetStatisticsSpentAsync(runId, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            lock (_lock)
-            {
-                spent = _spentInMemory.GetValueOrDefault(runId) ?? StatisticsBudgetSpent.None;
-            }
-        }
-
-        return StatisticsBudget.From(spent, _options);
+        return StatisticsBudget.From(await store.GetStatisticsSpentAsync(runId, cancellationToken).ConfigureAwait(false), _options);
     }
 
     internal static string NoStatistics(string runId) =>
         $"run '{runId}' has no merged statistics: no such run, or its parties have not agreed on a setup yet";
 
-    // The stored setup first (a run of an earlier process, or one not yet checkpointed), else the live run's.
     private async Task<(FeatureStatistics Statistics, DataSchema Schema)?> FindStatisticsAsync(string runId, CancellationToken cancellationToken)
     {
-        if (store is not null && await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is { SetupJson: { } json })
+        if (await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not { SetupJson: { } json })
         {
-            var setup = RunSetup.Parse(json, $"run '{runId}''s stored setup");
-            return (setup.Statistics, DataSchema.Parse(setup.SchemaJson, $"run '{runId}''s schema"));
+            return null;
         }
 
-        return await runs.FindModelAsync(runId, cancellationToken).ConfigureAwait(false) is { } model ? (model.Statistics, model.Schema) : null;
-    }
-
-    private StatisticsBudgetCharge ChargeInMemory(string runId, StatisticsReleaseCost cost)
-    {
-        lock (_lock)
-        {
-            var spent = _spentInMemory.GetValueOrDefault(runId) ?? StatisticsBudgetSpent.None;
-            var after = spent.Add(cost);
-            if (!after.FitsWithin(_options.StatisticsEpsilonBudget, _options.StatisticsDeltaBudget))
-            {
-                return new StatisticsBudgetCharge(false, spent);
-            }
-
-            _spentInMemory[runId] = after;
-            return new StatisticsBudgetCharge(true, after);
-        }
+        var setup = RunSetup.Parse(json, $"run '{runId}''s stored setup");
+        return (setup.Statistics, DataSchema.Parse(setup.SchemaJson, $"run '{runId}''s schema"));
     }
 }

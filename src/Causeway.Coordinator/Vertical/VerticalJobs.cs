@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Causeway.Coordinator.Mailbox;
 using Causeway.Coordinator.Parties;
+using Causeway.Coordinator.Refusals;
 using Causeway.Federation;
 using Causeway.Federation.Vertical.Network;
 using Causeway.Federation.Vertical.Training;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Causeway.Coordinator.Vertical;
@@ -42,8 +42,11 @@ public sealed class VerticalJobs : IAsyncDisposable
 
     public VerticalJobStatus? Find(string id) => _jobs.GetValueOrDefault(id);
 
-    /// <summary>Validates the job, checks that its parties are connected and starts it; returns its id, or a status code and an error.</summary>
-    public (string? Id, int Status, string? Error) Start(string json)
+    /// <summary>Validates the job, checks that its parties are connected and starts it.</summary>
+    /// <returns>The job's id.</returns>
+    /// <exception cref="InvalidRequestException">The job configuration is not valid.</exception>
+    /// <exception cref="ConflictException">One of its parties is not connected, or a vertical job is in progress.</exception>
+    public string Start(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
         VerticalJobConfig config;
@@ -53,19 +56,19 @@ public sealed class VerticalJobs : IAsyncDisposable
         }
         catch (VerticalConfigException e)
         {
-            return (null, StatusCodes.Status400BadRequest, e.Message);
+            throw new InvalidRequestException(e.Message, e);
         }
 
         if (config.Parties.FirstOrDefault(p => !_parties.IsConnected(new PartyId(p))) is { } missing)
         {
-            return (null, StatusCodes.Status409Conflict, $"party '{missing}' is not connected");
+            throw new ConflictException($"party '{missing}' is not connected");
         }
 
         lock (_lock)
         {
             if (_active is { IsCompleted: false })
             {
-                return (null, StatusCodes.Status409Conflict, "a vertical job is still in progress");
+                throw new ConflictException("a vertical job is still in progress");
             }
 
             var now = _time.GetUtcNow();
@@ -73,33 +76,39 @@ public sealed class VerticalJobs : IAsyncDisposable
             var status = new VerticalJobStatus(id, config.Name, now);
             _jobs[id] = status;
             _active = Task.Run(() => RunAsync(id, config, status));
-            return (id, StatusCodes.Status202Accepted, null);
+            return id;
         }
     }
 
     /// <summary>The most IDs one scoring request may name.</summary>
     public const int MaxScoredIds = 10_000;
 
-    /// <summary>Scores IDs with a completed job's model (vertical inference); returns the predictions (NaN where a party lacks the ID), or a status code and an error.</summary>
-    public async Task<(IReadOnlyList<double>? Predictions, int Status, string? Error)> ScoreAsync(string id, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    /// <summary>Scores IDs with a completed job's model (vertical inference).</summary>
+    /// <returns>One prediction per ID, NaN where a party lacks the ID.</returns>
+    /// <exception cref="NotFoundException">No such job, or it has no trained linear model.</exception>
+    /// <exception cref="InvalidRequestException">No IDs, or more than <see cref="MaxScoredIds"/>.</exception>
+    /// <exception cref="PartyFailedException">A party failed its scoring step.</exception>
+    public async Task<IReadOnlyList<double>> ScoreAsync(string id, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
         if (!_trained.TryGetValue(id, out var job))
         {
-            return (null, StatusCodes.Status404NotFound, _jobs.ContainsKey(id) ? $"vertical job '{id}' has no trained linear model (still running, failed, it only aligned, or it trained a split network)" : $"no vertical job '{id}'");
+            throw new NotFoundException(_jobs.ContainsKey(id)
+                ? $"vertical job '{id}' has no trained linear model (still running, failed, it only aligned, or it trained a split network)"
+                : $"no vertical job '{id}'");
         }
 
         if (ids.Count is 0 or > MaxScoredIds)
         {
-            return (null, StatusCodes.Status400BadRequest, $"give 1 to {MaxScoredIds} IDs");
+            throw new InvalidRequestException($"give 1 to {MaxScoredIds} IDs");
         }
 
         try
         {
-            return (await job.ScoreAsync(ids, cancellationToken).ConfigureAwait(false), StatusCodes.Status200OK, null);
+            return await job.ScoreAsync(ids, cancellationToken).ConfigureAwait(false);
         }
         catch (VerticalJobException e)
         {
-            return (null, StatusCodes.Status502BadGateway, e.Message);
+            throw new PartyFailedException(e.Message, e);
         }
         finally
         {

@@ -15,7 +15,7 @@ namespace Causeway.Federation.Horizontal;
 public sealed class FederatedEvaluator : IGlobalEvaluator
 {
     private readonly IPartyChannel _channel;
-    private readonly IReadOnlyList<PartyId> _parties;
+    private readonly IPartyRoster _roster;
     private readonly TimeSpan _deadline;
     private readonly TimeProvider _time;
 
@@ -24,16 +24,25 @@ public sealed class FederatedEvaluator : IGlobalEvaluator
     /// <param name="deadline">How long to wait for answers.</param>
     /// <param name="timeProvider">The clock of the deadline; default the system clock.</param>
     public FederatedEvaluator(IPartyChannel channel, IReadOnlyList<PartyId> parties, TimeSpan deadline, TimeProvider? timeProvider = null)
+        : this(channel, new FixedRoster(parties), deadline, timeProvider)
+    {
+    }
+
+    /// <param name="channel">How parties are reached.</param>
+    /// <param name="roster">Asks the parties eligible for the evaluated round.</param>
+    /// <param name="deadline">How long to wait for answers.</param>
+    /// <param name="timeProvider">The clock of the deadline; default the system clock.</param>
+    public FederatedEvaluator(IPartyChannel channel, IPartyRoster roster, TimeSpan deadline, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        ArgumentNullException.ThrowIfNull(parties);
+        ArgumentNullException.ThrowIfNull(roster);
         if (deadline <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(deadline), deadline, "The deadline must be positive.");
         }
 
         _channel = channel;
-        _parties = [.. parties];
+        _roster = roster;
         _deadline = deadline;
         _time = timeProvider ?? TimeProvider.System;
     }
@@ -44,7 +53,7 @@ public sealed class FederatedEvaluator : IGlobalEvaluator
         using var deadline = new CancellationTokenSource(_deadline, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var task = new EvaluateTask(round, global);
-        var answers = await Task.WhenAll(_parties.Select(p => AskAsync(p, task, linked.Token))).ConfigureAwait(false);
+        var answers = await Task.WhenAll(_roster.Eligible(round).Select(p => AskAsync(p, task, linked.Token))).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         return Combine(answers);
     }

@@ -26,7 +26,7 @@ namespace Causeway.Federation.Horizontal;
 /// <para>
 /// Failures are data; the engine throws only for bad arguments, a cancelled run, or an evaluator or observer that
 /// throws. The engine is not re-entrant for one instance of a stateful server optimizer; each
-/// <see cref="RunAsync"/> call makes its own through <see cref="Strategy.CreateServerOptimizer"/>.
+/// <c>RunAsync</c> call makes its own through <see cref="Strategy.CreateServerOptimizer"/>.
 /// </para>
 /// </remarks>
 public sealed class RoundEngine
@@ -92,6 +92,7 @@ public sealed class RoundEngine
     public TrainingPlan Plan => _plan;
 
     /// <summary>Runs the remaining rounds of a run.</summary>
+    /// <summary>Runs the remaining rounds of a run over a fixed set of parties (see <see cref="FixedRoster"/>).</summary>
     /// <param name="initialGlobal">The model before round 1 (not modified; ignored when resuming).</param>
     /// <param name="parties">The parties that may be selected, in a stable order (selection depends on it).</param>
     /// <param name="channel">How parties are reached.</param>
@@ -99,9 +100,27 @@ public sealed class RoundEngine
     /// <param name="observer">Hears about every closed round; null for none.</param>
     /// <param name="resumeFrom">A checkpoint to continue from (at round LastClosedRound + 1), or null to start.</param>
     /// <param name="cancellationToken">Stops the run (throws <see cref="OperationCanceledException"/>).</param>
-    public async Task<RunResult> RunAsync(
+    public Task<RunResult> RunAsync(
         ParameterSet initialGlobal,
         IReadOnlyList<PartyId> parties,
+        IPartyChannel channel,
+        IGlobalEvaluator? evaluator,
+        IRunObserver? observer,
+        RunCheckpoint? resumeFrom,
+        CancellationToken cancellationToken) =>
+        RunAsync(initialGlobal, new FixedRoster(parties), channel, evaluator, observer, resumeFrom, cancellationToken);
+
+    /// <summary>Runs the remaining rounds of a run; each round selects from the parties the roster has for it.</summary>
+    /// <param name="initialGlobal">The model before round 1 (not modified; ignored when resuming).</param>
+    /// <param name="roster">The parties eligible each round. A round with none fails (the model is unchanged).</param>
+    /// <param name="channel">How parties are reached.</param>
+    /// <param name="evaluator">Scores the global model; null skips evaluation.</param>
+    /// <param name="observer">Hears about every closed round; null for none.</param>
+    /// <param name="resumeFrom">A checkpoint to continue from (at round LastClosedRound + 1), or null to start.</param>
+    /// <param name="cancellationToken">Stops the run (throws <see cref="OperationCanceledException"/>).</param>
+    public async Task<RunResult> RunAsync(
+        ParameterSet initialGlobal,
+        IPartyRoster roster,
         IPartyChannel channel,
         IGlobalEvaluator? evaluator,
         IRunObserver? observer,
@@ -109,17 +128,8 @@ public sealed class RoundEngine
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(initialGlobal);
-        ArgumentNullException.ThrowIfNull(parties);
+        ArgumentNullException.ThrowIfNull(roster);
         ArgumentNullException.ThrowIfNull(channel);
-        if (parties.Count == 0)
-        {
-            throw new ArgumentException("A run needs at least one party.", nameof(parties));
-        }
-
-        if (parties.Distinct().Count() != parties.Count)
-        {
-            throw new ArgumentException("A party is listed twice.", nameof(parties));
-        }
 
         var time = _options.TimeProvider;
         var started = time.GetTimestamp();
@@ -166,8 +176,9 @@ public sealed class RoundEngine
             cancellationToken.ThrowIfCancellationRequested();
             var roundStarted = time.GetTimestamp();
             var info = new RoundInfo(_options.RunId, round, _options.Rounds);
-            var selected = _options.Strategy.Selector.Select(info, parties, new Random(RunSeeds.Selection(_options.Seed, round)));
-            if (ledger?.ExceedsBudget(selected.Count, parties.Count, selected, _plan) is { } overBudget)
+            var parties = roster.Eligible(info);
+            var selected = parties.Count == 0 ? [] : _options.Strategy.Selector.Select(info, parties, new Random(RunSeeds.Selection(_options.Seed, round)));
+            if (ledger?.ExceedsBudget(selected.Count, Math.Max(parties.Count, 1), selected, _plan) is { } overBudget)
             {
                 stoppedEarly = $"stopped before round {round}: {overBudget}";
                 break;
@@ -195,7 +206,11 @@ public sealed class RoundEngine
             var updatePrivacy = clientPrivacy?.ForParties(selected.Count);
             string? problem;
             ParameterSet? aggregate = null;
-            if (_options.Protection is { } protection)
+            if (selected.Count == 0)
+            {
+                problem = "no party is eligible for this round (none is connected with data that fits the run)";
+            }
+            else if (_options.Protection is { } protection)
             {
                 (aggregate, problem) = await RunProtectedRoundAsync(protection, info, global, selected, updatePrivacy, channel, fold, cancellationToken).ConfigureAwait(false);
 
@@ -231,7 +246,7 @@ public sealed class RoundEngine
                 }
             }
 
-            var privacySpent = ledger?.Charge(selected.Count, parties.Count, fold.ReceivedUpdates, _plan, clipNorm, released: succeeded);
+            var privacySpent = ledger?.Charge(selected.Count, Math.Max(parties.Count, 1), fold.ReceivedUpdates, _plan, clipNorm, released: succeeded);
 
             Evaluation? evaluation = null;
             var every = _options.EvaluateEveryRounds;

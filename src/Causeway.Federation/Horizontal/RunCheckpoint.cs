@@ -4,7 +4,7 @@ namespace Causeway.Federation.Horizontal;
 
 /// <summary>
 /// Everything a run needs to continue after a crash: persist it when a round closes, pass it back to
-/// <see cref="RoundEngine.RunAsync"/> and the run continues at round <see cref="LastClosedRound"/> + 1.
+/// <c>RoundEngine.RunAsync</c> and the run continues at round <see cref="LastClosedRound"/> + 1.
 /// </summary>
 /// <param name="LastClosedRound">The last round whose result is in <see cref="Global"/> (0 before round 1).</param>
 /// <param name="Global">The global model after that round.</param>

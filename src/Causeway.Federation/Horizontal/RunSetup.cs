@@ -66,6 +66,35 @@ public sealed record RunSetup(ModelSpec Model, string SchemaJson, FeatureStatist
         return new RunSetup(model(schema), reference.SchemaJson, statistics);
     }
 
+    /// <summary>
+    /// Why a party that describes its data as <paramref name="data"/> cannot take part in a run with this setup, or null
+    /// when it can: it must read its table with the run's schema, and its statistics must fit that schema. A party that
+    /// joins while the run goes on is checked so before it is selected; its statistics are not merged (the setup never
+    /// changes during a run), so it standardises its features with the statistics the run started with.
+    /// </summary>
+    public string? DescribeMisfit(DataDescription? data)
+    {
+        if (data is null)
+        {
+            return "it joined without describing its data (start it with --data and --schema)";
+        }
+
+        if (!SameSchema(data.SchemaJson, SchemaJson))
+        {
+            return "it reads its data with a different schema than the run's";
+        }
+
+        try
+        {
+            var schema = DataSchema.Parse(SchemaJson, "the run's schema");
+            return FeatureEncoder.DescribeMismatch(schema, data.Statistics) is { } mismatch ? $"its feature statistics do not fit the schema: {mismatch}" : null;
+        }
+        catch (DataFormatException e)
+        {
+            return e.Message;
+        }
+    }
+
     /// <summary>True when the two schema texts are the same JSON value (whitespace and property order aside).</summary>
     public static bool SameSchema(string schemaJson, string otherSchemaJson)
     {

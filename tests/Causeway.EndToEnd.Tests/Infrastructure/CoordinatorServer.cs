@@ -132,7 +132,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         return client;
     }
 
-    internal RunManager Runs => Services.GetRequiredService<RunManager>();
+    internal RunService Runs => Services.GetRequiredService<RunService>();
 
     public async ValueTask DisposeAsync()
     {

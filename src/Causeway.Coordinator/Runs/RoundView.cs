@@ -6,4 +6,4 @@ namespace Causeway.Coordinator.Runs;
 /// <param name="Failures">One line per failed party ("party: kind: reason").</param>
 /// <param name="Metrics">Named metrics such as "train_loss", "eval_accuracy".</param>
 /// <param name="ClosedAt">When the round closed.</param>
-public sealed record RoundRecord(int Round, int Updates, IReadOnlyList<string> Failures, IReadOnlyDictionary<string, double> Metrics, DateTimeOffset ClosedAt);
+public sealed record RoundView(int Round, int Updates, IReadOnlyList<string> Failures, IReadOnlyDictionary<string, double> Metrics, DateTimeOffset ClosedAt);

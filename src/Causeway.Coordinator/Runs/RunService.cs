@@ -1,0 +1,376 @@
+using System.Security.Cryptography;
+using Causeway.Coordinator.Mailbox;
+using Causeway.Coordinator.Parties;
+using Causeway.Coordinator.Refusals;
+using Causeway.Coordinator.Storage;
+using Causeway.Core.Data;
+using Causeway.Core.Models;
+using Causeway.Core.Serialization;
+using Causeway.Federation;
+using Causeway.Federation.Configuration;
+using Causeway.Federation.Horizontal;
+using Microsoft.Extensions.Logging;
+
+namespace Causeway.Coordinator.Runs;
+
+/// <summary>
+/// The coordinator's horizontal runs, start to finish, over one <see cref="IRunStore"/>: start a run from its
+/// configuration, run its rounds with the <see cref="RoundEngine"/> over the connected parties, resume one after a
+/// restart, and answer what every run did. One run at a time.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Start</b> checks everything before it answers, so a run that is accepted starts: the configuration is parsed and
+/// validated with the CLI's rules (<see cref="RunSite.Network"/>), the connected parties with data must be enough for
+/// its sampling and minimum results, and their schemas and statistics must agree (<see cref="RunSetup.Agree"/>). Then
+/// the run, its setup and its status are stored, and its rounds go on in the background.
+/// </para>
+/// <para>
+/// <b>Rounds</b>: each closed round is stored with its checkpoint in one transaction before the next starts, so the
+/// store holds every metric the API shows and a restarted coordinator resumes after the last closed round
+/// (<see cref="ResumeAsync"/>). The parties of each round are the connected ones whose data fit the setup
+/// (<see cref="RunRoster"/>): a party joining mid-run is eligible from the next round.
+/// </para>
+/// <para>
+/// <b>Status</b> comes from the store, plus the round in progress of the active run, which only this process knows.
+/// Refusals are typed (<see cref="InvalidRequestException"/>, <see cref="ConflictException"/>,
+/// <see cref="NotFoundException"/>); the endpoints choose their HTTP statuses.
+/// </para>
+/// </remarks>
+public sealed class RunService : IAsyncDisposable
+{
+    private readonly IRunStore _store;
+    private readonly NetworkPartyChannel _channel;
+    private readonly PartyRegistry _parties;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RunService> _logger;
+    private readonly CancellationTokenSource _shutdown = new();
+
+    // Start and resume are checked and begun one at a time; the active run is read without waiting.
+    private readonly SemaphoreSlim _starting = new(1, 1);
+    private volatile ActiveRun? _active;
+
+    internal RunService(IRunStore store, NetworkPartyChannel channel, PartyRegistry parties, TimeProvider time, ILogger<RunService> logger)
+    {
+        _store = store;
+        _channel = channel;
+        _parties = parties;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The id of the run in progress in this process; null when none is.</summary>
+    public string? ActiveRunId => _active is { Execution.IsCompleted: false } active ? active.Id : null;
+
+    /// <summary>Validates a run configuration against the connected parties, stores the run and starts its rounds.</summary>
+    /// <param name="configJson">The run configuration (JSON; comments and trailing commas allowed).</param>
+    /// <param name="cancellationToken">Cancels the start (not the run).</param>
+    /// <returns>The new run's id.</returns>
+    /// <exception cref="InvalidRequestException">The configuration is not valid; the message lists every problem.</exception>
+    /// <exception cref="ConflictException">A run is in progress, or the connected parties cannot run this one.</exception>
+    public async Task<string> StartAsync(string configJson, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(configJson);
+        var config = ParseConfig(configJson, "the run configuration");
+        await _starting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            RequireNoActiveRun();
+            var roster = ConnectedWithData();
+            RequireRoster(config, roster.Count);
+            RunSetup setup;
+            try
+            {
+                setup = RunSetup.Agree([.. roster.Select(s => (s.Party, s.Data))], schema => ModelFor(config, schema));
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new ConflictException($"the connected parties cannot run this configuration: {e.Message}", e);
+            }
+
+            var now = _time.GetUtcNow();
+            var id = $"run-{now:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+            await _store.CreateRunAsync(id, Describe(config), configJson, now, cancellationToken).ConfigureAwait(false);
+            await _store.SaveRunSetupAsync(id, setup.ToJson(), cancellationToken).ConfigureAwait(false);
+            await _store.SetRunStatusAsync(id, RunStatus.Running, null, now, cancellationToken).ConfigureAwait(false);
+            Launch(id, config, setup, resumeFrom: null);
+            return id;
+        }
+        finally
+        {
+            _starting.Release();
+        }
+    }
+
+    /// <summary>
+    /// Continues a run from its last stored checkpoint with its stored configuration and setup: after a coordinator
+    /// restart (the run is still marked running), or a run that failed or was stopped.
+    /// </summary>
+    /// <exception cref="NotFoundException">The store holds no such run.</exception>
+    /// <exception cref="ConflictException">A run is in progress, the run's status cannot resume, or its stored configuration no longer validates.</exception>
+    public async Task<string> ResumeAsync(string runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        await _starting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            RequireNoActiveRun();
+            var stored = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new NotFoundException($"no run '{runId}'");
+            if (!RunStatusTransitions.IsAllowed(stored.Status, RunStatus.Running))
+            {
+                throw new ConflictException($"run '{runId}' is {stored.Status.ToString().ToLowerInvariant()} and cannot be resumed");
+            }
+
+            RunConfig config;
+            try
+            {
+                config = ParseConfig(stored.ConfigJson, $"run '{runId}''s stored configuration");
+            }
+            catch (InvalidRequestException e)
+            {
+                throw new ConflictException($"run '{runId}' cannot be resumed: {e.Message}", e);
+            }
+
+            // A run that failed before its parties agreed has no setup: agree on one now, as a start would.
+            RunSetup setup;
+            if (stored.SetupJson is { } setupJson)
+            {
+                setup = RunSetup.Parse(setupJson, $"run '{runId}''s stored setup");
+            }
+            else
+            {
+                try
+                {
+                    setup = RunSetup.Agree([.. ConnectedWithData().Select(s => (s.Party, s.Data))], schema => ModelFor(config, schema));
+                }
+                catch (InvalidOperationException e)
+                {
+                    throw new ConflictException($"run '{runId}' cannot be resumed: {e.Message}", e);
+                }
+
+                await _store.SaveRunSetupAsync(runId, setup.ToJson(), cancellationToken).ConfigureAwait(false);
+            }
+
+            var checkpoint = (await _store.LoadLatestCheckpointAsync(runId, cancellationToken).ConfigureAwait(false))?.ToRunCheckpoint();
+            await _store.SetRunStatusAsync(runId, RunStatus.Running, null, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            CoordinatorLog.RunResumed(_logger, runId, checkpoint?.LastClosedRound ?? 0);
+            Launch(runId, config, setup, checkpoint);
+            return runId;
+        }
+        finally
+        {
+            _starting.Release();
+        }
+    }
+
+    /// <summary>A run with its closed rounds, or null when the store holds no such run.</summary>
+    public async Task<RunDetails?> FindAsync(string runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        if (await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not { } run)
+        {
+            return null;
+        }
+
+        var rounds = await _store.GetRoundsAsync(runId, cancellationToken).ConfigureAwait(false);
+        return new RunDetails(Summarize(run, rounds), [.. rounds.Select(RunView.Round)]);
+    }
+
+    /// <summary>Every run the store holds, newest first.</summary>
+    public async Task<IReadOnlyList<RunSummary>> ListAsync(CancellationToken cancellationToken)
+    {
+        var summaries = new List<RunSummary>();
+        foreach (var run in await _store.ListRunsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            summaries.Add(Summarize(run, await _store.GetRoundsAsync(run.RunId, cancellationToken).ConfigureAwait(false)));
+        }
+
+        return [.. summaries.OrderByDescending(r => r.StartedAt)];
+    }
+
+    /// <summary>
+    /// The run's latest global model (its last closed round's) with the feature pipeline of its setup, ready to save
+    /// as a model file; null when the run is unknown or has closed no round yet.
+    /// </summary>
+    public async Task<TrainedModel?> FindModelAsync(string runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        if (await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not { SetupJson: { } setupJson }
+            || await _store.LoadLatestCheckpointAsync(runId, cancellationToken).ConfigureAwait(false) is not { } checkpoint)
+        {
+            return null;
+        }
+
+        return RunSetup.Parse(setupJson, $"run '{runId}''s stored setup").ToTrainedModel(checkpoint.Global);
+    }
+
+    /// <summary>Waits for the active run (if any) to finish; for tests and orderly shutdown.</summary>
+    public Task WaitForActiveRunAsync() => _active?.Execution ?? Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await WaitForActiveRunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _shutdown.Dispose();
+            _starting.Dispose();
+        }
+    }
+
+    private void Launch(string runId, RunConfig config, RunSetup setup, RunCheckpoint? resumeFrom)
+    {
+        var run = new ActiveRun(runId, config, setup, resumeFrom);
+        CoordinatorLog.RunStarted(_logger, runId, Describe(config));
+        _active = run;
+        run.Execution = Task.Run(() => ExecuteAsync(run));
+    }
+
+    // The round loop of one run, from its first (or resumed) round to its final status.
+    private async Task ExecuteAsync(ActiveRun run)
+    {
+        var (status, message) = (RunStatus.Completed, (string?)null);
+        _channel.BeginRun(run.Id, run.Setup);
+        try
+        {
+            var options = run.Config.ToRoundEngineOptions(_time) with { RunId = run.Id };
+            var engine = new RoundEngine(options);
+            var roster = new RunRoster(_parties, run.Id, run.Setup, _logger);
+            var evaluator = new FederatedEvaluator(_channel, roster, options.Deadline, _time);
+            var initial = new DenseNetwork(run.Setup.Model).Initialize(run.Config.Seed);
+            var result = await engine.RunAsync(initial, roster, _channel, evaluator, new RoundRecorder(this, run), run.ResumeFrom, _shutdown.Token)
+                .ConfigureAwait(false);
+
+            // A run ended early by its privacy budget completes, with the reason as its status message.
+            message = result.StoppedEarly;
+            if (result.Rounds.Count > 0 && result.Rounds.All(r => !r.Succeeded))
+            {
+                (status, message) = (RunStatus.Failed, $"No round received the {options.MinResults} updates it needed; the global model never changed. See each round's failures.");
+            }
+        }
+        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
+        {
+            (status, message) = (RunStatus.Stopped, "the coordinator stopped; the run resumes from its last closed round");
+        }
+        catch (Exception e)
+        {
+            (status, message) = (RunStatus.Failed, e.Message);
+            CoordinatorLog.RunFailed(_logger, e, run.Id);
+        }
+
+        try
+        {
+            await _store.SetRunStatusAsync(run.Id, status, message, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or RunNotFoundException or System.Data.Common.DbException)
+        {
+            // The store refused the final status (it is unreachable, or already final); the run's own outcome is logged.
+            CoordinatorLog.RunFailed(_logger, e, run.Id);
+        }
+
+        _channel.CompleteRun(run.Id);
+        CoordinatorLog.RunFinished(_logger, run.Id, status.ToString());
+    }
+
+    private RunSummary Summarize(RunRecord run, IReadOnlyList<Storage.RoundRecord> rounds) =>
+        _active is { Execution.IsCompleted: false } active && active.Id == run.RunId
+            ? RunView.Summary(run, rounds) with { State = RunState.Running, CurrentRound = Math.Max(active.CurrentRound, rounds.Count == 0 ? 0 : rounds[^1].Round) }
+            : RunView.Summary(run, rounds);
+
+    private void RequireNoActiveRun()
+    {
+        if (_active is { Execution.IsCompleted: false } running)
+        {
+            throw new ConflictException($"run '{running.Id}' is still in progress");
+        }
+    }
+
+    private List<PartySession> ConnectedWithData() => [.. _parties.ActiveSessions().Where(s => s.Data is not null)];
+
+    private static void RequireRoster(RunConfig config, int parties)
+    {
+        if (parties == 0)
+        {
+            throw new ConflictException("no party with training data is connected; start the parties (causeway party --data ... --schema ...) first");
+        }
+
+        if (config.ValidateRoster(parties) is { Count: > 0 } problems)
+        {
+            throw new ConflictException($"the {parties} connected parties cannot run this configuration: {string.Join("; ", problems)}");
+        }
+    }
+
+    private static RunConfig ParseConfig(string json, string source)
+    {
+        RunConfig config;
+        try
+        {
+            config = RunConfig.Parse(json, source);
+        }
+        catch (RunConfigException e)
+        {
+            throw new InvalidRequestException($"invalid run configuration: {e.Message}", e);
+        }
+
+        return config.Validate(RunSite.Network) is { Count: > 0 } errors
+            ? throw new InvalidRequestException($"invalid run configuration: {string.Join("; ", errors)}")
+            : config;
+    }
+
+    private static ModelSpec ModelFor(RunConfig config, DataSchema schema)
+    {
+        try
+        {
+            return config.ToModelSpec(FeatureEncoder.FeatureCount(schema), FeatureEncoder.OutputCount(schema), FeatureEncoder.TaskOf(schema));
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"The run's model does not fit the parties' data: {e.Message}", e);
+        }
+    }
+
+    private static string Describe(RunConfig config) => $"{config.Name}: {config.Strategy.Name} {config.Model.Type}, {config.Rounds} rounds";
+
+    /// <summary>The run this process is executing: what it runs with, and where its rounds are.</summary>
+    private sealed class ActiveRun(string id, RunConfig config, RunSetup setup, RunCheckpoint? resumeFrom)
+    {
+        private int _currentRound = resumeFrom?.LastClosedRound ?? 0;
+
+        public string Id { get; } = id;
+
+        public RunConfig Config { get; } = config;
+
+        public RunSetup Setup { get; } = setup;
+
+        public RunCheckpoint? ResumeFrom { get; } = resumeFrom;
+
+        public Task Execution { get; set; } = Task.CompletedTask;
+
+        public int CurrentRound
+        {
+            get => Volatile.Read(ref _currentRound);
+            set => Volatile.Write(ref _currentRound, value);
+        }
+    }
+
+    /// <summary>Stores each closed round with its checkpoint before the engine starts the next.</summary>
+    private sealed class RoundRecorder(RunService service, ActiveRun run) : IRunObserver
+    {
+        public ValueTask OnRoundStartedAsync(RoundInfo round, IReadOnlyList<PartyId> selected, CancellationToken cancellationToken)
+        {
+            run.CurrentRound = round.Round;
+            return ValueTask.CompletedTask;
+        }
+
+        public async ValueTask OnRoundCompletedAsync(RoundSummary summary, RunCheckpoint checkpoint, CancellationToken cancellationToken)
+        {
+            // The durable close comes first: once it commits, a restarted coordinator resumes after this round.
+            var record = summary.ToRoundRecord(run.Id, service._time.GetUtcNow());
+            await service._store.CloseRoundAsync(record, checkpoint.ToCheckpoint(), cancellationToken).ConfigureAwait(false);
+            CoordinatorLog.RoundClosed(service._logger, summary.Round, run.Config.Rounds, run.Id, summary.Participants, summary.Seconds);
+        }
+    }
+}
