@@ -69,6 +69,9 @@ internal static partial class RoundsBench
     /// <param name="FinalAccuracy">The global model's test accuracy after the last round.</param>
     /// <param name="LoadBefore">The load average when this size started.</param>
     /// <param name="LoadAfter">The load average when it ended.</param>
+    /// <param name="SteadyWindow">When round 1 and round R closed, in seconds of the monotonic clock (<c>CLOCK_MONOTONIC</c>, as
+    /// <c>perf record -k CLOCK_MONOTONIC</c> stamps its samples), so a profile can be cut to the measured rounds.</param>
+    /// <param name="ProcessIds">The coordinator's process id, then the parties'.</param>
     public sealed record Result(
         int Parties,
         int Rounds,
@@ -80,7 +83,9 @@ internal static partial class RoundsBench
         ProcessSample Coordinator,
         double? FinalAccuracy,
         string? LoadBefore,
-        string? LoadAfter)
+        string? LoadAfter,
+        (double Start, double End) SteadyWindow,
+        IReadOnlyList<int> ProcessIds)
     {
         private int PartyRounds => Parties * (Rounds - 1);
 
@@ -110,6 +115,8 @@ internal static partial class RoundsBench
             ["final_accuracy"] = FinalAccuracy,
             ["load_average_before"] = LoadBefore,
             ["load_average_after"] = LoadAfter,
+            ["steady_window_monotonic_seconds"] = new JsonArray(SteadyWindow.Start, SteadyWindow.End),
+            ["process_ids"] = new JsonArray([.. ProcessIds.Select(id => (JsonNode)id)]),
             ["round_seconds"] = new JsonArray([.. RoundSeconds.Select(s => (JsonNode)s)]),
         };
     }
@@ -179,7 +186,7 @@ internal static partial class RoundsBench
             await Task.WhenAny(marks.Finished, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken));
         }
 
-        var (first, last) = await marks.Finished;
+        var (first, last, window) = await marks.Finished;
         var memory = ids.Select(id => ProcessSample.Read(id, memory: true)).ToArray();
         var details = await federation.Api.RunAsync(runId, cancellationToken);
         var closes = (details["rounds"]?.AsArray() ?? []).Select(r => r!["closedAt"]!.GetValue<DateTimeOffset>()).ToArray();
@@ -201,7 +208,9 @@ internal static partial class RoundsBench
             memory[0],
             accuracy,
             loadBefore,
-            LoadAverage.Read());
+            LoadAverage.Read(),
+            window,
+            ids);
     }
 
     /// <summary>The median; NaN for no values.</summary>
@@ -219,10 +228,13 @@ internal static partial class RoundsBench
     /// <summary>Takes every process's CPU time as the coordinator reports round 1 and round R closed.</summary>
     private sealed class RoundMarks(int[] processIds, int rounds, ProgressTask bar)
     {
-        private readonly TaskCompletionSource<(double[] First, double[] Last)> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private double[]? _first;
+        private readonly TaskCompletionSource<(double[] First, double[] Last, (double Start, double End) Window)> _finished =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task<(double[] First, double[] Last)> Finished => _finished.Task;
+        private double[]? _first;
+        private double _firstAt;
+
+        public Task<(double[] First, double[] Last, (double Start, double End) Window)> Finished => _finished.Task;
 
         public void OnCoordinatorLine(string line)
         {
@@ -237,11 +249,13 @@ internal static partial class RoundsBench
             {
                 if (round == 1)
                 {
+                    _firstAt = Monotonic();
                     _first = Sample();
                 }
                 else if (round == rounds && _first is not null)
                 {
-                    _finished.TrySetResult((_first, Sample()));
+                    var last = Sample();
+                    _finished.TrySetResult((_first, last, (_firstAt, Monotonic())));
                 }
             }
             catch (IOException e)
@@ -251,5 +265,8 @@ internal static partial class RoundsBench
         }
 
         private double[] Sample() => [.. processIds.Select(id => ProcessSample.Read(id).CpuSeconds)];
+
+        // Stopwatch reads CLOCK_MONOTONIC on Linux.
+        private static double Monotonic() => Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
     }
 }
