@@ -58,7 +58,7 @@ internal static class AggregationBench
             progress?.Report(r + 1);
         }
 
-        return new Result(updates, parameters, repetitions, bytes / Median(aggregated) / 1e9, bytes / Median(plain) / 1e9);
+        return new Result(updates, parameters, repetitions, bytes / Quantiles.Median(aggregated) / 1e9, bytes / Quantiles.Median(plain) / 1e9);
     }
 
     /// <summary>The baseline: acc[i] += update[i] for every update, one vectorised pass each.</summary>
@@ -93,11 +93,5 @@ internal static class AggregationBench
         var start = Stopwatch.GetTimestamp();
         action();
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
     }
 }

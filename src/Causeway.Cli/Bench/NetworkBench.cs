@@ -63,15 +63,15 @@ internal static class NetworkBench
         public IReadOnlyList<Round> Measured =>
             [.. Rounds.Where(r => r.Number > 1 && !r.Evaluated && r.Updates == Settings.Parties && r.SlowestPartySeconds is not null)];
 
-        public double MedianOverhead => Quantile(Measured.Select(r => r.OverheadSeconds!.Value), 0.5);
+        public double MedianOverhead => Quantiles.Of(Measured.Select(r => r.OverheadSeconds!.Value), 0.5);
 
-        public double P90Overhead => Quantile(Measured.Select(r => r.OverheadSeconds!.Value), 0.9);
+        public double P90Overhead => Quantiles.Of(Measured.Select(r => r.OverheadSeconds!.Value), 0.9);
 
-        public double MedianRoundSeconds => Quantile(Measured.Select(r => r.Seconds), 0.5);
+        public double MedianRoundSeconds => Quantiles.Of(Measured.Select(r => r.Seconds), 0.5);
 
-        public double MedianSlowestPartySeconds => Quantile(Measured.Select(r => r.SlowestPartySeconds!.Value), 0.5);
+        public double MedianSlowestPartySeconds => Quantiles.Of(Measured.Select(r => r.SlowestPartySeconds!.Value), 0.5);
 
-        public double MedianIntervalSeconds => Quantile(Measured.Select(r => r.IntervalSeconds), 0.5);
+        public double MedianIntervalSeconds => Quantiles.Of(Measured.Select(r => r.IntervalSeconds), 0.5);
 
         public long BytesPerRound => Measured.Count > 0 ? Measured[0].Bytes : 0;
 
@@ -191,21 +191,6 @@ internal static class NetworkBench
         }
 
         return new Result(settings, config, parameters, rounds, (DateTimeOffset.UtcNow - started).TotalSeconds);
-    }
-
-    /// <summary>The q-quantile by linear interpolation between order statistics; NaN for no values.</summary>
-    public static double Quantile(IEnumerable<double> values, double q)
-    {
-        var sorted = values.Order().ToArray();
-        if (sorted.Length == 0)
-        {
-            return double.NaN;
-        }
-
-        var position = q * (sorted.Length - 1);
-        var low = (int)Math.Floor(position);
-        var high = Math.Min(low + 1, sorted.Length - 1);
-        return sorted[low] + ((position - low) * (sorted[high] - sorted[low]));
     }
 
     private static double? Metric(JsonObject? metrics, string name) =>

@@ -89,16 +89,16 @@ internal static partial class RoundsBench
     {
         private int PartyRounds => Parties * (Rounds - 1);
 
-        public double SteadyRoundSeconds => Median(RoundSeconds);
+        public double SteadyRoundSeconds => Quantiles.Median(RoundSeconds);
 
         public double CpuMsPerPartyRound => 1000 * CpuSecondsSteady / PartyRounds;
 
         /// <summary>The coordinator's share of <see cref="CpuMsPerPartyRound"/>.</summary>
         public double CoordinatorCpuMsPerPartyRound => 1000 * CoordinatorCpuSecondsSteady / PartyRounds;
 
-        public double PartyRssMb => Median(PartyMemory.Select(m => m.RssBytes / 1e6));
+        public double PartyRssMb => Quantiles.Median(PartyMemory.Select(m => m.RssBytes / 1e6));
 
-        public double PartyPssMb => Median(PartyMemory.Select(m => m.PssBytes / 1e6));
+        public double PartyPssMb => Quantiles.Median(PartyMemory.Select(m => m.PssBytes / 1e6));
 
         public JsonObject ToJson() => new()
         {
@@ -211,15 +211,6 @@ internal static partial class RoundsBench
             LoadAverage.Read(),
             window,
             ids);
-    }
-
-    /// <summary>The median; NaN for no values.</summary>
-    public static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? double.NaN
-            : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2]
-            : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     [GeneratedRegex(@"Round (\d+)/\d+ of run \S+ closed")]

@@ -102,13 +102,7 @@ internal static class SimulationSpeedBench
         return (best!, medians);
     }
 
-    private static double MedianOf(BenchRun run) => Median([.. run.Report.Rounds.Select(r => r.Seconds)]);
+    private static double MedianOf(BenchRun run) => Quantiles.Median(run.Report.Rounds.Select(r => r.Seconds));
 
     private static SimulatorOptions Options(int workers) => new() { MaxParallelism = workers };
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values.Count == 0 ? double.NaN : values[values.Count / 2];
-    }
 }

@@ -174,4 +174,35 @@ public sealed class RunConfigTests
 
         Assert.IsType(expected, optimizer);
     }
+
+    [Fact]
+    public void Validate_NetworkRunOfFiftyParties_NeedsNoSimulationField()
+    {
+        var config = RunConfig.Parse("""{ "rounds": 20, "model": { "type": "softmax" }, "sampling": { "minParties": 50 }, "round": { "minResults": 50 } }""", "run.json");
+
+        Assert.Empty(config.Validate(RunSite.Network));
+        Assert.Empty(config.ValidateRoster(50));
+        Assert.Contains("sampling.minParties (50) exceeds the 10 connected parties", config.ValidateRoster(10));
+        Assert.Contains("partition.parties (10)", string.Join("; ", config.Validate(RunSite.SimulationInMemory)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValidateRoster_MinResultsAboveTheSampledParties_NamesBothNumbers()
+    {
+        var config = RunConfig.Parse("""{ "sampling": { "fraction": 0.5 }, "round": { "minResults": 6 } }""", "run.json");
+
+        var error = Assert.Single(config.ValidateRoster(10));
+
+        Assert.Equal("round.minResults (6) exceeds the 5 parties selected per round from the 10 connected parties, so every round would fail", error);
+    }
+
+    [Fact]
+    public void Validate_NetworkRunWithAPartition_IsRefusedNamingTheSection()
+    {
+        var config = RunConfig.Parse("""{ "partition": { "parties": 4 } }""", "run.json");
+
+        var error = Assert.Single(config.Validate(RunSite.Network));
+
+        Assert.StartsWith("partition is for simulations only", error, StringComparison.Ordinal);
+    }
 }
