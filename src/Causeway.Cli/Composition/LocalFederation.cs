@@ -22,12 +22,15 @@ internal sealed class LocalFederation : IDisposable
     private readonly List<ChildProcess> _processes;
     private readonly X509Certificate2 _authority;
 
-    private LocalFederation(Uri coordinator, List<ChildProcess> processes, X509Certificate2 authority, ControlApiClient api)
+    private readonly string _joinToken;
+
+    private LocalFederation(Uri coordinator, List<ChildProcess> processes, X509Certificate2 authority, ControlApiClient api, string joinToken)
     {
         Coordinator = coordinator;
         _processes = processes;
         _authority = authority;
         Api = api;
+        _joinToken = joinToken;
     }
 
     /// <summary>The coordinator's https:// address on 127.0.0.1.</summary>
@@ -59,7 +62,7 @@ internal sealed class LocalFederation : IDisposable
         var processes = new List<ChildProcess>();
         var authority = DevCertificates.LoadPem(certificates.CaCertificate);
         var api = new ControlApiClient(coordinator, adminToken, authority);
-        var started = new LocalFederation(coordinator, processes, authority, api);
+        var started = new LocalFederation(coordinator, processes, authority, api, joinToken);
         try
         {
             processes.Add(ChildProcess.Start(
@@ -113,6 +116,19 @@ internal sealed class LocalFederation : IDisposable
             },
             cancellationToken);
     }
+
+    /// <summary>
+    /// Client options for a party run inside this process (a load generator hosting many parties): the coordinator's
+    /// address, the federation's join token and its CA. The options hold the CA certificate this federation owns; they
+    /// are valid until it is disposed.
+    /// </summary>
+    public Causeway.Party.PartyClientOptions InProcessPartyOptions(string partyId) => new()
+    {
+        Coordinator = Coordinator,
+        PartyId = partyId,
+        JoinToken = _joinToken,
+        FederationAuthority = _authority,
+    };
 
     /// <summary>The coordinator's process, then the parties' in start order.</summary>
     public IReadOnlyList<ChildProcess> Processes => _processes;
