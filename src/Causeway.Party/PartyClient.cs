@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
+using System.Security.Authentication;
 using Causeway.Core.Metrics;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal;
@@ -18,13 +19,16 @@ namespace Causeway.Party;
 /// </summary>
 /// <remarks>
 /// One client per party; thread-safe once joined (heartbeats run beside the long poll on the same HTTP/2
-/// connection pool). Refusals throw <see cref="CoordinatorException"/>; network failures throw
-/// <see cref="HttpRequestException"/> or <see cref="IOException"/>.
+/// connection pool). Refusals throw <see cref="CoordinatorException"/> (a call after the coordinator ended the session is
+/// one: 401 without a round trip); a coordinator whose TLS certificate is not trusted throws
+/// <see cref="AuthenticationException"/> saying why; network failures throw <see cref="HttpRequestException"/> or
+/// <see cref="IOException"/>.
 /// </remarks>
 public sealed class PartyClient : IDisposable
 {
     private readonly PartyClientOptions _options;
     private readonly HttpClient _http;
+    private readonly CoordinatorCertificateCheck _certificateCheck;
     private volatile string? _session;
     private TimeSpan _longPollTimeout = TimeSpan.FromSeconds(25);
 
@@ -44,10 +48,8 @@ public sealed class PartyClient : IDisposable
             KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
             ConnectTimeout = TimeSpan.FromSeconds(15),
         };
-        if (options.FederationAuthority is not null)
-        {
-            handler.SslOptions.RemoteCertificateValidationCallback = new FederationTrust(options.FederationAuthority).ValidateServer;
-        }
+        _certificateCheck = new CoordinatorCertificateCheck(options.FederationAuthority);
+        handler.SslOptions.RemoteCertificateValidationCallback = _certificateCheck.Validate;
 
         if (options.ClientCertificate is not null)
         {
@@ -323,7 +325,9 @@ public sealed class PartyClient : IDisposable
 
         if (authenticated)
         {
-            var session = _session ?? throw new InvalidOperationException("Join the federation first.");
+            // No session: never joined, or a call beside this one (a heartbeat) was told the session is gone. Either way
+            // the answer is the coordinator's own: join (again).
+            var session = _session ?? throw new CoordinatorException(HttpStatusCode.Unauthorized, "no session; join the federation (again)");
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session);
         }
 
@@ -335,6 +339,10 @@ public sealed class PartyClient : IDisposable
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"{path} did not answer within {timeout.TotalSeconds:F0} s.", e);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.SecureConnectionError && _certificateCheck.LastRefusal is { } refusal)
+        {
+            throw new AuthenticationException($"The coordinator at {_options.Coordinator} is not trusted: {refusal}.", e);
         }
 
         using (response)

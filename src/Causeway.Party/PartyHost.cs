@@ -12,12 +12,14 @@ namespace Causeway.Party;
 /// <summary>
 /// A party's main loop: join, heartbeat in the background, long-poll for tasks, run them through the
 /// <see cref="ITaskHandler"/>, push each result together with the long poll for the next task; reconnect with
-/// exponential backoff after network errors.
+/// exponential backoff and jitter after transient failures only.
 /// </summary>
 /// <remarks>
 /// <see cref="RunAsync"/> returns when its token is cancelled (graceful shutdown: the task in progress is
-/// cancelled and nothing more is pulled). A refused join (wrong token, not a member) is permanent and throws
-/// <see cref="CoordinatorException"/>. Results the coordinator refuses (late, rejected) are logged; the loop goes on.
+/// cancelled and nothing more is pulled). A refused join (wrong or expired token, not a member, wrong certificate) is
+/// permanent and throws <see cref="CoordinatorException"/>; an untrusted coordinator certificate throws
+/// <see cref="System.Security.Authentication.AuthenticationException"/>. Results the coordinator refuses (late, rejected)
+/// are logged; the loop goes on.
 /// Protected rounds: protocol steps are answered by the host's <see cref="PartyProtection"/>, which also masks or
 /// encrypts the handler's delta when a train task asks for it; the handler never sees the protocol.
 /// </remarks>
@@ -31,6 +33,9 @@ public sealed class PartyHost : IDisposable
     private readonly PartyProtection _protection;
     private readonly VerticalParty? _vertical;
     private volatile string? _currentTaskId;
+
+    // Whether the current session got an answer to a pull: only such a session, once expired, is joined again at once.
+    private bool _answered;
 
     /// <param name="client">The connection to the coordinator.</param>
     /// <param name="handler">Trains and evaluates on the party's data (horizontal runs).</param>
@@ -55,60 +60,99 @@ public sealed class PartyHost : IDisposable
     /// <summary>The number of tasks handled and pushed so far.</summary>
     public int CompletedTasks { get; private set; }
 
+    /// <summary>Joins, works until the session ends, and joins again, until <paramref name="cancellationToken"/> is cancelled.</summary>
+    /// <remarks>
+    /// Transient failures (connection refused or reset, timeouts, 5xx, 408, 429) are retried with exponential backoff and
+    /// full jitter (<see cref="Backoff"/>). A session the coordinator ends (401 on a later call: it restarted, or timed the
+    /// party out) is joined again at once, but only after a session that got answers: a session refused before its first
+    /// answer backs off like a failure, so no coordinator is ever asked in a tight loop.
+    /// </remarks>
+    /// <exception cref="CoordinatorException">The coordinator refused the join (401 wrong or expired join token, 403 not a
+    /// member or another party's certificate, 400 invalid party id, or any other status that is not transient): it is
+    /// permanent, retrying cannot help.</exception>
+    /// <exception cref="System.Security.Authentication.AuthenticationException">The coordinator's TLS certificate is not trusted.</exception>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
+            // 1. Join. A refusal is not transient and leaves the loop: the token, the id or the certificate is wrong.
+            JoinInfo info;
             try
             {
-                JoinInfo info;
-                try
-                {
-                    info = await _client.JoinAsync(_handler.Data, cancellationToken).ConfigureAwait(false);
-                }
-                catch (CoordinatorException e) when (!e.IsTransient)
-                {
-                    // Wrong token, not a member, bad party id: retrying cannot help.
-                    throw;
-                }
-
-                PartyLog.Joined(_logger, info.FederationId, _client.Party.Value);
-                failures = 0;
-                using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var heartbeats = HeartbeatLoopAsync(info.HeartbeatInterval, session.Token);
-                try
-                {
-                    await PullLoopAsync(cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    await session.CancelAsync().ConfigureAwait(false);
-                    await heartbeats.ConfigureAwait(false);
-                }
+                info = await _client.JoinAsync(_handler.Data, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
+                failures++;
+                await BackOffAsync(failures, e, cancellationToken).ConfigureAwait(false);
+                continue;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (CoordinatorException e) when (e.SessionExpired)
+
+            PartyLog.Joined(_logger, info.FederationId, _client.Party.Value);
+
+            // 2. Work until the session ends: cancelled, expired (join again), or the coordinator became unreachable.
+            _answered = false;
+            try
+            {
+                await RunSessionAsync(info, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (CoordinatorException e) when (e.SessionExpired && _answered)
             {
                 PartyLog.SessionExpired(_logger);
+                failures = 0;
             }
-            catch (Exception e) when (IsTransient(e))
+            catch (Exception e) when (IsTransient(e) || e is CoordinatorException { SessionExpired: true })
             {
-                failures++;
-                var delay = Backoff(failures);
-                PartyLog.Unreachable(_logger, e.Message, (long)delay.TotalMilliseconds);
-                try
-                {
-                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                failures = _answered ? 1 : failures + 1;
+                await BackOffAsync(failures, e, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    // Heartbeats beside the pull loop for as long as the session lasts.
+    private async Task RunSessionAsync(JoinInfo info, CancellationToken cancellationToken)
+    {
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var heartbeats = HeartbeatLoopAsync(info.HeartbeatInterval, session.Token);
+        try
+        {
+            await PullLoopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await session.CancelAsync().ConfigureAwait(false);
+            await heartbeats.ConfigureAwait(false);
+        }
+    }
+
+    // Waits before the next attempt; returns early (without throwing) when the party is stopped.
+    private async Task BackOffAsync(int failures, Exception cause, CancellationToken cancellationToken)
+    {
+        var delay = Backoff.Delay(failures, _options.MinBackoff, _options.MaxBackoff, Random.Shared.NextDouble());
+        if (cause is CoordinatorException { SessionExpired: true })
+        {
+            PartyLog.SessionRefused(_logger, cause.Message, (long)delay.TotalMilliseconds);
+        }
+        else
+        {
+            PartyLog.Unreachable(_logger, cause.Message, (long)delay.TotalMilliseconds);
+        }
+
+        try
+        {
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
 
@@ -124,6 +168,7 @@ public sealed class PartyHost : IDisposable
             try
             {
                 task = next ?? await _client.PullTaskAsync(cancellationToken).ConfigureAwait(false);
+                _answered = true;
             }
             catch (MalformedMessageException e)
             {
@@ -230,7 +275,7 @@ public sealed class PartyHost : IDisposable
             }
             catch (Exception e) when (attempt < Attempts && IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {
-                var delay = Backoff(attempt);
+                var delay = Backoff.Delay(attempt, _options.MinBackoff, _options.MaxBackoff, Random.Shared.NextDouble());
                 PartyLog.Unreachable(_logger, e.Message, (long)delay.TotalMilliseconds);
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
             }
@@ -271,13 +316,4 @@ public sealed class PartyHost : IDisposable
         CoordinatorException c => c.IsTransient,
         _ => false,
     };
-
-    private TimeSpan Backoff(int failures)
-    {
-        var exponential = _options.MinBackoff * Math.Pow(2, Math.Min(failures - 1, 16));
-        var capped = exponential < _options.MaxBackoff ? exponential : _options.MaxBackoff;
-
-        // Full jitter in [capped/2, capped] so restarted parties do not reconnect in lockstep.
-        return capped * (0.5 + (Random.Shared.NextDouble() * 0.5));
-    }
 }

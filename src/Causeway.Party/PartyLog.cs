@@ -11,6 +11,9 @@ internal static partial class PartyLog
     [LoggerMessage(2, LogLevel.Warning, "Coordinator unreachable ({Reason}); retrying in {DelayMs} ms.")]
     public static partial void Unreachable(ILogger logger, string reason, long delayMs);
 
+    [LoggerMessage(9, LogLevel.Warning, "The coordinator ended the session before answering a call ({Reason}); joining again in {DelayMs} ms.")]
+    public static partial void SessionRefused(ILogger logger, string reason, long delayMs);
+
     [LoggerMessage(3, LogLevel.Information, "Task {TaskId}: {Kind} for run {RunId} round {Round}.")]
     public static partial void TaskReceived(ILogger logger, string taskId, string kind, string runId, int round);
 
