@@ -1,18 +1,20 @@
 using System.CommandLine;
 using Causeway.Cli.Commands;
+using Causeway.Cli.Output;
 
 namespace Causeway.Cli;
 
 internal static class Program
 {
-    private static Task<int> Main(string[] args)
+    private static async Task<int> Main(string[] args)
     {
+        var verbose = new Option<bool>("--verbose") { Description = "Show more: every task a party takes, and the stack trace of a failure.", Recursive = true };
         var root = new RootCommand("Causeway: federated learning where every row of data stays home.")
         {
             DemoCommand.Create(),
             SimulateCommand.Create(),
             CoordinatorCommand.Create(),
-            PartyCommand.Create(),
+            PartyCommand.Create(verbose),
             RunCommand.Create(),
             CertsCommand.Create(),
             PredictCommand.Create(),
@@ -20,6 +22,22 @@ internal static class Program
             PrivacyCommand.Create(),
             VerticalCommand.Create(),
         };
-        return root.Parse(args).InvokeAsync();
+        root.Options.Add(verbose);
+
+        // Failures are reported here, in one or two lines with a hint, not by the parser's handler (a stack trace each).
+        var parse = root.Parse(args);
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (OperationCanceledException e) when (e.InnerException is not TimeoutException)
+        {
+            // Ctrl+C or SIGTERM: the command stopped as asked.
+            return 130;
+        }
+        catch (Exception e)
+        {
+            return FailureReport.Write(FailureReport.VerbOf(parse), e, parse.GetValue(verbose), Console.Error);
+        }
     }
 }

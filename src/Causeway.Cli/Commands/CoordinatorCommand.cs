@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Hosting;
 using Causeway.Cli.Composition;
+using Causeway.Cli.Output;
 using Causeway.Coordinator.Hosting;
 using Causeway.Coordinator.Storage;
 using Causeway.Protocol.Security;
@@ -44,36 +47,121 @@ internal static class CoordinatorCommand
                 return 2;
             }
 
-            await using IRunStore store = parse.GetValue(postgres) is { } connection
-                ? await PostgresRunStore.OpenAsync(connection, null, cancellationToken)
-                : await SqliteRunStore.OpenAsync(parse.GetValue(database)?.FullName ?? "causeway.db", null, cancellationToken);
-            var options = new CoordinatorHostOptions
+            // Everything that can fail without side effects is checked before the database is opened (or created), so a
+            // start that fails on certificates or the port leaves no new file behind.
+            var endpoint = ParseListen(parse.GetValue(listen)!);
+            const string CertsHint = "create them with `causeway certs --out DIR` and give that folder with --certs DIR";
+            using var serverCertificate = PemFiles.LoadWithKey(
+                Path.Combine(directory, DevCertificates.ServerCertificateFile), Path.Combine(directory, DevCertificates.ServerKeyFile), "--certs", CertsHint);
+            using var clientAuthority = parse.GetValue(mutualTls)
+                ? PemFiles.LoadCertificate(Path.Combine(directory, DevCertificates.CaCertificateFile), "--certs (with --mtls)", CertsHint)
+                : null;
+            ThrowIfPortTaken(endpoint);
+
+            var databasePath = parse.GetValue(postgres) is null ? Path.GetFullPath(parse.GetValue(database)?.FullName ?? "causeway.db") : null;
+            var createsDatabase = databasePath is not null && !File.Exists(databasePath);
+            IRunStore? store = null;
+            try
             {
-                Endpoint = IPEndPoint.Parse(parse.GetValue(listen)!),
-                ServerCertificate = DevCertificates.LoadPem(
-                    Path.Combine(directory, DevCertificates.ServerCertificateFile), Path.Combine(directory, DevCertificates.ServerKeyFile)),
-                ClientAuthority = parse.GetValue(mutualTls) ? DevCertificates.LoadPem(Path.Combine(directory, DevCertificates.CaCertificateFile)) : null,
-                RunStore = store,
-                Configure = o =>
+                store = parse.GetValue(postgres) is { } connection
+                    ? await PostgresRunStore.OpenAsync(connection, null, cancellationToken)
+                    : await SqliteRunStore.OpenAsync(databasePath!, null, cancellationToken);
+                var options = new CoordinatorHostOptions
                 {
-                    o.FederationId = parse.GetValue(federation)!;
-                    foreach (var (token, expiresAt, _) in tokens)
+                    Endpoint = endpoint,
+                    ServerCertificate = serverCertificate,
+                    ClientAuthority = clientAuthority,
+                    RunStore = store,
+                    Configure = o =>
                     {
-                        o.AddJoinToken(token, expiresAt: expiresAt);
-                    }
+                        o.FederationId = parse.GetValue(federation)!;
+                        foreach (var (token, expiresAt, _) in tokens)
+                        {
+                            o.AddJoinToken(token, expiresAt: expiresAt);
+                        }
 
-                    o.StatisticsEpsilonBudget = parse.GetValue(statsEpsilon);
-                    o.StatisticsDeltaBudget = parse.GetValue(statsDelta);
+                        o.StatisticsEpsilonBudget = parse.GetValue(statsEpsilon);
+                        o.StatisticsDeltaBudget = parse.GetValue(statsDelta);
 
-                    o.SetAdminToken(admin);
-                },
-            };
-            await using var app = CoordinatorHost.Build(options);
-            await app.StartAsync(cancellationToken);
-            Console.WriteLine($"coordinator listening on https://{options.Endpoint} (federation '{parse.GetValue(federation)}')");
-            await app.WaitForShutdownAsync(cancellationToken);
-            return 0;
+                        o.SetAdminToken(admin);
+                    },
+                };
+                await using var app = CoordinatorHost.Build(options);
+                try
+                {
+                    await app.StartAsync(cancellationToken);
+                }
+                catch (IOException e) when (e.InnerException is AddressInUseException)
+                {
+                    // Another process took the port between the check and the bind.
+                    throw PortTaken(endpoint, e);
+                }
+
+                createsDatabase = false;
+                Console.WriteLine($"coordinator listening on https://{options.Endpoint} (federation '{parse.GetValue(federation)}')");
+                await app.WaitForShutdownAsync(cancellationToken);
+                return 0;
+            }
+            finally
+            {
+                if (store is not null)
+                {
+                    await store.DisposeAsync();
+                }
+
+                if (createsDatabase)
+                {
+                    RemoveNewDatabase(databasePath!);
+                }
+            }
         });
         return command;
+    }
+
+    private static IPEndPoint ParseListen(string text) =>
+        IPEndPoint.TryParse(text, out var endpoint) && endpoint.Port > 0
+            ? endpoint
+            : throw new CliException($"--listen {text} is not an IP address and port", "e.g. --listen 0.0.0.0:7443 (every interface) or 127.0.0.1:7443 (this machine only)", exitCode: 2);
+
+    // Binding a probe socket tells "in use" (another coordinator?) from "not permitted" before any file is touched.
+    private static void ThrowIfPortTaken(IPEndPoint endpoint)
+    {
+        using var probe = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            probe.Bind(endpoint);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            throw PortTaken(endpoint, e);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AccessDenied)
+        {
+            throw new CliException($"not permitted to listen on {endpoint}", "ports below 1024 need privileges; choose another with --listen HOST:PORT", innerException: e);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressNotAvailable)
+        {
+            throw new CliException($"--listen {endpoint}: this machine has no such address", "use one of its addresses, or 0.0.0.0 for all of them", exitCode: 2, innerException: e);
+        }
+    }
+
+    private static CliException PortTaken(IPEndPoint endpoint, Exception cause) => new(
+        $"port {endpoint.Port} on {endpoint.Address} is already in use (another coordinator?)",
+        "stop the process that holds it, or choose another port with --listen HOST:PORT",
+        innerException: cause);
+
+    // SQLite's file and its companions (WAL, shared memory) created by this failed start; a file that existed is never touched.
+    private static void RemoveNewDatabase(string path)
+    {
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net;
+using System.Security.Authentication;
 using Causeway.Cli.Composition;
 using Causeway.Cli.Output;
 using Causeway.Core.Data;
@@ -15,7 +17,10 @@ namespace Causeway.Cli.Commands;
 /// <summary><c>causeway party</c>: join a coordinator and train on local data until stopped; rows never leave the process.</summary>
 internal static class PartyCommand
 {
-    public static Command Create()
+    private const string CaHint = "give the federation's CA certificate with --ca FILE (ca.crt.pem from the coordinator's operator)";
+
+    /// <param name="verbose">The global --verbose: log every task, not only joins and problems.</param>
+    public static Command Create(Option<bool> verbose)
     {
         var join = CliOptions.CoordinatorAddress("--join", "The coordinator's address, e.g. https://coordinator.example:7443.");
         var id = new Option<string>("--id") { Description = "This party's id in the federation (with --cert, the certificate's common name).", Required = true };
@@ -42,10 +47,9 @@ internal static class PartyCommand
         var authority = new Option<FileInfo?>("--ca") { Description = "The federation CA certificate (PEM) the coordinator's certificate must chain to (default: the system's trust store).", HelpName = "FILE" };
         var certificate = new Option<FileInfo?>("--cert") { Description = "Client certificate (PEM) for mutual TLS; needs --key.", HelpName = "FILE" };
         var key = new Option<FileInfo?>("--key") { Description = "The client certificate's private key (PEM).", HelpName = "FILE" };
-        var verbose = new Option<bool>("--verbose") { Description = "Log every task, not only joins and problems." };
         var command = new Command("party", "Join a federation and train on local data until stopped (Ctrl+C). Only model updates and aggregate statistics leave this machine.")
         {
-            join, id, token, data, evaluation, schema, mapping, verticalData, verticalSchema, arbiter, scoring, authority, certificate, key, verbose,
+            join, id, token, data, evaluation, schema, mapping, verticalData, verticalSchema, arbiter, scoring, authority, certificate, key,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -101,8 +105,12 @@ internal static class PartyCommand
                 })
                 .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning)
                 .AddFilter("Causeway.Party.PartyHost", parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning));
-            using var ca = parse.GetValue(authority) is { } caFile ? DevCertificates.LoadPem(caFile.FullName) : null;
-            using var clientCertificate = parse.GetValue(certificate) is { } certFile ? DevCertificates.LoadPem(certFile.FullName, parse.GetValue(key)!.FullName) : null;
+            using var ca = parse.GetValue(authority) is { } caFile
+                ? PemFiles.LoadCertificate(caFile.FullName, "--ca", CaHint)
+                : null;
+            using var clientCertificate = parse.GetValue(certificate) is { } certFile
+                ? PemFiles.LoadWithKey(certFile.FullName, parse.GetValue(key)!.FullName, "--cert/--key", $"the operator issues them with `causeway certs add-party {partyId}`")
+                : null;
             var options = new PartyClientOptions
             {
                 Coordinator = parse.GetValue(join),
@@ -141,21 +149,48 @@ internal static class PartyCommand
             }
             catch (CoordinatorException e)
             {
-                Console.Error.WriteLine($"party: the coordinator refused to let '{partyId}' join: {e.Message}");
-                return 1;
+                throw Refused(partyId, e);
+            }
+            catch (AuthenticationException e)
+            {
+                throw new CliException(Sentence.Fragment(e.Message), ca is null ? CaHint : "--ca must be the federation's current CA certificate (ca.crt.pem from the coordinator's operator)", innerException: e);
+            }
+            finally
+            {
+                vertical?.Dispose();
+                if (verticalWork is { Exists: true })
+                {
+                    verticalWork.Delete(recursive: true);
+                }
             }
 
             Console.WriteLine($"party '{partyId}': stopped after {host.CompletedTasks} tasks");
-            vertical?.Dispose();
-            if (verticalWork is { Exists: true })
-            {
-                verticalWork.Delete(recursive: true);
-            }
-
             return 0;
         });
         return command;
     }
+
+    // A refusal the party cannot get past by retrying: what the coordinator said, and what to change.
+    private static CliException Refused(string partyId, CoordinatorException e) => e.Status switch
+    {
+        HttpStatusCode.Unauthorized => new CliException(
+            $"the coordinator refused the join token ({e.Reason})",
+            e.Reason.Contains("expired", StringComparison.Ordinal)
+                ? "ask the federation's operator for a new one (--token or CAUSEWAY_JOIN_TOKEN)"
+                : "ask the federation's operator for the right one (--token or CAUSEWAY_JOIN_TOKEN)",
+            innerException: e),
+        HttpStatusCode.Forbidden when e.Reason.Contains("certificate", StringComparison.Ordinal) => new CliException(
+            $"the coordinator refused '{partyId}': {e.Reason}",
+            $"--cert/--key must be the certificate issued for --id {partyId} (`causeway certs add-party {partyId}` on the CA's host)",
+            innerException: e),
+        HttpStatusCode.Forbidden => new CliException(
+            $"the coordinator refused '{partyId}': {e.Reason}", "check --id against the name the federation's operator admitted", innerException: e),
+        HttpStatusCode.BadRequest => new CliException(
+            $"the coordinator refused '{partyId}': {e.Reason}", "--id must be 1 to 128 printable characters", innerException: e),
+        HttpStatusCode.Conflict => new CliException(
+            $"the coordinator refused '{partyId}': {e.Reason}", $"is another party process running with --id {partyId}?", innerException: e),
+        _ => new CliException($"the coordinator refused '{partyId}': {e.Message}", hint: null, innerException: e),
+    };
 
     private static LocalDataHandler LoadData(string partyId, FileInfo schemaFile, FileInfo? mappingFile, FileInfo trainFile, FileInfo? evaluationFile)
     {

@@ -25,8 +25,20 @@ internal static class PredictCommand
         };
         command.SetAction(parse =>
         {
-            var trained = TrainedModel.Load(parse.GetValue(model)!.FullName);
-            var table = TableReader.Read(parse.GetValue(data)!.FullName, trained.Schema, LabelPresence.Optional);
+            var modelFile = parse.GetValue(model)!;
+            var dataFile = parse.GetValue(data)!;
+            if (!modelFile.Exists)
+            {
+                throw new CliException($"--model: no such file: {modelFile.FullName}", "a run's model is downloaded with `causeway run model --run ID --out FILE`");
+            }
+
+            if (!dataFile.Exists)
+            {
+                throw new CliException($"--data: no such file: {dataFile.FullName}", hint: null);
+            }
+
+            var trained = TrainedModel.Load(modelFile.FullName);
+            var table = TableReader.Read(dataFile.FullName, trained.Schema, LabelPresence.Optional);
             var encoded = trained.Encode(table);
             var network = new DenseNetwork(trained.Spec);
             var outputs = new float[encoded.Rows * trained.Spec.Outputs];

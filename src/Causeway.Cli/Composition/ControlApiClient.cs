@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
@@ -9,25 +10,32 @@ using Causeway.Protocol.Security;
 namespace Causeway.Cli.Composition;
 
 /// <summary>A client of the coordinator's JSON control API (<c>/api/...</c>), trusting only the federation CA.</summary>
+/// <remarks>
+/// Failures name the coordinator and the cause: <see cref="HttpRequestException"/> for an unreachable coordinator
+/// (<see cref="HttpRequestException.HttpRequestError"/> kept) or a refusal (<see cref="HttpRequestException.StatusCode"/>
+/// set; 401 is a wrong admin token), <see cref="AuthenticationException"/> for an untrusted certificate and
+/// <see cref="TimeoutException"/> when it does not answer within 30 s.
+/// </remarks>
 internal sealed class ControlApiClient : IDisposable
 {
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
     private readonly HttpClient _http;
+    private readonly CoordinatorCertificateCheck _certificateCheck;
+    private readonly Uri _coordinator;
 
     public ControlApiClient(Uri coordinator, string adminToken, X509Certificate2? authority)
     {
+        _coordinator = coordinator;
+        _certificateCheck = new CoordinatorCertificateCheck(authority);
         var handler = new SocketsHttpHandler();
-        if (authority is not null)
-        {
-            var trust = new FederationTrust(authority);
-            handler.SslOptions.RemoteCertificateValidationCallback = trust.ValidateServer;
-        }
-
+        handler.SslOptions.RemoteCertificateValidationCallback = _certificateCheck.Validate;
         _http = new HttpClient(handler)
         {
             BaseAddress = coordinator,
             DefaultRequestVersion = HttpVersion.Version20,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
-            Timeout = TimeSpan.FromSeconds(30),
+            Timeout = Timeout,
         };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
     }
@@ -75,14 +83,14 @@ internal sealed class ControlApiClient : IDisposable
     public async Task<JsonNode> ReleaseStatisticsAsync(string runId, string requestJson, CancellationToken cancellationToken)
     {
         using var content = new StringContent(requestJson, Encoding.UTF8, "application/json");
-        using var response = await _http.PostAsync($"/api/runs/{Uri.EscapeDataString(runId)}/statistics/release", content, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Post, $"/api/runs/{Uri.EscapeDataString(runId)}/statistics/release", content, cancellationToken);
         return await ReadAsync(response, cancellationToken);
     }
 
     /// <summary>Downloads the run's global model file (.cw).</summary>
     public async Task DownloadModelAsync(string runId, string path, CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync($"/api/runs/{Uri.EscapeDataString(runId)}/model", cancellationToken);
+        using var response = await SendAsync(HttpMethod.Get, $"/api/runs/{Uri.EscapeDataString(runId)}/model", null, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             await ReadAsync(response, cancellationToken);
@@ -94,26 +102,67 @@ internal sealed class ControlApiClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
+
+    // The control API answers errors as {"error": "..."}; anything else is shown as it came.
+    private static string ErrorOf(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body)?["error"]?.GetValue<string>() ?? body;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return body;
+        }
+    }
+
     private async Task<string> StartAsync(string path, string json, CancellationToken cancellationToken)
     {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        using var response = await _http.PostAsync(path, content, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Post, path, content, cancellationToken);
         var body = await ReadAsync(response, cancellationToken);
         return body["id"]?.GetValue<string>() ?? throw new InvalidOperationException($"The coordinator answered without an id: {body.ToJsonString()}");
     }
 
     private async Task<JsonNode> GetAsync(string path, CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync(path, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken);
         return await ReadAsync(response, cancellationToken);
     }
 
-    private static async Task<JsonNode> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    // Sends a request; network and TLS failures become exceptions that say which coordinator and why.
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        try
+        {
+            return await _http.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.SecureConnectionError && _certificateCheck.LastRefusal is { } refusal)
+        {
+            throw new AuthenticationException($"the coordinator at {_coordinator} is not trusted: {refusal}", e);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+        {
+            throw new HttpRequestException(e.HttpRequestError, $"cannot reach the coordinator at {_coordinator} ({Innermost(e).Message.TrimEnd('.')})", e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the coordinator at {_coordinator} did not answer within {Timeout.TotalSeconds:F0} s", e);
+        }
+    }
+
+    private async Task<JsonNode> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"{(int)response.StatusCode} {response.ReasonPhrase}: {text}", null, response.StatusCode);
+            var reason = ErrorOf(text);
+            var message = response.StatusCode == HttpStatusCode.Unauthorized
+                ? $"the coordinator at {_coordinator} refused the admin token ({reason})"
+                : $"the coordinator at {_coordinator} answered {(int)response.StatusCode} {response.ReasonPhrase}: {reason}";
+            throw new HttpRequestException(HttpRequestError.Unknown, message, null, response.StatusCode);
         }
 
         try
