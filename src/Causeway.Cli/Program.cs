@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Causeway.Cli.Commands;
+using Causeway.Cli.Composition;
 using Causeway.Cli.Output;
 
 namespace Causeway.Cli;
@@ -28,11 +29,12 @@ internal static class Program
         var parse = root.Parse(args);
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            // A coordinator or party a demo started stops when the demo is gone, however it went.
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, ParentWatch.Start());
         }
         catch (OperationCanceledException e) when (e.InnerException is not TimeoutException)
         {
-            // Ctrl+C or SIGTERM: the command stopped as asked.
+            // Ctrl+C, SIGTERM or the parent gone: the command stopped as asked.
             return 130;
         }
         catch (Exception e)

@@ -41,6 +41,7 @@ internal static class NetworkBench
         /// <summary>Secure aggregation (threshold: a majority) or Paillier for every round; null for plain rounds (the default).</summary>
         public ProtectionConfig? Protection { get; init; }
 
+        /// <summary>The bench's own folder (a <see cref="WorkFolder"/>; the command's default names the parent of per-run folders).</summary>
         public required string WorkDirectory { get; init; }
     }
 
@@ -138,12 +139,6 @@ internal static class NetworkBench
         ArgumentNullException.ThrowIfNull(progress);
         var started = DateTimeOffset.UtcNow;
         var work = settings.WorkDirectory;
-        if (Directory.Exists(work))
-        {
-            Directory.Delete(work, recursive: true);
-        }
-
-        Directory.CreateDirectory(work);
         var islands = DemoDatasets.AdultSlices(DemoDatasets.LocateSamples(), work, settings.Parties, settings.RowsPerParty, (int)settings.Seed);
         var config = Config(settings, islands.SchemaPath);
         var parameters = new DenseNetwork(Spec(config, islands.SchemaPath)).Layout.TotalLength;

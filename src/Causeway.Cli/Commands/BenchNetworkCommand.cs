@@ -24,10 +24,10 @@ internal static class BenchNetworkCommand
         var rounds = new Option<int>("--rounds") { Description = "Rounds (round 1, the warm-up, is not in the statistics).", DefaultValueFactory = _ => defaults.Rounds };
         var rows = new Option<int>("--rows") { Description = "UCI Adult training rows per party.", DefaultValueFactory = _ => defaults.RowsPerParty };
         var repetitions = new Option<int>("--repetitions") { Description = "Timed repetitions of each serialisation path (the best is reported).", DefaultValueFactory = _ => 20 };
-        var workDirectory = new Option<DirectoryInfo>("--work-dir")
+        var workDirectory = new Option<DirectoryInfo?>("--work-dir")
         {
-            Description = "Where the bench writes certificates, party files, logs and the database.",
-            DefaultValueFactory = _ => new DirectoryInfo(defaults.WorkDirectory),
+            Description = "Where the bench writes certificates, party files, logs and the database: a new or empty folder, or one an earlier bench made "
+                + $"(marked by {WorkFolder.MarkerFile}; emptied first). Default: a new folder under {defaults.WorkDirectory}/ for every run.",
             HelpName = "DIR",
         };
         var secagg = new Option<bool>("--secagg") { Description = "Run every round with secure aggregation (threshold: a majority of the parties), to compare with a plain run." };
@@ -45,7 +45,6 @@ internal static class BenchNetworkCommand
                 Rounds = parse.GetValue(rounds),
                 RowsPerParty = parse.GetValue(rows),
                 Seed = parse.GetValue(seed),
-                WorkDirectory = parse.GetValue(workDirectory)!.FullName,
                 Protection = parse.GetValue(secagg) ? new ProtectionConfig { Kind = ProtectionKind.SecAgg } : null,
             };
             var reps = parse.GetValue(repetitions);
@@ -54,6 +53,11 @@ internal static class BenchNetworkCommand
                 Console.Error.WriteLine("bench network: --parties >= 1, --rounds >= 3, --rows >= 4 and --repetitions >= 1 are required.");
                 return 2;
             }
+
+            using var work = parse.GetValue(workDirectory) is { } named
+                ? WorkFolder.Claim(named.FullName, "--work-dir", "causeway bench network")
+                : WorkFolder.CreateUnique(defaults.WorkDirectory, "causeway bench network", TimeProvider.System);
+            settings = settings with { WorkDirectory = work.Path };
 
             var loadBefore = LoadAverage.Read();
             var config = NetworkBench.Config(settings, Path.Combine(DemoDatasets.LocateSamples(), "adult", "schema.json"));

@@ -22,7 +22,12 @@ internal static class DemoCommand
         var dataset = new Option<string>("--dataset") { Description = "adult: UCI Adult split across 3 parties; heart: the 4 hospitals of UCI Heart Disease.", DefaultValueFactory = _ => "adult" };
         dataset.AcceptOnlyFromAmong([.. DemoDatasets.Names]);
         var rounds = new Option<int?>("--rounds") { Description = "Federated rounds (default: 10 for adult; 30 for heart, whose small hospitals need more rounds of one local epoch)." };
-        var workDirectory = new Option<DirectoryInfo>("--work-dir") { Description = "Where the demo writes certificates, party files, logs and the database.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(".causeway", "demo")), HelpName = "DIR" };
+        var workDirectory = new Option<DirectoryInfo?>("--work-dir")
+        {
+            Description = "Where the demo writes certificates, party files, logs and the database: a new or empty folder, or one an earlier demo made "
+                + $"(marked by {WorkFolder.MarkerFile}; emptied first). Default: a new folder under .causeway/demo/ for every run.",
+            HelpName = "DIR",
+        };
         var report = CliOptions.Report();
         var seed = CliOptions.Seed();
         var command = new Command("demo", "Run a local federation: a coordinator and party processes over HTTP/2 + TLS, federated vs centralized.")
@@ -32,13 +37,17 @@ internal static class DemoCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var name = parse.GetValue(dataset)!;
-            var options = new DemoFederation.Options(
-                name, parse.GetValue(rounds) ?? (name == "heart" ? 30 : 10), parse.GetValue(workDirectory)!.FullName, parse.GetValue(seed));
-            if (options.Rounds < 1)
+            var roundCount = parse.GetValue(rounds) ?? (name == "heart" ? 30 : 10);
+            if (roundCount < 1)
             {
                 Console.Error.WriteLine("demo: --rounds must be at least 1.");
                 return 2;
             }
+
+            using var work = parse.GetValue(workDirectory) is { } named
+                ? WorkFolder.Claim(named.FullName, "--work-dir", "causeway demo")
+                : WorkFolder.CreateUnique(Path.Combine(".causeway", "demo"), "causeway demo", TimeProvider.System);
+            var options = new DemoFederation.Options(name, roundCount, work.Path, parse.GetValue(seed));
 
             DemoFederation.Outcome outcome;
             try

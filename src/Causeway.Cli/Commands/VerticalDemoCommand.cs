@@ -26,10 +26,10 @@ internal static class VerticalDemoCommand
         var encryption = new Option<string?>("--encryption") { Description = "Override training.encryption: none, arbiter (adds the 'auditor' arbiter) or two-party (needs one host).", HelpName = "MODE" };
         encryption.AcceptOnlyFromAmong("none", "arbiter", "two-party");
         var epochs = new Option<int?>("--epochs") { Description = "Override training.epochs." };
-        var workDirectory = new Option<DirectoryInfo>("--work-dir")
+        var workDirectory = new Option<DirectoryInfo?>("--work-dir")
         {
-            Description = "Where the demo writes certificates and process logs (emptied first).",
-            DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(".causeway", "vertical-demo")),
+            Description = "Where the demo writes certificates and process logs: a new or empty folder, or one an earlier demo made "
+                + $"(marked by {WorkFolder.MarkerFile}; emptied first). Default: a new folder under .causeway/vertical-demo/ for every run.",
             HelpName = "DIR",
         };
         var report = CliOptions.Report();
@@ -73,7 +73,10 @@ internal static class VerticalDemoCommand
                 return 2;
             }
 
-            var work = parse.GetValue(workDirectory)!.FullName;
+            using var workFolder = parse.GetValue(workDirectory) is { } named
+                ? WorkFolder.Claim(named.FullName, "--work-dir", "causeway vertical demo")
+                : WorkFolder.CreateUnique(Path.Combine(".causeway", "vertical-demo"), "causeway vertical demo", TimeProvider.System);
+            var work = workFolder.Path;
             var training = job.Config.Training;
             AnsiConsole.MarkupLine(Markup.Escape(training is null
                 ? $"{job.Config.Name}: PSI only"

@@ -3,6 +3,12 @@ using System.Diagnostics;
 namespace Causeway.Cli.Composition;
 
 /// <summary>Starts this CLI again as another process (a coordinator or a party), its output going to a log file.</summary>
+/// <remarks>
+/// A child never outlives this process: <see cref="Dispose"/> kills it; so does this process's exit however it comes
+/// (the end of Main, Ctrl+C or SIGTERM once the command gave up waiting, an unhandled exception), through the runtime's
+/// exit events; and when this process is killed outright (SIGKILL), the child sees its standard input close and stops
+/// itself (<see cref="ParentWatch"/>).
+/// </remarks>
 internal sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
@@ -70,6 +76,7 @@ internal sealed class ChildProcess : IDisposable
         }
 
         start.Environment["NO_COLOR"] = "1";
+        start.Environment[ParentWatch.Variable] = "1";
         var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var child = new ChildProcess(name, process, log);
@@ -78,6 +85,8 @@ internal sealed class ChildProcess : IDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        AppDomain.CurrentDomain.ProcessExit += child.OnParentExit;
+        AppDomain.CurrentDomain.UnhandledException += child.OnParentExit;
         return child;
     }
 
@@ -110,6 +119,8 @@ internal sealed class ChildProcess : IDisposable
 
     public void Dispose()
     {
+        AppDomain.CurrentDomain.ProcessExit -= OnParentExit;
+        AppDomain.CurrentDomain.UnhandledException -= OnParentExit;
         try
         {
             if (!_process.HasExited)
@@ -126,6 +137,21 @@ internal sealed class ChildProcess : IDisposable
         lock (_log)
         {
             _log.Dispose();
+        }
+    }
+
+    // This process is going away without having disposed the child (a signal, a crash): kill it, do not wait.
+    private void OnParentExit(object? sender, EventArgs e)
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (Exception failure) when (failure is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
         }
     }
 

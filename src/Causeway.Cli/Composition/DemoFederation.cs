@@ -14,6 +14,10 @@ namespace Causeway.Cli.Composition;
 /// <summary>Runs the demo federation: prepares the islands, starts the processes, drives a run, and cleans up.</summary>
 internal static class DemoFederation
 {
+    /// <param name="Dataset">adult or heart.</param>
+    /// <param name="Rounds">Federated rounds.</param>
+    /// <param name="WorkDirectory">The demo's own folder (a <see cref="WorkFolder"/>), empty but for its marker.</param>
+    /// <param name="Seed">Seed for the split, the model and sampling.</param>
     public sealed record Options(string Dataset, int Rounds, string WorkDirectory, ulong Seed);
 
     public sealed record Outcome(RunReport Report, string ModelPath);
@@ -22,12 +26,6 @@ internal static class DemoFederation
     {
         var stopwatch = Stopwatch.StartNew();
         var work = options.WorkDirectory;
-        if (Directory.Exists(work))
-        {
-            Directory.Delete(work, recursive: true);
-        }
-
-        Directory.CreateDirectory(work);
         var islands = DemoDatasets.Prepare(options.Dataset, DemoDatasets.LocateSamples(), work, (int)options.Seed);
         var config = DemoConfig(options, islands);
 

@@ -108,7 +108,7 @@ internal static class VerticalDemo
     }
 
     /// <summary>
-    /// Starts the coordinator and the job's party processes in <paramref name="work"/> (emptied first), posts the job and
+    /// Starts the coordinator and the job's party processes in <paramref name="work"/> (a <see cref="WorkFolder"/>), posts the job and
     /// follows it with progress bars until it ends; returns the job's last status from the control API.
     /// </summary>
     /// <exception cref="InvalidOperationException">A process stopped (the message holds its log tail).</exception>
@@ -117,12 +117,6 @@ internal static class VerticalDemo
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(progress);
-        if (Directory.Exists(work))
-        {
-            Directory.Delete(work, recursive: true);
-        }
-
-        Directory.CreateDirectory(work);
         var starting = progress.AddTask(Markup.Escape($"starting 1 coordinator + {parties.Count} parties ({string.Join(", ", parties.Select(p => p.PartyId))})"), maxValue: 1);
         using var federation = await LocalFederation.StartAsync(work, "vertical-demo", parties, cancellationToken);
         starting.Value = 1;
