@@ -77,7 +77,8 @@ public static class DevCertificates
 
     /// <summary>
     /// Creates a CA, a server certificate for localhost (127.0.0.1, ::1) and <paramref name="hosts"/>, and one client
-    /// certificate per party in <paramref name="directory"/> (created if missing). Existing files are overwritten.
+    /// certificate per party in <paramref name="directory"/> (created if missing). Existing files are overwritten: this
+    /// is for folders of their own (demos, tests); <see cref="CertificateFolder"/> keeps a federation's CA.
     /// </summary>
     /// <param name="directory">Where the PEM files go.</param>
     /// <param name="federation">The CA's subject.</param>
@@ -119,13 +120,21 @@ public static class DevCertificates
         foreach (var party in parties)
         {
             using var certificate = IssuePartyCertificate(ca, party, validity, time);
-            var safe = string.Concat(party.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
-            var entry = new PartyCertificateFiles(party, Path.Combine(directory, $"party-{safe}.crt.pem"), Path.Combine(directory, $"party-{safe}.key.pem"));
+            var entry = PartyFiles(directory, party);
             WritePem(certificate, entry.Certificate, entry.Key);
             partyFiles.Add(entry);
         }
 
         return files with { Parties = partyFiles };
+    }
+
+    /// <summary>Where a party's certificate and key go in <paramref name="directory"/>: <c>party-ID.crt.pem</c> and <c>party-ID.key.pem</c>,
+    /// characters other than ASCII letters, digits, '-', '_' and '.' replaced by '_'.</summary>
+    public static PartyCertificateFiles PartyFiles(string directory, string partyId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(partyId);
+        var safe = string.Concat(partyId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+        return new PartyCertificateFiles(partyId, Path.Combine(directory, $"party-{safe}.crt.pem"), Path.Combine(directory, $"party-{safe}.key.pem"));
     }
 
     /// <summary>Writes the certificate and (when present) its private key as PEM; the key file is owner-only on Unix.</summary>
