@@ -7,6 +7,9 @@ namespace Causeway.Cli;
 
 internal static class Program
 {
+    /// <summary>How long a command may take to stop after Ctrl+C or SIGTERM. 10 s.</summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
     private static async Task<int> Main(string[] args)
     {
         var verbose = new Option<bool>("--verbose") { Description = "Show more: every task a party takes, and the stack trace of a failure.", Recursive = true };
@@ -29,8 +32,11 @@ internal static class Program
         var parse = root.Parse(args);
         try
         {
-            // A coordinator or party a demo started stops when the demo is gone, however it went.
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, ParentWatch.Start());
+            // Ctrl+C and SIGTERM cancel the command's token; it then has StopTimeout to clean up (a demo stops its
+            // processes, a party its session) before the process exits anyway. A coordinator or party a demo started
+            // stops the same way when the demo is gone, however it went.
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = StopTimeout };
+            return await parse.InvokeAsync(invocation, ParentWatch.Start());
         }
         catch (OperationCanceledException e) when (e.InnerException is not TimeoutException)
         {

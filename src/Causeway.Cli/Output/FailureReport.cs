@@ -76,6 +76,7 @@ internal static class FailureReport
         DirectoryNotFoundException e => (e.Message, null, 1),
         UnauthorizedAccessException e => (e.Message, null, 1),
         IOException e => (e.Message, null, 1),
+        InvalidDataException e => (e.Message, null, 1),
         CryptographicException e => ($"cannot read a certificate or key: {e.Message}", null, 1),
         FormatException e => (e.Message, null, 2),
         JsonException e => (e.Message, null, 2),
