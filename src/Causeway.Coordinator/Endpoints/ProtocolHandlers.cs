@@ -483,11 +483,11 @@ internal sealed class ProtocolHandlers(
 
         try
         {
-            return parser.ParseFrom(body.Memory.Span);
+            return MessageParsing.Parse(parser, body.Memory.Span);
         }
-        catch (InvalidProtocolBufferException e)
+        catch (MalformedMessageException e)
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"malformed {typeof(T).Name}: {e.Message}").ConfigureAwait(false);
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"malformed {typeof(T).Name}: {(e.InnerException ?? e).Message}").ConfigureAwait(false);
             return null;
         }
     }

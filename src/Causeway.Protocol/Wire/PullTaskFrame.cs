@@ -156,15 +156,7 @@ public sealed class PullTaskFrame
         where T : class, IMessage<T>, new()
     {
         var target = current ?? new T();
-        try
-        {
-            target.MergeFrom(message.Span.Slice(field.Start, field.Length).ToArray());
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw new MalformedMessageException($"Invalid {name}: {e.Message}", e);
-        }
-
+        MessageParsing.Merge(target, message.Span.Slice(field.Start, field.Length), name);
         return target;
     }
 }

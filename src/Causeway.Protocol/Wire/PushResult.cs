@@ -359,15 +359,5 @@ public sealed class PushResult
     }
 
     private static T ParseSmall<T>(MessageParser<T> parser, byte[] bytes)
-        where T : IMessage<T>
-    {
-        try
-        {
-            return parser.ParseFrom(bytes);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw new MalformedMessageException($"Invalid {typeof(T).Name}: {e.Message}", e);
-        }
-    }
+        where T : IMessage<T> => MessageParsing.Parse(parser, bytes);
 }
