@@ -121,7 +121,8 @@ public static class ParameterSetCodec
             throw new MalformedMessageException($"Expected {specs.Count} tensors ({expected}), got {tensors.Count}.");
         }
 
-        var values = new float[expected.TotalLength];
+        // Every tensor is checked before the set is allocated: the layout may come from the message itself, and its shapes
+        // alone must not size an allocation that no data backs (found by fuzz/: 59 bytes asked for 4 GiB).
         for (var i = 0; i < specs.Count; i++)
         {
             var spec = specs[i];
@@ -142,8 +143,12 @@ public static class ParameterSetCodec
                 throw new MalformedMessageException(
                     $"Tensor '{spec.Name}': expected {(long)spec.Length * sizeof(float)} data bytes, got {tensor.Data.Length}.");
             }
+        }
 
-            CopyLittleEndian(tensor.Data.Span, values.AsSpan(expected.OffsetAt(i), spec.Length));
+        var values = new float[expected.TotalLength];
+        for (var i = 0; i < specs.Count; i++)
+        {
+            CopyLittleEndian(tensors[i].Data.Span, values.AsSpan(expected.OffsetAt(i), specs[i].Length));
         }
 
         return new CoreParameterSet(expected, values);

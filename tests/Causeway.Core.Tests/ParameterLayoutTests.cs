@@ -4,6 +4,23 @@ namespace Causeway.Core.Tests;
 
 public sealed class ParameterLayoutTests
 {
+    [Theory]
+    [InlineData(new[] { int.MaxValue, int.MaxValue, 4 })]
+    [InlineData(new[] { 65536, 65536, 65536, 65536, 65536 })]
+    [InlineData(new[] { 1 << 16, 1 << 16 })]
+    public void TensorSpec_ShapeBeyondAnArray_ThrowsInsteadOfWrapping(int[] shape)
+    {
+        var e = Assert.Throws<ArgumentException>(() => new TensorSpec("w", shape));
+
+        Assert.Equal("shape", e.ParamName);
+    }
+
+    [Fact]
+    public void TensorSpec_LargestArray_HasThatLength()
+    {
+        Assert.Equal(Array.MaxLength, new TensorSpec("w", [Array.MaxLength]).Length);
+    }
+
     [Fact]
     public void RangeOf_TensorsPackedInOrder_ReturnsOffsets()
     {

@@ -183,6 +183,32 @@ public sealed class ParameterSetCodecTests
         Assert.Throws<MalformedMessageException>(() => ParameterSetCodec.FromProto(message, original.Layout));
     }
 
+    // Found by fuzz/ (parameter-set, AFL): the layout a message states sized the set before any data was checked, so
+    // 59 bytes naming a tensor of 2^30 floats allocated 4 GiB (AFL saw a hang) before the short data was refused.
+    [Fact]
+    public void Decode_ShapeWithoutItsData_RefusedBeforeAllocatingTheSet()
+    {
+        var message = new V1.ParameterSet { Tensors = { new V1.Tensor { Name = "w", Shape = { 1 << 30 }, Data = ByteString.CopyFrom(0, 0, 0, 0) } } };
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var e = Assert.Throws<MalformedMessageException>(() => ParameterSetCodec.FromProto(message));
+
+        Assert.Equal("Tensor 'w': expected 4294967296 data bytes, got 4.", e.Message);
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 1 << 20);
+    }
+
+    // Found by fuzz/ (parameter-set, AFL): dimensions whose product overflows a long wrapped to a negative length, and
+    // allocating the set threw OverflowException instead of a refusal.
+    [Fact]
+    public void Decode_ShapeWhoseProductOverflows_ThrowsMalformedMessage()
+    {
+        var message = new V1.ParameterSet { Tensors = { new V1.Tensor { Name = "w", Shape = { int.MaxValue, int.MaxValue, 4 } } } };
+
+        var e = Assert.Throws<MalformedMessageException>(() => ParameterSetCodec.FromProto(message));
+
+        Assert.StartsWith("Invalid tensor 'w': Tensor 'w' of shape [2147483647x2147483647x4] has more elements", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task PushResult_TruncatedMessage_Throws()
     {

@@ -14,12 +14,13 @@ public sealed record TensorSpec
         foreach (var dimension in shape)
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension, nameof(shape));
-            length *= dimension;
-        }
 
-        if (length > Array.MaxLength)
-        {
-            throw new ArgumentException($"Tensor '{name}' has {length} elements, more than an array can hold.", nameof(shape));
+            // Checked at every step: a product of several large dimensions would overflow a long and wrap (found by fuzz/).
+            length *= dimension;
+            if (length > Array.MaxLength)
+            {
+                throw new ArgumentException($"Tensor '{name}' of shape [{string.Join('x', shape)}] has more elements than an array can hold.", nameof(shape));
+            }
         }
 
         Name = name;
