@@ -32,11 +32,15 @@ namespace Causeway.Core.Data;
 /// </remarks>
 public sealed class DataSchema
 {
-    /// <summary>The options of every JSON file the data layer reads: camelCase, comments and trailing commas allowed, an unknown field an error.</summary>
+    /// <summary>
+    /// The options of every JSON file the data layer reads: camelCase, comments and trailing commas allowed, an unknown or
+    /// repeated field an error (a repeated one would silently take its last value, and the parties compare schemas as JSON).
+    /// </summary>
     internal static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
     };

@@ -140,6 +140,13 @@ internal sealed class TableBuilder
                     _rowNumeric[c] = ColumnSchema.TryParseNumber(text, out var value)
                         ? _conversions?[c]?.Convert(value) ?? value
                         : throw Error(line, column, $"'{text}' is not a finite number.");
+
+                    // Features are float32, and the statistics keep exact sums of squares: a larger value fits neither.
+                    if (Math.Abs(_rowNumeric[c]) > float.MaxValue)
+                    {
+                        throw Error(line, column, $"'{text}' is beyond the float32 range of features (±{float.MaxValue:G9}).");
+                    }
+
                     break;
                 case ColumnType.Categorical:
                     if (!column.TryGetIndex(text, out _rowCategorical[c]))

@@ -38,9 +38,14 @@ public static class FeatureStatisticsJson
             throw new InvalidDataException($"{sourceName}: the feature statistics are null.");
         }
 
-        if (statistics.Histograms.Any(h => h?.Counts is null) || statistics.DocumentFrequencies.Any(f => f is null))
+        if (HoldsNull(statistics))
         {
-            throw new InvalidDataException($"{sourceName}: the feature statistics hold a null histogram or null document frequencies.");
+            throw new InvalidDataException($"{sourceName}: the feature statistics hold a null array or a null entry.");
+        }
+
+        if (!SumsInRange(statistics))
+        {
+            throw new InvalidDataException($"{sourceName}: the feature statistics hold a sum beyond ±{MaxSum:G3} (or not finite).");
         }
 
         if (statistics.DescribeMismatch(statistics) is { } inconsistency)
@@ -56,4 +61,41 @@ public static class FeatureStatisticsJson
 
         return statistics;
     }
+
+    // A party reads values within the float32 range, so its sums of squares stay far below this; the margin keeps the
+    // merge of many parties' sums finite (ExactSum throws on an overflow).
+    private const double MaxSum = 1e300;
+
+    private static bool SumsInRange(FeatureStatistics s)
+    {
+        foreach (var sum in s.Sums.Concat(s.SumsOfSquares))
+        {
+            if (!sum.Partials.All(double.IsFinite))
+            {
+                return false;
+            }
+
+            try
+            {
+                if (!(Math.Abs(sum.Value) <= MaxSum))
+                {
+                    return false;
+                }
+            }
+            catch (OverflowException)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // System.Text.Json sets a non-nullable array property, or an array entry, to null when the text says null.
+    private static bool HoldsNull(FeatureStatistics s) =>
+        s.NumericColumns is null || s.Counts is null || s.Sums is null || s.SumsOfSquares is null || s.CategoricalColumns is null
+        || s.CategoryCounts is null || s.HistogramColumns is null || s.Histograms is null || s.TextColumns is null || s.DocumentFrequencies is null
+        || s.NumericColumns.Contains(null) || s.CategoricalColumns.Contains(null) || s.HistogramColumns.Contains(null) || s.TextColumns.Contains(null)
+        || s.Sums.Any(x => x?.Partials is null) || s.SumsOfSquares.Any(x => x?.Partials is null) || s.CategoryCounts.Contains(null)
+        || s.Histograms.Any(h => h?.Counts is null) || s.DocumentFrequencies.Contains(null);
 }

@@ -112,6 +112,19 @@ public sealed class DataSchemaTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
+    // Found by fuzz/ (data-description): a repeated field silently took its last value here, while the federation's schema
+    // comparison (RunSetup.SameSchema) threw ArgumentException on the same text.
+    [Fact]
+    public void Parse_RepeatedField_RejectedNamingIt()
+    {
+        const string Json = """{"columns":[{"name":"x","type":"numeric","type":"label"}]}""";
+
+        var error = Assert.Throws<DataFormatException>(() => DataSchema.Parse(Json, "s.json"));
+
+        Assert.StartsWith("s.json: field 'columns[0]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'type'", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_MissingFile_ThrowsFileNotFound()
     {

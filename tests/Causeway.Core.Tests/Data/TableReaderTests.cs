@@ -120,6 +120,30 @@ public sealed class TableReaderTests
         Assert.Equal([1f, 0f, 1f], table.Labels);
     }
 
+    // Found by fuzz/ (csv): 1e200 is finite, but its square is not, and FeatureStatistics.Compute threw ArgumentOutOfRangeException.
+    [Theory]
+    [InlineData("1e200")]
+    [InlineData("-3.5e38")]
+    public void Read_ValueBeyondFloat32_MessageNamesFileLineAndColumn(string value)
+    {
+        var schema = Schema("{}");
+
+        var error = Assert.Throws<DataFormatException>(() => Read($"age,work,income\n1,Private,>50K\n{value},Private,>50K\n", schema));
+
+        Assert.Equal($"t.csv:3, column 'age': '{value}' is beyond the float32 range of features (±3.40282347E+38).", error.Message);
+    }
+
+    [Fact]
+    public void Read_LargestFloat32_ReadsAndComputesStatistics()
+    {
+        var table = Read("age,work,income\n3.4e38,Private,>50K\n-3.4e38,Private,>50K\n", Schema("{}"));
+
+        var statistics = FeatureStatistics.Compute(table);
+
+        Assert.Equal(0.0, statistics.Sums[0].Value);
+        Assert.Equal(2 * 3.4e38 * 3.4e38, statistics.SumsOfSquares[0].Value);
+    }
+
     [Fact]
     public void Read_NonNumericValue_MessageNamesFileLineAndColumn()
     {

@@ -111,7 +111,7 @@ public sealed class TextFeatureTests
     }
 
     [Theory]
-    [InlineData("[null]", "a null histogram or null document frequencies")]
+    [InlineData("[null]", "a null array or a null entry")]
     [InlineData("[[1, -1]]", "negative counts or counts above the row count")]
     [InlineData("[[1, 3]]", "negative counts or counts above the row count")]
     public void Deserialize_BadDocumentFrequencies_Throws(string frequencies, string expected)
