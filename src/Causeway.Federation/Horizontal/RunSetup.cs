@@ -15,8 +15,12 @@ namespace Causeway.Federation.Horizontal;
 /// </summary>
 public sealed record RunSetup(ModelSpec Model, string SchemaJson, FeatureStatistics Statistics)
 {
-    // Schema files may hold comments and trailing commas (DataSchema reads them so), and so may their JSON text here.
-    private static readonly JsonDocumentOptions SchemaOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    // Schema files may hold comments and trailing commas (DataSchema reads them so), and so may their JSON text here. A
+    // repeated property is a JsonException (as DataSchema refuses it) instead of an ArgumentException when the node is read.
+    private static readonly JsonDocumentOptions SchemaOptions =
+        new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false };
+
+    private static readonly JsonDocumentOptions SetupOptions = new() { AllowDuplicateProperties = false };
 
     /// <summary>
     /// Checks that every party describes its data with the same schema, merges their statistics and sizes the model
@@ -130,7 +134,7 @@ public sealed record RunSetup(ModelSpec Model, string SchemaJson, FeatureStatist
         ArgumentNullException.ThrowIfNull(json);
         try
         {
-            var root = JsonNode.Parse(json)?.AsObject() ?? throw new InvalidDataException($"{sourceName}: the run setup is null.");
+            var root = JsonNode.Parse(json, documentOptions: SetupOptions)?.AsObject() ?? throw new InvalidDataException($"{sourceName}: the run setup is null.");
             var model = ModelSpecJson.Deserialize(Required(root, "model", sourceName));
             var schema = Required(root, "schema", sourceName);
             var statistics = FeatureStatisticsJson.Deserialize(Required(root, "statistics", sourceName), $"{sourceName}, statistics");
