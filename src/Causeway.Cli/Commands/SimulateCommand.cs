@@ -57,7 +57,8 @@ internal static class SimulateCommand
                 ReportFile.Write(reportFile.FullName, runReport.ToJson());
             }
 
-            return 0;
+            // A diverged run, or one with too many failed rounds, is a failed command (the table says why).
+            return result.Failure is null ? 0 : 1;
         });
         return command;
     }

@@ -42,6 +42,16 @@ internal static class RunSummaryTable
             AnsiConsole.MarkupLine(Markup.Escape($"the run {stopped}"));
         }
 
+        if (report.DegradedRounds > 0)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape($"{report.DegradedRounds} of {report.Rounds.Count} rounds failed and left the model unchanged (see each round's problem in the report)"));
+        }
+
+        if (report.Failure is { } failure)
+        {
+            AnsiConsole.MarkupLine($"[red]{Markup.Escape($"the run failed: {failure}")}[/]");
+        }
+
         static string Format(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
     }
 }

@@ -318,6 +318,14 @@ internal sealed class ProtocolHandlers(
             return false;
         }
 
+        if (result.Failure is { Kind: FailureKind.NonFinite } nonFinite)
+        {
+            // Refused like a malformed result, but recorded as non-finite: a round whose every update is one has diverged.
+            task.TryComplete(result, requireDelivered: true);
+            await RejectAsync(context, party.Value, task.Id, StatusCodes.Status400BadRequest, nonFinite.Reason).ConfigureAwait(false);
+            return false;
+        }
+
         if (!task.TryComplete(result, requireDelivered: true))
         {
             await RefuseByStateAsync(context, task).ConfigureAwait(false);
@@ -355,7 +363,12 @@ internal sealed class ProtocolHandlers(
                 var delta = pushed.DeltaError is { } error ? throw new MalformedMessageException(error) : pushed.Delta!;
                 if (!delta.AllFinite())
                 {
-                    throw new MalformedMessageException("the delta contains NaN or infinite values");
+                    return NonFinite(party, "the delta contains NaN or infinite values");
+                }
+
+                if (!double.IsFinite(train.TrainLoss))
+                {
+                    return NonFinite(party, "the train loss is not finite");
                 }
 
                 CheckTrainFields(train);
@@ -394,21 +407,24 @@ internal sealed class ProtocolHandlers(
             throw new MalformedMessageException("the round is protected, but the party sent a plain delta; it is refused");
         }
 
+        if (!double.IsFinite(fields.TrainLoss))
+        {
+            return NonFinite(party, "the train loss is not finite");
+        }
+
         CheckTrainFields(fields);
         var update = new ProtectedUpdate(party, ProtocolMapping.FromProto(payload), (int)fields.Examples, fields.TrainLoss, fields.TrainSeconds);
         return new TaskResult(null, null, null, Protected: update);
     }
+
+    // NaN or infinity in a party's numbers: refused with 400, and the round sees a non-finite update (DivergenceRule).
+    private static TaskResult NonFinite(PartyId party, string reason) => new(null, null, new PartyFailure(party, FailureKind.NonFinite, reason));
 
     private static void CheckTrainFields(TrainFields fields)
     {
         if (fields.Examples is <= 0 or > int.MaxValue)
         {
             throw new MalformedMessageException($"examples must be between 1 and {int.MaxValue}, got {fields.Examples}");
-        }
-
-        if (!double.IsFinite(fields.TrainLoss))
-        {
-            throw new MalformedMessageException("the train loss is not finite");
         }
 
         if (!double.IsFinite(fields.TrainSeconds) || fields.TrainSeconds < 0)

@@ -40,6 +40,8 @@ public sealed partial record RunConfig
         ValidateSampling(Check, network);
         Check(Round.DeadlineSeconds > 0 && double.IsFinite(Round.DeadlineSeconds), $"round.deadlineSeconds must be a positive number, got {Round.DeadlineSeconds}");
         Check(Round.MinResults >= 1, $"round.minResults must be at least 1, got {Round.MinResults}");
+        Check(Round.MaxDegradedFraction is >= 0 and <= 1, $"round.maxDegradedFraction must be in [0, 1], got {Round.MaxDegradedFraction}");
+        Check(Round.DivergenceLossFactor > 1 && double.IsFinite(Round.DivergenceLossFactor), $"round.divergenceLossFactor must be a number above 1, got {Round.DivergenceLossFactor}");
         int? perRound = null;
         if (!network && Partition.Scheme != PartitionScheme.Column && Sampling.Fraction is > 0 and <= 1 && Sampling.MinParties >= 1)
         {

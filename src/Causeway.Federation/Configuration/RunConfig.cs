@@ -139,14 +139,22 @@ public sealed partial record RunConfig
         return Horizontal.Strategy.Create(ToStrategyOptions()).ConfigurePlan(plan);
     }
 
-    /// <summary>The round engine's options for this run (selection, plan, deadline, minimum, seed, evaluation).</summary>
-    public RoundEngineOptions ToRoundEngineOptions(TimeProvider? timeProvider = null, FoldOrder foldOrder = FoldOrder.Arrival) => new()
+    /// <summary>The round engine's options for this run (selection, plan, deadline, minimum, failure limits, seed, evaluation).</summary>
+    /// <param name="timeProvider">The clock; the system's when null.</param>
+    /// <param name="foldOrder">The order updates are folded in.</param>
+    /// <param name="model">
+    /// The run's model, which gives a classifier's divergence rule its reference loss (<see cref="DivergenceRule.For"/>);
+    /// null takes the first round's loss as the reference.
+    /// </param>
+    public RoundEngineOptions ToRoundEngineOptions(TimeProvider? timeProvider = null, FoldOrder foldOrder = FoldOrder.Arrival, ModelSpec? model = null) => new()
     {
         Strategy = Horizontal.Strategy.Create(ToStrategyOptions()),
         Plan = ToTrainingPlan(),
         Rounds = Rounds,
         Deadline = TimeSpan.FromSeconds(Round.DeadlineSeconds),
         MinResults = Round.MinResults,
+        MaxDegradedFraction = Round.MaxDegradedFraction,
+        Divergence = model is null ? new DivergenceRule { LossFactor = Round.DivergenceLossFactor } : DivergenceRule.For(model, Round.DivergenceLossFactor),
         Seed = Seed,
         RunId = Name,
         EvaluateEveryRounds = Evaluation.EveryRounds,

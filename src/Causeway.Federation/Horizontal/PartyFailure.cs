@@ -9,8 +9,14 @@ public enum FailureKind
     /// <summary>The party disconnected, or reported that it could not train.</summary>
     Dropout,
 
-    /// <summary>The party answered, but the update was invalid (wrong layout, NaN, too large...).</summary>
+    /// <summary>The party answered, but the update was invalid (wrong layout, too large...).</summary>
     Rejected,
+
+    /// <summary>
+    /// The party answered with NaN or infinite values in its delta or training loss: a rejected update whose training
+    /// diverged (or is broken). A round in which every update that arrived is one ends the run (<see cref="DivergenceRule"/>).
+    /// </summary>
+    NonFinite,
 }
 
 /// <summary>A selected party that did not contribute, and why (the reason never contains tensor values).</summary>

@@ -24,6 +24,12 @@ namespace Causeway.Federation.Horizontal;
 /// aggregate as its pseudo-gradient. The observer then sees the closed round and its checkpoint.
 /// </para>
 /// <para>
+/// The run fails — <see cref="RunResult.Failure"/> names the round and the value, and the rounds before stay closed —
+/// when it diverges (<see cref="DivergenceRule"/>: every update of a round non-finite, an exploding or non-finite mean
+/// training loss, a non-finite global model after the step; the diverged round is not closed), or as soon as more than
+/// ⌊<see cref="RoundEngineOptions.MaxDegradedFraction"/> × rounds⌋ of its rounds have failed (that round is closed).
+/// </para>
+/// <para>
 /// Failures are data; the engine throws only for bad arguments, a cancelled run, or an evaluator or observer that
 /// throws. The engine is not re-entrant for one instance of a stateful server optimizer; each
 /// <c>RunAsync</c> call makes its own through <see cref="Strategy.CreateServerOptimizer"/>.
@@ -44,6 +50,18 @@ public sealed class RoundEngine
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Rounds, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MinResults, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.EvaluateEveryRounds, nameof(options));
+        ArgumentNullException.ThrowIfNull(options.Divergence);
+        if (options.MaxDegradedFraction is not (>= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxDegradedFraction, "The largest share of failed rounds must be in [0, 1].");
+        }
+
+        if (!(options.Divergence.LossFactor > 1) || !double.IsFinite(options.Divergence.LossFactor)
+            || options.Divergence.ReferenceLoss is { } reference && !(reference > 0 && double.IsFinite(reference)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "The divergence rule needs a finite loss factor above 1 and a positive, finite reference loss (or none).");
+        }
+
         if (options.Deadline <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Deadline, "The round deadline must be positive.");
@@ -162,6 +180,12 @@ public sealed class RoundEngine
         }
 
         string? stoppedEarly = null;
+        string? failure = null;
+
+        // Failed rounds and the divergence rule's reference loss continue across a resume.
+        var degraded = resumeFrom?.DegradedRounds ?? 0;
+        var allowedDegraded = (int)Math.Floor(_options.MaxDegradedFraction * _options.Rounds);
+        var referenceLoss = _options.Divergence.ReferenceLoss ?? resumeFrom?.ReferenceLoss;
 
         // The plain rounds' aggregate: allocated at the first plain round and written by every round's aggregation. It
         // never leaves the engine except as the argument of optimizer.Step, which keeps no reference to it; the global
@@ -234,16 +258,40 @@ public sealed class RoundEngine
                 }
             }
 
+            // A diverged round is not closed: the run ends with the model of the round before.
+            failure = DescribeNonFiniteRound(round, fold) ?? _options.Divergence.DescribeLoss(round, fold.TrainLoss, referenceLoss);
+            if (failure is not null)
+            {
+                break;
+            }
+
+            if (referenceLoss is null && fold.TrainLoss is > 0 and var firstLoss)
+            {
+                referenceLoss = firstLoss;
+            }
+
             var succeeded = problem is null;
             if (succeeded)
             {
                 // The aggregate ends its life here: Step keeps no reference to it, so the buffer is free for the next round.
-                global = optimizer.Step(global, aggregate!, info);
-                if (ReferenceEquals(global, aggregate))
+                var stepped = optimizer.Step(global, aggregate!, info);
+                if (ReferenceEquals(stepped, aggregate))
                 {
                     throw new InvalidOperationException(
                         $"{optimizer.GetType().Name}.Step returned the aggregate it was given; it must return a new set (the engine reuses the aggregate's buffer).");
                 }
+
+                if (!stepped.AllFinite())
+                {
+                    failure = $"round {round} diverged: the global model holds NaN or infinite values after the server step; lower training.learningRate or the strategy's server learning rate";
+                    break;
+                }
+
+                global = stepped;
+            }
+            else
+            {
+                degraded++;
             }
 
             var privacySpent = ledger?.Charge(selected.Count, Math.Max(parties.Count, 1), fold.ReceivedUpdates, _plan, clipNorm, released: succeeded);
@@ -273,8 +321,16 @@ public sealed class RoundEngine
             summaries.Add(summary);
             if (observer is not null)
             {
-                var checkpoint = new RunCheckpoint(round, global, optimizer.SaveState(), ledger?.SaveState(clientPrivacy?.ClipNorm));
+                var checkpoint = new RunCheckpoint(
+                    round, global, optimizer.SaveState(), ledger?.SaveState(clientPrivacy?.ClipNorm), degraded, _options.Divergence.ReferenceLoss is null ? referenceLoss : null);
                 await observer.OnRoundCompletedAsync(summary, checkpoint, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (degraded > allowedDegraded)
+            {
+                failure = $"{degraded} of the run's {_options.Rounds} rounds failed, more than round.maxDegradedFraction ({_options.MaxDegradedFraction:G4}) allows "
+                    + $"({allowedDegraded}); round {round}: {problem}";
+                break;
             }
         }
 
@@ -284,7 +340,17 @@ public sealed class RoundEngine
             final = await evaluator.EvaluateAsync(global, new RoundInfo(_options.RunId, last.Round, _options.Rounds), cancellationToken).ConfigureAwait(false) ?? final;
         }
 
-        return new RunResult(summaries, global, optimizer.SaveState(), final, null, time.GetElapsedTime(started).TotalSeconds, stoppedEarly);
+        return new RunResult(summaries, global, optimizer.SaveState(), final, null, time.GetElapsedTime(started).TotalSeconds, stoppedEarly, failure);
+    }
+
+    // Divergence rule (1): updates arrived, and every one of them held NaN or infinite values.
+    private static string? DescribeNonFiniteRound(int round, RoundFold fold)
+    {
+        var failures = fold.Failures;
+        var nonFinite = failures.Count(f => f.Kind == FailureKind.NonFinite);
+        return nonFinite > 0 && fold.Accepted == 0 && !failures.Any(f => f.Kind == FailureKind.Rejected)
+            ? $"round {round} diverged: every update that arrived ({nonFinite}) held NaN or infinite values; lower training.learningRate"
+            : null;
     }
 
     private string? TooFew(RoundFold fold) =>
@@ -416,9 +482,9 @@ public sealed class RoundEngine
 
         var update = reply.Update!;
         fold.Received(party, update);
-        if (Validate(party, update, task.Global.Layout) is { } problem)
+        if (Validate(party, update, task.Global.Layout) is { } rejected)
         {
-            fold.Fail(index, new PartyFailure(party, FailureKind.Rejected, problem));
+            fold.Fail(index, rejected);
             return;
         }
 
@@ -435,6 +501,12 @@ public sealed class RoundEngine
         }
 
         fold.ReceivedProtected(party, update);
+        if (update.Party == party && !double.IsFinite(update.TrainLoss))
+        {
+            fold.Fail(index, new PartyFailure(party, FailureKind.NonFinite, "the train loss is not finite"));
+            return;
+        }
+
         var problem = update.Party != party ? $"the update claims to come from '{update.Party}'"
             : update.Examples <= 0 ? $"the update reports {update.Examples} training examples; at least 1 is required"
             : protectedRound is null ? "a protected update was sent in a plain round"
@@ -449,23 +521,26 @@ public sealed class RoundEngine
     }
 
     /// <summary>Returns why an update must be rejected, or null when it may be folded.</summary>
-    internal static string? Validate(PartyId party, PartyUpdate update, ParameterLayout layout)
+    /// <remarks>The coordinator's protocol layer refuses the same updates, with the same kinds, before they reach the engine.</remarks>
+    internal static PartyFailure? Validate(PartyId party, PartyUpdate update, ParameterLayout layout)
     {
         if (update.Party != party)
         {
-            return $"the update claims to come from '{update.Party}'";
+            return new PartyFailure(party, FailureKind.Rejected, $"the update claims to come from '{update.Party}'");
         }
 
         if (layout.DescribeMismatch(update.Delta.Layout) is { } mismatch)
         {
-            return $"layout mismatch: {mismatch}";
+            return new PartyFailure(party, FailureKind.Rejected, $"layout mismatch: {mismatch}");
         }
 
         if (update.Examples <= 0)
         {
-            return $"the update reports {update.Examples} training examples; at least 1 is required";
+            return new PartyFailure(party, FailureKind.Rejected, $"the update reports {update.Examples} training examples; at least 1 is required");
         }
 
-        return update.Delta.AllFinite() ? null : "update contains NaN or infinity";
+        return !double.IsFinite(update.TrainLoss) ? new PartyFailure(party, FailureKind.NonFinite, "the train loss is not finite")
+            : !update.Delta.AllFinite() ? new PartyFailure(party, FailureKind.NonFinite, "the delta contains NaN or infinite values")
+            : null;
     }
 }

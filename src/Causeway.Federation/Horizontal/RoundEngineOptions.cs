@@ -22,6 +22,17 @@ public sealed record RoundEngineOptions
     /// <summary>The least number of accepted updates for a round to change the model (≥ 1). Default 1.</summary>
     public int MinResults { get; init; } = 1;
 
+    /// <summary>
+    /// The largest share of the run's rounds that may fail — close without changing the model: fewer than
+    /// <see cref="MinResults"/> accepted updates, an aggregation rule that could not aggregate, no eligible party — in
+    /// [0, 1]. The run fails as soon as more than ⌊MaxDegradedFraction × <see cref="Rounds"/>⌋ of its rounds have failed
+    /// (the rounds before a resume count); 1 never fails a run for its failed rounds. Default 0.5.
+    /// </summary>
+    public double MaxDegradedFraction { get; init; } = 0.5;
+
+    /// <summary>When a run has diverged (non-finite or exploding training loss, non-finite global model). Default: <see cref="DivergenceRule"/>'s defaults.</summary>
+    public DivergenceRule Divergence { get; init; } = new();
+
     /// <summary>The run's seed: party selection and the parties' training seeds derive from it and the round number.</summary>
     public ulong Seed { get; init; }
 

@@ -13,4 +13,10 @@ namespace Causeway.Federation.Horizontal;
 /// The privacy ledger and adaptive clip norm (<see cref="DifferentialPrivacy.PrivacyLedger.SaveState"/>) when the run is
 /// differentially private, or null.
 /// </param>
-public sealed record RunCheckpoint(int LastClosedRound, ParameterSet Global, ParameterSet? OptimizerState, string? PrivacyState = null);
+/// <param name="DegradedRounds">How many of the rounds up to <see cref="LastClosedRound"/> failed (left the model unchanged).</param>
+/// <param name="ReferenceLoss">
+/// The reference loss the divergence rule took from the run's first round (<see cref="DivergenceRule"/>), or null when
+/// the rule has its own or no round reported a loss yet.
+/// </param>
+public sealed record RunCheckpoint(
+    int LastClosedRound, ParameterSet Global, ParameterSet? OptimizerState, string? PrivacyState = null, int DegradedRounds = 0, double? ReferenceLoss = null);

@@ -14,6 +14,10 @@ namespace Causeway.Federation.Horizontal;
 /// Why the run ended before its last round (the next round would have exceeded the privacy budget); null when it ran
 /// every round.
 /// </param>
+/// <param name="Failure">
+/// Why the run failed before its last round, naming the round and the value: it diverged (<see cref="DivergenceRule"/>),
+/// or more of its rounds failed than <see cref="RoundEngineOptions.MaxDegradedFraction"/> allows; null when it did not.
+/// </param>
 public sealed record RunResult(
     IReadOnlyList<RoundSummary> Rounds,
     ParameterSet Global,
@@ -21,4 +25,9 @@ public sealed record RunResult(
     Evaluation? Final,
     Evaluation? Centralized,
     double Seconds,
-    string? StoppedEarly = null);
+    string? StoppedEarly = null,
+    string? Failure = null)
+{
+    /// <summary>The rounds of <see cref="Rounds"/> that failed (left the model unchanged).</summary>
+    public int DegradedRounds => Rounds.Count(r => !r.Succeeded);
+}

@@ -9,7 +9,9 @@ namespace Causeway.Federation.Reporting;
 /// The JSON report of a run (the CLI's <c>--report</c>):
 /// <c>{ "name", "rounds": [ { "round", "loss", "accuracy", "participants", "failures", "bytes", "seconds", "slowestPartySeconds",
 /// "epsilon", "sampleEpsilon", "problem" } ], "final": { "accuracy", "loss" } | null, "centralized": { "accuracy", "loss" } | null,
-/// "seconds", "privacy": { "epsilon", "sampleEpsilon", "delta", "conversion" } | null, "stoppedEarly" }</c>.
+/// "seconds", "privacy": { "epsilon", "sampleEpsilon", "delta", "conversion" } | null, "stoppedEarly", "degradedRounds", "failure" }</c>:
+/// <c>degradedRounds</c> counts the rounds that failed (left the model unchanged); <c>failure</c> says why the run failed
+/// (it diverged, or too many rounds failed), null when it did not.
 /// </summary>
 /// <remarks>
 /// Absent values are written as <c>null</c>, never omitted. A diverged run's non-finite numbers are written as the
@@ -22,7 +24,9 @@ public sealed record RunReport(
     MetricsReport? Centralized,
     double Seconds,
     PrivacyReport? Privacy = null,
-    string? StoppedEarly = null)
+    string? StoppedEarly = null,
+    int DegradedRounds = 0,
+    string? Failure = null)
 {
     private static readonly JsonSerializerOptions SerializerOptions = new()
     {
@@ -45,7 +49,7 @@ public sealed record RunReport(
         var privacy = result.Rounds.LastOrDefault()?.Privacy is { } last
             ? new PrivacyReport(last.ClientEpsilon, last.SampleEpsilon, last.Delta, last.Conversion)
             : null;
-        return new RunReport(name, rounds, Metrics(result.Final), Metrics(result.Centralized), result.Seconds, privacy, result.StoppedEarly);
+        return new RunReport(name, rounds, Metrics(result.Final), Metrics(result.Centralized), result.Seconds, privacy, result.StoppedEarly, result.DegradedRounds, result.Failure);
     }
 
     /// <summary>The report as indented JSON.</summary>

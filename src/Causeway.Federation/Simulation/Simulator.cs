@@ -74,7 +74,7 @@ public sealed class Simulator
         IPartyChannel channel = attack is { Kind: AttackKind.Scale or AttackKind.Random } && malicious.Count > 0
             ? new AttackingPartyChannel(inMemory, malicious, attack)
             : inMemory;
-        var engine = new RoundEngine(config.ToRoundEngineOptions(time, _options.FoldOrder));
+        var engine = new RoundEngine(config.ToRoundEngineOptions(time, _options.FoldOrder, spec));
         var evaluator = data.Test is { Rows: > 0 } test ? new CentralEvaluator(spec, test) : null;
         var initial = new DenseNetwork(spec).Initialize(config.Seed);
 

@@ -37,6 +37,7 @@ public sealed class RunConfigTests
         Assert.Equal(StrategyKind.FedAvg, config.Strategy.Name);
         Assert.Equal(1.0, config.Sampling.Fraction);
         Assert.Equal(300, config.Round.DeadlineSeconds);
+        Assert.Equal((0.5, 1e6), (config.Round.MaxDegradedFraction, config.Round.DivergenceLossFactor));
         Assert.Equal(PartitionScheme.Iid, config.Partition.Scheme);
         Assert.Equal(10, config.Partition.EffectiveParties);
         Assert.Equal(1, config.Evaluation.EveryRounds);
@@ -66,6 +67,7 @@ public sealed class RunConfigTests
         Assert.Equal(16, plan.BatchSize);
         var options = config.ToRoundEngineOptions();
         Assert.Equal(TimeSpan.FromSeconds(60), options.Deadline);
+        Assert.Equal((0.5, 1e6, (double?)null), (options.MaxDegradedFraction, options.Divergence.LossFactor, options.Divergence.ReferenceLoss));
         Assert.Equal(2, options.MinResults);
         Assert.Equal(5, options.EvaluateEveryRounds);
         var spec = config.ToModelSpec(14, 1, LearningTask.BinaryClassification);
@@ -117,6 +119,9 @@ public sealed class RunConfigTests
     [InlineData("""{ "sampling": { "fraction": 0 } }""", "sampling.fraction must be in (0, 1]")]
     [InlineData("""{ "sampling": { "fraction": 1.5 } }""", "sampling.fraction must be in (0, 1]")]
     [InlineData("""{ "round": { "minResults": 11 } }""", "round.minResults (11) exceeds")]
+    [InlineData("""{ "round": { "maxDegradedFraction": 1.5 } }""", "round.maxDegradedFraction must be in [0, 1], got 1.5")]
+    [InlineData("""{ "round": { "maxDegradedFraction": -0.1 } }""", "round.maxDegradedFraction must be in [0, 1], got -0.1")]
+    [InlineData("""{ "round": { "divergenceLossFactor": 1 } }""", "round.divergenceLossFactor must be a number above 1, got 1")]
     [InlineData("""{ "partition": { "scheme": "iid", "alpha": 0.3 } }""", "partition.alpha is only valid")]
     [InlineData("""{ "partition": { "scheme": "column" } }""", "partition.column is required")]
     [InlineData("""{ "model": { "type": "logistic", "hidden": [10] } }""", "model.hidden is only valid for mlp")]
@@ -204,5 +209,16 @@ public sealed class RunConfigTests
         var error = Assert.Single(config.Validate(RunSite.Network));
 
         Assert.StartsWith("partition is for simulations only", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToRoundEngineOptions_RoundLimitsAndAClassifier_CarriesThemWithTheUninformedLoss()
+    {
+        var config = RunConfig.Parse("""{ "round": { "maxDegradedFraction": 0.25, "divergenceLossFactor": 1e3 } }""", "run.json");
+
+        var options = config.ToRoundEngineOptions(model: ModelSpec.SoftmaxRegression(4, 10));
+
+        Assert.Equal((0.25, 1e3), (options.MaxDegradedFraction, options.Divergence.LossFactor));
+        Assert.Equal(Math.Log(10), options.Divergence.ReferenceLoss!.Value, 12);
     }
 }

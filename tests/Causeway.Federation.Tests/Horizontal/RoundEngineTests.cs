@@ -142,10 +142,11 @@ public sealed class RoundEngineTests
         Assert.All(result.Rounds, r =>
         {
             var failure = Assert.Single(r.Failures);
-            Assert.Equal(FailureKind.Rejected, failure.Kind);
-            Assert.Equal("update contains NaN or infinity", failure.Reason);
+            Assert.Equal(FailureKind.NonFinite, failure.Kind);
+            Assert.Equal("the delta contains NaN or infinite values", failure.Reason);
             Assert.Equal(1, r.Participants);
         });
+        Assert.Null(result.Failure);
         Assert.All(result.Global.Values.ToArray(), v => Assert.Equal(3f, v));
     }
 

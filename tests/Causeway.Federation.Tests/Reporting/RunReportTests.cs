@@ -26,9 +26,12 @@ public sealed class RunReportTests
 
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
-        Assert.Equal(["name", "rounds", "final", "centralized", "seconds", "privacy", "stoppedEarly"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            ["name", "rounds", "final", "centralized", "seconds", "privacy", "stoppedEarly", "degradedRounds", "failure"],
+            root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.Null, root.GetProperty("privacy").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("stoppedEarly").ValueKind);
+        Assert.Equal((0, JsonValueKind.Null), (root.GetProperty("degradedRounds").GetInt32(), root.GetProperty("failure").ValueKind));
         Assert.Equal("adult-fedavg", root.GetProperty("name").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("centralized").ValueKind);
         Assert.Equal(3.5, root.GetProperty("seconds").GetDouble());
@@ -43,6 +46,20 @@ public sealed class RunReportTests
         Assert.Equal(JsonValueKind.Null, rounds[0].GetProperty("slowestPartySeconds").ValueKind);
         Assert.Equal(0.75, rounds[1].GetProperty("slowestPartySeconds").GetDouble());
         Assert.Equal(["accuracy", "loss"], root.GetProperty("final").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public void From_FailedRun_ReportsDegradedRoundsAndTheFailure()
+    {
+        var failed = Result(null) with
+        {
+            Rounds = [new RoundSummary(1, 2, 1, [], false, 0.7, null, 1, 48, Problem: "1 updates accepted; the round needs at least 2")],
+            Failure = "1 of the run's 1 rounds failed",
+        };
+
+        var report = RunReport.From("r", failed);
+
+        Assert.Equal((1, "1 of the run's 1 rounds failed"), (report.DegradedRounds, report.Failure));
     }
 
     [Fact]

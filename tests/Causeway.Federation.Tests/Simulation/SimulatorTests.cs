@@ -34,6 +34,19 @@ public sealed class SimulatorTests
     }
 
     [Fact]
+    public async Task RunAsync_LearningRate1e30_FailsAsDivergedInRoundOneWithTheLoss()
+    {
+        var config = RunConfig.Parse(
+            """{ "rounds": 5, "training": { "learningRate": 1e30 }, "partition": { "parties": 4 } }""", "test.json");
+
+        var result = await new Simulator().RunAsync(config, LogisticData(800, 200), null, CancellationToken.None);
+
+        // The same engine rule a coordinator applies (ControlApiTests): nothing is closed, the run fails naming round and loss.
+        Assert.Empty(result.Rounds);
+        Assert.Matches(@"^round 1 diverged: the mean training loss \d(\.\d+)?E\+(2\d|3\d) exceeds 1E\+06 \(round\.divergenceLossFactor\) × the reference loss 0\.6931;", result.Failure);
+    }
+
+    [Fact]
     public async Task RunAsync_SameSeedTwice_BitIdenticalModels()
     {
         var config = RunConfig.Parse(
