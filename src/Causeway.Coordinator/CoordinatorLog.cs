@@ -56,4 +56,10 @@ internal static partial class CoordinatorLog
 
     [LoggerMessage(16, LogLevel.Warning, "Party {Party} is left out of run {RunId}: {Reason}.")]
     public static partial void PartyLeftOut(ILogger logger, string party, string runId, string reason);
+
+    [LoggerMessage(18, LogLevel.Error, "Run {RunId} failed: {Reason}.")]
+    public static partial void RunFailedWith(ILogger logger, string runId, string reason);
+
+    [LoggerMessage(19, LogLevel.Information, "Run {RunId} stopped by an operator after round {Round}; it resumes only on request.")]
+    public static partial void RunStopped(ILogger logger, string runId, int round);
 }

@@ -234,8 +234,44 @@ public sealed class ControlApiTests
         await server.Runs.WaitForActiveRunAsync().DefaultTimeout();
 
         var run = (await admin.GetFromJsonAsync<JsonElement>(new Uri($"api/runs/{id}", UriKind.Relative)).DefaultTimeout()).GetProperty("run");
-        Assert.Equal("Failed", run.GetProperty("state").GetString());
-        Assert.Contains("No round received the 2 updates it needed", run.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(("Failed", 2, 2), (run.GetProperty("state").GetString(), run.GetProperty("completedRounds").GetInt32(), run.GetProperty("degradedRounds").GetInt32()));
+        Assert.Equal(
+            "2 of the run's 2 rounds failed, more than round.maxDegradedFraction (0.5) allows (1); round 2: 1 updates accepted; the round needs at least 2",
+            run.GetProperty("error").GetString());
+        await stop.CancelAsync();
+        await Task.WhenAll(hosts).DefaultTimeout();
+        clients.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
+    public async Task PostRun_LearningRate1e30_RunFailsAsDivergedNamingTheRoundAndTheLoss()
+    {
+        await using var server = await CoordinatorServer.StartAsync();
+        using var stop = new CancellationTokenSource();
+        var hosts = new List<Task>();
+        var clients = new List<PartyClient>();
+        foreach (var (name, seed) in new[] { ("hospital-a", 1), ("hospital-b", 2) })
+        {
+            var client = server.CreateClient(name);
+            clients.Add(client);
+            hosts.Add(new PartyHost(client, SeparableTables.Party(name, seed), server.PartyOptions(name)).RunAsync(stop.Token));
+            await server.WaitUntilPollingAsync(name).DefaultTimeout();
+        }
+
+        using var admin = server.CreateAdminClient();
+        var started = await admin.PostAsync(
+            new Uri("api/runs", UriKind.Relative),
+            Json("""{ "name": "lr", "rounds": 5, "model": { "type": "logistic" }, "training": { "learningRate": 1e30 }, "round": { "deadlineSeconds": 20 } }""")).DefaultTimeout();
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>().DefaultTimeout()).GetProperty("id").GetString()!;
+        await server.Runs.WaitForActiveRunAsync().DefaultTimeout();
+
+        // The same round-engine rule as a simulation (SimulatorTests): the diverged round is not closed.
+        var details = await admin.GetFromJsonAsync<JsonElement>(new Uri($"api/runs/{id}", UriKind.Relative)).DefaultTimeout();
+        var run = details.GetProperty("run");
+        Assert.Equal(("Failed", 0), (run.GetProperty("state").GetString(), details.GetProperty("rounds").GetArrayLength()));
+        Assert.Matches(
+            @"^round 1 diverged: the mean training loss \d(\.\d+)?E\+(2\d|3\d) exceeds 1E\+06 \(round\.divergenceLossFactor\) × the reference loss 0\.6931;",
+            run.GetProperty("error").GetString());
         await stop.CancelAsync();
         await Task.WhenAll(hosts).DefaultTimeout();
         clients.ForEach(c => c.Dispose());

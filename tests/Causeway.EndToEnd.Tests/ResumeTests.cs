@@ -51,8 +51,11 @@ public sealed class ResumeTests
             await host.DefaultTimeout();
         }
 
+        // A shutdown leaves the run running in the store, as a crash does: it is interrupted, not stopped.
         var stopped = (await store.GetRunAsync(id, CancellationToken.None).DefaultTimeout())!;
-        Assert.Equal(RunStatus.Stopped, stopped.Status);
+        Assert.Equal(
+            (RunStatus.Running, "the coordinator stopped after round 1; the run resumes from it when a coordinator starts on this store"),
+            (stopped.Status, stopped.StatusMessage));
         var storedSetup = RunSetup.Parse(stopped.SetupJson!, "the stored setup");
         Assert.Equal(ModelSpec.LogisticRegression(3), storedSetup.Model);
         Assert.Equal(gate.Data.Statistics, storedSetup.Statistics);
@@ -140,59 +143,5 @@ public sealed class ResumeTests
 
             await Task.Delay(50);
         }
-    }
-
-    private sealed class GatedHandler(PartyId party, int blockFromRound) : ITaskHandler
-    {
-        private readonly TaskCompletionSource _blocked = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly List<int> _rounds = [];
-        private readonly List<RunSetup?> _setups = [];
-
-        public DataDescription Data { get; } = DataDescription.Of(SeparableTables.SchemaJson, SeparableTables.Table(seed: 5, rows: 100));
-
-        DataDescription? ITaskHandler.Data => Data;
-
-        public IReadOnlyList<RunSetup?> Setups
-        {
-            get
-            {
-                lock (_rounds)
-                {
-                    return [.. _setups];
-                }
-            }
-        }
-
-        public Task Blocked => _blocked.Task;
-
-        public IReadOnlyList<int> Rounds
-        {
-            get
-            {
-                lock (_rounds)
-                {
-                    return [.. _rounds];
-                }
-            }
-        }
-
-        public async Task<PartyReply> TrainAsync(TrainTask task, RunSetup? setup, CancellationToken cancellationToken)
-        {
-            if (task.Round.Round >= blockFromRound)
-            {
-                _blocked.TrySetResult();
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-
-            lock (_rounds)
-            {
-                _rounds.Add(task.Round.Round);
-                _setups.Add(setup);
-            }
-
-            return PartyReply.Success(new PartyUpdate(party, Models.Filled(task.Global.Layout, 0.1f), 10, 0.5));
-        }
-
-        public Task<Evaluation?> EvaluateAsync(EvaluateTask task, RunSetup? setup, CancellationToken cancellationToken) => Task.FromResult<Evaluation?>(null);
     }
 }

@@ -177,7 +177,7 @@ internal static class NetworkBench
                 break;
             }
 
-            if (state is "Failed" or "Cancelled")
+            if (state is "Failed" or "Stopped")
             {
                 throw new InvalidOperationException($"The run ended {state}: {details["run"]?["error"]}");
             }

@@ -178,7 +178,7 @@ internal static partial class RoundsBench
             }
 
             var state = (await federation.Api.RunAsync(runId, cancellationToken))["run"]?["state"]?.GetValue<string>();
-            if (state is "Failed" or "Cancelled")
+            if (state is "Failed" or "Stopped")
             {
                 throw new InvalidOperationException($"The run ended {state}; see {federation.Processes[0].LogPath}.");
             }

@@ -10,7 +10,7 @@ using Spectre.Console;
 
 namespace Causeway.Cli.Commands;
 
-/// <summary><c>causeway run start|status|model|stats</c>: drive a coordinator through its JSON control API.</summary>
+/// <summary><c>causeway run start|status|stop|resume|model|stats</c>: drive a coordinator through its JSON control API.</summary>
 internal static class RunCommand
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -58,6 +58,41 @@ internal static class RunCommand
             return 0;
         });
 
+        var stopRun = new Option<string>("--run") { Description = "The run to stop.", Required = true };
+        var stop = new Command(
+            "stop",
+            "Stop a run: the round in progress is withdrawn and the run is kept after its last closed round. A stopped run no longer blocks new runs and is not resumed when a coordinator restarts; 'run resume' continues it.")
+        {
+            stopRun,
+        };
+        stop.SetAction(async (parse, cancellationToken) =>
+        {
+            using var api = Connect(parse, coordinator, authority, adminToken);
+            var run = await RefusedAsync("stop", () => api.StopRunAsync(parse.GetValue(stopRun)!, cancellationToken));
+            if (run is null)
+            {
+                return 1;
+            }
+
+            Console.WriteLine($"{run["id"]}: {run["state"]?.ToString().ToLowerInvariant()} after round {run["completedRounds"]} of {run["totalRounds"]}");
+            return 0;
+        });
+
+        var resumeRun = new Option<string>("--run") { Description = "The run to resume.", Required = true };
+        var resume = new Command("resume", "Resume a stopped, failed or interrupted run from its last closed round; prints the run's id.") { resumeRun };
+        resume.SetAction(async (parse, cancellationToken) =>
+        {
+            using var api = Connect(parse, coordinator, authority, adminToken);
+            var id = await RefusedAsync("resume", () => api.ResumeRunAsync(parse.GetValue(resumeRun)!, cancellationToken));
+            if (id is null)
+            {
+                return 1;
+            }
+
+            Console.WriteLine(id);
+            return 0;
+        });
+
         var modelRun = new Option<string>("--run") { Description = "The run whose global model to download.", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "Where to write the model file (.cw).", Required = true, HelpName = "FILE" };
         var model = new Command("model", "Download a run's latest global model (with its schema and statistics) for 'causeway predict'.") { modelRun, output };
@@ -72,6 +107,8 @@ internal static class RunCommand
 
         command.Subcommands.Add(start);
         command.Subcommands.Add(status);
+        command.Subcommands.Add(stop);
+        command.Subcommands.Add(resume);
         command.Subcommands.Add(model);
         command.Subcommands.Add(RunStatsCommand.Create(parse => Connect(parse, coordinator, authority, adminToken)));
         return command;
@@ -99,13 +136,14 @@ internal static class RunCommand
         }
 
         AnsiConsole.Write(parties);
-        var runs = new Table().Title("runs").AddColumns("id", "state", "rounds", "description", "started");
+        var runs = new Table().Title("runs").AddColumns("id", "state", "rounds", "degraded", "description", "started");
         foreach (var run in overview["runs"]?.AsArray() ?? [])
         {
             runs.AddRow(
                 Text(run?["id"]),
                 Text(run?["state"]),
                 $"{Text(run?["completedRounds"])}/{Text(run?["totalRounds"])}",
+                Text(run?["degradedRounds"]),
                 Text(run?["description"]),
                 Time(run?["startedAt"]));
         }
@@ -120,7 +158,7 @@ internal static class RunCommand
         string[] privacyColumns = ["epsilon", "sample_epsilon"];
         var shown = privacyColumns.Where(name => rounds.Any(r => r?["metrics"]?[name] is not null)).ToList();
         var table = new Table()
-            .Title(Markup.Escape($"{run["id"]}: {run["state"]}, {run["completedRounds"]}/{run["totalRounds"]} rounds"))
+            .Title(Markup.Escape($"{run["id"]}: {run["state"]}, {run["completedRounds"]}/{run["totalRounds"]} rounds, {run["degradedRounds"] ?? 0} degraded"))
             .AddColumns(["round", "updates", "failures", "train loss", "eval loss", "accuracy", "bytes", "seconds", .. shown.Select(n => n == "epsilon" ? "ε (client)" : "ε (sample)")]);
         foreach (var round in rounds)
         {
@@ -146,6 +184,21 @@ internal static class RunCommand
         foreach (var failure in details["rounds"]?.AsArray().SelectMany(r => r?["failures"]?.AsArray() ?? []) ?? [])
         {
             AnsiConsole.MarkupLine(Markup.Escape($"failure: {failure}"));
+        }
+    }
+
+    // The coordinator's refusal (unknown run, nothing to stop, a run in progress) as one line on stderr; null when refused.
+    private static async Task<T?> RefusedAsync<T>(string verb, Func<Task<T>> call)
+        where T : class
+    {
+        try
+        {
+            return await call();
+        }
+        catch (HttpRequestException e) when (e.StatusCode is not null)
+        {
+            Console.Error.WriteLine($"run {verb}: {e.Message}");
+            return null;
         }
     }
 

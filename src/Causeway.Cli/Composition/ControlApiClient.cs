@@ -49,6 +49,21 @@ internal sealed class ControlApiClient : IDisposable
     /// <summary>Starts a run; returns its id.</summary>
     public Task<string> StartRunAsync(string configJson, CancellationToken cancellationToken) => StartAsync("/api/runs", configJson, cancellationToken);
 
+    /// <summary>Stops a run (<c>POST /api/runs/{id}/stop</c>); returns the run's summary after the stop.</summary>
+    public async Task<JsonNode> StopRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsync($"/api/runs/{Uri.EscapeDataString(runId)}/stop", content: null, cancellationToken);
+        return await ReadAsync(response, cancellationToken);
+    }
+
+    /// <summary>Resumes a stopped, failed or interrupted run from its last closed round (<c>POST /api/runs/{id}/resume</c>); returns its id.</summary>
+    public async Task<string> ResumeRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsync($"/api/runs/{Uri.EscapeDataString(runId)}/resume", content: null, cancellationToken);
+        var body = await ReadAsync(response, cancellationToken);
+        return body["id"]?.GetValue<string>() ?? throw new InvalidOperationException($"The coordinator answered without an id: {body.ToJsonString()}");
+    }
+
     /// <summary>Starts a vertical job (<c>POST /api/vertical/jobs</c>); returns its id.</summary>
     public Task<string> StartVerticalJobAsync(string jobJson, CancellationToken cancellationToken) => StartAsync("/api/vertical/jobs", jobJson, cancellationToken);
 

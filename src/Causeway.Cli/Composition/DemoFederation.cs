@@ -105,7 +105,7 @@ internal static class DemoFederation
                         return;
                     }
 
-                    if (state is "Failed" or "Cancelled")
+                    if (state is "Failed" or "Stopped")
                     {
                         throw new InvalidOperationException($"The run ended {state}: {details["run"]?["error"]}");
                     }

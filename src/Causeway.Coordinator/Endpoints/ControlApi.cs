@@ -51,6 +51,8 @@ internal static class ControlApi
         api.MapPost("/vertical/jobs/{id}/score", ScoreVerticalAsync);
         api.MapPost("/runs/{id}/resume", async (string id, RunService runs, HttpContext context) =>
             Results.Json(new StartRunResponse(await runs.ResumeAsync(id, context.RequestAborted).ConfigureAwait(false)), JsonOptions, statusCode: StatusCodes.Status202Accepted));
+        api.MapPost("/runs/{id}/stop", async (string id, RunService runs, HttpContext context) =>
+            Results.Json(await runs.StopAsync(id, context.RequestAborted).ConfigureAwait(false), JsonOptions));
     }
 
     /// <summary>The one place where the coordinator's typed refusals become HTTP statuses.</summary>

@@ -11,8 +11,9 @@ namespace Causeway.Coordinator.Hosting;
 
 /// <summary>
 /// Continues an interrupted run when the coordinator starts: the newest stored run still marked running (the previous
-/// process crashed) or stopped (it was shut down) resumes from its last closed round once the parties of that round
+/// process crashed or was shut down during it) resumes from its last closed round once the parties of that round
 /// have joined again, or when <see cref="CoordinatorOptions.ResumeWaitForParties"/> has passed and at least one has.
+/// A run an operator stopped is not resumed (<see cref="RunService.StopAsync"/>), even when it is stopped while this waits.
 /// </summary>
 internal sealed class RunRecovery(
     RunService runs, IRunStore store, PartyRegistry parties, IOptions<CoordinatorOptions> options, TimeProvider time, ILogger<RunRecovery> logger)
@@ -39,7 +40,7 @@ internal sealed class RunRecovery(
     private async Task RecoverAsync(IRunStore runStore, CancellationToken cancellationToken)
     {
         var interrupted = (await runStore.ListRunsAsync(cancellationToken).ConfigureAwait(false))
-            .LastOrDefault(r => r.Status is RunStatus.Running or RunStatus.Stopped);
+            .LastOrDefault(r => r.Status == RunStatus.Running);
         if (interrupted is null)
         {
             return;
@@ -63,7 +64,7 @@ internal sealed class RunRecovery(
 
         try
         {
-            await runs.ResumeAsync(interrupted.RunId, cancellationToken).ConfigureAwait(false);
+            await runs.ResumeInterruptedAsync(interrupted.RunId, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestRefusedException e)
         {

@@ -32,6 +32,12 @@ namespace Causeway.Coordinator.Runs;
 /// (<see cref="RunRoster"/>): a party joining mid-run is eligible from the next round.
 /// </para>
 /// <para>
+/// <b>Stop</b> (<see cref="StopAsync"/>) withdraws the round in progress and stores the run as stopped; only
+/// <see cref="ResumeAsync"/> continues it. A coordinator that shuts down during a run leaves it running in the store,
+/// as a crash does, so the next coordinator on the store resumes it (<see cref="ResumeInterruptedAsync"/>). A run fails
+/// when it diverges or too many of its rounds fail (<see cref="RunResult.Failure"/>).
+/// </para>
+/// <para>
 /// <b>Status</b> comes from the store, plus the round in progress of the active run, which only this process knows.
 /// Refusals are typed (<see cref="InvalidRequestException"/>, <see cref="ConflictException"/>,
 /// <see cref="NotFoundException"/>); the endpoints choose their HTTP statuses.
@@ -111,11 +117,70 @@ public sealed class RunService : IAsyncDisposable
     public async Task<string> ResumeAsync(string runId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runId);
+        return (await ResumeCoreAsync(runId, onlyInterrupted: false, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// Resumes a run that a coordinator left running (it crashed or shut down during the run), as a coordinator does at
+    /// start-up; returns null, and changes nothing, when the run is no longer marked running (an operator stopped it).
+    /// </summary>
+    internal Task<string?> ResumeInterruptedAsync(string runId, CancellationToken cancellationToken) =>
+        ResumeCoreAsync(runId, onlyInterrupted: true, cancellationToken);
+
+    /// <summary>
+    /// Stops a run on an operator's request: the round in progress is withdrawn (its results are refused as late, and it
+    /// runs again when the run resumes), and the run is stored as stopped after its last closed round. A stopped run is
+    /// never resumed by a coordinator by itself, and no longer blocks new runs; <see cref="ResumeAsync"/> continues it.
+    /// A run that a coordinator left running (interrupted) is stopped in the store; stopping a stopped run changes nothing.
+    /// </summary>
+    /// <returns>The run as it is after the stop (completed, when its last round closed before the stop took effect).</returns>
+    /// <exception cref="NotFoundException">The store holds no such run.</exception>
+    /// <exception cref="ConflictException">The run completed or failed: there is nothing to stop.</exception>
+    public async Task<RunSummary> StopAsync(string runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
         await _starting.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            RequireNoActiveRun();
             var stored = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new NotFoundException($"no run '{runId}'");
+            if (_active is { Execution.IsCompleted: false } active && active.Id == runId)
+            {
+                // The round loop withdraws the round in progress and stores the run as stopped (ExecuteAsync).
+                active.RequestStop();
+                await active.Execution.ConfigureAwait(false);
+            }
+            else if (stored.Status is RunStatus.Running or RunStatus.Pending)
+            {
+                // Interrupted: no process runs it, and stopped it is not resumed at start-up.
+                var closed = (await _store.GetRoundsAsync(runId, cancellationToken).ConfigureAwait(false)).Count;
+                await _store.SetRunStatusAsync(runId, RunStatus.Stopped, StoppedByOperator(closed), _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                CoordinatorLog.RunStopped(_logger, runId, closed);
+            }
+            else if (stored.Status != RunStatus.Stopped)
+            {
+                throw new ConflictException($"run '{runId}' is {stored.Status.ToString().ToLowerInvariant()}; there is nothing to stop");
+            }
+
+            return (await FindAsync(runId, cancellationToken).ConfigureAwait(false))!.Run;
+        }
+        finally
+        {
+            _starting.Release();
+        }
+    }
+
+    private async Task<string?> ResumeCoreAsync(string runId, bool onlyInterrupted, CancellationToken cancellationToken)
+    {
+        await _starting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var stored = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new NotFoundException($"no run '{runId}'");
+            if (onlyInterrupted && stored.Status != RunStatus.Running)
+            {
+                return null;
+            }
+
+            RequireNoActiveRun();
             if (!RunStatusTransitions.IsAllowed(stored.Status, RunStatus.Running))
             {
                 throw new ConflictException($"run '{runId}' is {stored.Status.ToString().ToLowerInvariant()} and cannot be resumed");
@@ -151,7 +216,8 @@ public sealed class RunService : IAsyncDisposable
                 await _store.SaveRunSetupAsync(runId, setup.ToJson(), cancellationToken).ConfigureAwait(false);
             }
 
-            var checkpoint = (await _store.LoadLatestCheckpointAsync(runId, cancellationToken).ConfigureAwait(false))?.ToRunCheckpoint();
+            var rounds = await _store.GetRoundsAsync(runId, cancellationToken).ConfigureAwait(false);
+            var checkpoint = (await _store.LoadLatestCheckpointAsync(runId, cancellationToken).ConfigureAwait(false))?.ToRunCheckpoint(rounds);
             await _store.SetRunStatusAsync(runId, RunStatus.Running, null, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             CoordinatorLog.RunResumed(_logger, runId, checkpoint?.LastClosedRound ?? 0);
             Launch(runId, config, setup, checkpoint);
@@ -223,7 +289,7 @@ public sealed class RunService : IAsyncDisposable
 
     private void Launch(string runId, RunConfig config, RunSetup setup, RunCheckpoint? resumeFrom)
     {
-        var run = new ActiveRun(runId, config, setup, resumeFrom);
+        var run = new ActiveRun(runId, config, setup, resumeFrom, _shutdown.Token);
         CoordinatorLog.RunStarted(_logger, runId, Describe(config));
         _active = run;
         run.Execution = Task.Run(() => ExecuteAsync(run));
@@ -236,24 +302,32 @@ public sealed class RunService : IAsyncDisposable
         _channel.BeginRun(run.Id, run.Setup);
         try
         {
-            var options = run.Config.ToRoundEngineOptions(_time) with { RunId = run.Id };
+            var options = run.Config.ToRoundEngineOptions(_time, model: run.Setup.Model) with { RunId = run.Id };
             var engine = new RoundEngine(options);
             var roster = new RunRoster(_parties, run.Id, run.Setup, _logger);
             var evaluator = new FederatedEvaluator(_channel, roster, options.Deadline, _time);
             var initial = new DenseNetwork(run.Setup.Model).Initialize(run.Config.Seed);
-            var result = await engine.RunAsync(initial, roster, _channel, evaluator, new RoundRecorder(this, run), run.ResumeFrom, _shutdown.Token)
+            var result = await engine.RunAsync(initial, roster, _channel, evaluator, new RoundRecorder(this, run), run.ResumeFrom, run.Stopping)
                 .ConfigureAwait(false);
 
-            // A run ended early by its privacy budget completes, with the reason as its status message.
+            // A run ended early by its privacy budget completes, with the reason as its status message; a diverged one,
+            // or one with too many failed rounds, fails with the round and the value.
             message = result.StoppedEarly;
-            if (result.Rounds.Count > 0 && result.Rounds.All(r => !r.Succeeded))
+            if (result.Failure is { } failure)
             {
-                (status, message) = (RunStatus.Failed, $"No round received the {options.MinResults} updates it needed; the global model never changed. See each round's failures.");
+                (status, message) = (RunStatus.Failed, failure);
+                CoordinatorLog.RunFailedWith(_logger, run.Id, failure);
             }
+        }
+        catch (OperationCanceledException) when (run.StopRequested)
+        {
+            (status, message) = (RunStatus.Stopped, StoppedByOperator(run.LastClosedRound));
+            CoordinatorLog.RunStopped(_logger, run.Id, run.LastClosedRound);
         }
         catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
         {
-            (status, message) = (RunStatus.Stopped, "the coordinator stopped; the run resumes from its last closed round");
+            // Still running as far as the store knows, as after a crash: the next coordinator on the store resumes it.
+            (status, message) = (RunStatus.Running, $"the coordinator stopped after round {run.LastClosedRound}; the run resumes from it when a coordinator starts on this store");
         }
         catch (Exception e)
         {
@@ -272,12 +346,16 @@ public sealed class RunService : IAsyncDisposable
         }
 
         _channel.CompleteRun(run.Id);
+        run.Dispose();
         CoordinatorLog.RunFinished(_logger, run.Id, status.ToString());
     }
 
+    private static string StoppedByOperator(int lastClosedRound) =>
+        $"stopped by an operator after round {lastClosedRound}; `causeway run resume` continues it from there";
+
     private RunSummary Summarize(RunRecord run, IReadOnlyList<Storage.RoundRecord> rounds) =>
         _active is { Execution.IsCompleted: false } active && active.Id == run.RunId
-            ? RunView.Summary(run, rounds) with { State = RunState.Running, CurrentRound = Math.Max(active.CurrentRound, rounds.Count == 0 ? 0 : rounds[^1].Round) }
+            ? RunView.Summary(run, rounds) with { State = RunState.Running, CurrentRound = Math.Max(active.CurrentRound, rounds.Count == 0 ? 0 : rounds[^1].Round), Error = null }
             : RunView.Summary(run, rounds);
 
     private void RequireNoActiveRun()
@@ -334,10 +412,16 @@ public sealed class RunService : IAsyncDisposable
 
     private static string Describe(RunConfig config) => $"{config.Name}: {config.Strategy.Name} {config.Model.Type}, {config.Rounds} rounds";
 
-    /// <summary>The run this process is executing: what it runs with, and where its rounds are.</summary>
-    private sealed class ActiveRun(string id, RunConfig config, RunSetup setup, RunCheckpoint? resumeFrom)
+    /// <summary>The run this process is executing: what it runs with, where its rounds are, and how it is stopped.</summary>
+    private sealed class ActiveRun(string id, RunConfig config, RunSetup setup, RunCheckpoint? resumeFrom, CancellationToken shutdown) : IDisposable
     {
+        // Cancelled by an operator's stop or by the coordinator's shutdown; StopRequested tells which.
+        private readonly CancellationTokenSource _stopping = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+        private readonly Lock _gate = new();
+        private bool _disposed;
+        private volatile bool _stopRequested;
         private int _currentRound = resumeFrom?.LastClosedRound ?? 0;
+        private int _lastClosedRound = resumeFrom?.LastClosedRound ?? 0;
 
         public string Id { get; } = id;
 
@@ -353,6 +437,37 @@ public sealed class RunService : IAsyncDisposable
         {
             get => Volatile.Read(ref _currentRound);
             set => Volatile.Write(ref _currentRound, value);
+        }
+
+        public int LastClosedRound
+        {
+            get => Volatile.Read(ref _lastClosedRound);
+            set => Volatile.Write(ref _lastClosedRound, value);
+        }
+
+        public CancellationToken Stopping => _stopping.Token;
+
+        public bool StopRequested => _stopRequested;
+
+        public void RequestStop()
+        {
+            lock (_gate)
+            {
+                if (!_disposed)
+                {
+                    _stopRequested = true;
+                    _stopping.Cancel();
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                _disposed = true;
+                _stopping.Dispose();
+            }
         }
     }
 
@@ -370,6 +485,7 @@ public sealed class RunService : IAsyncDisposable
             // The durable close comes first: once it commits, a restarted coordinator resumes after this round.
             var record = summary.ToRoundRecord(run.Id, service._time.GetUtcNow());
             await service._store.CloseRoundAsync(record, checkpoint.ToCheckpoint(), cancellationToken).ConfigureAwait(false);
+            run.LastClosedRound = summary.Round;
             CoordinatorLog.RoundClosed(service._logger, summary.Round, run.Config.Rounds, run.Id, summary.Participants, summary.Seconds);
         }
     }

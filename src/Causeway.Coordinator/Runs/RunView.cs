@@ -15,11 +15,13 @@ internal static class RunView
         {
             RunStatus.Completed => (RunState.Completed, run.StatusMessage),
             RunStatus.Failed => (RunState.Failed, run.StatusMessage),
-            _ => (RunState.Interrupted, "the coordinator stopped during the run; it resumes from the last closed round"),
+            RunStatus.Stopped => (RunState.Stopped, run.StatusMessage),
+            _ => (RunState.Interrupted, run.StatusMessage ?? "the coordinator stopped during the run; it resumes from the last closed round"),
         };
         var last = rounds.Count == 0 ? 0 : rounds[^1].Round;
-        var finished = run.Status is RunStatus.Completed or RunStatus.Failed ? run.UpdatedAt : (DateTimeOffset?)null;
-        return new RunSummary(run.RunId, state, run.Name, TotalRounds(run.ConfigJson), last, rounds.Count, run.CreatedAt, finished, error);
+        var finished = run.Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Stopped ? run.UpdatedAt : (DateTimeOffset?)null;
+        return new RunSummary(
+            run.RunId, state, run.Name, TotalRounds(run.ConfigJson), last, rounds.Count, rounds.Count(r => !r.Succeeded), run.CreatedAt, finished, error);
     }
 
     /// <param name="round">The round as stored (or about to be).</param>

@@ -98,6 +98,12 @@ internal sealed class PostgresDialect(NpgsqlDataSource dataSource, bool ownsData
             ADD COLUMN slowest_train_seconds double precision NULL,
             ADD COLUMN problem text NULL;
         """,
+
+        // Version 6: "stopped" now means an operator stopped the run, and a coordinator shutting down leaves its run
+        // "running"; every run stored as stopped before was stopped by a shutdown, so it is interrupted, not stopped.
+        """
+        UPDATE runs SET status = 'running' WHERE status = 'stopped';
+        """,
     ];
 
     public override string Name => "PostgreSQL";

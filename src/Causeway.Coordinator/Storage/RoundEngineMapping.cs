@@ -69,17 +69,30 @@ public static class RoundEngineMapping
     }
 
     /// <summary>The checkpoint to resume the engine from: it continues at round <c>LastClosedRound + 1</c>.</summary>
-    public static RunCheckpoint ToRunCheckpoint(this StoredCheckpoint stored)
+    /// <param name="stored">The run's latest checkpoint.</param>
+    /// <param name="closedRounds">
+    /// The run's closed rounds (<see cref="IRunStore.GetRoundsAsync"/>), which give the engine what its checkpoints do not
+    /// store: how many rounds failed, and the first round's training loss the divergence rule may compare with.
+    /// </param>
+    public static RunCheckpoint ToRunCheckpoint(this StoredCheckpoint stored, IReadOnlyList<RoundRecord> closedRounds)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        return new RunCheckpoint(stored.LastClosedRound, stored.Global, stored.OptimizerState, stored.PrivacyState);
+        ArgumentNullException.ThrowIfNull(closedRounds);
+        var before = closedRounds.Where(r => r.Round <= stored.LastClosedRound).OrderBy(r => r.Round).ToList();
+        return new RunCheckpoint(
+            stored.LastClosedRound,
+            stored.Global,
+            stored.OptimizerState,
+            stored.PrivacyState,
+            DegradedRounds: before.Count(r => !r.Succeeded),
+            ReferenceLoss: before.FirstOrDefault(r => r.TrainLoss is > 0 and < double.PositiveInfinity)?.TrainLoss);
     }
 
     public static PartyOutcome ToOutcome(this FailureKind kind) => kind switch
     {
         FailureKind.Straggler => PartyOutcome.Straggler,
         FailureKind.Dropout => PartyOutcome.Dropout,
-        FailureKind.Rejected => PartyOutcome.Rejected,
+        FailureKind.Rejected or FailureKind.NonFinite => PartyOutcome.Rejected,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown failure kind."),
     };
 }

@@ -101,6 +101,12 @@ internal sealed class SqliteDialect(string connectionString) : StoreDialect
         ALTER TABLE rounds ADD COLUMN slowest_train_seconds REAL NULL;
         ALTER TABLE rounds ADD COLUMN problem TEXT NULL;
         """,
+
+        // Version 6: "stopped" now means an operator stopped the run, and a coordinator shutting down leaves its run
+        // "running"; every run stored as stopped before was stopped by a shutdown, so it is interrupted, not stopped.
+        """
+        UPDATE runs SET status = 'running' WHERE status = 'stopped';
+        """,
     ];
 
     public override string Name => "SQLite";

@@ -12,7 +12,7 @@ namespace Causeway.EndToEnd.Tests.Storage;
 public abstract class RelationalRunStoreConformanceTests : RunStoreConformanceTests
 {
     /// <summary>The schema version the code migrates to (SqliteDialect and PostgresDialect hold this many migrations).</summary>
-    private const long SchemaVersion = 5;
+    private const long SchemaVersion = 6;
 
     /// <summary>The rounds columns migration 5 added, so dropping them puts a database back at version 4.</summary>
     private static readonly string[] s_version5RoundColumns = ["eval_examples", "roc_auc", "f1", "rmse", "mae", "slowest_train_seconds", "problem"];
@@ -63,7 +63,7 @@ public abstract class RelationalRunStoreConformanceTests : RunStoreConformanceTe
             await ScalarAsync($"ALTER TABLE rounds DROP COLUMN {column}");
         }
 
-        await ScalarAsync("DELETE FROM schema_version WHERE version = 5");
+        await ScalarAsync("DELETE FROM schema_version WHERE version >= 5");
 
         var migrated = await OpenStoreAsync();
         await migrated.CloseRoundAsync(Round("run-1", 2), CheckpointFor(2), None);
@@ -84,6 +84,26 @@ public abstract class RelationalRunStoreConformanceTests : RunStoreConformanceTe
         AssertRoundEqual(withoutVersion5Metrics, rounds[0]);
         AssertRoundEqual(Round("run-1", 2), rounds[1]);
         AssertBitExact(Parameters(1), (await migrated.LoadCheckpointAsync("run-1", 1, None))!.Global);
+    }
+
+    [StoreFact]
+    public async Task Open_DatabaseAtVersion5WithAStoppedRun_MigratesTo6_RunReadsAsRunning()
+    {
+        // Before version 6 only a coordinator's shutdown stored "stopped": such a run is interrupted, and resumes at start-up.
+        var store = await OpenStoreAsync();
+        await store.CreateRunAsync("run-1", "r", "{}", T0, None);
+        await store.CreateRunAsync("run-2", "r", "{}", T0, None);
+        await store.SetRunStatusAsync("run-1", RunStatus.Running, null, T0.AddMinutes(1), None);
+        await store.SetRunStatusAsync("run-1", RunStatus.Stopped, "the coordinator stopped; the run resumes from its last closed round", T0.AddMinutes(2), None);
+        await store.SetRunStatusAsync("run-2", RunStatus.Running, null, T0.AddMinutes(1), None);
+        await store.SetRunStatusAsync("run-2", RunStatus.Failed, "boom", T0.AddMinutes(2), None);
+        await ScalarAsync("DELETE FROM schema_version WHERE version = 6");
+
+        var migrated = await OpenStoreAsync();
+
+        Assert.Equal(SchemaVersion, await ScalarInt64Async("SELECT MAX(version) FROM schema_version"));
+        (RunStatus, string?)[] expected = [(RunStatus.Running, "the coordinator stopped; the run resumes from its last closed round"), (RunStatus.Failed, "boom")];
+        Assert.Equal(expected, (await migrated.ListRunsAsync(None)).Select(r => (r.Status, r.StatusMessage)));
     }
 
     private async Task<long> ScalarInt64Async(string sql) => Convert.ToInt64(await ScalarAsync(sql), CultureInfo.InvariantCulture);

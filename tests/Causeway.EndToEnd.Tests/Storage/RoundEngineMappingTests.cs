@@ -98,10 +98,26 @@ public sealed class RoundEngineMappingTests
         var global = Parameters(1);
         var state = Parameters(2);
 
-        var resumed = new StoredCheckpoint("run-1", 7, global, state).ToRunCheckpoint();
+        var resumed = new StoredCheckpoint("run-1", 7, global, state).ToRunCheckpoint([]);
         var stored = new RunCheckpoint(7, global, null).ToCheckpoint();
 
         Assert.Equal((7, global, state), (resumed.LastClosedRound, resumed.Global, resumed.OptimizerState));
         Assert.Equal((global, (Causeway.Core.Tensors.ParameterSet?)null), (stored.Global, stored.OptimizerState));
+    }
+
+    [Fact]
+    public void ToRunCheckpoint_ClosedRounds_CountsFailedRoundsAndTakesTheFirstLossUpToTheCheckpoint()
+    {
+        RoundRecord[] rounds =
+        [
+            Round("run-1", 1) with { Succeeded = false, TrainLoss = null },
+            Round("run-1", 2) with { Succeeded = true, TrainLoss = 0.69 },
+            Round("run-1", 3) with { Succeeded = false, TrainLoss = 0.5 },
+            Round("run-1", 4) with { Succeeded = false, TrainLoss = 0.4 },
+        ];
+
+        var resumed = new StoredCheckpoint("run-1", 3, Parameters(1), null).ToRunCheckpoint(rounds);
+
+        Assert.Equal((2, (double?)0.69), (resumed.DegradedRounds, resumed.ReferenceLoss));
     }
 }
