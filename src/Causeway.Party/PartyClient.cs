@@ -30,6 +30,10 @@ public sealed class PartyClient : IDisposable
     private readonly HttpClient _http;
     private readonly CoordinatorCertificateCheck _certificateCheck;
     private volatile string? _session;
+
+    // Set when the coordinator refused the session (401). The token is kept: later calls are refused the same way (and
+    // say why) until the party joins again, instead of failing here as if the party had never joined.
+    private volatile bool _sessionEnded;
     private TimeSpan _longPollTimeout = TimeSpan.FromSeconds(25);
 
     // The last run setup received and its digest: sent back with every pull so tasks of the same run leave it out.
@@ -69,15 +73,25 @@ public sealed class PartyClient : IDisposable
 
     public PartyId Party => new(_options.PartyId);
 
-    /// <summary>True after a successful <see cref="JoinAsync"/> until the coordinator rejects the session.</summary>
-    public bool IsJoined => _session is not null;
+    /// <summary>True after a successful <see cref="JoinAsync(DataDescription?, CancellationToken)"/> until the coordinator rejects the session.</summary>
+    public bool IsJoined => _session is not null && !_sessionEnded;
 
     /// <summary>Joins the federation with the join token and keeps the session token for later calls.</summary>
     /// <param name="data">What to tell the coordinator about the party's training data (never rows), or null.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<JoinInfo> JoinAsync(DataDescription? data, CancellationToken cancellationToken)
+    /// <remarks>A live session of the same party id (this process's earlier one, or another process's) is replaced.</remarks>
+    public Task<JoinInfo> JoinAsync(DataDescription? data, CancellationToken cancellationToken) => JoinAsync(data, standby: false, cancellationToken);
+
+    /// <summary>Joins the federation, or with <paramref name="standby"/> only when the party id has no live session.</summary>
+    /// <param name="data">What to tell the coordinator about the party's training data (never rows), or null.</param>
+    /// <param name="standby">
+    /// Take the id back only when it is free: a live session of the id (another process's) makes the join fail with
+    /// <see cref="CoordinatorException.PartyIdInUse"/> instead of replacing it.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<JoinInfo> JoinAsync(DataDescription? data, bool standby, CancellationToken cancellationToken)
     {
-        var request = new V1.JoinRequest { PartyId = _options.PartyId, JoinToken = _options.JoinToken, ClientVersion = _options.ClientVersion };
+        var request = new V1.JoinRequest { PartyId = _options.PartyId, JoinToken = _options.JoinToken, ClientVersion = _options.ClientVersion, Standby = standby };
         if (data is not null)
         {
             request.Data = ContractMapping.ToProto(data);
@@ -86,6 +100,7 @@ public sealed class PartyClient : IDisposable
         var response = await CallAsync(CausewayProtocol.JoinPath, request, V1.JoinResponse.Parser, _options.RequestTimeout, authenticated: false, cancellationToken)
             .ConfigureAwait(false);
         _session = response.SessionToken;
+        _sessionEnded = false;
         _longPollTimeout = TimeSpan.FromMilliseconds(response.LongPollTimeoutMs);
         return new JoinInfo(response.FederationId, TimeSpan.FromMilliseconds(response.HeartbeatIntervalMs), _longPollTimeout, response.MaxMessageBytes);
     }
@@ -350,12 +365,13 @@ public sealed class PartyClient : IDisposable
             var body = await ReadBodyAsync(response.Content, deadline.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
+                var (reason, code) = DescribeError(body);
                 if (response.StatusCode == HttpStatusCode.Unauthorized && authenticated)
                 {
-                    _session = null;
+                    _sessionEnded = true;
                 }
 
-                throw new CoordinatorException(response.StatusCode, DescribeError(body));
+                throw new CoordinatorException(response.StatusCode, reason, code == V1.ErrorReason.SessionReplaced, code == V1.ErrorReason.PartyIdInUse);
             }
 
             return body;
@@ -380,16 +396,16 @@ public sealed class PartyClient : IDisposable
         return body;
     }
 
-    private static string DescribeError(byte[] body)
+    private static (string Message, V1.ErrorReason Reason) DescribeError(byte[] body)
     {
         try
         {
             var error = V1.Error.Parser.ParseFrom(body);
-            return error.Message.Length > 0 ? error.Message : "(no message)";
+            return (error.Message.Length > 0 ? error.Message : "(no message)", error.Reason);
         }
         catch (InvalidProtocolBufferException)
         {
-            return "(the error body is not a protocol Error)";
+            return ("(the error body is not a protocol Error)", V1.ErrorReason.Unspecified);
         }
     }
 }

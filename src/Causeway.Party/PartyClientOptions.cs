@@ -35,6 +35,12 @@ public sealed class PartyClientOptions
     /// <summary>Longest reconnect delay. Default 30 s.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often a party whose session another process with the same id replaced asks whether the id is free again
+    /// (its rival's session ended); it takes the id back only then. Default 15 s.
+    /// </summary>
+    public TimeSpan StandbyInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Free text sent on join. Default "causeway-party/1".</summary>
     public string ClientVersion { get; set; } = "causeway-party/1";
 
@@ -52,5 +58,6 @@ public sealed class PartyClientOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(LongPollGrace, TimeSpan.Zero, nameof(LongPollGrace));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MinBackoff, TimeSpan.Zero, nameof(MinBackoff));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBackoff, MinBackoff, nameof(MaxBackoff));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StandbyInterval, TimeSpan.Zero, nameof(StandbyInterval));
     }
 }

@@ -20,6 +20,10 @@ namespace Causeway.Party;
 /// permanent and throws <see cref="CoordinatorException"/>; an untrusted coordinator certificate throws
 /// <see cref="System.Security.Authentication.AuthenticationException"/>. Results the coordinator refuses (late, rejected)
 /// are logged; the loop goes on.
+/// When another process joins with the same party id, its session replaces this one's (a restarted party is back at
+/// once): this host then logs a warning and stands by, asking every <see cref="PartyClientOptions.StandbyInterval"/>
+/// whether the id is free, and takes it back only when the other's session has ended; it neither fails nor takes turns
+/// replacing the other.
 /// Protected rounds: protocol steps are answered by the host's <see cref="PartyProtection"/>, which also masks or
 /// encrypts the handler's delta when a train task asks for it; the handler never sees the protocol.
 /// </remarks>
@@ -74,13 +78,22 @@ public sealed class PartyHost : IDisposable
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var failures = 0;
+        var standby = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             // 1. Join. A refusal is not transient and leaves the loop: the token, the id or the certificate is wrong.
+            //    A process another one replaced joins on standby: only once the id is free again.
             JoinInfo info;
             try
             {
-                info = await _client.JoinAsync(_handler.Data, cancellationToken).ConfigureAwait(false);
+                info = await _client.JoinAsync(_handler.Data, standby, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CoordinatorException e) when (e.PartyIdInUse && !cancellationToken.IsCancellationRequested)
+            {
+                // The process that replaced this one is still live.
+                PartyLog.StillInUse(_logger, _client.Party.Value);
+                await WaitAsync(_options.StandbyInterval, cancellationToken).ConfigureAwait(false);
+                continue;
             }
             catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {
@@ -91,6 +104,12 @@ public sealed class PartyHost : IDisposable
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
+            }
+
+            if (standby)
+            {
+                PartyLog.TookIdBack(_logger, _client.Party.Value);
+                standby = false;
             }
 
             PartyLog.Joined(_logger, info.FederationId, _client.Party.Value);
@@ -104,6 +123,12 @@ public sealed class PartyHost : IDisposable
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (CoordinatorException e) when (e.SessionReplaced)
+            {
+                PartyLog.SessionReplaced(_logger, _client.Party.Value, _options.StandbyInterval.TotalSeconds);
+                standby = true;
+                failures = 0;
             }
             catch (CoordinatorException e) when (e.SessionExpired && _answered)
             {
@@ -147,6 +172,12 @@ public sealed class PartyHost : IDisposable
             PartyLog.Unreachable(_logger, cause.Message, (long)delay.TotalMilliseconds);
         }
 
+        await WaitAsync(delay, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Waits; returns early (without throwing) when the party is stopped.
+    private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
         try
         {
             await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
@@ -192,7 +223,7 @@ public sealed class PartyHost : IDisposable
                 next = await HandleAsync(task, cancellationToken).ConfigureAwait(false);
                 CompletedTasks++;
             }
-            catch (CoordinatorException e) when (!e.SessionExpired && !e.IsTransient)
+            catch (CoordinatorException e) when (!e.SessionExpired && !e.SessionReplaced && !e.IsTransient)
             {
                 // Late (409), rejected (400) or unknown (404): the round goes on without this result.
                 PartyLog.ResultRefused(_logger, task.TaskId, e.Reason);

@@ -31,4 +31,17 @@ internal static partial class PartyLog
 
     [LoggerMessage(8, LogLevel.Warning, "The coordinator sent an invalid task: {Reason}.")]
     public static partial void InvalidTask(ILogger logger, string reason);
+
+    [LoggerMessage(
+        10,
+        LogLevel.Warning,
+        "Another process joined as party {Party} and replaced this one's session. Two running processes with one party id is a misconfiguration: "
+            + "stop one of them. This process stands by and takes the id back only when the other's session ends (checking every {Seconds:F0} s).")]
+    public static partial void SessionReplaced(ILogger logger, string party, double seconds);
+
+    [LoggerMessage(11, LogLevel.Debug, "Party id {Party} is still in use by another process; standing by.")]
+    public static partial void StillInUse(ILogger logger, string party);
+
+    [LoggerMessage(12, LogLevel.Warning, "Party id {Party} is free again: this process joined and takes tasks.")]
+    public static partial void TookIdBack(ILogger logger, string party);
 }

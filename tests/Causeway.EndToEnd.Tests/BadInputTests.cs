@@ -74,6 +74,7 @@ public sealed class BadInputTests : IAsyncLifetime
                 data.Add("extra-tensor", "Expected 2 tensors", streamed);
                 data.Add("nan", "NaN or infinite", streamed);
                 data.Add("infinity", "NaN or infinite", streamed);
+                data.Add("nan-loss", "the train loss is not finite", streamed);
                 data.Add("zero-examples", "examples must be between 1", streamed);
                 data.Add("negative-train-seconds", "train_seconds must be finite and non-negative", streamed);
                 data.Add("nan-train-seconds", "train_seconds must be finite and non-negative", streamed);
@@ -99,6 +100,7 @@ public sealed class BadInputTests : IAsyncLifetime
             "infinity" => Result(task, WithValue(float.NegativeInfinity)),
             "negative-train-seconds" => Result(task, Models.Filled(Models.Layout, 1f), trainSeconds: -1),
             "nan-train-seconds" => Result(task, Models.Filled(Models.Layout, 1f), trainSeconds: double.NaN),
+            "nan-loss" => Result(task, Models.Filled(Models.Layout, 1f), trainLoss: double.NaN),
             _ => Result(task, Models.Filled(Models.Layout, 1f), examples: 0),
         };
 
@@ -107,7 +109,8 @@ public sealed class BadInputTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains(expected, error, StringComparison.Ordinal);
-        Assert.Equal(FailureKind.Rejected, reply.Failure!.Kind);
+        // NaN or infinity is a rejected update the divergence rule counts (a round whose every update is one diverged).
+        Assert.Equal(kind is "nan" or "infinity" or "nan-loss" ? FailureKind.NonFinite : FailureKind.Rejected, reply.Failure!.Kind);
         Assert.Contains(expected, reply.Failure.Reason, StringComparison.Ordinal);
         await AssertNextRoundWorksAsync(2);
     }
@@ -238,12 +241,12 @@ public sealed class BadInputTests : IAsyncLifetime
         return set;
     }
 
-    private static V1.PushResultRequest Result(ReceivedTask task, ParameterSet delta, long examples = 5, double trainSeconds = 0.5) => new()
+    private static V1.PushResultRequest Result(ReceivedTask task, ParameterSet delta, long examples = 5, double trainSeconds = 0.5, double trainLoss = 0.1) => new()
     {
         TaskId = task.TaskId,
         RunId = task.Round.RunId,
         Round = task.Round.Round,
-        Train = new V1.TrainResult { Delta = ParameterSetCodec.ToProto(delta), Examples = examples, TrainLoss = 0.1, TrainSeconds = trainSeconds },
+        Train = new V1.TrainResult { Delta = ParameterSetCodec.ToProto(delta), Examples = examples, TrainLoss = trainLoss, TrainSeconds = trainSeconds },
     };
 
     private sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes)

@@ -57,12 +57,26 @@ internal sealed class ProtocolHandlers(
             }
         }
 
-        var result = registry.Join(request.PartyId, request.JoinToken, data, context.Connection.ClientCertificate);
+        var result = registry.Join(request.PartyId, request.JoinToken, data, context.Connection.ClientCertificate, request.Standby);
         if (result.SessionToken is null)
         {
-            CoordinatorLog.JoinRefused(logger, Printable(request.PartyId), result.Error!);
-            await ProtocolResponses.WriteErrorAsync(context, StatusOf(result.Refusal), result.Error!).ConfigureAwait(false);
+            if (result.Refusal == AccessRefusal.PartyIdInUse)
+            {
+                // Expected every few seconds while a replaced process stands by: not a warning each time.
+                CoordinatorLog.StandbyJoinRefused(logger, Printable(request.PartyId));
+            }
+            else
+            {
+                CoordinatorLog.JoinRefused(logger, Printable(request.PartyId), result.Error!);
+            }
+
+            await ProtocolResponses.WriteErrorAsync(context, StatusOf(result.Refusal), result.Error!, ReasonOf(result.Refusal)).ConfigureAwait(false);
             return;
+        }
+
+        if (result.ReplacedLiveSession is { } silence)
+        {
+            CoordinatorLog.LiveSessionReplaced(logger, request.PartyId, silence.TotalSeconds);
         }
 
         CoordinatorLog.PartyJoined(logger, request.PartyId, _options.FederationId);
@@ -104,8 +118,10 @@ internal sealed class ProtocolHandlers(
     {
         PendingTask? task;
 
-        // A stopping host answers waiting polls with "no task" at once instead of holding shutdown for the poll timeout.
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        // A stopping host answers waiting polls with "no task" at once instead of holding shutdown for the poll timeout;
+        // a poll whose session ends (replaced by a new join, or expired) stops waiting, so it cannot take a task meant
+        // for the party's next session.
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping, session.Ended);
         try
         {
             task = await mailbox.TakeAsync(session.Party, _options.LongPollTimeout, wait.Token).ConfigureAwait(false);
@@ -118,6 +134,19 @@ internal sealed class ProtocolHandlers(
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             task = null;
+        }
+        catch (OperationCanceledException) when (session.Ended.IsCancellationRequested)
+        {
+            await RefuseEndedAsync(context, session).ConfigureAwait(false);
+            return;
+        }
+
+        if (task is not null && !session.Active)
+        {
+            // The session ended as the task was taken: the task goes back to the party's queue for its new session.
+            mailbox.Requeue(task);
+            await RefuseEndedAsync(context, session).ConfigureAwait(false);
+            return;
         }
 
         session.Touch(time.GetUtcNow());
@@ -457,17 +486,34 @@ internal sealed class ProtocolHandlers(
         var result = registry.Authenticate(context.Request.Headers.Authorization.ToString(), context.Connection.ClientCertificate);
         if (result.Session is null)
         {
-            await RefuseAsync(context, StatusOf(result.Refusal), result.Error!).ConfigureAwait(false);
+            await RefuseAsync(context, StatusOf(result.Refusal), result.Error!, ReasonOf(result.Refusal)).ConfigureAwait(false);
         }
 
         return result.Session;
     }
 
+    // A long poll whose session ended while it waited: the same answer its next call would get.
+    private Task RefuseEndedAsync(HttpContext context, PartySession session) => session.Replaced
+        ? RefuseAsync(
+            context,
+            StatusOf(AccessRefusal.SessionReplaced),
+            $"another process joined as party '{session.Party}' and replaced this session; two running processes must not share a party id",
+            ReasonOf(AccessRefusal.SessionReplaced))
+        : RefuseAsync(context, StatusOf(AccessRefusal.NotAuthenticated), "the session expired; join again");
+
     private static int StatusOf(AccessRefusal refusal) => refusal switch
     {
         AccessRefusal.InvalidPartyId => StatusCodes.Status400BadRequest,
-        AccessRefusal.NotAuthenticated => StatusCodes.Status401Unauthorized,
+        AccessRefusal.NotAuthenticated or AccessRefusal.SessionReplaced => StatusCodes.Status401Unauthorized,
+        AccessRefusal.PartyIdInUse => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status403Forbidden,
+    };
+
+    private static V1.ErrorReason ReasonOf(AccessRefusal refusal) => refusal switch
+    {
+        AccessRefusal.SessionReplaced => V1.ErrorReason.SessionReplaced,
+        AccessRefusal.PartyIdInUse => V1.ErrorReason.PartyIdInUse,
+        _ => V1.ErrorReason.Unspecified,
     };
 
     private async Task<bool> RequireProtobufAsync(HttpContext context)
@@ -508,10 +554,10 @@ internal sealed class ProtocolHandlers(
         }
     }
 
-    private Task RefuseAsync(HttpContext context, int status, string reason)
+    private Task RefuseAsync(HttpContext context, int status, string reason, V1.ErrorReason code = V1.ErrorReason.Unspecified)
     {
         CoordinatorLog.RequestRefused(logger, context.Request.Path.Value ?? "", status, reason);
-        return ProtocolResponses.WriteErrorAsync(context, status, reason);
+        return ProtocolResponses.WriteErrorAsync(context, status, reason, code);
     }
 
     private Task RejectAsync(HttpContext context, string party, string taskId, int status, string reason)

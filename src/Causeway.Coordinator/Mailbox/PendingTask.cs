@@ -69,6 +69,10 @@ internal sealed class PendingTask
     public bool TryDeliver() =>
         Interlocked.CompareExchange(ref _state, (int)PendingTaskState.Delivered, (int)PendingTaskState.Queued) == (int)PendingTaskState.Queued;
 
+    /// <summary>Delivered → Queued: the long poll that took the task could not hand it to its party. False otherwise.</summary>
+    public bool TryUndeliver() =>
+        Interlocked.CompareExchange(ref _state, (int)PendingTaskState.Queued, (int)PendingTaskState.Delivered) == (int)PendingTaskState.Delivered;
+
     /// <summary>Delivered (or queued, for failures) → Completed with <paramref name="result"/>.</summary>
     public bool TryComplete(TaskResult result, bool requireDelivered)
     {

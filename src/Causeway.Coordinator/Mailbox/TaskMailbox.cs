@@ -65,6 +65,18 @@ internal sealed class TaskMailbox(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Puts a task taken by a long poll whose session ended meanwhile back in its party's queue (at the end), so the
+    /// party's next session receives it; a task withdrawn or completed meanwhile stays as it is.
+    /// </summary>
+    public void Requeue(PendingTask task)
+    {
+        if (task.TryUndeliver())
+        {
+            Queue(task.Party).Writer.TryWrite(task);
+        }
+    }
+
     /// <summary>True while at least one long poll of <paramref name="party"/> is waiting (diagnostics and tests).</summary>
     public bool IsWaiting(PartyId party) => _waiting.TryGetValue(party, out var n) && n > 0;
 

@@ -11,4 +11,10 @@ internal enum AccessRefusal
 
     /// <summary>Authenticated, but not allowed: the token does not admit this party, or the client certificate names another party or is missing.</summary>
     Forbidden,
+
+    /// <summary>The session token was valid, but a newer join of the same party replaced the session.</summary>
+    SessionReplaced,
+
+    /// <summary>A standby join for a party id that has a live session (it would have replaced it).</summary>
+    PartyIdInUse,
 }

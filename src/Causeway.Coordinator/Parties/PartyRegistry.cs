@@ -14,7 +14,12 @@ namespace Causeway.Coordinator.Parties;
 /// </summary>
 /// <remarks>
 /// A session token is 32 random bytes; only its SHA-256 hash is kept. A party that joins again gets a new
-/// session and the old one stops working. Any authenticated request counts as a heartbeat. With mutual TLS the
+/// session and the old one stops working, so a party restarted after a crash is back at once, without waiting for the
+/// heartbeat timeout; the coordinator never holds two live sessions for one party id. The replaced session's calls are
+/// refused as <see cref="AccessRefusal.SessionReplaced"/> (its last token per party is remembered for that), and a
+/// standby join (the replaced process asking for its id back) is refused while the id has a live session
+/// (<see cref="AccessRefusal.PartyIdInUse"/>), so two processes with one id do not take turns replacing each other.
+/// Any authenticated request counts as a heartbeat. With mutual TLS the
 /// client certificate must name the joining party, and every later call of that session must come over a
 /// connection whose certificate names the same party, so a session token alone (leaked, or another party's)
 /// is not enough.
@@ -25,6 +30,12 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
     private readonly ConcurrentDictionary<string, PartySession> _bySessionHash = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<PartyId, PartySession> _byParty = new();
 
+    // Per party, the hash of its last replaced session, kept in _bySessionHash so its calls learn why they are refused.
+    private readonly ConcurrentDictionary<PartyId, string> _replaced = new();
+
+    // The live-session check of a standby join and the replacement are one step.
+    private readonly Lock _joining = new();
+
     /// <summary>Raised (synchronously) when a party's session is replaced by a new join (rejoined = true) or expires.</summary>
     public event Action<PartyId, string, bool>? SessionEnded;
 
@@ -32,7 +43,8 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
     /// <param name="joinToken">The join token it presented.</param>
     /// <param name="data">Its description of its training data, or null.</param>
     /// <param name="certificate">The connection's client certificate (mutual TLS), or null.</param>
-    public JoinResult Join(string partyId, string joinToken, DataDescription? data, X509Certificate2? certificate)
+    /// <param name="standby">Refuse (<see cref="AccessRefusal.PartyIdInUse"/>) rather than replace a live session of the party.</param>
+    public JoinResult Join(string partyId, string joinToken, DataDescription? data, X509Certificate2? certificate, bool standby)
     {
         PartyId party;
         try
@@ -81,19 +93,28 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
         var hash = SHA256.HashData(Encoding.ASCII.GetBytes(token));
         var session = new PartySession(party, hash, now, data, certificateBound: certificate is not null);
-        _bySessionHash[Convert.ToHexString(hash)] = session;
-        PartySession? previous = null;
-        _byParty.AddOrUpdate(party, session, (_, old) =>
+        PartySession? previous;
+        lock (_joining)
         {
-            previous = old;
-            return session;
-        });
-        if (previous is not null && !ReferenceEquals(previous, session))
+            if (_byParty.TryGetValue(party, out previous) && previous.Active && standby)
+            {
+                return JoinResult.Refused(
+                    AccessRefusal.PartyIdInUse,
+                    $"party '{party}' has a live session (last heard {(now - previous.LastSeen).TotalSeconds:F1} s ago); standing by until it ends");
+            }
+
+            _bySessionHash[Convert.ToHexString(hash)] = session;
+            _byParty[party] = session;
+        }
+
+        TimeSpan? replacedLive = null;
+        if (previous is { Active: true })
         {
+            replacedLive = now - previous.LastSeen;
             End(previous, "the party joined again", rejoined: true);
         }
 
-        return new JoinResult(token, default, null);
+        return new JoinResult(token, default, null, replacedLive);
     }
 
     /// <summary>
@@ -109,6 +130,13 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
         if (FindSession(authorization) is not { } session)
         {
             return AuthenticationResult.Refused(AccessRefusal.NotAuthenticated, "missing, invalid or expired session token; join again");
+        }
+
+        if (!session.Active)
+        {
+            return AuthenticationResult.Refused(
+                AccessRefusal.SessionReplaced,
+                $"another process joined as party '{session.Party}' and replaced this session; two running processes must not share a party id");
         }
 
         if (certificate is not null && PartyCertificate.NameOf(certificate) is var named && named != session.Party.Value)
@@ -179,7 +207,8 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
         Span<byte> bytes = stackalloc byte[256];
         var count = Encoding.ASCII.GetBytes(token, bytes);
         var hash = SHA256.HashData(bytes[..count]);
-        return _bySessionHash.TryGetValue(Convert.ToHexString(hash), out var session) && session.Active
+        // Active sessions, and the last replaced one of each party (Authenticate tells it why it is refused).
+        return _bySessionHash.TryGetValue(Convert.ToHexString(hash), out var session) && (session.Active || session.Replaced)
             && CryptographicOperations.FixedTimeEquals(session.TokenHash, hash)
             ? session
             : null;
@@ -187,8 +216,27 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
 
     private void End(PartySession session, string reason, bool rejoined)
     {
-        session.Deactivate();
-        _bySessionHash.TryRemove(Convert.ToHexString(session.TokenHash), out _);
+        session.Deactivate(replaced: rejoined);
+        var key = Convert.ToHexString(session.TokenHash);
+        if (rejoined)
+        {
+            // Keep only the party's latest replaced session: at most one per party id, however often it is replaced.
+            string? older = null;
+            _replaced.AddOrUpdate(session.Party, key, (_, old) =>
+            {
+                older = old;
+                return key;
+            });
+            if (older is not null)
+            {
+                _bySessionHash.TryRemove(older, out _);
+            }
+        }
+        else
+        {
+            _bySessionHash.TryRemove(key, out _);
+        }
+
         SessionEnded?.Invoke(session.Party, reason, rejoined);
     }
 

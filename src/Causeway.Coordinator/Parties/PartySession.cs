@@ -12,8 +12,11 @@ namespace Causeway.Coordinator.Parties;
 /// call must then come with a certificate naming the same party.</param>
 internal sealed class PartySession(PartyId party, byte[] tokenHash, DateTimeOffset joinedAt, DataDescription? data, bool certificateBound)
 {
+    // Cancelled when the session ends, so a long poll of an ended session stops waiting for its party's tasks.
+    private readonly CancellationTokenSource _ended = new();
     private long _lastSeenTicks = joinedAt.UtcTicks;
     private volatile bool _active = true;
+    private volatile bool _replaced;
 
     public PartyId Party { get; } = party;
 
@@ -32,7 +35,19 @@ internal sealed class PartySession(PartyId party, byte[] tokenHash, DateTimeOffs
     /// <summary>False once the session expired or was replaced by a new join.</summary>
     public bool Active => _active;
 
+    /// <summary>True when a newer join of the same party ended the session (rather than missed heartbeats).</summary>
+    public bool Replaced => _replaced;
+
+    /// <summary>Cancelled when the session ends.</summary>
+    public CancellationToken Ended => _ended.Token;
+
     public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref _lastSeenTicks, now.UtcTicks);
 
-    public void Deactivate() => _active = false;
+    /// <summary>Ends the session; <paramref name="replaced"/> when a newer join of the party replaced it.</summary>
+    public void Deactivate(bool replaced)
+    {
+        _replaced = replaced;
+        _active = false;
+        _ended.Cancel();
+    }
 }
