@@ -21,6 +21,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchNetworkCommand.Create());
         command.Subcommands.Add(BenchRoundsCommand.Create());
         command.Subcommands.Add(BenchLoadCommand.Create());
+        command.Subcommands.Add(BenchHostileUploadsCommand.Create());
         command.Subcommands.Add(SecAggBench.Create());
         command.Subcommands.Add(PaillierBench.CreateCommand());
         command.Subcommands.Add(RobustBench.Create());
