@@ -77,7 +77,7 @@ public sealed class ParameterSetCodecTests
         };
 
         string? asked = null;
-        var result = await PushResult.ReadAsync(new MemoryStream(request.ToByteArray()), id => (asked = id) is not null ? original.Layout : null, 1 << 20, CancellationToken.None);
+        var result = await PushResult.ReadAsync(new MemoryStream(request.ToByteArray()), id => (asked = id) is not null ? new ResultExpectation { Delta = original.Layout } : ResultExpectation.Nothing, 1 << 20, CancellationToken.None);
 
         Assert.Equal("t1", asked);
         Assert.Equal(("t1", "r", 3, PushResultKind.Train, 12L, 0.5), (result.TaskId, result.RunId, result.Round, result.Kind, result.Examples, result.TrainLoss));
@@ -94,7 +94,7 @@ public sealed class ParameterSetCodecTests
             Train = new V1.TrainResult { Delta = ParameterSetCodec.ToProto(Awkward()), Examples = 12, TrainLoss = 0.5 },
         };
 
-        var result = await PushResult.ReadAsync(new MemoryStream(request.ToByteArray()), _ => null, 1 << 20, CancellationToken.None);
+        var result = await PushResult.ReadAsync(new MemoryStream(request.ToByteArray()), _ => ResultExpectation.Nothing, 1 << 20, CancellationToken.None);
 
         Assert.Equal(("someone-elses", PushResultKind.Train, 12L), (result.TaskId, result.Kind, result.Examples));
         Assert.Null(result.Delta);
@@ -108,7 +108,7 @@ public sealed class ParameterSetCodecTests
         var taskId = new V1.PushResultRequest { TaskId = "t1" }.ToByteArray();
 
         var e = await Assert.ThrowsAsync<MalformedMessageException>(
-            () => PushResult.ReadAsync(new MemoryStream([.. train, .. taskId]), _ => null, 1 << 20, CancellationToken.None));
+            () => PushResult.ReadAsync(new MemoryStream([.. train, .. taskId]), _ => ResultExpectation.Nothing, 1 << 20, CancellationToken.None));
 
         Assert.Contains("task_id", e.Message, StringComparison.Ordinal);
     }
@@ -220,6 +220,6 @@ public sealed class ParameterSetCodecTests
         var bytes = request.ToByteArray();
 
         await Assert.ThrowsAsync<MalformedMessageException>(
-            () => PushResult.ReadAsync(new MemoryStream(bytes, 0, bytes.Length - 5), _ => Awkward().Layout, 1 << 20, CancellationToken.None));
+            () => PushResult.ReadAsync(new MemoryStream(bytes, 0, bytes.Length - 5), _ => new ResultExpectation { Delta = Awkward().Layout }, 1 << 20, CancellationToken.None));
     }
 }

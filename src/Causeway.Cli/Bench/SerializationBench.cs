@@ -55,7 +55,7 @@ internal static class SerializationBench
     private static ParameterSet Decode(byte[] buffer, ParameterLayout layout)
     {
         using var stream = new MemoryStream(buffer, writable: false);
-        var result = PushResult.ReadAsync(stream, _ => layout, buffer.Length, CancellationToken.None).GetAwaiter().GetResult();
+        var result = PushResult.ReadAsync(stream, _ => new ResultExpectation { Delta = layout }, buffer.Length, CancellationToken.None).GetAwaiter().GetResult();
         return result.Delta ?? throw new InvalidOperationException(result.DeltaError);
     }
 

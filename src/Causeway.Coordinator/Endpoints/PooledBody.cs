@@ -4,9 +4,17 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace Causeway.Coordinator.Endpoints;
 
-/// <summary>A request body read into one pooled buffer (returned, cleared, on dispose).</summary>
+/// <summary>A request body read into one buffer: pooled (returned, cleared, on dispose) up to <see cref="MaxPooledBytes"/>.</summary>
+/// <remarks>
+/// Larger bodies (a join's data description, a control API configuration, up to their limits) get a plain array the
+/// garbage collector takes back: a pooled array stays in <see cref="ArrayPool{T}.Shared"/> until the pool trims it, which
+/// an idle process may never do, so hostile bodies near the limit would otherwise pin their size for good.
+/// </remarks>
 internal sealed class PooledBody : IDisposable
 {
+    /// <summary>The largest buffer rented from, and returned to, the shared pool: 256 KiB.</summary>
+    public const int MaxPooledBytes = 256 * 1024;
+
     private byte[]? _buffer;
 
     private PooledBody(byte[] buffer, int length)
@@ -38,7 +46,7 @@ internal sealed class PooledBody : IDisposable
         }
 
         var capacity = (int)Math.Min(request.ContentLength ?? 16 * 1024, maxBytes);
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 256));
+        var buffer = Rent(Math.Max(capacity, 256));
         var length = 0;
         try
         {
@@ -50,7 +58,7 @@ internal sealed class PooledBody : IDisposable
                     var probe = new byte[1];
                     if (await request.Body.ReadAsync(probe, cancellationToken).ConfigureAwait(false) > 0)
                     {
-                        ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+                        Return(buffer);
                         return null;
                     }
 
@@ -59,9 +67,9 @@ internal sealed class PooledBody : IDisposable
 
                 if (length == buffer.Length)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes));
+                    var larger = Rent((int)Math.Min((long)buffer.Length * 2, maxBytes));
                     buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+                    Return(buffer);
                     buffer = larger;
                 }
 
@@ -77,7 +85,7 @@ internal sealed class PooledBody : IDisposable
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+            Return(buffer);
             throw;
         }
 
@@ -86,8 +94,19 @@ internal sealed class PooledBody : IDisposable
 
     public void Dispose()
     {
-        var buffer = Interlocked.Exchange(ref _buffer, null);
-        if (buffer is not null)
+        if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
+        {
+            Return(buffer);
+        }
+    }
+
+    private static byte[] Rent(int length) =>
+        length <= MaxPooledBytes ? ArrayPool<byte>.Shared.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
+
+    // Only what Rent took from the pool goes back (a rented array may be longer than asked, never above the limit).
+    private static void Return(byte[] buffer)
+    {
+        if (buffer.Length <= MaxPooledBytes)
         {
             ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
         }

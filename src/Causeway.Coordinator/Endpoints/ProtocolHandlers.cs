@@ -254,10 +254,25 @@ internal sealed class ProtocolHandlers(
             sizeFeature.MaxRequestBodySize = null;
         }
 
+        // Only one push at a time may store a task's result; the claim lasts until the push is answered.
+        var claim = new ReceiveClaim();
+        try
+        {
+            await ReadAndCompleteAsync(context, session, announced, announcedId, claim).ConfigureAwait(false);
+        }
+        finally
+        {
+            claim.Task?.EndReceive();
+        }
+    }
+
+    private async Task ReadAndCompleteAsync(HttpContext context, PartySession session, PendingTask? announced, string announcedId, ReceiveClaim claim)
+    {
         PushResult result;
         try
         {
-            result = await PushResult.ReadAsync(context.Request.Body, id => LayoutFor(session.Party, id), _options.MaxMessageBytes, context.RequestAborted).ConfigureAwait(false);
+            result = await PushResult.ReadAsync(context.Request.Body, id => ExpectationFor(session.Party, id, claim), _options.MaxMessageBytes, context.RequestAborted)
+                .ConfigureAwait(false);
         }
         catch (MalformedMessageException e)
         {
@@ -267,6 +282,14 @@ internal sealed class ProtocolHandlers(
         catch (MessageTooLargeException e)
         {
             await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, e.Message).ConfigureAwait(false);
+            return;
+        }
+
+        if (claim.Busy)
+        {
+            // A duplicate sent while the first copy is still arriving: the first decides; this one changes nothing.
+            await RejectAsync(context, session.Party.Value, result.TaskId, StatusCodes.Status409Conflict,
+                "another result for this task is being received; this one is refused").ConfigureAwait(false);
             return;
         }
 
@@ -293,9 +316,37 @@ internal sealed class ProtocolHandlers(
         }
     }
 
-    // Only a delivered task of the caller's gets a buffer for its delta.
-    private ParameterLayout? LayoutFor(PartyId party, string taskId) =>
-        mailbox.Find(taskId) is { } task && task.Party == party && task.State == PendingTaskState.Delivered ? task.Layout : null;
+    // Only a delivered task of the caller's, claimed by this push, may have its result stored, and only the kind it waits for.
+    private ResultExpectation ExpectationFor(PartyId party, string taskId, ReceiveClaim claim)
+    {
+        if (mailbox.Find(taskId) is not { } task || task.Party != party || task.State != PendingTaskState.Delivered || task.Work is not { } work)
+        {
+            return ResultExpectation.Nothing;
+        }
+
+        if (!task.TryBeginReceive())
+        {
+            claim.Busy = true;
+            return ResultExpectation.Nothing;
+        }
+
+        claim.Task = task;
+        return work switch
+        {
+            TrainWork { Protection: not null } => new ResultExpectation { ProtectedUpdate = true },
+            TrainWork => new ResultExpectation { Delta = task.Layout },
+            StepWork => new ResultExpectation { StepReply = true },
+            _ => ResultExpectation.Nothing,
+        };
+    }
+
+    /// <summary>The task a push claimed for storing its result (released when the push is answered), or why it could not.</summary>
+    private sealed class ReceiveClaim
+    {
+        public PendingTask? Task { get; set; }
+
+        public bool Busy { get; set; }
+    }
 
     // Finds the task a result is for and checks that it belongs to the caller and is waiting for a result; answers otherwise.
     private async Task<PendingTask?> FindTaskAsync(HttpContext context, PartySession session, string taskId)
@@ -386,7 +437,7 @@ internal sealed class ProtocolHandlers(
                 return work is StepWork
                     ? new TaskResult(null, null, null, StepReply: ProtocolStepReply.Failed(reason))
                     : new TaskResult(null, null, new PartyFailure(party, FailureKind.Dropout, reason));
-            case (PushResultKind.Train, TrainWork task) when train.ProtectedUpdate is not null || task.Protection is not null:
+            case (PushResultKind.Train, TrainWork task) when pushed.HasProtectedUpdate || task.Protection is not null:
                 return DecodeProtected(party, task, train);
             case (PushResultKind.Train, TrainWork task):
                 var delta = pushed.DeltaError is { } error ? throw new MalformedMessageException(error) : pushed.Delta!;
@@ -410,7 +461,9 @@ internal sealed class ProtocolHandlers(
             case (PushResultKind.Evaluation, EvaluateWork):
                 return new TaskResult(null, ContractMapping.FromProto(pushed.Evaluation!), null);
             case (PushResultKind.StepReply, StepWork):
-                return new TaskResult(null, null, null, StepReply: ProtocolStepReply.Success(ProtocolMapping.FromProto(pushed.StepReply!)));
+                return new TaskResult(
+                    null, null, null, StepReply: ProtocolStepReply.Success(ProtocolMapping.FromProto(
+                        pushed.StepReply ?? throw new MalformedMessageException("the step reply was not read: the task was not waiting for it"))));
             case (PushResultKind.None, _):
                 throw new MalformedMessageException("the result holds neither a train result, an evaluation, a step reply nor a failure");
             default:

@@ -106,10 +106,12 @@ public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
 
     private async Task<TaskResult> RunAsync(PendingTask pending, CancellationToken cancellationToken)
     {
+        // Taken before the task can finish: a finished task lets go of its completion (and result).
+        var completion = pending.Completion;
         _mailbox.Enqueue(pending);
         using (cancellationToken.Register(Withdraw, (pending, cancellationToken)))
         {
-            return await pending.Completion.ConfigureAwait(false);
+            return await completion.ConfigureAwait(false);
         }
     }
 

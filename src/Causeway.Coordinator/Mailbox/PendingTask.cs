@@ -30,9 +30,12 @@ internal sealed class PendingTask
 {
     private static readonly ParameterLayout NoParameters = new([]);
 
-    private readonly TaskCompletionSource<TaskResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Dropped once the task finishes, so the finished task, which the mailbox keeps until its run ends, does not keep the
+    // result (a model-sized delta) reachable after the channel has handed it to the round engine.
+    private TaskCompletionSource<TaskResult>? _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskWork? _work;
     private int _state;
+    private int _receiving;
 
     public PendingTask(string id, PartyId party, RoundInfo round, TaskWork work)
     {
@@ -63,7 +66,22 @@ internal sealed class PendingTask
 
     public PendingTaskState State => (PendingTaskState)Volatile.Read(ref _state);
 
-    public Task<TaskResult> Completion => _completion.Task;
+    /// <summary>Completes with the result, or is cancelled when the task is withdrawn.</summary>
+    /// <exception cref="InvalidOperationException">The task has finished: take the completion before enqueueing the task.</exception>
+    public Task<TaskResult> Completion =>
+        Volatile.Read(ref _completion)?.Task ?? throw new InvalidOperationException($"Task {Id} has finished; its completion was taken before it was enqueued.");
+
+    /// <summary>
+    /// Claims the task for one push that stores its result; false while another push is storing one (a concurrent
+    /// duplicate must not make the coordinator hold the result twice). <see cref="EndReceive"/> releases the claim.
+    /// </summary>
+    public bool TryBeginReceive() => Interlocked.CompareExchange(ref _receiving, 1, 0) == 0;
+
+    /// <summary>True while a push holds the claim of <see cref="TryBeginReceive"/>.</summary>
+    public bool Receiving => Volatile.Read(ref _receiving) == 1;
+
+    /// <summary>Releases the claim of <see cref="TryBeginReceive"/>.</summary>
+    public void EndReceive() => Volatile.Write(ref _receiving, 0);
 
     /// <summary>Queued → Delivered. False when the task was withdrawn (or already delivered).</summary>
     public bool TryDeliver() =>
@@ -82,7 +100,7 @@ internal sealed class PendingTask
         }
 
         Volatile.Write(ref _work, null);
-        _completion.TrySetResult(result);
+        Interlocked.Exchange(ref _completion, null)?.TrySetResult(result);
         return true;
     }
 
@@ -95,7 +113,7 @@ internal sealed class PendingTask
         }
 
         Volatile.Write(ref _work, null);
-        _completion.TrySetCanceled(cancellationToken);
+        Interlocked.Exchange(ref _completion, null)?.TrySetCanceled(cancellationToken);
         return true;
     }
 

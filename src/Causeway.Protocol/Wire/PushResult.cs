@@ -12,9 +12,11 @@ namespace Causeway.Protocol.Wire;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The layout the delta must have is the task's: the reader asks for it when it reads <c>task_id</c>, which must come
-/// before the result, as it does in the field-number order every protobuf serializer writes (docs/protocol.md). A
-/// task the caller may not answer gets no layout; its delta is then skipped without being stored.
+/// What may be stored is the task's: the reader asks for the <see cref="ResultExpectation"/> when it reads
+/// <c>task_id</c>, which must come before the result, as it does in the field-number order every protobuf serializer
+/// writes (docs/protocol.md). A delta is decoded only into the task's layout, and a protected update or a step reply
+/// (read into one exactly sized array, up to the message limit) only when the task expects one; anything else is
+/// skipped without being stored, so memory is bounded by what the caller's own delivered tasks may send.
 /// </para>
 /// <para>
 /// Structural faults (truncation, bad wire types, a result before its task id) throw
@@ -24,11 +26,8 @@ namespace Causeway.Protocol.Wire;
 /// </remarks>
 public sealed class PushResult
 {
-    private readonly Func<string, ParameterLayout?> _layoutFor;
-
-    private PushResult(Func<string, ParameterLayout?> layoutFor, long maxBytes)
+    private PushResult(long maxBytes)
     {
-        _layoutFor = layoutFor;
         _maxBytes = maxBytes;
     }
 
@@ -61,40 +60,47 @@ public sealed class PushResult
 
     public FailureReport? Failure { get; private set; }
 
-    /// <summary>A protected round's update (masked vector or ciphertexts) sent instead of the delta, or null.</summary>
+    /// <summary>A protected round's update (masked vector or ciphertexts) sent instead of the delta, when the task expects one; else null.</summary>
     public ProtocolMessage? ProtectedUpdate { get; private set; }
 
-    /// <summary>The answer to a protocol step, when <see cref="Kind"/> is <see cref="PushResultKind.StepReply"/>.</summary>
+    /// <summary>True when the train result carries a protected update, whether or not it was stored (<see cref="ProtectedUpdate"/>).</summary>
+    public bool HasProtectedUpdate { get; private set; }
+
+    /// <summary>The answer to a protocol step, when <see cref="Kind"/> is <see cref="PushResultKind.StepReply"/> and the task expects one; else null.</summary>
     public ProtocolMessage? StepReply { get; private set; }
 
     /// <summary>Set when the party asks to wait for its next task in the same call (<c>then_pull</c>); null otherwise.</summary>
     public PullTaskRequest? ThenPull { get; private set; }
 
-    private ParameterLayout? Expected { get; set; }
+    private ParameterLayout? Expected => _expectation.Delta;
 
     private bool _taskIdRead;
 
     private readonly long _maxBytes;
+    private ResultExpectation _expectation = ResultExpectation.Nothing;
     private float[]? _values;
     private int _tensors;
 
     /// <summary>Reads one result from <paramref name="body"/> to its end.</summary>
     /// <param name="body">The request body.</param>
-    /// <param name="layoutFor">Given the task id, the layout its delta must have; null when the delta is not wanted (an unknown task, another party's).</param>
+    /// <param name="expectationFor">
+    /// Given the task id, what its result may store (<see cref="ResultExpectation.Nothing"/> for an unknown task, another
+    /// party's, or one not waiting for a result). Called once, for the first task id.
+    /// </param>
     /// <param name="maxBytes">The largest body accepted.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <exception cref="MalformedMessageException">The bytes are not a valid message.</exception>
     /// <exception cref="MessageTooLargeException">The body is longer than <paramref name="maxBytes"/>.</exception>
-    public static async Task<PushResult> ReadAsync(Stream body, Func<string, ParameterLayout?> layoutFor, long maxBytes, CancellationToken cancellationToken)
+    public static async Task<PushResult> ReadAsync(Stream body, Func<string, ResultExpectation> expectationFor, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        ArgumentNullException.ThrowIfNull(layoutFor);
+        ArgumentNullException.ThrowIfNull(expectationFor);
         if (!BitConverter.IsLittleEndian)
         {
             throw new PlatformNotSupportedException("Results are decoded on little-endian machines only.");
         }
 
-        var result = new PushResult(layoutFor, maxBytes);
+        var result = new PushResult(maxBytes);
         using var reader = new StreamWireReader(body, maxBytes);
         const long End = long.MaxValue;
         while (!await reader.AtEndAsync(cancellationToken).ConfigureAwait(false))
@@ -105,7 +111,7 @@ public sealed class PushResult
                 case 1:
                     WireReader.Expect(wireType, 2, "task_id");
                     result.TaskId = await reader.ReadStringAsync(await reader.ReadLengthAsync(End, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-                    result.Expected = result._taskIdRead ? null : layoutFor(result.TaskId);
+                    result._expectation = result._taskIdRead ? ResultExpectation.Nothing : expectationFor(result.TaskId) ?? ResultExpectation.Nothing;
                     result._taskIdRead = true;
                     break;
                 case 2:
@@ -148,7 +154,7 @@ public sealed class PushResult
                         WireReader.Expect(wireType, 2, "step_reply");
                         var length = await reader.ReadLengthAsync(End, cancellationToken).ConfigureAwait(false);
                         result.Reset(PushResultKind.StepReply);
-                        result.StepReply = await result.ReadProtectionAsync(reader, length, cancellationToken).ConfigureAwait(false);
+                        result.StepReply = await result.ReadProtectionAsync(reader, length, result._expectation.StepReply, cancellationToken).ConfigureAwait(false);
                         break;
                     }
 
@@ -191,6 +197,7 @@ public sealed class PushResult
         Evaluation = null;
         Failure = null;
         ProtectedUpdate = null;
+        HasProtectedUpdate = false;
         StepReply = null;
         _tensors = 0;
         _values = kind == PushResultKind.Train && Expected is not null ? new float[Expected.TotalLength] : null;
@@ -245,7 +252,9 @@ public sealed class PushResult
                     break;
                 case TrainResult.ProtectedUpdateFieldNumber:
                     WireReader.Expect(wireType, 2, "protected_update");
-                    ProtectedUpdate = await ReadProtectionAsync(reader, await reader.ReadLengthAsync(end, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    HasProtectedUpdate = true;
+                    ProtectedUpdate = await ReadProtectionAsync(
+                        reader, await reader.ReadLengthAsync(end, cancellationToken).ConfigureAwait(false), _expectation.ProtectedUpdate, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
                     await reader.SkipAsync(wireType, end, cancellationToken).ConfigureAwait(false);
@@ -337,12 +346,19 @@ public sealed class PushResult
         }
     }
 
-    // A protected update is as large as the model (or four times it, as ciphertexts): read into one exact array, then parsed.
-    private async Task<ProtocolMessage> ReadProtectionAsync(StreamWireReader reader, long length, CancellationToken cancellationToken)
+    // A protected update is as large as the model (or four times it, as ciphertexts): read into one exact array, then
+    // parsed, when the task expects it; otherwise read past without being stored (null).
+    private async Task<ProtocolMessage?> ReadProtectionAsync(StreamWireReader reader, long length, bool expected, CancellationToken cancellationToken)
     {
         if (reader.Position + length > _maxBytes)
         {
             throw new MessageTooLargeException(_maxBytes);
+        }
+
+        if (!expected)
+        {
+            await reader.SkipAsync(2, long.MaxValue, cancellationToken, length).ConfigureAwait(false);
+            return null;
         }
 
         var bytes = new byte[length];
