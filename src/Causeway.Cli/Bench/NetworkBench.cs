@@ -58,7 +58,15 @@ internal static class NetworkBench
         public double? OverheadSeconds => SlowestPartySeconds is { } slowest ? Seconds - slowest : null;
     }
 
-    public sealed record Result(Settings Settings, RunConfig Config, long Parameters, IReadOnlyList<Round> Rounds, double WallSeconds)
+    /// <param name="Settings">What ran.</param>
+    /// <param name="Config">The run's configuration.</param>
+    /// <param name="Parameters">The model's parameter count.</param>
+    /// <param name="Rounds">Every closed round.</param>
+    /// <param name="WallSeconds">Wall time of the whole bench.</param>
+    /// <param name="CoordinatorRssBytes">The coordinator's resident set (VmRSS) once the run completed; 0 without /proc.</param>
+    /// <param name="CoordinatorPeakRssBytes">The coordinator's peak resident set (VmHWM) over the run; 0 without /proc.</param>
+    public sealed record Result(
+        Settings Settings, RunConfig Config, long Parameters, IReadOnlyList<Round> Rounds, double WallSeconds, long CoordinatorRssBytes = 0, long CoordinatorPeakRssBytes = 0)
     {
         /// <summary>The rounds in the statistics: not round 1, not evaluated, and every party's update accepted.</summary>
         public IReadOnlyList<Round> Measured =>
@@ -93,6 +101,8 @@ internal static class NetworkBench
             ["median_round_interval_seconds"] = MedianIntervalSeconds,
             ["bytes_per_round"] = BytesPerRound,
             ["wall_seconds"] = WallSeconds,
+            ["coordinator_rss_mb"] = CoordinatorRssBytes / 1e6,
+            ["coordinator_peak_rss_mb"] = CoordinatorPeakRssBytes / 1e6,
             ["per_round"] = new JsonArray([.. Rounds.Select(r => (JsonNode)new JsonObject
             {
                 ["round"] = r.Number,
@@ -185,7 +195,24 @@ internal static class NetworkBench
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
 
-        return new Result(settings, config, parameters, rounds, (DateTimeOffset.UtcNow - started).TotalSeconds);
+        var (rss, peak) = ResidentMemory(federation.Processes[0].Id);
+        return new Result(settings, config, parameters, rounds, (DateTimeOffset.UtcNow - started).TotalSeconds, rss, peak);
+    }
+
+    // VmRSS and VmHWM of /proc/PID/status in bytes; zeros where there is no /proc.
+    private static (long Rss, long Peak) ResidentMemory(int processId)
+    {
+        var path = $"/proc/{processId}/status";
+        if (!File.Exists(path))
+        {
+            return (0, 0);
+        }
+
+        var lines = File.ReadAllLines(path);
+        long Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal)) is { } line
+            ? long.Parse(line[name.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024
+            : 0;
+        return (Field("VmRSS:"), Field("VmHWM:"));
     }
 
     private static double? Metric(JsonObject? metrics, string name) =>

@@ -121,6 +121,7 @@ internal static class BenchNetworkCommand
         table.AddRow("median slowest party's local training", Seconds(network.MedianSlowestPartySeconds));
         table.AddRow("median time between round closes (incl. checkpoint)", Seconds(network.MedianIntervalSeconds));
         table.AddRow("update bytes received per round", string.Create(Invariant, $"{network.BytesPerRound / 1e6:F1} MB"));
+        table.AddRow("coordinator RSS after the run / peak", string.Create(Invariant, $"{network.CoordinatorRssBytes / 1e6:F0} / {network.CoordinatorPeakRssBytes / 1e6:F0} MB"));
         table.AddRow("encode MB/s (party: ToProto + WriteTo)", string.Create(Invariant, $"{serialization.EncodeMBps:F0} ({serialization.EncodeRatio:P0} of memcpy)"));
         table.AddRow("decode MB/s (coordinator: PushResult from a stream)", string.Create(Invariant, $"{serialization.DecodeMBps:F0} ({serialization.DecodeRatio:P0} of memcpy)"));
         table.AddRow("memcpy MB/s (same bytes)", string.Create(Invariant, $"{serialization.MemcpyMBps:F0}"));
