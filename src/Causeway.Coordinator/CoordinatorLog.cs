@@ -67,7 +67,7 @@ internal static partial class CoordinatorLog
         20,
         LogLevel.Warning,
         "Party {Party} joined while its previous session was live (last heard {Seconds:F1} s ago); the new session replaces it. "
-            + "Expected when a party restarts; if two processes run with this party id, the replaced one stands by: stop one of them.")]
+            + "Expected when a party restarts or reconnects; if two processes run with this party id, the replaced one stands by: stop one of them.")]
     public static partial void LiveSessionReplaced(ILogger logger, string party, double seconds);
 
     [LoggerMessage(21, LogLevel.Debug, "Standby join of party {Party} refused: its id has a live session.")]

@@ -37,6 +37,12 @@ internal static class HostileUploadsBench
         /// <summary>The size of each upload in MiB. Default 200.</summary>
         public int Mib { get; init; } = 200;
 
+        /// <summary>
+        /// How many times the uploads are sent, one burst after the other, to the same coordinator: growth from one burst
+        /// to the next is memory kept, while the first burst also pages in code and buffers used once. Default 2.
+        /// </summary>
+        public int Bursts { get; init; } = 2;
+
         /// <summary>Seconds without traffic before the last memory reading. Default 10.</summary>
         public double PauseSeconds { get; init; } = 10;
 
@@ -49,20 +55,24 @@ internal static class HostileUploadsBench
 
     /// <summary>One shape's figures; memory in bytes.</summary>
     /// <param name="Shape">The kind of body.</param>
-    /// <param name="Statuses">Each upload's HTTP status (0: the connection or stream was reset before an answer).</param>
+    /// <param name="Statuses">Each upload's HTTP status, all bursts (0: the connection or stream was reset before an answer).</param>
     /// <param name="RssBefore">The coordinator's resident set when the uploads started (joined, idle).</param>
-    /// <param name="RssAfter">Right after the last upload was answered.</param>
+    /// <param name="RssAfterBursts">Right after each burst's last upload was answered.</param>
     /// <param name="RssAfterPause">After <see cref="Settings.PauseSeconds"/> without traffic.</param>
     /// <param name="PeakRss">The coordinator's peak resident set (VmHWM) over its life.</param>
     /// <param name="Seconds">Wall time of the uploads.</param>
-    public sealed record Result(string Shape, IReadOnlyList<int> Statuses, long RssBefore, long RssAfter, long RssAfterPause, long PeakRss, double Seconds)
+    public sealed record Result(string Shape, IReadOnlyList<int> Statuses, long RssBefore, IReadOnlyList<long> RssAfterBursts, long RssAfterPause, long PeakRss, double Seconds)
     {
+        /// <summary>Right after the first burst.</summary>
+        public long RssAfter => RssAfterBursts[0];
+
         public JsonObject ToJson() => new()
         {
             ["shape"] = Shape,
             ["statuses"] = new JsonArray([.. Statuses.Select(s => (JsonNode)s)]),
             ["rss_before_mb"] = RssBefore / 1e6,
             ["rss_after_mb"] = RssAfter / 1e6,
+            ["rss_after_each_burst_mb"] = new JsonArray([.. RssAfterBursts.Select(r => (JsonNode)(r / 1e6))]),
             ["rss_after_pause_mb"] = RssAfterPause / 1e6,
             ["peak_rss_mb"] = PeakRss / 1e6,
             ["seconds"] = Seconds,
@@ -101,9 +111,15 @@ internal static class HostileUploadsBench
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             var before = Memory(coordinator.Id).Rss;
             var clock = Stopwatch.StartNew();
-            var statuses = await Task.WhenAll(Enumerable.Range(0, settings.Uploads).Select(i => UploadAsync(client, shape, settings.Mib, seed: i, cancellationToken)));
+            var statuses = new List<int>();
+            var after = new List<long>();
+            for (var burst = 0; burst < settings.Bursts; burst++)
+            {
+                statuses.AddRange(await Task.WhenAll(Enumerable.Range(0, settings.Uploads).Select(i => UploadAsync(client, shape, settings.Mib, seed: i, cancellationToken))));
+                after.Add(Memory(coordinator.Id).Rss);
+            }
+
             var seconds = clock.Elapsed.TotalSeconds;
-            var after = Memory(coordinator.Id).Rss;
             await Task.Delay(TimeSpan.FromSeconds(settings.PauseSeconds), cancellationToken);
             var (afterPause, peak) = Memory(coordinator.Id);
             if (coordinator.HasExited)

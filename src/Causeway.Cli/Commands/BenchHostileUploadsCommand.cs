@@ -17,6 +17,7 @@ internal static class BenchHostileUploadsCommand
         var defaults = new HostileUploadsBench.Settings { WorkDirectory = Path.Combine(".causeway", "bench-hostile-uploads") };
         var uploads = new Option<int>("--uploads") { Description = "Concurrent garbage uploads per shape.", DefaultValueFactory = _ => defaults.Uploads };
         var mib = new Option<int>("--mib") { Description = "Size of each upload in MiB (the coordinator accepts up to 256).", DefaultValueFactory = _ => defaults.Mib };
+        var bursts = new Option<int>("--bursts") { Description = "How many times the uploads are sent to the same coordinator, one burst after the other.", DefaultValueFactory = _ => defaults.Bursts };
         var pause = new Option<double>("--pause-seconds") { Description = "Seconds without traffic before the last memory reading.", DefaultValueFactory = _ => defaults.PauseSeconds };
         var shapes = new Option<string[]>("--shape")
         {
@@ -33,7 +34,7 @@ internal static class BenchHostileUploadsCommand
         var report = CliOptions.Report();
         var command = new Command("hostile-uploads", "A coordinator process's resident memory before and after N concurrent garbage PushResult uploads, and after a pause (/proc).")
         {
-            uploads, mib, pause, shapes, workDirectory, report,
+            uploads, mib, bursts, pause, shapes, workDirectory, report,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -41,14 +42,15 @@ internal static class BenchHostileUploadsCommand
             {
                 Uploads = parse.GetValue(uploads),
                 Mib = parse.GetValue(mib),
+                Bursts = parse.GetValue(bursts),
                 PauseSeconds = parse.GetValue(pause),
                 Shapes = parse.GetValue(shapes)!,
                 WorkDirectory = parse.GetValue(workDirectory)!.FullName,
             };
-            if (settings.Uploads is < 1 or > 64 || settings.Mib is < 1 or > 1024 || settings.PauseSeconds is < 0 or > 600
+            if (settings.Uploads is < 1 or > 64 || settings.Mib is < 1 or > 1024 || settings.Bursts is < 1 or > 20 || settings.PauseSeconds is < 0 or > 600
                 || settings.Shapes.Count == 0 || settings.Shapes.Any(s => !HostileUploadsBench.AllShapes.Contains(s)))
             {
-                Console.Error.WriteLine($"bench hostile-uploads: --uploads 1-64, --mib 1-1024, --pause-seconds 0-600, --shape one of {string.Join(", ", HostileUploadsBench.AllShapes)}.");
+                Console.Error.WriteLine($"bench hostile-uploads: --uploads 1-64, --mib 1-1024, --bursts 1-20, --pause-seconds 0-600, --shape one of {string.Join(", ", HostileUploadsBench.AllShapes)}.");
                 return 2;
             }
 
@@ -76,15 +78,15 @@ internal static class BenchHostileUploadsCommand
 
             var loadAfter = LoadAverage.Read();
             var table = new Table()
-                .Title($"Coordinator RSS (MB): {settings.Uploads} concurrent {settings.Mib} MiB uploads, then {settings.PauseSeconds:F0} s without traffic")
-                .AddColumns("shape", "answers", "before", "after", "after pause", "peak", "seconds");
+                .Title($"Coordinator RSS (MB): {settings.Bursts} x {settings.Uploads} concurrent {settings.Mib} MiB uploads, then {settings.PauseSeconds:F0} s without traffic")
+                .AddColumns("shape", "answers", "before", "after each burst", "after pause", "peak", "seconds");
             foreach (var r in results)
             {
                 table.AddRow(
                     r.Shape,
                     string.Join(' ', r.Statuses.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Count()}x{g.Key}")),
                     (r.RssBefore / 1e6).ToString("F0", Invariant),
-                    (r.RssAfter / 1e6).ToString("F0", Invariant),
+                    string.Join(" / ", r.RssAfterBursts.Select(b => (b / 1e6).ToString("F0", Invariant))),
                     (r.RssAfterPause / 1e6).ToString("F0", Invariant),
                     (r.PeakRss / 1e6).ToString("F0", Invariant),
                     r.Seconds.ToString("F1", Invariant));
@@ -98,6 +100,7 @@ internal static class BenchHostileUploadsCommand
                 {
                     ["uploads"] = settings.Uploads,
                     ["mib"] = settings.Mib,
+                    ["bursts"] = settings.Bursts,
                     ["pause_seconds"] = settings.PauseSeconds,
                     ["results"] = new JsonArray([.. results.Select(r => (JsonNode)r.ToJson())]),
                 }));
