@@ -163,7 +163,7 @@ public sealed class StopRunTests
         var run = JsonDocument.Parse(status).RootElement.GetProperty("run");
         Assert.Equal(("Stopped", 0), (run.GetProperty("state").GetString(), run.GetProperty("degradedRounds").GetInt32()));
         Assert.Equal(1, againExit);
-        Assert.Contains("run stop: 404 Not Found", refused, StringComparison.Ordinal);
+        Assert.Equal($"run stop: the coordinator at {server.Address} answered 404 Not Found: no run 'run-nope'", refused.Trim());
         await stop.CancelAsync();
         await host.DefaultTimeout();
     }

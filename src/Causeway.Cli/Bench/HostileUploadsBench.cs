@@ -49,7 +49,7 @@ internal static class HostileUploadsBench
         /// <summary>The shapes to send, each against a fresh coordinator. Default all.</summary>
         public IReadOnlyList<string> Shapes { get; init; } = AllShapes;
 
-        /// <summary>A folder under which each coordinator gets a fresh sub-folder (certificates, database, log), removed afterwards.</summary>
+        /// <summary>A folder under which each coordinator gets a fresh sub-folder (certificates, database, log), removed afterwards (<see cref="WorkFolder.CreateUnique"/>).</summary>
         public required string WorkDirectory { get; init; }
     }
 
@@ -82,8 +82,8 @@ internal static class HostileUploadsBench
     public static async Task<Result> RunAsync(Settings settings, string shape, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var work = Path.Combine(settings.WorkDirectory, $"{shape}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(work);
+        var folder = WorkFolder.CreateUnique(settings.WorkDirectory, "causeway bench hostile-uploads", TimeProvider.System);
+        var work = folder.Path;
         try
         {
             var certificates = DevCertificates.CreateDevelopmentSet(Path.Combine(work, "certs"), "causeway-hostile", ["uploader"], TimeSpan.FromDays(1));
@@ -132,6 +132,7 @@ internal static class HostileUploadsBench
         finally
         {
             // Only the folder this run created.
+            folder.Dispose();
             Directory.Delete(work, recursive: true);
         }
     }

@@ -68,12 +68,7 @@ internal static class RunCommand
         stop.SetAction(async (parse, cancellationToken) =>
         {
             using var api = Connect(parse, coordinator, authority, adminToken);
-            var run = await RefusedAsync("stop", () => api.StopRunAsync(parse.GetValue(stopRun)!, cancellationToken));
-            if (run is null)
-            {
-                return 1;
-            }
-
+            var run = await api.StopRunAsync(parse.GetValue(stopRun)!, cancellationToken);
             Console.WriteLine($"{run["id"]}: {run["state"]?.ToString().ToLowerInvariant()} after round {run["completedRounds"]} of {run["totalRounds"]}");
             return 0;
         });
@@ -83,13 +78,7 @@ internal static class RunCommand
         resume.SetAction(async (parse, cancellationToken) =>
         {
             using var api = Connect(parse, coordinator, authority, adminToken);
-            var id = await RefusedAsync("resume", () => api.ResumeRunAsync(parse.GetValue(resumeRun)!, cancellationToken));
-            if (id is null)
-            {
-                return 1;
-            }
-
-            Console.WriteLine(id);
+            Console.WriteLine(await api.ResumeRunAsync(parse.GetValue(resumeRun)!, cancellationToken));
             return 0;
         });
 
@@ -184,21 +173,6 @@ internal static class RunCommand
         foreach (var failure in details["rounds"]?.AsArray().SelectMany(r => r?["failures"]?.AsArray() ?? []) ?? [])
         {
             AnsiConsole.MarkupLine(Markup.Escape($"failure: {failure}"));
-        }
-    }
-
-    // The coordinator's refusal (unknown run, nothing to stop, a run in progress) as one line on stderr; null when refused.
-    private static async Task<T?> RefusedAsync<T>(string verb, Func<Task<T>> call)
-        where T : class
-    {
-        try
-        {
-            return await call();
-        }
-        catch (HttpRequestException e) when (e.StatusCode is not null)
-        {
-            Console.Error.WriteLine($"run {verb}: {e.Message}");
-            return null;
         }
     }
 

@@ -52,14 +52,14 @@ internal sealed class ControlApiClient : IDisposable
     /// <summary>Stops a run (<c>POST /api/runs/{id}/stop</c>); returns the run's summary after the stop.</summary>
     public async Task<JsonNode> StopRunAsync(string runId, CancellationToken cancellationToken)
     {
-        using var response = await _http.PostAsync($"/api/runs/{Uri.EscapeDataString(runId)}/stop", content: null, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Post, $"/api/runs/{Uri.EscapeDataString(runId)}/stop", null, cancellationToken);
         return await ReadAsync(response, cancellationToken);
     }
 
     /// <summary>Resumes a stopped, failed or interrupted run from its last closed round (<c>POST /api/runs/{id}/resume</c>); returns its id.</summary>
     public async Task<string> ResumeRunAsync(string runId, CancellationToken cancellationToken)
     {
-        using var response = await _http.PostAsync($"/api/runs/{Uri.EscapeDataString(runId)}/resume", content: null, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Post, $"/api/runs/{Uri.EscapeDataString(runId)}/resume", null, cancellationToken);
         var body = await ReadAsync(response, cancellationToken);
         return body["id"]?.GetValue<string>() ?? throw new InvalidOperationException($"The coordinator answered without an id: {body.ToJsonString()}");
     }
