@@ -7,9 +7,10 @@ using V1 = Causeway.Protocol.V1;
 namespace Causeway.Fuzz.Targets;
 
 /// <summary>
-/// The coordinator's PushResult body: <see cref="PushResult.ReadAsync"/> over the bytes, with a layout for one task id
-/// (as the coordinator gives a delivered task's), then the decoding the coordinator does next (delta, evaluation, the
-/// protected update or step reply through <see cref="ProtocolMapping"/>).
+/// The coordinator's PushResult body: <see cref="PushResult.ReadAsync"/> over the bytes, with an expectation for one task
+/// id that stores every kind of result (a delta of a layout, a protected update, a step reply: the coordinator expects
+/// one of them per task, the fuzzer all, so that every path parses), then the decoding the coordinator does next (delta,
+/// evaluation, the protected update or step reply through <see cref="ProtocolMapping"/>).
 /// </summary>
 internal sealed class PushResultTarget : FuzzTarget
 {
@@ -19,7 +20,7 @@ internal sealed class PushResultTarget : FuzzTarget
     public override string Name => "push-result";
 
     public override string Summary =>
-        "PushResult.ReadAsync (MemoryStream, a layout for task-1) + the coordinator's decoding; refusals: MalformedMessageException, MessageTooLargeException";
+        "PushResult.ReadAsync (MemoryStream, every result kind expected for task-1) + the coordinator's decoding; refusals: MalformedMessageException, MessageTooLargeException";
 
     public override IReadOnlyList<string> Tokens => [SeedMessages.TrainTaskId, "run-1", "w", "b", "\u0001\u0002"];
 
@@ -70,7 +71,7 @@ internal sealed class PushResultTarget : FuzzTarget
         try
         {
             // A MemoryStream completes every read at once, so the parse runs synchronously on this thread.
-            result = PushResult.ReadAsync(body, LayoutFor, MaxBodyBytes, CancellationToken.None).GetAwaiter().GetResult();
+            result = PushResult.ReadAsync(body, ExpectationFor, MaxBodyBytes, CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is MalformedMessageException or MessageTooLargeException)
         {
@@ -92,5 +93,7 @@ internal sealed class PushResultTarget : FuzzTarget
         return result.DeltaError is null ? FuzzOutcome.Accepted : FuzzOutcome.Refused;
     }
 
-    private static ParameterLayout? LayoutFor(string taskId) => taskId == SeedMessages.TrainTaskId ? SeedMessages.Layout : null;
+    private static ResultExpectation ExpectationFor(string taskId) => taskId == SeedMessages.TrainTaskId
+        ? new ResultExpectation { Delta = SeedMessages.Layout, ProtectedUpdate = true, StepReply = true }
+        : ResultExpectation.Nothing;
 }
