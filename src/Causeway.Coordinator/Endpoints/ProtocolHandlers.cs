@@ -254,7 +254,7 @@ internal sealed class ProtocolHandlers(
             sizeFeature.MaxRequestBodySize = null;
         }
 
-        // Only one push at a time may store a task's result; the claim lasts until the push is answered.
+        // Only one push at a time may store a task's result; the claim lasts until the result is taken or refused.
         var claim = new ReceiveClaim();
         try
         {
@@ -262,7 +262,7 @@ internal sealed class ProtocolHandlers(
         }
         finally
         {
-            claim.Task?.EndReceive();
+            claim.Release();
         }
     }
 
@@ -301,7 +301,11 @@ internal sealed class ProtocolHandlers(
         }
 
         var task = announced ?? await FindTaskAsync(context, session, result.TaskId).ConfigureAwait(false);
-        if (task is null || !await CompleteAsync(context, task, result).ConfigureAwait(false))
+        var completed = task is not null && await CompleteAsync(context, task, result).ConfigureAwait(false);
+
+        // Before the long poll of then_pull: a later copy of the result now gets the task's own answer (duplicate).
+        claim.Release();
+        if (!completed)
         {
             return;
         }
@@ -340,12 +344,19 @@ internal sealed class ProtocolHandlers(
         };
     }
 
-    /// <summary>The task a push claimed for storing its result (released when the push is answered), or why it could not.</summary>
+    /// <summary>The task a push claimed for storing its result, or why it could not.</summary>
     private sealed class ReceiveClaim
     {
         public PendingTask? Task { get; set; }
 
         public bool Busy { get; set; }
+
+        /// <summary>Releases the claim once; a second call does nothing (another push may hold the task's claim by then).</summary>
+        public void Release()
+        {
+            Task?.EndReceive();
+            Task = null;
+        }
     }
 
     // Finds the task a result is for and checks that it belongs to the caller and is waiting for a result; answers otherwise.
