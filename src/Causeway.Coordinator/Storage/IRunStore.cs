@@ -86,4 +86,19 @@ public interface IRunStore : IAsyncDisposable
 
     /// <summary>Returns the federation's parties ordered by id (code point order, the byte order of its UTF-8).</summary>
     Task<IReadOnlyList<PartyRecord>> ListPartiesAsync(string federation, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes the store's coordinator lease (<see cref="IStoreLease"/>) when nobody holds it, without waiting; from then on
+    /// this instance's writes of run state are fenced by it (they throw <see cref="StoreLeaseLostException"/> once it is
+    /// lost or disposed). Returns null when it is held, by another process or another store instance (this one included).
+    /// </summary>
+    /// <param name="holder">How the holder describes itself to standbys, e.g. <c>https://10.0.0.5:7443 (pid 4242 on db-a)</c>.</param>
+    /// <param name="cancellationToken">Cancels the attempt.</param>
+    Task<IStoreLease?> TryAcquireLeaseAsync(string holder, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Who holds the store's lease now (its <see cref="IStoreLease.Holder"/>, or what the database shows of it), or null
+    /// when nobody does. For messages only: the answer may be stale by the time it is read.
+    /// </summary>
+    Task<string?> GetLeaseHolderAsync(CancellationToken cancellationToken);
 }

@@ -17,11 +17,14 @@ internal sealed class InMemoryRunDatabase
     /// <summary>Held by one writer at a time, from its first check to its commit.</summary>
     public SemaphoreSlim WriteLock { get; } = new(1, 1);
 
-    /// <summary>Guards <see cref="Runs"/> and <see cref="Parties"/> and everything in them.</summary>
+    /// <summary>Guards <see cref="Runs"/>, <see cref="Parties"/> and <see cref="Lease"/>, and everything in them.</summary>
     public Lock Gate { get; } = new();
 
     /// <summary>The runs by id (ordinal, like the databases' binary keys).</summary>
     public Dictionary<string, RunEntry> Runs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The coordinator lease, while a store instance on this database holds it (guarded by <see cref="Gate"/>).</summary>
+    public InMemoryStoreLease? Lease { get; set; }
 
     /// <summary>Each federation's parties by party id.</summary>
     public Dictionary<string, Dictionary<string, PartyRecord>> Parties { get; } = new(StringComparer.Ordinal);

@@ -21,6 +21,9 @@ public sealed class InMemoryRunStore : IRunStore
     private readonly InMemoryRunDatabase _database;
     private readonly RunStoreOptions _options;
 
+    // The lease this instance took, if any: from then on its writes of run state are fenced by it.
+    private volatile InMemoryStoreLease? _lease;
+
     /// <summary>Creates an empty store.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public InMemoryRunStore(RunStoreOptions? options = null)
@@ -87,6 +90,7 @@ public sealed class InMemoryRunStore : IRunStore
                     throw new InvalidOperationException($"Run '{runId}' already has its setup; a run's setup never changes.");
                 }
 
+                Fence();
                 run.Record = run.Record with { SetupJson = setupJson };
                 return run.Record;
             },
@@ -115,6 +119,7 @@ public sealed class InMemoryRunStore : IRunStore
                     throw RunStoreRules.TransitionRefused(runId, run.Record.Status, status);
                 }
 
+                Fence();
                 run.Record = run.Record with { Status = status, StatusMessage = message, UpdatedAt = RunStoreRules.Truncate(changedAt) };
                 return run.Record;
             },
@@ -153,6 +158,7 @@ public sealed class InMemoryRunStore : IRunStore
             cancellationToken.ThrowIfCancellationRequested();
             lock (_database.Gate)
             {
+                Fence();
                 run.Rounds.Add(round.Round, stored);
                 run.Checkpoints.Add(round.Round, parameters);
 
@@ -214,6 +220,7 @@ public sealed class InMemoryRunStore : IRunStore
                     return new StatisticsBudgetCharge(false, spent);
                 }
 
+                Fence();
                 run.Releases.Add(release with { ReleasedAt = RunStoreRules.Truncate(release.ReleasedAt) });
                 return new StatisticsBudgetCharge(true, after);
             },
@@ -277,6 +284,28 @@ public sealed class InMemoryRunStore : IRunStore
         cancellationToken);
 
     /// <summary>Releases nothing: the data stays readable through this and every other store opened on it.</summary>
+    public Task<IStoreLease?> TryAcquireLeaseAsync(string holder, CancellationToken cancellationToken)
+    {
+        try
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(holder);
+            cancellationToken.ThrowIfCancellationRequested();
+            var lease = InMemoryStoreLease.TryAcquire(_database, holder);
+            if (lease is not null)
+            {
+                _lease = lease;
+            }
+
+            return Task.FromResult<IStoreLease?>(lease);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<IStoreLease?>(e);
+        }
+    }
+
+    public Task<string?> GetLeaseHolderAsync(CancellationToken cancellationToken) => ReadAsync(() => _database.Lease?.Holder, cancellationToken);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>The round as a database would read it back: NaN metrics null, time truncated, party rows copied.</summary>
@@ -312,6 +341,20 @@ public sealed class InMemoryRunStore : IRunStore
 
     /// <summary>The run, or null; only under <see cref="InMemoryRunDatabase.Gate"/>.</summary>
     private RunEntry? Find(string runId) => _database.Runs.GetValueOrDefault(runId);
+
+    // Under the gate, before a write of run state commits: refused once this instance's lease is lost or given up.
+    private void Fence()
+    {
+        if (_lease is { } lease)
+        {
+            if (_database.Lease != lease)
+            {
+                lease.MarkLost("another store instance holds the lease");
+            }
+
+            lease.ThrowIfNotHeld();
+        }
+    }
 
     /// <summary>Runs <paramref name="read"/> on the committed data; its exceptions fault the returned task, as in the other stores.</summary>
     private Task<T> ReadAsync<T>(Func<T> read, CancellationToken cancellationToken)

@@ -144,6 +144,12 @@ internal sealed class PostgresDialect(NpgsqlDataSource dataSource, bool ownsData
     public override bool IsForeignKeyViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation };
 
+    public override async Task<StoreLease?> TryAcquireLeaseAsync(string holder, TimeSpan checkInterval, CancellationToken cancellationToken) =>
+        await PostgresStoreLease.TryAcquireAsync(dataSource, holder, checkInterval, TimeProvider.System, cancellationToken);
+
+    public override Task<string?> GetLeaseHolderAsync(CancellationToken cancellationToken) =>
+        PostgresStoreLease.ReadHolderAsync(dataSource, cancellationToken);
+
     public override async ValueTask DisposeAsync()
     {
         if (ownsDataSource)

@@ -102,6 +102,14 @@ public sealed class PostgresRunStore : IRunStore
     public Task<IReadOnlyList<PartyRecord>> ListPartiesAsync(string federation, CancellationToken cancellationToken) =>
         _store.ListPartiesAsync(federation, cancellationToken);
 
+    /// <inheritdoc/>
+    /// <remarks>A session advisory lock on a connection kept for the lease (see <see cref="IStoreLease"/>).</remarks>
+    public Task<IStoreLease?> TryAcquireLeaseAsync(string holder, CancellationToken cancellationToken) =>
+        _store.TryAcquireLeaseAsync(holder, cancellationToken);
+
+    public Task<string?> GetLeaseHolderAsync(CancellationToken cancellationToken) =>
+        _store.GetLeaseHolderAsync(cancellationToken);
+
     /// <summary>Disposes the data source when the store created it.</summary>
     public ValueTask DisposeAsync() => _store.DisposeAsync();
 }

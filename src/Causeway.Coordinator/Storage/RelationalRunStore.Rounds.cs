@@ -130,6 +130,7 @@ internal sealed partial class RelationalRunStore
             await beforeCommit(round.Round, cancellationToken);
         }
 
+        await FenceAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

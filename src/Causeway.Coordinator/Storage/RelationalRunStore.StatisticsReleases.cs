@@ -41,6 +41,7 @@ internal sealed partial class RelationalRunStore
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await FenceAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new StatisticsBudgetCharge(true, after);
     }

@@ -16,6 +16,9 @@ internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreO
 {
     private const string RunColumns = "run_id, name, config_json, status, status_message, created_at, updated_at, setup_json";
 
+    // The lease this instance took, if any: from then on its writes of run state are fenced by it.
+    private volatile StoreLease? _lease;
+
     /// <summary>The schema version this code reads and writes.</summary>
     public int SchemaVersion => dialect.Migrations.Count;
 
@@ -24,6 +27,27 @@ internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreO
     /// with the round number. Lets a test hold a round's transaction open, or kill the process at that point.
     /// </summary>
     internal Func<int, CancellationToken, Task>? BeforeCommit { get; set; }
+
+    public async Task<IStoreLease?> TryAcquireLeaseAsync(string holder, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(holder);
+        var lease = await dialect.TryAcquireLeaseAsync(holder, options.LeaseCheckInterval, cancellationToken);
+        if (lease is not null)
+        {
+            _lease = lease;
+        }
+
+        return lease;
+    }
+
+    public Task<string?> GetLeaseHolderAsync(CancellationToken cancellationToken) => dialect.GetLeaseHolderAsync(cancellationToken);
+
+    /// <summary>
+    /// Inside a write transaction, after its changes and before its commit: throws <see cref="StoreLeaseLostException"/>
+    /// (the caller's <c>await using</c> rolls the transaction back) when this instance took a lease that is no longer held.
+    /// </summary>
+    private Task FenceAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        _lease is { } lease ? lease.FenceAsync(connection, transaction, cancellationToken) : Task.CompletedTask;
 
     /// <summary>Creates the schema, or migrates it to <see cref="SchemaVersion"/>, in one transaction.</summary>
     /// <remarks>
@@ -169,6 +193,7 @@ internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreO
             Debug.Assert(rows == 1, "The run was read under the write lock.");
         }
 
+        await FenceAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return updated;
     }
@@ -195,6 +220,7 @@ internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreO
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await FenceAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

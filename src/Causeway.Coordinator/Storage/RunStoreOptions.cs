@@ -9,8 +9,15 @@ public sealed record RunStoreOptions
     /// </summary>
     public int? CheckpointsToKeep { get; init; }
 
+    /// <summary>
+    /// How often a held <see cref="IStoreLease"/> checks that it is still held (and cancels <see cref="IStoreLease.Lost"/>
+    /// when not). Default 1 s. Writes check it themselves; this bounds how long a coordinator that lost it goes on serving.
+    /// </summary>
+    public TimeSpan LeaseCheckInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     internal void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LeaseCheckInterval, TimeSpan.Zero, nameof(LeaseCheckInterval));
         if (CheckpointsToKeep is { } keep)
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keep, nameof(CheckpointsToKeep));

@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 namespace Causeway.Coordinator.Storage;
 
 /// <summary>SQLite specifics: STRICT tables, timestamps as fixed-width ISO-8601 UTC text, BLOB checkpoints.</summary>
-internal sealed class SqliteDialect(string connectionString) : StoreDialect
+internal sealed class SqliteDialect(string connectionString, string databasePath) : StoreDialect
 {
     // Fixed width, so text order is time order.
     private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
@@ -161,6 +161,12 @@ internal sealed class SqliteDialect(string connectionString) : StoreDialect
 
     public override bool IsForeignKeyViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteConstraintForeignKey };
+
+    public override Task<StoreLease?> TryAcquireLeaseAsync(string holder, TimeSpan checkInterval, CancellationToken cancellationToken) =>
+        Task.FromResult<StoreLease?>(SqliteStoreLease.TryAcquire(databasePath, holder, checkInterval, TimeProvider.System));
+
+    public override Task<string?> GetLeaseHolderAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(SqliteStoreLease.ReadHolder(databasePath));
 
     public override ValueTask DisposeAsync()
     {

@@ -50,7 +50,7 @@ public sealed class SqliteRunStore : IRunStore
             DefaultTimeout = 30,
         }.ToString();
 
-        var dialect = new SqliteDialect(connectionString);
+        var dialect = new SqliteDialect(connectionString, fullPath);
         var store = new RelationalRunStore(dialect, options);
         try
         {
@@ -119,6 +119,14 @@ public sealed class SqliteRunStore : IRunStore
 
     public Task<IReadOnlyList<PartyRecord>> ListPartiesAsync(string federation, CancellationToken cancellationToken) =>
         _store.ListPartiesAsync(federation, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>An exclusive <c>flock(2)</c> on <c>DATABASE-lease</c> next to the database (see <see cref="IStoreLease"/>); same host only.</remarks>
+    public Task<IStoreLease?> TryAcquireLeaseAsync(string holder, CancellationToken cancellationToken) =>
+        _store.TryAcquireLeaseAsync(holder, cancellationToken);
+
+    public Task<string?> GetLeaseHolderAsync(CancellationToken cancellationToken) =>
+        _store.GetLeaseHolderAsync(cancellationToken);
 
     /// <summary>Closes the store's pooled connections, releasing the file.</summary>
     public ValueTask DisposeAsync() => _store.DisposeAsync();

@@ -41,5 +41,11 @@ internal abstract class StoreDialect : IAsyncDisposable
 
     public abstract bool IsForeignKeyViolation(DbException exception);
 
+    /// <summary>Takes the store's coordinator lease without waiting; null when it is held (see <see cref="IStoreLease"/>).</summary>
+    public abstract Task<StoreLease?> TryAcquireLeaseAsync(string holder, TimeSpan checkInterval, CancellationToken cancellationToken);
+
+    /// <summary>Who holds the lease, or null when nobody does.</summary>
+    public abstract Task<string?> GetLeaseHolderAsync(CancellationToken cancellationToken);
+
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

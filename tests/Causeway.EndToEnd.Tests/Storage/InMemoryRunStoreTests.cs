@@ -19,6 +19,12 @@ public sealed class InMemoryRunStoreTests : RunStoreConformanceTests
     protected override void SetBeforeCommit(IRunStore store, Func<int, CancellationToken, Task>? hook) =>
         ((InMemoryRunStore)store).BeforeCommit = hook;
 
+    protected override Task KillLeaseHolderAsync(IStoreLease lease)
+    {
+        ((InMemoryStoreLease)lease).Revoke();
+        return Task.CompletedTask;
+    }
+
     [Fact]
     public async Task PublicConstructor_TwoStores_EachHasItsOwnData()
     {

@@ -29,6 +29,11 @@ public sealed class PostgresRunStoreTests(PostgresServerFixture server) : Relati
     protected override void SetBeforeCommit(IRunStore store, Func<int, CancellationToken, Task>? hook) =>
         ((PostgresRunStore)store).BeforeCommit = hook;
 
+    protected override async Task KillLeaseHolderAsync(IStoreLease lease) =>
+        Assert.Equal(true, await ScalarAsync($"SELECT pg_terminate_backend({((PostgresStoreLease)lease).ProcessId})"));
+
+    protected override (string Provider, string Target) CrashChildDatabase => ("postgres", ConnectionString);
+
     protected override async Task<object?> ScalarAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);

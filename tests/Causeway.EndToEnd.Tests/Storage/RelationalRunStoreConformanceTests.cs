@@ -20,6 +20,29 @@ public abstract class RelationalRunStoreConformanceTests : RunStoreConformanceTe
     /// <summary>Runs raw SQL against this test's database and returns the first column of the first row.</summary>
     protected abstract Task<object?> ScalarAsync(string sql);
 
+    /// <summary>The <see cref="CrashChild"/> provider name and target (file or connection string) of this test's database.</summary>
+    protected abstract (string Provider, string Target) CrashChildDatabase { get; }
+
+    [StoreFact]
+    public async Task LeaseHolderProcessKilled_AnotherStoreTakesTheLease()
+    {
+        var store = await OpenStoreAsync();
+        string? holderWhileAlive = null;
+        IStoreLease? leaseWhileAlive = null;
+
+        await CrashChildProcess.KillLeaseHolderAsync(CrashChildDatabase.Provider, CrashChildDatabase.Target, async _ =>
+        {
+            holderWhileAlive = await store.GetLeaseHolderAsync(None);
+            leaseWhileAlive = await store.TryAcquireLeaseAsync("coordinator B", None);
+        });
+        await using var taken = await EventuallyAcquireAsync(store, "coordinator B");
+
+        Assert.Equal(CrashChild.LeaseHolder, holderWhileAlive);
+        Assert.Null(leaseWhileAlive);
+        Assert.Equal("coordinator B", taken.Holder);
+        Assert.Equal("coordinator B", await store.GetLeaseHolderAsync(None));
+    }
+
     [StoreFact]
     public async Task Open_EmptyDatabase_AppliesEveryMigrationOnce()
     {

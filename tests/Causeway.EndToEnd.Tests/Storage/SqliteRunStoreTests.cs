@@ -29,6 +29,14 @@ public sealed class SqliteRunStoreTests : RelationalRunStoreConformanceTests
     protected override void SetBeforeCommit(IRunStore store, Func<int, CancellationToken, Task>? hook) =>
         ((SqliteRunStore)store).BeforeCommit = hook;
 
+    protected override Task KillLeaseHolderAsync(IStoreLease lease)
+    {
+        ((SqliteStoreLease)lease).CloseDescriptor();
+        return Task.CompletedTask;
+    }
+
+    protected override (string Provider, string Target) CrashChildDatabase => ("sqlite", DatabasePath);
+
     protected override async Task<object?> ScalarAsync(string sql)
     {
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
@@ -58,6 +66,28 @@ public sealed class SqliteRunStoreTests : RelationalRunStoreConformanceTests
 
         Assert.True(File.Exists(path));
         Assert.Equal("run-1", Assert.Single(await store.ListRunsAsync(None)).RunId);
+    }
+
+    [Fact]
+    public async Task LeaseFileDeleted_TheHolderCountsItsLeaseLost_AndANewHolderLocksANewFile()
+    {
+        var active = await OpenStoreAsync();
+        var standby = await OpenStoreAsync();
+        await using var lease = await active.TryAcquireLeaseAsync("coordinator A", None);
+        Assert.NotNull(lease);
+        await active.CreateRunAsync("run-1", "r", "{}", T0, None);
+        var leaseFile = DatabasePath + "-lease";
+        Assert.True(File.Exists(leaseFile));
+
+        // Deleted under a live holder, the file no longer excludes anyone: the next coordinator locks a new one.
+        File.Delete(leaseFile);
+        await using var taken = await standby.TryAcquireLeaseAsync("coordinator B", None);
+
+        Assert.NotNull(taken);
+        await Assert.ThrowsAsync<StoreLeaseLostException>(() => active.SetRunStatusAsync("run-1", RunStatus.Running, null, T0, None));
+        Assert.True(lease.Lost.IsCancellationRequested);
+        Assert.Equal(RunStatus.Pending, (await standby.GetRunAsync("run-1", None))!.Status);
+        Assert.Equal("coordinator B", await active.GetLeaseHolderAsync(None));
     }
 
     [Fact]
