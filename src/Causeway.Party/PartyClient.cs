@@ -22,13 +22,19 @@ namespace Causeway.Party;
 /// connection pool). Refusals throw <see cref="CoordinatorException"/> (a call after the coordinator ended the session is
 /// one: 401 without a round trip); a coordinator whose TLS certificate is not trusted throws
 /// <see cref="AuthenticationException"/> saying why; network failures throw <see cref="HttpRequestException"/> or
-/// <see cref="IOException"/>.
+/// <see cref="IOException"/>, and a call the coordinator did not answer in time <see cref="TimeoutException"/>. After any
+/// of these last three the client moves to the next coordinator address (<see cref="PartyClientOptions.FailoverCoordinators"/>),
+/// so the caller's next join goes there.
 /// </remarks>
 public sealed class PartyClient : IDisposable
 {
     private readonly PartyClientOptions _options;
     private readonly HttpClient _http;
     private readonly CoordinatorCertificateCheck _certificateCheck;
+
+    // The coordinator's addresses in the order given, and the index of the one in use.
+    private readonly Uri[] _coordinators;
+    private int _current;
     private volatile string? _session;
 
     // Set when the coordinator refused the session (401). The token is kept: later calls are refused the same way (and
@@ -60,9 +66,9 @@ public sealed class PartyClient : IDisposable
             handler.SslOptions.ClientCertificates = [options.ClientCertificate];
         }
 
+        _coordinators = [.. new[] { options.Coordinator! }.Concat(options.FailoverCoordinators).Distinct()];
         _http = new HttpClient(handler, disposeHandler: true)
         {
-            BaseAddress = options.Coordinator,
             DefaultRequestVersion = HttpVersion.Version20,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
 
@@ -72,6 +78,9 @@ public sealed class PartyClient : IDisposable
     }
 
     public PartyId Party => new(_options.PartyId);
+
+    /// <summary>The coordinator address the next call goes to.</summary>
+    public Uri Coordinator => _coordinators[Volatile.Read(ref _current)];
 
     /// <summary>True after a successful <see cref="JoinAsync(DataDescription?, CancellationToken)"/> until the coordinator rejects the session.</summary>
     public bool IsJoined => _session is not null && !_sessionEnded;
@@ -228,7 +237,7 @@ public sealed class PartyClient : IDisposable
     public async Task<(HttpStatusCode Status, byte[] Body)> PostRawAsync(string path, HttpContent content, string? taskId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        using var message = NewRequest(path, content);
+        using var message = NewRequest(new Uri(Coordinator, path), content);
         if (taskId is not null)
         {
             message.Headers.Add(CausewayProtocol.TaskIdHeader, taskId);
@@ -299,7 +308,7 @@ public sealed class PartyClient : IDisposable
     }
 
     // HttpClient's default version applies only to its convenience methods, so every message states HTTP/2 itself.
-    private static HttpRequestMessage NewRequest(string path, HttpContent content) => new(HttpMethod.Post, path)
+    private static HttpRequestMessage NewRequest(Uri address, HttpContent content) => new(HttpMethod.Post, address)
     {
         Content = content,
         Version = HttpVersion.Version20,
@@ -332,7 +341,8 @@ public sealed class PartyClient : IDisposable
         deadline.CancelAfter(timeout);
         var content = new ByteArrayContent(request.ToByteArray());
         content.Headers.ContentType = new MediaTypeHeaderValue(CausewayProtocol.ContentType);
-        using var message = NewRequest(path, content);
+        var coordinator = Volatile.Read(ref _current);
+        using var message = NewRequest(new Uri(_coordinators[coordinator], path), content);
         if (taskId is not null)
         {
             message.Headers.Add(CausewayProtocol.TaskIdHeader, taskId);
@@ -347,22 +357,38 @@ public sealed class PartyClient : IDisposable
         }
 
         HttpResponseMessage response;
+        byte[] body;
         try
         {
             response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            try
+            {
+                body = await ReadBodyAsync(response.Content, deadline.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
+            FailOver(coordinator);
             throw new TimeoutException($"{path} did not answer within {timeout.TotalSeconds:F0} s.", e);
         }
         catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.SecureConnectionError && _certificateCheck.LastRefusal is { } refusal)
         {
-            throw new AuthenticationException($"The coordinator at {_options.Coordinator} is not trusted: {refusal}.", e);
+            // Not a coordinator down but one this party must not talk to: no failover, the caller stops.
+            throw new AuthenticationException($"The coordinator at {_coordinators[coordinator]} is not trusted: {refusal}.", e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            FailOver(coordinator);
+            throw;
         }
 
         using (response)
         {
-            var body = await ReadBodyAsync(response.Content, deadline.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 var (reason, code) = DescribeError(body);
@@ -375,6 +401,15 @@ public sealed class PartyClient : IDisposable
             }
 
             return body;
+        }
+    }
+
+    // Moves to the next address, unless a concurrent call that failed on the same one already did.
+    private void FailOver(int failed)
+    {
+        if (_coordinators.Length > 1)
+        {
+            Interlocked.CompareExchange(ref _current, (failed + 1) % _coordinators.Length, failed);
         }
     }
 

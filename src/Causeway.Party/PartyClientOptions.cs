@@ -5,8 +5,16 @@ namespace Causeway.Party;
 /// <summary>How a party reaches its coordinator. Times are <see cref="TimeSpan"/>s.</summary>
 public sealed class PartyClientOptions
 {
-    /// <summary>The coordinator's base address, e.g. https://localhost:7443/. Required.</summary>
+    /// <summary>The coordinator's base address, e.g. https://localhost:7443/. Required; tried first.</summary>
     public Uri? Coordinator { get; set; }
+
+    /// <summary>
+    /// More addresses of the same federation's coordinator, its standbys on the same store (docs/operations.md), tried in
+    /// order after <see cref="Coordinator"/>: when a call fails to connect, times out or loses its connection, the party
+    /// moves to the next address (after the last, back to the first) and joins there after the usual backoff. A standby
+    /// does not listen until it has taken over, so only the active coordinator answers. Default none.
+    /// </summary>
+    public IList<Uri> FailoverCoordinators { get; } = [];
 
     /// <summary>This party's id within the federation. Required.</summary>
     public string PartyId { get; set; } = "";
@@ -50,6 +58,11 @@ public sealed class PartyClientOptions
         if (Coordinator is null || !Coordinator.IsAbsoluteUri)
         {
             throw new ArgumentException("The coordinator address must be an absolute URI.", nameof(Coordinator));
+        }
+
+        if (FailoverCoordinators.Any(c => c is null || !c.IsAbsoluteUri))
+        {
+            throw new ArgumentException("Every failover coordinator address must be an absolute URI.", nameof(FailoverCoordinators));
         }
 
         ArgumentException.ThrowIfNullOrWhiteSpace(PartyId);

@@ -112,7 +112,7 @@ public sealed class PartyHost : IDisposable
                 standby = false;
             }
 
-            PartyLog.Joined(_logger, info.FederationId, _client.Party.Value);
+            PartyLog.Joined(_logger, info.FederationId, _client.Party.Value, _client.Coordinator);
 
             // 2. Work until the session ends: cancelled, expired (join again), or the coordinator became unreachable.
             _answered = false;

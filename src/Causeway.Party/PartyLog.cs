@@ -5,8 +5,8 @@ namespace Causeway.Party;
 /// <summary>Source-generated log messages of the party host. Never logs tokens or tensor values.</summary>
 internal static partial class PartyLog
 {
-    [LoggerMessage(1, LogLevel.Information, "Joined federation {Federation} as {Party}.")]
-    public static partial void Joined(ILogger logger, string federation, string party);
+    [LoggerMessage(1, LogLevel.Information, "Joined federation {Federation} as {Party} at {Coordinator}.")]
+    public static partial void Joined(ILogger logger, string federation, string party, Uri coordinator);
 
     [LoggerMessage(2, LogLevel.Warning, "Coordinator unreachable ({Reason}); retrying in {DelayMs} ms.")]
     public static partial void Unreachable(ILogger logger, string reason, long delayMs);

@@ -86,21 +86,44 @@ internal static class CoordinatorCommand
                         o.SetAdminToken(admin);
                     },
                 };
-                await using var app = CoordinatorHost.Build(options);
+
+                // Built before the store's lease is taken, so that a standby is ready to serve the moment it has it.
+                var app = CoordinatorHost.Build(options);
+                IStoreLease? lease = null;
                 try
                 {
-                    await app.StartAsync(cancellationToken);
+                    // While another coordinator holds the lease the database is in use: never removed by this process.
+                    lease = await TakeLeaseAsync(store, endpoint, () => createsDatabase = false, cancellationToken);
+                    try
+                    {
+                        await app.StartAsync(cancellationToken);
+                    }
+                    catch (IOException e) when (e.InnerException is AddressInUseException)
+                    {
+                        // Another process took the port between the check and the bind (or while this one was a standby).
+                        throw PortTaken(endpoint, e);
+                    }
+
+                    createsDatabase = false;
+                    Console.WriteLine($"coordinator listening on https://{options.Endpoint} (federation '{parse.GetValue(federation)}')");
+                    using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+                    await app.WaitForShutdownAsync(shutdown.Token);
                 }
-                catch (IOException e) when (e.InnerException is AddressInUseException)
+                finally
                 {
-                    // Another process took the port between the check and the bind.
-                    throw PortTaken(endpoint, e);
+                    // The host first: a run's final status is written while the lease is still held.
+                    await app.DisposeAsync();
+                    if (lease is not null)
+                    {
+                        await lease.DisposeAsync();
+                    }
                 }
 
-                createsDatabase = false;
-                Console.WriteLine($"coordinator listening on https://{options.Endpoint} (federation '{parse.GetValue(federation)}')");
-                await app.WaitForShutdownAsync(cancellationToken);
-                return 0;
+                return lease.Lost.IsCancellationRequested
+                    ? throw new CliException(
+                        "lost the store's lease (another coordinator may own its runs now); stopped serving",
+                        "run coordinators under a supervisor that restarts them: a restarted coordinator waits as the standby")
+                    : 0;
             }
             finally
             {
@@ -150,10 +173,10 @@ internal static class CoordinatorCommand
         "stop the process that holds it, or choose another port with --listen HOST:PORT",
         innerException: cause);
 
-    // SQLite's file and its companions (WAL, shared memory) created by this failed start; a file that existed is never touched.
+    // SQLite's file and its companions (WAL, shared memory, lease) created by this failed start; a file that existed is never touched.
     private static void RemoveNewDatabase(string path)
     {
-        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal", path + "-lease" })
         {
             try
             {
@@ -163,5 +186,27 @@ internal static class CoordinatorCommand
             {
             }
         }
+    }
+
+    // One active coordinator per store: while another holds the store's lease this one waits, not listening (docs/operations.md).
+    private static async Task<IStoreLease> TakeLeaseAsync(IRunStore store, IPEndPoint endpoint, Action onStandby, CancellationToken cancellationToken)
+    {
+        var standby = false;
+        var lease = await CoordinatorStandby.WaitForLeaseAsync(
+            store,
+            $"https://{endpoint} (pid {Environment.ProcessId} on {Environment.MachineName})",
+            holder =>
+            {
+                standby = true;
+                onStandby();
+                Console.WriteLine($"coordinator: standby; the store's lease is held by the coordinator at {holder}. Waiting to take over (not listening).");
+            },
+            cancellationToken: cancellationToken);
+        if (standby)
+        {
+            Console.WriteLine($"coordinator: took the store's lease at {DateTimeOffset.UtcNow:O}; taking over.");
+        }
+
+        return lease;
     }
 }

@@ -22,7 +22,9 @@ internal static class PartyCommand
     /// <param name="verbose">The global --verbose: log every task, not only joins and problems.</param>
     public static Command Create(Option<bool> verbose)
     {
-        var join = CliOptions.CoordinatorAddress("--join", "The coordinator's address, e.g. https://coordinator.example:7443.");
+        var join = CliOptions.CoordinatorAddresses(
+            "--join",
+            "The coordinator's address, e.g. https://coordinator.example:7443. Repeat it for a coordinator with standbys: the party moves to the next address when one stops answering.");
         var id = new Option<string>("--id") { Description = "This party's id in the federation (with --cert, the certificate's common name).", Required = true };
         var token = new Option<string?>("--token") { Description = "The federation's join token (or CAUSEWAY_JOIN_TOKEN, which keeps it out of process lists)." };
         var data = new Option<FileInfo?>("--data") { Description = "The local training table (CSV/TSV) for horizontal runs.", HelpName = "FILE" };
@@ -111,14 +113,20 @@ internal static class PartyCommand
             using var clientCertificate = parse.GetValue(certificate) is { } certFile
                 ? PemFiles.LoadWithKey(certFile.FullName, parse.GetValue(key)!.FullName, "--cert/--key", $"the operator issues them with `causeway certs add-party {partyId}`")
                 : null;
+            var coordinators = parse.GetValue(join)!;
             var options = new PartyClientOptions
             {
-                Coordinator = parse.GetValue(join),
+                Coordinator = coordinators[0],
                 PartyId = partyId,
                 JoinToken = joinToken,
                 FederationAuthority = ca,
                 ClientCertificate = clientCertificate,
             };
+            foreach (var standby in coordinators.Skip(1))
+            {
+                options.FailoverCoordinators.Add(standby);
+            }
+
             using var client = new PartyClient(options);
             // PSI tag files go to a directory only this process uses (0700), deleted when the party stops.
             var verticalWork = verticalTable is not null || parse.GetValue(arbiter) ? Directory.CreateTempSubdirectory("causeway-vertical-") : null;
@@ -142,7 +150,7 @@ internal static class PartyCommand
 
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"party '{partyId}': {string.Join("; ", holds)}; joining {options.Coordinator} (Ctrl+C to stop)"));
+                $"party '{partyId}': {string.Join("; ", holds)}; joining {string.Join(" or ", coordinators.Select(c => c.ToString()))} (Ctrl+C to stop)"));
             try
             {
                 await host.RunAsync(cancellationToken);

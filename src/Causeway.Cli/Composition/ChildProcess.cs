@@ -91,11 +91,12 @@ internal sealed class ChildProcess : IDisposable
     }
 
     /// <summary>Kills the process tree at once (SIGKILL: no graceful shutdown) and waits for it to exit.</summary>
-    public async Task KillAsync()
+    /// <param name="entireProcessTree">False kills only the process itself, without first looking for its children.</param>
+    public async Task KillAsync(bool entireProcessTree = true)
     {
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
+            _process.Kill(entireProcessTree);
         }
 
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);

@@ -50,5 +50,31 @@ internal static class CliOptions
         return option;
     }
 
+    /// <summary>One or more https:// addresses of a coordinator (the option repeated), in the order given.</summary>
+    public static Option<Uri[]> CoordinatorAddresses(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "URL",
+        Required = true,
+        Arity = ArgumentArity.OneOrMore,
+        CustomParser = result =>
+        {
+            var addresses = new List<Uri>();
+            foreach (var token in result.Tokens)
+            {
+                if (Uri.TryCreate(token.Value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps)
+                {
+                    addresses.Add(uri);
+                }
+                else
+                {
+                    result.AddError($"{name} must be the coordinator's https:// address, not '{token.Value}'.");
+                }
+            }
+
+            return [.. addresses];
+        },
+    };
+
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of tables." };
 }
