@@ -15,6 +15,7 @@ public sealed class CliHelpTests
     [InlineData("predict", "--model")]
     [InlineData("bench", "aggregate")]
     [InlineData("bench", "network")]
+    [InlineData("bench", "takeover")]
     public async Task Verb_Help_DescribesItsOptions(string verb, string expected)
     {
         var (exitCode, output) = await RunCliAsync(verb, "--help");
@@ -31,6 +32,16 @@ public sealed class CliHelpTests
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("--join must be the coordinator's https:// address, not 'http://coordinator:7443'", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Party_SecondJoinAddressNotHttps_IsRefusedNamingTheOption()
+    {
+        var (exitCode, output) = await RunCliAsync(
+            "party", "--join", "https://coordinator-a:7443", "--join", "coordinator-b:7443", "--id", "a", "--data", "a.csv", "--schema", "s.json");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("--join must be the coordinator's https:// address, not 'coordinator-b:7443'", output, StringComparison.Ordinal);
     }
 
     private static async Task<(int ExitCode, string Output)> RunCliAsync(params string[] arguments)
