@@ -25,7 +25,7 @@ internal static class BenchTakeoverCommand
             HelpName = "CONNECTION",
         };
         var kills = new Option<int>("--kills") { Description = "How many times the active coordinator is SIGKILLed, two rounds apart.", DefaultValueFactory = _ => 5 };
-        var epochs = new Option<int>("--epochs") { Description = "Local epochs per round (they set how long the interrupted round takes to run again).", DefaultValueFactory = _ => 200 };
+        var epochs = new Option<int>("--epochs") { Description = "Local epochs per round (they set how long a round, and the interrupted round run again, takes).", DefaultValueFactory = _ => 1000 };
         var workDirectory = new Option<DirectoryInfo>("--work-dir")
         {
             Description = "Where the federation gets a fresh sub-folder (certificates, data, logs, database), removed after a successful measurement.",
@@ -42,7 +42,8 @@ internal static class BenchTakeoverCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var killCount = parse.GetValue(kills);
-            var settings = new TakeoverDrill.Settings { Kills = killCount, Rounds = (2 * killCount) + 4, Epochs = parse.GetValue(epochs) };
+            // Rounds go on while a killed coordinator restarts as the next standby: leave plenty after the last kill.
+            var settings = new TakeoverDrill.Settings { Kills = killCount, Rounds = (8 * killCount) + 8, Epochs = parse.GetValue(epochs) };
             if (killCount is < 1 or > 100 || settings.Epochs is < 1 or > 100_000)
             {
                 Console.Error.WriteLine("bench takeover: --kills takes 1 to 100, --epochs 1 to 100000.");
@@ -110,6 +111,7 @@ internal static class BenchTakeoverCommand
             serving.Max().ToString("F2", Invariant),
             next.Max().ToString("F2", Invariant));
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(Markup.Escape(string.Create(Invariant, $"a round without a kill: {Quantiles.Median(result.RoundIntervals()):F2} s (median interval between round closes)")));
         var rounds = result.Run["rounds"]?.AsArray().Select(r => r!["round"]!.GetValue<int>()).ToList() ?? [];
         AnsiConsole.MarkupLine(Markup.Escape(
             $"run {result.RunId}: {result.Run["run"]?["state"]}, rounds {string.Join(",", rounds)} ({rounds.Count} closed, {rounds.Distinct().Count()} distinct)"));
@@ -140,6 +142,7 @@ internal static class BenchTakeoverCommand
             ["lease_seconds"] = Figures(result.Kills.Select(k => k.Takeover.LeaseSeconds)),
             ["serving_seconds"] = Figures(result.Kills.Select(k => k.Takeover.ServingSeconds)),
             ["next_round_seconds"] = Figures(result.Kills.Select(k => k.NextRoundSeconds)),
+            ["median_round_seconds"] = Quantiles.Median(result.RoundIntervals()),
             ["run_state"] = result.Run["run"]?["state"]?.GetValue<string>(),
             ["rounds_closed"] = rounds.Count,
             ["duplicate_rounds"] = rounds.Count - rounds.Distinct().Count(),

@@ -47,7 +47,15 @@ internal static class TakeoverDrill
     /// <param name="RunId">The run's id.</param>
     /// <param name="Kills">Each kill in order.</param>
     /// <param name="Run">The run as the last active coordinator's control API shows it at the end (<c>run</c>, <c>rounds</c>).</param>
-    public sealed record Result(string RunId, IReadOnlyList<Kill> Kills, JsonNode Run);
+    public sealed record Result(string RunId, IReadOnlyList<Kill> Kills, JsonNode Run)
+    {
+        /// <summary>Seconds between consecutive round closes, the takeovers included (their medians describe a plain round).</summary>
+        public IReadOnlyList<double> RoundIntervals()
+        {
+            var closes = Run["rounds"]?.AsArray().Select(ClosedAt).ToList() ?? [];
+            return [.. closes.Zip(closes.Skip(1), (a, b) => (b - a).TotalSeconds)];
+        }
+    }
 
     /// <summary>
     /// The run configuration: logistic regression, FedAvg, every party in every round (<c>minResults</c> = all of them, so a
@@ -94,7 +102,7 @@ internal static class TakeoverDrill
         for (var k = 0; k < settings.Kills; k++)
         {
             var target = closed + settings.RoundsBetweenKills;
-            await WaitForRoundsAsync(federation, runId, r => r.Count >= target, $"round {target} to close", cancellationToken);
+            await WaitForRoundsAsync(federation, runId, r => r.Count >= target, $"round {target} to close", cancellationToken, beforeKill: true);
             var takeover = await federation.KillActiveAsync(cancellationToken);
 
             // A round may still commit between the last poll and the kill; the new coordinator stamps its rounds after it
@@ -119,9 +127,10 @@ internal static class TakeoverDrill
 
     private static DateTimeOffset ClosedAt(JsonNode? round) => round!["closedAt"]!.GetValue<DateTimeOffset>();
 
-    // Polls the active coordinator until the run's closed rounds satisfy `done`; returns how many are closed then.
+    // Polls the active coordinator until the run's closed rounds satisfy `done`; returns how many are closed then. Before a
+    // kill the run must still be running, with a round left for the next coordinator to close.
     private static async Task<int> WaitForRoundsAsync(
-        FailoverFederation federation, string runId, Func<JsonArray, bool> done, string what, CancellationToken cancellationToken)
+        FailoverFederation federation, string runId, Func<JsonArray, bool> done, string what, CancellationToken cancellationToken, bool beforeKill = false)
     {
         var deadline = DateTimeOffset.UtcNow + RoundTimeout;
         while (true)
@@ -129,16 +138,18 @@ internal static class TakeoverDrill
             federation.ThrowIfExited();
             var details = await federation.Api.RunAsync(runId, cancellationToken);
             var rounds = details["rounds"]?.AsArray() ?? [];
-            if (done(rounds))
+
+            // Interrupted: the new active coordinator serves and waits for the parties before it resumes the run.
+            var state = details["run"]?["state"]?.GetValue<string>();
+            var running = state is "Running" or "Interrupted";
+            if (done(rounds) && (running || !beforeKill))
             {
                 return rounds.Count;
             }
 
-            // Interrupted: the new active coordinator serves and waits for the parties before it resumes the run.
-            var state = details["run"]?["state"]?.GetValue<string>();
-            if (state is not ("Running" or "Interrupted"))
+            if (!running)
             {
-                throw new InvalidOperationException($"The run is {state} after {rounds.Count} rounds, before {what}; give it more rounds or more epochs. {details["run"]?["error"]}");
+                throw new InvalidOperationException($"The run is {state} after {rounds.Count} rounds, before {what}; give it more rounds or more epochs (rounds that take longer). {details["run"]?["error"]}");
             }
 
             if (DateTimeOffset.UtcNow > deadline)
