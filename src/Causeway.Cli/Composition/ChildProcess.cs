@@ -33,6 +33,9 @@ internal sealed class ChildProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code, once <see cref="HasExited"/> (128 + the signal number for a process killed by a signal).</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>CPU time (user + kernel, all threads) the process has used so far.</summary>
     public TimeSpan ProcessorTime => Refreshed().TotalProcessorTime;
 
