@@ -35,6 +35,7 @@ public sealed class PartyClient : IDisposable
     // The coordinator's addresses in the order given, and the index of the one in use.
     private readonly Uri[] _coordinators;
     private int _current;
+
     private volatile string? _session;
 
     // Set when the coordinator refused the session (401). The token is kept: later calls are refused the same way (and
