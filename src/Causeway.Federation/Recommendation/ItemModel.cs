@@ -1,0 +1,67 @@
+using Causeway.Core.Tensors;
+
+namespace Causeway.Federation.Recommendation;
+
+/// <summary>
+/// The federated half of a recommender: the item side, the only parameters that travel. Dense (the global model, and a
+/// dense update) it is <c>item_factors[n, k]</c>, <c>item_bias[n]</c> and the scalar <c>global_mean</c>; a sparse update
+/// holds only the rows a party touched: <c>item_rows[m]</c> (the item indices, ascending), <c>item_factors[m, k]</c> and
+/// <c>item_bias[m]</c>. User factors and biases are never part of either.
+/// </summary>
+/// <remarks>
+/// Row indices travel as float32, which holds every integer exactly up to 2^24 = 16,777,216; a larger catalogue is
+/// refused rather than rounded.
+/// </remarks>
+public static class ItemModel
+{
+    public const string Factors = "item_factors";
+    public const string Bias = "item_bias";
+    public const string GlobalMean = "global_mean";
+    public const string Rows = "item_rows";
+
+    /// <summary>The largest catalogue whose row indices float32 holds exactly: 2^24 items.</summary>
+    public const int MaxItems = 1 << 24;
+
+    /// <summary>The dense item model of <paramref name="items"/> items with <paramref name="factors"/> factors each.</summary>
+    public static ParameterLayout Layout(int items, int factors)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(items, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(items, MaxItems);
+        ArgumentOutOfRangeException.ThrowIfLessThan(factors, 1);
+        return new ParameterLayout([new TensorSpec(Factors, [items, factors]), new TensorSpec(Bias, [items]), new TensorSpec(GlobalMean, [])]);
+    }
+
+    /// <summary>A sparse update of <paramref name="rows"/> item rows.</summary>
+    public static ParameterLayout SparseLayout(int rows, int factors)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(factors, 1);
+        return new ParameterLayout([new TensorSpec(Rows, [rows]), new TensorSpec(Factors, [rows, factors]), new TensorSpec(Bias, [rows])]);
+    }
+
+    /// <summary>The catalogue size and factor count of a dense item model, or null when the layout is not one.</summary>
+    public static (int Items, int Factors)? Describe(ParameterLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        var t = layout.Tensors;
+        return t.Count == 3
+            && t[0] is { Name: Factors, Shape: [var n, var k] }
+            && t[1] is { Name: Bias, Shape: [var nb] } && nb == n
+            && t[2] is { Name: GlobalMean, Shape: [] }
+            ? (n, k)
+            : null;
+    }
+
+    /// <summary>The row count and factor count of a sparse update layout, or null when the layout is not one.</summary>
+    public static (int Rows, int Factors)? DescribeSparse(ParameterLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        var t = layout.Tensors;
+        return t.Count == 3
+            && t[0] is { Name: Rows, Shape: [var m] }
+            && t[1] is { Name: Factors, Shape: [var mf, var k] } && mf == m
+            && t[2] is { Name: Bias, Shape: [var mb] } && mb == m
+            ? (m, k)
+            : null;
+    }
+}
