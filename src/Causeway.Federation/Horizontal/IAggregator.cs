@@ -17,6 +17,15 @@ public interface IAggregator
     /// </param>
     /// <param name="round">The round being aggregated.</param>
     IAggregation Begin(ParameterSet destination, RoundInfo round);
+
+    /// <summary>
+    /// Why an update's <paramref name="delta"/> cannot be folded into an aggregate of the <paramref name="global"/>
+    /// layout, or null when it can. The round engine rejects such an update before it checks its values. Default: the
+    /// delta must have the global layout. An aggregator that folds another shape (the row-sparse item updates of
+    /// <c>Recommendation.ItemAggregator</c>) checks that shape here, values included.
+    /// </summary>
+    string? DescribeMisfit(ParameterLayout global, ParameterSet delta) =>
+        global.DescribeMismatch(delta.Layout) is { } mismatch ? $"layout mismatch: {mismatch}" : null;
 }
 
 /// <summary>

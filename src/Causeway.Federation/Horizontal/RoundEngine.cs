@@ -482,7 +482,7 @@ public sealed class RoundEngine
 
         var update = reply.Update!;
         fold.Received(party, update);
-        if (Validate(party, update, task.Global.Layout) is { } rejected)
+        if (Validate(party, update, task.Global.Layout, _options.Strategy.Aggregator) is { } rejected)
         {
             fold.Fail(index, rejected);
             return;
@@ -522,16 +522,16 @@ public sealed class RoundEngine
 
     /// <summary>Returns why an update must be rejected, or null when it may be folded.</summary>
     /// <remarks>The coordinator's protocol layer refuses the same updates, with the same kinds, before they reach the engine.</remarks>
-    internal static PartyFailure? Validate(PartyId party, PartyUpdate update, ParameterLayout layout)
+    internal static PartyFailure? Validate(PartyId party, PartyUpdate update, ParameterLayout layout, IAggregator aggregator)
     {
         if (update.Party != party)
         {
             return new PartyFailure(party, FailureKind.Rejected, $"the update claims to come from '{update.Party}'");
         }
 
-        if (layout.DescribeMismatch(update.Delta.Layout) is { } mismatch)
+        if (aggregator.DescribeMisfit(layout, update.Delta) is { } misfit)
         {
-            return new PartyFailure(party, FailureKind.Rejected, $"layout mismatch: {mismatch}");
+            return new PartyFailure(party, FailureKind.Rejected, misfit);
         }
 
         if (update.Examples <= 0)
