@@ -1,0 +1,17 @@
+namespace Causeway.Federation.Recommendation;
+
+/// <summary>The shape of a party's item update on its way to the coordinator.</summary>
+public enum ItemUpdateForm
+{
+    /// <summary>
+    /// Only the touched rows, with their indices (<see cref="ItemModel.SparseLayout"/>): small, and it tells the
+    /// coordinator exactly which items the party rated. The default.
+    /// </summary>
+    Sparse,
+
+    /// <summary>
+    /// The whole catalogue, zero outside the touched rows (<see cref="ItemModel.Layout"/>). In the clear it reveals the
+    /// same as <see cref="Sparse"/> (the non-zero rows); it is the form a masking or encrypting protection can hide.
+    /// </summary>
+    Dense,
+}
