@@ -1,0 +1,136 @@
+using Causeway.Core.Metrics;
+using Causeway.Core.Tensors;
+using Causeway.Federation.Horizontal;
+using Causeway.Federation.Recommendation.Data;
+using Causeway.Federation.Recommendation.Metrics;
+using Causeway.Federation.Recommendation.Models;
+
+namespace Causeway.Federation.Recommendation;
+
+/// <summary>
+/// One party of a recommendation federation — a user (cross-device) or a shop holding many users (cross-silo). Its
+/// ratings and its users' vectors stay here across rounds; a round's task brings the item model, and the answer is an
+/// item update only.
+/// </summary>
+/// <remarks>
+/// Every round runs the party's <see cref="RecommendationPlan"/> (fixed at setup) with the task's seed. The users'
+/// vectors start from N(0, σ²) seeded by the run seed and each user's id. A party without training ratings answers
+/// every task with a dropout. Not thread-safe: the round engine gives a party one task at a time.
+/// </remarks>
+public sealed class RecommendationParty
+{
+    private readonly RecommenderSpec _spec;
+    private readonly LocalRecommender _local;
+    private readonly TimeProvider _time;
+
+    /// <param name="party">The party's id.</param>
+    /// <param name="data">Its users' ratings.</param>
+    /// <param name="spec">The run's model.</param>
+    /// <param name="plan">The run's local plan.</param>
+    /// <param name="seed">The run seed (the users' initial vectors derive from it).</param>
+    /// <param name="timeProvider">Times local training; default the system clock.</param>
+    public RecommendationParty(PartyId party, PartyRatings data, RecommenderSpec spec, RecommendationPlan plan, ulong seed, TimeProvider? timeProvider = null)
+        : this(party, data, spec, plan, seed, new ItemUpdateLayouts(spec?.Factors ?? 0), timeProvider)
+    {
+    }
+
+    internal RecommendationParty(PartyId party, PartyRatings data, RecommenderSpec spec, RecommendationPlan plan, ulong seed, ItemUpdateLayouts layouts, TimeProvider? timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(plan);
+        spec.Validate();
+        plan.Validate();
+        if (data.ItemCount != spec.Items)
+        {
+            throw new ArgumentException($"Party '{party}' holds ratings over {data.ItemCount} items; the model has {spec.Items}.", nameof(data));
+        }
+
+        Party = party;
+        Plan = plan;
+        _spec = spec;
+        _time = timeProvider ?? TimeProvider.System;
+        _local = new LocalRecommender(data, spec, UserState.Initialize(data, spec, seed), layouts);
+    }
+
+    public PartyId Party { get; }
+
+    public PartyRatings Data => _local.Data;
+
+    public RecommendationPlan Plan { get; }
+
+    /// <summary>The users' factors and biases, for tests that check they never leave the party.</summary>
+    internal UserState Users => _local.Users;
+
+    /// <summary>Answers a round's task with the item update, or a failure when the task does not fit this party.</summary>
+    public PartyReply Train(TrainTask task, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Data.TrainCount == 0)
+        {
+            return PartyReply.Failed(new PartyFailure(Party, FailureKind.Dropout, "the party holds no training ratings"));
+        }
+
+        if (DescribeMisfit(task.Global) is { } misfit)
+        {
+            return PartyReply.Failed(new PartyFailure(Party, FailureKind.Dropout, misfit));
+        }
+
+        var started = _time.GetTimestamp();
+        var (update, loss) = _local.Train(task.Global, Plan, new Random(Seeds.ToInt32(task.Seed)));
+        return PartyReply.Success(new PartyUpdate(Party, update, Data.TrainCount, loss, _time.GetElapsedTime(started).TotalSeconds));
+    }
+
+    /// <summary>
+    /// RMSE and MAE of the held-out ratings under <paramref name="task"/>'s items and this party's user vectors; null
+    /// without held-out ratings or for a ranking model. Loss is half the mean squared error, as for regression.
+    /// </summary>
+    public Evaluation? Evaluate(EvaluateTask task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (Data.TestCount == 0 || _spec.Kind != RecommenderKind.MatrixFactorization || DescribeMisfit(task.Global) is not null)
+        {
+            return null;
+        }
+
+        var errors = EvaluateRatings(task.Global);
+        return new Evaluation(Data.TestCount, 0.5 * errors.SquaredSum / errors.Count, Rmse: errors.Rmse, Mae: errors.Mae);
+    }
+
+    /// <summary>The error sums of the held-out ratings (see <see cref="RatingErrors"/>).</summary>
+    public RatingErrors EvaluateRatings(ParameterSet global)
+    {
+        RequireFits(global);
+        return _local.EvaluateRatings(global);
+    }
+
+    /// <summary>The top-K sums of the held-out items (see <see cref="RankingTotals"/>).</summary>
+    /// <param name="global">The item model.</param>
+    /// <param name="protocol">Sampled negatives or the full catalogue.</param>
+    /// <param name="k">The list length K.</param>
+    /// <param name="negatives">Sampled negatives per held-out item (the protocol's 99).</param>
+    /// <param name="seed">Seeds the negatives with each user's id.</param>
+    public RankingTotals EvaluateRanking(ParameterSet global, RankingProtocol protocol, int k, int negatives, ulong seed)
+    {
+        RequireFits(global);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(negatives);
+        return _local.EvaluateRanking(global, protocol, k, negatives, seed);
+    }
+
+    private void RequireFits(ParameterSet global)
+    {
+        ArgumentNullException.ThrowIfNull(global);
+        if (DescribeMisfit(global) is { } misfit)
+        {
+            throw new ArgumentException(misfit, nameof(global));
+        }
+    }
+
+    private string? DescribeMisfit(ParameterSet global)
+    {
+        return ItemModel.Describe(global.Layout) == (_spec.Items, _spec.Factors)
+            ? null
+            : $"the task's model ({global.Layout}) is not this run's item model of {_spec.Items} items and {_spec.Factors} factors";
+    }
+}

@@ -1,0 +1,118 @@
+using Causeway.Core.Tensors;
+using Causeway.Federation.Horizontal;
+using Causeway.Federation.Recommendation.Data;
+using Causeway.Federation.Recommendation.Metrics;
+using Causeway.Federation.Recommendation.Models;
+
+namespace Causeway.Federation.Recommendation.Simulation;
+
+/// <summary>
+/// Runs federated collaborative filtering in one process: every user (or silo) is a <see cref="RecommendationParty"/>
+/// that keeps its users' vectors across rounds, and the rounds are the horizontal <see cref="RoundEngine"/>'s, over a
+/// <see cref="RecommendationChannel"/>, with an <see cref="ItemAggregator"/> and the chosen server optimizer.
+/// </summary>
+/// <remarks>
+/// Three steps, so a caller can time and inspect each: <see cref="CreateParties"/>, <see cref="RunAsync"/> and
+/// <see cref="Evaluate"/>. Updates are folded in selection order, so a seeded run is reproducible on one machine.
+/// </remarks>
+public sealed class RecommendationSimulator
+{
+    private readonly RecommendationRunOptions _options;
+    private readonly RecommendationPlan _plan;
+
+    public RecommendationSimulator(RecommendationRunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.Spec, nameof(options));
+        ArgumentNullException.ThrowIfNull(options.Plan, nameof(options));
+        options.Spec.Validate();
+        _plan = options.Plan with { Update = options.Aggregation == ItemAggregation.GradientSum ? ItemUpdate.Gradient : ItemUpdate.Delta };
+        _plan.Validate();
+        _ = options.ServerOptimizer()();
+        _options = options;
+    }
+
+    /// <summary>The plan every party runs (the options' plan with the update the aggregation needs).</summary>
+    public RecommendationPlan Plan => _plan;
+
+    /// <summary>Makes the parties of <paramref name="partition"/>, each with its users' ratings and fresh user vectors.</summary>
+    public IReadOnlyList<RecommendationParty> CreateParties(RatingsSplit split, IReadOnlyList<PartyUsers> partition)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(partition);
+        var data = PartyRatings.Build(split, partition);
+        var layouts = new ItemUpdateLayouts(_options.Spec.Factors);
+        var parties = new RecommendationParty[partition.Count];
+        for (var p = 0; p < parties.Length; p++)
+        {
+            parties[p] = new RecommendationParty(partition[p].Party, data[p], _options.Spec, _plan, _options.Seed, layouts, _options.TimeProvider);
+        }
+
+        return parties;
+    }
+
+    /// <summary>Runs the rounds from the seeded initial item model.</summary>
+    /// <param name="parties">The parties (from <see cref="CreateParties"/>); their user vectors carry on from any earlier run.</param>
+    /// <param name="observer">Hears every closed round; null for none.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    public async Task<RunResult> RunAsync(IReadOnlyList<RecommendationParty> parties, IRunObserver? observer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parties);
+        var options = _options;
+        var strategy = new Strategy(
+            options.Server, new FractionSelector(options.Fraction), new ItemAggregator(options.Aggregation), options.ServerOptimizer(), plan => plan);
+        var engine = new RoundEngine(new RoundEngineOptions
+        {
+            Strategy = strategy,
+            Rounds = options.Rounds,
+            Seed = options.Seed,
+            RunId = "recommendation",
+            Deadline = options.Deadline,
+            EvaluateEveryRounds = options.EvaluateEveryRounds,
+            FoldOrder = FoldOrder.Selection,
+            TimeProvider = options.TimeProvider,
+        });
+        var ids = parties.Select(p => p.Party).ToList();
+        using var channel = new RecommendationChannel(parties, options.MaxParallelism);
+        var evaluator = options.EvaluateEveryRounds > 0 && options.Spec.Kind == RecommenderKind.MatrixFactorization
+            ? new FederatedEvaluator(channel, ids, options.Deadline, options.TimeProvider)
+            : null;
+        return await engine.RunAsync(options.Spec.Initialize(options.Seed), ids, channel, evaluator, observer, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Scores <paramref name="global"/> where the users are: every party evaluates its held-out ratings with its own
+    /// user vectors, and the sums are added in party order (so the figure does not depend on thread timing).
+    /// </summary>
+    public RecommenderScores Evaluate(IReadOnlyList<RecommendationParty> parties, ParameterSet global, RankingOptions ranking, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parties);
+        ArgumentNullException.ThrowIfNull(global);
+        ArgumentNullException.ThrowIfNull(ranking);
+        var results = new (RatingErrors Ratings, RankingTotals Sampled, RankingTotals Full)[parties.Count];
+        var seed = _options.Seed;
+        Parallel.For(
+            0,
+            parties.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism ?? Environment.ProcessorCount, CancellationToken = cancellationToken },
+            p =>
+            {
+                var party = parties[p];
+                results[p] = (
+                    party.EvaluateRatings(global),
+                    party.EvaluateRanking(global, RankingProtocol.SampledNegatives, ranking.K, ranking.Negatives, seed),
+                    ranking.FullCatalogue ? party.EvaluateRanking(global, RankingProtocol.FullCatalogue, ranking.K, ranking.Negatives, seed) : default);
+            });
+
+        RatingErrors ratings = default;
+        RankingTotals sampled = default, full = default;
+        foreach (var (r, s, f) in results)
+        {
+            ratings = ratings.Combine(r);
+            sampled = sampled.Combine(s);
+            full = full.Combine(f);
+        }
+
+        return new RecommenderScores(ratings, sampled, ranking.FullCatalogue ? full : null);
+    }
+}
