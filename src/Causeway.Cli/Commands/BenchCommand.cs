@@ -29,6 +29,7 @@ internal static class BenchCommand
         command.Subcommands.Add(DpBench.Create());
         command.Subcommands.Add(VerticalBench.Create());
         command.Subcommands.Add(PsiBench.Create());
+        command.Subcommands.Add(BenchRecsysCommand.Create());
 
         return command;
     }

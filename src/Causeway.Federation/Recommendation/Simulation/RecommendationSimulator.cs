@@ -84,11 +84,17 @@ public sealed class RecommendationSimulator
     /// Scores <paramref name="global"/> where the users are: every party evaluates its held-out ratings with its own
     /// user vectors, and the sums are added in party order (so the figure does not depend on thread timing).
     /// </summary>
+    /// <exception cref="ArgumentException">The model holds NaN or infinity (a diverged run).</exception>
     public RecommenderScores Evaluate(IReadOnlyList<RecommendationParty> parties, ParameterSet global, RankingOptions ranking, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parties);
         ArgumentNullException.ThrowIfNull(global);
         ArgumentNullException.ThrowIfNull(ranking);
+        if (!global.AllFinite())
+        {
+            throw new ArgumentException("The item model holds NaN or infinity (training diverged: lower the server learning rate); it cannot be scored.", nameof(global));
+        }
+
         var results = new (RatingErrors Ratings, RankingTotals Sampled, RankingTotals Full)[parties.Count];
         var seed = _options.Seed;
         Parallel.For(
