@@ -80,6 +80,12 @@ internal static class RecsysBench
         /// </summary>
         public float? GradientServerLearningRate { get; init; }
 
+        /// <summary>
+        /// The federated matrix factorisation runs send dense updates (the whole catalogue, zero outside the rated items)
+        /// instead of sparse ones: what a masking protection would hide, and what sparse updates save. Default false.
+        /// </summary>
+        public bool DenseUpdates { get; init; }
+
         /// <summary>Parties training at once. Default the core count.</summary>
         public int Parallelism { get; init; } = Environment.ProcessorCount;
 
@@ -315,6 +321,7 @@ internal static class RecsysBench
             ["factors"] = settings.Factors,
             ["split"] = settings.Temporal ? "temporal" : "random",
             ["partition"] = settings.Silos is { } silos ? $"{silos} silos" : "per user",
+            ["update_form"] = settings.DenseUpdates ? "dense" : "sparse",
             ["data"] = data.Name,
             ["users"] = data.Ratings.UserCount,
             ["items"] = data.Ratings.ItemCount,
@@ -350,7 +357,9 @@ internal static class RecsysBench
             {
                 ["target"] = $"{run.Label}: RMSE within 2 % of the centralised MF of the same rank",
                 ["met"] = ratio <= 1.02,
-                ["detail"] = string.Create(Invariant, $"{run.Scores.Ratings.Rmse:F4} vs {central.Scores.Ratings.Rmse:F4} ({(ratio - 1) * 100:+0.00;-0.00} %)"),
+                ["detail"] = run.Diverged
+                    ? "diverged: the item model holds NaN or infinity (lower --server-lr or use an adaptive --server)"
+                    : string.Create(Invariant, $"{run.Scores.Ratings.Rmse:F4} vs {central.Scores.Ratings.Rmse:F4} ({(ratio - 1) * 100:+0.00;-0.00} %)"),
             };
         }
 
@@ -393,18 +402,19 @@ internal static class RecsysBench
 
         // A silo's local epoch already moves an item by its many users' steps; a user's by one. The mean modes scale a
         // single user's step up on the server (η 10), a silo's not; the sum adds every rating's gradient either way.
+        var form = settings.DenseUpdates ? ItemUpdateForm.Dense : ItemUpdateForm.Sparse;
         return mode switch
         {
             ItemAggregation.GradientSum => options with
             {
-                Plan = new RecommendationPlan { Epochs = 1, UserEpochs = 1 },
+                Plan = new RecommendationPlan { Epochs = 1, UserEpochs = 1, Form = form },
                 Server = settings.GradientServer,
                 ServerLearningRate = settings.GradientServerLearningRate ?? (settings.GradientServer == StrategyKind.FedAvg ? 0.005f : 0.003f),
                 Rounds = settings.Rounds ?? 25,
             },
             _ => options with
             {
-                Plan = new RecommendationPlan { Epochs = 1 },
+                Plan = new RecommendationPlan { Epochs = 1, Form = form },
                 ServerLearningRate = settings.Silos is null ? 10f : 1f,
                 Rounds = settings.Rounds ?? 40,
             },

@@ -38,6 +38,7 @@ internal static class BenchRecsysCommand
         var synthetic = new Option<int?>("--synthetic-users") { Description = "Generate this many synthetic users instead of reading --ratings (a scale run).", HelpName = "N" };
         var syntheticItems = new Option<int>("--synthetic-items") { Description = "Catalogue size of the synthetic ratings.", DefaultValueFactory = _ => defaults.SyntheticItems };
         var perUser = new Option<int>("--ratings-per-user") { Description = "Ratings per synthetic user.", DefaultValueFactory = _ => defaults.RatingsPerUser };
+        var dense = new Option<bool>("--dense") { Description = "Federated MF parties send dense updates (the whole catalogue) instead of only their rated items' rows." };
         var server = new Option<string>("--server")
         {
             Description = "Server optimizer of the gradient-sum MF run: sgd, momentum, adam, yogi or adagrad.",
@@ -50,7 +51,7 @@ internal static class BenchRecsysCommand
         var report = CliOptions.Report();
         var command = new Command("recsys", "Federated collaborative filtering (MF and BPR, every user a party) vs the centralised model: RMSE, MAE, HR/NDCG@10, rounds/s.")
         {
-            ratings, split, factors, modes, rounds, silos, noBpr, server, serverRate, synthetic, syntheticItems, perUser, parallelism, seed, report,
+            ratings, split, factors, modes, rounds, silos, noBpr, dense, server, serverRate, synthetic, syntheticItems, perUser, parallelism, seed, report,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -75,13 +76,14 @@ internal static class BenchRecsysCommand
 
             var settings = defaults with
             {
-                RatingsPath = parse.GetValue(ratings)!.FullName,
+                RatingsPath = parse.GetValue(ratings)!.ToString(),
                 Temporal = parse.GetValue(split) == "temporal",
                 Factors = parse.GetValue(factors),
                 Modes = chosen,
                 Rounds = parse.GetValue(rounds),
                 Silos = parse.GetValue(silos),
                 Bpr = !parse.GetValue(noBpr),
+                DenseUpdates = parse.GetValue(dense),
                 SyntheticUsers = parse.GetValue(synthetic),
                 SyntheticItems = parse.GetValue(syntheticItems),
                 RatingsPerUser = parse.GetValue(perUser),
