@@ -29,7 +29,10 @@ namespace Causeway.Cli.Bench;
 /// </remarks>
 internal static class RecsysBench
 {
-    /// <summary>The published RMSE of Surprise's SVD on MovieLens 100K, 5-fold cross-validation (surprise.readthedocs.io, "Getting started" benchmark).</summary>
+    /// <summary>
+    /// The published RMSE of Surprise's SVD on MovieLens 100K with 5-fold cross-validation: the benchmark table of
+    /// Surprise's README (github.com/NicolasHug/Surprise, also surpriselib.com), RMSE 0.934, MAE 0.737.
+    /// </summary>
     public const double SurpriseSvdRmse = 0.934;
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;

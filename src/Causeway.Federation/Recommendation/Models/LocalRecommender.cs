@@ -313,7 +313,7 @@ internal sealed class LocalRecommender
         var factors = global[ItemModel.Factors];
         var bias = global[ItemModel.Bias];
         var mu = global[ItemModel.GlobalMean][0];
-        random.Shuffle(order);
+        Shuffle(order, random);
         double loss = 0;
         foreach (var t in order)
         {
@@ -335,7 +335,7 @@ internal sealed class LocalRecommender
         var k = _spec.Factors;
         var factors = buffer[ItemModel.Factors];
         var bias = buffer[ItemModel.Bias];
-        random.Shuffle(order);
+        Shuffle(order, random);
         double loss = 0;
         foreach (var t in order)
         {
@@ -430,18 +430,18 @@ internal sealed class LocalRecommender
         return items[..distinct];
     }
 
-    private int[] Order()
+    private int[] Order() => _order ??= new int[Data.TrainCount];
+
+    // Every pass starts from the identity, so a pass's order depends on the random state alone: a party that restarts
+    // between rounds visits its ratings in the order an uninterrupted one would.
+    private static void Shuffle(int[] order, Random random)
     {
-        if (_order is null)
+        for (var t = 0; t < order.Length; t++)
         {
-            _order = new int[Data.TrainCount];
-            for (var t = 0; t < _order.Length; t++)
-            {
-                _order[t] = t;
-            }
+            order[t] = t;
         }
 
-        return _order;
+        random.Shuffle(order);
     }
 
     /// <summary>A zero sparse update over <paramref name="rows"/> (their indices filled in).</summary>
