@@ -23,6 +23,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchLoadCommand.Create());
         command.Subcommands.Add(BenchHostileUploadsCommand.Create());
         command.Subcommands.Add(BenchTakeoverCommand.Create());
+        command.Subcommands.Add(BenchFaultsCommand.Create());
         command.Subcommands.Add(SecAggBench.Create());
         command.Subcommands.Add(PaillierBench.CreateCommand());
         command.Subcommands.Add(RobustBench.Create());

@@ -43,13 +43,21 @@ internal sealed class ChildProcess : IDisposable
     public long PeakWorkingSetBytes => Refreshed().PeakWorkingSet64;
 
     /// <summary>Starts <c>causeway ARGS</c>; secrets travel in <paramref name="environment"/>, never on the command line.</summary>
-    public static ChildProcess Start(string name, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string logPath)
+    /// <param name="name">What logs and errors call the process.</param>
+    /// <param name="arguments">The command line after the executable.</param>
+    /// <param name="environment">Variables to set (secrets go here).</param>
+    /// <param name="logPath">Where its output is written.</param>
+    /// <param name="networkNamespace">A network namespace to run it in (<c>ip netns exec</c>, which execs the CLI, so the process id is the CLI's), or null.</param>
+    public static ChildProcess Start(
+        string name, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string logPath, string? networkNamespace = null)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot locate the running executable.");
 
         // Running as "dotnet causeway.dll": start the same assembly the same way.
         var assembly = Path.GetFileNameWithoutExtension(self) == "dotnet" ? typeof(ChildProcess).Assembly.Location : null;
-        return Start(self, assembly, name, arguments, environment, logPath);
+        return networkNamespace is null
+            ? Start(self, assembly, name, arguments, environment, logPath)
+            : Start("ip", null, name, ["netns", "exec", networkNamespace, self, .. assembly is null ? [] : new[] { assembly }, .. arguments], environment, logPath);
     }
 
     /// <summary>Starts <c><paramref name="program"/> [<paramref name="assembly"/>] ARGS</c> (a test starts the CLI as <c>dotnet causeway.dll</c>).</summary>

@@ -17,6 +17,8 @@ namespace Causeway.Cli.Composition;
 /// <remarks>
 /// Times are the local wall clock (<see cref="DateTimeOffset.UtcNow"/>) of this process, taken when a child's log line
 /// arrives; every process runs on this host, so they compare with the rounds' stored close times.
+/// With <see cref="Options.PartyLink"/> the parties run in a network namespace of their own and reach the coordinators
+/// over a link that <c>bench faults</c> can delay, make lossy or cut, while this process still reaches them on loopback.
 /// Disposing stops the parties first, then the coordinators.
 /// </remarks>
 internal sealed class FailoverFederation : IDisposable
@@ -35,10 +37,14 @@ internal sealed class FailoverFederation : IDisposable
     private readonly X509Certificate2 _authority;
     private readonly Slot[] _coordinators;
     private readonly List<ChildProcess> _parties = [];
+    private int _partyRestarts;
+    private readonly string _caCertificate;
+    private long _coordinatorPeakBytes;
 
-    private FailoverFederation(Options options, Slot[] coordinators, X509Certificate2 authority, string joinToken, string adminToken)
+    private FailoverFederation(Options options, Slot[] coordinators, X509Certificate2 authority, string caCertificate, string joinToken, string adminToken)
     {
         _options = options;
+        _caCertificate = caCertificate;
         _coordinators = coordinators;
         _authority = authority;
         _joinToken = joinToken;
@@ -62,6 +68,12 @@ internal sealed class FailoverFederation : IDisposable
 
         /// <summary>The federation's id and the CA's subject. Default "failover".</summary>
         public string Federation { get; init; } = "failover";
+
+        /// <summary>
+        /// A link whose far end is a network namespace: the parties run there and join at its host address, and the
+        /// coordinators listen on every interface (their certificates name that address too). Null: all on loopback.
+        /// </summary>
+        public FaultyLink? PartyLink { get; init; }
     }
 
     /// <summary>When one takeover happened, as seen from this process.</summary>
@@ -111,19 +123,22 @@ internal sealed class FailoverFederation : IDisposable
         var authority = DevCertificates.LoadPem(certificates.CaCertificate, certificates.CaKey);
         var adminToken = NewToken();
         var slots = new Slot[options.Coordinators];
+        IPAddress[] serverAddresses = options.PartyLink is { } link
+            ? [IPAddress.Loopback, IPAddress.IPv6Loopback, IPAddress.Parse(link.HostAddress)]
+            : [IPAddress.Loopback, IPAddress.IPv6Loopback];
         for (var i = 0; i < slots.Length; i++)
         {
             // Each coordinator its own server certificate from the one CA, as on separate hosts.
             var directory = Path.Combine(work, $"certs-{Name(i)}");
             Directory.CreateDirectory(directory);
-            using var server = DevCertificates.IssueLocalhostCertificate(authority, TimeSpan.FromDays(2));
+            using var server = DevCertificates.IssueServerCertificate(authority, ["localhost"], serverAddresses, TimeSpan.FromDays(2));
             DevCertificates.WritePem(server, Path.Combine(directory, DevCertificates.ServerCertificateFile), Path.Combine(directory, DevCertificates.ServerKeyFile));
             File.Copy(certificates.CaCertificate, Path.Combine(directory, DevCertificates.CaCertificateFile), overwrite: true);
             var address = new Uri($"https://127.0.0.1:{FreePort()}");
             slots[i] = new Slot(Name(i), directory, address, new ControlApiClient(address, adminToken, authority));
         }
 
-        var federation = new FailoverFederation(options, slots, authority, NewToken(), adminToken);
+        var federation = new FailoverFederation(options, slots, authority, certificates.CaCertificate, NewToken(), adminToken);
         try
         {
             for (var i = 0; i < slots.Length; i++)
@@ -137,12 +152,7 @@ internal sealed class FailoverFederation : IDisposable
 
             foreach (var party in options.Parties)
             {
-                string[] joins = [.. slots.SelectMany(s => new[] { "--join", s.Address.ToString() })];
-                federation._parties.Add(ChildProcess.Start(
-                    party.PartyId,
-                    ["party", .. joins, "--id", party.PartyId, "--ca", certificates.CaCertificate, .. party.Arguments],
-                    new Dictionary<string, string> { ["CAUSEWAY_JOIN_TOKEN"] = federation._joinToken },
-                    Path.Combine(work, $"{party.PartyId}.log")));
+                federation._parties.Add(federation.StartParty(party, $"{party.PartyId}.log"));
             }
 
             await federation.WaitForPartiesAsync(cancellationToken);
@@ -175,14 +185,17 @@ internal sealed class FailoverFederation : IDisposable
         cancellationToken);
 
     /// <summary>
-    /// SIGKILLs the active coordinator and waits until a standby has taken over and its control API answers, which then
-    /// becomes <see cref="Active"/>. The killed slot stays empty until <see cref="RestartAsync"/>.
+    /// Waits for a standby, SIGKILLs the active coordinator and waits until a standby has taken over and its control API
+    /// answers, which then becomes <see cref="Active"/>. The killed slot stays empty until <see cref="RestartAsync"/> or
+    /// <see cref="StartAgain"/>.
     /// </summary>
     public async Task<Takeover> KillActiveAsync(CancellationToken cancellationToken)
     {
+        await WaitForStandbyAsync(cancellationToken);
         var killed = Active;
         var slot = _coordinators[killed];
         // The coordinator starts no children: kill it alone, so the signal follows the time taken at once.
+        NotePeak(slot.Process!);
         var killedAt = DateTimeOffset.UtcNow;
         await slot.Process!.KillAsync(entireProcessTree: false);
         slot.Killed = true;
@@ -213,6 +226,14 @@ internal sealed class FailoverFederation : IDisposable
     /// <summary>Starts a new process in a killed coordinator's slot (same port, certificate and store) and waits until it is a standby.</summary>
     public async Task RestartAsync(int index, CancellationToken cancellationToken)
     {
+        StartAgain(index);
+        var slot = _coordinators[index];
+        await WaitAsync($"coordinator {slot.Name} to wait as a standby", _ => Task.FromResult(slot.StandbySince is not null), cancellationToken);
+    }
+
+    /// <summary>Starts a new process in a killed coordinator's slot without waiting for it (the next kill waits for a standby).</summary>
+    public void StartAgain(int index)
+    {
         var slot = _coordinators[index];
         if (!slot.Killed)
         {
@@ -221,8 +242,133 @@ internal sealed class FailoverFederation : IDisposable
 
         slot.Process!.Dispose();
         StartCoordinator(index);
-        await WaitAsync($"coordinator {slot.Name} to wait as a standby", _ => Task.FromResult(slot.StandbySince is not null), cancellationToken);
     }
+
+    /// <summary>Waits until some coordinator other than the active one waits as a standby.</summary>
+    public Task WaitForStandbyAsync(CancellationToken cancellationToken) => WaitAsync(
+        "a coordinator to wait as a standby",
+        _ => Task.FromResult(Enumerable.Range(0, _coordinators.Length).Any(i => i != Active && !_coordinators[i].Killed && IsStandby(i))),
+        cancellationToken);
+    /// <summary>
+    /// Waits for a standby, SIGKILLs it (the run must not notice) and starts it again without waiting (the next kill waits
+    /// for a standby).
+    /// </summary>
+    /// <returns>The index of the standby killed.</returns>
+    public async Task<int> KillStandbyAsync(CancellationToken cancellationToken)
+    {
+        await WaitForStandbyAsync(cancellationToken);
+        var standby = Enumerable.Range(0, _coordinators.Length).First(i => i != Active && IsStandby(i) && !_coordinators[i].Killed);
+        NotePeak(_coordinators[standby].Process!);
+        await _coordinators[standby].Process!.KillAsync(entireProcessTree: false);
+        _coordinators[standby].Killed = true;
+        StartAgain(standby);
+        return standby;
+    }
+
+    /// <summary>SIGKILLs party <paramref name="index"/> and starts it again at once with the same id and data, as a supervisor would.</summary>
+    public async Task RestartPartyAsync(int index)
+    {
+        var killed = _parties[index];
+        await killed.KillAsync(entireProcessTree: false);
+        killed.Dispose();
+        var party = _options.Parties[index];
+        _parties[index] = StartParty(party, $"{party.PartyId}-{++_partyRestarts}.log");
+    }
+
+    /// <summary>
+    /// Starts a party process that is not one of <see cref="Options.Parties"/>, joined to every coordinator like them (for a
+    /// party that must be refused); the caller owns it.
+    /// </summary>
+    public ChildProcess StartStrayParty(LocalFederation.Party party) => StartParty(party, $"{party.PartyId}.log");
+
+    /// <summary>A sender of hostile inputs aimed at the active coordinator, authenticated as the admin for run configurations.</summary>
+    public HostileInputs HostileInputs(int seed) => new(_coordinators[Active].Address, _authority, _adminToken, seed);
+
+    /// <summary>
+    /// The largest peak resident set (VmHWM) of any coordinator process so far, in bytes: each live one is read now, a
+    /// killed one was read just before its kill.
+    /// </summary>
+    public long CoordinatorPeakResidentBytes()
+    {
+        foreach (var slot in _coordinators.Where(c => !c.Killed && c.Process is { HasExited: false }))
+        {
+            NotePeak(slot.Process!);
+        }
+
+        return _coordinatorPeakBytes;
+    }
+
+    /// <summary>
+    /// Polls the active coordinator until the run's closed rounds satisfy <paramref name="done"/>; returns how many are
+    /// closed then. With <paramref name="beforeKill"/> the run must still be running (a round left for the next
+    /// coordinator to close).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The run ended first, or a process stopped unexpectedly.</exception>
+    /// <exception cref="TimeoutException">Not within <paramref name="timeout"/>.</exception>
+    public async Task<int> WaitForRoundsAsync(
+        string runId, Func<JsonArray, bool> done, string what, TimeSpan timeout, CancellationToken cancellationToken, bool beforeKill = false)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            ThrowIfExited();
+            var details = await Api.RunAsync(runId, cancellationToken);
+            var rounds = details["rounds"]?.AsArray() ?? [];
+
+            // Interrupted: the new active coordinator serves and waits for the parties before it resumes the run.
+            var state = details["run"]?["state"]?.GetValue<string>();
+            var running = state is "Running" or "Interrupted";
+            if (done(rounds) && (running || !beforeKill))
+            {
+                return rounds.Count;
+            }
+
+            if (!running)
+            {
+                throw new InvalidOperationException($"The run is {state} after {rounds.Count} rounds, before {what}; give it more rounds or more epochs (rounds that take longer). {details["run"]?["error"]}");
+            }
+
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:F0} s waiting for {what}.");
+            }
+
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+    }
+
+    /// <summary>Polls the active coordinator until the run has completed; returns its details (<c>run</c>, <c>rounds</c>).</summary>
+    /// <exception cref="InvalidOperationException">The run ended otherwise, or a process stopped unexpectedly.</exception>
+    /// <exception cref="TimeoutException">Not within <paramref name="timeout"/>.</exception>
+    public async Task<JsonNode> WaitForCompletionAsync(string runId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            ThrowIfExited();
+            var details = await Api.RunAsync(runId, cancellationToken);
+            switch (details["run"]?["state"]?.GetValue<string>())
+            {
+                case "Completed":
+                    return details;
+                case "Running" or "Interrupted":
+                    break;
+                case var state:
+                    throw new InvalidOperationException($"The run ended {state}: {details["run"]?["error"]}");
+            }
+
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:F0} s waiting for the run to complete.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+    }
+
+    /// <summary>The processes that stopped although nobody killed them (a crash, or an exit of their own).</summary>
+    public IReadOnlyList<ChildProcess> Exited() =>
+        [.. _coordinators.Where(c => !c.Killed).Select(c => c.Process).OfType<ChildProcess>().Concat(_parties).Where(p => p.HasExited)];
 
     /// <summary>Throws when a process stopped that was not killed on purpose, with the tail of its log.</summary>
     /// <exception cref="InvalidOperationException">A process stopped.</exception>
@@ -259,9 +405,11 @@ internal sealed class FailoverFederation : IDisposable
             : ["--db", Path.Combine(_options.WorkDirectory, "causeway.db")];
         slot.Killed = false;
         slot.StandbySince = slot.LeaseTakenAt = slot.ListeningAt = null;
+        // Behind a party link the parties come from another namespace: listen on every interface.
+        var host = _options.PartyLink is null ? "127.0.0.1" : "0.0.0.0";
         var process = ChildProcess.Start(
             $"coordinator-{slot.Name}",
-            ["coordinator", "--listen", $"127.0.0.1:{slot.Address.Port}", "--certs", slot.Certificates, .. store, "--federation", _options.Federation],
+            ["coordinator", "--listen", $"{host}:{slot.Address.Port}", "--certs", slot.Certificates, .. store, "--federation", _options.Federation],
             new Dictionary<string, string> { ["CAUSEWAY_JOIN_TOKEN"] = _joinToken, ["CAUSEWAY_ADMIN_TOKEN"] = _adminToken },
             Path.Combine(_options.WorkDirectory, $"coordinator-{slot.Name}-{slot.Starts++}.log"));
         process.LineWritten += line =>
@@ -281,6 +429,31 @@ internal sealed class FailoverFederation : IDisposable
             }
         };
         slot.Process = process;
+    }
+
+    private ChildProcess StartParty(LocalFederation.Party party, string logName)
+    {
+        // The parties reach each coordinator at its port, on loopback or at the link's host end.
+        var host = _options.PartyLink?.HostAddress ?? "127.0.0.1";
+        string[] joins = [.. _coordinators.SelectMany(c => new[] { "--join", $"https://{host}:{c.Address.Port}" })];
+        return ChildProcess.Start(
+            party.PartyId,
+            ["party", .. joins, "--id", party.PartyId, "--ca", _caCertificate, .. party.Arguments],
+            new Dictionary<string, string> { ["CAUSEWAY_JOIN_TOKEN"] = _joinToken },
+            Path.Combine(_options.WorkDirectory, logName),
+            _options.PartyLink?.Namespace);
+    }
+
+    private void NotePeak(ChildProcess process)
+    {
+        try
+        {
+            _coordinatorPeakBytes = Math.Max(_coordinatorPeakBytes, process.PeakWorkingSetBytes);
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited between the check and the read.
+        }
     }
 
     private async Task<bool> AnswersAsync(int index, CancellationToken cancellationToken)

@@ -11,7 +11,6 @@ namespace Causeway.Cli.Composition;
 /// </summary>
 internal static class TakeoverDrill
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan RoundTimeout = TimeSpan.FromMinutes(3);
 
     /// <summary>What to run and when to kill.</summary>
@@ -102,17 +101,13 @@ internal static class TakeoverDrill
         for (var k = 0; k < settings.Kills; k++)
         {
             var target = closed + settings.RoundsBetweenKills;
-            await WaitForRoundsAsync(federation, runId, r => r.Count >= target, $"round {target} to close", cancellationToken, beforeKill: true);
+            await federation.WaitForRoundsAsync(runId, r => r.Count >= target, $"round {target} to close", RoundTimeout, cancellationToken, beforeKill: true);
             var takeover = await federation.KillActiveAsync(cancellationToken);
 
             // A round may still commit between the last poll and the kill; the new coordinator stamps its rounds after it
             // took the lease, so the close times tell who closed what.
-            var next = await WaitForRoundsAsync(
-                federation,
-                runId,
-                r => r.Any(x => ClosedAt(x) > takeover.LeaseTakenAt),
-                $"the first round after kill {k + 1}",
-                cancellationToken);
+            var next = await federation.WaitForRoundsAsync(
+                runId, r => r.Any(x => ClosedAt(x) > takeover.LeaseTakenAt), $"the first round after kill {k + 1}", RoundTimeout, cancellationToken);
             var rounds = (await federation.Api.RunAsync(runId, cancellationToken))["rounds"]!.AsArray().Select(ClosedAt).ToList();
             var kill = new Kill(takeover, rounds.Count(t => t < takeover.LeaseTakenAt), rounds.Where(t => t > takeover.LeaseTakenAt).Min());
             kills.Add(kill);
@@ -121,69 +116,9 @@ internal static class TakeoverDrill
             await federation.RestartAsync(takeover.Killed, cancellationToken);
         }
 
-        var run = await WaitForEndAsync(federation, runId, cancellationToken);
+        var run = await federation.WaitForCompletionAsync(runId, RoundTimeout, cancellationToken);
         return new Result(runId, kills, run);
     }
 
-    private static DateTimeOffset ClosedAt(JsonNode? round) => round!["closedAt"]!.GetValue<DateTimeOffset>();
-
-    // Polls the active coordinator until the run's closed rounds satisfy `done`; returns how many are closed then. Before a
-    // kill the run must still be running, with a round left for the next coordinator to close.
-    private static async Task<int> WaitForRoundsAsync(
-        FailoverFederation federation, string runId, Func<JsonArray, bool> done, string what, CancellationToken cancellationToken, bool beforeKill = false)
-    {
-        var deadline = DateTimeOffset.UtcNow + RoundTimeout;
-        while (true)
-        {
-            federation.ThrowIfExited();
-            var details = await federation.Api.RunAsync(runId, cancellationToken);
-            var rounds = details["rounds"]?.AsArray() ?? [];
-
-            // Interrupted: the new active coordinator serves and waits for the parties before it resumes the run.
-            var state = details["run"]?["state"]?.GetValue<string>();
-            var running = state is "Running" or "Interrupted";
-            if (done(rounds) && (running || !beforeKill))
-            {
-                return rounds.Count;
-            }
-
-            if (!running)
-            {
-                throw new InvalidOperationException($"The run is {state} after {rounds.Count} rounds, before {what}; give it more rounds or more epochs (rounds that take longer). {details["run"]?["error"]}");
-            }
-
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out after {RoundTimeout.TotalSeconds:F0} s waiting for {what}.");
-            }
-
-            await Task.Delay(PollInterval, cancellationToken);
-        }
-    }
-
-    private static async Task<JsonNode> WaitForEndAsync(FailoverFederation federation, string runId, CancellationToken cancellationToken)
-    {
-        var deadline = DateTimeOffset.UtcNow + RoundTimeout;
-        while (true)
-        {
-            federation.ThrowIfExited();
-            var details = await federation.Api.RunAsync(runId, cancellationToken);
-            switch (details["run"]?["state"]?.GetValue<string>())
-            {
-                case "Completed":
-                    return details;
-                case "Running" or "Interrupted":
-                    break;
-                case var state:
-                    throw new InvalidOperationException($"The run ended {state}: {details["run"]?["error"]}");
-            }
-
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out after {RoundTimeout.TotalSeconds:F0} s waiting for the run to complete.");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
-        }
-    }
+    internal static DateTimeOffset ClosedAt(JsonNode? round) => round!["closedAt"]!.GetValue<DateTimeOffset>();
 }
