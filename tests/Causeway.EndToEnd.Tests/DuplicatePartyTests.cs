@@ -67,6 +67,32 @@ public sealed class DuplicatePartyTests
     }
 
     [Fact]
+    public async Task TaskTakenByASessionThatIsReplaced_GoesToTheNewSession_WhoseResultCompletesIt_TheOldPushIsRefused()
+    {
+        // A party killed mid-task and restarted: its old session took the task and will never answer.
+        await using var server = await CoordinatorServer.StartAsync();
+        var party = new PartyId("hospital-a");
+        using var killed = server.CreateClient(party.Value);
+        using var restarted = server.CreateClient(party.Value);
+        await killed.JoinAsync(null, None).DefaultTimeout();
+        var training = server.Channel.TrainAsync(party, Models.TrainTask(1), None);
+        var taken = await killed.PullTaskAsync(None).DefaultTimeout();
+
+        await restarted.JoinAsync(null, None).DefaultTimeout();
+        var again = await restarted.PullTaskAsync(None).DefaultTimeout();
+        var late = await Assert.ThrowsAsync<CoordinatorException>(() => killed.PushTrainResultAsync(
+            taken!, PartyReply.Success(new PartyUpdate(party, Models.Filled(Models.Layout, 9f), 5, 0.1)), thenPull: false, None)).DefaultTimeout();
+        await restarted.PushTrainResultAsync(again!, PartyReply.Success(new PartyUpdate(party, Models.Filled(Models.Layout, 2f), 5, 0.1)), thenPull: false, None)
+            .DefaultTimeout();
+
+        Assert.Equal(taken!.TaskId, again!.TaskId);
+        Assert.True(late.SessionReplaced);
+        var reply = await training.DefaultTimeout();
+        Assert.Null(reply.Failure);
+        Assert.All(reply.Update!.Delta.Values.ToArray(), v => Assert.Equal(2f, v));
+    }
+
+    [Fact]
     public async Task TwoPartyHostsWithOneId_BothKeepRunning_TheNewerTrains_TheOlderStandsByAndTakesTheIdBackWhenItIsFree()
     {
         var coordinatorLogs = new CapturedLogs();

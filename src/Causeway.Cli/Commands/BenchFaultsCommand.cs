@@ -126,13 +126,13 @@ internal static class BenchFaultsCommand
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or IOException)
         {
             // The federation did not start: a run that injected nothing, failed.
-            result = new FaultDrill.Result(settings.Seed, 0, [], 0, 0, 0, 0, [], [], 0, $"the federation did not start: {e.Message}");
+            result = new FaultDrill.Result(settings.Seed, 0, [], 0, 0, 0, 0, 0, [], [], 0, $"the federation did not start: {e.Message}");
         }
 
         var clean = Clean(result);
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(
             Invariant,
-            $"  {(clean ? "clean" : "NOT CLEAN")}: lost {result.LostRounds}, missing {result.MissingRounds}, duplicated {result.DuplicateRounds}, crashes {result.Crashes.Count}, unexpected answers {result.UnexpectedAnswers.Count}, coordinator peak {result.CoordinatorPeakBytes / 1048576.0:F0} MB{(result.Failure is null ? "" : $"; {result.Failure}")}")));
+            $"  {(clean ? "clean" : "NOT CLEAN")}: lost {result.LostRounds}, missing {result.MissingRounds}, duplicated {result.DuplicateRounds}, degraded {result.DegradedRounds}, crashes {result.Crashes.Count}, unexpected answers {result.UnexpectedAnswers.Count}, coordinator peak {result.CoordinatorPeakBytes / 1048576.0:F0} MB{(result.Failure is null ? "" : $"; {result.Failure}")}")));
         foreach (var problem in result.Crashes.Concat(result.UnexpectedAnswers))
         {
             AnsiConsole.MarkupLine(Markup.Escape($"    {problem}"));
@@ -164,7 +164,7 @@ internal static class BenchFaultsCommand
     {
         var table = new Table()
             .Title("Fault suite")
-            .AddColumns("run", "seed", "coordinator kills", "party kills", "network faults", "hostile inputs", "takeover s (max)", "lost", "missing", "duplicated", "crashes", "coordinator peak MB", "");
+            .AddColumns("run", "seed", "coordinator kills", "party kills", "network faults", "hostile inputs", "takeover s (max)", "lost", "missing", "duplicated", "degraded", "crashes", "coordinator peak MB", "");
         foreach (var (result, i) in results.Select((r, i) => (r, i + 1)))
         {
             var failovers = Failovers([result]);
@@ -179,6 +179,7 @@ internal static class BenchFaultsCommand
                 result.LostRounds.ToString(Invariant),
                 result.MissingRounds.ToString(Invariant),
                 result.DuplicateRounds.ToString(Invariant),
+                result.DegradedRounds.ToString(Invariant),
                 result.Crashes.Count.ToString(Invariant),
                 (result.CoordinatorPeakBytes / 1048576.0).ToString("F0", Invariant),
                 Markup.Escape(Clean(result) ? "clean" : result.Failure ?? "NOT CLEAN"));
@@ -216,6 +217,7 @@ internal static class BenchFaultsCommand
             ["unexpected_answers"] = results.Sum(r => r.UnexpectedAnswers.Count),
             ["lost_rounds"] = results.Sum(r => r.LostRounds + r.MissingRounds),
             ["duplicate_rounds"] = results.Sum(r => r.DuplicateRounds),
+            ["degraded_rounds"] = results.Sum(r => r.DegradedRounds),
             ["crashes"] = results.Sum(r => r.Crashes.Count),
             ["failed_runs"] = results.Count(r => r.Failure is not null),
             ["median_failover_seconds"] = failovers.Count == 0 ? null : Quantiles.Median(failovers),
@@ -238,6 +240,7 @@ internal static class BenchFaultsCommand
                 ["lost_rounds"] = r.LostRounds,
                 ["missing_rounds"] = r.MissingRounds,
                 ["duplicate_rounds"] = r.DuplicateRounds,
+                ["degraded_rounds"] = r.DegradedRounds,
                 ["crashes"] = new JsonArray([.. r.Crashes.Select(c => (JsonNode)JsonValue.Create(c))]),
                 ["unexpected_answers"] = new JsonArray([.. r.UnexpectedAnswers.Select(c => (JsonNode)JsonValue.Create(c))]),
                 ["coordinator_peak_rss_mb"] = r.CoordinatorPeakBytes / 1048576.0,

@@ -94,6 +94,7 @@ internal static class FaultDrill
     /// <param name="LostRounds">Rounds seen closed before a fault that are missing or changed at the end.</param>
     /// <param name="MissingRounds">Rounds of 1..R not closed at the end.</param>
     /// <param name="DuplicateRounds">Round numbers closed more than once.</param>
+    /// <param name="DegradedRounds">Rounds closed without changing the model (fewer updates than every party's): a fault cost the round its work.</param>
     /// <param name="MalformedInputs">Hostile inputs sent (protocol bodies, run configurations, broken CSV files).</param>
     /// <param name="UnexpectedAnswers">Hostile inputs not refused with a 4xx, each as "what: answer".</param>
     /// <param name="Crashes">Processes that stopped without being killed, or a broken-data party that did not stop cleanly, each with why.</param>
@@ -106,6 +107,7 @@ internal static class FaultDrill
         int LostRounds,
         int MissingRounds,
         int DuplicateRounds,
+        int DegradedRounds,
         int MalformedInputs,
         IReadOnlyList<string> UnexpectedAnswers,
         IReadOnlyList<string> Crashes,
@@ -288,6 +290,7 @@ internal static class FaultDrill
             lost,
             rounds - numbers.Where(n => n is >= 1 && n <= rounds).Distinct().Count(),
             numbers.Count - numbers.Distinct().Count(),
+            final?.Count(r => r?["metrics"]?["succeeded"]?.GetValue<double>() == 0) ?? 0,
             malformed,
             unexpected,
             crashes,

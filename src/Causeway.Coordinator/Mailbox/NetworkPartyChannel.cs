@@ -17,7 +17,8 @@ namespace Causeway.Coordinator.Mailbox;
 /// Cancellation (the round deadline) withdraws the task: a pending long poll will not deliver it, and a late
 /// result is refused with 409. <see cref="TrainAsync"/> then throws <see cref="OperationCanceledException"/>
 /// (the engine records a straggler); <see cref="EvaluateAsync"/> returns null. A party that is not
-/// connected, misses its heartbeats or re-joins mid-task yields a <see cref="FailureKind.Dropout"/>.
+/// connected or misses its heartbeats yields a <see cref="FailureKind.Dropout"/>; one that re-joins mid-task (a restart)
+/// is given the task again in its new session.
 /// </remarks>
 public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
 {
@@ -128,9 +129,13 @@ public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
     {
         foreach (var task in _mailbox.OpenTasks(party).ToList())
         {
-            // Queued tasks of a party that merely re-joined can still be delivered to its new session.
-            if (rejoined && task.State == PendingTaskState.Queued)
+            // A party that merely re-joined (a restarted process, a new connection) gets its open tasks in its new session:
+            // queued ones stay queued, and one its old session took but never answered goes back to the queue (the old
+            // session can no longer push: its calls are refused as replaced). A restarted party thus finishes the round's
+            // task instead of failing it.
+            if (rejoined)
             {
+                _mailbox.Requeue(task);
                 continue;
             }
 

@@ -17,7 +17,11 @@ internal static class StandbyScenario
     /// Starts the federation in a fresh folder, runs <paramref name="body"/> on it, and stops it; on failure prints every
     /// process's log tail and keeps the folder.
     /// </summary>
-    public static async Task RunAsync(ITestOutputHelper output, string? postgres, Func<FailoverFederation, string, Task> body)
+    /// <param name="output">Where the logs of a failure go.</param>
+    /// <param name="postgres">The store: a PostgreSQL connection string, or null for a SQLite file in the folder.</param>
+    /// <param name="body">The test, given the federation and its folder.</param>
+    /// <param name="partyLink">A link the parties sit behind (<see cref="FailoverFederation.Options.PartyLink"/>), or null.</param>
+    public static async Task RunAsync(ITestOutputHelper output, string? postgres, Func<FailoverFederation, string, Task> body, FaultyLink? partyLink = null)
     {
         var work = Directory.CreateTempSubdirectory("causeway-standby-").FullName;
         var islands = DemoDatasets.Prepare("heart", DemoDatasets.LocateSamples(), work, seed: 11);
@@ -26,6 +30,7 @@ internal static class StandbyScenario
             WorkDirectory = work,
             Parties = [.. islands.Parties.Select(p => LocalFederation.Party.Horizontal(p, islands.SchemaPath))],
             Postgres = postgres,
+            PartyLink = partyLink,
         };
         FailoverFederation? federation = null;
         try
