@@ -326,9 +326,9 @@ public sealed class PartyClient : IDisposable
         var body = await SendAsync(path, request, timeout, authenticated, taskId: null, cancellationToken).ConfigureAwait(false);
         try
         {
-            return parser.ParseFrom(body);
+            return MessageParsing.Parse(parser, body);
         }
-        catch (InvalidProtocolBufferException e)
+        catch (MalformedMessageException e)
         {
             throw new MalformedMessageException($"The coordinator's answer to {path} is not a valid message: {e.Message}", e);
         }
@@ -436,10 +436,10 @@ public sealed class PartyClient : IDisposable
     {
         try
         {
-            var error = V1.Error.Parser.ParseFrom(body);
+            var error = MessageParsing.Parse(V1.Error.Parser, body);
             return (error.Message.Length > 0 ? error.Message : "(no message)", error.Reason);
         }
-        catch (InvalidProtocolBufferException)
+        catch (MalformedMessageException)
         {
             return ("(the error body is not a protocol Error)", V1.ErrorReason.Unspecified);
         }
