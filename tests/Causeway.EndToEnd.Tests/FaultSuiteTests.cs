@@ -18,8 +18,8 @@ public sealed class FaultSuiteTests(ITestOutputHelper output)
     [Fact]
     public async Task EveryFaultOnce_NoRoundLostOrDuplicated_NothingCrashes_EveryHostileInputRefused()
     {
-        // A name and subnet of the test's own, so a bench running beside it keeps its link.
-        using var link = FaultyLink.TryCreate("cwtest", 178, out var whyNot);
+        // A name and subnet of this process's own, so a bench or another test run beside it keeps its link.
+        using var link = FaultyLink.TryCreateOwn("cwt", out var whyNot);
         output.WriteLine(link is null ? $"network faults skipped: {whyNot}" : $"parties behind {link.Namespace}, coordinators at {link.HostAddress}");
         var settings = new FaultDrill.Settings { Seed = 5, CoordinatorKills = 1, PartyKills = 1, Epochs = 2000, HostileInputs = 30 };
 

@@ -16,8 +16,6 @@ namespace Causeway.Cli.Commands;
 /// </summary>
 internal static class BenchFaultsCommand
 {
-    private const string LinkName = "cwfaults";
-    private const int LinkSubnet = 177;
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public static Command Create()
@@ -60,7 +58,7 @@ internal static class BenchFaultsCommand
             string? networkSkipped = "--no-network";
             if (!parse.GetValue(noNetwork))
             {
-                link = FaultyLink.TryCreate(LinkName, LinkSubnet, out networkSkipped);
+                link = FaultyLink.TryCreateOwn("cwf", out networkSkipped);
                 if (link is null)
                 {
                     AnsiConsole.MarkupLine(Markup.Escape($"bench faults: network faults skipped: {networkSkipped}. Run as root (CAP_NET_ADMIN) with iproute2 to include them."));

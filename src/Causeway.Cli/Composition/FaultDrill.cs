@@ -264,8 +264,7 @@ internal static class FaultDrill
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or IOException)
         {
             failure = e.Message;
-            link?.Heal();
-            link?.SetUp(true);
+            link?.TryRestore();
             final = runId is null ? null : await TryClosedRoundsAsync(federation, runId, cancellationToken);
         }
 

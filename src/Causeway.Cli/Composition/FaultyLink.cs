@@ -13,11 +13,11 @@ namespace Causeway.Cli.Composition;
 /// <remarks>
 /// <para>
 /// Layout: namespace <c>NAME</c> holds <c>NAME-p</c> at 10.77.X.2/24; the host holds <c>NAME-h</c> at 10.77.X.1/24,
-/// where the coordinator listens. Everything is created by <see cref="TryCreate"/> and removed by
+/// where the coordinator listens. Everything is created by <see cref="TryCreateOwn"/> and removed by
 /// <see cref="Dispose"/>, also after a crash of an earlier bench of the same name (created afresh each time).
 /// </para>
 /// <para>
-/// Needs root (or CAP_NET_ADMIN) and iproute2. Where namespaces are not permitted, <see cref="TryCreate"/> returns null
+/// Needs root (or CAP_NET_ADMIN) and iproute2. Where namespaces are not permitted, <see cref="TryCreateOwn"/> returns null
 /// with the reason, and the bench goes on without network faults and says so.
 /// </para>
 /// </remarks>
@@ -44,11 +44,25 @@ internal sealed class FaultyLink : IDisposable
     /// <summary>The parties' address on the link.</summary>
     public string PartyAddress { get; }
 
+    /// <summary>
+    /// Creates a namespace and link of this process's own (named <paramref name="prefix"/> and the process id, on a subnet
+    /// drawn from it), so that two benches or test runs at once never break each other's; null (with
+    /// <paramref name="whyNot"/>) where this machine does not allow it.
+    /// </summary>
+    /// <param name="prefix">A short prefix (≤ 4 characters).</param>
+    /// <param name="whyNot">Why no link could be made, for the bench to print.</param>
+    public static FaultyLink? TryCreateOwn(string prefix, out string? whyNot)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(prefix.Length, 4);
+        var id = Environment.ProcessId;
+        return TryCreate(string.Create(CultureInfo.InvariantCulture, $"{prefix}{id % 1_000_000}"), 10 + (id % 240), out whyNot);
+    }
+
     /// <summary>Creates the namespace and the link; null (with <paramref name="whyNot"/>) where this machine does not allow it.</summary>
     /// <param name="name">A short name (≤ 10 characters: device names are at most 15).</param>
     /// <param name="subnet">The third octet of the link's 10.77.X.0/24 network.</param>
     /// <param name="whyNot">Why no link could be made, for the bench to print.</param>
-    public static FaultyLink? TryCreate(string name, int subnet, out string? whyNot)
+    private static FaultyLink? TryCreate(string name, int subnet, out string? whyNot)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(name.Length, 10);
@@ -123,6 +137,14 @@ internal sealed class FaultyLink : IDisposable
 
     /// <summary>Takes the link down (a cut cable) or brings it back up.</summary>
     public void SetUp(bool up) => Require(Run(["ip", "link", "set", _hostDevice, up ? "up" : "down"]));
+
+    /// <summary>After a failure mid-fault: removes any shaping and brings the link up, as far as the link still exists.</summary>
+    public void TryRestore()
+    {
+        Run(["tc", "qdisc", "del", "dev", _hostDevice, "root"]);
+        Run(["ip", "link", "set", _hostDevice, "up"]);
+        _shaped = false;
+    }
 
     public void Dispose() => RemoveLeftovers();
 
