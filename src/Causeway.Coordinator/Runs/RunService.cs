@@ -303,7 +303,7 @@ public sealed class RunService : IAsyncDisposable
         try
         {
             var options = run.Config.ToRoundEngineOptions(_time, model: run.Setup.Model) with { RunId = run.Id };
-            var engine = new RoundEngine(options);
+            var engine = RunEngine.Create(options);
             var roster = new RunRoster(_parties, run.Id, run.Setup, _logger);
             var evaluator = new FederatedEvaluator(_channel, roster, options.Deadline, _time);
             var initial = new DenseNetwork(run.Setup.Model).Initialize(run.Config.Seed);

@@ -104,6 +104,14 @@ internal sealed class PostgresDialect(NpgsqlDataSource dataSource, bool ownsData
         """
         UPDATE runs SET status = 'running' WHERE status = 'stopped';
         """,
+        // Version 7: asynchronous rounds record, per update, the model versions it connects and its staleness weight.
+        """
+        ALTER TABLE party_rounds
+            ADD COLUMN trained_on_version integer NULL CHECK (trained_on_version >= 0),
+            ADD COLUMN applied_to_version integer NULL CHECK (applied_to_version >= 0),
+            ADD COLUMN staleness integer NULL CHECK (staleness >= 0),
+            ADD COLUMN staleness_weight double precision NULL CHECK (staleness_weight >= 0);
+        """,
     ];
 
     public override string Name => "PostgreSQL";

@@ -76,8 +76,10 @@ internal sealed partial class RelationalRunStore
             connection,
             transaction,
             """
-            INSERT INTO party_rounds (run_id, round, position, party_id, outcome, reason, examples, train_loss, bytes)
-            VALUES (@run_id, @round, @position, @party_id, @outcome, @reason, @examples, @train_loss, @bytes)
+            INSERT INTO party_rounds (run_id, round, position, party_id, outcome, reason, examples, train_loss, bytes,
+                trained_on_version, applied_to_version, staleness, staleness_weight)
+            VALUES (@run_id, @round, @position, @party_id, @outcome, @reason, @examples, @train_loss, @bytes,
+                @trained_on_version, @applied_to_version, @staleness, @staleness_weight)
             """))
         {
             for (var i = 0; i < round.Parties.Count; i++)
@@ -93,6 +95,10 @@ internal sealed partial class RelationalRunStore
                 Add(insertParty, "examples", party.Examples);
                 Add(insertParty, "train_loss", RunStoreRules.NaNAsNull(party.TrainLoss));
                 Add(insertParty, "bytes", party.Bytes);
+                Add(insertParty, "trained_on_version", party.TrainedOnVersion);
+                Add(insertParty, "applied_to_version", party.AppliedToVersion);
+                Add(insertParty, "staleness", party.Staleness);
+                Add(insertParty, "staleness_weight", party.StalenessWeight);
                 await insertParty.ExecuteNonQueryAsync(cancellationToken);
             }
         }
@@ -146,7 +152,7 @@ internal sealed partial class RelationalRunStore
             connection,
             transaction,
             """
-            SELECT round, party_id, outcome, reason, examples, train_loss, bytes
+            SELECT round, party_id, outcome, reason, examples, train_loss, bytes, trained_on_version, applied_to_version, staleness_weight
             FROM party_rounds WHERE run_id = @run_id ORDER BY round, position
             """))
         {
@@ -167,7 +173,10 @@ internal sealed partial class RelationalRunStore
                     reader.IsDBNull(3) ? null : reader.GetString(3),
                     reader.GetInt32(4),
                     NullableDouble(reader, 5),
-                    reader.GetInt64(6)));
+                    reader.GetInt64(6),
+                    reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                    reader.IsDBNull(8) ? null : reader.GetInt32(8),
+                    NullableDouble(reader, 9)));
             }
         }
 

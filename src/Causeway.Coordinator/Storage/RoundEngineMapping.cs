@@ -19,20 +19,25 @@ public static class RoundEngineMapping
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         var parties = new List<PartyRoundRecord>(summary.Contributions.Count + summary.Failures.Count);
+
+        // Asynchronous rounds hold each party at most once, with the versions it connects.
+        var versions = summary.Versions.ToDictionary(v => v.Party);
         foreach (var contribution in summary.Contributions)
         {
-            parties.Add(new PartyRoundRecord(
-                contribution.Party,
-                PartyOutcome.Accepted,
-                Reason: null,
-                contribution.Examples,
-                double.IsFinite(contribution.TrainLoss) ? contribution.TrainLoss : null,
-                contribution.Bytes));
+            parties.Add(WithVersion(
+                new PartyRoundRecord(
+                    contribution.Party,
+                    PartyOutcome.Accepted,
+                    Reason: null,
+                    contribution.Examples,
+                    double.IsFinite(contribution.TrainLoss) ? contribution.TrainLoss : null,
+                    contribution.Bytes),
+                versions));
         }
 
         foreach (var failure in summary.Failures)
         {
-            parties.Add(new PartyRoundRecord(failure.Party, ToOutcome(failure.Kind), failure.Reason, Examples: 0, TrainLoss: null, Bytes: 0));
+            parties.Add(WithVersion(new PartyRoundRecord(failure.Party, ToOutcome(failure.Kind), failure.Reason, Examples: 0, TrainLoss: null, Bytes: 0), versions));
         }
 
         return new RoundRecord
@@ -88,11 +93,17 @@ public static class RoundEngineMapping
             ReferenceLoss: before.FirstOrDefault(r => r.TrainLoss is > 0 and < double.PositiveInfinity)?.TrainLoss);
     }
 
+    private static PartyRoundRecord WithVersion(PartyRoundRecord record, Dictionary<Federation.PartyId, Federation.Horizontal.Buffered.UpdateVersion> versions) =>
+        versions.TryGetValue(record.Party, out var version)
+            ? record with { TrainedOnVersion = version.TrainedOn, AppliedToVersion = version.AppliedTo, StalenessWeight = version.Weight }
+            : record;
+
+    /// <summary>The stored outcome of a failure; a stale update is a rejected one (its reason and versions say why).</summary>
     public static PartyOutcome ToOutcome(this FailureKind kind) => kind switch
     {
         FailureKind.Straggler => PartyOutcome.Straggler,
         FailureKind.Dropout => PartyOutcome.Dropout,
-        FailureKind.Rejected or FailureKind.NonFinite => PartyOutcome.Rejected,
+        FailureKind.Rejected or FailureKind.NonFinite or FailureKind.Stale => PartyOutcome.Rejected,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown failure kind."),
     };
 }

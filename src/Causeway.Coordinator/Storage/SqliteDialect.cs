@@ -107,6 +107,13 @@ internal sealed class SqliteDialect(string connectionString, string databasePath
         """
         UPDATE runs SET status = 'running' WHERE status = 'stopped';
         """,
+        // Version 7: asynchronous rounds record, per update, the model versions it connects and its staleness weight.
+        """
+        ALTER TABLE party_rounds ADD COLUMN trained_on_version INTEGER NULL CHECK (trained_on_version >= 0);
+        ALTER TABLE party_rounds ADD COLUMN applied_to_version INTEGER NULL CHECK (applied_to_version >= 0);
+        ALTER TABLE party_rounds ADD COLUMN staleness INTEGER NULL CHECK (staleness >= 0);
+        ALTER TABLE party_rounds ADD COLUMN staleness_weight REAL NULL CHECK (staleness_weight >= 0);
+        """,
     ];
 
     public override string Name => "SQLite";

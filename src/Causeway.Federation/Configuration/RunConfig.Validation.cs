@@ -61,6 +61,15 @@ public sealed partial record RunConfig
                 || (client.Noise == NoisePlacement.Parties && client.AdaptiveClipping is null && Protection.WeightCap is null),
             "privacy.client (DP-FedAvg) with protection needs \"noise\": \"parties\" and a fixed clipNorm, and no protection.weightCap: the coordinator never holds a single update to clip or count, and DP-FedAvg weighs every update once");
 
+        errors.AddRange(Updates.Validate(network || Partition.Scheme == PartitionScheme.Column ? null : Partition.EffectiveParties));
+        if (Updates.Mode == UpdateMode.Async)
+        {
+            Check(
+                Protection is null or { Kind: ProtectionKind.None },
+                "updates.mode async cannot be protected (protection.kind): secure aggregation and Paillier need a fixed cohort that agrees on keys before it trains, and asynchronous parties train whenever they are free; use \"mode\": \"sync\"");
+            Check(Privacy is null, "updates.mode async cannot be differentially private (privacy): the DP accounting assumes rounds of sampled parties; use \"mode\": \"sync\"");
+        }
+
         Check(!requireDataPaths || !string.IsNullOrWhiteSpace(Data.Schema), "data.schema is required");
         Check(!requireDataPaths || !string.IsNullOrWhiteSpace(Data.Train), "data.train is required");
         Check(Data.Test is null || !string.IsNullOrWhiteSpace(Data.Test), "data.test must not be empty when given");
@@ -142,6 +151,11 @@ public sealed partial record RunConfig
         errors.AddRange(Aggregation?.Validate(perRound) ?? []);
         errors.AddRange(Privacy?.Validate(perRound) ?? []);
         errors.AddRange(Protection?.Validate(perRound, Aggregation) ?? []);
+        if (Updates.Mode == UpdateMode.Async && Updates.ToBufferedUpdates()!.BufferSize > parties)
+        {
+            errors.Add($"updates.bufferSize ({Updates.ToBufferedUpdates()!.BufferSize}) exceeds the {parties} connected parties: a buffer takes at most one update per party, so it could never fill");
+        }
+
         return errors;
     }
 

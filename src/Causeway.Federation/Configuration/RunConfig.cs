@@ -49,6 +49,9 @@ public sealed partial record RunConfig
 
     public EvaluationConfig Evaluation { get; init; } = new();
 
+    /// <summary>The <c>"updates"</c> section: synchronous rounds or asynchronous buffered aggregation, and periodic participation. Default: synchronous rounds, no pacing.</summary>
+    public UpdatesConfig Updates { get; init; } = new();
+
     /// <summary>
     /// The <c>"aggregation"</c> section: the rule that combines a round's deltas (mean, median, trimmed-mean, krum,
     /// multi-krum) and an optional norm bound. Null (absent) is the streaming weighted mean without a bound.
@@ -162,6 +165,8 @@ public sealed partial record RunConfig
         FoldOrder = foldOrder,
         TimeProvider = timeProvider ?? TimeProvider.System,
         Protection = Protection?.CreateProtection(),
+        Buffered = Updates.ToBufferedUpdates(),
+        MinTimeBetweenTasks = TimeSpan.FromSeconds(Updates.MinSecondsBetweenTasks),
     };
 
     /// <summary>The model for data with <paramref name="inputs"/> features and the given task.</summary>
@@ -240,6 +245,8 @@ public sealed partial record RunConfig
             _ when typeName.EndsWith(nameof(NoisePlacement), StringComparison.Ordinal) => Names<NoisePlacement>(),
             _ when typeName.EndsWith(nameof(RdpConversion), StringComparison.Ordinal) => [.. PrivacyOptions.ConversionNames],
             _ when typeName.EndsWith(nameof(ProtectionKind), StringComparison.Ordinal) => [.. ProtectionConfig.Names],
+            _ when typeName.EndsWith(nameof(UpdateMode), StringComparison.Ordinal) => Names<UpdateMode>(),
+            _ when typeName.EndsWith(nameof(Horizontal.Buffered.StalenessFunction), StringComparison.Ordinal) => Names<Horizontal.Buffered.StalenessFunction>(),
             _ => null,
         };
         if (names is not null)

@@ -26,6 +26,17 @@ public interface IAggregator
     /// </summary>
     string? DescribeMisfit(ParameterLayout global, ParameterSet delta) =>
         global.DescribeMismatch(delta.Layout) is { } mismatch ? $"layout mismatch: {mismatch}" : null;
+
+    /// <summary>
+    /// Multiplies an accepted update's contribution by <paramref name="factor"/> in place (the asynchronous engine's
+    /// staleness weight, <c>Buffered.StalenessWeight</c>): <c>Δ ← factor·Δ</c>. Default: every value of the delta. An
+    /// aggregator whose updates carry more than values (the row indices of a sparse item update) scales the values only.
+    /// </summary>
+    void Scale(ParameterSet delta, float factor)
+    {
+        ArgumentNullException.ThrowIfNull(delta);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(delta.Values, factor, delta.Values);
+    }
 }
 
 /// <summary>

@@ -17,6 +17,12 @@ public enum FailureKind
     /// diverged (or is broken). A round in which every update that arrived is one ends the run (<see cref="DivergenceRule"/>).
     /// </summary>
     NonFinite,
+
+    /// <summary>
+    /// Asynchronous updates only: the party trained on a model version more than the run's maximum staleness behind
+    /// the one its update would be applied to, so it was refused (<see cref="Buffered.BufferedUpdates.MaxStaleness"/>).
+    /// </summary>
+    Stale,
 }
 
 /// <summary>A selected party that did not contribute, and why (the reason never contains tensor values).</summary>

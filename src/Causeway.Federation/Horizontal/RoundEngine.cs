@@ -35,7 +35,7 @@ namespace Causeway.Federation.Horizontal;
 /// <c>RunAsync</c> call makes its own through <see cref="Strategy.CreateServerOptimizer"/>.
 /// </para>
 /// </remarks>
-public sealed class RoundEngine
+public sealed class RoundEngine : IRunEngine
 {
     private readonly RoundEngineOptions _options;
     private readonly TrainingPlan _plan;
@@ -66,6 +66,13 @@ public sealed class RoundEngine
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Deadline, "The round deadline must be positive.");
         }
+
+        if (options.Buffered is not null)
+        {
+            throw new ArgumentException("The options ask for buffered asynchronous updates: run them with Buffered.BufferedRoundEngine (RunEngine.Create).", nameof(options));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MinTimeBetweenTasks, TimeSpan.Zero, nameof(options));
 
         if (options.Privacy is { } privacy)
         {
@@ -194,14 +201,21 @@ public sealed class RoundEngine
         ParameterSet? aggregateBuffer = null;
 
         var summaries = new List<RoundSummary>(_options.Rounds - first + 1);
+        var pacer = new ParticipationPacer(_options.MinTimeBetweenTasks, time);
         Evaluation? final = null;
         for (var round = first; round <= _options.Rounds; round++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var roundStarted = time.GetTimestamp();
             var info = new RoundInfo(_options.RunId, round, _options.Rounds);
-            var parties = roster.Eligible(info);
+
+            // Periodic participation: only the parties whose last task started long enough ago are selected.
+            var parties = await pacer.DueAsync(roster.Eligible(info), _options.MinResults, cancellationToken).ConfigureAwait(false);
             var selected = parties.Count == 0 ? [] : _options.Strategy.Selector.Select(info, parties, new Random(RunSeeds.Selection(_options.Seed, round)));
+            foreach (var party in selected)
+            {
+                pacer.Started(party);
+            }
             if (ledger?.ExceedsBudget(selected.Count, Math.Max(parties.Count, 1), selected, _plan) is { } overBudget)
             {
                 stoppedEarly = $"stopped before round {round}: {overBudget}";
@@ -344,7 +358,7 @@ public sealed class RoundEngine
     }
 
     // Divergence rule (1): updates arrived, and every one of them held NaN or infinite values.
-    private static string? DescribeNonFiniteRound(int round, RoundFold fold)
+    internal static string? DescribeNonFiniteRound(int round, RoundFold fold)
     {
         var failures = fold.Failures;
         var nonFinite = failures.Count(f => f.Kind == FailureKind.NonFinite);

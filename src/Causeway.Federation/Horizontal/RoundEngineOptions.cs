@@ -64,6 +64,18 @@ public sealed record RoundEngineOptions
     /// </summary>
     public IUpdateProtection? Protection { get; init; }
 
+    /// <summary>
+    /// Asynchronous buffered aggregation (FedBuff) instead of synchronous rounds; null for synchronous rounds. Run it with
+    /// <see cref="Buffered.BufferedRoundEngine"/> (<see cref="RunEngine.Create"/> picks the engine). Default null.
+    /// </summary>
+    public Buffered.BufferedUpdates? Buffered { get; init; }
+
+    /// <summary>
+    /// Periodic participation: the least time between the starts of two training tasks of one party, in both modes; a
+    /// party asked sooner waits (a round selects among the parties that are due). Zero for no limit. Default zero.
+    /// </summary>
+    public TimeSpan MinTimeBetweenTasks { get; init; } = TimeSpan.Zero;
+
     /// <summary>The clock for deadlines and round durations. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -43,4 +43,10 @@ public sealed record RoundSummary(
 {
     /// <summary>The accepted updates in aggregation order; empty when none was accepted (or none recorded).</summary>
     public IReadOnlyList<PartyContribution> Contributions { get; init; } = Contributions ?? [];
+
+    /// <summary>
+    /// Asynchronous runs (<see cref="Buffered.BufferedRoundEngine"/>): per update resolved in this buffer, accepted or refused
+    /// as stale, the model version it was trained on and applied to and its staleness weight; empty for synchronous rounds.
+    /// </summary>
+    public IReadOnlyList<Buffered.UpdateVersion> Versions { get; init; } = [];
 }

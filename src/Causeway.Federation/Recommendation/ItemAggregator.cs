@@ -112,6 +112,20 @@ public sealed class ItemAggregator : IAggregator
         return null;
     }
 
+    /// <summary>Scales the update's factor and bias rows (and a dense update's zero global mean), never a sparse update's row indices.</summary>
+    public void Scale(ParameterSet delta, float factor)
+    {
+        ArgumentNullException.ThrowIfNull(delta);
+        foreach (var tensor in delta.Layout.Tensors)
+        {
+            if (tensor.Name != ItemModel.Rows)
+            {
+                var values = delta[tensor.Name];
+                TensorPrimitives.Multiply(values, factor, values);
+            }
+        }
+    }
+
     private sealed class Aggregation : IAggregation
     {
         private readonly int _items;

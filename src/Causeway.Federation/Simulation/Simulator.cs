@@ -74,11 +74,11 @@ public sealed class Simulator
         IPartyChannel channel = attack is { Kind: AttackKind.Scale or AttackKind.Random } && malicious.Count > 0
             ? new AttackingPartyChannel(inMemory, malicious, attack)
             : inMemory;
-        var engine = new RoundEngine(config.ToRoundEngineOptions(time, _options.FoldOrder, spec));
+        var engine = RunEngine.Create(config.ToRoundEngineOptions(time, _options.FoldOrder, spec));
         var evaluator = data.Test is { Rows: > 0 } test ? new CentralEvaluator(spec, test) : null;
         var initial = new DenseNetwork(spec).Initialize(config.Seed);
 
-        var result = await engine.RunAsync(initial, parties, channel, evaluator, observer, null, cancellationToken).ConfigureAwait(false);
+        var result = await engine.RunAsync(initial, new FixedRoster(parties), channel, evaluator, observer, null, cancellationToken).ConfigureAwait(false);
 
         Evaluation? centralized = null;
         if (config.Evaluation.Centralized && data.Test is { Rows: > 0 } baselineTest)

@@ -48,6 +48,12 @@ public sealed record RecommendationRunOptions
     /// <summary>How long a round waits for its parties. Default 5 minutes.</summary>
     public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Asynchronous buffered aggregation (<see cref="Horizontal.Buffered.BufferedRoundEngine"/>: a round is one applied
+    /// buffer of K item updates) instead of synchronous rounds; null for synchronous rounds. Default null.
+    /// </summary>
+    public Horizontal.Buffered.BufferedUpdates? Buffered { get; init; }
+
     /// <summary>The clock. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -61,7 +61,7 @@ public sealed class RecommendationSimulator
         var options = _options;
         var strategy = new Strategy(
             options.Server, new FractionSelector(options.Fraction), new ItemAggregator(options.Aggregation), options.ServerOptimizer(), plan => plan);
-        var engine = new RoundEngine(new RoundEngineOptions
+        var engine = RunEngine.Create(new RoundEngineOptions
         {
             Strategy = strategy,
             Rounds = options.Rounds,
@@ -71,13 +71,14 @@ public sealed class RecommendationSimulator
             EvaluateEveryRounds = options.EvaluateEveryRounds,
             FoldOrder = FoldOrder.Selection,
             TimeProvider = options.TimeProvider,
+            Buffered = options.Buffered,
         });
         var ids = parties.Select(p => p.Party).ToList();
         using var channel = new RecommendationChannel(parties, options.MaxParallelism);
         var evaluator = options.EvaluateEveryRounds > 0 && options.Spec.Kind == RecommenderKind.MatrixFactorization
             ? new FederatedEvaluator(channel, ids, options.Deadline, options.TimeProvider)
             : null;
-        return await engine.RunAsync(options.Spec.Initialize(options.Seed), ids, channel, evaluator, observer, null, cancellationToken).ConfigureAwait(false);
+        return await engine.RunAsync(options.Spec.Initialize(options.Seed), new FixedRoster(ids), channel, evaluator, observer, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
