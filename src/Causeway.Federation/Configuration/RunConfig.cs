@@ -246,7 +246,7 @@ public sealed partial record RunConfig
             _ when typeName.EndsWith(nameof(RdpConversion), StringComparison.Ordinal) => [.. PrivacyOptions.ConversionNames],
             _ when typeName.EndsWith(nameof(ProtectionKind), StringComparison.Ordinal) => [.. ProtectionConfig.Names],
             _ when typeName.EndsWith(nameof(UpdateMode), StringComparison.Ordinal) => Names<UpdateMode>(),
-            _ when typeName.EndsWith(nameof(Horizontal.Buffered.StalenessFunction), StringComparison.Ordinal) => Names<Horizontal.Buffered.StalenessFunction>(),
+            _ when typeName.Contains(nameof(Horizontal.Buffered.StalenessFunction), StringComparison.Ordinal) => Names<Horizontal.Buffered.StalenessFunction>(),
             _ => null,
         };
         if (names is not null)
