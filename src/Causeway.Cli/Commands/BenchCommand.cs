@@ -20,6 +20,7 @@ internal static class BenchCommand
 
         command.Subcommands.Add(BenchNetworkCommand.Create());
         command.Subcommands.Add(BenchRoundsCommand.Create());
+        command.Subcommands.Add(BenchAsyncCommand.Create());
         command.Subcommands.Add(BenchLoadCommand.Create());
         command.Subcommands.Add(BenchHostileUploadsCommand.Create());
         command.Subcommands.Add(BenchTakeoverCommand.Create());

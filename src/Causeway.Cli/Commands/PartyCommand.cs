@@ -49,9 +49,15 @@ internal static class PartyCommand
         var authority = new Option<FileInfo?>("--ca") { Description = "The federation CA certificate (PEM) the coordinator's certificate must chain to (default: the system's trust store).", HelpName = "FILE" };
         var certificate = new Option<FileInfo?>("--cert") { Description = "Client certificate (PEM) for mutual TLS; needs --key.", HelpName = "FILE" };
         var key = new Option<FileInfo?>("--key") { Description = "The client certificate's private key (PEM).", HelpName = "FILE" };
+        var slowdown = new Option<double>("--slowdown")
+        {
+            Description = "Test knob for benchmarks: train F times as slow (after training, wait F - 1 times its duration), as a slower device would.",
+            DefaultValueFactory = _ => 1,
+            HelpName = "F",
+        };
         var command = new Command("party", "Join a federation and train on local data until stopped (Ctrl+C). Only model updates and aggregate statistics leave this machine.")
         {
-            join, id, token, data, evaluation, schema, mapping, verticalData, verticalSchema, arbiter, scoring, authority, certificate, key,
+            join, id, token, data, evaluation, schema, mapping, verticalData, verticalSchema, arbiter, scoring, authority, certificate, key, slowdown,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -77,6 +83,12 @@ internal static class PartyCommand
             if (parse.GetValue(data) is null && parse.GetValue(verticalData) is null && !parse.GetValue(arbiter))
             {
                 Console.Error.WriteLine("party: give --data (horizontal runs), --vertical-data (vertical jobs) or --arbiter.");
+                return 2;
+            }
+
+            if (parse.GetValue(slowdown) is var factor && !(factor >= 1 && double.IsFinite(factor)))
+            {
+                Console.Error.WriteLine($"party: --slowdown must be a number of at least 1 (1 = not slowed), got {factor}.");
                 return 2;
             }
 
@@ -131,11 +143,16 @@ internal static class PartyCommand
             // PSI tag files go to a directory only this process uses (0700), deleted when the party stops.
             var verticalWork = verticalTable is not null || parse.GetValue(arbiter) ? Directory.CreateTempSubdirectory("causeway-vertical-") : null;
             using var vertical = verticalWork is not null ? new VerticalParty(verticalTable, verticalWork.FullName, parse.GetValue(arbiter), parse.GetValue(scoring)) : null;
-            using var host = new PartyHost(client, handler, options, loggers.CreateLogger<PartyHost>(), vertical: vertical);
+            using var host = new PartyHost(client, factor > 1 ? new SlowedTaskHandler(handler, factor) : handler, options, loggers.CreateLogger<PartyHost>(), vertical: vertical);
             var holds = new List<string>();
             if (handler is LocalDataHandler local)
             {
                 holds.Add($"{local.TrainingRows} training rows");
+            }
+
+            if (factor > 1)
+            {
+                holds.Add($"training slowed {factor:G3}x (--slowdown, a test knob)");
             }
 
             if (verticalTable is not null)
