@@ -12,7 +12,7 @@ namespace Causeway.EndToEnd.Tests.Storage;
 public abstract class RelationalRunStoreConformanceTests : RunStoreConformanceTests
 {
     /// <summary>The schema version the code migrates to (SqliteDialect and PostgresDialect hold this many migrations).</summary>
-    private const long SchemaVersion = 6;
+    private const long SchemaVersion = 7;
 
     /// <summary>The rounds columns migration 5 added, so dropping them puts a database back at version 4.</summary>
     private static readonly string[] s_version5RoundColumns = ["eval_examples", "roc_auc", "f1", "rmse", "mae", "slowest_train_seconds", "problem"];
@@ -86,6 +86,7 @@ public abstract class RelationalRunStoreConformanceTests : RunStoreConformanceTe
             await ScalarAsync($"ALTER TABLE rounds DROP COLUMN {column}");
         }
 
+        await DropVersion7ColumnsAsync();
         await ScalarAsync("DELETE FROM schema_version WHERE version >= 5");
 
         var migrated = await OpenStoreAsync();
@@ -120,13 +121,46 @@ public abstract class RelationalRunStoreConformanceTests : RunStoreConformanceTe
         await store.SetRunStatusAsync("run-1", RunStatus.Stopped, "the coordinator stopped; the run resumes from its last closed round", T0.AddMinutes(2), None);
         await store.SetRunStatusAsync("run-2", RunStatus.Running, null, T0.AddMinutes(1), None);
         await store.SetRunStatusAsync("run-2", RunStatus.Failed, "boom", T0.AddMinutes(2), None);
-        await ScalarAsync("DELETE FROM schema_version WHERE version = 6");
+        await DropVersion7ColumnsAsync();
+        await ScalarAsync("DELETE FROM schema_version WHERE version >= 6");
 
         var migrated = await OpenStoreAsync();
 
         Assert.Equal(SchemaVersion, await ScalarInt64Async("SELECT MAX(version) FROM schema_version"));
         (RunStatus, string?)[] expected = [(RunStatus.Running, "the coordinator stopped; the run resumes from its last closed round"), (RunStatus.Failed, "boom")];
         Assert.Equal(expected, (await migrated.ListRunsAsync(None)).Select(r => (r.Status, r.StatusMessage)));
+    }
+
+    [StoreFact]
+    public async Task Open_DatabaseAtVersion6_MigratesTo7_OldPartyRowsReadWithoutVersions()
+    {
+        var store = await OpenStoreAsync();
+        await store.CreateRunAsync("run-1", "r", "{}", T0, None);
+        await store.CloseRoundAsync(Round("run-1", 1), CheckpointFor(1), None);
+        await DropVersion7ColumnsAsync();
+        await ScalarAsync("DELETE FROM schema_version WHERE version = 7");
+
+        var migrated = await OpenStoreAsync();
+        var versioned = Round("run-1", 2) with
+        {
+            Parties = [new PartyRoundRecord(new Causeway.Federation.PartyId("a"), PartyOutcome.Accepted, null, 40, 0.5, 4096, TrainedOnVersion: 0, AppliedToVersion: 1, StalenessWeight: 0.7071067811865476)],
+        };
+        await migrated.CloseRoundAsync(versioned, CheckpointFor(2), None);
+        var rounds = await migrated.GetRoundsAsync("run-1", None);
+
+        Assert.Equal(SchemaVersion, await ScalarInt64Async("SELECT MAX(version) FROM schema_version"));
+        AssertRoundEqual(Round("run-1", 1), rounds[0]);
+        Assert.All(rounds[0].Parties, p => Assert.Equal((null, null, null), (p.TrainedOnVersion, p.AppliedToVersion, p.StalenessWeight)));
+        AssertRoundEqual(versioned, rounds[1]);
+        Assert.Equal(1, await ScalarInt64Async("SELECT staleness FROM party_rounds WHERE round = 2"));
+    }
+
+    private async Task DropVersion7ColumnsAsync()
+    {
+        foreach (var column in new[] { "trained_on_version", "applied_to_version", "staleness", "staleness_weight" })
+        {
+            await ScalarAsync($"ALTER TABLE party_rounds DROP COLUMN {column}");
+        }
     }
 
     private async Task<long> ScalarInt64Async(string sql) => Convert.ToInt64(await ScalarAsync(sql), CultureInfo.InvariantCulture);

@@ -48,6 +48,29 @@ public abstract partial class RunStoreConformanceTests
     }
 
     [StoreFact]
+    public async Task CloseRound_AsynchronousUpdateVersions_ReadBackEqualAfterReopen()
+    {
+        var store = await OpenStoreAsync();
+        await store.CreateRunAsync("run-1", "r", "{}", T0, None);
+        var round = Round("run-1", 4) with
+        {
+            Parties =
+            [
+                new PartyRoundRecord(new PartyId("fast"), PartyOutcome.Accepted, null, 40, 0.5, 4096, TrainedOnVersion: 3, AppliedToVersion: 3, StalenessWeight: 1),
+                new PartyRoundRecord(new PartyId("slow"), PartyOutcome.Accepted, null, 30, 0.25, 4096, TrainedOnVersion: 1, AppliedToVersion: 3, StalenessWeight: 1 / Math.Sqrt(3)),
+                new PartyRoundRecord(new PartyId("slowest"), PartyOutcome.Rejected, "trained on model version 0, 3 versions behind version 3; updates.maxStaleness is 2", 0, null, 0, TrainedOnVersion: 0, AppliedToVersion: 3, StalenessWeight: 0),
+                new PartyRoundRecord(new PartyId("gone"), PartyOutcome.Dropout, "the party is not connected", 0, null, 0),
+            ],
+        };
+
+        await store.CloseRoundAsync(round, CheckpointFor(4), None);
+        var read = Assert.Single(await (await OpenStoreAsync()).GetRoundsAsync("run-1", None));
+
+        AssertRoundEqual(round, read);
+        Assert.Equal([0, 2, 3, null], read.Parties.Select(p => p.Staleness));
+    }
+
+    [StoreFact]
     public async Task CloseRound_NaNInEveryOptionalMetric_ReadBackAsNullAndZeroOrEmptyKept()
     {
         var store = await OpenStoreAsync();
