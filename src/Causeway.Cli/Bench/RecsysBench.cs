@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Causeway.Core.Data;
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Horizontal.Buffered;
 using Causeway.Federation.Recommendation;
 using Causeway.Federation.Recommendation.Data;
 using Causeway.Federation.Recommendation.Metrics;
@@ -89,6 +90,13 @@ internal static class RecsysBench
         /// </summary>
         public bool DenseUpdates { get; init; }
 
+        /// <summary>
+        /// Also train the first mode's federated MF asynchronously (<c>federated-async</c>: buffered aggregation, K = a tenth of
+        /// the parties, 2K training at once, s(τ) = (1 + τ)^−0.5, at most 10 versions stale) on the same number of updates as
+        /// its synchronous run. Default false.
+        /// </summary>
+        public bool Async { get; init; }
+
         /// <summary>Parties training at once. Default the core count.</summary>
         public int Parallelism { get; init; } = Environment.ProcessorCount;
 
@@ -98,7 +106,7 @@ internal static class RecsysBench
     /// <summary>One trained and scored model.</summary>
     /// <param name="Label">A short name for tables.</param>
     /// <param name="Kind">Matrix factorisation or BPR.</param>
-    /// <param name="Training"><c>centralized</c> or <c>federated-sync</c> (part B adds <c>federated-async</c>).</param>
+    /// <param name="Training"><c>centralized</c>, <c>federated-sync</c> or <c>federated-async</c>.</param>
     /// <param name="Federated">The federated run's settings, or null for a centralised model.</param>
     /// <param name="Factors">The rank.</param>
     /// <param name="Scores">Held-out quality.</param>
@@ -260,6 +268,19 @@ internal static class RecsysBench
         {
             var options = FederatedMf(mf, mode, settings);
             runs.Add(await FederatedAsync($"MF federated, {Mode(mode)}", options, split, partition, settings, ranking, progress, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (settings.Async && settings.Modes.Count > 0)
+        {
+            var mode = settings.Modes[0];
+            var sync = FederatedMf(mf, mode, settings);
+            var buffer = Math.Max(1, partition.Count / 10);
+            var options = sync with
+            {
+                Buffered = new BufferedUpdates { BufferSize = buffer, Concurrency = Math.Min(partition.Count, 2 * buffer) },
+                Rounds = (int)Math.Ceiling(sync.Rounds * (double)partition.Count / buffer),
+            };
+            runs.Add(await FederatedAsync($"MF federated, {Mode(mode)}, async K={buffer}", options, split, partition, settings, ranking, progress, cancellationToken).ConfigureAwait(false));
         }
 
         if (settings.Bpr)
@@ -479,7 +500,7 @@ internal static class RecsysBench
         var scores = diverged ? new RecommenderScores(default, default, null) : simulator.Evaluate(parties, run.Global, ranking, cancellationToken);
         bar.Value = bar.MaxValue;
         return new Run(
-            label, options.Spec.Kind, "federated-sync", options with { Plan = simulator.Plan }, options.Spec.Factors, scores, train, watch.Elapsed.TotalSeconds,
+            label, options.Spec.Kind, options.Buffered is null ? "federated-sync" : "federated-async", options with { Plan = simulator.Plan }, options.Spec.Factors, scores, train, watch.Elapsed.TotalSeconds,
             cpuSeconds, run.Rounds, parties.Count, run.Rounds.LastOrDefault(r => r.TrainLoss is not null)?.TrainLoss)
         {
             Diverged = diverged,

@@ -46,12 +46,13 @@ internal static class BenchRecsysCommand
         };
         server.AcceptOnlyFromAmong("sgd", "momentum", "adam", "yogi", "adagrad");
         var serverRate = new Option<float?>("--server-lr") { Description = "Server learning rate of the gradient-sum MF run (default 0.005 for sgd, 0.003 otherwise)." };
+        var asyncRun = new Option<bool>("--async") { Description = "Also train the first mode's federated MF asynchronously (buffered, K = a tenth of the parties) on as many updates as its sync run." };
         var parallelism = new Option<int>("--parallelism") { Description = "Parties training at once.", DefaultValueFactory = _ => defaults.Parallelism };
         var seed = CliOptions.Seed();
         var report = CliOptions.Report();
         var command = new Command("recsys", "Federated collaborative filtering (MF and BPR, every user a party) vs the centralised model: RMSE, MAE, HR/NDCG@10, rounds/s.")
         {
-            ratings, split, factors, modes, rounds, silos, noBpr, dense, server, serverRate, synthetic, syntheticItems, perUser, parallelism, seed, report,
+            ratings, split, factors, modes, rounds, silos, noBpr, dense, server, serverRate, synthetic, syntheticItems, perUser, asyncRun, parallelism, seed, report,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -88,6 +89,7 @@ internal static class BenchRecsysCommand
                 SyntheticItems = parse.GetValue(syntheticItems),
                 RatingsPerUser = parse.GetValue(perUser),
                 Parallelism = parse.GetValue(parallelism),
+                Async = parse.GetValue(asyncRun),
                 Seed = parse.GetValue(seed),
                 GradientServer = parse.GetValue(server) switch
                 {

@@ -161,29 +161,10 @@ public sealed class RoundEngine : IRunEngine
         var optimizer = _options.Strategy.CreateServerOptimizer();
         var ledger = _options.Privacy is { } privacy ? new PrivacyLedger(privacy) : null;
         var clientPrivacy = _options.Privacy?.Client is { } client ? new ClientPrivacy(client, _options.NoiseSource) : null;
-        ParameterSet global;
-        var first = 1;
-        if (resumeFrom is null)
+        var (global, first) = RoundRules.Start(initialGlobal, resumeFrom, optimizer, _options.Rounds);
+        if (ledger is not null && resumeFrom?.PrivacyState is { } privacyState && ledger.RestoreState(privacyState) is { } restoredClipNorm)
         {
-            global = initialGlobal.Clone();
-        }
-        else
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(resumeFrom.LastClosedRound, nameof(resumeFrom));
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(resumeFrom.LastClosedRound, _options.Rounds, nameof(resumeFrom));
-            ParameterSet.RequireSameLayout(initialGlobal, resumeFrom.Global);
-            global = resumeFrom.Global.Clone();
-            if (resumeFrom.OptimizerState is { } state)
-            {
-                optimizer.RestoreState(state);
-            }
-
-            if (ledger is not null && resumeFrom.PrivacyState is { } privacyState && ledger.RestoreState(privacyState) is { } clipNorm)
-            {
-                clientPrivacy?.RestoreClipNorm(clipNorm);
-            }
-
-            first = resumeFrom.LastClosedRound + 1;
+            clientPrivacy?.RestoreClipNorm(restoredClipNorm);
         }
 
         string? stoppedEarly = null;
@@ -191,7 +172,6 @@ public sealed class RoundEngine : IRunEngine
 
         // Failed rounds and the divergence rule's reference loss continue across a resume.
         var degraded = resumeFrom?.DegradedRounds ?? 0;
-        var allowedDegraded = (int)Math.Floor(_options.MaxDegradedFraction * _options.Rounds);
         var referenceLoss = _options.Divergence.ReferenceLoss ?? resumeFrom?.ReferenceLoss;
 
         // The plain rounds' aggregate: allocated at the first plain round and written by every round's aggregation. It
@@ -287,21 +267,14 @@ public sealed class RoundEngine : IRunEngine
             var succeeded = problem is null;
             if (succeeded)
             {
-                // The aggregate ends its life here: Step keeps no reference to it, so the buffer is free for the next round.
-                var stepped = optimizer.Step(global, aggregate!, info);
-                if (ReferenceEquals(stepped, aggregate))
+                var (stepped, diverged) = RoundRules.Step(optimizer, global, aggregate!, info);
+                if (diverged is not null)
                 {
-                    throw new InvalidOperationException(
-                        $"{optimizer.GetType().Name}.Step returned the aggregate it was given; it must return a new set (the engine reuses the aggregate's buffer).");
-                }
-
-                if (!stepped.AllFinite())
-                {
-                    failure = $"round {round} diverged: the global model holds NaN or infinite values after the server step; lower training.learningRate or the strategy's server learning rate";
+                    failure = diverged;
                     break;
                 }
 
-                global = stepped;
+                global = stepped!;
             }
             else
             {
@@ -311,8 +284,7 @@ public sealed class RoundEngine : IRunEngine
             var privacySpent = ledger?.Charge(selected.Count, Math.Max(parties.Count, 1), fold.ReceivedUpdates, _plan, clipNorm, released: succeeded);
 
             Evaluation? evaluation = null;
-            var every = _options.EvaluateEveryRounds;
-            if (evaluator is not null && (round == _options.Rounds || (every > 0 && round % every == 0)))
+            if (evaluator is not null && _options.EvaluatesAfter(round))
             {
                 evaluation = await evaluator.EvaluateAsync(global, info, cancellationToken).ConfigureAwait(false);
                 final = evaluation ?? final;
@@ -340,10 +312,9 @@ public sealed class RoundEngine : IRunEngine
                 await observer.OnRoundCompletedAsync(summary, checkpoint, cancellationToken).ConfigureAwait(false);
             }
 
-            if (degraded > allowedDegraded)
+            failure = _options.DescribeTooManyDegraded(degraded, round, problem);
+            if (failure is not null)
             {
-                failure = $"{degraded} of the run's {_options.Rounds} rounds failed, more than round.maxDegradedFraction ({_options.MaxDegradedFraction:G4}) allows "
-                    + $"({allowedDegraded}); round {round}: {problem}";
                 break;
             }
         }

@@ -194,10 +194,10 @@ public sealed class FederatedRecommendationTests
         return [.. items];
     }
 
-    private static RatingsSplit Split() =>
+    internal static RatingsSplit Split() =>
         RatingsSplit.Random(SyntheticRatings.Generate(users: 60, items: 80, ratingsPerUser: 25, seed: 3), 0.2, 5);
 
-    private static RecommenderSpec Spec(RatingsSplit split, RecommenderKind kind) => new()
+    internal static RecommenderSpec Spec(RatingsSplit split, RecommenderKind kind) => new()
     {
         Kind = kind,
         Items = split.Train.ItemCount,

@@ -101,24 +101,8 @@ public sealed class BufferedRoundEngine : IRunEngine
         var time = _options.TimeProvider;
         var started = time.GetTimestamp();
         var optimizer = _options.Strategy.CreateServerOptimizer();
-        var global = initialGlobal.Clone();
-        var first = 1;
-        if (resumeFrom is not null)
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(resumeFrom.LastClosedRound, nameof(resumeFrom));
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(resumeFrom.LastClosedRound, _options.Rounds, nameof(resumeFrom));
-            ParameterSet.RequireSameLayout(initialGlobal, resumeFrom.Global);
-            global = resumeFrom.Global.Clone();
-            if (resumeFrom.OptimizerState is { } state)
-            {
-                optimizer.RestoreState(state);
-            }
-
-            first = resumeFrom.LastClosedRound + 1;
-        }
-
+        var (global, first) = RoundRules.Start(initialGlobal, resumeFrom, optimizer, _options.Rounds);
         var degraded = resumeFrom?.DegradedRounds ?? 0;
-        var allowedDegraded = (int)Math.Floor(_options.MaxDegradedFraction * _options.Rounds);
         var referenceLoss = _options.Divergence.ReferenceLoss ?? resumeFrom?.ReferenceLoss;
         ParameterSet? aggregateBuffer = null;
         var summaries = new List<RoundSummary>(_options.Rounds - first + 1);
@@ -160,14 +144,14 @@ public sealed class BufferedRoundEngine : IRunEngine
                 var problem = Describe(fold);
                 if (problem is null)
                 {
-                    var stepped = optimizer.Step(global, fold.Aggregation.Complete(), info);
-                    if (!stepped.AllFinite())
+                    var (stepped, diverged) = RoundRules.Step(optimizer, global, fold.Aggregation.Complete(), info);
+                    if (diverged is not null)
                     {
-                        failure = $"round {round} diverged: the global model holds NaN or infinite values after the server step; lower training.learningRate or the strategy's server learning rate";
+                        failure = diverged;
                         break;
                     }
 
-                    global = stepped;
+                    global = stepped!;
                 }
                 else
                 {
@@ -175,8 +159,7 @@ public sealed class BufferedRoundEngine : IRunEngine
                 }
 
                 Evaluation? evaluation = null;
-                var every = _options.EvaluateEveryRounds;
-                if (evaluator is not null && (round == _options.Rounds || (every > 0 && round % every == 0)))
+                if (evaluator is not null && _options.EvaluatesAfter(round))
                 {
                     evaluation = await evaluator.EvaluateAsync(global, info, cancellationToken).ConfigureAwait(false);
                     final = evaluation ?? final;
@@ -205,10 +188,9 @@ public sealed class BufferedRoundEngine : IRunEngine
                     await observer.OnRoundCompletedAsync(summary, checkpoint, cancellationToken).ConfigureAwait(false);
                 }
 
-                if (degraded > allowedDegraded)
+                failure = _options.DescribeTooManyDegraded(degraded, round, problem);
+                if (failure is not null)
                 {
-                    failure = $"{degraded} of the run's {_options.Rounds} rounds failed, more than round.maxDegradedFraction ({_options.MaxDegradedFraction:G4}) allows "
-                        + $"({allowedDegraded}); round {round}: {problem}";
                     break;
                 }
             }
