@@ -21,8 +21,16 @@ public sealed class ResumeTests
         { "name": "resumable", "rounds": 3, "model": { "type": "logistic" }, "round": { "deadlineSeconds": 20 }, "evaluation": { "everyRounds": 0 } }
         """;
 
-    [Fact]
-    public async Task Resume_AfterTheCoordinatorStoppedMidRun_ContinuesFromTheLastClosedRound()
+    // Asynchronous updates, a buffer of one: every round is one update, trained on the version before it.
+    private const string AsyncConfig = """
+        { "name": "resumable-async", "rounds": 3, "model": { "type": "logistic" }, "round": { "deadlineSeconds": 20 }, "evaluation": { "everyRounds": 0 },
+          "updates": { "mode": "async", "bufferSize": 1 } }
+        """;
+
+    [Theory]
+    [InlineData(Config)]
+    [InlineData(AsyncConfig)]
+    public async Task Resume_AfterTheCoordinatorStoppedMidRun_ContinuesFromTheLastClosedRound(string config)
     {
         var directory = Path.Combine(Path.GetTempPath(), "causeway-resume-" + Guid.NewGuid().ToString("N"));
         await using var store = await SqliteRunStore.OpenAsync(Path.Combine(directory, "runs.db"), null, CancellationToken.None).DefaultTimeout();
@@ -44,7 +52,7 @@ public sealed class ResumeTests
             var host = new PartyHost(client, gate, first.PartyOptions(party.Value)).RunAsync(stop.Token);
             await first.WaitUntilPollingAsync(party.Value).DefaultTimeout();
             using var admin = first.CreateAdminClient();
-            var started = await admin.PostAsync(new Uri("api/runs", UriKind.Relative), new StringContent(Config, Encoding.UTF8, "application/json")).DefaultTimeout();
+            var started = await admin.PostAsync(new Uri("api/runs", UriKind.Relative), new StringContent(config, Encoding.UTF8, "application/json")).DefaultTimeout();
             id = (await started.Content.ReadFromJsonAsync<JsonElement>().DefaultTimeout()).GetProperty("id").GetString()!;
             await gate.Blocked.DefaultTimeout();
             await stop.CancelAsync();
@@ -77,6 +85,13 @@ public sealed class ResumeTests
         Assert.Equal([1, 2, 3], (await store.GetRoundsAsync(id, CancellationToken.None).DefaultTimeout()).Select(r => r.Round));
         Assert.Equal([2, 3], handler.Rounds);
         Assert.All(handler.Setups, s => Assert.Equal(storedSetup, s));
+
+        // Async: the resumed rounds trained on the checkpoint's version and the one after, with nothing stale.
+        var versions = (await store.GetRoundsAsync(id, CancellationToken.None).DefaultTimeout())
+            .Select(r => r.Parties.Single(p => p.Outcome == PartyOutcome.Accepted))
+            .Select(p => (p.TrainedOnVersion, p.AppliedToVersion, p.StalenessWeight));
+        (int?, int?, double?)[] expected = config == AsyncConfig ? [(0, 0, 1.0), (1, 1, 1.0), (2, 2, 1.0)] : [(null, null, null), (null, null, null), (null, null, null)];
+        Assert.Equal(expected, versions);
         var again = await admin2.PostAsync(new Uri($"api/runs/{id}/resume", UriKind.Relative), null).DefaultTimeout();
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         await stop2.CancelAsync();
