@@ -1,4 +1,6 @@
+using Causeway.Core.Tensors;
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Horizontal.Buffered;
 
 namespace Causeway.Federation.Tests.Horizontal.Buffered;
 
@@ -39,6 +41,44 @@ public sealed class ParticipationPacerTests
         pacer.Started(parties[1]);
 
         Assert.Equal([parties[0], parties[2]], await pacer.DueAsync(parties, 2, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task BufferedRoundEngine_GapLongerThanTheRun_SendsEachPartyOneTask()
+    {
+        // Without the gap, p0 would train again in round 2; with an hour's gap every party trains once, in turn.
+        var channel = FakeChannel.Constant(1f);
+        var engine = new BufferedRoundEngine(new RoundEngineOptions
+        {
+            Strategy = TestData.FedAvg(),
+            Rounds = 3,
+            Buffered = new BufferedUpdates { BufferSize = 1 },
+            MinTimeBetweenTasks = TimeSpan.FromHours(1),
+        });
+
+        var result = await engine.RunAsync(new ParameterSet(TestData.Layout()), new FixedRoster(TestData.Parties(3)), channel, null, null, null, CancellationToken.None);
+
+        Assert.Equal(3, channel.Calls);
+        Assert.Equal([TestData.Party(0), TestData.Party(1), TestData.Party(2)], result.Rounds.Select(r => Assert.Single(r.Contributions).Party));
+        Assert.Equal([0, 1, 2], result.Rounds.Select(r => r.Versions[0].Staleness));
+    }
+
+    [Fact]
+    public async Task RoundEngine_GapLongerThanTheRun_SelectsOnlyPartiesThatAreDue()
+    {
+        // One party per round from three: with an hour's gap no party is selected twice.
+        var channel = FakeChannel.Constant(1f);
+        var engine = new RoundEngine(new RoundEngineOptions
+        {
+            Strategy = TestData.FedAvg(fraction: 1.0 / 3),
+            Rounds = 3,
+            MinTimeBetweenTasks = TimeSpan.FromHours(1),
+        });
+
+        var result = await engine.RunAsync(new ParameterSet(TestData.Layout()), TestData.Parties(3), channel, null, null, null, CancellationToken.None);
+
+        Assert.Equal(3, result.Rounds.SelectMany(r => r.Contributions).Select(c => c.Party).Distinct().Count());
+        Assert.All(result.Rounds, r => Assert.Equal(1, r.Participants));
     }
 
     /// <summary>A clock the test moves by hand (timestamps only).</summary>
