@@ -37,6 +37,20 @@ public interface IAggregator
         ArgumentNullException.ThrowIfNull(delta);
         System.Numerics.Tensors.TensorPrimitives.Multiply(delta.Values, factor, delta.Values);
     }
+
+    /// <summary>
+    /// The layout of the vector each party masks or encrypts in a protected round (secure aggregation, Paillier).
+    /// Default: the global layout. An aggregator whose aggregate is not the plain mean adds what it needs to compute
+    /// it from sums (<c>Recommendation.ItemAggregator</c>'s per-item counts).
+    /// </summary>
+    ParameterLayout ProtectedLayout(ParameterLayout global) => global;
+
+    /// <summary>
+    /// Turns a protected round's result — the mean Σ w_k u_k / Σ w_k of the <paramref name="updates"/> accepted
+    /// protected vectors, in <see cref="ProtectedLayout"/> — into the aggregate in the <paramref name="global"/> layout
+    /// the server optimizer steps with. It may reuse <paramref name="mean"/>. Default: the mean itself.
+    /// </summary>
+    ParameterSet CompleteProtected(ParameterSet mean, int updates, ParameterLayout global) => mean;
 }
 
 /// <summary>

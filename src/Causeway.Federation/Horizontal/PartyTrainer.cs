@@ -116,7 +116,7 @@ public sealed class PartyTrainer
     /// party's share of the noise from a CSPRNG (never the run seed, which the coordinator knows). Returns whether the
     /// delta was within the norm before clipping.
     /// </summary>
-    private static bool Privatize(Span<float> delta, UpdatePrivacy privacy)
+    internal static bool Privatize(Span<float> delta, UpdatePrivacy privacy)
     {
         var norm = L2Clipping.Clip(delta, privacy.ClipNorm);
         if (privacy.NoiseStandardDeviation > 0)

@@ -353,7 +353,8 @@ public sealed class RoundEngine : IRunEngine
         RoundFold fold,
         CancellationToken cancellationToken)
     {
-        var round = protection.Begin(new ProtectedRoundContext(global.Layout, info, selected, _options.Deadline, _options.TimeProvider));
+        var aggregator = _options.Strategy.Aggregator;
+        var round = protection.Begin(new ProtectedRoundContext(aggregator.ProtectedLayout(global.Layout), info, selected, _options.Deadline, _options.TimeProvider));
         var dropped = new HashSet<PartyId>();
         foreach (var failure in await round.PrepareAsync(channel, cancellationToken).ConfigureAwait(false))
         {
@@ -372,8 +373,8 @@ public sealed class RoundEngine : IRunEngine
             return (null, tooFew);
         }
 
-        var aggregate = await round.CompleteAsync(channel, cancellationToken).ConfigureAwait(false);
-        return (aggregate, round.Problem);
+        var mean = await round.CompleteAsync(channel, cancellationToken).ConfigureAwait(false);
+        return (mean is null ? null : aggregator.CompleteProtected(mean, fold.Accepted, global.Layout), round.Problem);
     }
 
     private static int IndexOf(IReadOnlyList<PartyId> selected, PartyId party)

@@ -31,6 +31,16 @@ namespace Causeway.Federation.Recommendation;
 /// did not rate an item adds zero to its gradient.
 /// </para>
 /// <para>
+/// Counted updates (<see cref="ItemUpdateForm.Counted"/>) are that remedy: the dense rows followed by
+/// <c>item_counts[n]</c>, 1 on the rows the party touched. In the clear a counted update is folded like a sparse one
+/// (only its counted rows). Under a protection (secure aggregation, Paillier) the coordinator never sees an update: the
+/// protected round hands back the mean of the parties' counted vectors, Σ_k w_k·[Δ_k; c_k] / Σ_k w_k, w_k the public
+/// bounded weight (1, or min(n_k, W)/W for the weighted mean, <see cref="Horizontal.Protection.UpdateWeight"/>), and
+/// <see cref="CompleteProtected"/> divides each item's rows by its count, Σ_{k∈S_i} w_k·Δ_k,i / Σ_{k∈S_i} w_k: the same
+/// per-item mean, computed from two sums. The gradient sum is protected as a plain dense update and completed as
+/// K × mean.
+/// </para>
+/// <para>
 /// Streaming, as <see cref="WeightedMeanAggregator"/>: the running per-row mean lives in the caller's destination,
 /// <c>Δ_i ← Δ_i + (Δ_k,i − Δ_i)·w_k / W_i</c> with W_i = Σ w_j over the updates so far that hold row i (one pooled
 /// double per item); each update is read once, row by row, and nothing is allocated per update.
@@ -59,8 +69,62 @@ public sealed class ItemAggregator : IAggregator
     }
 
     /// <summary>
-    /// Accepts a dense update (the global layout, <c>global_mean</c> unchanged) or a sparse one whose rows are whole
-    /// numbers in [0, n), strictly ascending, with the global model's rank.
+    /// What a party masks or encrypts in a protected round: the counted layout for the means (their per-item divisor
+    /// must travel under the same protection), the dense item model for the gradient sum.
+    /// </summary>
+    public ParameterLayout ProtectedLayout(ParameterLayout global)
+    {
+        ArgumentNullException.ThrowIfNull(global);
+        var (items, factors) = ItemModel.Describe(global) ?? throw new ArgumentException($"The global model is not an item model: {global}.", nameof(global));
+        return Mode == ItemAggregation.GradientSum ? global : ItemModel.CountedLayout(items, factors);
+    }
+
+    /// <summary>
+    /// The aggregate from a protected round's mean of <paramref name="updates"/> uniformly or boundedly weighted
+    /// protected vectors: per item Σ w·Δ / Σ w·c for the means (0 for an item no update counted), K × mean for the
+    /// gradient sum (whose weights are uniform).
+    /// </summary>
+    public ParameterSet CompleteProtected(ParameterSet mean, int updates, ParameterLayout global)
+    {
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(global);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(updates);
+        if (!mean.Layout.Equals(ProtectedLayout(global)))
+        {
+            throw new ArgumentException($"The protected mean has the layout {mean.Layout}; {ProtectedLayout(global)} was expected.", nameof(mean));
+        }
+
+        if (Mode == ItemAggregation.GradientSum)
+        {
+            TensorPrimitives.Multiply(mean.Values, updates, mean.Values);
+            return mean;
+        }
+
+        var (items, factors) = ItemModel.Describe(global)!.Value;
+        var aggregate = new ParameterSet(global);
+        var counts = mean[ItemModel.Counts];
+        var fromFactors = mean[ItemModel.Factors];
+        var fromBias = mean[ItemModel.Bias];
+        var toFactors = aggregate[ItemModel.Factors];
+        var toBias = aggregate[ItemModel.Bias];
+        for (var i = 0; i < items; i++)
+        {
+            // Parties that did not touch an item send exact zeros, which both protections sum exactly: no count, no move.
+            var count = counts[i];
+            if (count > 0)
+            {
+                TensorPrimitives.Divide(fromFactors.Slice(i * factors, factors), count, toFactors.Slice(i * factors, factors));
+                toBias[i] = fromBias[i] / count;
+            }
+        }
+
+        return aggregate;
+    }
+
+    /// <summary>
+    /// Accepts a dense update (the global layout, <c>global_mean</c> unchanged), a counted one (the dense layout and
+    /// counts of 0 or 1), or a sparse one whose rows are whole numbers in [0, n), strictly ascending, with the global
+    /// model's rank.
     /// </summary>
     public string? DescribeMisfit(ParameterLayout global, ParameterSet delta)
     {
@@ -74,6 +138,18 @@ public sealed class ItemAggregator : IAggregator
         if (delta.Layout.Equals(global))
         {
             return delta[ItemModel.GlobalMean][0] == 0 ? null : "the update changes the global mean, which is fixed for the run";
+        }
+
+        if (ItemModel.DescribeCounted(delta.Layout) == (items, factors))
+        {
+            if (delta[ItemModel.GlobalMean][0] != 0)
+            {
+                return "the update changes the global mean, which is fixed for the run";
+            }
+
+            var counts = delta[ItemModel.Counts];
+            var other = counts.IndexOfAnyExcept(0f, 1f);
+            return other < 0 ? null : $"{ItemModel.Counts}[{other}] = {counts[other]}; a count is 0 (not touched) or 1 (touched)";
         }
 
         if (ItemModel.DescribeSparse(delta.Layout) is not (int rows, int rank))
@@ -168,6 +244,18 @@ public sealed class ItemAggregator : IAggregator
                 for (var i = 0; i < _items; i++)
                 {
                     Fold(i, factors.Slice(i * _factors, _factors), bias[i], weight, into, intoBias);
+                }
+            }
+            else if (delta.Layout.Tensors.Count == 4)
+            {
+                // Counted: only the rows the party touched, as if it had sent them sparse.
+                var counts = delta[ItemModel.Counts];
+                for (var i = 0; i < _items; i++)
+                {
+                    if (counts[i] != 0)
+                    {
+                        Fold(i, factors.Slice(i * _factors, _factors), bias[i], weight, into, intoBias);
+                    }
                 }
             }
             else

@@ -6,7 +6,9 @@ namespace Causeway.Federation.Recommendation;
 /// The federated half of a recommender: the item side, the only parameters that travel. Dense (the global model, and a
 /// dense update) it is <c>item_factors[n, k]</c>, <c>item_bias[n]</c> and the scalar <c>global_mean</c>; a sparse update
 /// holds only the rows a party touched: <c>item_rows[m]</c> (the item indices, ascending), <c>item_factors[m, k]</c> and
-/// <c>item_bias[m]</c>. User factors and biases are never part of either.
+/// <c>item_bias[m]</c>; a counted update is the dense one followed by <c>item_counts[n]</c>, the party's weight for every
+/// item it touched and 0 elsewhere (the form protected mean rounds mask or encrypt). User factors and biases are never
+/// part of any of them.
 /// </summary>
 /// <remarks>
 /// Row indices travel as float32, which holds every integer exactly up to 2^24 = 16,777,216; a larger catalogue is
@@ -18,6 +20,7 @@ public static class ItemModel
     public const string Bias = "item_bias";
     public const string GlobalMean = "global_mean";
     public const string Rows = "item_rows";
+    public const string Counts = "item_counts";
 
     /// <summary>The largest catalogue whose row indices float32 holds exactly: 2^24 items.</summary>
     public const int MaxItems = 1 << 24;
@@ -30,6 +33,10 @@ public static class ItemModel
         ArgumentOutOfRangeException.ThrowIfLessThan(factors, 1);
         return new ParameterLayout([new TensorSpec(Factors, [items, factors]), new TensorSpec(Bias, [items]), new TensorSpec(GlobalMean, [])]);
     }
+
+    /// <summary>A counted update: the dense item model of <paramref name="items"/> items followed by <c>item_counts[n]</c>.</summary>
+    public static ParameterLayout CountedLayout(int items, int factors) =>
+        new([.. Layout(items, factors).Tensors, new TensorSpec(Counts, [items])]);
 
     /// <summary>A sparse update of <paramref name="rows"/> item rows.</summary>
     public static ParameterLayout SparseLayout(int rows, int factors)
@@ -48,6 +55,20 @@ public static class ItemModel
             && t[0] is { Name: Factors, Shape: [var n, var k] }
             && t[1] is { Name: Bias, Shape: [var nb] } && nb == n
             && t[2] is { Name: GlobalMean, Shape: [] }
+            ? (n, k)
+            : null;
+    }
+
+    /// <summary>The catalogue size and factor count of a counted update, or null when the layout is not one.</summary>
+    public static (int Items, int Factors)? DescribeCounted(ParameterLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        var t = layout.Tensors;
+        return t.Count == 4
+            && t[0] is { Name: Factors, Shape: [var n, var k] }
+            && t[1] is { Name: Bias, Shape: [var nb] } && nb == n
+            && t[2] is { Name: GlobalMean, Shape: [] }
+            && t[3] is { Name: Counts, Shape: [var nc] } && nc == n
             ? (n, k)
             : null;
     }

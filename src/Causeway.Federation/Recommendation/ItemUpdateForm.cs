@@ -14,4 +14,12 @@ public enum ItemUpdateForm
     /// same as <see cref="Sparse"/> (the non-zero rows); it is the form a masking or encrypting protection can hide.
     /// </summary>
     Dense,
+
+    /// <summary>
+    /// The dense form followed by <c>item_counts[n]</c>: 1 for every item the party touched, 0 elsewhere
+    /// (<see cref="ItemModel.CountedLayout"/>). Under secure aggregation or Paillier the coordinator learns only the sums
+    /// of the rows and of the counts, and divides one by the other per item, so the protected means are not diluted by the
+    /// parties that did not rate an item. In the clear it reveals what <see cref="Sparse"/> does.
+    /// </summary>
+    Counted,
 }

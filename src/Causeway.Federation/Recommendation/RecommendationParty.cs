@@ -77,9 +77,18 @@ public sealed class RecommendationParty
             return PartyReply.Failed(new PartyFailure(Party, FailureKind.Dropout, misfit));
         }
 
+        if (task.Privacy is { } privacy && (privacy.Problem is not null || Plan.Form != ItemUpdateForm.Dense))
+        {
+            return PartyReply.Failed(new PartyFailure(
+                Party, FailureKind.Dropout, privacy.Problem ?? "user-level DP clips the whole update: the plan must send the dense form (a sparse update's row indices are not values to clip)"));
+        }
+
         var started = _time.GetTimestamp();
         var (update, loss) = _local.Train(task.Global, Plan, new Random(Seeds.ToInt32(task.Seed)));
-        return PartyReply.Success(new PartyUpdate(Party, update, Data.TrainCount, loss, _time.GetElapsedTime(started).TotalSeconds));
+
+        // User-level DP with the noise at the parties: clip the whole update, add this party's share of the noise.
+        bool? withinClip = task.Privacy is { } own ? PartyTrainer.Privatize(update.Values, own) : null;
+        return PartyReply.Success(new PartyUpdate(Party, update, Data.TrainCount, loss, _time.GetElapsedTime(started).TotalSeconds, withinClip));
     }
 
     /// <summary>

@@ -185,6 +185,80 @@ public sealed class ItemAggregatorTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    [Theory]
+    [InlineData(ItemAggregation.Mean)]
+    [InlineData(ItemAggregation.WeightedMean)]
+    public void CountedUpdates_InTheClear_FoldLikeTheSparseOnes(ItemAggregation mode)
+    {
+        var sparse = new ItemAggregator(mode).Begin(new ParameterSet(Global), TestData.Round());
+        var counted = new ItemAggregator(mode).Begin(new ParameterSet(Global), TestData.Round());
+        sparse.Accept(Update(0, examples: 1, (1, [2f, 4f, 6f]), (3, [1f, 1f, 1f])));
+        sparse.Accept(Update(1, examples: 3, (1, [4f, 0f, 0f])));
+        counted.Accept(Counted(0, examples: 1, (1, [2f, 4f, 6f]), (3, [1f, 1f, 1f])));
+        counted.Accept(Counted(1, examples: 3, (1, [4f, 0f, 0f])));
+
+        Assert.Equal(sparse.Complete().Values.ToArray(), counted.Complete().Values.ToArray());
+    }
+
+    [Fact]
+    public void CompleteProtected_Mean_DividesEachItemsSumByItsCount()
+    {
+        // The mean over K = 2 counted vectors of the two updates above, as a protected round would hand it back.
+        var aggregator = new ItemAggregator(ItemAggregation.Mean);
+        var mean = new ParameterSet(aggregator.ProtectedLayout(Global));
+        foreach (var update in new[] { Counted(0, 1, (1, [2f, 4f, 6f]), (3, [1f, 1f, 1f])), Counted(1, 3, (1, [4f, 0f, 0f])) })
+        {
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(update.Delta.Values, 0.5f, mean.Values, mean.Values);
+        }
+
+        var result = aggregator.CompleteProtected(mean, updates: 2, Global);
+
+        // Item 1: sums (6, 4, 6) over a count of 2; item 3: (1, 1, 1) over 1; items 0 and 2: count 0, so 0.
+        Assert.Equal(Global, result.Layout);
+        Assert.Equal([0f, 0f, 3f, 2f, 0f, 0f, 1f, 1f], result[ItemModel.Factors].ToArray());
+        Assert.Equal([0f, 3f, 0f, 1f], result[ItemModel.Bias].ToArray());
+    }
+
+    [Fact]
+    public void CompleteProtected_GradientSum_IsTheMeanTimesTheUpdates()
+    {
+        var aggregator = new ItemAggregator(ItemAggregation.GradientSum);
+        Assert.Equal(Global, aggregator.ProtectedLayout(Global));
+        var mean = new ParameterSet(Global);
+        mean[ItemModel.Bias][1] = 3f;
+        mean[ItemModel.Factors][6] = 0.5f;
+
+        var result = aggregator.CompleteProtected(mean, updates: 2, Global);
+
+        Assert.Equal([0f, 6f, 0f, 0f], result[ItemModel.Bias].ToArray());
+        Assert.Equal(1f, result[ItemModel.Factors][6]);
+    }
+
+    [Fact]
+    public void DescribeMisfit_CountedUpdate_CountsMustBeZeroOrOne()
+    {
+        var update = Counted(0, 1, (1, [2f, 4f, 6f])).Delta;
+        Assert.Null(new ItemAggregator().DescribeMisfit(Global, update));
+
+        update[ItemModel.Counts][2] = 0.5f;
+
+        Assert.Equal("item_counts[2] = 0.5; a count is 0 (not touched) or 1 (touched)", new ItemAggregator().DescribeMisfit(Global, update));
+    }
+
+    private static PartyUpdate Counted(int party, int examples, params (int Row, float[] Values)[] rows)
+    {
+        var update = new ParameterSet(ItemModel.CountedLayout(4, 2));
+        foreach (var (row, values) in rows)
+        {
+            update[ItemModel.Factors][row * 2] = values[0];
+            update[ItemModel.Factors][(row * 2) + 1] = values[1];
+            update[ItemModel.Bias][row] = values[2];
+            update[ItemModel.Counts][row] = 1;
+        }
+
+        return new PartyUpdate(TestData.Party(party), update, examples, 0);
+    }
+
     private static PartyUpdate Update(int party, int examples, params (int Row, float[] Values)[] rows)
     {
         var update = new ParameterSet(ItemModel.SparseLayout(rows.Length, 2));

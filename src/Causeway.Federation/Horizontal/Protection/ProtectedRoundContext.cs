@@ -3,7 +3,7 @@ using Causeway.Core.Tensors;
 namespace Causeway.Federation.Horizontal.Protection;
 
 /// <summary>What a protected round is begun with.</summary>
-/// <param name="Layout">The global model's layout (the protected vectors have its total length).</param>
+/// <param name="Layout">The layout of the protected vectors: the global model's, or what the aggregator asks for (<see cref="IAggregator.ProtectedLayout"/>).</param>
 /// <param name="Round">The run and round.</param>
 /// <param name="Selected">The parties selected this round, in selection order (secure aggregation indexes them so).</param>
 /// <param name="StepDeadline">How long each protocol phase (key agreement, unmasking, decryption) may wait for replies.</param>

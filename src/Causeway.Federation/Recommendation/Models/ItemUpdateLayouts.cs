@@ -11,8 +11,12 @@ namespace Causeway.Federation.Recommendation.Models;
 internal sealed class ItemUpdateLayouts(int factors)
 {
     private readonly ConcurrentDictionary<int, ParameterLayout> _byRows = new();
+    private ParameterLayout? _counted;
 
     public int Factors { get; } = factors;
+
+    /// <summary>The counted update layout of a catalogue of <paramref name="items"/> (one catalogue per run).</summary>
+    public ParameterLayout Counted(int items) => _counted ??= ItemModel.CountedLayout(items, Factors);
 
     public ParameterLayout Sparse(int rows) => _byRows.GetOrAdd(rows, static (m, k) => ItemModel.SparseLayout(m, k), Factors);
 }

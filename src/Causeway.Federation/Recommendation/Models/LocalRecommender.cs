@@ -56,7 +56,12 @@ internal sealed class LocalRecommender
     {
         Debug.Assert(Data.TrainCount > 0, "A party without training ratings does not train.");
         var (update, loss) = plan.Update == ItemUpdate.Gradient ? Gradient(global, plan, random) : Delta(global, plan, random);
-        return (plan.Form == ItemUpdateForm.Dense ? Densify(update, global.Layout) : update, loss);
+        return plan.Form switch
+        {
+            ItemUpdateForm.Dense => (Densify(update, global.Layout), loss),
+            ItemUpdateForm.Counted => (Densify(update, _layouts.Counted(_spec.Items)), loss),
+            _ => (update, loss),
+        };
     }
 
     /// <summary>Trains <paramref name="model"/> in place (the centralised reference); returns the last pass's mean loss.</summary>
@@ -510,7 +515,10 @@ internal sealed class LocalRecommender
         }
     }
 
-    /// <summary>The sparse update spread over the whole catalogue: zero outside its rows, <c>global_mean</c> 0.</summary>
+    /// <summary>
+    /// The sparse update spread over the whole catalogue: zero outside its rows, <c>global_mean</c> 0, and with a counted
+    /// layout <c>item_counts</c> 1 on its rows.
+    /// </summary>
     private ParameterSet Densify(ParameterSet sparse, ParameterLayout layout)
     {
         var k = _spec.Factors;
@@ -525,6 +533,15 @@ internal sealed class LocalRecommender
             var i = (int)rows[j];
             sparseFactors.Slice(j * k, k).CopyTo(factors.Slice(i * k, k));
             bias[i] = sparseBias[j];
+        }
+
+        if (layout.Tensors.Count == 4)
+        {
+            var counts = dense[ItemModel.Counts];
+            for (var j = 0; j < rows.Length; j++)
+            {
+                counts[(int)rows[j]] = 1;
+            }
         }
 
         return dense;

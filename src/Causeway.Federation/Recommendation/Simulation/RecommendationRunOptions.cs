@@ -1,4 +1,6 @@
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Horizontal.DifferentialPrivacy;
+using Causeway.Federation.Horizontal.Protection;
 
 namespace Causeway.Federation.Recommendation.Simulation;
 
@@ -54,8 +56,67 @@ public sealed record RecommendationRunOptions
     /// </summary>
     public Horizontal.Buffered.BufferedUpdates? Buffered { get; init; }
 
+    /// <summary>
+    /// Hides every party's update from the coordinator: <see cref="SecureAggregationProtection"/> (the coordinator learns
+    /// the masked sum only) or <see cref="PaillierProtection"/> (FedMF: ciphertexts only, a key-holding party decrypts the
+    /// sum). The parties then send the whole catalogue — counted for the means (<see cref="ItemUpdateForm.Counted"/>),
+    /// dense for the gradient sum — whatever the plan's form. <see cref="ItemAggregation.WeightedMean"/> needs the
+    /// protection's weight cap W (each party weighs its update by min(n_k, W)/W, n_k its training ratings); the other
+    /// modes weigh parties uniformly and refuse one. Default null: plain rounds.
+    /// </summary>
+    public IUpdateProtection? Protection { get; init; }
+
+    /// <summary>
+    /// User-level differential privacy (client-level DP-FedAvg, McMahan et al. 2018) on the item updates: only
+    /// <see cref="PrivacyOptions.Client"/> applies. Each party's dense update is clipped to an L2 norm S and the round
+    /// releases the uniform mean over the m selected parties plus N(0, σ²S²/m²) per value, in place of the per-item
+    /// aggregation (its per-item counts would be released without noise); the gradient sum therefore becomes a mean, so
+    /// scale the server learning rate by m. The RDP accountant charges each round at q = m/N. Default null: no DP.
+    /// </summary>
+    public PrivacyOptions? Privacy { get; init; }
+
+    /// <summary>Measure the CPU time of the parties' work apart from the coordinator's (<see cref="RecommendationSimulator.PartyCpuSeconds"/>). Default false.</summary>
+    public bool MeasurePartyCpu { get; init; }
+
     /// <summary>The clock. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The form parties send: the plan's in plain rounds, dense under DP, counted (means) or dense (sum) under a protection.</summary>
+    internal ItemUpdateForm EffectiveForm =>
+        Privacy is not null ? ItemUpdateForm.Dense
+        : Protection is null ? Plan.Form
+        : Aggregation == ItemAggregation.GradientSum ? ItemUpdateForm.Dense
+        : ItemUpdateForm.Counted;
+
+    /// <summary>Throws naming the option when protection, privacy and aggregation do not fit together.</summary>
+    internal void ValidatePrivacy()
+    {
+        if (Protection is { } protection)
+        {
+            if (Aggregation == ItemAggregation.WeightedMean && protection.WeightCap is null)
+            {
+                throw new ArgumentException($"The weighted mean under {protection.Name} needs the protection's weight cap (parties weigh their update by min(ratings, cap)/cap).");
+            }
+
+            if (Aggregation != ItemAggregation.WeightedMean && Privacy is null && protection.WeightCap is not null)
+            {
+                throw new ArgumentException($"The {Aggregation} aggregation under {protection.Name} weighs parties uniformly; remove the protection's weight cap or use WeightedMean.");
+            }
+        }
+
+        if (Privacy is { } privacy)
+        {
+            if (privacy.Client is null || privacy.Sample is not null)
+            {
+                throw new ArgumentException("Recommendation runs support user-level (client) differential privacy only: set privacy.client and leave privacy.sample unset.");
+            }
+
+            if (privacy.Validate(perRound: null) is { Count: > 0 } errors)
+            {
+                throw new ArgumentException($"Invalid privacy options: {string.Join("; ", errors)}.");
+            }
+        }
+    }
 
     /// <summary>The server optimizer's factory, for <see cref="Strategy.CreateServerOptimizer"/>.</summary>
     internal Func<IServerOptimizer> ServerOptimizer()

@@ -26,14 +26,22 @@ public sealed class RecommendationSimulator
         ArgumentNullException.ThrowIfNull(options.Spec, nameof(options));
         ArgumentNullException.ThrowIfNull(options.Plan, nameof(options));
         options.Spec.Validate();
-        _plan = options.Plan with { Update = options.Aggregation == ItemAggregation.GradientSum ? ItemUpdate.Gradient : ItemUpdate.Delta };
+        options.ValidatePrivacy();
+        _plan = options.Plan with
+        {
+            Update = options.Aggregation == ItemAggregation.GradientSum ? ItemUpdate.Gradient : ItemUpdate.Delta,
+            Form = options.EffectiveForm,
+        };
         _plan.Validate();
         _ = options.ServerOptimizer()();
         _options = options;
     }
 
-    /// <summary>The plan every party runs (the options' plan with the update the aggregation needs).</summary>
+    /// <summary>The plan every party runs (the options' plan with the update the aggregation needs and the form a protection or DP needs).</summary>
     public RecommendationPlan Plan => _plan;
+
+    /// <summary>The parties' CPU seconds (training, protection, protocol steps) in the last <see cref="RunAsync"/>, when <see cref="RecommendationRunOptions.MeasurePartyCpu"/> is set; 0 otherwise.</summary>
+    public double PartyCpuSeconds { get; private set; }
 
     /// <summary>Makes the parties of <paramref name="partition"/>, each with its users' ratings and fresh user vectors.</summary>
     public IReadOnlyList<RecommendationParty> CreateParties(RatingsSplit split, IReadOnlyList<PartyUsers> partition)
@@ -59,8 +67,10 @@ public sealed class RecommendationSimulator
     {
         ArgumentNullException.ThrowIfNull(parties);
         var options = _options;
-        var strategy = new Strategy(
-            options.Server, new FractionSelector(options.Fraction), new ItemAggregator(options.Aggregation), options.ServerOptimizer(), plan => plan);
+        // User-level DP releases the clipped uniform mean (DP-FedAvg); the per-item aggregation would divide by counts
+        // that nobody noised.
+        IAggregator aggregator = options.Privacy is null ? new ItemAggregator(options.Aggregation) : new WeightedMeanAggregator(AggregationWeighting.Uniform);
+        var strategy = new Strategy(options.Server, new FractionSelector(options.Fraction), aggregator, options.ServerOptimizer(), plan => plan);
         var engine = RunEngine.Create(new RoundEngineOptions
         {
             Strategy = strategy,
@@ -72,13 +82,17 @@ public sealed class RecommendationSimulator
             FoldOrder = FoldOrder.Selection,
             TimeProvider = options.TimeProvider,
             Buffered = options.Buffered,
+            Protection = options.Protection,
+            Privacy = options.Privacy,
         });
         var ids = parties.Select(p => p.Party).ToList();
-        using var channel = new RecommendationChannel(parties, options.MaxParallelism);
+        using var channel = new RecommendationChannel(parties, options.MaxParallelism, options.MeasurePartyCpu);
         var evaluator = options.EvaluateEveryRounds > 0 && options.Spec.Kind == RecommenderKind.MatrixFactorization
             ? new FederatedEvaluator(channel, ids, options.Deadline, options.TimeProvider)
             : null;
-        return await engine.RunAsync(options.Spec.Initialize(options.Seed), new FixedRoster(ids), channel, evaluator, observer, null, cancellationToken).ConfigureAwait(false);
+        var result = await engine.RunAsync(options.Spec.Initialize(options.Seed), new FixedRoster(ids), channel, evaluator, observer, null, cancellationToken).ConfigureAwait(false);
+        PartyCpuSeconds = channel.PartyCpuSeconds;
+        return result;
     }
 
     /// <summary>
