@@ -28,7 +28,7 @@ namespace Causeway.Cli.Bench;
 /// and are fixed here so every run is comparable; <c>--rounds</c> overrides the rounds of every federated run.
 /// </para>
 /// </remarks>
-internal static class RecsysBench
+internal static partial class RecsysBench
 {
     /// <summary>
     /// The published RMSE of Surprise's SVD on MovieLens 100K with 5-fold cross-validation: the benchmark table of
@@ -97,6 +97,12 @@ internal static class RecsysBench
         /// </summary>
         public bool Async { get; init; }
 
+        /// <summary>The share of parties every federated round selects, in (0, 1]. Default 1 (every party, every round).</summary>
+        public double Fraction { get; init; } = 1;
+
+        /// <summary>Protected runs and the user-level DP sweep (<see cref="PrivacySettings"/>). Default none.</summary>
+        public PrivacySettings Privacy { get; init; } = new();
+
         /// <summary>Parties training at once. Default the core count.</summary>
         public int Parallelism { get; init; } = Environment.ProcessorCount;
 
@@ -132,6 +138,23 @@ internal static class RecsysBench
     {
         /// <summary>The federated model ended with NaN or infinity (too large a server step) and was not scored.</summary>
         public bool Diverged { get; init; }
+
+        /// <summary>The protection the run's rounds ran under (<c>secagg</c>, <c>paillier</c>), or null for plain rounds.</summary>
+        public string? Protection { get; init; }
+
+        /// <summary>The user-level DP point of the sweep, or null for a run without DP.</summary>
+        public DpPoint? Dp { get; init; }
+
+        /// <summary>CPU seconds of the parties' work (training, protecting, protocol steps) when measured; the rest of <see cref="CpuSeconds"/> is the coordinator's.</summary>
+        public double? PartyCpuSeconds { get; init; }
+
+        /// <summary>Party CPU milliseconds per selected party and round, when measured.</summary>
+        public double? PartyCpuMsPerPartyRound =>
+            PartyCpuSeconds is { } party && Rounds.Sum(r => r.Selected) is > 0 and var tasks ? party * 1000 / tasks : null;
+
+        /// <summary>The coordinator's CPU milliseconds per round (process CPU minus the parties'), when measured.</summary>
+        public double? CoordinatorCpuMsPerRound =>
+            PartyCpuSeconds is { } party && Rounds.Count > 0 ? (CpuSeconds - party) * 1000 / Rounds.Count : null;
 
         /// <summary>The managed heap the federated run's parties hold (their ratings and user vectors), measured after a full collection.</summary>
         public long? PartiesBytes { get; init; }
@@ -182,6 +205,9 @@ internal static class RecsysBench
                 json["bytes_per_round"] = BytesPerRound;
                 json["bytes_per_party_round"] = BytesPerRound / Parties;
                 json["parties_heap_mb"] = PartiesBytes / 1e6;
+                json["protection"] = Protection ?? "none";
+                json["party_cpu_ms_per_party_round"] = PartyCpuMsPerPartyRound;
+                json["coordinator_cpu_ms_per_round"] = CoordinatorCpuMsPerRound;
                 json["round_seconds"] = new JsonArray([.. Rounds.Select(r => (JsonNode)r.Seconds)]);
             }
 
@@ -206,7 +232,7 @@ internal static class RecsysBench
     {
         public Run? CentralizedMf => Runs.FirstOrDefault(r => r.Kind == RecommenderKind.MatrixFactorization && r.Training == "centralized" && r.Factors == Settings.Factors);
 
-        public Run? FederatedMf => Runs.FirstOrDefault(r => r.Kind == RecommenderKind.MatrixFactorization && r.Federated is not null);
+        public Run? FederatedMf => Runs.FirstOrDefault(r => r.Kind == RecommenderKind.MatrixFactorization && r.Federated is not null && r.Protection is null && r.Dp is null);
 
         public Run? CentralizedRanking => Settings.Bpr ? Runs.FirstOrDefault(r => r.Kind == RecommenderKind.Bpr && r.Federated is null) : CentralizedMf;
 
@@ -283,6 +309,7 @@ internal static class RecsysBench
             runs.Add(await FederatedAsync($"MF federated, {Mode(mode)}, async K={buffer}", options, split, partition, settings, ranking, progress, cancellationToken).ConfigureAwait(false));
         }
 
+        await AddPrivacyRunsAsync(runs, mf, split, partition, settings, ranking, progress, cancellationToken).ConfigureAwait(false);
         if (settings.Bpr)
         {
             runs.Add(Centralized($"BPR centralised, k={settings.Factors}", bpr, BprPlan() with { Epochs = 20 }, all, settings, ranking, progress, cancellationToken));
@@ -294,6 +321,7 @@ internal static class RecsysBench
                 ServerLearningRate = 0.05f,
                 Rounds = settings.Rounds ?? 30,
                 Seed = settings.Seed,
+                Fraction = settings.Fraction,
                 MaxParallelism = settings.Parallelism,
             };
             runs.Add(await FederatedAsync("BPR federated, gradient sum", options, split, partition, settings, ranking, progress, cancellationToken).ConfigureAwait(false));
@@ -358,6 +386,9 @@ internal static class RecsysBench
             ["peak_working_set_mb"] = result.PeakWorkingSetBytes / 1e6,
             ["surprise_published_rmse"] = SurpriseSvdRmse,
             ["centralized_rmse_k100"] = Finite(result.SurpriseRankMf?.Scores.Ratings.Rmse),
+            ["fraction"] = settings.Fraction,
+            ["protection_comparisons"] = new JsonArray([.. ProtectionComparisons(result)]),
+            ["dp_sweep"] = new JsonArray([.. DpSweep(result)]),
             ["targets"] = new JsonArray([.. Targets(result)]),
             ["runs"] = new JsonArray([.. result.Runs.Select(r => (JsonNode)r.ToJson())]),
         };
@@ -369,7 +400,7 @@ internal static class RecsysBench
     {
         ArgumentNullException.ThrowIfNull(result);
         var central = result.CentralizedMf;
-        foreach (var run in result.Runs.Where(r => r.Kind == RecommenderKind.MatrixFactorization && r.Federated is not null))
+        foreach (var run in result.Runs.Where(r => r.Kind == RecommenderKind.MatrixFactorization && r.Federated is not null && r.Dp is null))
         {
             if (central is null)
             {
@@ -384,6 +415,17 @@ internal static class RecsysBench
                 ["detail"] = run.Diverged
                     ? "diverged: the item model holds NaN or infinity (lower --server-lr or use an adaptive --server)"
                     : string.Create(Invariant, $"{run.Scores.Ratings.Rmse:F4} vs {central.Scores.Ratings.Rmse:F4} ({(ratio - 1) * 100:+0.00;-0.00} %)"),
+            };
+        }
+
+        foreach (var comparison in ProtectionComparisons(result))
+        {
+            var difference = (double?)comparison["rmse_difference"];
+            yield return new JsonObject
+            {
+                ["target"] = $"{comparison["label"]}: RMSE equals the plain run's to within fixed-point error (|difference| <= 1e-4)",
+                ["met"] = difference is { } d && Math.Abs(d) <= 1e-4,
+                ["detail"] = string.Create(Invariant, $"{(double?)comparison["rmse"]:F6} vs {(double?)comparison["plain_rmse"]:F6} ({difference:+0.0E+0;-0.0E+0})"),
             };
         }
 
@@ -421,7 +463,9 @@ internal static class RecsysBench
             Spec = spec,
             Aggregation = mode,
             Seed = settings.Seed,
+            Fraction = settings.Fraction,
             MaxParallelism = settings.Parallelism,
+            MeasurePartyCpu = settings.Privacy.Protections.Count > 0,
         };
 
         // A silo's local epoch already moves an item by its many users' steps; a user's by one. The mean modes scale a
@@ -505,6 +549,7 @@ internal static class RecsysBench
         {
             Diverged = diverged,
             PartiesBytes = partiesBytes,
+            PartyCpuSeconds = options.MeasurePartyCpu ? simulator.PartyCpuSeconds : null,
         };
     }
 

@@ -47,12 +47,29 @@ internal static class BenchRecsysCommand
         server.AcceptOnlyFromAmong("sgd", "momentum", "adam", "yogi", "adagrad");
         var serverRate = new Option<float?>("--server-lr") { Description = "Server learning rate of the gradient-sum MF run (default 0.005 for sgd, 0.003 otherwise)." };
         var asyncRun = new Option<bool>("--async") { Description = "Also train the first mode's federated MF asynchronously (buffered, K = a tenth of the parties) on as many updates as its sync run." };
+        var fraction = new Option<double>("--fraction") { Description = "Share of the parties every federated round selects, in (0, 1].", DefaultValueFactory = _ => defaults.Fraction };
+        var protections = new Option<string[]>("--protection")
+        {
+            Description = "Run every MF mode again under this protection (secagg: dense/counted updates under secure aggregation; paillier: encrypted, FedMF) and compare RMSE and cost with the plain run.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        protections.AcceptOnlyFromAmong("secagg", "paillier");
+        var secaggClip = new Option<double?>("--secagg-clip") { Description = "Secure aggregation's per-value clip bound (default 1 for the means; 8 per user, 256 per silo for the gradient sum)." };
+        var paillierBits = new Option<int>("--paillier-bits") { Description = "Paillier modulus bits.", DefaultValueFactory = _ => defaults.Privacy.PaillierKeyBits };
+        var dpEpsilons = new Option<string?>("--dp-epsilons")
+        {
+            Description = "User-level DP sweep (gradient mode, DP-FedSGD): comma-separated target ε values, 'inf' for clipping without noise, e.g. 1,2,4,8,inf.",
+            HelpName = "LIST",
+        };
+        var dpClip = new Option<double>("--dp-clip") { Description = "L2 clip norm of a party's item gradient in the DP sweep.", DefaultValueFactory = _ => defaults.Privacy.DpClip };
+        var dpServerRate = new Option<float?>("--dp-server-lr") { Description = "Server learning rate of the DP runs (default 0.005 x parties per round: they step with the mean, not the sum)." };
         var parallelism = new Option<int>("--parallelism") { Description = "Parties training at once.", DefaultValueFactory = _ => defaults.Parallelism };
         var seed = CliOptions.Seed();
         var report = CliOptions.Report();
         var command = new Command("recsys", "Federated collaborative filtering (MF and BPR, every user a party) vs the centralised model: RMSE, MAE, HR/NDCG@10, rounds/s.")
         {
-            ratings, split, factors, modes, rounds, silos, noBpr, dense, server, serverRate, synthetic, syntheticItems, perUser, asyncRun, parallelism, seed, report,
+            ratings, split, factors, modes, rounds, silos, noBpr, dense, server, serverRate, synthetic, syntheticItems, perUser, asyncRun, fraction, protections, secaggClip, paillierBits,
+            dpEpsilons, dpClip, dpServerRate, parallelism, seed, report,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -73,6 +90,24 @@ internal static class BenchRecsysCommand
                 }
 
                 chosen.Add(m);
+            }
+
+            var epsilons = new List<double>();
+            foreach (var item in (parse.GetValue(dpEpsilons) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (item.Equals("inf", StringComparison.OrdinalIgnoreCase))
+                {
+                    epsilons.Add(double.PositiveInfinity);
+                }
+                else if (double.TryParse(item, NumberStyles.Float, Invariant, out var epsilon) && epsilon > 0 && double.IsFinite(epsilon))
+                {
+                    epsilons.Add(epsilon);
+                }
+                else
+                {
+                    Console.Error.WriteLine($"bench recsys: --dp-epsilons takes positive numbers and 'inf', not '{item}'.");
+                    return 2;
+                }
             }
 
             var settings = defaults with
@@ -100,7 +135,25 @@ internal static class BenchRecsysCommand
                     _ => StrategyKind.FedAvg,
                 },
                 GradientServerLearningRate = parse.GetValue(serverRate),
+                Fraction = parse.GetValue(fraction),
+                Privacy = defaults.Privacy with
+                {
+                    Protections = parse.GetValue(protections) ?? [],
+                    SecAggClip = parse.GetValue(secaggClip),
+                    PaillierKeyBits = parse.GetValue(paillierBits),
+                    DpEpsilons = epsilons,
+                    DpClip = parse.GetValue(dpClip),
+                    DpServerLearningRate = parse.GetValue(dpServerRate),
+                },
             };
+            if (settings.Fraction is not (> 0 and <= 1) || settings.Privacy.SecAggClip is not (null or > 0) || settings.Privacy.DpClip is not > 0
+                || settings.Privacy.DpServerLearningRate is not (null or > 0) || settings.Privacy.PaillierKeyBits is < 2048 or > 8192 || settings.Privacy.PaillierKeyBits % 256 != 0)
+            {
+                Console.Error.WriteLine(
+                    "bench recsys: --fraction in (0, 1], a positive --secagg-clip, --dp-clip and --dp-server-lr, and --paillier-bits from 2048 to 8192 in steps of 256 are required.");
+                return 2;
+            }
+
             if (settings.Factors is < 1 or > 1024 || settings.Rounds is < 1 || settings.Silos is < 1 || settings.Parallelism < 1 || settings.GradientServerLearningRate is not (null or > 0)
                 || settings.SyntheticUsers is < 1 || settings.SyntheticItems < settings.RatingsPerUser || settings.RatingsPerUser < 1)
             {
@@ -137,6 +190,12 @@ internal static class BenchRecsysCommand
             if (parse.GetValue(report) is { } file)
             {
                 ReportFile.Write(file.FullName, BenchReport.Create("recsys", loadBefore, loadAfter, RecsysBench.ToJson(result)));
+                if (RecsysBench.DpSvg(result) is { } svg)
+                {
+                    var plot = Path.ChangeExtension(file.FullName, ".dp.svg");
+                    File.WriteAllText(plot, svg);
+                    AnsiConsole.MarkupLine(Markup.Escape($"RMSE and NDCG@10 against ε: {plot}"));
+                }
             }
 
             return 0;
@@ -168,6 +227,7 @@ internal static class BenchRecsysCommand
         }
 
         AnsiConsole.Write(table);
+        WritePrivacy(result);
         foreach (var target in RecsysBench.Targets(result))
         {
             AnsiConsole.MarkupLine(Markup.Escape($"target {target["target"]}: {((bool?)target["met"] == true ? "MET" : "NOT MET")} ({target["detail"]})"));
@@ -176,6 +236,60 @@ internal static class BenchRecsysCommand
         AnsiConsole.MarkupLine(Markup.Escape(
             $"peak working set {result.PeakWorkingSetBytes / 1e6:F0} MB; bench {result.Seconds:F1} s; load average before / after: {loadBefore ?? "-"} / {loadAfter ?? "-"}"));
     }
+
+    private static void WritePrivacy(RecsysBench.Result result)
+    {
+        var comparisons = RecsysBench.ProtectionComparisons(result).ToList();
+        if (comparisons.Count > 0)
+        {
+            var table = new Table()
+                .Title("Protected vs plain, same mode, same bench (party CPU per party and round; coordinator CPU per round; bytes a party uploads per round)")
+                .AddColumns("run", "RMSE", "plain RMSE", "difference", "party CPU ms", "x plain", "coordinator CPU ms", "x plain", "bytes/party/round", "x plain");
+            foreach (var c in comparisons)
+            {
+                table.AddRow(
+                    Markup.Escape((string)c["label"]!),
+                    F6((double?)c["rmse"]),
+                    F6((double?)c["plain_rmse"]),
+                    ((double?)c["rmse_difference"])?.ToString("+0.0E+0;-0.0E+0", Invariant) ?? "-",
+                    F2((double?)c["party_cpu_ms_per_party_round"]),
+                    F2((double?)c["party_cpu_ratio"]),
+                    F2((double?)c["coordinator_cpu_ms_per_round"]),
+                    F2((double?)c["coordinator_cpu_ratio"]),
+                    ((double?)c["bytes_per_party_round"])?.ToString("N0", Invariant) ?? "-",
+                    F2((double?)c["bytes_ratio"]));
+            }
+
+            AnsiConsole.Write(table);
+        }
+
+        var sweep = RecsysBench.DpSweep(result).ToList();
+        if (sweep.Count > 0)
+        {
+            var table = new Table()
+                .Title("User-level DP (gradient mode, DP-FedSGD; one party = one user unless --silos): quality against ε")
+                .AddColumns("target ε", "ε spent", "σ", "clip S", "q", "rounds", "RMSE", "HR@10", "NDCG@10");
+            foreach (var p in sweep)
+            {
+                table.AddRow(
+                    ((double?)p["target_epsilon"])?.ToString("G4", Invariant) ?? "∞",
+                    ((double?)p["epsilon"])?.ToString("F3", Invariant) ?? "∞",
+                    ((double?)p["noise_multiplier"])?.ToString("F3", Invariant) ?? "-",
+                    ((double?)p["clip_norm"])?.ToString("G4", Invariant) ?? "-",
+                    ((double?)p["sampling_rate"])?.ToString("G3", Invariant) ?? "-",
+                    ((int?)p["rounds"])?.ToString(Invariant) ?? "-",
+                    F4((double?)p["rmse"]),
+                    F4((double?)p["hr_at_10"]),
+                    F4((double?)p["ndcg_at_10"]));
+            }
+
+            AnsiConsole.Write(table);
+        }
+    }
+
+    private static string F2(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("F2", Invariant) : "-";
+
+    private static string F6(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("F6", Invariant) : "-";
 
     private static string F4(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("F4", Invariant) : "-";
 }
