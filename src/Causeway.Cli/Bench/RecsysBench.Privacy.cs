@@ -180,9 +180,9 @@ internal static partial class RecsysBench
                 ["coordinator_cpu_ms_per_round"] = run.CoordinatorCpuMsPerRound,
                 ["plain_coordinator_cpu_ms_per_round"] = plain.CoordinatorCpuMsPerRound,
                 ["coordinator_cpu_ratio"] = run.CoordinatorCpuMsPerRound / plain.CoordinatorCpuMsPerRound,
-                ["bytes_per_party_round"] = run.BytesPerRound / run.Parties,
-                ["plain_bytes_per_party_round"] = plain.BytesPerRound / plain.Parties,
-                ["bytes_ratio"] = run.BytesPerRound / plain.BytesPerRound,
+                ["bytes_per_party_round"] = run.BytesPerSelectedPartyRound,
+                ["plain_bytes_per_party_round"] = plain.BytesPerSelectedPartyRound,
+                ["bytes_ratio"] = run.BytesPerSelectedPartyRound / plain.BytesPerSelectedPartyRound,
                 ["seconds_per_round"] = run.TrainSeconds / Math.Max(1, run.Rounds.Count),
                 ["plain_seconds_per_round"] = plain.TrainSeconds / Math.Max(1, plain.Rounds.Count),
             };

@@ -148,6 +148,9 @@ internal static partial class RecsysBench
         /// <summary>CPU seconds of the parties' work (training, protecting, protocol steps) when measured; the rest of <see cref="CpuSeconds"/> is the coordinator's.</summary>
         public double? PartyCpuSeconds { get; init; }
 
+        /// <summary>Mean bytes one selected party uploads per round.</summary>
+        public double? BytesPerSelectedPartyRound => Rounds.Sum(r => r.Selected) is > 0 and var tasks ? Rounds.Sum(r => (double)r.Bytes) / tasks : null;
+
         /// <summary>Party CPU milliseconds per selected party and round, when measured.</summary>
         public double? PartyCpuMsPerPartyRound =>
             PartyCpuSeconds is { } party && Rounds.Sum(r => r.Selected) is > 0 and var tasks ? party * 1000 / tasks : null;

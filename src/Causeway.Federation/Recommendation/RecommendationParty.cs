@@ -22,6 +22,8 @@ public sealed class RecommendationParty
     private readonly RecommenderSpec _spec;
     private readonly LocalRecommender _local;
     private readonly TimeProvider _time;
+    private readonly ItemUpdateLayouts _layouts;
+    private readonly ParameterLayout _itemLayout;
 
     /// <param name="party">The party's id.</param>
     /// <param name="data">Its users' ratings.</param>
@@ -46,11 +48,21 @@ public sealed class RecommendationParty
             throw new ArgumentException($"Party '{party}' holds ratings over {data.ItemCount} items; the model has {spec.Items}.", nameof(data));
         }
 
+        if (spec.Genres is not null && (plan.Update != ItemUpdate.Gradient || plan.Form == ItemUpdateForm.Counted))
+        {
+            throw new ArgumentException("The hybrid model learns its genre rows through the item gradient's chain rule: it needs gradient updates, sparse or dense.", nameof(plan));
+        }
+
         Party = party;
         Plan = plan;
         _spec = spec;
         _time = timeProvider ?? TimeProvider.System;
-        _local = new LocalRecommender(data, spec, UserState.Initialize(data, spec, seed), layouts);
+        _layouts = layouts;
+
+        // The kernels train plain items; the hybrid's composed item vectors stand in for them (HybridItems).
+        var items = spec with { Genres = null };
+        _itemLayout = items.Layout();
+        _local = new LocalRecommender(data, items, UserState.Initialize(data, spec, seed), layouts);
     }
 
     public PartyId Party { get; }
@@ -84,7 +96,11 @@ public sealed class RecommendationParty
         }
 
         var started = _time.GetTimestamp();
-        var (update, loss) = _local.Train(task.Global, Plan, new Random(Seeds.ToInt32(task.Seed)));
+        var (update, loss) = _local.Train(Items(task.Global), Plan, new Random(Seeds.ToInt32(task.Seed)));
+        if (_spec.Genres is { } genres)
+        {
+            update = HybridItems.Expand(update, genres, _layouts);
+        }
 
         // User-level DP with the noise at the parties: clip the whole update, add this party's share of the noise.
         bool? withinClip = task.Privacy is { } own ? PartyTrainer.Privatize(update.Values, own) : null;
@@ -107,11 +123,11 @@ public sealed class RecommendationParty
         return new Evaluation(Data.TestCount, 0.5 * errors.SquaredSum / errors.Count, Rmse: errors.Rmse, Mae: errors.Mae);
     }
 
-    /// <summary>The error sums of the held-out ratings (see <see cref="RatingErrors"/>).</summary>
-    public RatingErrors EvaluateRatings(ParameterSet global)
+    /// <summary>The error sums of the held-out ratings, or of a <paramref name="subset"/> of them (see <see cref="RatingErrors"/>).</summary>
+    public RatingErrors EvaluateRatings(ParameterSet global, RatingSubset? subset = null)
     {
         RequireFits(global);
-        return _local.EvaluateRatings(global);
+        return _local.EvaluateRatings(Items(global), subset);
     }
 
     /// <summary>The top-K sums of the held-out items (see <see cref="RankingTotals"/>).</summary>
@@ -124,7 +140,7 @@ public sealed class RecommendationParty
     {
         RequireFits(global);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(negatives);
-        return _local.EvaluateRanking(global, protocol, k, negatives, seed);
+        return _local.EvaluateRanking(Items(global), protocol, k, negatives, seed);
     }
 
     private void RequireFits(ParameterSet global)
@@ -138,8 +154,11 @@ public sealed class RecommendationParty
 
     private string? DescribeMisfit(ParameterSet global)
     {
-        return ItemModel.Describe(global.Layout) == (_spec.Items, _spec.Factors)
+        return ItemModel.Describe(global.Layout) == (_spec.ItemRows, _spec.Factors)
             ? null
-            : $"the task's model ({global.Layout}) is not this run's item model of {_spec.Items} items and {_spec.Factors} factors";
+            : $"the task's model ({global.Layout}) is not this run's item model of {_spec.ItemRows} rows and {_spec.Factors} factors";
     }
+
+    // The plain item model the kernels read: the global one, or the hybrid's composed item vectors.
+    private ParameterSet Items(ParameterSet global) => _spec.Genres is { } genres ? HybridItems.Effective(global, genres, _itemLayout) : global;
 }

@@ -1,4 +1,5 @@
 using Causeway.Core.Tensors;
+using Causeway.Federation.Recommendation.Data;
 using Causeway.Federation.Recommendation.Models;
 
 namespace Causeway.Federation.Recommendation;
@@ -35,19 +36,31 @@ public sealed record RecommenderSpec
     /// <summary>The highest rating. Default +∞ (no clipping).</summary>
     public float MaxRating { get; init; } = float.PositiveInfinity;
 
-    /// <summary>The dense item model (<see cref="ItemModel.Layout"/>).</summary>
-    public ParameterLayout Layout() => ItemModel.Layout(Items, Factors);
+    /// <summary>
+    /// The hybrid model's side information, or null for plain factors. With genres the item model holds one more row per
+    /// genre g after the catalogue (y_g and a genre bias c_g), and an item's vector is
+    /// q̃_i = q_i + |G_i|^(−1/2)·Σ_{g∈G_i} y_g, its bias b̃_i = b_i + |G_i|^(−1/2)·Σ_{g∈G_i} c_g (the implicit-feedback
+    /// normalisation of Koren 2008, SVD++, applied to item attributes). A new item, or one with few ratings, then starts
+    /// from its genres. Default null.
+    /// </summary>
+    public ItemGenres? Genres { get; init; }
+
+    /// <summary>The rows of the item model: the catalogue, then one per genre.</summary>
+    public int ItemRows => Items + (Genres?.Count ?? 0);
+
+    /// <summary>The dense item model (<see cref="ItemModel.Layout"/>) of <see cref="ItemRows"/> rows.</summary>
+    public ParameterLayout Layout() => ItemModel.Layout(ItemRows, Factors);
 
     /// <summary>
     /// The item model before training: item factors drawn from N(0, σ²) in row-major order from one stream seeded by
-    /// <paramref name="seed"/>, item biases 0, <c>global_mean</c> = μ.
+    /// <paramref name="seed"/>, item biases 0, genre rows 0 (so the hybrid starts where plain factors do), <c>global_mean</c> = μ.
     /// </summary>
     public ParameterSet Initialize(ulong seed)
     {
         Validate();
         var model = new ParameterSet(Layout());
         var normal = new GaussianStream(Seeds.Mix(seed ^ 0x17E3F4C7UL));
-        normal.Fill(model[ItemModel.Factors], InitStandardDeviation);
+        normal.Fill(model[ItemModel.Factors][..(Items * Factors)], InitStandardDeviation);
         model[ItemModel.GlobalMean][0] = GlobalMean;
         return model;
     }
@@ -63,6 +76,11 @@ public sealed record RecommenderSpec
         if (Items is < 1 or > ItemModel.MaxItems)
         {
             throw new ArgumentException($"items must be from 1 to {ItemModel.MaxItems}, got {Items}.");
+        }
+
+        if (Genres is { } genres && (genres.ItemCount != Items || genres.Count == 0 || ItemRows > ItemModel.MaxItems))
+        {
+            throw new ArgumentException($"genres must cover the {Items} items with at least one genre and fit {ItemModel.MaxItems} rows, got {genres.ItemCount} items and {genres.Count} genres.");
         }
 
         if (Factors < 1)

@@ -77,9 +77,12 @@ internal sealed class LocalRecommender
         return loss;
     }
 
-    /// <summary>The rating errors of the held-out ratings, predictions clipped to the spec's rating scale.</summary>
-    public RatingErrors EvaluateRatings(ParameterSet global)
+    /// <summary>The rating errors of the held-out ratings (of <paramref name="subset"/>, default all), predictions clipped to the spec's rating scale.</summary>
+    public RatingErrors EvaluateRatings(ParameterSet global, RatingSubset? subset = null)
     {
+        var items = subset?.Items;
+        var maxUserTrain = subset?.MaxUserTrainRatings ?? int.MaxValue;
+        var count = 0;
         var k = _spec.Factors;
         var factors = global[ItemModel.Factors];
         var bias = global[ItemModel.Bias];
@@ -89,13 +92,19 @@ internal sealed class LocalRecommender
         {
             var u = Data.TestUsers[t];
             var i = Data.TestItems[t];
+            if ((items is not null && !items[i]) || Data.TrainStart[u + 1] - Data.TrainStart[u] > maxUserTrain)
+            {
+                continue;
+            }
+
+            count++;
             var prediction = mu + Users.Bias[u] + bias[i] + TensorPrimitives.Dot<float>(Users.FactorsOf(u), factors.Slice(i * k, k));
             var error = (double)Math.Clamp(prediction, _spec.MinRating, _spec.MaxRating) - Data.TestRatings[t];
             squared += error * error;
             absolute += Math.Abs(error);
         }
 
-        return new RatingErrors(Data.TestCount, squared, absolute);
+        return new RatingErrors(count, squared, absolute);
     }
 
     /// <summary>

@@ -27,6 +27,11 @@ public sealed class RecommendationSimulator
         ArgumentNullException.ThrowIfNull(options.Plan, nameof(options));
         options.Spec.Validate();
         options.ValidatePrivacy();
+        if (options.Spec.Genres is not null && options.Aggregation != ItemAggregation.GradientSum)
+        {
+            throw new ArgumentException("The hybrid model (genres) runs with the gradient sum: its genre rows learn through the item gradient's chain rule.");
+        }
+
         _plan = options.Plan with
         {
             Update = options.Aggregation == ItemAggregation.GradientSum ? ItemUpdate.Gradient : ItemUpdate.Delta,
@@ -93,6 +98,23 @@ public sealed class RecommendationSimulator
         var result = await engine.RunAsync(options.Spec.Initialize(options.Seed), new FixedRoster(ids), channel, evaluator, observer, null, cancellationToken).ConfigureAwait(false);
         PartyCpuSeconds = channel.PartyCpuSeconds;
         return result;
+    }
+
+    /// <summary>The rating errors of a <paramref name="subset"/> of the held-out ratings (cold items, cold users), scored where the users are and added in party order.</summary>
+    public RatingErrors EvaluateRatings(IReadOnlyList<RecommendationParty> parties, ParameterSet global, RatingSubset subset)
+    {
+        ArgumentNullException.ThrowIfNull(parties);
+        ArgumentNullException.ThrowIfNull(global);
+        ArgumentNullException.ThrowIfNull(subset);
+        var results = new RatingErrors[parties.Count];
+        Parallel.For(0, parties.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism ?? Environment.ProcessorCount }, p => results[p] = parties[p].EvaluateRatings(global, subset));
+        RatingErrors total = default;
+        foreach (var errors in results)
+        {
+            total = total.Combine(errors);
+        }
+
+        return total;
     }
 
     /// <summary>
