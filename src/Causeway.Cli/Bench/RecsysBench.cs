@@ -100,6 +100,12 @@ internal static partial class RecsysBench
         /// <summary>The share of parties every federated round selects, in (0, 1]. Default 1 (every party, every round).</summary>
         public double Fraction { get; init; } = 1;
 
+        /// <summary>
+        /// A MovieLens movies.csv: also train the hybrid model (genre vectors) with the gradient sum, and score it and the
+        /// plain gradient sum on cold items and users. Default null (no hybrid run).
+        /// </summary>
+        public string? GenresPath { get; init; }
+
         /// <summary>Protected runs and the user-level DP sweep (<see cref="PrivacySettings"/>). Default none.</summary>
         public PrivacySettings Privacy { get; init; } = new();
 
@@ -141,6 +147,9 @@ internal static partial class RecsysBench
 
         /// <summary>The protection the run's rounds ran under (<c>secagg</c>, <c>paillier</c>), or null for plain rounds.</summary>
         public string? Protection { get; init; }
+
+        /// <summary>RMSE on cold items and users, for the runs the hybrid comparison scores; null otherwise.</summary>
+        public ColdStart? ColdStart { get; init; }
 
         /// <summary>The user-level DP point of the sweep, or null for a run without DP.</summary>
         public DpPoint? Dp { get; init; }
@@ -209,6 +218,8 @@ internal static partial class RecsysBench
                 json["bytes_per_party_round"] = BytesPerRound / Parties;
                 json["parties_heap_mb"] = PartiesBytes / 1e6;
                 json["protection"] = Protection ?? "none";
+                json["genres"] = f.Spec.Genres?.Count;
+                json["cold_start"] = ColdStart?.ToJson();
                 json["party_cpu_ms_per_party_round"] = PartyCpuMsPerPartyRound;
                 json["coordinator_cpu_ms_per_round"] = CoordinatorCpuMsPerRound;
                 json["round_seconds"] = new JsonArray([.. Rounds.Select(r => (JsonNode)r.Seconds)]);
@@ -235,7 +246,7 @@ internal static partial class RecsysBench
     {
         public Run? CentralizedMf => Runs.FirstOrDefault(r => r.Kind == RecommenderKind.MatrixFactorization && r.Training == "centralized" && r.Factors == Settings.Factors);
 
-        public Run? FederatedMf => Runs.FirstOrDefault(r => r.Kind == RecommenderKind.MatrixFactorization && r.Federated is not null && r.Protection is null && r.Dp is null);
+        public Run? FederatedMf => Runs.FirstOrDefault(r => r.Kind == RecommenderKind.MatrixFactorization && r.Federated is { Spec.Genres: null } && r.Protection is null && r.Dp is null);
 
         public Run? CentralizedRanking => Settings.Bpr ? Runs.FirstOrDefault(r => r.Kind == RecommenderKind.Bpr && r.Federated is null) : CentralizedMf;
 
@@ -310,6 +321,11 @@ internal static partial class RecsysBench
                 Rounds = (int)Math.Ceiling(sync.Rounds * (double)partition.Count / buffer),
             };
             runs.Add(await FederatedAsync($"MF federated, {Mode(mode)}, async K={buffer}", options, split, partition, settings, ranking, progress, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (LoadGenres(settings, data) is { } genres)
+        {
+            await AddHybridRunAsync(runs, mf, genres, split, partition, settings, ranking, progress, cancellationToken).ConfigureAwait(false);
         }
 
         await AddPrivacyRunsAsync(runs, mf, split, partition, settings, ranking, progress, cancellationToken).ConfigureAwait(false);
@@ -392,6 +408,7 @@ internal static partial class RecsysBench
             ["fraction"] = settings.Fraction,
             ["protection_comparisons"] = new JsonArray([.. ProtectionComparisons(result)]),
             ["dp_sweep"] = new JsonArray([.. DpSweep(result)]),
+            ["hybrid"] = HybridComparison(result),
             ["targets"] = new JsonArray([.. Targets(result)]),
             ["runs"] = new JsonArray([.. result.Runs.Select(r => (JsonNode)r.ToJson())]),
         };
@@ -545,6 +562,10 @@ internal static partial class RecsysBench
         // A diverged run (a server step too large for the most rated item's summed gradient) is reported, not scored.
         var diverged = !run.Global.AllFinite();
         var scores = diverged ? new RecommenderScores(default, default, null) : simulator.Evaluate(parties, run.Global, ranking, cancellationToken);
+        var coldStart = !diverged && settings.GenresPath is not null && options.Aggregation == ItemAggregation.GradientSum && options.Spec.Kind == RecommenderKind.MatrixFactorization
+            && options.Protection is null && options.Privacy is null
+            ? ScoreColdStart(simulator, parties, run.Global, split)
+            : null;
         bar.Value = bar.MaxValue;
         return new Run(
             label, options.Spec.Kind, options.Buffered is null ? "federated-sync" : "federated-async", options with { Plan = simulator.Plan }, options.Spec.Factors, scores, train, watch.Elapsed.TotalSeconds,
@@ -553,6 +574,7 @@ internal static partial class RecsysBench
             Diverged = diverged,
             PartiesBytes = partiesBytes,
             PartyCpuSeconds = options.MeasurePartyCpu ? simulator.PartyCpuSeconds : null,
+            ColdStart = coldStart,
         };
     }
 

@@ -63,13 +63,18 @@ internal static class BenchRecsysCommand
         };
         var dpClip = new Option<double>("--dp-clip") { Description = "L2 clip norm of a party's item gradient in the DP sweep.", DefaultValueFactory = _ => defaults.Privacy.DpClip };
         var dpServerRate = new Option<float?>("--dp-server-lr") { Description = "Server learning rate of the DP runs (default 0.005 x parties per round: they step with the mean, not the sum)." };
+        var hybrid = new Option<bool>("--hybrid")
+        {
+            Description = "Also train the hybrid model (MF + genre vectors from --genres) with the gradient sum and compare it with plain MF on cold items and users.",
+        };
+        var genres = new Option<FileInfo?>("--genres") { Description = "The MovieLens movies.csv of --hybrid (default: movies.csv beside --ratings).", HelpName = "FILE" };
         var parallelism = new Option<int>("--parallelism") { Description = "Parties training at once.", DefaultValueFactory = _ => defaults.Parallelism };
         var seed = CliOptions.Seed();
         var report = CliOptions.Report();
         var command = new Command("recsys", "Federated collaborative filtering (MF and BPR, every user a party) vs the centralised model: RMSE, MAE, HR/NDCG@10, rounds/s.")
         {
             ratings, split, factors, modes, rounds, silos, noBpr, dense, server, serverRate, synthetic, syntheticItems, perUser, asyncRun, fraction, protections, secaggClip, paillierBits,
-            dpEpsilons, dpClip, dpServerRate, parallelism, seed, report,
+            dpEpsilons, dpClip, dpServerRate, hybrid, genres, parallelism, seed, report,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -136,6 +141,8 @@ internal static class BenchRecsysCommand
                 },
                 GradientServerLearningRate = parse.GetValue(serverRate),
                 Fraction = parse.GetValue(fraction),
+                GenresPath = !parse.GetValue(hybrid) ? null
+                    : parse.GetValue(genres)?.ToString() ?? Path.Combine(Path.GetDirectoryName(parse.GetValue(ratings)!.ToString()) ?? ".", "movies.csv"),
                 Privacy = defaults.Privacy with
                 {
                     Protections = parse.GetValue(protections) ?? [],
@@ -171,6 +178,14 @@ internal static class BenchRecsysCommand
             catch (Exception e) when (e is DataFormatException or IOException or UnauthorizedAccessException or ArgumentException)
             {
                 Console.Error.WriteLine($"bench recsys: {e.Message}");
+                return 2;
+            }
+
+            if (settings.GenresPath is { } genresPath && (settings.SyntheticUsers is not null || !File.Exists(genresPath)))
+            {
+                Console.Error.WriteLine(settings.SyntheticUsers is not null
+                    ? "bench recsys: --hybrid needs real items with genres, not --synthetic-users."
+                    : $"bench recsys: --hybrid needs the items' genres: '{genresPath}' does not exist (give --genres FILE, a MovieLens movies.csv).");
                 return 2;
             }
 
@@ -228,6 +243,7 @@ internal static class BenchRecsysCommand
 
         AnsiConsole.Write(table);
         WritePrivacy(result);
+        RecsysBench.WriteHybridTable(result);
         foreach (var target in RecsysBench.Targets(result))
         {
             AnsiConsole.MarkupLine(Markup.Escape($"target {target["target"]}: {((bool?)target["met"] == true ? "MET" : "NOT MET")} ({target["detail"]})"));
