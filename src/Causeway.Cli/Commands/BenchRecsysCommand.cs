@@ -201,7 +201,6 @@ internal static class BenchRecsysCommand
             RecsysBench.Result result = null!;
             await BenchProgress.StartAsync(async progress => result = await RecsysBench.RunAsync(settings, data, progress, cancellationToken));
             var loadAfter = LoadAverage.Read();
-            Write(result, loadBefore, loadAfter);
             if (parse.GetValue(report) is { } file)
             {
                 ReportFile.Write(file.FullName, BenchReport.Create("recsys", loadBefore, loadAfter, RecsysBench.ToJson(result)));
@@ -212,6 +211,8 @@ internal static class BenchRecsysCommand
                     AnsiConsole.MarkupLine(Markup.Escape($"RMSE and NDCG@10 against ε: {plot}"));
                 }
             }
+
+            Write(result, loadBefore, loadAfter);
 
             return 0;
         });
