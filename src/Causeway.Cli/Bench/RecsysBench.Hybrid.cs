@@ -153,7 +153,7 @@ internal static partial class RecsysBench
                 ((long?)row["ratings"])?.ToString("N0", Invariant) ?? "-",
                 ((double?)row["hybrid_rmse"])?.ToString("F4", Invariant) ?? "-",
                 ((double?)row["plain_rmse"])?.ToString("F4", Invariant) ?? "-",
-                ((double?)row["change_percent"])?.ToString("+0.0;-0.0", Invariant) + " %");
+                ((double?)row["change_percent"])?.ToString("+0.00;-0.00;0.00", Invariant) + " %");
         }
 
         AnsiConsole.Write(table);
