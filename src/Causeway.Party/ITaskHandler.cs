@@ -1,5 +1,7 @@
 using Causeway.Core.Metrics;
+using Causeway.Federation;
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Recommendation.Network;
 
 namespace Causeway.Party;
 
@@ -18,4 +20,18 @@ public interface ITaskHandler
 
     /// <summary>Scores <paramref name="task"/>'s parameters on local held-out data; null when there is none.</summary>
     Task<Evaluation?> EvaluateAsync(EvaluateTask task, RunSetup? setup, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Trains a recommendation run's round: answers with an item update. By default a dropout: only a party that serves
+    /// ratings (<see cref="RatingsHandler"/>) takes part.
+    /// </summary>
+    /// <param name="task">The round's task; its global parameters are the item model.</param>
+    /// <param name="setup">The run's recommendation setup.</param>
+    /// <param name="cancellationToken">Cancelled when the party shuts down.</param>
+    Task<PartyReply> TrainRecommenderAsync(TrainTask task, RecommendationSetup setup, CancellationToken cancellationToken) =>
+        Task.FromResult(PartyReply.Failed(new PartyFailure(new PartyId("unknown"), FailureKind.Dropout, "this party serves no ratings (start it with --ratings FILE)")));
+
+    /// <summary>Scores a recommendation run's item model on local held-out ratings; null by default (no ratings).</summary>
+    Task<Evaluation?> EvaluateRecommenderAsync(EvaluateTask task, RecommendationSetup setup, CancellationToken cancellationToken) =>
+        Task.FromResult<Evaluation?>(null);
 }

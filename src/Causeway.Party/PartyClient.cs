@@ -5,6 +5,7 @@ using System.Security.Authentication;
 using Causeway.Core.Metrics;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Recommendation.Network;
 using Causeway.Federation.Horizontal.Protection;
 using Causeway.Protocol;
 using Causeway.Protocol.Security;
@@ -44,7 +45,7 @@ public sealed class PartyClient : IDisposable
     private TimeSpan _longPollTimeout = TimeSpan.FromSeconds(25);
 
     // The last run setup received and its digest: sent back with every pull so tasks of the same run leave it out.
-    private (ByteString Digest, RunSetup Setup)? _setup;
+    private (ByteString Digest, RunSetups Setup)? _setup;
 
     public PartyClient(PartyClientOptions options)
     {
@@ -259,11 +260,13 @@ public sealed class PartyClient : IDisposable
     private V1.PullTaskRequest NewPull() => new() { SetupDigest = _setup?.Digest ?? ByteString.Empty };
 
     // The setup a task carries (parsed once, then kept by its digest), or the one this party holds when the task names it.
-    private RunSetup? SetupOf(PullTaskFrame task)
+    private RunSetups? SetupOf(PullTaskFrame task)
     {
         if (task.Setup is { } wire)
         {
-            var setup = ContractMapping.FromProto(wire);
+            var setup = ContractMapping.RecommendationFromProto(wire) is { } recommendation
+                ? new RunSetups(null, recommendation)
+                : new RunSetups(ContractMapping.FromProto(wire), null);
             _setup = task.SetupDigest.IsEmpty ? null : (task.SetupDigest, setup);
             return setup;
         }
@@ -278,8 +281,9 @@ public sealed class PartyClient : IDisposable
             : throw new MalformedMessageException("The task names a run setup by a digest this party does not hold, and does not carry it.");
     }
 
-    private static ReceivedTask Convert(PullTaskFrame task, RunSetup? setup)
+    private static ReceivedTask Convert(PullTaskFrame task, RunSetups? setups)
     {
+        var (setup, recommendation) = (setups?.Horizontal, setups?.Recommendation);
         var round = new RoundInfo(task.RunId, task.Round, task.TotalRounds);
         var protection = task.Protection is { } message ? ProtocolMapping.FromProto(message) : null;
         if (task.Kind == V1.TaskKind.ProtocolStep)
@@ -302,11 +306,15 @@ public sealed class PartyClient : IDisposable
                     Protection = protection,
                 },
                 null,
-                setup),
-            V1.TaskKind.Evaluate => new ReceivedTask(task.TaskId, null, new EvaluateTask(round, global), setup),
+                setup,
+                Recommendation: recommendation),
+            V1.TaskKind.Evaluate => new ReceivedTask(task.TaskId, null, new EvaluateTask(round, global), setup, Recommendation: recommendation),
             _ => throw new MalformedMessageException($"Unknown task kind {(int)task.Kind}."),
         };
     }
+
+    // A run's setup as received: a horizontal run's or a recommendation run's.
+    private sealed record RunSetups(RunSetup? Horizontal, RecommendationSetup? Recommendation);
 
     // HttpClient's default version applies only to its convenience methods, so every message states HTTP/2 itself.
     private static HttpRequestMessage NewRequest(Uri address, HttpContent content) => new(HttpMethod.Post, address)

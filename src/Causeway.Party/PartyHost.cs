@@ -259,7 +259,9 @@ public sealed class PartyHost : IDisposable
             PartyReply reply;
             try
             {
-                reply = await _handler.TrainAsync(train, task.Setup, cancellationToken).ConfigureAwait(false);
+                reply = task.Recommendation is { } recommendation
+                    ? await _handler.TrainRecommenderAsync(train, recommendation, cancellationToken).ConfigureAwait(false)
+                    : await _handler.TrainAsync(train, task.Setup, cancellationToken).ConfigureAwait(false);
                 if (train.Protection is not null)
                 {
                     reply = await Task.Run(() => _protection.Protect(train, reply), cancellationToken).ConfigureAwait(false);
@@ -277,7 +279,9 @@ public sealed class PartyHost : IDisposable
         Evaluation? evaluation;
         try
         {
-            evaluation = await _handler.EvaluateAsync(task.Evaluate!, task.Setup, cancellationToken).ConfigureAwait(false);
+            evaluation = task.Recommendation is { } recommendation
+                ? await _handler.EvaluateRecommenderAsync(task.Evaluate!, recommendation, cancellationToken).ConfigureAwait(false)
+                : await _handler.EvaluateAsync(task.Evaluate!, task.Setup, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -1,6 +1,7 @@
 using Causeway.Federation;
 using Causeway.Federation.Horizontal;
 using Causeway.Federation.Horizontal.Protection;
+using Causeway.Federation.Recommendation.Network;
 
 namespace Causeway.Party;
 
@@ -10,7 +11,8 @@ namespace Causeway.Party;
 /// <param name="Evaluate">An evaluation task, or null.</param>
 /// <param name="Setup">The run's setup (model, schema, merged statistics), or null when the run has none.</param>
 /// <param name="Step">A protected round's protocol step, or null.</param>
-public sealed record ReceivedTask(string TaskId, TrainTask? Train, EvaluateTask? Evaluate, RunSetup? Setup, ProtocolStep? Step = null)
+/// <param name="Recommendation">A recommendation run's setup (model, plan, seed, catalogue), or null; <paramref name="Setup"/> is then null.</param>
+public sealed record ReceivedTask(string TaskId, TrainTask? Train, EvaluateTask? Evaluate, RunSetup? Setup, ProtocolStep? Step = null, RecommendationSetup? Recommendation = null)
 {
     /// <summary>The run and round the task belongs to.</summary>
     public RoundInfo Round => Train?.Round ?? Evaluate?.Round ?? Step!.Round;

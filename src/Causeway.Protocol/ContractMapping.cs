@@ -4,6 +4,8 @@ using Causeway.Core.Training;
 using Causeway.Protocol.V1;
 using CoreTrainingPlan = Causeway.Core.Training.TrainingPlan;
 using DataDescription = Causeway.Federation.Horizontal.DataDescription;
+using RatingsDescription = Causeway.Federation.Recommendation.Network.RatingsDescription;
+using RecommendationSetup = Causeway.Federation.Recommendation.Network.RecommendationSetup;
 using RunSetup = Causeway.Federation.Horizontal.RunSetup;
 using UpdatePrivacy = Causeway.Federation.Horizontal.DifferentialPrivacy.UpdatePrivacy;
 using WireTrainingPlan = Causeway.Protocol.V1.TrainingPlan;
@@ -20,6 +22,12 @@ public static class ContractMapping
         {
             SchemaJson = description.SchemaJson,
             StatisticsJson = FeatureStatisticsJson.Serialize(description.Statistics),
+            Ratings = description.Ratings is { } r
+                ? new V1.RatingsDescription
+                {
+                    Items = r.Items, Catalogue = r.Catalogue, Users = r.Users, Ratings = r.Ratings, RatingSum = r.RatingSum, MinRating = r.MinRating, MaxRating = r.MaxRating,
+                }
+                : null,
         };
     }
 
@@ -29,7 +37,16 @@ public static class ContractMapping
         ArgumentNullException.ThrowIfNull(message);
         try
         {
-            return new DataDescription(message.SchemaJson, FeatureStatisticsJson.Deserialize(message.StatisticsJson, sourceName));
+            var description = new DataDescription(message.SchemaJson, FeatureStatisticsJson.Deserialize(message.StatisticsJson, sourceName));
+            if (message.Ratings is not { } r)
+            {
+                return description;
+            }
+
+            var ratings = new RatingsDescription(r.Items, r.Catalogue, r.Users, r.Ratings, r.RatingSum, r.MinRating, r.MaxRating);
+            return ratings.DescribeProblem() is { } problem
+                ? throw new MalformedMessageException($"{sourceName}: {problem}.")
+                : description with { Ratings = ratings };
         }
         catch (InvalidDataException e)
         {
@@ -46,6 +63,27 @@ public static class ContractMapping
             SchemaJson = setup.SchemaJson,
             StatisticsJson = FeatureStatisticsJson.Serialize(setup.Statistics),
         };
+    }
+
+    public static V1.RunSetup ToProto(RecommendationSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        return new V1.RunSetup { RecommendationJson = setup.ToJson() };
+    }
+
+    /// <summary>The recommendation setup a task's setup holds, or null for a horizontal run's.</summary>
+    /// <exception cref="MalformedMessageException">The recommendation setup does not parse.</exception>
+    public static RecommendationSetup? RecommendationFromProto(V1.RunSetup message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        try
+        {
+            return message.RecommendationJson.Length == 0 ? null : RecommendationSetup.Parse(message.RecommendationJson, "the task's run setup");
+        }
+        catch (InvalidDataException e)
+        {
+            throw new MalformedMessageException($"Invalid run setup: {e.Message}", e);
+        }
     }
 
     /// <exception cref="MalformedMessageException">The model or statistics do not parse.</exception>

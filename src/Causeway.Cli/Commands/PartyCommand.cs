@@ -46,6 +46,22 @@ internal static class PartyCommand
             Description = "Maps this party's column names and units to the schema's (docs/features.md); checked against the schema before joining.",
             HelpName = "FILE",
         };
+        var ratings = new Option<FileInfo?>("--ratings")
+        {
+            Description = "Serve ratings for recommendation runs: the federation's ratings file (user,item,rating[,timestamp]); this process keeps its share of the users (docs/recommendation.md).",
+            HelpName = "FILE",
+        };
+        var virtualUsers = new Option<bool>("--virtual-users")
+        {
+            Description = "With --ratings: one party per user (cross-device), each with its own session, id {--id}-{user}; without it one party holds every user served (cross-silo).",
+        };
+        var share = new Option<string>("--share")
+        {
+            Description = "With --ratings: serve share I of N of the users (user number u, in file order, when u mod N = I - 1), e.g. 2/4.",
+            HelpName = "I/N",
+            DefaultValueFactory = _ => "1/1",
+        };
+        var splitSeed = new Option<ulong>("--split-seed") { Description = "With --ratings: seeds the 80/20 held-out split (as bench recsys --seed).", DefaultValueFactory = _ => 42 };
         var authority = new Option<FileInfo?>("--ca") { Description = "The federation CA certificate (PEM) the coordinator's certificate must chain to (default: the system's trust store).", HelpName = "FILE" };
         var certificate = new Option<FileInfo?>("--cert") { Description = "Client certificate (PEM) for mutual TLS; needs --key.", HelpName = "FILE" };
         var key = new Option<FileInfo?>("--key") { Description = "The client certificate's private key (PEM).", HelpName = "FILE" };
@@ -57,7 +73,7 @@ internal static class PartyCommand
         };
         var command = new Command("party", "Join a federation and train on local data until stopped (Ctrl+C). Only model updates and aggregate statistics leave this machine.")
         {
-            join, id, token, data, evaluation, schema, mapping, verticalData, verticalSchema, arbiter, scoring, authority, certificate, key, slowdown,
+            join, id, token, data, evaluation, schema, mapping, ratings, virtualUsers, share, splitSeed, verticalData, verticalSchema, arbiter, scoring, authority, certificate, key, slowdown,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -80,9 +96,28 @@ internal static class PartyCommand
                 return 2;
             }
 
+            if (parse.GetValue(ratings) is { } ratingsFile)
+            {
+                if (parse.GetValue(data) is not null || parse.GetValue(verticalData) is not null || parse.GetValue(arbiter) || parse.GetValue(certificate) is not null)
+                {
+                    Console.Error.WriteLine("party: --ratings serves recommendation runs only: leave out --data, --vertical-data, --arbiter and --cert.");
+                    return 2;
+                }
+
+                return await ServeRatingsAsync(
+                    ratingsFile, parse.GetValue(id)!, joinToken, parse.GetValue(join)!, parse.GetValue(authority), parse.GetValue(share)!,
+                    parse.GetValue(virtualUsers), parse.GetValue(splitSeed), parse.GetValue(verbose), cancellationToken);
+            }
+
+            if (parse.GetValue(virtualUsers))
+            {
+                Console.Error.WriteLine("party: --virtual-users goes with --ratings.");
+                return 2;
+            }
+
             if (parse.GetValue(data) is null && parse.GetValue(verticalData) is null && !parse.GetValue(arbiter))
             {
-                Console.Error.WriteLine("party: give --data (horizontal runs), --vertical-data (vertical jobs) or --arbiter.");
+                Console.Error.WriteLine("party: give --data (horizontal runs), --ratings (recommendation runs), --vertical-data (vertical jobs) or --arbiter.");
                 return 2;
             }
 
@@ -193,6 +228,79 @@ internal static class PartyCommand
             return 0;
         });
         return command;
+    }
+
+    // One process serving ratings parties: one party holding its share of the users, or one party per user.
+    private static async Task<int> ServeRatingsAsync(
+        FileInfo ratingsFile, string partyId, string joinToken, IReadOnlyList<Uri> coordinators, FileInfo? authority, string shareText, bool virtualUsers, ulong splitSeed,
+        bool verbose, CancellationToken cancellationToken)
+    {
+        if (ParseShare(shareText) is not var (share, shares))
+        {
+            Console.Error.WriteLine($"party: --share must be I/N with 1 <= I <= N, e.g. 2/4; got '{shareText}'.");
+            return 2;
+        }
+
+        RatingsParties parties;
+        try
+        {
+            parties = RatingsParties.Load(ratingsFile.FullName, partyId, share, shares, virtualUsers, splitSeed);
+        }
+        catch (Exception e) when (e is DataFormatException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            Console.Error.WriteLine($"party: {e.Message}");
+            return 2;
+        }
+
+        using var loggers = LoggerFactory.Create(builder => builder
+            .AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            })
+            .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning));
+        using var ca = authority is null ? null : PemFiles.LoadCertificate(authority.FullName, "--ca", CaHint);
+        PartyClientOptions OptionsFor(string party)
+        {
+            var options = new PartyClientOptions { Coordinator = coordinators[0], PartyId = party, JoinToken = joinToken, FederationAuthority = ca };
+            foreach (var standby in coordinators.Skip(1))
+            {
+                options.FailoverCoordinators.Add(standby);
+            }
+
+            return options;
+        }
+
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"party '{partyId}': {parties.Users} users of {ratingsFile.Name} (share {share}/{shares}) as {parties.Parties.Count} {(parties.Parties.Count == 1 ? "party" : "parties")}, {parties.Items} items; joining {string.Join(" or ", coordinators.Select(c => c.ToString()))} (Ctrl+C to stop)"));
+        int completed;
+        try
+        {
+            completed = await parties.RunAsync(OptionsFor, (client, handler, options) => new PartyHost(client, handler, options, loggers.CreateLogger<PartyHost>()), cancellationToken);
+        }
+        catch (CoordinatorException e)
+        {
+            throw Refused(partyId, e);
+        }
+        catch (AuthenticationException e)
+        {
+            throw new CliException(Sentence.Fragment(e.Message), ca is null ? CaHint : "--ca must be the federation's current CA certificate (ca.crt.pem from the coordinator's operator)", innerException: e);
+        }
+
+        Console.WriteLine($"party '{partyId}': stopped after {completed} tasks");
+        return 0;
+    }
+
+    private static (int Share, int Shares)? ParseShare(string text)
+    {
+        var parts = text.Split('/');
+        return parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var i)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            && i >= 1 && i <= n
+            ? (i, n)
+            : null;
     }
 
     // A refusal the party cannot get past by retrying: what the coordinator said, and what to change.

@@ -338,6 +338,7 @@ internal sealed class ProtocolHandlers(
         return work switch
         {
             TrainWork { Protection: not null } => new ResultExpectation { ProtectedUpdate = true },
+            TrainWork { Setup.Recommendation: true } => new ResultExpectation { AnyLayout = true },
             TrainWork => new ResultExpectation { Delta = task.Layout },
             StepWork => new ResultExpectation { StepReply = true },
             _ => ResultExpectation.Nothing,

@@ -96,6 +96,14 @@ public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
         _setups[runId] = WireSetup.Of(setup);
     }
 
+    /// <summary>Sends a recommendation run's <paramref name="setup"/> with every task of the run from now on.</summary>
+    public void BeginRun(string runId, Federation.Recommendation.Network.RecommendationSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(setup);
+        _setups[runId] = WireSetup.Of(setup);
+    }
+
     /// <summary>Forgets the finished tasks and the setup of a run.</summary>
     public void CompleteRun(string runId)
     {

@@ -9,6 +9,7 @@ using Causeway.Core.Serialization;
 using Causeway.Federation;
 using Causeway.Federation.Configuration;
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Recommendation.Network;
 using Microsoft.Extensions.Logging;
 
 namespace Causeway.Coordinator.Runs;
@@ -82,12 +83,12 @@ public sealed class RunService : IAsyncDisposable
         try
         {
             RequireNoActiveRun();
-            var roster = ConnectedWithData();
+            var roster = ConnectedWithData(config);
             RequireRoster(config, roster.Count);
-            RunSetup setup;
+            Setups setup;
             try
             {
-                setup = RunSetup.Agree([.. roster.Select(s => (s.Party, s.Data))], schema => ModelFor(config, schema));
+                setup = Agree(config, roster);
             }
             catch (InvalidOperationException e)
             {
@@ -197,16 +198,16 @@ public sealed class RunService : IAsyncDisposable
             }
 
             // A run that failed before its parties agreed has no setup: agree on one now, as a start would.
-            RunSetup setup;
+            Setups setup;
             if (stored.SetupJson is { } setupJson)
             {
-                setup = RunSetup.Parse(setupJson, $"run '{runId}''s stored setup");
+                setup = Setups.Parse(setupJson, $"run '{runId}''s stored setup");
             }
             else
             {
                 try
                 {
-                    setup = RunSetup.Agree([.. ConnectedWithData().Select(s => (s.Party, s.Data))], schema => ModelFor(config, schema));
+                    setup = Agree(config, ConnectedWithData(config));
                 }
                 catch (InvalidOperationException e)
                 {
@@ -262,6 +263,7 @@ public sealed class RunService : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(runId);
         if (await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not { SetupJson: { } setupJson }
+            || RecommendationSetup.IsRecommendation(setupJson)
             || await _store.LoadLatestCheckpointAsync(runId, cancellationToken).ConfigureAwait(false) is not { } checkpoint)
         {
             return null;
@@ -287,7 +289,7 @@ public sealed class RunService : IAsyncDisposable
         }
     }
 
-    private void Launch(string runId, RunConfig config, RunSetup setup, RunCheckpoint? resumeFrom)
+    private void Launch(string runId, RunConfig config, Setups setup, RunCheckpoint? resumeFrom)
     {
         var run = new ActiveRun(runId, config, setup, resumeFrom, _shutdown.Token);
         CoordinatorLog.RunStarted(_logger, runId, Describe(config));
@@ -299,14 +301,26 @@ public sealed class RunService : IAsyncDisposable
     private async Task ExecuteAsync(ActiveRun run)
     {
         var (status, message) = (RunStatus.Completed, (string?)null);
-        _channel.BeginRun(run.Id, run.Setup);
+        var (horizontal, recommendation) = (run.Setup.Horizontal, run.Setup.Recommendation);
+        if (recommendation is not null)
+        {
+            _channel.BeginRun(run.Id, recommendation);
+        }
+        else
+        {
+            _channel.BeginRun(run.Id, horizontal!);
+        }
+
         try
         {
-            var options = run.Config.ToRoundEngineOptions(_time, model: run.Setup.Model) with { RunId = run.Id };
+            // A recommendation run is a horizontal run of the item model: its own aggregator, initial model and parties.
+            var options = run.Config.ToRoundEngineOptions(_time, model: horizontal?.Model) with { RunId = run.Id };
+            options = recommendation is null ? options : options with { Strategy = run.Config.ToRecommendationStrategy() };
             var engine = RunEngine.Create(options);
-            var roster = new RunRoster(_parties, run.Id, run.Setup, _logger);
+            var roster = new RunRoster(
+                _parties, run.Id, recommendation is null ? horizontal!.DescribeMisfit : data => recommendation.DescribeMisfit(data?.Ratings), _logger);
             var evaluator = new FederatedEvaluator(_channel, roster, options.Deadline, _time);
-            var initial = new DenseNetwork(run.Setup.Model).Initialize(run.Config.Seed);
+            var initial = recommendation?.Spec.Initialize(run.Config.Seed) ?? new DenseNetwork(horizontal!.Model).Initialize(run.Config.Seed);
             var result = await engine.RunAsync(initial, roster, _channel, evaluator, new RoundRecorder(this, run), run.ResumeFrom, run.Stopping)
                 .ConfigureAwait(false);
 
@@ -366,13 +380,29 @@ public sealed class RunService : IAsyncDisposable
         }
     }
 
-    private List<PartySession> ConnectedWithData() => [.. _parties.ActiveSessions().Where(s => s.Data is not null)];
+    // A horizontal run's parties hold tables; a recommendation run's serve ratings.
+    private List<PartySession> ConnectedWithData(RunConfig config) => config.Recommendation is null
+        ? [.. _parties.ActiveSessions().Where(s => s.Data is { Ratings: null })]
+        : [.. _parties.ActiveSessions().Where(s => s.Data?.Ratings is not null)];
+
+    private static Setups Agree(RunConfig config, List<PartySession> roster)
+    {
+        if (config.Recommendation is { } recommendation)
+        {
+            return new Setups(null, RecommendationSetup.Agree(
+                [.. roster.Select(s => (s.Party, s.Data?.Ratings))], recommendation.ToSpec(), recommendation.ToPlan(), config.Seed));
+        }
+
+        return new Setups(RunSetup.Agree([.. roster.Select(s => (s.Party, s.Data))], schema => ModelFor(config, schema)), null);
+    }
 
     private static void RequireRoster(RunConfig config, int parties)
     {
         if (parties == 0)
         {
-            throw new ConflictException("no party with training data is connected; start the parties (causeway party --data ... --schema ...) first");
+            throw new ConflictException(config.Recommendation is null
+                ? "no party with training data is connected; start the parties (causeway party --data ... --schema ...) first"
+                : "no party with ratings is connected; start the parties (causeway party --ratings FILE) first");
         }
 
         if (config.ValidateRoster(parties) is { Count: > 0 } problems)
@@ -410,10 +440,22 @@ public sealed class RunService : IAsyncDisposable
         }
     }
 
-    private static string Describe(RunConfig config) => $"{config.Name}: {config.Strategy.Name} {config.Model.Type}, {config.Rounds} rounds";
+    private static string Describe(RunConfig config) => config.Recommendation is { } recommendation
+        ? $"{config.Name}: {config.Strategy.Name} {recommendation.Model} k={recommendation.Factors} {recommendation.Aggregation}, {config.Rounds} rounds"
+        : $"{config.Name}: {config.Strategy.Name} {config.Model.Type}, {config.Rounds} rounds";
+
+    /// <summary>A run's setup: a horizontal run's, or a recommendation run's (exactly one is set).</summary>
+    private sealed record Setups(RunSetup? Horizontal, RecommendationSetup? Recommendation)
+    {
+        public string ToJson() => Recommendation?.ToJson() ?? Horizontal!.ToJson();
+
+        public static Setups Parse(string json, string sourceName) => RecommendationSetup.IsRecommendation(json)
+            ? new Setups(null, RecommendationSetup.Parse(json, sourceName))
+            : new Setups(RunSetup.Parse(json, sourceName), null);
+    }
 
     /// <summary>The run this process is executing: what it runs with, where its rounds are, and how it is stopped.</summary>
-    private sealed class ActiveRun(string id, RunConfig config, RunSetup setup, RunCheckpoint? resumeFrom, CancellationToken shutdown) : IDisposable
+    private sealed class ActiveRun(string id, RunConfig config, Setups setup, RunCheckpoint? resumeFrom, CancellationToken shutdown) : IDisposable
     {
         // Cancelled by an operator's stop or by the coordinator's shutdown; StopRequested tells which.
         private readonly CancellationTokenSource _stopping = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
@@ -427,7 +469,7 @@ public sealed class RunService : IAsyncDisposable
 
         public RunConfig Config { get; } = config;
 
-        public RunSetup Setup { get; } = setup;
+        public Setups Setup { get; } = setup;
 
         public RunCheckpoint? ResumeFrom { get; } = resumeFrom;
 

@@ -82,6 +82,23 @@ public sealed partial record RunConfig
             ValidatePartition(Check);
         }
 
+        if (Recommendation is { } recommendation)
+        {
+            errors.AddRange(recommendation.Validate());
+            Check(network, "recommendation runs over the network only (`causeway run start` with ratings parties); simulate one with `./causeway bench recsys`");
+            Check(Model == new ModelConfig(), "model is for horizontal runs: a recommendation run's model is recommendation.model (remove the model section)");
+            Check(Training == new TrainingConfig(), "training is for horizontal runs: a recommendation run's local plan is in the recommendation section (epochs, userEpochs, learningRate, regularization)");
+            Check(Data == new DataConfig(), "data is for horizontal runs: a recommendation run's parties serve their ratings files (causeway party --ratings FILE)");
+            Check(Aggregation is null, "aggregation is for horizontal runs: a recommendation run combines item updates by recommendation.aggregation");
+            Check(
+                recommendation.Aggregation != Federation.Recommendation.ItemAggregation.GradientSum || Strategy.ServerLearningRate is not null,
+                "strategy.serverLearningRate is required with recommendation.aggregation gradientsum: the summed gradient grows with the most rated item's rating count (0.005 suits MovieLens; docs/recommendation.md)");
+            Check(Privacy is null && Protection is null, "privacy and protection are not available for recommendation runs yet (docs/recommendation.md)");
+            Check(
+                Strategy.Name is StrategyKind.FedAvg or StrategyKind.FedAvgM or StrategyKind.FedAdam or StrategyKind.FedYogi or StrategyKind.FedAdagrad,
+                $"strategy.name {Lower(Strategy.Name)} is not a server optimizer for item models; use fedavg (server SGD), fedavgm, fedadam, fedyogi or fedadagrad");
+        }
+
         Check(Evaluation.EveryRounds >= 0, $"evaluation.everyRounds must be 0 (last round only) or positive, got {Evaluation.EveryRounds}");
         return errors;
     }

@@ -76,6 +76,12 @@ public sealed partial record RunConfig
     /// </summary>
     public ProtectionConfig? Protection { get; init; }
 
+    /// <summary>
+    /// The <c>"recommendation"</c> section: a federated recommendation run over ratings parties instead of a model on a
+    /// table (network runs only). Null (absent) is a horizontal run of <see cref="Model"/>.
+    /// </summary>
+    public RecommendationConfig? Recommendation { get; init; }
+
     /// <summary>Reads a configuration. Does not check values: call <see cref="Validate"/> next.</summary>
     /// <param name="json">The file's text.</param>
     /// <param name="sourceName">The file name, used in error messages.</param>
@@ -121,6 +127,17 @@ public sealed partial record RunConfig
             // DP-FedAvg's sensitivity bound needs every clipped update to count once.
             Weighting = Privacy?.Client is null ? AggregationWeighting.Examples : AggregationWeighting.Uniform,
         };
+    }
+
+    /// <summary>
+    /// The strategy of a recommendation run: the <c>"strategy"</c> section's selection and server optimizer with an
+    /// <see cref="Federation.Recommendation.ItemAggregator"/> of <c>recommendation.aggregation</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The configuration has no recommendation section.</exception>
+    public Horizontal.Strategy ToRecommendationStrategy()
+    {
+        var recommendation = Recommendation ?? throw new InvalidOperationException("The run configuration has no recommendation section.");
+        return Horizontal.Strategy.Create(ToStrategyOptions()) with { Aggregator = new Federation.Recommendation.ItemAggregator(recommendation.Aggregation) };
     }
 
     /// <summary>
@@ -247,6 +264,8 @@ public sealed partial record RunConfig
             _ when typeName.EndsWith(nameof(ProtectionKind), StringComparison.Ordinal) => [.. ProtectionConfig.Names],
             _ when typeName.EndsWith(nameof(UpdateMode), StringComparison.Ordinal) => Names<UpdateMode>(),
             _ when typeName.Contains(nameof(Horizontal.Buffered.StalenessFunction), StringComparison.Ordinal) => Names<Horizontal.Buffered.StalenessFunction>(),
+            _ when typeName.EndsWith(nameof(Federation.Recommendation.RecommenderKind), StringComparison.Ordinal) => Names<Federation.Recommendation.RecommenderKind>(),
+            _ when typeName.EndsWith(nameof(Federation.Recommendation.ItemAggregation), StringComparison.Ordinal) => Names<Federation.Recommendation.ItemAggregation>(),
             _ => null,
         };
         if (names is not null)

@@ -1,4 +1,5 @@
 using Causeway.Core.Data;
+using Causeway.Federation.Recommendation.Network;
 
 namespace Causeway.Federation.Horizontal;
 
@@ -19,5 +20,28 @@ public sealed record DataDescription(string SchemaJson, FeatureStatistics Statis
         ArgumentNullException.ThrowIfNull(schemaJson);
         ArgumentNullException.ThrowIfNull(train);
         return new DataDescription(schemaJson, FeatureStatistics.Compute(train));
+    }
+
+    /// <summary>
+    /// A ratings party's ratings (recommendation runs), or null for a party with a table. A ratings party has no schema
+    /// (empty <see cref="SchemaJson"/>) and no table statistics, so no horizontal run selects it.
+    /// </summary>
+    public RatingsDescription? Ratings { get; init; }
+
+    /// <summary>Describes a ratings party (see <see cref="Ratings"/>).</summary>
+    public static DataDescription OfRatings(RatingsDescription ratings)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        var none = new FeatureStatistics
+        {
+            Rows = 0,
+            NumericColumns = [],
+            Counts = [],
+            Sums = [],
+            SumsOfSquares = [],
+            CategoricalColumns = [],
+            CategoryCounts = [],
+        };
+        return new DataDescription(string.Empty, none) { Ratings = ratings };
     }
 }

@@ -41,7 +41,9 @@ public sealed class PushResult
 
     /// <summary>The decoded delta, when <see cref="Kind"/> is Train, a layout was given and <see cref="DeltaError"/> is null.</summary>
     public Core.Tensors.ParameterSet? Delta =>
-        Kind == PushResultKind.Train && DeltaError is null && Expected is not null && _values is not null ? new Core.Tensors.ParameterSet(Expected, _values) : null;
+        Kind != PushResultKind.Train || DeltaError is not null ? null
+        : _anyLayoutDelta is not null ? _anyLayoutDelta
+        : Expected is not null && _values is not null ? new Core.Tensors.ParameterSet(Expected, _values) : null;
 
     /// <summary>Why the delta does not fit the expected layout, or null.</summary>
     public string? DeltaError { get; private set; }
@@ -78,6 +80,10 @@ public sealed class PushResult
 
     private readonly long _maxBytes;
     private ResultExpectation _expectation = ResultExpectation.Nothing;
+
+    // A delta of any layout (ResultExpectation.AnyLayout): its tensors as read, then the set they make.
+    private List<(TensorSpec Spec, float[] Values)>? _anyTensors;
+    private Core.Tensors.ParameterSet? _anyLayoutDelta;
     private float[]? _values;
     private int _tensors;
 
@@ -172,6 +178,11 @@ public sealed class PushResult
             }
         }
 
+        if (result.Kind == PushResultKind.Train && result._anyTensors is { } anyTensors && result.DeltaError is null && !result.HasProtectedUpdate)
+        {
+            result.CompleteAnyLayout(anyTensors);
+        }
+
         if (result.Kind == PushResultKind.Train && result.ProtectedUpdate is null && result.DeltaError is null
             && result.Expected is { } expected && result._tensors != expected.Tensors.Count)
         {
@@ -201,6 +212,109 @@ public sealed class PushResult
         StepReply = null;
         _tensors = 0;
         _values = kind == PushResultKind.Train && Expected is not null ? new float[Expected.TotalLength] : null;
+        _anyTensors = kind == PushResultKind.Train && _expectation.AnyLayout ? [] : null;
+        _anyLayoutDelta = null;
+    }
+
+    private void CompleteAnyLayout(List<(TensorSpec Spec, float[] Values)> tensors)
+    {
+        try
+        {
+            var layout = new ParameterLayout(tensors.Select(t => t.Spec));
+            var values = new float[layout.TotalLength];
+            for (var i = 0; i < tensors.Count; i++)
+            {
+                tensors[i].Values.CopyTo(values, layout.OffsetAt(i));
+            }
+
+            _anyLayoutDelta = new Core.Tensors.ParameterSet(layout, values);
+        }
+        catch (ArgumentException e)
+        {
+            DeltaError = $"The delta's tensors do not make a parameter set: {e.Message}";
+        }
+    }
+
+    // A tensor of a delta of any layout: name, shape and data as sent, the data's size checked against the shape.
+    private async Task ReadAnyLayoutTensorAsync(StreamWireReader reader, long end, CancellationToken cancellationToken)
+    {
+        var name = "";
+        var shape = new List<int>(2);
+        float[]? data = null;
+        while (reader.Position < end)
+        {
+            var (field, wireType) = await reader.ReadTagAsync(cancellationToken).ConfigureAwait(false);
+            switch (field)
+            {
+                case 1:
+                    WireReader.Expect(wireType, 2, "name");
+                    name = await reader.ReadStringAsync(await reader.ReadLengthAsync(end, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    break;
+                case 2 when wireType == 0:
+                    shape.Add((int)await reader.ReadVarintAsync(cancellationToken).ConfigureAwait(false));
+                    break;
+                case 2:
+                    {
+                        WireReader.Expect(wireType, 2, "shape");
+                        var packedEnd = reader.Position + await reader.ReadLengthAsync(end, cancellationToken).ConfigureAwait(false);
+                        while (reader.Position < packedEnd)
+                        {
+                            shape.Add((int)await reader.ReadVarintAsync(cancellationToken).ConfigureAwait(false));
+                        }
+
+                        RequireAt(reader, packedEnd);
+                        break;
+                    }
+
+                case 3:
+                    {
+                        WireReader.Expect(wireType, 2, "data");
+                        var length = await reader.ReadLengthAsync(end, cancellationToken).ConfigureAwait(false);
+                        if (reader.Position + length > _maxBytes)
+                        {
+                            throw new MessageTooLargeException(_maxBytes);
+                        }
+
+                        if (length % sizeof(float) != 0 || data is not null)
+                        {
+                            DeltaError ??= $"Tensor '{(name.Length <= 64 ? name : name[..64] + "...")}': {length} data bytes are not whole float32 values, or the data is repeated.";
+                            await reader.SkipAsync(2, long.MaxValue, cancellationToken, length).ConfigureAwait(false);
+                            break;
+                        }
+
+                        data = new float[length / sizeof(float)];
+                        using var target = new FloatArrayBytes(data, 0, data.Length);
+                        await reader.ReadExactlyAsync(target.Memory, cancellationToken).ConfigureAwait(false);
+                        break;
+                    }
+
+                default:
+                    await reader.SkipAsync(wireType, end, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+
+        RequireAt(reader, end);
+        if (DeltaError is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            var spec = new TensorSpec(name, shape);
+            if (spec.Length != (data?.Length ?? 0))
+            {
+                DeltaError = $"Tensor '{spec}': expected {(long)spec.Length * sizeof(float)} data bytes, got {(long)(data?.Length ?? 0) * sizeof(float)}.";
+                return;
+            }
+
+            _anyTensors!.Add((spec, data ?? []));
+        }
+        catch (ArgumentException e)
+        {
+            DeltaError = $"Tensor {_tensors - 1}: {e.Message}";
+        }
     }
 
     private async Task ReadTrainAsync(StreamWireReader reader, long end, CancellationToken cancellationToken)
@@ -268,6 +382,12 @@ public sealed class PushResult
     private async Task ReadTensorAsync(StreamWireReader reader, long end, CancellationToken cancellationToken)
     {
         var index = _tensors++;
+        if (_anyTensors is not null)
+        {
+            await ReadAnyLayoutTensorAsync(reader, end, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (Expected is null)
         {
             // Nobody waits for this delta: read past it without storing it.

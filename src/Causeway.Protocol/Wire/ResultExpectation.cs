@@ -15,6 +15,13 @@ public sealed record ResultExpectation
     /// <summary>The layout a plain delta must have; null when a delta is not expected.</summary>
     public ParameterLayout? Delta { get; init; }
 
+    /// <summary>
+    /// True when a plain delta of any layout is expected: a recommendation run's sparse item update, whose rows are the
+    /// items the party rated. Its tensors are stored as sent, bounded by the message limit; the round's aggregator checks
+    /// the shape (<c>IAggregator.DescribeMisfit</c>).
+    /// </summary>
+    public bool AnyLayout { get; init; }
+
     /// <summary>True when a protected round's update (masked vector or ciphertexts) is expected.</summary>
     public bool ProtectedUpdate { get; init; }
 
