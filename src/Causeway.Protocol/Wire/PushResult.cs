@@ -256,7 +256,8 @@ public sealed class PushResult
                 case 2:
                     {
                         WireReader.Expect(wireType, 2, "shape");
-                        var packedEnd = reader.Position + await reader.ReadLengthAsync(end, cancellationToken).ConfigureAwait(false);
+                        var packedLength = await reader.ReadLengthAsync(end, cancellationToken).ConfigureAwait(false);
+                        var packedEnd = reader.Position + packedLength;
                         while (reader.Position < packedEnd)
                         {
                             shape.Add((int)await reader.ReadVarintAsync(cancellationToken).ConfigureAwait(false));

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text;
+using Causeway.Coordinator.Refusals;
+using Causeway.Coordinator.Storage;
+using Causeway.EndToEnd.Tests.Infrastructure;
+using Causeway.Federation;
+using Causeway.Federation.Horizontal;
+using Causeway.Federation.Recommendation;
+using Causeway.Federation.Recommendation.Data;
+using Causeway.Federation.Recommendation.Metrics;
+using Causeway.Federation.Recommendation.Network;
+using Causeway.Federation.Recommendation.Simulation;
+using Causeway.Party;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Causeway.EndToEnd.Tests;
+
+/// <summary>
+/// A recommendation run over HTTP/2 on loopback: a real coordinator, one <see cref="PartyHost"/> and session per user
+/// (virtual users, as <c>causeway party --ratings FILE --virtual-users</c> runs them), item updates on the wire.
+/// </summary>
+public sealed class RecommendationNetworkTests
+{
+    private const int Users = 12;
+    private const int Items = 20;
+    private const int Factors = 4;
+    private const int Rounds = 3;
+
+    private const string Config = """
+        {
+          "name": "recsys", "rounds": 3, "seed": 7,
+          "strategy": { "name": "fedavg", "serverLearningRate": 0.05 },
+          "round": { "deadlineSeconds": 60 },
+          "evaluation": { "everyRounds": 1 },
+          "recommendation": { "factors": 4, "aggregation": "gradientsum", "userEpochs": 1 },
+        }
+        """;
+
+    [Fact]
+    public async Task RecommendationRun_VirtualUsers_ReceivesOnlyRatedRows_AndScoresAsTheSimulation()
+    {
+        var data = RatingsReader.Read(new StringReader(SmallRatings()), "ratings.csv");
+        var split = RatingsSplit.Random(data, 0.2, 42);
+        var partition = RatingsPartition.PerUser(split.Train);
+        var ratings = PartyRatings.Build(split, partition);
+        var catalogue = RatingsDescription.DigestOf(data.ItemIds);
+        await using var server = await CoordinatorServer.StartAsync();
+        using var stop = new CancellationTokenSource();
+        var clients = partition.Select(p => server.CreateClient(p.Party.Value)).ToList();
+        var hosts = partition.Select((p, i) => new PartyHost(clients[i], new RatingsHandler(p.Party, ratings[i], catalogue), server.PartyOptions(p.Party.Value))).ToList();
+        var running = hosts.Select(h => h.RunAsync(stop.Token)).ToList();
+        try
+        {
+            foreach (var party in partition)
+            {
+                await server.WaitUntilPollingAsync(party.Party.Value).DefaultTimeout();
+            }
+
+            // Act
+            var id = await server.Runs.StartAsync(Config, CancellationToken.None).DefaultTimeout();
+            await server.Runs.WaitForActiveRunAsync().WaitAsync(TimeSpan.FromMinutes(3));
+
+            // Assert: every round took every user's update, each holding only the rows of the items that user rated
+            // (rows + k factors + bias per item, 4 bytes a value) — the coordinator never got a user parameter.
+            var store = server.Services.GetRequiredService<IRunStore>();
+            var run = (await store.GetRunAsync(id, CancellationToken.None))!;
+            Assert.Equal((RunStatus.Completed, (string?)null), (run.Status, run.StatusMessage));
+            var rounds = await store.GetRoundsAsync(id, CancellationToken.None);
+            var ratedRows = split.Train.Users.ToArray().Zip(split.Train.Items.ToArray()).Distinct().Count();
+            var trained = ratings.Count(r => r.TrainCount > 0);
+            Assert.Equal(Enumerable.Repeat((trained, 4L * ratedRows * (Factors + 2)), Rounds), rounds.Select(r => (r.Participants, r.Bytes)));
+
+            // The same run in simulation scores the same (float sums in another order aside).
+            var simulator = new RecommendationSimulator(new RecommendationRunOptions
+            {
+                Spec = new RecommenderSpec
+                {
+                    Items = data.ItemCount, Factors = Factors, GlobalMean = (float)split.Train.MeanRating(),
+                    MinRating = split.Train.RatingRange().Min, MaxRating = split.Train.RatingRange().Max,
+                },
+                Plan = new RecommendationPlan { Epochs = 1, UserEpochs = 1 },
+                Aggregation = ItemAggregation.GradientSum,
+                ServerLearningRate = 0.05f,
+                Rounds = Rounds,
+                Seed = 7,
+            });
+            var parties = simulator.CreateParties(split, partition);
+            var simulated = await simulator.RunAsync(parties, null, CancellationToken.None).DefaultTimeout();
+            var expected = simulator.Evaluate(parties, simulated.Global, new RankingOptions(), CancellationToken.None).Ratings.Rmse;
+            Assert.Equal(expected, rounds[^1].Rmse!.Value, 4);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(running).DefaultTimeout();
+            hosts.ForEach(h => h.Dispose());
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task RecommendationRun_NoRatingsParty_IsRefusedWithAHint()
+    {
+        await using var server = await CoordinatorServer.StartAsync();
+
+        var refusal = await Assert.ThrowsAsync<ConflictException>(() => server.Runs.StartAsync(Config, CancellationToken.None)).DefaultTimeout();
+
+        Assert.Equal("no party with ratings is connected; start the parties (causeway party --ratings FILE) first", refusal.Message);
+    }
+
+    // Every user rates 6 to 10 of the items, with ratings from a fixed formula (no two users alike).
+    private static string SmallRatings()
+    {
+        var text = new StringBuilder("userId,movieId,rating\n");
+        for (var u = 0; u < Users; u++)
+        {
+            for (var j = 0; j < 6 + (u % 5); j++)
+            {
+                var item = ((u * 7) + (j * 3)) % Items;
+                var rating = 1 + ((u + (2 * item)) % 5);
+                text.Append(CultureInfo.InvariantCulture, $"u{u},i{item},{rating}\n");
+            }
+        }
+
+        return text.ToString();
+    }
+}
