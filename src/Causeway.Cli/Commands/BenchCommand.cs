@@ -32,6 +32,7 @@ internal static class BenchCommand
         command.Subcommands.Add(VerticalBench.Create());
         command.Subcommands.Add(PsiBench.Create());
         command.Subcommands.Add(BenchRecsysCommand.Create());
+        command.Subcommands.Add(BenchRecsysNetworkCommand.Create());
 
         return command;
     }

@@ -47,9 +47,10 @@ internal sealed class LocalFederation : IDisposable
     /// <param name="federation">The federation's name (the CA's subject).</param>
     /// <param name="parties">Each party's id and what it holds (see <see cref="Party.Horizontal"/>).</param>
     /// <param name="cancellationToken">Stops the waiting (the processes are then stopped).</param>
+    /// <param name="joining">The parties to wait for: by default one per process; a process serving virtual users joins several.</param>
     /// <exception cref="InvalidOperationException">A process stopped while starting (the message holds its log tail).</exception>
     /// <exception cref="TimeoutException">The coordinator did not listen, or the parties did not join, within a minute.</exception>
-    public static async Task<LocalFederation> StartAsync(string work, string federation, IReadOnlyList<Party> parties, CancellationToken cancellationToken)
+    public static async Task<LocalFederation> StartAsync(string work, string federation, IReadOnlyList<Party> parties, CancellationToken cancellationToken, int? joining = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(work);
         ArgumentNullException.ThrowIfNull(parties);
@@ -81,9 +82,10 @@ internal sealed class LocalFederation : IDisposable
                     Path.Combine(work, $"{party.PartyId}.log")));
             }
 
+            var expected = joining ?? parties.Count;
             await started.WaitAsync(
-                $"{parties.Count} parties to join",
-                async ct => ConnectedParties(await api.StatusAsync(ct)) >= parties.Count,
+                $"{expected} parties to join",
+                async ct => ConnectedParties(await api.StatusAsync(ct)) >= expected,
                 cancellationToken);
             return started;
         }
@@ -194,6 +196,17 @@ internal sealed class LocalFederation : IDisposable
             ArgumentNullException.ThrowIfNull(files);
             return new(files.PartyId, ["--data", files.Train, "--eval", files.Evaluation, "--schema", schemaPath]);
         }
+
+        /// <summary>
+        /// A process serving share <paramref name="share"/> of <paramref name="shares"/> of a ratings file's users: one
+        /// party per user (<paramref name="virtualUsers"/>, ids <c>{partyId}-{user}</c>) or one party holding them all.
+        /// </summary>
+        public static Party Ratings(string partyId, string ratingsPath, int share, int shares, bool virtualUsers, ulong splitSeed) => new(
+            partyId,
+            [
+                "--ratings", ratingsPath, "--share", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{share}/{shares}"),
+                "--split-seed", splitSeed.ToString(System.Globalization.CultureInfo.InvariantCulture), .. virtualUsers ? new[] { "--virtual-users" } : [],
+            ]);
     }
 
     /// <summary>What one process has used so far.</summary>

@@ -57,13 +57,20 @@ internal sealed class RatingsParties
 
         var split = RatingsSplit.Random(data, 0.2, splitSeed);
         var catalogue = RatingsDescription.DigestOf(data.ItemIds);
-        var users = Enumerable.Range(0, data.UserCount).Where(u => u % shares == share - 1).ToList();
-        List<PartyUsers> partition = virtualUsers
-            ? [.. users.Select(u => new PartyUsers(new PartyId(string.Create(CultureInfo.InvariantCulture, $"{partyId}-{data.UserIds[u]}")), [u]))]
-            : [new PartyUsers(new PartyId(partyId), users)];
+        var partition = Partition(data, partyId, share, shares, virtualUsers);
         var ratings = PartyRatings.Build(split, partition);
         var parties = partition.Select((p, i) => (p.Party, new RatingsHandler(p.Party, ratings[i], catalogue))).ToList();
-        return new RatingsParties(parties, users.Count, data.ItemCount);
+        return new RatingsParties(parties, partition.Sum(p => p.Users.Count), data.ItemCount);
+    }
+
+    /// <summary>The parties of share <paramref name="share"/> of <paramref name="shares"/> and their users (see <see cref="Load"/>).</summary>
+    public static IReadOnlyList<PartyUsers> Partition(RatingsData data, string partyId, int share, int shares, bool virtualUsers)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var users = Enumerable.Range(0, data.UserCount).Where(u => u % shares == share - 1).ToList();
+        return virtualUsers
+            ? [.. users.Select(u => new PartyUsers(new PartyId(string.Create(CultureInfo.InvariantCulture, $"{partyId}-{data.UserIds[u]}")), [u]))]
+            : [new PartyUsers(new PartyId(partyId), users)];
     }
 
     /// <summary>Runs every party's <see cref="PartyHost"/> until <paramref name="cancellationToken"/> is cancelled; returns the tasks completed.</summary>

@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Globalization;
+using Causeway.Cli.Bench;
+using Causeway.Cli.Composition;
+using Causeway.Cli.Output;
+using Spectre.Console;
+
+namespace Causeway.Cli.Commands;
+
+/// <summary>
+/// <c>causeway bench recsys-network</c>: federated matrix factorisation over the network — user-parties (virtual users,
+/// one session each) or silos served by a few party processes — with rounds per second, bytes per party and round, and
+/// RMSE against the same run in simulation.
+/// </summary>
+internal static class BenchRecsysNetworkCommand
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static Command Create()
+    {
+        var defaults = new RecsysNetworkBench.Settings { WorkDirectory = Path.Combine(".causeway", "bench-recsys-network") };
+        var users = new Option<int>("--users") { Description = "Users: the first N of the ratings file, each its own party (or dealt to --silos).", DefaultValueFactory = _ => defaults.Users };
+        var processes = new Option<int>("--processes") { Description = "Party processes serving them.", DefaultValueFactory = _ => defaults.Processes };
+        var silos = new Option<bool>("--silos") { Description = "Cross-silo: each process is one party holding its share of the users (default: one party per user)." };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds (the last one ends with a federated evaluation).", DefaultValueFactory = _ => defaults.Rounds };
+        var factors = new Option<int>("--factors") { Description = "The rank k.", DefaultValueFactory = _ => defaults.Factors };
+        var serverRate = new Option<float>("--server-lr") { Description = "Server SGD's step on the summed item gradients.", DefaultValueFactory = _ => defaults.ServerLearningRate };
+        var ratings = new Option<FileInfo?>("--ratings") { Description = $"A ratings file (user,item,rating[,timestamp]); default {defaults.RatingsPath}.", HelpName = "FILE" };
+        var asynchronous = new Option<bool>("--async") { Description = "Asynchronous (buffered) aggregation: not yet, it comes with the run configuration's updates section." };
+        var workDirectory = new Option<DirectoryInfo?>("--work-dir")
+        {
+            Description = "Where the bench writes certificates, the ratings, logs and the database: a new or empty folder, or one an earlier bench made "
+                + $"(marked by {WorkFolder.MarkerFile}; emptied first). Default: a new folder under {defaults.WorkDirectory}/ for every run.",
+            HelpName = "DIR",
+        };
+        var seed = CliOptions.Seed();
+        var report = CliOptions.Report();
+        var command = new Command("recsys-network", "Federated matrix factorisation over the network on loopback: 200 user-parties served by 4 processes (or silos), rounds/s, bytes per party and round, RMSE vs simulation.")
+        {
+            users, processes, silos, rounds, factors, serverRate, ratings, asynchronous, workDirectory, seed, report,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = defaults with
+            {
+                Users = parse.GetValue(users),
+                Processes = parse.GetValue(processes),
+                Silos = parse.GetValue(silos),
+                Rounds = parse.GetValue(rounds),
+                Factors = parse.GetValue(factors),
+                ServerLearningRate = parse.GetValue(serverRate),
+                Seed = parse.GetValue(seed),
+                RatingsPath = parse.GetValue(ratings)?.FullName ?? Path.Combine(DemoDatasets.LocateSamples(), "data", "movielens-latest-small", "ratings.csv"),
+            };
+            if (parse.GetValue(asynchronous))
+            {
+                Console.Error.WriteLine("bench recsys-network: --async is not available yet: asynchronous aggregation comes with the run configuration's updates section (FedBuff).");
+                return 2;
+            }
+
+            if (settings.Users < 1 || settings.Processes < 1 || settings.Processes > settings.Users || settings.Rounds < 1 || settings.Factors < 1 || !(settings.ServerLearningRate > 0))
+            {
+                Console.Error.WriteLine("bench recsys-network: --users >= 1, 1 <= --processes <= --users, --rounds >= 1, --factors >= 1 and --server-lr > 0 are required.");
+                return 2;
+            }
+
+            using var work = parse.GetValue(workDirectory) is { } named
+                ? WorkFolder.Claim(named.FullName, "--work-dir", "causeway bench recsys-network")
+                : WorkFolder.CreateUnique(defaults.WorkDirectory, "causeway bench recsys-network", TimeProvider.System);
+            settings = settings with { WorkDirectory = work.Path };
+            var loadBefore = LoadAverage.Read();
+            RecsysNetworkBench.Result result = null!;
+            try
+            {
+                await BenchProgress.StartAsync(async progress => result = await RecsysNetworkBench.RunAsync(settings, progress, cancellationToken));
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or IOException or Core.Data.DataFormatException)
+            {
+                Console.Error.WriteLine($"bench recsys-network: {e.Message}");
+                return 1;
+            }
+
+            var loadAfter = LoadAverage.Read();
+            Write(result, loadBefore, loadAfter);
+            if (parse.GetValue(report) is { } file)
+            {
+                ReportFile.Write(file.FullName, BenchReport.Create("recsys-network", loadBefore, loadAfter, result.ToJson()));
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Write(RecsysNetworkBench.Result result, string? loadBefore, string? loadAfter)
+    {
+        var s = result.Settings;
+        var partition = s.Silos ? $"{result.Parties} silos" : $"{result.Parties} user-parties";
+        var table = new Table()
+            .Title(Markup.Escape(string.Create(Invariant, $"Federated MF over the network (sync, gradient sum, k = {s.Factors}): {partition} in {s.Processes} processes, {result.Items:N0} items, {result.Ratings:N0} training ratings")))
+            .AddColumns("measure", "value");
+        table.AddRow("rounds", result.Rounds.Count.ToString(Invariant));
+        table.AddRow("rounds per second (run start to last close)", result.RoundsPerSecond.ToString("F2", Invariant));
+        table.AddRow("update bytes per party per round (median)", string.Create(Invariant, $"{result.BytesPerPartyPerRound / 1e3:F1} kB"));
+        table.AddRow("RMSE over the network (held-out 20 %)", result.NetworkRmse?.ToString("F4", Invariant) ?? "-");
+        table.AddRow("RMSE of the same run in simulation", result.SimulatedRmse.ToString("F4", Invariant));
+        foreach (var usage in result.Usage)
+        {
+            table.AddRow(Markup.Escape($"{usage.Name}: CPU / peak RSS"), string.Create(Invariant, $"{usage.CpuSeconds:F1} s / {usage.PeakResidentBytes / 1e6:F0} MB"));
+        }
+
+        table.AddRow("load average before / after", Markup.Escape($"{loadBefore ?? "-"} / {loadAfter ?? "-"}"));
+        AnsiConsole.Write(table);
+    }
+}
