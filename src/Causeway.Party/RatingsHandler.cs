@@ -1,8 +1,10 @@
 using Causeway.Core.Metrics;
+using Causeway.Core.Tensors;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal;
 using Causeway.Federation.Recommendation;
 using Causeway.Federation.Recommendation.Data;
+using Causeway.Federation.Recommendation.Inference;
 using Causeway.Federation.Recommendation.Network;
 
 namespace Causeway.Party;
@@ -22,18 +24,24 @@ public sealed class RatingsHandler : ITaskHandler
     private readonly PartyId _party;
     private readonly PartyRatings _ratings;
     private readonly Lock _lock = new();
+    private readonly IReadOnlyList<string> _itemIds;
+    private readonly Dictionary<string, int> _rowOf;
+    private readonly Dictionary<string, UserVector> _folded = new(StringComparer.Ordinal);
     private (string RunId, RecommendationSetup Setup, RecommendationParty Party)? _current;
+    private ParameterSet? _latest;
 
     /// <param name="party">This party's id.</param>
     /// <param name="ratings">Its users' training and held-out ratings, over the federation's catalogue.</param>
-    /// <param name="catalogue">The catalogue's digest (<see cref="RatingsDescription.DigestOf"/>).</param>
-    public RatingsHandler(PartyId party, PartyRatings ratings, string catalogue)
+    /// <param name="itemIds">The catalogue: item ids in row order (its digest is <see cref="RatingsDescription.Catalogue"/>).</param>
+    public RatingsHandler(PartyId party, PartyRatings ratings, IReadOnlyList<string> itemIds)
     {
         ArgumentNullException.ThrowIfNull(ratings);
-        ArgumentNullException.ThrowIfNull(catalogue);
+        ArgumentNullException.ThrowIfNull(itemIds);
         _party = party;
         _ratings = ratings;
-        Ratings = RatingsDescription.Of(ratings, catalogue);
+        _itemIds = itemIds;
+        _rowOf = itemIds.Select((id, row) => (id, row)).ToDictionary(p => p.id, p => p.row, StringComparer.Ordinal);
+        Ratings = RatingsDescription.Of(ratings, RatingsDescription.DigestOf(itemIds));
         Data = DataDescription.OfRatings(Ratings);
     }
 
@@ -61,10 +69,124 @@ public sealed class RatingsHandler : ITaskHandler
 
     public Task<Evaluation?> EvaluateAsync(EvaluateTask task, RunSetup? setup, CancellationToken cancellationToken) => Task.FromResult<Evaluation?>(null);
 
+    /// <summary>The latest item model a task brought (after a run, its final model: the last round ends with an evaluation task); null before any.</summary>
+    public ParameterSet? LatestModel
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _latest;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The top-<paramref name="k"/> items for a user this party holds or folded in, excluding every item they rated,
+    /// scored with the latest item model and the user's vector here; the answer's problem says why there is no list.
+    /// </summary>
+    public RecommendationAnswer Recommend(string userId, int k)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        UserVector? user;
+        ParameterSet? model;
+        lock (_lock)
+        {
+            model = _latest;
+            user = _folded.GetValueOrDefault(userId) ?? _current?.Party.UserVectorOf(userId);
+        }
+
+        if (model is null)
+        {
+            return RecommendationAnswer.Failed(RecommendationProblem.NoModel, "this party has no item model yet: it gets one with the first round of a recommendation run");
+        }
+
+        if (user is null)
+        {
+            return RecommendationAnswer.Failed(RecommendationProblem.UnknownUser, $"user '{userId}' is not held here; fold them in with a few ratings first");
+        }
+
+        return RecommendationAnswer.Of([.. TopItems.For(model, user, k).Select(s => new RecommendedItem(_itemIds[s.Item], s.Score))]);
+    }
+
+    /// <summary>
+    /// Folds a new user in from a few ratings without waiting for a round: their vector is fitted against the latest
+    /// item model here (<see cref="UserFit"/>) and kept in this process; it never leaves it.
+    /// </summary>
+    /// <returns>Null when folded in, or why not (no model yet, an unknown item, a ranking model).</returns>
+    public string? FoldIn(string userId, IReadOnlyList<(string Item, float Rating)> ratings)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(ratings);
+        ParameterSet? model;
+        RecommendationSetup? setup;
+        lock (_lock)
+        {
+            (model, setup) = (_latest, _current?.Setup);
+        }
+
+        if (model is null || setup is null)
+        {
+            return "this party has no item model yet: it gets one with the first round of a recommendation run";
+        }
+
+        if (setup.Spec.Kind != RecommenderKind.MatrixFactorization)
+        {
+            return "fold-in fits rating predictions: it needs a matrix factorisation run, not BPR";
+        }
+
+        var rows = new int[ratings.Count];
+        var values = new float[ratings.Count];
+        for (var j = 0; j < ratings.Count; j++)
+        {
+            if (!_rowOf.TryGetValue(ratings[j].Item, out rows[j]))
+            {
+                return $"item '{ratings[j].Item}' is not in the catalogue";
+            }
+
+            if (!float.IsFinite(ratings[j].Rating))
+            {
+                return $"the rating of item '{ratings[j].Item}' is not a finite number";
+            }
+
+            values[j] = ratings[j].Rating;
+        }
+
+        UserVector folded;
+        try
+        {
+            folded = UserFit.Fit(model, rows, values, setup.Plan.Regularization);
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+
+        lock (_lock)
+        {
+            _folded[userId] = folded;
+        }
+
+        return null;
+    }
+
+    /// <summary>A folded-in user's predicted rating of an item (for checking a fold-in); null for an unknown user or item, or no model.</summary>
+    public float? PredictFolded(string userId, string itemId)
+    {
+        lock (_lock)
+        {
+            return _latest is { } model && _folded.TryGetValue(userId, out var user) && _rowOf.TryGetValue(itemId, out var row)
+                ? UserFit.Predict(model, user, row)
+                : null;
+        }
+    }
+
     public Task<PartyReply> TrainRecommenderAsync(TrainTask task, RecommendationSetup setup, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
         var (party, problem) = PartyFor(task.Round.RunId, setup);
+        Keep(party, task.Global);
         return party is null
             ? Task.FromResult(PartyReply.Failed(new PartyFailure(_party, FailureKind.Dropout, problem!)))
             : Task.Run(() => party.Train(task, cancellationToken), cancellationToken);
@@ -74,7 +196,20 @@ public sealed class RatingsHandler : ITaskHandler
     {
         ArgumentNullException.ThrowIfNull(task);
         var (party, _) = PartyFor(task.Round.RunId, setup);
+        Keep(party, task.Global);
         return party is null ? Task.FromResult<Evaluation?>(null) : Task.Run(() => party.Evaluate(task), cancellationToken);
+    }
+
+    // The item model of the run this party takes part in, kept for top-K lists between and after rounds.
+    private void Keep(RecommendationParty? party, ParameterSet global)
+    {
+        if (party is not null)
+        {
+            lock (_lock)
+            {
+                _latest = global;
+            }
+        }
     }
 
     // The users' vectors start when a run's first task arrives and live as long as the run.

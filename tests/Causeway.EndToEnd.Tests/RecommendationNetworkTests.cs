@@ -47,7 +47,7 @@ public sealed class RecommendationNetworkTests
         await using var server = await CoordinatorServer.StartAsync();
         using var stop = new CancellationTokenSource();
         var clients = partition.Select(p => server.CreateClient(p.Party.Value)).ToList();
-        var hosts = partition.Select((p, i) => new PartyHost(clients[i], new RatingsHandler(p.Party, ratings[i], catalogue), server.PartyOptions(p.Party.Value))).ToList();
+        var hosts = partition.Select((p, i) => new PartyHost(clients[i], new RatingsHandler(p.Party, ratings[i], data.ItemIds), server.PartyOptions(p.Party.Value))).ToList();
         var running = hosts.Select(h => h.RunAsync(stop.Token)).ToList();
         try
         {

@@ -56,10 +56,9 @@ internal sealed class RatingsParties
         }
 
         var split = RatingsSplit.Random(data, 0.2, splitSeed);
-        var catalogue = RatingsDescription.DigestOf(data.ItemIds);
         var partition = Partition(data, partyId, share, shares, virtualUsers);
         var ratings = PartyRatings.Build(split, partition);
-        var parties = partition.Select((p, i) => (p.Party, new RatingsHandler(p.Party, ratings[i], catalogue))).ToList();
+        var parties = partition.Select((p, i) => (p.Party, new RatingsHandler(p.Party, ratings[i], data.ItemIds))).ToList();
         return new RatingsParties(parties, partition.Sum(p => p.Users.Count), data.ItemCount);
     }
 

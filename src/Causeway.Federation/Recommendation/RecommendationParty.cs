@@ -74,6 +74,25 @@ public sealed class RecommendationParty
     /// <summary>The users' factors and biases, for tests that check they never leave the party.</summary>
     internal UserState Users => _local.Users;
 
+    /// <summary>
+    /// User <paramref name="userId"/>'s vector as trained here, with every item they rated (training and held out), for
+    /// top-K lists at the party (<see cref="Inference.TopItems"/>); null when this party does not hold the user. A copy:
+    /// later rounds do not change it.
+    /// </summary>
+    public Inference.UserVector? UserVectorOf(string userId)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        var u = Array.IndexOf(Data.UserIds, userId);
+        if (u < 0)
+        {
+            return null;
+        }
+
+        var seen = new SortedSet<int>(Data.SortedTrainItems.AsSpan(Data.TrainStart[u], Data.TrainStart[u + 1] - Data.TrainStart[u]).ToArray());
+        seen.UnionWith(Data.TestItems.AsSpan(Data.TestStart[u], Data.TestStart[u + 1] - Data.TestStart[u]).ToArray());
+        return new Inference.UserVector(Users.Bias[u], Users.FactorsOf(u).ToArray(), [.. seen]);
+    }
+
     /// <summary>Answers a round's task with the item update, or a failure when the task does not fit this party.</summary>
     public PartyReply Train(TrainTask task, CancellationToken cancellationToken)
     {
