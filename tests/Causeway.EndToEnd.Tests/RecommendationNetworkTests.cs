@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Causeway.Coordinator.Refusals;
 using Causeway.Coordinator.Storage;
@@ -47,7 +49,8 @@ public sealed class RecommendationNetworkTests
         await using var server = await CoordinatorServer.StartAsync();
         using var stop = new CancellationTokenSource();
         var clients = partition.Select(p => server.CreateClient(p.Party.Value)).ToList();
-        var hosts = partition.Select((p, i) => new PartyHost(clients[i], new RatingsHandler(p.Party, ratings[i], data.ItemIds), server.PartyOptions(p.Party.Value))).ToList();
+        var handlersOf = partition.Select((p, i) => new RatingsHandler(p.Party, ratings[i], data.ItemIds)).ToList();
+        var hosts = partition.Select((p, i) => new PartyHost(clients[i], handlersOf[i], server.PartyOptions(p.Party.Value))).ToList();
         var running = hosts.Select(h => h.RunAsync(stop.Token)).ToList();
         try
         {
@@ -88,6 +91,39 @@ public sealed class RecommendationNetworkTests
             var simulated = await simulator.RunAsync(parties, null, CancellationToken.None).DefaultTimeout();
             var expected = simulator.Evaluate(parties, simulated.Global, new RankingOptions(), CancellationToken.None).Ratings.Rmse;
             Assert.Equal(expected, rounds[^1].Rmse!.Value, 4);
+
+            // Top-K at the party, over its own HTTP endpoint: the user's rated items (training and held out) never appear.
+            var handlers = handlersOf;
+            await using var endpoint = await RecommendationServer.StartAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), handlers, CancellationToken.None);
+            using var http = new HttpClient { BaseAddress = endpoint.Address };
+            var user = data.UserIds[0];
+            var rated = Rated(data, 0);
+            var list = await http.GetFromJsonAsync<RecommendationServer.RecommendationsResponse>(new Uri($"recommendations/{user}?k=5", UriKind.Relative)).DefaultTimeout();
+            Assert.Equal(5, list!.Items.Count);
+            Assert.Empty(list.Items.Select(i => i.Item).Intersect(rated));
+            Assert.Equal(list.Items.Select(i => i.Score).OrderDescending(), list.Items.Select(i => i.Score));
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri("recommendations/nobody", UriKind.Relative)).DefaultTimeout()).StatusCode);
+
+            // A new user folds in from a few ratings without a round: their list leaves those items out, and the fitted
+            // vector predicts those ratings better than the item side alone (μ + b_i, a zero user vector).
+            var given = Enumerable.Range(0, data.Count).Where(r => data.Users[r] == 1).Select(r => (Item: data.ItemIds[data.Items[r]], Rating: data.Ratings[r])).Take(5).ToList();
+            var folded = await http.PutAsJsonAsync(
+                new Uri("users/newcomer/ratings", UriKind.Relative),
+                new RecommendationServer.FoldInRequest([.. given.Select(g => new RecommendationServer.ItemRating(g.Item, g.Rating))])).DefaultTimeout();
+            Assert.Equal(HttpStatusCode.NoContent, folded.StatusCode);
+            var newcomer = await http.GetFromJsonAsync<RecommendationServer.RecommendationsResponse>(new Uri("recommendations/newcomer?k=20", UriKind.Relative)).DefaultTimeout();
+            Assert.Equal(Items - given.Count, newcomer!.Items.Count);
+            Assert.Empty(newcomer.Items.Select(i => i.Item).Intersect(given.Select(g => g.Item)));
+            var model = handlers[0].LatestModel!;
+            double fittedError = 0, itemSideError = 0;
+            foreach (var (item, rating) in given)
+            {
+                var row = data.ItemIds.ToList().IndexOf(item);
+                fittedError += Math.Pow(rating - handlers[0].PredictFolded("newcomer", item)!.Value, 2);
+                itemSideError += Math.Pow(rating - (model[ItemModel.GlobalMean][0] + model[ItemModel.Bias][row]), 2);
+            }
+
+            Assert.True(fittedError < itemSideError, $"fold-in: squared error {fittedError} against {itemSideError} for the item side alone");
         }
         finally
         {
@@ -107,6 +143,10 @@ public sealed class RecommendationNetworkTests
 
         Assert.Equal("no party with ratings is connected; start the parties (causeway party --ratings FILE) first", refusal.Message);
     }
+
+    // Every item user u rated, training and held out.
+    private static HashSet<string> Rated(RatingsData data, int user) =>
+        [.. Enumerable.Range(0, data.Count).Where(r => data.Users[r] == user).Select(r => data.ItemIds[data.Items[r]])];
 
     // Every user rates 6 to 10 of the items, with ratings from a fixed formula (no two users alike).
     private static string SmallRatings()
