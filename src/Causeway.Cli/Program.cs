@@ -16,12 +16,14 @@ internal static class Program
         var root = new RootCommand("Causeway: federated learning where every row of data stays home.")
         {
             DemoCommand.Create(),
+            RecsysCommand.Create(),
             SimulateCommand.Create(),
             CoordinatorCommand.Create(),
             PartyCommand.Create(verbose),
             RunCommand.Create(),
             CertsCommand.Create(),
             PredictCommand.Create(),
+            RecommendCommand.Create(),
             BenchCommand.Create(),
             PrivacyCommand.Create(),
             VerticalCommand.Create(),

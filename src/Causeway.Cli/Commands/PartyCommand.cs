@@ -61,6 +61,11 @@ internal static class PartyCommand
             HelpName = "I/N",
             DefaultValueFactory = _ => "1/1",
         };
+        var serve = new Option<string?>("--serve")
+        {
+            Description = "With --ratings: answer top-K and fold-in requests for this process's users on a loopback address, e.g. 127.0.0.1:8700 (GET /recommendations/{user}?k=10, PUT /users/{user}/ratings).",
+            HelpName = "ADDRESS",
+        };
         var splitSeed = new Option<ulong>("--split-seed") { Description = "With --ratings: seeds the 80/20 held-out split (as bench recsys --seed).", DefaultValueFactory = _ => 42 };
         var authority = new Option<FileInfo?>("--ca") { Description = "The federation CA certificate (PEM) the coordinator's certificate must chain to (default: the system's trust store).", HelpName = "FILE" };
         var certificate = new Option<FileInfo?>("--cert") { Description = "Client certificate (PEM) for mutual TLS; needs --key.", HelpName = "FILE" };
@@ -73,7 +78,7 @@ internal static class PartyCommand
         };
         var command = new Command("party", "Join a federation and train on local data until stopped (Ctrl+C). Only model updates and aggregate statistics leave this machine.")
         {
-            join, id, token, data, evaluation, schema, mapping, ratings, virtualUsers, share, splitSeed, verticalData, verticalSchema, arbiter, scoring, authority, certificate, key, slowdown,
+            join, id, token, data, evaluation, schema, mapping, ratings, virtualUsers, share, splitSeed, serve, verticalData, verticalSchema, arbiter, scoring, authority, certificate, key, slowdown,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -106,7 +111,7 @@ internal static class PartyCommand
 
                 return await ServeRatingsAsync(
                     ratingsFile, parse.GetValue(id)!, joinToken, parse.GetValue(join)!, parse.GetValue(authority), parse.GetValue(share)!,
-                    parse.GetValue(virtualUsers), parse.GetValue(splitSeed), parse.GetValue(verbose), cancellationToken);
+                    parse.GetValue(virtualUsers), parse.GetValue(splitSeed), parse.GetValue(serve), parse.GetValue(verbose), cancellationToken);
             }
 
             if (parse.GetValue(virtualUsers))
@@ -233,8 +238,15 @@ internal static class PartyCommand
     // One process serving ratings parties: one party holding its share of the users, or one party per user.
     private static async Task<int> ServeRatingsAsync(
         FileInfo ratingsFile, string partyId, string joinToken, IReadOnlyList<Uri> coordinators, FileInfo? authority, string shareText, bool virtualUsers, ulong splitSeed,
-        bool verbose, CancellationToken cancellationToken)
+        string? serve, bool verbose, CancellationToken cancellationToken)
     {
+        IPEndPoint? serveAt = null;
+        if (serve is not null && (!IPEndPoint.TryParse(serve, out serveAt) || serveAt.Port == 0 || !IPAddress.IsLoopback(serveAt.Address)))
+        {
+            Console.Error.WriteLine($"party: --serve must be a loopback address with a port, e.g. 127.0.0.1:8700 (the endpoint has no authentication); got '{serve}'.");
+            return 2;
+        }
+
         if (ParseShare(shareText) is not var (share, shares))
         {
             Console.Error.WriteLine($"party: --share must be I/N with 1 <= I <= N, e.g. 2/4; got '{shareText}'.");
@@ -274,6 +286,12 @@ internal static class PartyCommand
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"party '{partyId}': {parties.Users} users of {ratingsFile.Name} (share {share}/{shares}) as {parties.Parties.Count} {(parties.Parties.Count == 1 ? "party" : "parties")}, {parties.Items} items; joining {string.Join(" or ", coordinators.Select(c => c.ToString()))} (Ctrl+C to stop)"));
+        await using var endpoint = serveAt is null ? null : await RecommendationServer.StartAsync(serveAt, [.. parties.Parties.Select(p => p.Handler)], cancellationToken);
+        if (endpoint is not null)
+        {
+            Console.WriteLine($"party '{partyId}': recommendations at {endpoint.Address}recommendations/USER?k=10");
+        }
+
         int completed;
         try
         {
