@@ -24,6 +24,7 @@ internal static class Program
             CertsCommand.Create(),
             PredictCommand.Create(),
             RecommendCommand.Create(),
+            ModelCommand.Create(),
             BenchCommand.Create(),
             PrivacyCommand.Create(),
             VerticalCommand.Create(),

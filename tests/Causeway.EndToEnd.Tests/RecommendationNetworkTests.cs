@@ -124,6 +124,34 @@ public sealed class RecommendationNetworkTests
             }
 
             Assert.True(fittedError < itemSideError, $"fold-in: squared error {fittedError} against {itemSideError} for the item side alone");
+
+            // The coordinator's item model (no user parameter in it) is the one the parties hold, and exports with item ids.
+            using var admin = server.CreateAdminClient();
+            var bytes = await admin.GetByteArrayAsync(new Uri($"api/runs/{id}/model", UriKind.Relative)).DefaultTimeout();
+            var (setup, items) = ItemModelFile.Read(new MemoryStream(bytes), "model");
+            Assert.Equal(
+                (data.ItemCount, Factors, RatingsDescription.DigestOf(data.ItemIds), (float)split.Train.MeanRating()),
+                (setup.Spec.Items, setup.Spec.Factors, setup.Catalogue, items[ItemModel.GlobalMean][0]));
+            Assert.Equal(model.Values.ToArray(), items.Values.ToArray());
+            var folder = Directory.CreateTempSubdirectory("causeway-items-");
+            try
+            {
+                var (modelPath, ratingsPath, csvPath) = (Path.Combine(folder.FullName, "items.cw"), Path.Combine(folder.FullName, "ratings.csv"), Path.Combine(folder.FullName, "items.csv"));
+                await File.WriteAllBytesAsync(modelPath, bytes);
+                await File.WriteAllTextAsync(ratingsPath, SmallRatings());
+                var (exitCode, stdout, stderr) = await CliRunner.RunAsync(TimeSpan.FromMinutes(2), "model", "export-items", modelPath, "--ratings", ratingsPath, "--out", csvPath);
+                Assert.True(exitCode == 0, stdout + stderr);
+                var lines = await File.ReadAllLinesAsync(csvPath);
+                Assert.Equal(data.ItemCount + 1, lines.Length);
+                var third = lines[3].Split(',');
+                Assert.Equal(data.ItemIds[2], third[0]);
+                Assert.Equal(items[ItemModel.Bias][2], float.Parse(third[1], CultureInfo.InvariantCulture));
+                Assert.Equal(items[ItemModel.Factors].Slice(2 * Factors, Factors).ToArray(), third[2..].Select(v => float.Parse(v, CultureInfo.InvariantCulture)));
+            }
+            finally
+            {
+                folder.Delete(recursive: true);
+            }
         }
         finally
         {

@@ -137,13 +137,21 @@ internal static class ControlApi
     /// <summary>The run's latest global model as a model file (docs/model-format.md) with its schema and merged statistics.</summary>
     private static async Task<IResult> ModelAsync(string id, RunService runs, HttpContext context)
     {
-        if (await runs.FindModelAsync(id, context.RequestAborted).ConfigureAwait(false) is not { } model)
+        using var buffer = new MemoryStream();
+        if (await runs.FindModelAsync(id, context.RequestAborted).ConfigureAwait(false) is { } model)
+        {
+            model.Write(buffer);
+        }
+        else if (await runs.FindItemModelAsync(id, context.RequestAborted).ConfigureAwait(false) is var (setup, items))
+        {
+            // A recommendation run's item model (docs/model-format.md, "Item models"); users' vectors never reach the coordinator.
+            Federation.Recommendation.Network.ItemModelFile.Write(buffer, setup, items);
+        }
+        else
         {
             return Error(StatusCodes.Status404NotFound, $"run '{id}' has no model yet");
         }
 
-        using var buffer = new MemoryStream();
-        model.Write(buffer);
         return Results.Bytes(buffer.ToArray(), "application/octet-stream", $"{id}.cw");
     }
 

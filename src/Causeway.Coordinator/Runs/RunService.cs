@@ -272,6 +272,23 @@ public sealed class RunService : IAsyncDisposable
         return RunSetup.Parse(setupJson, $"run '{runId}''s stored setup").ToTrainedModel(checkpoint.Global);
     }
 
+    /// <summary>
+    /// A recommendation run's latest item model (its last closed round's) with its setup, ready to save as an item model
+    /// file; null when the run is unknown, is not a recommendation run, or has closed no round yet.
+    /// </summary>
+    public async Task<(RecommendationSetup Setup, Core.Tensors.ParameterSet Items)?> FindItemModelAsync(string runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        if (await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not { SetupJson: { } setupJson }
+            || !RecommendationSetup.IsRecommendation(setupJson)
+            || await _store.LoadLatestCheckpointAsync(runId, cancellationToken).ConfigureAwait(false) is not { } checkpoint)
+        {
+            return null;
+        }
+
+        return (RecommendationSetup.Parse(setupJson, $"run '{runId}''s stored setup"), checkpoint.Global);
+    }
+
     /// <summary>Waits for the active run (if any) to finish; for tests and orderly shutdown.</summary>
     public Task WaitForActiveRunAsync() => _active?.Execution ?? Task.CompletedTask;
 
