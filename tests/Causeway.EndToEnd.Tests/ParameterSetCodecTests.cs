@@ -86,6 +86,39 @@ public sealed class ParameterSetCodecTests
     }
 
     [Fact]
+    public async Task PushResult_AnyLayoutExpected_StoresTheDeltaAsSentBitExact()
+    {
+        var original = Awkward();
+        var request = new V1.PushResultRequest { TaskId = "t1", Train = new V1.TrainResult { Delta = ParameterSetCodec.ToProto(original), Examples = 3 } };
+
+        var result = await PushResult.ReadAsync(new MemoryStream(request.ToByteArray()), _ => new ResultExpectation { AnyLayout = true }, 1 << 20, CancellationToken.None);
+
+        Assert.Null(result.DeltaError);
+        Assert.Equal(original.Layout, result.Delta!.Layout);
+        Assert.Equal(Bits(original), Bits(result.Delta));
+    }
+
+    [Theory]
+    [InlineData("short", "Tensor 'w[2x2]': expected 16 data bytes, got 8.")]
+    [InlineData("twice", "The delta's tensors do not make a parameter set")]
+    public async Task PushResult_AnyLayoutExpected_ABrokenDeltaIsAnError(string fault, string expected)
+    {
+        var delta = new V1.ParameterSet();
+        delta.Tensors.Add(new V1.Tensor { Name = "w", Shape = { 2, 2 }, Data = Google.Protobuf.ByteString.CopyFrom(new byte[fault == "short" ? 8 : 16]) });
+        if (fault == "twice")
+        {
+            delta.Tensors.Add(delta.Tensors[0].Clone());
+        }
+
+        var request = new V1.PushResultRequest { TaskId = "t1", Train = new V1.TrainResult { Delta = delta } };
+
+        var result = await PushResult.ReadAsync(new MemoryStream(request.ToByteArray()), _ => new ResultExpectation { AnyLayout = true }, 1 << 20, CancellationToken.None);
+
+        Assert.StartsWith(expected, result.DeltaError, StringComparison.Ordinal);
+        Assert.Null(result.Delta);
+    }
+
+    [Fact]
     public async Task PushResult_TaskWithoutLayout_SkipsTheDeltaWithAnError()
     {
         var request = new V1.PushResultRequest

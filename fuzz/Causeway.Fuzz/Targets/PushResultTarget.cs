@@ -20,9 +20,12 @@ internal sealed class PushResultTarget : FuzzTarget
     public override string Name => "push-result";
 
     public override string Summary =>
-        "PushResult.ReadAsync (MemoryStream, every result kind expected for task-1) + the coordinator's decoding; refusals: MalformedMessageException, MessageTooLargeException";
+        "PushResult.ReadAsync (MemoryStream, every result kind expected for task-1, a delta of any layout for task-any) + the coordinator's decoding; refusals: MalformedMessageException, MessageTooLargeException";
 
-    public override IReadOnlyList<string> Tokens => [SeedMessages.TrainTaskId, "run-1", "w", "b", "\u0001\u0002"];
+    public override IReadOnlyList<string> Tokens => [SeedMessages.TrainTaskId, AnyLayoutTaskId, "run-1", "w", "b", "\u0001\u0002"];
+
+    // A recommendation task: its delta (a sparse item update) is stored in whatever layout it comes.
+    private const string AnyLayoutTaskId = "task-any";
 
     public override IEnumerable<FuzzSeed> Seeds()
     {
@@ -36,6 +39,10 @@ internal sealed class PushResultTarget : FuzzTarget
         var thenPull = train.Clone();
         thenPull.ThenPull = new V1.PullTaskRequest { SetupDigest = ByteString.CopyFrom([1, 2, 3, 4]) };
         yield return new("train-then-pull.bin", thenPull.ToByteArray());
+
+        var anyLayout = train.Clone();
+        anyLayout.TaskId = AnyLayoutTaskId;
+        yield return new("train-any-layout.bin", anyLayout.ToByteArray());
 
         var unknown = train.Clone();
         unknown.TaskId = "task-9";
@@ -93,7 +100,10 @@ internal sealed class PushResultTarget : FuzzTarget
         return result.DeltaError is null ? FuzzOutcome.Accepted : FuzzOutcome.Refused;
     }
 
-    private static ResultExpectation ExpectationFor(string taskId) => taskId == SeedMessages.TrainTaskId
-        ? new ResultExpectation { Delta = SeedMessages.Layout, ProtectedUpdate = true, StepReply = true }
-        : ResultExpectation.Nothing;
+    private static ResultExpectation ExpectationFor(string taskId) => taskId switch
+    {
+        SeedMessages.TrainTaskId => new ResultExpectation { Delta = SeedMessages.Layout, ProtectedUpdate = true, StepReply = true },
+        AnyLayoutTaskId => new ResultExpectation { AnyLayout = true },
+        _ => ResultExpectation.Nothing,
+    };
 }
