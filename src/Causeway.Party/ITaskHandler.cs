@@ -31,6 +31,13 @@ public interface ITaskHandler
     Task<PartyReply> TrainRecommenderAsync(TrainTask task, RecommendationSetup setup, CancellationToken cancellationToken) =>
         Task.FromResult(PartyReply.Failed(new PartyFailure(new PartyId("unknown"), FailureKind.Dropout, "this party serves no ratings (start it with --ratings FILE)")));
 
+    /// <summary>
+    /// Answers a popular-items request with the party's noisy item counts (<see cref="Federation.Recommendation.Popularity.PopularItems"/>);
+    /// by default a failure: only a party that serves ratings counts items.
+    /// </summary>
+    ProtocolStepReply AnswerPopularItems(Federation.Recommendation.Popularity.PopularItemsRequest request) =>
+        ProtocolStepReply.Failed("this party serves no ratings (start it with --ratings FILE)");
+
     /// <summary>Scores a recommendation run's item model on local held-out ratings; null by default (no ratings).</summary>
     Task<Evaluation?> EvaluateRecommenderAsync(EvaluateTask task, RecommendationSetup setup, CancellationToken cancellationToken) =>
         Task.FromResult<Evaluation?>(null);

@@ -293,9 +293,13 @@ public sealed class PartyHost : IDisposable
         return await PushWithRetryAsync(ct => _client.PushEvaluationAsync(task, evaluation, thenPull: true, ct), cancellationToken).ConfigureAwait(false);
     }
 
-    private ProtocolStepReply TakeStep(ProtocolStep step) => VerticalParty.Handles(step.Request)
-        ? _vertical?.Handle(step) ?? ProtocolStepReply.Failed("this party takes no vertical jobs (start it with `causeway party --vertical-data FILE --vertical-schema FILE`, or `--arbiter`)")
-        : _protection.Handle(step);
+    private ProtocolStepReply TakeStep(ProtocolStep step) => step.Request switch
+    {
+        _ when VerticalParty.Handles(step.Request) => _vertical?.Handle(step)
+            ?? ProtocolStepReply.Failed("this party takes no vertical jobs (start it with `causeway party --vertical-data FILE --vertical-schema FILE`, or `--arbiter`)"),
+        Federation.Recommendation.Popularity.PopularItemsRequest request => _handler.AnswerPopularItems(request),
+        _ => _protection.Handle(step),
+    };
 
     // A result is worth a few retries on the same session: re-joining first would turn the task into a dropout.
     // A retry after a push that did arrive is answered 409 (duplicate) and logged, never applied twice.

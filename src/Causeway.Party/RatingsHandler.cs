@@ -6,6 +6,7 @@ using Causeway.Federation.Recommendation;
 using Causeway.Federation.Recommendation.Data;
 using Causeway.Federation.Recommendation.Inference;
 using Causeway.Federation.Recommendation.Network;
+using Causeway.Federation.Recommendation.Popularity;
 
 namespace Causeway.Party;
 
@@ -180,6 +181,18 @@ public sealed class RatingsHandler : ITaskHandler
                 ? UserFit.Predict(model, user, row)
                 : null;
         }
+    }
+
+    /// <summary>
+    /// This party's item counts with Gaussian noise (<see cref="PopularItems.Answer"/>): each of its users counts at most
+    /// the request's L items; no exact count leaves the party.
+    /// </summary>
+    public ProtocolStepReply AnswerPopularItems(PopularItemsRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Items == Ratings.Items && string.Equals(request.Catalogue, Ratings.Catalogue, StringComparison.Ordinal)
+            ? ProtocolStepReply.Success(PopularItems.Answer(_ratings, request))
+            : ProtocolStepReply.Failed($"the request counts another catalogue ({request.Items} items) than this party's ({Ratings.Items} items)");
     }
 
     public Task<PartyReply> TrainRecommenderAsync(TrainTask task, RecommendationSetup setup, CancellationToken cancellationToken)

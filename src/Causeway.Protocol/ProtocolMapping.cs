@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal.Protection;
+using Causeway.Federation.Recommendation.Popularity;
 using Causeway.Federation.Vertical.Network;
 using Causeway.Privacy.SecureAggregation;
 using Google.Protobuf;
@@ -37,6 +38,8 @@ public static class ProtocolMapping
             PaillierCiphertexts c => new() { PaillierDecrypt = ToProto(c) },
             PaillierDecryptedSum s => new() { PaillierSum = new V1.PaillierPlainSum { Values = { s.Sum } } },
             VerticalMessage v => new() { Vertical = VerticalMapping.ToProto(v) },
+            PopularItemsRequest r => new() { PopularItems = new V1.PopularItemsRequest { Items = r.Items, Catalogue = r.Catalogue, MaxItemsPerUser = r.MaxItemsPerUser, NoiseStddev = r.NoiseStandardDeviation } },
+            NoisyItemCounts c => new() { NoisyItemCounts = new V1.NoisyItemCounts { Counts = { c.Counts } } },
             _ => throw new ArgumentException($"No wire form for {message.GetType().Name}.", nameof(message)),
         };
     }
@@ -63,9 +66,19 @@ public static class ProtocolMapping
             V1.ProtocolMessage.MessageOneofCase.PaillierDecrypt => FromProto(message.PaillierDecrypt, decrypt: true),
             V1.ProtocolMessage.MessageOneofCase.PaillierSum => new PaillierDecryptedSum([.. message.PaillierSum.Values]),
             V1.ProtocolMessage.MessageOneofCase.Vertical => VerticalMapping.FromProto(message.Vertical),
+            V1.ProtocolMessage.MessageOneofCase.PopularItems => FromProto(message.PopularItems),
+            V1.ProtocolMessage.MessageOneofCase.NoisyItemCounts => message.NoisyItemCounts.Counts.All(double.IsFinite)
+                ? new NoisyItemCounts([.. message.NoisyItemCounts.Counts])
+                : throw new MalformedMessageException("Noisy item counts must be finite numbers."),
             _ => throw new MalformedMessageException("The protection message holds no known case."),
         };
     }
+
+    private static PopularItemsRequest FromProto(V1.PopularItemsRequest request) =>
+        request.Items is >= 1 and <= Federation.Recommendation.ItemModel.MaxItems && request.MaxItemsPerUser >= 1
+            && request.NoiseStddev > 0 && double.IsFinite(request.NoiseStddev) && request.Catalogue.Length == 64
+            ? new PopularItemsRequest(request.Items, request.Catalogue, request.MaxItemsPerUser, request.NoiseStddev)
+            : throw new MalformedMessageException("A popular-items request needs 1 to 2^24 items, a catalogue digest, at least one item per user and a positive noise.");
 
     private static double? WeightCap(double cap) =>
         cap == 0 ? null : cap >= 1 && double.IsFinite(cap) ? cap : throw new MalformedMessageException($"Invalid weight cap {cap}: 0 (uniform) or a number of examples, at least 1.");

@@ -11,6 +11,7 @@ using Causeway.Federation.Recommendation;
 using Causeway.Federation.Recommendation.Data;
 using Causeway.Federation.Recommendation.Metrics;
 using Causeway.Federation.Recommendation.Network;
+using Causeway.Federation.Recommendation.Popularity;
 using Causeway.Federation.Recommendation.Simulation;
 using Causeway.Party;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,7 +47,7 @@ public sealed class RecommendationNetworkTests
         var partition = RatingsPartition.PerUser(split.Train);
         var ratings = PartyRatings.Build(split, partition);
         var catalogue = RatingsDescription.DigestOf(data.ItemIds);
-        await using var server = await CoordinatorServer.StartAsync();
+        await using var server = await CoordinatorServer.StartAsync(o => (o.StatisticsEpsilonBudget, o.StatisticsDeltaBudget) = (1.0, 1e-5));
         using var stop = new CancellationTokenSource();
         var clients = partition.Select(p => server.CreateClient(p.Party.Value)).ToList();
         var handlersOf = partition.Select((p, i) => new RatingsHandler(p.Party, ratings[i], data.ItemIds)).ToList();
@@ -152,6 +153,28 @@ public sealed class RecommendationNetworkTests
             {
                 folder.Delete(recursive: true);
             }
+
+            // Popular items with DP: a party's answer never holds an exact count (each is its clipped count plus noise)...
+            var sigma = PopularItems.NoiseFor(0.5, 1e-6, 3);
+            var exact = PopularItems.ClippedCounts(ratings[0], 100, Privacy.Mechanisms.NoiseSource.Create());
+            var answer = Assert.IsType<NoisyItemCounts>(handlers[0].AnswerPopularItems(new PopularItemsRequest(Items, catalogue, 100, sigma)).Reply);
+            Assert.Equal(Items, answer.Counts.Length);
+            Assert.All(answer.Counts.Zip(exact), c => Assert.NotEqual(c.Second, c.First));
+
+            // ... and a release is charged to the run's statistics budget before any party is asked, sums what the
+            // parties sent, and is refused, asking nobody, once the budget cannot pay.
+            var released = await admin.PostAsJsonAsync(new Uri($"api/runs/{id}/popular-items", UriKind.Relative), new { epsilon = 0.5, delta = 1e-6, maxItemsPerUser = 3, top = 5 }).DefaultTimeout();
+            var body = await released.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>().DefaultTimeout();
+            Assert.True(released.StatusCode == HttpStatusCode.OK, body.ToString());
+            var release = body.GetProperty("release");
+            Assert.Equal(
+                (partition.Count, partition.Count, 5, sigma, 0.5),
+                (release.GetProperty("partiesAnswered").GetInt32(), release.GetProperty("partiesAsked").GetInt32(), release.GetProperty("items").GetArrayLength(),
+                    release.GetProperty("noiseStandardDeviation").GetDouble(), body.GetProperty("budget").GetProperty("epsilonSpent").GetDouble()));
+            Assert.All(release.GetProperty("items").EnumerateArray(), item => Assert.NotEqual(Math.Round(item.GetProperty("noisyCount").GetDouble()), item.GetProperty("noisyCount").GetDouble()));
+            var second = await admin.PostAsJsonAsync(new Uri($"api/runs/{id}/popular-items", UriKind.Relative), new { epsilon = 0.9, delta = 1e-6 }).DefaultTimeout();
+            Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+            Assert.Contains("no party was asked", await second.Content.ReadAsStringAsync().DefaultTimeout(), StringComparison.Ordinal);
         }
         finally
         {

@@ -83,5 +83,18 @@ internal static class RecsysCommand
         }
 
         AnsiConsole.Write(list);
+
+        var popular = new Table()
+            .Title("Popular across the shops, (0.5, 1e-7)-DP: each shop noises its counts (at most 50 movies per user)")
+            .AddColumns("#", "movie", "noisy count", "ratings (pooled; demo only)")
+            .Caption(Markup.Escape(string.Create(
+                culture,
+                $"noise sd on each summed count: {outcome.PopularNoise:F0}. With {options.Shops} shops and 610 users it swamps the counts over 9,724 movies: a useful DP list needs far more users, a smaller candidate set, or the noise added once under secure aggregation.")));
+        foreach (var ((item, count, ratings), index) in outcome.Popular.Select((p, index) => (p, index)))
+        {
+            popular.AddRow((index + 1).ToString(culture), Markup.Escape(titles.GetValueOrDefault(item) ?? item), count.ToString("F1", culture), ratings.ToString(culture));
+        }
+
+        AnsiConsole.Write(popular);
     }
 }

@@ -100,6 +100,7 @@ internal static class RunCommand
         command.Subcommands.Add(resume);
         command.Subcommands.Add(model);
         command.Subcommands.Add(RunStatsCommand.Create(parse => Connect(parse, coordinator, authority, adminToken)));
+        command.Subcommands.Add(RunPopularCommand.Create(parse => Connect(parse, coordinator, authority, adminToken)));
         return command;
     }
 

@@ -94,6 +94,14 @@ internal sealed class ControlApiClient : IDisposable
         }
     }
 
+    /// <summary>Releases a recommendation run's popular items with differential privacy (<c>POST /api/runs/{id}/popular-items</c>).</summary>
+    public async Task<JsonNode> ReleasePopularItemsAsync(string runId, string requestJson, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(requestJson, Encoding.UTF8, "application/json");
+        using var response = await SendAsync(HttpMethod.Post, $"/api/runs/{Uri.EscapeDataString(runId)}/popular-items", content, cancellationToken);
+        return await ReadAsync(response, cancellationToken);
+    }
+
     /// <summary>Releases the run's statistics with differential privacy (<c>POST /api/runs/{id}/statistics/release</c>); returns the release and the budget.</summary>
     public async Task<JsonNode> ReleaseStatisticsAsync(string runId, string requestJson, CancellationToken cancellationToken)
     {

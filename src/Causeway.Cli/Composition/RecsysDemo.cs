@@ -33,8 +33,11 @@ internal static class RecsysDemo
     /// <param name="CentralizedSeconds">Centralised training and scoring.</param>
     /// <param name="Shop">The shop holding the user.</param>
     /// <param name="Recommendations">The user's list, computed at their shop.</param>
+    /// <param name="Popular">The popular items across the shops with (0.5, 1e-7)-DP, as item ids, noisy counts and (demo only, from the pooled file) true rating counts, best first.</param>
+    /// <param name="PopularNoise">The standard deviation of the noise on each summed count (σ per shop × √shops).</param>
     public sealed record Outcome(
-        double? FederatedRmse, double CentralizedRmse, int Rounds, double FederatedSeconds, double CentralizedSeconds, string Shop, IReadOnlyList<RecommendationServer.ItemScore> Recommendations)
+        double? FederatedRmse, double CentralizedRmse, int Rounds, double FederatedSeconds, double CentralizedSeconds, string Shop, IReadOnlyList<RecommendationServer.ItemScore> Recommendations,
+        IReadOnlyList<(string Item, double NoisyCount, int TrueCount)> Popular, double PopularNoise)
     {
         public JsonObject ToJson() => new()
         {
@@ -45,6 +48,8 @@ internal static class RecsysDemo
             ["centralized_seconds"] = CentralizedSeconds,
             ["shop"] = Shop,
             ["recommendations"] = new JsonArray([.. Recommendations.Select(r => (JsonNode)new JsonObject { ["item"] = r.Item, ["score"] = r.Score })]),
+            ["popular_dp"] = new JsonArray([.. Popular.Select(p => (JsonNode)new JsonObject { ["item"] = p.Item, ["noisy_count"] = p.NoisyCount, ["ratings"] = p.TrueCount })]),
+            ["popular_noise_stddev"] = PopularNoise,
         };
     }
 
@@ -105,7 +110,20 @@ internal static class RecsysDemo
         var list = await http.GetFromJsonAsync<RecommendationServer.RecommendationsResponse>(
             new Uri($"recommendations/{Uri.EscapeDataString(options.User)}?k=10", UriKind.Relative), cancellationToken)
             ?? throw new InvalidOperationException($"shop-{shop} answered no list for user {options.User}.");
-        return new Outcome(rmse, centralized.Ratings.Rmse, rounds, federatedSeconds, centralizedSeconds, $"shop-{shop}", list.Items);
+
+        // Popular across the shops: each shop noises its per-user-clipped counts; the coordinator adds them (docs/recommendation.md).
+        var popular = await federation.Api.ReleasePopularItemsAsync(runId, """{"epsilon": 0.5, "delta": 1e-7, "maxItemsPerUser": 50, "top": 10}""", cancellationToken);
+        var ratingCounts = new int[data.ItemCount];
+        foreach (var item in data.Items)
+        {
+            ratingCounts[item]++;
+        }
+
+        var items = popular["release"]!["items"]!.AsArray()
+            .Select(i => i!["row"]!.GetValue<int>() is var row ? (data.ItemIds[row], i["noisyCount"]!.GetValue<double>(), ratingCounts[row]) : default)
+            .ToList();
+        var noise = popular["release"]!["noiseStandardDeviation"]!.GetValue<double>() * Math.Sqrt(popular["release"]!["partiesAnswered"]!.GetValue<int>());
+        return new Outcome(rmse, centralized.Ratings.Rmse, rounds, federatedSeconds, centralizedSeconds, $"shop-{shop}", list.Items, items, noise);
     }
 
     private static async Task<(int Rounds, double? Rmse)> FollowAsync(LocalFederation federation, string runId, int totalRounds, CancellationToken cancellationToken)

@@ -40,6 +40,7 @@ internal static class ControlApi
         api.MapGet("/runs/{id}/model", ModelAsync);
         api.MapPost("/runs/{id}/predict", PredictAsync);
         api.MapPost("/runs/{id}/statistics/release", ReleaseStatisticsAsync);
+        api.MapPost("/runs/{id}/popular-items", ReleasePopularItemsAsync);
         api.MapGet("/runs/{id}/statistics/budget", async (string id, StatisticsReleaser releaser, HttpContext context) =>
             await releaser.BudgetAsync(id, context.RequestAborted).ConfigureAwait(false) is { } budget
                 ? Results.Json(budget, JsonOptions)
@@ -239,6 +240,33 @@ internal static class ControlApi
 
         var (released, budget) = await releaser.ReleaseAsync(id, request, context.RequestAborted).ConfigureAwait(false);
         return Results.Json(new ReleaseResponse(id, released, budget), JsonOptions);
+    }
+
+    private static async Task<IResult> ReleasePopularItemsAsync(string id, HttpContext context, PopularItemsReleaser releaser, IOptions<CoordinatorOptions> options)
+    {
+        var json = await ReadTextAsync(context, options.Value.MaxControlBodyBytes).ConfigureAwait(false);
+        if (json is null)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes");
+        }
+
+        PopularItemsQuery? query;
+        try
+        {
+            query = JsonSerializer.Deserialize<PopularItemsQuery>(json, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            return Error(StatusCodes.Status400BadRequest, $"invalid popular-items request: {e.Message} (expected {{\"epsilon\": 0.5, \"delta\": 1e-6, \"maxItemsPerUser\": 50, \"top\": 10}})");
+        }
+
+        if (query is null)
+        {
+            return Error(StatusCodes.Status400BadRequest, "the body must be {\"epsilon\": ..., \"delta\": ..., \"maxItemsPerUser\": ..., \"top\": ...}");
+        }
+
+        var (release, budget) = await releaser.ReleaseAsync(id, query, context.RequestAborted).ConfigureAwait(false);
+        return Results.Json(new { run = id, release, budget }, JsonOptions);
     }
 
     // A JSON value as the text a table file would hold: numbers verbatim, strings unquoted, null = missing.

@@ -61,6 +61,13 @@ public static class CausewayServiceCollectionExtensions
             sp.GetRequiredService<IRunStore>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CoordinatorOptions>>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new PopularItemsReleaser(
+            sp.GetRequiredService<IRunStore>(),
+            sp.GetRequiredService<NetworkPartyChannel>(),
+            sp.GetRequiredService<PartyRegistry>(),
+            sp.GetRequiredService<RunService>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CoordinatorOptions>>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<HeartbeatMonitor>();
         services.AddHostedService(sp => new RunRecovery(
             sp.GetRequiredService<RunService>(),

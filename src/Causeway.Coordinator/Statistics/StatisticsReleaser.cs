@@ -81,8 +81,10 @@ internal sealed class StatisticsReleaser(IRunStore store, IOptions<CoordinatorOp
 
     private async Task<(FeatureStatistics Statistics, DataSchema Schema)?> FindStatisticsAsync(string runId, CancellationToken cancellationToken)
     {
-        if (await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not { SetupJson: { } json })
+        if (await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not { SetupJson: { } json }
+            || Federation.Recommendation.Network.RecommendationSetup.IsRecommendation(json))
         {
+            // A recommendation run has no table statistics (its popular items are released by PopularItemsReleaser).
             return null;
         }
 
