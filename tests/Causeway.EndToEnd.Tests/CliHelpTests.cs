@@ -16,6 +16,11 @@ public sealed class CliHelpTests
     [InlineData("bench", "aggregate")]
     [InlineData("bench", "network")]
     [InlineData("bench", "takeover")]
+    [InlineData("bench", "recsys-network")]
+    [InlineData("recsys", "demo")]
+    [InlineData("recommend", "--party")]
+    [InlineData("model", "export-items")]
+    [InlineData("run", "popular")]
     public async Task Verb_Help_DescribesItsOptions(string verb, string expected)
     {
         var (exitCode, output) = await RunCliAsync(verb, "--help");
