@@ -26,7 +26,7 @@ internal static class BenchRecsysNetworkCommand
         var factors = new Option<int>("--factors") { Description = "The rank k.", DefaultValueFactory = _ => defaults.Factors };
         var serverRate = new Option<float>("--server-lr") { Description = "Server SGD's step on the summed item gradients.", DefaultValueFactory = _ => defaults.ServerLearningRate };
         var ratings = new Option<FileInfo?>("--ratings") { Description = $"A ratings file (user,item,rating[,timestamp]); default {defaults.RatingsPath}.", HelpName = "FILE" };
-        var asynchronous = new Option<bool>("--async") { Description = "Asynchronous (buffered) aggregation: not yet, it comes with the run configuration's updates section." };
+        var asynchronous = new Option<bool>("--async") { Description = "Asynchronous (buffered) aggregation: not wired into this bench yet." };
         var workDirectory = new Option<DirectoryInfo?>("--work-dir")
         {
             Description = "Where the bench writes certificates, the ratings, logs and the database: a new or empty folder, or one an earlier bench made "
@@ -54,7 +54,7 @@ internal static class BenchRecsysNetworkCommand
             };
             if (parse.GetValue(asynchronous))
             {
-                Console.Error.WriteLine("bench recsys-network: --async is not available yet: asynchronous aggregation comes with the run configuration's updates section (FedBuff).");
+                Console.Error.WriteLine("bench recsys-network: --async is not wired into this bench yet (asynchronous rounds are the run configuration's updates section, docs/async.md).");
                 return 2;
             }
 
