@@ -48,141 +48,181 @@ public sealed class RecommendationNetworkTests
         var ratings = PartyRatings.Build(split, partition);
         var catalogue = RatingsDescription.DigestOf(data.ItemIds);
         await using var server = await CoordinatorServer.StartAsync(o => (o.StatisticsEpsilonBudget, o.StatisticsDeltaBudget) = (1.0, 1e-5));
-        using var stop = new CancellationTokenSource();
-        var clients = partition.Select(p => server.CreateClient(p.Party.Value)).ToList();
-        var handlersOf = partition.Select((p, i) => new RatingsHandler(p.Party, ratings[i], data.ItemIds)).ToList();
-        var hosts = partition.Select((p, i) => new PartyHost(clients[i], handlersOf[i], server.PartyOptions(p.Party.Value))).ToList();
-        var running = hosts.Select(h => h.RunAsync(stop.Token)).ToList();
+        await using var users = await VirtualUsers.StartAsync(server, data, partition, ratings);
+        var handlers = users.Handlers;
+
+        // Act
+        var id = await server.Runs.StartAsync(Config, CancellationToken.None).DefaultTimeout();
+        await server.Runs.WaitForActiveRunAsync().WaitAsync(TimeSpan.FromMinutes(3));
+
+        // Assert: every round took every user's update, each holding only the rows of the items that user rated
+        // (rows + k factors + bias per item, 4 bytes a value) — the coordinator never got a user parameter.
+        var store = server.Services.GetRequiredService<IRunStore>();
+        var run = (await store.GetRunAsync(id, CancellationToken.None))!;
+        Assert.Equal((RunStatus.Completed, (string?)null), (run.Status, run.StatusMessage));
+        var rounds = await store.GetRoundsAsync(id, CancellationToken.None);
+        var ratedRows = split.Train.Users.ToArray().Zip(split.Train.Items.ToArray()).Distinct().Count();
+        var trained = ratings.Count(r => r.TrainCount > 0);
+        Assert.Equal(Enumerable.Repeat((trained, 4L * ratedRows * (Factors + 2)), Rounds), rounds.Select(r => (r.Participants, r.Bytes)));
+
+        // The same run in simulation scores the same (float sums in another order aside).
+        var simulator = new RecommendationSimulator(new RecommendationRunOptions
+        {
+            Spec = new RecommenderSpec
+            {
+                Items = data.ItemCount, Factors = Factors, GlobalMean = (float)split.Train.MeanRating(),
+                MinRating = split.Train.RatingRange().Min, MaxRating = split.Train.RatingRange().Max,
+            },
+            Plan = new RecommendationPlan { Epochs = 1, UserEpochs = 1 },
+            Aggregation = ItemAggregation.GradientSum,
+            ServerLearningRate = 0.05f,
+            Rounds = Rounds,
+            Seed = 7,
+        });
+        var parties = simulator.CreateParties(split, partition);
+        var simulated = await simulator.RunAsync(parties, null, CancellationToken.None).DefaultTimeout();
+        var expected = simulator.Evaluate(parties, simulated.Global, new RankingOptions(), CancellationToken.None).Ratings.Rmse;
+        Assert.Equal(expected, rounds[^1].Rmse!.Value, 4);
+
+        // Top-K at the party, over its own HTTP endpoint: the user's rated items (training and held out) never appear.
+        await using var endpoint = await RecommendationServer.StartAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), handlers, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = endpoint.Address };
+        var user = data.UserIds[0];
+        var rated = Rated(data, 0);
+        var list = await http.GetFromJsonAsync<RecommendationServer.RecommendationsResponse>(new Uri($"recommendations/{user}?k=5", UriKind.Relative)).DefaultTimeout();
+        Assert.Equal(5, list!.Items.Count);
+        Assert.Empty(list.Items.Select(i => i.Item).Intersect(rated));
+        Assert.Equal(list.Items.Select(i => i.Score).OrderDescending(), list.Items.Select(i => i.Score));
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri("recommendations/nobody", UriKind.Relative)).DefaultTimeout()).StatusCode);
+
+        // A new user folds in from a few ratings without a round: their list leaves those items out, and the fitted
+        // vector predicts those ratings better than the item side alone (μ + b_i, a zero user vector).
+        var given = Enumerable.Range(0, data.Count).Where(r => data.Users[r] == 1).Select(r => (Item: data.ItemIds[data.Items[r]], Rating: data.Ratings[r])).Take(5).ToList();
+        var folded = await http.PutAsJsonAsync(
+            new Uri("users/newcomer/ratings", UriKind.Relative),
+            new RecommendationServer.FoldInRequest([.. given.Select(g => new RecommendationServer.ItemRating(g.Item, g.Rating))])).DefaultTimeout();
+        Assert.Equal(HttpStatusCode.NoContent, folded.StatusCode);
+        var newcomer = await http.GetFromJsonAsync<RecommendationServer.RecommendationsResponse>(new Uri("recommendations/newcomer?k=20", UriKind.Relative)).DefaultTimeout();
+        Assert.Equal(Items - given.Count, newcomer!.Items.Count);
+        Assert.Empty(newcomer.Items.Select(i => i.Item).Intersect(given.Select(g => g.Item)));
+        var model = handlers[0].LatestModel!;
+        double fittedError = 0, itemSideError = 0;
+        foreach (var (item, rating) in given)
+        {
+            var row = data.ItemIds.ToList().IndexOf(item);
+            fittedError += Math.Pow(rating - handlers[0].PredictFolded("newcomer", item)!.Value, 2);
+            itemSideError += Math.Pow(rating - (model[ItemModel.GlobalMean][0] + model[ItemModel.Bias][row]), 2);
+        }
+
+        Assert.True(fittedError < itemSideError, $"fold-in: squared error {fittedError} against {itemSideError} for the item side alone");
+
+        // The coordinator's item model (no user parameter in it) is the one the parties hold, and exports with item ids.
+        using var admin = server.CreateAdminClient();
+        var bytes = await admin.GetByteArrayAsync(new Uri($"api/runs/{id}/model", UriKind.Relative)).DefaultTimeout();
+        var (setup, items) = ItemModelFile.Read(new MemoryStream(bytes), "model");
+        Assert.Equal(
+            (data.ItemCount, Factors, RatingsDescription.DigestOf(data.ItemIds), (float)split.Train.MeanRating()),
+            (setup.Spec.Items, setup.Spec.Factors, setup.Catalogue, items[ItemModel.GlobalMean][0]));
+        Assert.Equal(model.Values.ToArray(), items.Values.ToArray());
+        var folder = Directory.CreateTempSubdirectory("causeway-items-");
         try
         {
-            foreach (var party in partition)
-            {
-                await server.WaitUntilPollingAsync(party.Party.Value).DefaultTimeout();
-            }
-
-            // Act
-            var id = await server.Runs.StartAsync(Config, CancellationToken.None).DefaultTimeout();
-            await server.Runs.WaitForActiveRunAsync().WaitAsync(TimeSpan.FromMinutes(3));
-
-            // Assert: every round took every user's update, each holding only the rows of the items that user rated
-            // (rows + k factors + bias per item, 4 bytes a value) — the coordinator never got a user parameter.
-            var store = server.Services.GetRequiredService<IRunStore>();
-            var run = (await store.GetRunAsync(id, CancellationToken.None))!;
-            Assert.Equal((RunStatus.Completed, (string?)null), (run.Status, run.StatusMessage));
-            var rounds = await store.GetRoundsAsync(id, CancellationToken.None);
-            var ratedRows = split.Train.Users.ToArray().Zip(split.Train.Items.ToArray()).Distinct().Count();
-            var trained = ratings.Count(r => r.TrainCount > 0);
-            Assert.Equal(Enumerable.Repeat((trained, 4L * ratedRows * (Factors + 2)), Rounds), rounds.Select(r => (r.Participants, r.Bytes)));
-
-            // The same run in simulation scores the same (float sums in another order aside).
-            var simulator = new RecommendationSimulator(new RecommendationRunOptions
-            {
-                Spec = new RecommenderSpec
-                {
-                    Items = data.ItemCount, Factors = Factors, GlobalMean = (float)split.Train.MeanRating(),
-                    MinRating = split.Train.RatingRange().Min, MaxRating = split.Train.RatingRange().Max,
-                },
-                Plan = new RecommendationPlan { Epochs = 1, UserEpochs = 1 },
-                Aggregation = ItemAggregation.GradientSum,
-                ServerLearningRate = 0.05f,
-                Rounds = Rounds,
-                Seed = 7,
-            });
-            var parties = simulator.CreateParties(split, partition);
-            var simulated = await simulator.RunAsync(parties, null, CancellationToken.None).DefaultTimeout();
-            var expected = simulator.Evaluate(parties, simulated.Global, new RankingOptions(), CancellationToken.None).Ratings.Rmse;
-            Assert.Equal(expected, rounds[^1].Rmse!.Value, 4);
-
-            // Top-K at the party, over its own HTTP endpoint: the user's rated items (training and held out) never appear.
-            var handlers = handlersOf;
-            await using var endpoint = await RecommendationServer.StartAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), handlers, CancellationToken.None);
-            using var http = new HttpClient { BaseAddress = endpoint.Address };
-            var user = data.UserIds[0];
-            var rated = Rated(data, 0);
-            var list = await http.GetFromJsonAsync<RecommendationServer.RecommendationsResponse>(new Uri($"recommendations/{user}?k=5", UriKind.Relative)).DefaultTimeout();
-            Assert.Equal(5, list!.Items.Count);
-            Assert.Empty(list.Items.Select(i => i.Item).Intersect(rated));
-            Assert.Equal(list.Items.Select(i => i.Score).OrderDescending(), list.Items.Select(i => i.Score));
-            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri("recommendations/nobody", UriKind.Relative)).DefaultTimeout()).StatusCode);
-
-            // A new user folds in from a few ratings without a round: their list leaves those items out, and the fitted
-            // vector predicts those ratings better than the item side alone (μ + b_i, a zero user vector).
-            var given = Enumerable.Range(0, data.Count).Where(r => data.Users[r] == 1).Select(r => (Item: data.ItemIds[data.Items[r]], Rating: data.Ratings[r])).Take(5).ToList();
-            var folded = await http.PutAsJsonAsync(
-                new Uri("users/newcomer/ratings", UriKind.Relative),
-                new RecommendationServer.FoldInRequest([.. given.Select(g => new RecommendationServer.ItemRating(g.Item, g.Rating))])).DefaultTimeout();
-            Assert.Equal(HttpStatusCode.NoContent, folded.StatusCode);
-            var newcomer = await http.GetFromJsonAsync<RecommendationServer.RecommendationsResponse>(new Uri("recommendations/newcomer?k=20", UriKind.Relative)).DefaultTimeout();
-            Assert.Equal(Items - given.Count, newcomer!.Items.Count);
-            Assert.Empty(newcomer.Items.Select(i => i.Item).Intersect(given.Select(g => g.Item)));
-            var model = handlers[0].LatestModel!;
-            double fittedError = 0, itemSideError = 0;
-            foreach (var (item, rating) in given)
-            {
-                var row = data.ItemIds.ToList().IndexOf(item);
-                fittedError += Math.Pow(rating - handlers[0].PredictFolded("newcomer", item)!.Value, 2);
-                itemSideError += Math.Pow(rating - (model[ItemModel.GlobalMean][0] + model[ItemModel.Bias][row]), 2);
-            }
-
-            Assert.True(fittedError < itemSideError, $"fold-in: squared error {fittedError} against {itemSideError} for the item side alone");
-
-            // The coordinator's item model (no user parameter in it) is the one the parties hold, and exports with item ids.
-            using var admin = server.CreateAdminClient();
-            var bytes = await admin.GetByteArrayAsync(new Uri($"api/runs/{id}/model", UriKind.Relative)).DefaultTimeout();
-            var (setup, items) = ItemModelFile.Read(new MemoryStream(bytes), "model");
-            Assert.Equal(
-                (data.ItemCount, Factors, RatingsDescription.DigestOf(data.ItemIds), (float)split.Train.MeanRating()),
-                (setup.Spec.Items, setup.Spec.Factors, setup.Catalogue, items[ItemModel.GlobalMean][0]));
-            Assert.Equal(model.Values.ToArray(), items.Values.ToArray());
-            var folder = Directory.CreateTempSubdirectory("causeway-items-");
-            try
-            {
-                var (modelPath, ratingsPath, csvPath) = (Path.Combine(folder.FullName, "items.cw"), Path.Combine(folder.FullName, "ratings.csv"), Path.Combine(folder.FullName, "items.csv"));
-                await File.WriteAllBytesAsync(modelPath, bytes);
-                await File.WriteAllTextAsync(ratingsPath, SmallRatings());
-                var (exitCode, stdout, stderr) = await CliRunner.RunAsync(TimeSpan.FromMinutes(2), "model", "export-items", modelPath, "--ratings", ratingsPath, "--out", csvPath);
-                Assert.True(exitCode == 0, stdout + stderr);
-                var lines = await File.ReadAllLinesAsync(csvPath);
-                Assert.Equal(data.ItemCount + 1, lines.Length);
-                var third = lines[3].Split(',');
-                Assert.Equal(data.ItemIds[2], third[0]);
-                Assert.Equal(items[ItemModel.Bias][2], float.Parse(third[1], CultureInfo.InvariantCulture));
-                Assert.Equal(items[ItemModel.Factors].Slice(2 * Factors, Factors).ToArray(), third[2..].Select(v => float.Parse(v, CultureInfo.InvariantCulture)));
-            }
-            finally
-            {
-                folder.Delete(recursive: true);
-            }
-
-            // Popular items with DP: a party's answer never holds an exact count (each is its clipped count plus noise)...
-            var sigma = PopularItems.NoiseFor(0.5, 1e-6, 3);
-            var exact = PopularItems.ClippedCounts(ratings[0], 100, Privacy.Mechanisms.NoiseSource.Create());
-            var answer = Assert.IsType<NoisyItemCounts>(handlers[0].AnswerPopularItems(new PopularItemsRequest(Items, catalogue, 100, sigma)).Reply);
-            Assert.Equal(Items, answer.Counts.Length);
-            Assert.All(answer.Counts.Zip(exact), c => Assert.NotEqual(c.Second, c.First));
-
-            // ... and a release is charged to the run's statistics budget before any party is asked, sums what the
-            // parties sent, and is refused, asking nobody, once the budget cannot pay.
-            var released = await admin.PostAsJsonAsync(new Uri($"api/runs/{id}/popular-items", UriKind.Relative), new { epsilon = 0.5, delta = 1e-6, maxItemsPerUser = 3, top = 5 }).DefaultTimeout();
-            var body = await released.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>().DefaultTimeout();
-            Assert.True(released.StatusCode == HttpStatusCode.OK, body.ToString());
-            var release = body.GetProperty("release");
-            Assert.Equal(
-                (partition.Count, partition.Count, 5, sigma, 0.5),
-                (release.GetProperty("partiesAnswered").GetInt32(), release.GetProperty("partiesAsked").GetInt32(), release.GetProperty("items").GetArrayLength(),
-                    release.GetProperty("noiseStandardDeviation").GetDouble(), body.GetProperty("budget").GetProperty("epsilonSpent").GetDouble()));
-            Assert.All(release.GetProperty("items").EnumerateArray(), item => Assert.NotEqual(Math.Round(item.GetProperty("noisyCount").GetDouble()), item.GetProperty("noisyCount").GetDouble()));
-            var second = await admin.PostAsJsonAsync(new Uri($"api/runs/{id}/popular-items", UriKind.Relative), new { epsilon = 0.9, delta = 1e-6 }).DefaultTimeout();
-            Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
-            Assert.Contains("no party was asked", await second.Content.ReadAsStringAsync().DefaultTimeout(), StringComparison.Ordinal);
+            var (modelPath, ratingsPath, csvPath) = (Path.Combine(folder.FullName, "items.cw"), Path.Combine(folder.FullName, "ratings.csv"), Path.Combine(folder.FullName, "items.csv"));
+            await File.WriteAllBytesAsync(modelPath, bytes);
+            await File.WriteAllTextAsync(ratingsPath, SmallRatings());
+            var (exitCode, stdout, stderr) = await CliRunner.RunAsync(TimeSpan.FromMinutes(2), "model", "export-items", modelPath, "--ratings", ratingsPath, "--out", csvPath);
+            Assert.True(exitCode == 0, stdout + stderr);
+            var lines = await File.ReadAllLinesAsync(csvPath);
+            Assert.Equal(data.ItemCount + 1, lines.Length);
+            var third = lines[3].Split(',');
+            Assert.Equal(data.ItemIds[2], third[0]);
+            Assert.Equal(items[ItemModel.Bias][2], float.Parse(third[1], CultureInfo.InvariantCulture));
+            Assert.Equal(items[ItemModel.Factors].Slice(2 * Factors, Factors).ToArray(), third[2..].Select(v => float.Parse(v, CultureInfo.InvariantCulture)));
         }
         finally
         {
-            await stop.CancelAsync();
-            await Task.WhenAll(running).DefaultTimeout();
-            hosts.ForEach(h => h.Dispose());
-            clients.ForEach(c => c.Dispose());
+            folder.Delete(recursive: true);
         }
+
+        // Popular items with DP: a party's answer never holds an exact count (each is its clipped count plus noise)...
+        var sigma = PopularItems.NoiseFor(0.5, 1e-6, 3);
+        var exact = PopularItems.ClippedCounts(ratings[0], 100, Privacy.Mechanisms.NoiseSource.Create());
+        var answer = Assert.IsType<NoisyItemCounts>(handlers[0].AnswerPopularItems(new PopularItemsRequest(Items, catalogue, 100, sigma)).Reply);
+        Assert.Equal(Items, answer.Counts.Length);
+        Assert.All(answer.Counts.Zip(exact), c => Assert.NotEqual(c.Second, c.First));
+
+        // ... and a release is charged to the run's statistics budget before any party is asked, sums what the
+        // parties sent, and is refused, asking nobody, once the budget cannot pay.
+        var released = await admin.PostAsJsonAsync(new Uri($"api/runs/{id}/popular-items", UriKind.Relative), new { epsilon = 0.5, delta = 1e-6, maxItemsPerUser = 3, top = 5 }).DefaultTimeout();
+        var body = await released.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>().DefaultTimeout();
+        Assert.True(released.StatusCode == HttpStatusCode.OK, body.ToString());
+        var release = body.GetProperty("release");
+        Assert.Equal(
+            (partition.Count, partition.Count, 5, sigma, 0.5),
+            (release.GetProperty("partiesAnswered").GetInt32(), release.GetProperty("partiesAsked").GetInt32(), release.GetProperty("items").GetArrayLength(),
+                release.GetProperty("noiseStandardDeviation").GetDouble(), body.GetProperty("budget").GetProperty("epsilonSpent").GetDouble()));
+        Assert.All(release.GetProperty("items").EnumerateArray(), item => Assert.NotEqual(Math.Round(item.GetProperty("noisyCount").GetDouble()), item.GetProperty("noisyCount").GetDouble()));
+        var second = await admin.PostAsJsonAsync(new Uri($"api/runs/{id}/popular-items", UriKind.Relative), new { epsilon = 0.9, delta = 1e-6 }).DefaultTimeout();
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Contains("no party was asked", await second.Content.ReadAsStringAsync().DefaultTimeout(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecommendationRun_Asynchronous_AppliesBuffersOfRatedRows_AndRecordsVersions()
+    {
+        const int buffer = 3;
+        const int steps = Rounds * Users / buffer;
+        var data = RatingsReader.Read(new StringReader(SmallRatings()), "ratings.csv");
+        var split = RatingsSplit.Random(data, 0.2, 42);
+        var partition = RatingsPartition.PerUser(split.Train);
+        var ratings = PartyRatings.Build(split, partition);
+        await using var server = await CoordinatorServer.StartAsync();
+        await using var users = await VirtualUsers.StartAsync(server, data, partition, ratings);
+        var config = Config
+            .Replace("\"rounds\": 3", $"\"rounds\": {steps}", StringComparison.Ordinal)
+            .Replace("\"everyRounds\": 1", $"\"everyRounds\": {steps}", StringComparison.Ordinal)
+            .Replace("\"round\":", $"\"updates\": {{ \"mode\": \"async\", \"bufferSize\": {buffer}, \"concurrency\": {2 * buffer}, \"maxStaleness\": 4 }},\n  \"round\":", StringComparison.Ordinal);
+
+        // Act
+        var id = await server.Runs.StartAsync(config, CancellationToken.None).DefaultTimeout();
+        await server.Runs.WaitForActiveRunAsync().WaitAsync(TimeSpan.FromMinutes(3));
+
+        // Assert: every server step applied K updates, each holding only its user's rated rows, and recorded the
+        // version it was trained on (at most 4 behind the version it was applied to).
+        var store = server.Services.GetRequiredService<IRunStore>();
+        var run = (await store.GetRunAsync(id, CancellationToken.None))!;
+        Assert.Equal((RunStatus.Completed, (string?)null), (run.Status, run.StatusMessage));
+        var rounds = await store.GetRoundsAsync(id, CancellationToken.None);
+        Assert.Equal(Enumerable.Repeat(buffer, steps), rounds.Select(r => r.Participants));
+        var ratedRows = partition.ToDictionary(p => p.Party, p => split.Train.Items.ToArray().Where((_, r) => p.Users.Contains(split.Train.Users[r])).Distinct().Count());
+        foreach (var round in rounds)
+        {
+            var accepted = round.Parties.Where(p => p.Outcome == PartyOutcome.Accepted).ToList();
+            Assert.All(accepted, p => Assert.Equal(4L * ratedRows[p.Party] * (Factors + 2), p.Bytes));
+            Assert.All(accepted, p => Assert.Equal(round.Round - 1, p.AppliedToVersion));
+            Assert.All(accepted, p => Assert.InRange(p.Staleness!.Value, 0, 4));
+        }
+
+        Assert.Contains(rounds.SelectMany(r => r.Parties), p => p.Staleness > 0);
+
+        // The same update budget in synchronous simulation scores alike (the arrival order, hence the model, differs).
+        var simulator = new RecommendationSimulator(new RecommendationRunOptions
+        {
+            Spec = new RecommenderSpec
+            {
+                Items = data.ItemCount, Factors = Factors, GlobalMean = (float)split.Train.MeanRating(),
+                MinRating = split.Train.RatingRange().Min, MaxRating = split.Train.RatingRange().Max,
+            },
+            Plan = new RecommendationPlan { Epochs = 1, UserEpochs = 1 },
+            Aggregation = ItemAggregation.GradientSum,
+            ServerLearningRate = 0.05f,
+            Rounds = Rounds,
+            Seed = 7,
+        });
+        var parties = simulator.CreateParties(split, partition);
+        var simulated = await simulator.RunAsync(parties, null, CancellationToken.None).DefaultTimeout();
+        var synchronous = simulator.Evaluate(parties, simulated.Global, new RankingOptions(), CancellationToken.None).Ratings.Rmse;
+        Assert.InRange(rounds[^1].Rmse!.Value, synchronous - 0.05, synchronous + 0.05);
     }
 
     [Fact]
@@ -193,6 +233,46 @@ public sealed class RecommendationNetworkTests
         var refusal = await Assert.ThrowsAsync<ConflictException>(() => server.Runs.StartAsync(Config, CancellationToken.None)).DefaultTimeout();
 
         Assert.Equal("no party with ratings is connected; start the parties (causeway party --ratings FILE) first", refusal.Message);
+    }
+
+    // One PartyHost and session per user on the test server, as `causeway party --ratings FILE --virtual-users` runs them.
+    private sealed class VirtualUsers : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<PartyClient> _clients;
+        private readonly List<PartyHost> _hosts;
+        private readonly List<Task> _running;
+
+        private VirtualUsers(List<PartyClient> clients, List<RatingsHandler> handlers, List<PartyHost> hosts)
+        {
+            (_clients, Handlers, _hosts) = (clients, handlers, hosts);
+            _running = [.. hosts.Select(h => h.RunAsync(_stop.Token))];
+        }
+
+        public List<RatingsHandler> Handlers { get; }
+
+        public static async Task<VirtualUsers> StartAsync(CoordinatorServer server, RatingsData data, IReadOnlyList<PartyUsers> partition, IReadOnlyList<PartyRatings> ratings)
+        {
+            var clients = partition.Select(p => server.CreateClient(p.Party.Value)).ToList();
+            var handlers = partition.Select((p, i) => new RatingsHandler(p.Party, ratings[i], data.ItemIds)).ToList();
+            var hosts = partition.Select((p, i) => new PartyHost(clients[i], handlers[i], server.PartyOptions(p.Party.Value))).ToList();
+            var users = new VirtualUsers(clients, handlers, hosts);
+            foreach (var party in partition)
+            {
+                await server.WaitUntilPollingAsync(party.Party.Value).DefaultTimeout();
+            }
+
+            return users;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await Task.WhenAll(_running).DefaultTimeout();
+            _hosts.ForEach(h => h.Dispose());
+            _clients.ForEach(c => c.Dispose());
+            _stop.Dispose();
+        }
     }
 
     // Every item user u rated, training and held out.

@@ -26,7 +26,10 @@ internal static class BenchRecsysNetworkCommand
         var factors = new Option<int>("--factors") { Description = "The rank k.", DefaultValueFactory = _ => defaults.Factors };
         var serverRate = new Option<float>("--server-lr") { Description = "Server SGD's step on the summed item gradients.", DefaultValueFactory = _ => defaults.ServerLearningRate };
         var ratings = new Option<FileInfo?>("--ratings") { Description = $"A ratings file (user,item,rating[,timestamp]); default {defaults.RatingsPath}.", HelpName = "FILE" };
-        var asynchronous = new Option<bool>("--async") { Description = "Asynchronous (buffered) aggregation: not wired into this bench yet." };
+        var asynchronous = new Option<bool>("--async")
+        {
+            Description = "Then the same number of updates asynchronously (buffered: K = parties/10, 2K training at once) in a fresh federation, side by side with the synchronous run.",
+        };
         var workDirectory = new Option<DirectoryInfo?>("--work-dir")
         {
             Description = "Where the bench writes certificates, the ratings, logs and the database: a new or empty folder, or one an earlier bench made "
@@ -49,15 +52,10 @@ internal static class BenchRecsysNetworkCommand
                 Rounds = parse.GetValue(rounds),
                 Factors = parse.GetValue(factors),
                 ServerLearningRate = parse.GetValue(serverRate),
+                Async = parse.GetValue(asynchronous),
                 Seed = parse.GetValue(seed),
                 RatingsPath = parse.GetValue(ratings)?.FullName ?? Path.Combine(DemoDatasets.LocateSamples(), "data", "movielens-latest-small", "ratings.csv"),
             };
-            if (parse.GetValue(asynchronous))
-            {
-                Console.Error.WriteLine("bench recsys-network: --async is not wired into this bench yet (asynchronous rounds are the run configuration's updates section, docs/async.md).");
-                return 2;
-            }
-
             if (settings.Users < 1 || settings.Processes < 1 || settings.Processes > settings.Users || settings.Rounds < 1 || settings.Factors < 1 || !(settings.ServerLearningRate > 0))
             {
                 Console.Error.WriteLine("bench recsys-network: --users >= 1, 1 <= --processes <= --users, --rounds >= 1, --factors >= 1 and --server-lr > 0 are required.");
@@ -96,17 +94,30 @@ internal static class BenchRecsysNetworkCommand
     {
         var s = result.Settings;
         var partition = s.Silos ? $"{result.Parties} silos" : $"{result.Parties} user-parties";
+        var runs = result.Async is { } asynchronous ? new[] { result.Sync, asynchronous } : [result.Sync];
         var table = new Table()
-            .Title(Markup.Escape(string.Create(Invariant, $"Federated MF over the network (sync, gradient sum, k = {s.Factors}): {partition} in {s.Processes} processes, {result.Items:N0} items, {result.Ratings:N0} training ratings")))
-            .AddColumns("measure", "value");
-        table.AddRow("rounds", result.Rounds.Count.ToString(Invariant));
-        table.AddRow("rounds per second (run start to last close)", result.RoundsPerSecond.ToString("F2", Invariant));
-        table.AddRow("update bytes per party per round (median)", string.Create(Invariant, $"{result.BytesPerPartyPerRound / 1e3:F1} kB"));
-        table.AddRow("RMSE over the network (held-out 20 %)", result.NetworkRmse?.ToString("F4", Invariant) ?? "-");
-        table.AddRow("RMSE of the same run in simulation", result.SimulatedRmse.ToString("F4", Invariant));
-        foreach (var usage in result.Usage)
+            .Title(Markup.Escape(string.Create(Invariant, $"Federated MF over the network (gradient sum, k = {s.Factors}): {partition} in {s.Processes} processes, {result.Items:N0} items, {result.Ratings:N0} training ratings")))
+            .AddColumn("measure");
+        foreach (var run in runs)
         {
-            table.AddRow(Markup.Escape($"{usage.Name}: CPU / peak RSS"), string.Create(Invariant, $"{usage.CpuSeconds:F1} s / {usage.PeakResidentBytes / 1e6:F0} MB"));
+            table.AddColumn(new TableColumn(run.Config.Updates.Mode == Federation.Configuration.UpdateMode.Async
+                ? string.Create(Invariant, $"async (K = {run.Config.Updates.BufferSize})")
+                : "sync").RightAligned());
+        }
+
+        void Row(string measure, Func<RecsysNetworkBench.Measured, string> value) => table.AddRow([Markup.Escape(measure), .. runs.Select(r => Markup.Escape(value(r)))]);
+        Row("rounds (server steps)", r => r.Rounds.Count.ToString(Invariant));
+        Row("updates applied", r => r.Rounds.Sum(x => x.Updates).ToString(Invariant));
+        Row("run seconds (start to last close)", r => r.RunSeconds.ToString("F1", Invariant));
+        Row("rounds per second", r => r.RoundsPerSecond.ToString("F2", Invariant));
+        Row("updates per second", r => r.UpdatesPerSecond.ToString("F1", Invariant));
+        Row("update bytes per party per round (median)", r => string.Create(Invariant, $"{r.BytesPerPartyPerRound / 1e3:F1} kB"));
+        Row("RMSE over the network (held-out 20 %)", r => r.NetworkRmse?.ToString("F4", Invariant) ?? "-");
+        Row("RMSE of the same run in simulation", r => r.SimulatedRmse.ToString("F4", Invariant));
+        Row("staleness mean / max (refused as stale)", r => r.Staleness is { } t ? string.Create(Invariant, $"{t.Mean:F2} / {t.Max} ({t.RefusedAsStale})") : "-");
+        foreach (var name in result.Sync.Usage.Select(u => u.Name))
+        {
+            Row($"{name}: CPU / peak RSS", r => r.Usage.FirstOrDefault(u => u.Name == name) is { } u ? string.Create(Invariant, $"{u.CpuSeconds:F1} s / {u.PeakResidentBytes / 1e6:F0} MB") : "-");
         }
 
         table.AddRow("load average before / after", Markup.Escape($"{loadBefore ?? "-"} / {loadAfter ?? "-"}"));
