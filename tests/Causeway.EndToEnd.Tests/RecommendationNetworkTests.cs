@@ -14,7 +14,9 @@ using Causeway.Federation.Recommendation.Network;
 using Causeway.Federation.Recommendation.Popularity;
 using Causeway.Federation.Recommendation.Simulation;
 using Causeway.Party;
+using Causeway.Protocol;
 using Microsoft.Extensions.DependencyInjection;
+using V1 = Causeway.Protocol.V1;
 
 namespace Causeway.EndToEnd.Tests;
 
@@ -233,6 +235,91 @@ public sealed class RecommendationNetworkTests
         var refusal = await Assert.ThrowsAsync<ConflictException>(() => server.Runs.StartAsync(Config, CancellationToken.None)).DefaultTimeout();
 
         Assert.Equal("no party with ratings is connected; start the parties (causeway party --ratings FILE) first", refusal.Message);
+    }
+
+    [Theory]
+    [InlineData("mean", 1.0, """ "protection": { "kind": "secagg", "scale": 1048576, "clipBound": 1 }, """)]
+    [InlineData("gradientsum", 0.05, """ "protection": { "kind": "secagg", "scale": 1048576, "clipBound": 8 }, """)]
+    [InlineData("mean", 1.0, """ "protection": { "kind": "paillier", "keyHolder": "user-u0" }, """)]
+    [InlineData("mean", 1.0, """ "privacy": { "client": { "noiseMultiplier": 0, "clipNorm": 0.5 } }, """)]
+    public async Task RecommendationRun_ProtectedOrPrivate_SendsNoPlainItemUpdate_AndScoresAsTheSimulation(string aggregation, double serverRate, string section)
+    {
+        var data = RatingsReader.Read(new StringReader(SmallRatings()), "ratings.csv");
+        var split = RatingsSplit.Random(data, 0.2, 42);
+        var partition = RatingsPartition.PerUser(split.Train);
+        var ratings = PartyRatings.Build(split, partition);
+        var tap = new WireTap();
+        await using var server = await CoordinatorServer.StartAsync(tap: tap);
+        await using var users = await VirtualUsers.StartAsync(server, data, partition, ratings);
+        var json = string.Create(CultureInfo.InvariantCulture, $$"""
+            {
+              "name": "recsys-protected", "rounds": {{Rounds}}, "seed": 7,
+              "strategy": { "name": "fedavg", "serverLearningRate": {{serverRate}} },
+              "round": { "deadlineSeconds": 120 },
+              "evaluation": { "everyRounds": {{Rounds}} },
+              {{section}}
+              "recommendation": { "factors": {{Factors}}, "aggregation": "{{aggregation}}", "userEpochs": 1 }
+            }
+            """);
+        var config = Federation.Configuration.RunConfig.Parse(json, "test");
+
+        // Act
+        var id = await server.Runs.StartAsync(json, CancellationToken.None).DefaultTimeout();
+        await server.Runs.WaitForActiveRunAsync().WaitAsync(TimeSpan.FromMinutes(3));
+
+        // Assert: every round took every user, and no train reply on the wire carried a plain item update: the
+        // protected ones are masked vectors or ciphertexts of one length for every user (the whole catalogue, so the
+        // length does not tell which items a user rated); the private ones are dense, clipped deltas.
+        var store = server.Services.GetRequiredService<IRunStore>();
+        var run = (await store.GetRunAsync(id, CancellationToken.None))!;
+        Assert.Equal((RunStatus.Completed, (string?)null), (run.Status, run.StatusMessage));
+        var rounds = await store.GetRoundsAsync(id, CancellationToken.None);
+        var trained = ratings.Count(r => r.TrainCount > 0);
+        Assert.All(rounds, r => Assert.Equal(trained, r.Participants));
+        var pushes = tap.Requests.Where(r => r.Path == CausewayProtocol.PushResultPath)
+            .Select(r => V1.PushResultRequest.Parser.ParseFrom(r.Body)).Where(p => p.Train is not null).ToList();
+        Assert.Equal(Rounds * trained, pushes.Count);
+        if (config.Protection is not null)
+        {
+            Assert.All(pushes, p => Assert.Null(p.Train.Delta));
+            var whole = aggregation == "gradientsum"
+                ? ItemModel.Layout(data.ItemCount, Factors).TotalLength
+                : ItemModel.CountedLayout(data.ItemCount, Factors).TotalLength;
+            var lengths = pushes.Select(p => p.Train.ProtectedUpdate switch
+            {
+                { SecaggMasked: { } masked } => masked.Values.Length / sizeof(uint),
+                { PaillierEncrypted: { } encrypted } => encrypted.Length,
+                _ => -1,
+            });
+            Assert.Equal([whole], lengths.Distinct());
+        }
+        else
+        {
+            var dense = ItemModel.Layout(data.ItemCount, Factors).TotalLength;
+            Assert.All(pushes, p => Assert.Equal(dense, p.Train.Delta.Tensors.Sum(t => t.Data.Length / sizeof(float))));
+        }
+
+        // The same run in simulation (same protection or privacy) scores the same, fixed-point and float order aside.
+        var recommendation = config.Recommendation!;
+        var simulator = new RecommendationSimulator(new RecommendationRunOptions
+        {
+            Spec = new RecommenderSpec
+            {
+                Items = data.ItemCount, Factors = Factors, GlobalMean = (float)split.Train.MeanRating(),
+                MinRating = split.Train.RatingRange().Min, MaxRating = split.Train.RatingRange().Max,
+            },
+            Plan = recommendation.ToPlan(),
+            Aggregation = recommendation.Aggregation,
+            ServerLearningRate = (float)serverRate,
+            Rounds = Rounds,
+            Seed = 7,
+            Protection = config.Protection?.CreateProtection(),
+            Privacy = config.Privacy,
+        });
+        var parties = simulator.CreateParties(split, partition);
+        var simulated = await simulator.RunAsync(parties, null, CancellationToken.None).DefaultTimeout();
+        var expected = simulator.Evaluate(parties, simulated.Global, new RankingOptions(), CancellationToken.None).Ratings.Rmse;
+        Assert.Equal(expected, rounds[^1].Rmse!.Value, 1e-4);
     }
 
     // One PartyHost and session per user on the test server, as `causeway party --ratings FILE --virtual-users` runs them.

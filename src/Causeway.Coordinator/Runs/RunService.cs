@@ -407,7 +407,7 @@ public sealed class RunService : IAsyncDisposable
         if (config.Recommendation is { } recommendation)
         {
             return new Setups(null, RecommendationSetup.Agree(
-                [.. roster.Select(s => (s.Party, s.Data?.Ratings))], recommendation.ToSpec(), recommendation.ToPlan(), config.Seed));
+                [.. roster.Select(s => (s.Party, s.Data?.Ratings))], recommendation.ToSpec(), config.ToRecommendationPlan(), config.Seed));
         }
 
         return new Setups(RunSetup.Agree([.. roster.Select(s => (s.Party, s.Data))], schema => ModelFor(config, schema)), null);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Causeway.Federation.Horizontal.DifferentialPrivacy;
 
 namespace Causeway.Coordinator.Storage;
@@ -10,7 +11,11 @@ namespace Causeway.Coordinator.Storage;
 internal static class RunStoreRules
 {
     /// <summary>How <see cref="RoundRecord.Privacy"/> is stored (camelCase JSON; a value JSON cannot hold is refused on write).</summary>
-    public static readonly JsonSerializerOptions PrivacyJson = new(JsonSerializerDefaults.Web);
+    // A clip-only run (noise multiplier 0) spends ε = ∞: stored as "Infinity" rather than failing the round.
+    public static readonly JsonSerializerOptions PrivacyJson = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     // Run configurations are written by hand (samples/configs/*.json carry comments and trailing commas) and are stored verbatim.
     private static readonly JsonDocumentOptions LenientJson = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
@@ -137,8 +142,7 @@ internal static class RunStoreRules
         }
     }
 
-    /// <summary>The privacy as stored text, or null.</summary>
-    /// <exception cref="ArgumentException">It holds a NaN or an infinity, which JSON cannot represent.</exception>
+    /// <summary>The privacy as stored text, or null; an unbounded ε (no noise) is written as "Infinity".</summary>
     public static string? SerializePrivacy(RoundPrivacy? privacy) =>
         privacy is null ? null : JsonSerializer.Serialize(privacy, PrivacyJson);
 

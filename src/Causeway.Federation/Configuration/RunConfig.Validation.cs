@@ -93,7 +93,16 @@ public sealed partial record RunConfig
             Check(
                 recommendation.Aggregation != Federation.Recommendation.ItemAggregation.GradientSum || Strategy.ServerLearningRate is not null,
                 "strategy.serverLearningRate is required with recommendation.aggregation gradientsum: the summed gradient grows with the most rated item's rating count (0.005 suits MovieLens; docs/recommendation.md)");
-            Check(Privacy is null && Protection is null, "privacy and protection are not available for recommendation runs yet (docs/recommendation.md)");
+            Check(
+                Privacy is null || (Privacy.Client is not null && Privacy.Sample is null),
+                "a recommendation run's differential privacy is user-level (privacy.client, DP-FedAvg on the item updates): remove privacy.sample");
+            var weightCap = Protection is { Kind: not ProtectionKind.None } ? Protection.WeightCap : null;
+            Check(
+                Protection is null or { Kind: ProtectionKind.None } || Privacy is not null
+                    || (recommendation.Aggregation == Federation.Recommendation.ItemAggregation.WeightedMean) == (weightCap is not null),
+                recommendation.Aggregation == Federation.Recommendation.ItemAggregation.WeightedMean
+                    ? "recommendation.aggregation weightedmean under protection needs protection.weightCap: each party weighs its update by min(ratings, cap)/cap, since the coordinator never sees one update's rating count"
+                    : $"protection.weightCap goes with recommendation.aggregation weightedmean; the {Lower(recommendation.Aggregation)} aggregation under protection weighs parties uniformly (remove the weightCap)");
             Check(
                 Strategy.Name is StrategyKind.FedAvg or StrategyKind.FedAvgM or StrategyKind.FedAdam or StrategyKind.FedYogi or StrategyKind.FedAdagrad,
                 $"strategy.name {Lower(Strategy.Name)} is not a server optimizer for item models; use fedavg (server SGD), fedavgm, fedadam, fedyogi or fedadagrad");

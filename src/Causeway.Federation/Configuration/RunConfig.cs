@@ -137,7 +137,28 @@ public sealed partial record RunConfig
     public Horizontal.Strategy ToRecommendationStrategy()
     {
         var recommendation = Recommendation ?? throw new InvalidOperationException("The run configuration has no recommendation section.");
-        return Horizontal.Strategy.Create(ToStrategyOptions()) with { Aggregator = new Federation.Recommendation.ItemAggregator(recommendation.Aggregation) };
+
+        // User-level DP releases the clipped uniform mean (DP-FedAvg): the per-item aggregation would divide by counts
+        // that nobody noised.
+        IAggregator aggregator = Privacy is null
+            ? new Federation.Recommendation.ItemAggregator(recommendation.Aggregation)
+            : new WeightedMeanAggregator(AggregationWeighting.Uniform);
+        return Horizontal.Strategy.Create(ToStrategyOptions()) with { Aggregator = aggregator };
+    }
+
+    /// <summary>
+    /// The parties' plan of a recommendation run: the section's, in the form the run's protection and privacy need
+    /// (<see cref="Federation.Recommendation.RecommendationPlan.FormFor"/>).
+    /// </summary>
+    public Federation.Recommendation.RecommendationPlan ToRecommendationPlan()
+    {
+        var recommendation = Recommendation ?? throw new InvalidOperationException("The run configuration has no recommendation section.");
+        var plan = recommendation.ToPlan();
+        return plan with
+        {
+            Form = Federation.Recommendation.RecommendationPlan.FormFor(
+                recommendation.Aggregation, plan.Form, isProtected: Protection is { Kind: not ProtectionKind.None }, isPrivate: Privacy is not null),
+        };
     }
 
     /// <summary>

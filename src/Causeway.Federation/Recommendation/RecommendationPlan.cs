@@ -37,6 +37,18 @@ public sealed record RecommendationPlan
     /// <summary>The update's shape on the wire. Default <see cref="ItemUpdateForm.Sparse"/>.</summary>
     public ItemUpdateForm Form { get; init; } = ItemUpdateForm.Sparse;
 
+    /// <summary>
+    /// The form the parties must send in a run: dense under user-level DP (clipping and noise act on the whole
+    /// catalogue); under a protection, counted for the means (the coordinator divides the unmasked row sums by the
+    /// unmasked counts per item) and dense for the gradient sum; otherwise <paramref name="requested"/>. One rule for
+    /// simulations and network runs.
+    /// </summary>
+    public static ItemUpdateForm FormFor(ItemAggregation aggregation, ItemUpdateForm requested, bool isProtected, bool isPrivate) =>
+        isPrivate ? ItemUpdateForm.Dense
+        : !isProtected ? requested
+        : aggregation == ItemAggregation.GradientSum ? ItemUpdateForm.Dense
+        : ItemUpdateForm.Counted;
+
     /// <summary>Throws with a message naming the field when a value is out of range.</summary>
     public void Validate()
     {

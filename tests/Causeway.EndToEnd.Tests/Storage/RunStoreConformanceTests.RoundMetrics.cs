@@ -48,6 +48,21 @@ public abstract partial class RunStoreConformanceTests
     }
 
     [StoreFact]
+    public async Task CloseRound_ClipOnlyPrivacy_StoresAnUnboundedEpsilon()
+    {
+        // A noise multiplier of 0 (clipping only) spends ε = ∞; the round is stored, not failed.
+        var store = await OpenStoreAsync();
+        await store.CreateRunAsync("run-1", "r", "{}", T0, None);
+        var round = Round("run-1", 1) with { Privacy = new RoundPrivacy(double.PositiveInfinity, null, 1e-5, 0.5, 0, 1, "balle2020") };
+
+        await store.CloseRoundAsync(round, CheckpointFor(1), None);
+        var read = Assert.Single(await (await OpenStoreAsync()).GetRoundsAsync("run-1", None));
+
+        Assert.Equal(double.PositiveInfinity, read.Privacy!.ClientEpsilon);
+        AssertRoundEqual(round, read);
+    }
+
+    [StoreFact]
     public async Task CloseRound_AsynchronousUpdateVersions_ReadBackEqualAfterReopen()
     {
         var store = await OpenStoreAsync();

@@ -27,12 +27,29 @@ public sealed class RecommendationConfigTests
     [InlineData("""{ "model": { "type": "mlp" }, "recommendation": { "aggregation": "mean" } }""", "model is for horizontal runs")]
     [InlineData("""{ "data": { "schema": "s.json" }, "recommendation": { "aggregation": "mean" } }""", "data is for horizontal runs")]
     [InlineData("""{ "strategy": { "name": "fedprox", "mu": 0.1 }, "recommendation": { "aggregation": "mean" } }""", "strategy.name fedprox is not a server optimizer for item models")]
-    [InlineData("""{ "protection": { "kind": "secagg" }, "recommendation": { "aggregation": "mean" } }""", "privacy and protection are not available for recommendation runs yet")]
+    [InlineData("""{ "protection": { "kind": "secagg" }, "recommendation": { "aggregation": "weightedmean" } }""", "recommendation.aggregation weightedmean under protection needs protection.weightCap")]
+    [InlineData("""{ "protection": { "kind": "secagg", "weightCap": 100 }, "recommendation": { "aggregation": "mean" } }""", "protection.weightCap goes with recommendation.aggregation weightedmean")]
+    [InlineData("""{ "privacy": { "sample": { "noiseMultiplier": 1, "clipNorm": 1 } }, "recommendation": { "aggregation": "mean" } }""", "a recommendation run's differential privacy is user-level")]
     public void Validate_BadRecommendationRun_NamesTheField(string json, string expected)
     {
         var config = RunConfig.Parse(json, "run.json");
 
         Assert.Contains(config.Validate(RunSite.Network), e => e.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{ "protection": { "kind": "secagg" }, "strategy": { "serverLearningRate": 0.01 }, "recommendation": {} }""", ItemUpdateForm.Dense, typeof(ItemAggregator))]
+    [InlineData("""{ "protection": { "kind": "secagg" }, "recommendation": { "aggregation": "mean" } }""", ItemUpdateForm.Counted, typeof(ItemAggregator))]
+    [InlineData("""{ "protection": { "kind": "paillier", "keyHolder": "a", "weightCap": 50 }, "recommendation": { "aggregation": "weightedmean" } }""", ItemUpdateForm.Counted, typeof(ItemAggregator))]
+    [InlineData("""{ "privacy": { "client": { "noiseMultiplier": 1, "clipNorm": 1 } }, "recommendation": { "aggregation": "mean" } }""", ItemUpdateForm.Dense, typeof(Federation.Horizontal.WeightedMeanAggregator))]
+    [InlineData("""{ "recommendation": { "aggregation": "mean" } }""", ItemUpdateForm.Sparse, typeof(ItemAggregator))]
+    public void ProtectedOrPrivateRun_PartiesSendTheFormItNeeds(string json, ItemUpdateForm form, Type aggregator)
+    {
+        var config = RunConfig.Parse(json, "run.json");
+
+        Assert.Empty(config.Validate(RunSite.Network));
+        Assert.Equal(form, config.ToRecommendationPlan().Form);
+        Assert.IsType(aggregator, config.ToRecommendationStrategy().Aggregator);
     }
 
     [Fact]

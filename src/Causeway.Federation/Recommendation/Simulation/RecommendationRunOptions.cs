@@ -82,11 +82,7 @@ public sealed record RecommendationRunOptions
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>The form parties send: the plan's in plain rounds, dense under DP, counted (means) or dense (sum) under a protection.</summary>
-    internal ItemUpdateForm EffectiveForm =>
-        Privacy is not null ? ItemUpdateForm.Dense
-        : Protection is null ? Plan.Form
-        : Aggregation == ItemAggregation.GradientSum ? ItemUpdateForm.Dense
-        : ItemUpdateForm.Counted;
+    internal ItemUpdateForm EffectiveForm => RecommendationPlan.FormFor(Aggregation, Plan.Form, Protection is not null, Privacy is not null);
 
     /// <summary>Throws naming the option when protection, privacy and aggregation do not fit together.</summary>
     internal void ValidatePrivacy()
