@@ -195,6 +195,17 @@ public sealed class RatingsHandler : ITaskHandler
             : ProtocolStepReply.Failed($"the request counts another catalogue ({request.Items} items) than this party's ({Ratings.Items} items)");
     }
 
+    /// <summary>The catalogue: item ids in row order.</summary>
+    public IReadOnlyList<string> ItemIds => _itemIds;
+
+    /// <summary>
+    /// Per item row, this party's users who rated it in training, each user counting at most
+    /// <paramref name="maxItemsPerUser"/> items (<see cref="PopularItems.ClippedCounts"/>): exact counts, for a release that
+    /// adds its noise before anything leaves the party.
+    /// </summary>
+    public double[] ClippedItemCounts(int maxItemsPerUser, Privacy.Mechanisms.NoiseSource randomness) =>
+        PopularItems.ClippedCounts(_ratings, maxItemsPerUser, randomness);
+
     public Task<PartyReply> TrainRecommenderAsync(TrainTask task, RecommendationSetup setup, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);

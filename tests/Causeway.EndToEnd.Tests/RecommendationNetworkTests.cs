@@ -322,6 +322,73 @@ public sealed class RecommendationNetworkTests
         Assert.Equal(expected, rounds[^1].Rmse!.Value, 1e-4);
     }
 
+    [Fact]
+    public async Task PartyRelease_PopularItems_IsNoisedAndChargedToALedgerThatOutlivesTheParty()
+    {
+        var data = RatingsReader.Read(new StringReader(SmallRatings()), "ratings.csv");
+        var split = RatingsSplit.Random(data, 0.2, 42);
+        var partition = RatingsPartition.Silos(split.Train, 2, 42);
+        var ratings = PartyRatings.Build(split, partition);
+        var handlers = partition.Select((p, i) => new RatingsHandler(p.Party, ratings[i], data.ItemIds)).ToList();
+        var folder = Directory.CreateTempSubdirectory("causeway-ledger-");
+        var ledgerPath = Path.Combine(folder.FullName, "releases.json");
+        var loopback = new IPEndPoint(IPAddress.Loopback, 0);
+        try
+        {
+            // Without a ledger the party releases nothing beyond itself.
+            await using (var closed = await RecommendationServer.StartAsync(loopback, handlers, CancellationToken.None).DefaultTimeout())
+            {
+                using var http = new HttpClient { BaseAddress = closed.Address };
+                var refused = await http.GetAsync(new Uri("popular?epsilon=0.5", UriKind.Relative)).DefaultTimeout();
+                Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+                Assert.Contains("--release-ledger", await refused.Content.ReadAsStringAsync().DefaultTimeout(), StringComparison.Ordinal);
+            }
+
+            // With one: the release is noised (no exact count), costs what it says, and is written down first.
+            string afterFirst;
+            using (var ledger = ReleaseLedger.Open(ledgerPath, 1.0, 1e-6))
+            await using (var open = await RecommendationServer.StartAsync(loopback, handlers, CancellationToken.None, ledger).DefaultTimeout())
+            {
+                using var http = new HttpClient { BaseAddress = open.Address };
+                Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync(new Uri("popular?epsilon=1.5", UriKind.Relative)).DefaultTimeout()).StatusCode);
+                var released = await http.GetFromJsonAsync<RecommendationServer.PopularResponse>(new Uri("popular?epsilon=0.6&delta=1e-7&top=5", UriKind.Relative)).DefaultTimeout();
+                using var randomness = Privacy.Mechanisms.NoiseSource.Create();
+                var exact = handlers.Select(h => h.ClippedItemCounts(50, randomness)).Aggregate((a, b) => [.. a.Zip(b, (x, y) => x + y)]);
+                Assert.Equal(
+                    (5, PopularItems.NoiseFor(0.6, 1e-7, 50), 0.6, 1.0),
+                    (released!.Items.Count, released.NoiseStandardDeviation, released.Budget.EpsilonSpent, released.Budget.EpsilonBudget));
+                Assert.All(released.Items, i => Assert.NotEqual(exact[data.ItemIds.ToList().IndexOf(i.Item)], i.NoisyCount));
+                afterFirst = await File.ReadAllTextAsync(ledgerPath);
+                Assert.Contains("\"epsilon\": 0.6", afterFirst, StringComparison.Ordinal);
+                Assert.DoesNotContain(data.ItemIds, id => afterFirst.Contains($"\"{id}\"", StringComparison.Ordinal));
+
+                // A release the budget cannot pay computes nothing and writes nothing.
+                var over = await http.GetAsync(new Uri("popular?epsilon=0.6", UriKind.Relative)).DefaultTimeout();
+                Assert.Equal(HttpStatusCode.Conflict, over.StatusCode);
+                Assert.Contains("spent 0.6 of 1", await over.Content.ReadAsStringAsync().DefaultTimeout(), StringComparison.Ordinal);
+                Assert.Equal(afterFirst, await File.ReadAllTextAsync(ledgerPath));
+            }
+
+            // A restarted party carries on from the ledger's spending.
+            using (var reopened = ReleaseLedger.Open(ledgerPath, 1.0, 1e-6))
+            {
+                Assert.Equal(0.6, reopened.EpsilonSpent, 12);
+                Assert.False(reopened.TryCharge(0.5, 1e-7, "test", DateTimeOffset.UtcNow));
+                Assert.True(reopened.TryCharge(0.4, 1e-7, "test", DateTimeOffset.UtcNow));
+            }
+
+            // A file that is not a ledger is reported and left as it was.
+            await File.WriteAllTextAsync(ledgerPath, "{ \"releases\": [ { \"epsilon\": -1 } ] }");
+            var error = Assert.Throws<IOException>(() => ReleaseLedger.Open(ledgerPath, 1.0, 1e-6));
+            Assert.Contains(ledgerPath, error.Message, StringComparison.Ordinal);
+            Assert.Equal("{ \"releases\": [ { \"epsilon\": -1 } ] }", await File.ReadAllTextAsync(ledgerPath));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     // One PartyHost and session per user on the test server, as `causeway party --ratings FILE --virtual-users` runs them.
     private sealed class VirtualUsers : IAsyncDisposable
     {

@@ -66,6 +66,21 @@ internal static class PartyCommand
             Description = "With --ratings: answer top-K and fold-in requests for this process's users on a loopback address, e.g. 127.0.0.1:8700 (GET /recommendations/{user}?k=10, PUT /users/{user}/ratings).",
             HelpName = "ADDRESS",
         };
+        var releaseLedger = new Option<FileInfo?>("--release-ledger")
+        {
+            Description = "With --serve: allow differentially private releases of this party's own results (GET /popular), each charged to this ledger file, which keeps the spending across restarts.",
+            HelpName = "FILE",
+        };
+        var releaseEpsilon = new Option<double>("--release-epsilon-budget")
+        {
+            Description = "With --release-ledger: the total epsilon this party's released results may spend (basic composition).",
+            DefaultValueFactory = _ => 1.0,
+        };
+        var releaseDelta = new Option<double>("--release-delta-budget")
+        {
+            Description = "With --release-ledger: the total delta they may spend.",
+            DefaultValueFactory = _ => 1e-6,
+        };
         var splitSeed = new Option<ulong>("--split-seed") { Description = "With --ratings: seeds the 80/20 held-out split (as bench recsys --seed).", DefaultValueFactory = _ => 42 };
         var authority = new Option<FileInfo?>("--ca") { Description = "The federation CA certificate (PEM) the coordinator's certificate must chain to (default: the system's trust store).", HelpName = "FILE" };
         var certificate = new Option<FileInfo?>("--cert") { Description = "Client certificate (PEM) for mutual TLS; needs --key.", HelpName = "FILE" };
@@ -78,7 +93,7 @@ internal static class PartyCommand
         };
         var command = new Command("party", "Join a federation and train on local data until stopped (Ctrl+C). Only model updates and aggregate statistics leave this machine.")
         {
-            join, id, token, data, evaluation, schema, mapping, ratings, virtualUsers, share, splitSeed, serve, verticalData, verticalSchema, arbiter, scoring, authority, certificate, key, slowdown,
+            join, id, token, data, evaluation, schema, mapping, ratings, virtualUsers, share, splitSeed, serve, releaseLedger, releaseEpsilon, releaseDelta, verticalData, verticalSchema, arbiter, scoring, authority, certificate, key, slowdown,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -109,9 +124,18 @@ internal static class PartyCommand
                     return 2;
                 }
 
+                if (parse.GetValue(releaseLedger) is not null && parse.GetValue(serve) is null)
+                {
+                    Console.Error.WriteLine("party: --release-ledger goes with --serve (releases are asked for on the party's endpoint).");
+                    return 2;
+                }
+
+                var release = parse.GetValue(releaseLedger) is { } ledgerFile
+                    ? new ReleaseBudget(ledgerFile.FullName, parse.GetValue(releaseEpsilon), parse.GetValue(releaseDelta))
+                    : null;
                 return await ServeRatingsAsync(
                     ratingsFile, parse.GetValue(id)!, joinToken, parse.GetValue(join)!, parse.GetValue(authority), parse.GetValue(share)!,
-                    parse.GetValue(virtualUsers), parse.GetValue(splitSeed), parse.GetValue(serve), parse.GetValue(verbose), cancellationToken);
+                    parse.GetValue(virtualUsers), parse.GetValue(splitSeed), parse.GetValue(serve), release, parse.GetValue(verbose), cancellationToken);
             }
 
             if (parse.GetValue(virtualUsers))
@@ -235,10 +259,13 @@ internal static class PartyCommand
         return command;
     }
 
+    /// <summary>The party's budget for results that leave it: <c>--release-ledger</c> and its (ε, δ) budget.</summary>
+    private sealed record ReleaseBudget(string LedgerPath, double Epsilon, double Delta);
+
     // One process serving ratings parties: one party holding its share of the users, or one party per user.
     private static async Task<int> ServeRatingsAsync(
         FileInfo ratingsFile, string partyId, string joinToken, IReadOnlyList<Uri> coordinators, FileInfo? authority, string shareText, bool virtualUsers, ulong splitSeed,
-        string? serve, bool verbose, CancellationToken cancellationToken)
+        string? serve, ReleaseBudget? release, bool verbose, CancellationToken cancellationToken)
     {
         IPEndPoint? serveAt = null;
         if (serve is not null && (!IPEndPoint.TryParse(serve, out serveAt) || serveAt.Port == 0 || !IPAddress.IsLoopback(serveAt.Address)))
@@ -286,10 +313,28 @@ internal static class PartyCommand
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"party '{partyId}': {parties.Users} users of {ratingsFile.Name} (share {share}/{shares}) as {parties.Parties.Count} {(parties.Parties.Count == 1 ? "party" : "parties")}, {parties.Items} items; joining {string.Join(" or ", coordinators.Select(c => c.ToString()))} (Ctrl+C to stop)"));
-        await using var endpoint = serveAt is null ? null : await RecommendationServer.StartAsync(serveAt, [.. parties.Parties.Select(p => p.Handler)], cancellationToken);
+        ReleaseLedger? ledger;
+        try
+        {
+            ledger = release is null ? null : ReleaseLedger.Open(release.LedgerPath, release.Epsilon, release.Delta);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+        {
+            Console.Error.WriteLine($"party: --release-ledger: {Sentence.Fragment(e.Message)}.");
+            return 2;
+        }
+
+        using var _ = ledger;
+        await using var endpoint = serveAt is null ? null : await RecommendationServer.StartAsync(serveAt, [.. parties.Parties.Select(p => p.Handler)], cancellationToken, ledger);
         if (endpoint is not null)
         {
             Console.WriteLine($"party '{partyId}': recommendations at {endpoint.Address}recommendations/USER?k=10");
+            if (ledger is not null)
+            {
+                Console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"party '{partyId}': DP releases at {endpoint.Address}popular?epsilon=E, spent {ledger.EpsilonSpent:G4} of epsilon {ledger.EpsilonBudget:G4} ({release!.LedgerPath})"));
+            }
         }
 
         int completed;
