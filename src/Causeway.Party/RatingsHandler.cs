@@ -224,10 +224,11 @@ public sealed class RatingsHandler : ITaskHandler
         return party is null ? Task.FromResult<Evaluation?>(null) : Task.Run(() => party.Evaluate(task), cancellationToken);
     }
 
-    // The item model of the run this party takes part in, kept for top-K lists between and after rounds.
+    // The item model of the run this party takes part in, kept for top-K lists between and after rounds: only a dense one
+    // (a train task may carry just the rows this party trains on; the run's last evaluation brings the final model whole).
     private void Keep(RecommendationParty? party, ParameterSet global)
     {
-        if (party is not null)
+        if (party is not null && ItemModel.Describe(global.Layout) is not null)
         {
             lock (_lock)
             {

@@ -79,10 +79,18 @@ internal static class RecsysNetworkBench
     /// <param name="SimulatedRmse">The same run in simulation, scored where the users are.</param>
     /// <param name="Usage">CPU and peak memory per process.</param>
     /// <param name="Staleness">The accepted updates' staleness (asynchronous runs; null for synchronous ones).</param>
+    /// <param name="LoopbackBytes">
+    /// IP bytes received on this machine from the run's start to its end (<c>/proc/net/netstat</c> IpExt InOctets): the
+    /// tasks down and the updates up with their TLS, HTTP/2 and TCP/IP overhead, plus whatever else the machine sent over
+    /// loopback meanwhile; null where the counter is not readable.
+    /// </param>
     public sealed record Measured(
         RunConfig Config, IReadOnlyList<Round> Rounds, double RunSeconds, double SimulatedRmse, IReadOnlyList<LocalFederation.ProcessUsage> Usage,
-        StalenessSummary? Staleness)
+        StalenessSummary? Staleness, long? LoopbackBytes)
     {
+        /// <summary>Loopback bytes per accepted update: what one party's task and answer cost on the wire, both ways.</summary>
+        public double? LoopbackBytesPerUpdate => LoopbackBytes / (double)Math.Max(1, Rounds.Sum(r => r.Updates));
+
         public string Aggregation => Config.Updates.Mode == UpdateMode.Async ? "async" : "sync";
 
         public double RoundsPerSecond => Rounds.Count / RunSeconds;
@@ -105,6 +113,8 @@ internal static class RecsysNetworkBench
             json["updates"] = Rounds.Sum(r => r.Updates);
             json["updates_per_second"] = UpdatesPerSecond;
             json["bytes_per_party_per_round"] = BytesPerPartyPerRound;
+            json["loopback_bytes"] = LoopbackBytes;
+            json["loopback_bytes_per_update"] = LoopbackBytesPerUpdate;
             json["rmse"] = NetworkRmse;
             json["simulated_rmse"] = SimulatedRmse;
             if (Staleness is { } staleness)
@@ -238,7 +248,7 @@ internal static class RecsysNetworkBench
             var work = Path.Combine(Settings.WorkDirectory, mode);
             Directory.CreateDirectory(work);
             var joining = Progress.AddTask($"{mode}: starting 1 coordinator + {Settings.Processes} party processes ({Partition.Count} parties)", maxValue: 1);
-            var (rounds, runSeconds, usage, runId) = await RunOverNetworkAsync(work, config, joining, cancellationToken);
+            var (rounds, runSeconds, usage, runId, loopbackBytes) = await RunOverNetworkAsync(work, config, joining, cancellationToken);
             var staleness = config.Updates.Mode == UpdateMode.Async ? await ReadStalenessAsync(Path.Combine(work, "causeway.db"), runId, cancellationToken) : null;
 
             // The same run in simulation, once the processes are gone (the two never share the CPU).
@@ -264,10 +274,10 @@ internal static class RecsysNetworkBench
             var parties = simulator.CreateParties(Split, Partition);
             var simulated = await simulator.RunAsync(parties, new ProgressObserver(simulation), cancellationToken);
             var scores = simulator.Evaluate(parties, simulated.Global, new RankingOptions(), cancellationToken);
-            return new Measured(config, rounds, runSeconds, scores.Ratings.Rmse, usage, staleness);
+            return new Measured(config, rounds, runSeconds, scores.Ratings.Rmse, usage, staleness, loopbackBytes);
         }
 
-        private async Task<(List<Round> Rounds, double RunSeconds, IReadOnlyList<LocalFederation.ProcessUsage> Usage, string RunId)> RunOverNetworkAsync(
+        private async Task<(List<Round> Rounds, double RunSeconds, IReadOnlyList<LocalFederation.ProcessUsage> Usage, string RunId, long? LoopbackBytes)> RunOverNetworkAsync(
             string work, RunConfig config, ProgressTask joining, CancellationToken cancellationToken)
         {
             var mode = config.Updates.Mode == UpdateMode.Async ? "async" : "sync";
@@ -276,6 +286,7 @@ internal static class RecsysNetworkBench
             var bar = Progress.AddTask(
                 string.Create(CultureInfo.InvariantCulture, $"{mode}: {config.Rounds} rounds over the network, {Partition.Count} parties"), maxValue: config.Rounds);
             var started = DateTimeOffset.UtcNow;
+            var octetsBefore = ReceivedIpOctets();
             var runId = await federation.Api.StartRunAsync(config.ToJson(), cancellationToken);
             var rounds = new List<Round>();
             var lastClose = started;
@@ -310,8 +321,34 @@ internal static class RecsysNetworkBench
                 await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
             }
 
-            return (rounds, (lastClose - started).TotalSeconds, federation.Usage(), runId);
+            return (rounds, (lastClose - started).TotalSeconds, federation.Usage(), runId, ReceivedIpOctets() - octetsBefore);
         }
+    }
+
+    // IpExt InOctets of /proc/net/netstat: every IP byte this network namespace received, loopback included; null when absent.
+    private static long? ReceivedIpOctets()
+    {
+        try
+        {
+            var lines = File.ReadAllLines("/proc/net/netstat");
+            for (var i = 0; i + 1 < lines.Length; i++)
+            {
+                if (lines[i].StartsWith("IpExt:", StringComparison.Ordinal))
+                {
+                    var (names, values) = (lines[i].Split(' '), lines[i + 1].Split(' '));
+                    var at = Array.IndexOf(names, "InOctets");
+                    return at > 0 && at < values.Length && long.TryParse(values[at], CultureInfo.InvariantCulture, out var octets) ? octets : null;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return null;
     }
 
     // The accepted updates' staleness and the refusals for it, from the run's stored rounds.

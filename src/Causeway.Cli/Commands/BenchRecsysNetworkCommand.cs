@@ -112,6 +112,7 @@ internal static class BenchRecsysNetworkCommand
         Row("rounds per second", r => r.RoundsPerSecond.ToString("F2", Invariant));
         Row("updates per second", r => r.UpdatesPerSecond.ToString("F1", Invariant));
         Row("update bytes per party per round (median)", r => string.Create(Invariant, $"{r.BytesPerPartyPerRound / 1e3:F1} kB"));
+        Row("loopback bytes per update (task down + update up, with TLS/HTTP/2/IP)", r => r.LoopbackBytesPerUpdate is { } b ? string.Create(Invariant, $"{b / 1e3:F1} kB") : "-");
         Row("RMSE over the network (held-out 20 %)", r => r.NetworkRmse?.ToString("F4", Invariant) ?? "-");
         Row("RMSE of the same run in simulation", r => r.SimulatedRmse.ToString("F4", Invariant));
         Row("staleness mean / max (refused as stale)", r => r.Staleness is { } t ? string.Create(Invariant, $"{t.Mean:F2} / {t.Max} ({t.RefusedAsStale})") : "-");

@@ -338,7 +338,7 @@ public sealed class RunService : IAsyncDisposable
                 _parties, run.Id, recommendation is null ? horizontal!.DescribeMisfit : data => recommendation.DescribeMisfit(data?.Ratings), _logger);
             var evaluator = new FederatedEvaluator(_channel, roster, options.Deadline, _time);
             var initial = recommendation?.Spec.Initialize(run.Config.Seed) ?? new DenseNetwork(horizontal!.Model).Initialize(run.Config.Seed);
-            var result = await engine.RunAsync(initial, roster, _channel, evaluator, new RoundRecorder(this, run), run.ResumeFrom, run.Stopping)
+            var result = await engine.RunAsync(initial, roster, ChannelFor(recommendation), evaluator, new RoundRecorder(this, run), run.ResumeFrom, run.Stopping)
                 .ConfigureAwait(false);
 
             // A run ended early by its privacy budget completes, with the reason as its status message; a diverged one,
@@ -380,6 +380,13 @@ public sealed class RunService : IAsyncDisposable
         run.Dispose();
         CoordinatorLog.RunFinished(_logger, run.Id, status.ToString());
     }
+
+    // A plain sparse matrix factorisation run sends each party only the item rows it trains on once it has answered once
+    // (ItemSliceChannel); every other run sends the whole model with every task.
+    private IPartyChannel ChannelFor(RecommendationSetup? recommendation) =>
+        recommendation is { Spec.Kind: Federation.Recommendation.RecommenderKind.MatrixFactorization, Spec.Genres: null, Plan.Form: Federation.Recommendation.ItemUpdateForm.Sparse }
+            ? new ItemSliceChannel(_channel)
+            : _channel;
 
     private static string StoppedByOperator(int lastClosedRound) =>
         $"stopped by an operator after round {lastClosedRound}; `causeway run resume` continues it from there";

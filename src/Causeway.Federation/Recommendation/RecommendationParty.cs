@@ -24,6 +24,8 @@ public sealed class RecommendationParty
     private readonly TimeProvider _time;
     private readonly ItemUpdateLayouts _layouts;
     private readonly ParameterLayout _itemLayout;
+    private readonly int[] _trainRows;
+    private ParameterSet? _sliced;
 
     /// <param name="party">The party's id.</param>
     /// <param name="data">Its users' ratings.</param>
@@ -63,6 +65,7 @@ public sealed class RecommendationParty
         var items = spec with { Genres = null };
         _itemLayout = items.Layout();
         _local = new LocalRecommender(data, items, UserState.Initialize(data, spec, seed), layouts);
+        _trainRows = [.. data.SortedTrainItems.Distinct().Order()];
     }
 
     public PartyId Party { get; }
@@ -103,7 +106,21 @@ public sealed class RecommendationParty
             return PartyReply.Failed(new PartyFailure(Party, FailureKind.Dropout, "the party holds no training ratings"));
         }
 
-        if (DescribeMisfit(task.Global) is { } misfit)
+        var global = task.Global;
+        if (ItemModel.DescribeSlice(global.Layout) is not null)
+        {
+            if (DescribeSliceMisfit(global) is { } sliceMisfit)
+            {
+                return PartyReply.Failed(new PartyFailure(Party, FailureKind.Dropout, sliceMisfit));
+            }
+
+            // Training reads and writes only the rows of the items this party rated, all of them in the slice; the other
+            // rows of the kept copy are whatever an earlier task left there and are never read.
+            _sliced ??= new ParameterSet(_itemLayout);
+            ItemModel.Scatter(global, _sliced);
+            global = _sliced;
+        }
+        else if (DescribeMisfit(global) is { } misfit)
         {
             return PartyReply.Failed(new PartyFailure(Party, FailureKind.Dropout, misfit));
         }
@@ -115,7 +132,7 @@ public sealed class RecommendationParty
         }
 
         var started = _time.GetTimestamp();
-        var (update, loss) = _local.Train(Items(task.Global), Plan, new Random(Seeds.ToInt32(task.Seed)));
+        var (update, loss) = _local.Train(Items(global), Plan, new Random(Seeds.ToInt32(task.Seed)));
         if (_spec.Genres is { } genres)
         {
             update = HybridItems.Expand(update, genres, _layouts);
@@ -169,6 +186,33 @@ public sealed class RecommendationParty
         {
             throw new ArgumentException(misfit, nameof(global));
         }
+    }
+
+    // A slice serves only plain matrix factorisation (BPR samples negatives from the whole catalogue; the hybrid composes
+    // every item from genre rows) and must hold every row this party trains on.
+    private string? DescribeSliceMisfit(ParameterSet slice)
+    {
+        if (_spec.Kind != RecommenderKind.MatrixFactorization || _spec.Genres is not null || ItemModel.DescribeSlice(slice.Layout)?.Factors != _spec.Factors)
+        {
+            return $"the task carries a slice of the item model ({slice.Layout}), which only a plain matrix factorisation run of {_spec.Factors} factors can train on";
+        }
+
+        var rows = slice[ItemModel.Rows];
+        var j = 0;
+        foreach (var row in _trainRows)
+        {
+            while (j < rows.Length && rows[j] < row)
+            {
+                j++;
+            }
+
+            if (j == rows.Length || rows[j] != row)
+            {
+                return $"the task's slice of the item model lacks row {row}, an item this party rated";
+            }
+        }
+
+        return null;
     }
 
     private string? DescribeMisfit(ParameterSet global)

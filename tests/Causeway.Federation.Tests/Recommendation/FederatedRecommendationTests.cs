@@ -152,6 +152,71 @@ public sealed class FederatedRecommendationTests
         }
     }
 
+    [Theory]
+    [InlineData(ItemAggregation.GradientSum)]
+    [InlineData(ItemAggregation.Mean)]
+    public async Task SlicedDownloads_AfterTheFirstRound_CarryOnlyEachPartysRows_AndTrainTheSameModel(ItemAggregation aggregation)
+    {
+        var split = Split();
+        var spec = Spec(split, RecommenderKind.MatrixFactorization);
+        var partition = RatingsPartition.PerUser(split.Train);
+        var options = new RecommendationRunOptions
+        {
+            Spec = spec, Plan = new RecommendationPlan { Epochs = 1, UserEpochs = 1 }, Aggregation = aggregation, Rounds = 3, Seed = Seed,
+            ServerLearningRate = aggregation == ItemAggregation.GradientSum ? 0.01f : 1f,
+        };
+
+        async Task<ParameterSet> TrainAsync(Func<IPartyChannel, IPartyChannel> wrap, ConcurrentBag<(int Round, PartyId Party, ParameterLayout Layout, float[] Rows)>? tasks)
+        {
+            var simulator = new RecommendationSimulator(options);
+            var parties = simulator.CreateParties(split, partition);
+            using var inner = new RecommendationChannel(parties);
+            var engine = new RoundEngine(new RoundEngineOptions
+            {
+                Strategy = new Strategy(StrategyKind.FedAvg, new FractionSelector(1), new ItemAggregator(aggregation), () => new ServerSgd(options.ServerLearningRate), p => p),
+                Rounds = options.Rounds,
+                Seed = Seed,
+                FoldOrder = FoldOrder.Selection,
+            });
+            var result = await engine.RunAsync(spec.Initialize(Seed), [.. parties.Select(p => p.Party)], wrap(new TaskRecordingChannel(inner, tasks)), null, null, null, CancellationToken.None);
+            Assert.All(result.Rounds, r => Assert.Equal(parties.Count, r.Participants));
+            return result.Global;
+        }
+
+        var tasks = new ConcurrentBag<(int Round, PartyId Party, ParameterLayout Layout, float[] Rows)>();
+        var sliced = await TrainAsync(inner => new Federation.Recommendation.Network.ItemSliceChannel(inner), tasks);
+        var whole = await TrainAsync(inner => inner, null);
+
+        // Round 1 sends the whole model; rounds 2 and 3 send each user exactly the rows of the items they rated.
+        var data = PartyRatings.Build(split, partition);
+        Assert.All(tasks.Where(t => t.Round == 1), t => Assert.Equal(spec.Layout(), t.Layout));
+        foreach (var (round, party, layout, rows) in tasks.Where(t => t.Round > 1))
+        {
+            var rated = Rated(split.Train, data[partition.ToList().FindIndex(p => p.Party == party)]);
+            Assert.Equal(ItemModel.SliceLayout(rated.Count, spec.Factors), layout);
+            Assert.Equal(rated.Select(r => (float)r), rows);
+        }
+
+        Assert.Equal(3 * partition.Count, tasks.Count);
+        Assert.Equal(whole.Values.ToArray(), sliced.Values.ToArray());
+    }
+
+    [Fact]
+    public void Party_SliceWithoutOneOfItsRatedRows_AnswersWithADropoutNamingTheRow()
+    {
+        var split = Split();
+        var spec = Spec(split, RecommenderKind.MatrixFactorization);
+        var user = RatingsPartition.PerUser(split.Train)[0];
+        var data = PartyRatings.Build(split, [user])[0];
+        var party = new RecommendationParty(user.Party, data, spec, new RecommendationPlan { Epochs = 1 }, Seed);
+        var rated = Rated(split.Train, data);
+
+        var reply = party.Train(new TrainTask(TestData.Round(), ItemModel.Slice(spec.Initialize(1), rated.Skip(1).ToArray()), new Core.Training.TrainingPlan(), 1), CancellationToken.None);
+
+        Assert.Equal(FailureKind.Dropout, reply.Failure!.Kind);
+        Assert.Equal($"the task's slice of the item model lacks row {rated[0]}, an item this party rated", reply.Failure.Reason);
+    }
+
     [Fact]
     public void Party_WithoutTrainingRatings_AnswersWithADropout()
     {
@@ -206,6 +271,20 @@ public sealed class FederatedRecommendationTests
         MinRating = 0.5f,
         MaxRating = 5f,
     };
+
+    /// <summary>What the parties receive: every train task's model layout (and a slice's rows), by round.</summary>
+    private sealed class TaskRecordingChannel(IPartyChannel inner, ConcurrentBag<(int Round, PartyId Party, ParameterLayout Layout, float[] Rows)>? tasks) : IPartyChannel
+    {
+        public Task<PartyReply> TrainAsync(PartyId party, TrainTask task, CancellationToken cancellationToken)
+        {
+            var rows = ItemModel.DescribeSlice(task.Global.Layout) is null ? [] : task.Global[ItemModel.Rows].ToArray();
+            tasks?.Add((task.Round.Round, party, task.Global.Layout, rows));
+            return inner.TrainAsync(party, task, cancellationToken);
+        }
+
+        public Task<Evaluation?> EvaluateAsync(PartyId party, EvaluateTask task, CancellationToken cancellationToken) =>
+            inner.EvaluateAsync(party, task, cancellationToken);
+    }
 
     /// <summary>What the coordinator receives: every update that crosses the channel.</summary>
     private sealed class RecordingChannel(IPartyChannel inner) : IPartyChannel
