@@ -1,0 +1,49 @@
+namespace Causeway.Vectors.Indexes;
+
+/// <summary>
+/// The vectors of a collection in one contiguous array, one slot per record (a slot freed by a delete is reused).
+/// Not thread-safe: the collection guards it.
+/// </summary>
+internal sealed class VectorArena(int dimension)
+{
+    private float[] _values = new float[dimension * 16];
+    private bool[] _alive = new bool[16];
+    private readonly Stack<int> _free = new();
+
+    public int Dimension { get; } = dimension;
+
+    /// <summary>Slots in use or freed: every live slot is below it.</summary>
+    public int Extent { get; private set; }
+
+    public int Count { get; private set; }
+
+    public bool IsAlive(int slot) => slot < Extent && _alive[slot];
+
+    public ReadOnlySpan<float> this[int slot] => _values.AsSpan(slot * Dimension, Dimension);
+
+    /// <summary>Stores a new vector and returns its slot.</summary>
+    public int Add(ReadOnlySpan<float> vector)
+    {
+        var slot = _free.Count > 0 ? _free.Pop() : Extent++;
+        if (slot >= _alive.Length)
+        {
+            var capacity = _alive.Length * 2;
+            Array.Resize(ref _alive, capacity);
+            Array.Resize(ref _values, capacity * Dimension);
+        }
+
+        vector.CopyTo(_values.AsSpan(slot * Dimension, Dimension));
+        _alive[slot] = true;
+        Count++;
+        return slot;
+    }
+
+    public void Replace(int slot, ReadOnlySpan<float> vector) => vector.CopyTo(_values.AsSpan(slot * Dimension, Dimension));
+
+    public void Free(int slot)
+    {
+        _alive[slot] = false;
+        _free.Push(slot);
+        Count--;
+    }
+}

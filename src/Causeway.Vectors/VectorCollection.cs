@@ -1,0 +1,502 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Causeway.Vectors.Indexes;
+using Causeway.Vectors.Storage;
+
+namespace Causeway.Vectors;
+
+/// <summary>
+/// One collection of a party's vector store, in its own folder: records (id, vector, payload) kept durable by a
+/// write-ahead log, and an index over them for top-k and range search with payload filters.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Durability.</b> <see cref="Upsert"/> and <see cref="Delete"/> return only after their batch is appended to
+/// <c>log</c> as one checksummed frame and the file is flushed to disk (<c>fsync</c>): an acknowledged write survives
+/// kill -9 and power loss. A batch is applied whole or not at all. Opening replays <c>snapshot</c> and then the log; a
+/// frame cut short by a crash (never acknowledged) is dropped from the log's tail. <see cref="Checkpoint"/> (also run
+/// when the log passes <see cref="CheckpointLogBytes"/>) writes every record to a new snapshot, renames it into place and
+/// starts an empty log; replaying an old log over a new snapshot changes nothing, so a crash between the two steps
+/// loses nothing.
+/// </para>
+/// <para>
+/// <b>Concurrency.</b> Writes are exclusive, searches and reads shared. One process owns a collection folder at a time
+/// (the <c>LOCK</c> file is held open without sharing); a second open fails with a message naming the folder.
+/// </para>
+/// </remarks>
+public sealed class VectorCollection : IDisposable
+{
+    /// <summary>The log size at which an upsert also checkpoints: 64 MiB.</summary>
+    public const long CheckpointLogBytes = 64L << 20;
+
+    private static readonly byte[] LogMagic = "CWVLOG01"u8.ToArray();
+    private static readonly byte[] SnapshotMagic = "CWVSNP01"u8.ToArray();
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
+
+    private readonly ReaderWriterLockSlim _lock = new();
+    private readonly string _folder;
+    private readonly FileStream _ownership;
+    private readonly VectorArena _arena;
+    private readonly Dictionary<string, int> _slots = new(StringComparer.Ordinal);
+    private readonly List<string?> _ids = [];
+    private readonly List<JsonObject?> _payloads = [];
+    private readonly IVectorIndex _index;
+    private FileStream _log;
+
+    private VectorCollection(string folder, CollectionSpec spec, FileStream ownership)
+    {
+        (_folder, Spec, _ownership) = (folder, spec, ownership);
+        _arena = new VectorArena(spec.Dimension);
+        _index = new FlatIndex(_arena, spec.Metric);
+        _log = null!;
+    }
+
+    public CollectionSpec Spec { get; }
+
+    /// <summary>Bytes dropped from the log's tail when it was opened: a batch a crash cut short, never acknowledged.</summary>
+    public long DroppedTornBytes { get; private set; }
+
+    /// <summary>The index searches use (<c>flat</c> until another is built).</summary>
+    public string IndexKind
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                return _index.Kind;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
+
+    public int Count
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                return _arena.Count;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
+
+    /// <summary>Creates the collection in a new or empty <paramref name="folder"/>.</summary>
+    /// <exception cref="ArgumentException">The spec is invalid.</exception>
+    /// <exception cref="IOException">The folder holds files already (nothing is changed), or cannot be written.</exception>
+    public static VectorCollection Create(string folder, CollectionSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.DescribeProblem() is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(spec));
+        }
+
+        if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            throw new IOException($"{folder} is not empty: a collection is created in a new or empty folder (nothing was changed)");
+        }
+
+        Directory.CreateDirectory(folder);
+        var ownership = Own(folder);
+        try
+        {
+            WriteAtomically(Path.Combine(folder, "spec.json"), stream => JsonSerializer.Serialize(stream, spec, Json));
+            var collection = new VectorCollection(folder, spec, ownership);
+            collection._log = NewLog(Path.Combine(folder, "log"));
+            return collection;
+        }
+        catch
+        {
+            ownership.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens the collection in <paramref name="folder"/>: the snapshot, then the log.</summary>
+    /// <exception cref="IOException">Another process holds it, or a file is not a collection's (the message names it; nothing is changed but a torn log tail).</exception>
+    public static VectorCollection Open(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        var specPath = Path.Combine(folder, "spec.json");
+        if (!File.Exists(specPath))
+        {
+            throw new IOException($"{folder} holds no collection (no spec.json)");
+        }
+
+        var ownership = Own(folder);
+        try
+        {
+            CollectionSpec spec;
+            try
+            {
+                using var stream = File.OpenRead(specPath);
+                spec = JsonSerializer.Deserialize<CollectionSpec>(stream, Json) ?? throw new JsonException("null");
+            }
+            catch (JsonException e)
+            {
+                throw new IOException($"{specPath} is not a collection spec: {e.Message}", e);
+            }
+
+            if (spec.DescribeProblem() is { } problem)
+            {
+                throw new IOException($"{specPath}: {problem}");
+            }
+
+            var collection = new VectorCollection(folder, spec, ownership);
+            collection.Recover();
+            return collection;
+        }
+        catch (InvalidDataException e)
+        {
+            ownership.Dispose();
+            throw new IOException(e.Message, e);
+        }
+        catch
+        {
+            ownership.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Adds or replaces <paramref name="records"/>, durably, as one batch; returns when it is on disk.</summary>
+    /// <exception cref="ArgumentException">A record does not fit the collection (the message names it); nothing is written.</exception>
+    public void Upsert(IReadOnlyList<VectorRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            if (record?.DescribeProblem(Spec) is { } problem)
+            {
+                throw new ArgumentException(problem, nameof(records));
+            }
+
+            if (record is null || !seen.Add(record.Id))
+            {
+                throw new ArgumentException(record is null ? "a record is null" : $"record '{record.Id}' appears twice in one batch", nameof(records));
+            }
+        }
+
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        var batch = RecordCodec.EncodeUpserts(records);
+        _lock.EnterWriteLock();
+        try
+        {
+            Append(batch);
+            foreach (var record in records)
+            {
+                Apply(record);
+            }
+
+            if (_log.Length > CheckpointLogBytes)
+            {
+                CheckpointLocked();
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Deletes the records with these ids, durably; returns how many existed.</summary>
+    public int Delete(IReadOnlyList<string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        _lock.EnterWriteLock();
+        try
+        {
+            var present = ids.Where(_slots.ContainsKey).Distinct(StringComparer.Ordinal).ToList();
+            if (present.Count > 0)
+            {
+                Append(RecordCodec.EncodeDeletes(present));
+                present.ForEach(Remove);
+            }
+
+            return present.Count;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>The record with this id, or null.</summary>
+    public VectorRecord? Get(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        _lock.EnterReadLock();
+        try
+        {
+            return _slots.TryGetValue(id, out var slot) ? new VectorRecord(id, _arena[slot].ToArray(), _payloads[slot]?.DeepClone().AsObject()) : null;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>The <paramref name="k"/> records nearest to <paramref name="query"/> among those <paramref name="filter"/> accepts, nearest first.</summary>
+    /// <exception cref="ArgumentException">The query does not fit the collection, or k is below 1.</exception>
+    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, PayloadFilter? filter = null, SearchOptions? options = null)
+    {
+        RequireQuery(query);
+        if (k < 1)
+        {
+            throw new ArgumentException($"k must be at least 1, got {k}", nameof(k));
+        }
+
+        _lock.EnterReadLock();
+        try
+        {
+            var hits = _index.Search(query, k, Accept(filter), options ?? SearchOptions.Default);
+            return [.. hits.Select(h => new SearchHit(_ids[h.Slot]!, h.Distance, _payloads[h.Slot]))];
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Every accepted record within <paramref name="radius"/> of the query (distance ≤ radius), nearest first, at most <paramref name="limit"/>; exact.</summary>
+    public IReadOnlyList<SearchHit> SearchRange(ReadOnlySpan<float> query, float radius, int limit, PayloadFilter? filter = null)
+    {
+        RequireQuery(query);
+        if (!float.IsFinite(radius) || limit < 1)
+        {
+            throw new ArgumentException($"the radius must be a finite number and the limit at least 1; got {radius} and {limit}");
+        }
+
+        _lock.EnterReadLock();
+        try
+        {
+            var accept = Accept(filter);
+            var hits = new List<(int Slot, float Distance)>();
+            for (var slot = 0; slot < _arena.Extent; slot++)
+            {
+                if (_arena.IsAlive(slot) && (accept is null || accept(slot)) && VectorDistance.Of(Spec.Metric, query, _arena[slot]) is var d && d <= radius)
+                {
+                    hits.Add((slot, d));
+                }
+            }
+
+            return [.. hits.OrderBy(h => h.Distance).ThenBy(h => _ids[h.Slot], StringComparer.Ordinal).Take(limit).Select(h => new SearchHit(_ids[h.Slot]!, h.Distance, _payloads[h.Slot]))];
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Writes every record to a new snapshot and starts an empty log (restarts then replay less).</summary>
+    public void Checkpoint()
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            CheckpointLocked();
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    public void Dispose()
+    {
+        _log?.Dispose();
+        _index.Dispose();
+        _ownership.Dispose();
+        _lock.Dispose();
+    }
+
+    private static FileStream Own(string folder)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(folder, "LOCK"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"{folder} is open in another process (its LOCK file is held)", e);
+        }
+    }
+
+    private static FileStream NewLog(string path)
+    {
+        WriteAtomically(path, stream => FrameFile.WriteHeader(stream, LogMagic));
+        var log = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        log.Seek(0, SeekOrigin.End);
+        return log;
+    }
+
+    // Written beside the target, flushed to disk, then renamed over it: a reader sees the old file or the whole new one.
+    private static void WriteAtomically(string path, Action<Stream> write)
+    {
+        var temporary = path + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            write(stream);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static void RequireQuery(ReadOnlySpan<float> query)
+    {
+        foreach (var value in query)
+        {
+            if (!float.IsFinite(value))
+            {
+                throw new ArgumentException("the query holds a value that is not a finite number", nameof(query));
+            }
+        }
+    }
+
+    private void Recover()
+    {
+        var snapshotPath = Path.Combine(_folder, "snapshot");
+        if (File.Exists(snapshotPath))
+        {
+            using var snapshot = File.OpenRead(snapshotPath);
+            FrameFile.ReadHeader(snapshot, SnapshotMagic, snapshotPath);
+            long? declared = null;
+            FrameFile.ReadFrames(snapshot, frame =>
+            {
+                if (frame.Length == 9 && frame[0] == (byte)'E')
+                {
+                    declared = BitConverter.ToInt64(frame, 1);
+                    return;
+                }
+
+                RecordCodec.Decode(frame, Apply, Remove);
+            });
+            if (declared != _arena.Count || snapshot.Position != snapshot.Length)
+            {
+                throw new InvalidDataException($"{snapshotPath} is incomplete or damaged (it declares {declared?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no"} records, {_arena.Count} were read); it was left as it is");
+            }
+        }
+
+        var logPath = Path.Combine(_folder, "log");
+        if (!File.Exists(logPath))
+        {
+            _log = NewLog(logPath);
+            return;
+        }
+
+        var log = new FileStream(logPath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        try
+        {
+            FrameFile.ReadHeader(log, LogMagic, logPath);
+            var end = FrameFile.ReadFrames(log, frame => RecordCodec.Decode(frame, Apply, Remove));
+            DroppedTornBytes = log.Length - end;
+            if (DroppedTornBytes > 0)
+            {
+                log.SetLength(end);
+                log.Flush(flushToDisk: true);
+            }
+
+            log.Seek(0, SeekOrigin.End);
+            _log = log;
+        }
+        catch
+        {
+            log.Dispose();
+            throw;
+        }
+    }
+
+    private void Append(byte[] batch)
+    {
+        if (batch.Length > FrameFile.MaxFrameBytes)
+        {
+            throw new ArgumentException($"the batch encodes to {batch.Length} bytes; split it below {FrameFile.MaxFrameBytes} bytes");
+        }
+
+        FrameFile.WriteFrame(_log, batch);
+        _log.Flush(flushToDisk: true);
+    }
+
+    private void Apply(VectorRecord record)
+    {
+        if (_slots.TryGetValue(record.Id, out var slot))
+        {
+            _arena.Replace(slot, record.Vector);
+            _payloads[slot] = record.Payload;
+        }
+        else
+        {
+            slot = _arena.Add(record.Vector);
+            _slots[record.Id] = slot;
+            while (_ids.Count <= slot)
+            {
+                _ids.Add(null);
+                _payloads.Add(null);
+            }
+
+            _ids[slot] = record.Id;
+            _payloads[slot] = record.Payload;
+        }
+
+        _index.Set(slot, record.Vector);
+    }
+
+    private void Remove(string id)
+    {
+        if (_slots.Remove(id, out var slot))
+        {
+            _index.Remove(slot);
+            _arena.Free(slot);
+            _ids[slot] = null;
+            _payloads[slot] = null;
+        }
+    }
+
+    private Func<int, bool>? Accept(PayloadFilter? filter) => filter is null ? null : slot => filter.Matches(_payloads[slot]);
+
+    private void CheckpointLocked()
+    {
+        WriteAtomically(Path.Combine(_folder, "snapshot"), stream =>
+        {
+            FrameFile.WriteHeader(stream, SnapshotMagic);
+            var batch = new List<VectorRecord>(4096);
+            for (var slot = 0; slot < _arena.Extent; slot++)
+            {
+                if (_arena.IsAlive(slot))
+                {
+                    batch.Add(new VectorRecord(_ids[slot]!, _arena[slot].ToArray(), _payloads[slot]));
+                }
+
+                if (batch.Count == 4096 || (slot == _arena.Extent - 1 && batch.Count > 0))
+                {
+                    FrameFile.WriteFrame(stream, RecordCodec.EncodeUpserts(batch));
+                    batch.Clear();
+                }
+            }
+
+            var end = new byte[9];
+            end[0] = (byte)'E';
+            BitConverter.TryWriteBytes(end.AsSpan(1), (long)_arena.Count);
+            FrameFile.WriteFrame(stream, end);
+        });
+        _log.Dispose();
+        _log = NewLog(Path.Combine(_folder, "log"));
+    }
+}
