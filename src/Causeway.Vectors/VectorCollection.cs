@@ -22,6 +22,12 @@ namespace Causeway.Vectors;
 /// loses nothing.
 /// </para>
 /// <para>
+/// <b>Indexes.</b> <see cref="CreateIndex"/> builds an HNSW index (or returns to flat) over every record and keeps its
+/// spec in <c>index.json</c>. Each checkpoint is a generation G: the HNSW graph is saved as <c>index-G.hnsw</c> before
+/// the snapshot naming G is renamed into place, so opening loads the graph of the snapshot's own generation and replays
+/// only the log into it; without that file the index is rebuilt from the records.
+/// </para>
+/// <para>
 /// <b>Concurrency.</b> Writes are exclusive, searches and reads shared. One process owns a collection folder at a time
 /// (the <c>LOCK</c> file is held open without sharing); a second open fails with a message naming the folder.
 /// </para>
@@ -40,10 +46,14 @@ public sealed class VectorCollection : IDisposable
     private readonly FileStream _ownership;
     private readonly VectorArena _arena;
     private readonly Dictionary<string, int> _slots = new(StringComparer.Ordinal);
+    private readonly Dictionary<ulong, int> _slotOfKey = [];
     private readonly List<string?> _ids = [];
     private readonly List<JsonObject?> _payloads = [];
-    private readonly IVectorIndex _index;
+    private IVectorIndex _index;
+    private IndexSpec _indexSpec = IndexSpec.Flat;
+    private long _generation;
     private FileStream _log;
+    private ulong _nextKey;
 
     private VectorCollection(string folder, CollectionSpec spec, FileStream ownership)
     {
@@ -58,20 +68,61 @@ public sealed class VectorCollection : IDisposable
     /// <summary>Bytes dropped from the log's tail when it was opened: a batch a crash cut short, never acknowledged.</summary>
     public long DroppedTornBytes { get; private set; }
 
-    /// <summary>The index searches use (<c>flat</c> until another is built).</summary>
-    public string IndexKind
+    /// <summary>True when opening loaded the saved HNSW graph instead of rebuilding it.</summary>
+    public bool IndexLoadedFromDisk { get; private set; }
+
+    /// <summary>The index searches use (flat until another is built).</summary>
+    public IndexSpec Index
     {
         get
         {
             _lock.EnterReadLock();
             try
             {
-                return _index.Kind;
+                return _indexSpec;
             }
             finally
             {
                 _lock.ExitReadLock();
             }
+        }
+    }
+
+    /// <summary>
+    /// Builds the index <paramref name="spec"/> over every record and searches with it from now on (searches wait for the
+    /// build); checkpoints, so a restart loads it instead of building it again.
+    /// </summary>
+    /// <exception cref="ArgumentException">The spec does not fit the collection (the message says why).</exception>
+    public void CreateIndex(IndexSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.DescribeProblem(Spec) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(spec));
+        }
+
+        _lock.EnterWriteLock();
+        try
+        {
+            var index = spec.Create(Spec, _arena);
+            try
+            {
+                Fill(index);
+            }
+            catch
+            {
+                index.Dispose();
+                throw;
+            }
+
+            WriteAtomically(Path.Combine(_folder, "index.json"), stream => JsonSerializer.Serialize(stream, spec, Json));
+            _index.Dispose();
+            (_index, _indexSpec) = (index, spec);
+            CheckpointLocked();
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
         }
     }
 
@@ -155,7 +206,17 @@ public sealed class VectorCollection : IDisposable
             }
 
             var collection = new VectorCollection(folder, spec, ownership);
-            collection.Recover();
+            try
+            {
+                collection.Recover();
+            }
+            catch
+            {
+                collection._index.Dispose();
+                collection._log?.Dispose();
+                throw;
+            }
+
             return collection;
         }
         catch (InvalidDataException e)
@@ -194,14 +255,15 @@ public sealed class VectorCollection : IDisposable
             return;
         }
 
-        var batch = RecordCodec.EncodeUpserts(records);
         _lock.EnterWriteLock();
         try
         {
-            Append(batch);
-            foreach (var record in records)
+            // A replaced record keeps its key; a new one takes the next.
+            var keyed = records.Select(r => new KeyedRecord(_slots.TryGetValue(r.Id, out var slot) ? _arena.KeyOf(slot) : _nextKey++, r)).ToList();
+            Append(RecordCodec.EncodeUpserts(keyed));
+            foreach (var record in keyed)
             {
-                Apply(record);
+                Apply(record, updateIndex: true);
             }
 
             if (_log.Length > CheckpointLogBytes)
@@ -265,8 +327,16 @@ public sealed class VectorCollection : IDisposable
         _lock.EnterReadLock();
         try
         {
-            var hits = _index.Search(query, k, Accept(filter), options ?? SearchOptions.Default);
-            return [.. hits.Select(h => new SearchHit(_ids[h.Slot]!, h.Distance, _payloads[h.Slot]))];
+            // The index's candidates, their distances recomputed from the stored vectors (exact also under a quantised index).
+            var candidates = _index.Search(query, _index.CandidatesFor(k), Accept(filter), options ?? SearchOptions.Default);
+            var hits = new List<(int Slot, float Distance)>(candidates.Count);
+            foreach (var (key, _) in candidates)
+            {
+                var slot = _slotOfKey[key];
+                hits.Add((slot, VectorDistance.Of(Spec.Metric, query, _arena[slot])));
+            }
+
+            return [.. hits.OrderBy(h => h.Distance).ThenBy(h => _ids[h.Slot], StringComparer.Ordinal).Take(k).Select(h => new SearchHit(_ids[h.Slot]!, h.Distance, _payloads[h.Slot]))];
         }
         finally
         {
@@ -286,11 +356,10 @@ public sealed class VectorCollection : IDisposable
         _lock.EnterReadLock();
         try
         {
-            var accept = Accept(filter);
             var hits = new List<(int Slot, float Distance)>();
             for (var slot = 0; slot < _arena.Extent; slot++)
             {
-                if (_arena.IsAlive(slot) && (accept is null || accept(slot)) && VectorDistance.Of(Spec.Metric, query, _arena[slot]) is var d && d <= radius)
+                if (_arena.IsAlive(slot) && (filter is null || filter.Matches(_payloads[slot])) && VectorDistance.Of(Spec.Metric, query, _arena[slot]) is var d && d <= radius)
                 {
                     hits.Add((slot, d));
                 }
@@ -372,26 +441,72 @@ public sealed class VectorCollection : IDisposable
 
     private void Recover()
     {
+        var indexPath = Path.Combine(_folder, "index.json");
+        if (File.Exists(indexPath))
+        {
+            IndexSpec? spec;
+            try
+            {
+                spec = JsonSerializer.Deserialize<IndexSpec>(File.ReadAllText(indexPath), Json);
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{indexPath} is not an index spec: {e.Message}; it was left as it is", e);
+            }
+
+            if (spec is null || spec.DescribeProblem(Spec) is { } problem)
+            {
+                throw new InvalidDataException($"{indexPath}: {(spec is null ? "empty" : spec.DescribeProblem(Spec))}; it was left as it is");
+            }
+
+            _index.Dispose();
+            (_index, _indexSpec) = (spec.Create(Spec, _arena), spec);
+        }
+
+        // The snapshot fills the records only; its generation's saved graph, or a rebuild, fills the index.
         var snapshotPath = Path.Combine(_folder, "snapshot");
         if (File.Exists(snapshotPath))
         {
             using var snapshot = File.OpenRead(snapshotPath);
             FrameFile.ReadHeader(snapshot, SnapshotMagic, snapshotPath);
-            long? declared = null;
+            (long Count, long Generation)? end = null;
             FrameFile.ReadFrames(snapshot, frame =>
             {
-                if (frame.Length == 9 && frame[0] == (byte)'E')
+                if (frame.Length == 17 && frame[0] == (byte)'E')
                 {
-                    declared = BitConverter.ToInt64(frame, 1);
+                    end = (BitConverter.ToInt64(frame, 1), BitConverter.ToInt64(frame, 9));
                     return;
                 }
 
-                RecordCodec.Decode(frame, Apply, Remove);
+                RecordCodec.Decode(frame, record => Apply(record, updateIndex: false), Remove);
             });
-            if (declared != _arena.Count || snapshot.Position != snapshot.Length)
+            if (end?.Count != _arena.Count || snapshot.Position != snapshot.Length)
             {
-                throw new InvalidDataException($"{snapshotPath} is incomplete or damaged (it declares {declared?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no"} records, {_arena.Count} were read); it was left as it is");
+                throw new InvalidDataException($"{snapshotPath} is incomplete or damaged (it declares {end?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no"} records, {_arena.Count} were read); it was left as it is");
             }
+
+            _generation = end.Value.Generation;
+        }
+
+        var graph = Path.Combine(_folder, GraphFile(_generation));
+        if (_index is HnswIndex hnsw && File.Exists(graph))
+        {
+            try
+            {
+                hnsw.Load(graph);
+                IndexLoadedFromDisk = hnsw.Count == _arena.Count;
+            }
+            catch (InvalidOperationException)
+            {
+                IndexLoadedFromDisk = false;
+            }
+        }
+
+        if (!IndexLoadedFromDisk && _index is HnswIndex)
+        {
+            _index.Dispose();
+            _index = _indexSpec.Create(Spec, _arena);
+            Fill(_index);
         }
 
         var logPath = Path.Combine(_folder, "log");
@@ -405,7 +520,7 @@ public sealed class VectorCollection : IDisposable
         try
         {
             FrameFile.ReadHeader(log, LogMagic, logPath);
-            var end = FrameFile.ReadFrames(log, frame => RecordCodec.Decode(frame, Apply, Remove));
+            var end = FrameFile.ReadFrames(log, frame => RecordCodec.Decode(frame, record => Apply(record, updateIndex: true), Remove));
             DroppedTornBytes = log.Length - end;
             if (DroppedTornBytes > 0)
             {
@@ -434,17 +549,21 @@ public sealed class VectorCollection : IDisposable
         _log.Flush(flushToDisk: true);
     }
 
-    private void Apply(VectorRecord record)
+    private void Apply(KeyedRecord keyed, bool updateIndex)
     {
-        if (_slots.TryGetValue(record.Id, out var slot))
+        var (key, record) = keyed;
+        if (_slots.TryGetValue(record.Id, out var slot) && _arena.KeyOf(slot) == key)
         {
             _arena.Replace(slot, record.Vector);
             _payloads[slot] = record.Payload;
         }
         else
         {
-            slot = _arena.Add(record.Vector);
+            Remove(record.Id);
+            slot = _arena.Add(key, record.Vector);
             _slots[record.Id] = slot;
+            _slotOfKey[key] = slot;
+            _nextKey = Math.Max(_nextKey, key + 1);
             while (_ids.Count <= slot)
             {
                 _ids.Add(null);
@@ -455,33 +574,60 @@ public sealed class VectorCollection : IDisposable
             _payloads[slot] = record.Payload;
         }
 
-        _index.Set(slot, record.Vector);
+        if (updateIndex)
+        {
+            _index.Set(key, record.Vector);
+        }
     }
+
+    private void Fill(IVectorIndex index)
+    {
+        for (var slot = 0; slot < _arena.Extent; slot++)
+        {
+            if (_arena.IsAlive(slot))
+            {
+                index.Set(_arena.KeyOf(slot), _arena[slot]);
+            }
+        }
+    }
+
+    private static string GraphFile(long generation) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"index-{generation}.hnsw");
 
     private void Remove(string id)
     {
         if (_slots.Remove(id, out var slot))
         {
-            _index.Remove(slot);
+            var key = _arena.KeyOf(slot);
+            _index.Remove(key);
+            _slotOfKey.Remove(key);
             _arena.Free(slot);
             _ids[slot] = null;
             _payloads[slot] = null;
         }
     }
 
-    private Func<int, bool>? Accept(PayloadFilter? filter) => filter is null ? null : slot => filter.Matches(_payloads[slot]);
+    private Func<ulong, bool>? Accept(PayloadFilter? filter) => filter is null ? null : key => filter.Matches(_payloads[_slotOfKey[key]]);
 
     private void CheckpointLocked()
     {
+        // The next generation's graph first, then the snapshot that names it: a crash between leaves the old pair.
+        var generation = _generation + 1;
+        if (_index is HnswIndex hnsw)
+        {
+            var graph = Path.Combine(_folder, GraphFile(generation));
+            hnsw.Save(graph + ".tmp");
+            File.Move(graph + ".tmp", graph, overwrite: true);
+        }
+
         WriteAtomically(Path.Combine(_folder, "snapshot"), stream =>
         {
             FrameFile.WriteHeader(stream, SnapshotMagic);
-            var batch = new List<VectorRecord>(4096);
+            var batch = new List<KeyedRecord>(4096);
             for (var slot = 0; slot < _arena.Extent; slot++)
             {
                 if (_arena.IsAlive(slot))
                 {
-                    batch.Add(new VectorRecord(_ids[slot]!, _arena[slot].ToArray(), _payloads[slot]));
+                    batch.Add(new KeyedRecord(_arena.KeyOf(slot), new VectorRecord(_ids[slot]!, _arena[slot].ToArray(), _payloads[slot])));
                 }
 
                 if (batch.Count == 4096 || (slot == _arena.Extent - 1 && batch.Count > 0))
@@ -491,11 +637,21 @@ public sealed class VectorCollection : IDisposable
                 }
             }
 
-            var end = new byte[9];
+            var end = new byte[17];
             end[0] = (byte)'E';
             BitConverter.TryWriteBytes(end.AsSpan(1), (long)_arena.Count);
+            BitConverter.TryWriteBytes(end.AsSpan(9), generation);
             FrameFile.WriteFrame(stream, end);
         });
+        _generation = generation;
+        foreach (var old in Directory.EnumerateFiles(_folder, "index-*.hnsw*"))
+        {
+            if (!string.Equals(Path.GetFileName(old), GraphFile(generation), StringComparison.Ordinal))
+            {
+                File.Delete(old);
+            }
+        }
+
         _log.Dispose();
         _log = NewLog(Path.Combine(_folder, "log"));
     }

@@ -8,21 +8,21 @@ internal sealed class FlatIndex(VectorArena arena, VectorMetric metric) : IVecto
 {
     public string Kind => "flat";
 
-    public void Set(int slot, ReadOnlySpan<float> vector)
+    public void Set(ulong key, ReadOnlySpan<float> vector)
     {
     }
 
-    public void Remove(int slot)
+    public void Remove(ulong key)
     {
     }
 
-    public IReadOnlyList<(int Slot, float Distance)> Search(ReadOnlySpan<float> query, int k, Func<int, bool>? accept, SearchOptions options)
+    public IReadOnlyList<(ulong Key, float Distance)> Search(ReadOnlySpan<float> query, int k, Func<ulong, bool>? accept, SearchOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var heap = new PriorityQueue<int, float>(k + 1, Comparer<float>.Create((a, b) => b.CompareTo(a)));
         for (var slot = 0; slot < arena.Extent; slot++)
         {
-            if (!arena.IsAlive(slot) || (accept is not null && !accept(slot)))
+            if (!arena.IsAlive(slot) || (accept is not null && !accept(arena.KeyOf(slot))))
             {
                 continue;
             }
@@ -38,11 +38,11 @@ internal sealed class FlatIndex(VectorArena arena, VectorMetric metric) : IVecto
             }
         }
 
-        var hits = new (int Slot, float Distance)[heap.Count];
+        var hits = new (ulong Key, float Distance)[heap.Count];
         for (var i = hits.Length - 1; i >= 0; i--)
         {
             heap.TryDequeue(out var slot, out var distance);
-            hits[i] = (slot, distance);
+            hits[i] = (arena.KeyOf(slot), distance);
         }
 
         return hits;

@@ -1,22 +1,25 @@
 namespace Causeway.Vectors.Indexes;
 
 /// <summary>
-/// An index over a collection's slots (<see cref="VectorArena"/>): it is told of every slot set or removed, and answers
-/// the k nearest slots to a query among those a filter accepts. Called under the collection's lock (writes exclusive,
-/// searches shared).
+/// An index over a collection's records by their keys (<see cref="Storage.KeyedRecord"/>): it is told of every record
+/// set or removed, and answers the k nearest keys to a query among those a filter accepts. Called under the collection's
+/// lock (writes exclusive, searches shared).
 /// </summary>
 internal interface IVectorIndex : IDisposable
 {
     /// <summary>The kind, as named in the API (<c>flat</c>, <c>hnsw</c>...).</summary>
     string Kind { get; }
 
-    /// <summary>The slot now holds <paramref name="vector"/> (new, or replacing its old vector).</summary>
-    void Set(int slot, ReadOnlySpan<float> vector);
+    /// <summary>The record with this key now has <paramref name="vector"/> (new, or replacing its old vector).</summary>
+    void Set(ulong key, ReadOnlySpan<float> vector);
 
-    void Remove(int slot);
+    void Remove(ulong key);
 
-    /// <summary>Up to <paramref name="k"/> accepted slots, nearest first.</summary>
-    IReadOnlyList<(int Slot, float Distance)> Search(ReadOnlySpan<float> query, int k, Func<int, bool>? accept, SearchOptions options);
+    /// <summary>How many candidates to ask for so that re-ranking them by exact distance yields a good top <paramref name="k"/>.</summary>
+    int CandidatesFor(int k) => k;
+
+    /// <summary>Up to <paramref name="k"/> accepted keys, nearest first; the distances may be approximate (quantised indexes).</summary>
+    IReadOnlyList<(ulong Key, float Distance)> Search(ReadOnlySpan<float> query, int k, Func<ulong, bool>? accept, SearchOptions options);
 }
 
 /// <summary>Per-query knobs; each index reads the ones it has.</summary>

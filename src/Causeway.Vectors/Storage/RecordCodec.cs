@@ -4,17 +4,17 @@ using System.Text.Json.Nodes;
 namespace Causeway.Vectors.Storage;
 
 /// <summary>
-/// The binary form of records in the write-ahead log and the snapshot, little-endian: an id is a <c>u16</c> byte
-/// length and UTF-8; a vector a <c>u32</c> count and float32 values; a payload an <c>i32</c> byte length (−1 for none)
-/// and UTF-8 JSON. A batch is a <c>u8</c> operation (<see cref="Upsert"/> or <see cref="Delete"/>), a <c>u32</c> count
-/// and its entries.
+/// The binary form of records in the write-ahead log and the snapshot, little-endian. An upsert entry is the record's
+/// <c>u64</c> index key, its id (a <c>u16</c> byte length and UTF-8), its vector (a <c>u32</c> count and float32 values)
+/// and its payload (an <c>i32</c> byte length, −1 for none, and UTF-8 JSON); a delete entry is an id. A batch is a
+/// <c>u8</c> operation (<see cref="Upsert"/> or <see cref="Delete"/>), a <c>u32</c> count and its entries.
 /// </summary>
 internal static class RecordCodec
 {
     public const byte Upsert = 1;
     public const byte Delete = 2;
 
-    public static byte[] EncodeUpserts(IReadOnlyList<VectorRecord> records)
+    public static byte[] EncodeUpserts(IReadOnlyList<KeyedRecord> records)
     {
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
@@ -48,7 +48,7 @@ internal static class RecordCodec
 
     /// <summary>Applies one encoded batch through the callbacks.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a batch.</exception>
-    public static void Decode(ReadOnlySpan<byte> batch, Action<VectorRecord> upsert, Action<string> delete)
+    public static void Decode(ReadOnlySpan<byte> batch, Action<KeyedRecord> upsert, Action<string> delete)
     {
         using var stream = new MemoryStream(batch.ToArray(), writable: false);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
@@ -82,8 +82,10 @@ internal static class RecordCodec
         }
     }
 
-    public static void WriteRecord(BinaryWriter writer, VectorRecord record)
+    public static void WriteRecord(BinaryWriter writer, KeyedRecord keyed)
     {
+        var record = keyed.Record;
+        writer.Write(keyed.Key);
         WriteId(writer, record.Id);
         writer.Write((uint)record.Vector.Length);
         foreach (var value in record.Vector)
@@ -103,8 +105,9 @@ internal static class RecordCodec
         }
     }
 
-    public static VectorRecord ReadRecord(BinaryReader reader)
+    public static KeyedRecord ReadRecord(BinaryReader reader)
     {
+        var key = reader.ReadUInt64();
         var id = ReadId(reader);
         var length = reader.ReadUInt32();
         if (length > CollectionSpec.MaxDimension)
@@ -126,7 +129,7 @@ internal static class RecordCodec
                 ?? throw new InvalidDataException($"record '{id}': the payload is not a JSON object");
         }
 
-        return new VectorRecord(id, vector, payload);
+        return new KeyedRecord(key, new VectorRecord(id, vector, payload));
     }
 
     private static void WriteId(BinaryWriter writer, string id)
@@ -143,3 +146,6 @@ internal static class RecordCodec
         return bytes.Length == length ? Encoding.UTF8.GetString(bytes) : throw new EndOfStreamException();
     }
 }
+
+/// <summary>A record with the key the indexes know it by: assigned once per id, kept when the record is replaced.</summary>
+internal readonly record struct KeyedRecord(ulong Key, VectorRecord Record);

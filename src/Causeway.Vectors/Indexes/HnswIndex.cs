@@ -1,0 +1,236 @@
+using System.Runtime.InteropServices;
+
+namespace Causeway.Vectors.Indexes;
+
+/// <summary>
+/// HNSW (Malkov and Yashunin 2018) through USearch's native library: a graph of the records' keys, searched with a
+/// candidate list of ef entries; vectors stored as float32, float16 or int8 (<see cref="HnswOptions.Quantization"/>).
+/// </summary>
+/// <remarks>
+/// The collection recomputes every returned candidate's distance from its float32 vector, so a quantised index loses
+/// recall, never accuracy of the reported distances. ef can change per query: a query with the index's current ef runs
+/// beside others; one with another ef waits for the others, sets it, and runs alone (USearch keeps ef index-wide).
+/// </remarks>
+internal sealed unsafe class HnswIndex : IVectorIndex
+{
+    private readonly ReaderWriterLockSlim _efLock = new();
+    private readonly int _dimension;
+    private nint _handle;
+    private int _ef;
+
+    public HnswIndex(CollectionSpec spec, HnswOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.DescribeProblem(spec) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
+        Options = options;
+        _dimension = spec.Dimension;
+        var init = new USearchNative.InitOptions
+        {
+            Metric = spec.Metric switch
+            {
+                VectorMetric.L2 => USearchNative.MetricKind.L2Squared,
+                VectorMetric.InnerProduct => USearchNative.MetricKind.InnerProduct,
+                _ => USearchNative.MetricKind.Cosine,
+            },
+            Quantization = options.Quantization switch
+            {
+                HnswQuantization.F16 => USearchNative.ScalarKind.F16,
+                HnswQuantization.I8 => USearchNative.ScalarKind.I8,
+                _ => USearchNative.ScalarKind.F32,
+            },
+            Dimensions = (nuint)spec.Dimension,
+            Connectivity = (nuint)options.M,
+            ExpansionAdd = (nuint)options.EfConstruction,
+            ExpansionSearch = (nuint)options.EfSearch,
+        };
+        _handle = USearchNative.Init(ref init, out var error);
+        USearchNative.Check(error, "creating the HNSW index");
+        _ef = options.EfSearch;
+    }
+
+    public string Kind => "hnsw";
+
+    public HnswOptions Options { get; }
+
+    /// <summary>Bytes the native index holds (graph and stored vectors).</summary>
+    public long MemoryBytes => (long)USearchNative.MemoryUsage(_handle, out _);
+
+    public int Count => (int)USearchNative.Size(_handle, out _);
+
+    public void Set(ulong key, ReadOnlySpan<float> vector)
+    {
+        if (USearchNative.Contains(_handle, key, out var error))
+        {
+            USearchNative.Remove(_handle, key, out error);
+            USearchNative.Check(error, $"replacing key {key}");
+        }
+
+        var capacity = USearchNative.Capacity(_handle, out error);
+        if (USearchNative.Size(_handle, out error) + 1 > capacity)
+        {
+            USearchNative.Reserve(_handle, Math.Max(capacity * 2, 1024), out error);
+            USearchNative.Check(error, "growing the HNSW index");
+        }
+
+        fixed (float* values = vector)
+        {
+            USearchNative.Add(_handle, key, values, USearchNative.ScalarKind.F32, out error);
+        }
+
+        USearchNative.Check(error, $"adding key {key}");
+    }
+
+    /// <summary>Twice k under float16 or int8: their distances misorder close candidates, which the exact re-ranking repairs.</summary>
+    public int CandidatesFor(int k) => Options.Quantization == HnswQuantization.F32 ? k : 2 * k;
+
+    public void Remove(ulong key)
+    {
+        USearchNative.Remove(_handle, key, out var error);
+        USearchNative.Check(error, $"removing key {key}");
+    }
+
+    public IReadOnlyList<(ulong Key, float Distance)> Search(ReadOnlySpan<float> query, int k, Func<ulong, bool>? accept, SearchOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        var ef = Math.Max(options.Ef ?? Options.EfSearch, k);
+        var keys = new ulong[k];
+        var distances = new float[k];
+        nuint found;
+        var exclusive = ef != Volatile.Read(ref _ef);
+        if (exclusive)
+        {
+            _efLock.EnterWriteLock();
+        }
+        else
+        {
+            _efLock.EnterReadLock();
+        }
+
+        var state = accept is null ? default : GCHandle.Alloc(accept);
+        try
+        {
+            nint error;
+            if (ef != _ef)
+            {
+                USearchNative.ChangeExpansionSearch(_handle, (nuint)ef, out error);
+                USearchNative.Check(error, "setting ef");
+                _ef = ef;
+            }
+
+            fixed (float* q = query)
+            fixed (ulong* k0 = keys)
+            fixed (float* d0 = distances)
+            {
+                found = accept is null
+                    ? USearchNative.Search(_handle, q, USearchNative.ScalarKind.F32, (nuint)k, k0, d0, out error)
+                    : USearchNative.FilteredSearch(_handle, q, USearchNative.ScalarKind.F32, (nuint)k, &Accept, (void*)GCHandle.ToIntPtr(state), k0, d0, out error);
+            }
+
+            USearchNative.Check(error, "searching the HNSW index");
+        }
+        finally
+        {
+            if (state.IsAllocated)
+            {
+                state.Free();
+            }
+
+            if (exclusive)
+            {
+                _efLock.ExitWriteLock();
+            }
+            else
+            {
+                _efLock.ExitReadLock();
+            }
+        }
+
+        var hits = new (ulong Key, float Distance)[(int)found];
+        for (var i = 0; i < hits.Length; i++)
+        {
+            hits[i] = (keys[i], distances[i]);
+        }
+
+        return hits;
+    }
+
+    /// <summary>Writes the index to <paramref name="path"/> (USearch's own format).</summary>
+    public void Save(string path)
+    {
+        USearchNative.Save(_handle, path, out var error);
+        USearchNative.Check(error, $"saving the HNSW index to {path}");
+    }
+
+    /// <summary>Replaces this index's contents with the file's, which must have been saved with the same options.</summary>
+    /// <exception cref="InvalidOperationException">The file is not such an index.</exception>
+    public void Load(string path)
+    {
+        USearchNative.Load(_handle, path, out var error);
+        USearchNative.Check(error, $"loading the HNSW index from {path}");
+        USearchNative.ChangeExpansionSearch(_handle, (nuint)_ef, out error);
+        USearchNative.Check(error, "setting ef");
+    }
+
+    public void Dispose()
+    {
+        if (_handle != 0)
+        {
+            USearchNative.Free(_handle, out _);
+            _handle = 0;
+        }
+
+        _efLock.Dispose();
+    }
+
+    [UnmanagedCallersOnly]
+    private static int Accept(ulong key, void* state)
+    {
+        try
+        {
+            return ((Func<ulong, bool>)GCHandle.FromIntPtr((nint)state).Target!)(key) ? 1 : 0;
+        }
+        catch (Exception)
+        {
+            // An exception must not cross into native code: a record the filter cannot judge is left out.
+            return 0;
+        }
+    }
+}
+
+/// <summary>How vectors are stored in an HNSW index.</summary>
+public enum HnswQuantization
+{
+    /// <summary>float32: exact vectors, 4 bytes a value.</summary>
+    F32,
+
+    /// <summary>float16: 2 bytes a value, about 3 significant digits.</summary>
+    F16,
+
+    /// <summary>int8 after normalising to unit length: 1 byte a value; cosine collections only.</summary>
+    I8,
+}
+
+/// <summary>An HNSW index's parameters, with hnswlib's names and defaults where it has them.</summary>
+/// <param name="M">Links per node (connectivity), 2 to 256. Default 16.</param>
+/// <param name="EfConstruction">The candidate list while inserting, ≥ M. Default 128.</param>
+/// <param name="EfSearch">The candidate list while searching, when a query does not name one, ≥ 1. Default 64.</param>
+/// <param name="Quantization">How vectors are stored. Default float32.</param>
+public sealed record HnswOptions(int M = 16, int EfConstruction = 128, int EfSearch = 64, HnswQuantization Quantization = HnswQuantization.F32)
+{
+    /// <summary>Why these options cannot index a collection of <paramref name="spec"/>, or null.</summary>
+    public string? DescribeProblem(CollectionSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return M is < 2 or > 256 ? $"hnsw: M must be 2 to 256, got {M}"
+            : EfConstruction < M ? $"hnsw: efConstruction must be at least M ({M}), got {EfConstruction}"
+            : EfSearch < 1 ? $"hnsw: efSearch must be at least 1, got {EfSearch}"
+            : !Enum.IsDefined(Quantization) ? $"hnsw: unknown quantization {Quantization}"
+            : Quantization == HnswQuantization.I8 && spec.Metric != VectorMetric.Cosine ? $"hnsw: i8 quantization normalises vectors, so it needs the cosine metric; collection '{spec.Name}' uses {spec.Metric}"
+            : null;
+    }
+}
