@@ -33,6 +33,7 @@ internal static class BenchCommand
         command.Subcommands.Add(PsiBench.Create());
         command.Subcommands.Add(BenchRecsysCommand.Create());
         command.Subcommands.Add(BenchRecsysNetworkCommand.Create());
+        command.Subcommands.Add(BenchVectorsCommand.Create());
 
         return command;
     }

@@ -7,13 +7,23 @@ namespace Causeway.Vectors.Indexes;
 /// candidate list of ef entries; vectors stored as float32, float16 or int8 (<see cref="HnswOptions.Quantization"/>).
 /// </summary>
 /// <remarks>
+/// <para>
 /// The collection recomputes every returned candidate's distance from its float32 vector, so a quantised index loses
 /// recall, never accuracy of the reported distances. ef can change per query: a query with the index's current ef runs
 /// beside others; one with another ef waits for the others, sets it, and runs alone (USearch keeps ef index-wide).
+/// </para>
+/// <para>
+/// USearch serves concurrent calls from a fixed pool of per-thread contexts and does not wait when the pool is empty, so
+/// every native insert and search here first takes one of <see cref="Contexts"/> slots.
+/// </para>
 /// </remarks>
 internal sealed unsafe class HnswIndex : IVectorIndex
 {
+    /// <summary>Native calls at once, and the thread contexts reserved for them: the cores, at least 8.</summary>
+    public static readonly int Contexts = Math.Max(Environment.ProcessorCount, 8);
+
     private readonly ReaderWriterLockSlim _efLock = new();
+    private readonly SemaphoreSlim _slots = new(Contexts, Contexts);
     private readonly int _dimension;
     private nint _handle;
     private int _ef;
@@ -51,14 +61,18 @@ internal sealed unsafe class HnswIndex : IVectorIndex
         _handle = USearchNative.Init(ref init, out var error);
         USearchNative.Check(error, "creating the HNSW index");
         _ef = options.EfSearch;
+        ReserveContexts();
     }
 
     public string Kind => "hnsw";
 
     public HnswOptions Options { get; }
 
-    /// <summary>Bytes the native index holds (graph and stored vectors).</summary>
+    /// <summary>Bytes the native index holds in memory (graph, stored vectors, and room reserved for growth and threads).</summary>
     public long MemoryBytes => (long)USearchNative.MemoryUsage(_handle, out _);
+
+    /// <summary>Bytes of the index saved to a file (graph and stored vectors): what compares with other engines' serialised indexes.</summary>
+    public long SerializedBytes => (long)USearchNative.SerializedLength(_handle, out _);
 
     public int Count => (int)USearchNative.Size(_handle, out _);
 
@@ -77,9 +91,17 @@ internal sealed unsafe class HnswIndex : IVectorIndex
             USearchNative.Check(error, "growing the HNSW index");
         }
 
-        fixed (float* values = vector)
+        _slots.Wait();
+        try
         {
-            USearchNative.Add(_handle, key, values, USearchNative.ScalarKind.F32, out error);
+            fixed (float* values = vector)
+            {
+                USearchNative.Add(_handle, key, values, USearchNative.ScalarKind.F32, out error);
+            }
+        }
+        finally
+        {
+            _slots.Release();
         }
 
         USearchNative.Check(error, $"adding key {key}");
@@ -87,6 +109,42 @@ internal sealed unsafe class HnswIndex : IVectorIndex
 
     /// <summary>Twice k under float16 or int8: their distances misorder close candidates, which the exact re-ranking repairs.</summary>
     public int CandidatesFor(int k) => Options.Quantization == HnswQuantization.F32 ? k : 2 * k;
+
+    /// <summary>Inserts every live record on all cores (USearch takes concurrent inserts into a reserved index).</summary>
+    public void Build(VectorArena arena)
+    {
+        USearchNative.Reserve(_handle, (nuint)Math.Max(arena.Count, 1024), out var error);
+        USearchNative.Check(error, "reserving the HNSW index");
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        Parallel.For(0, arena.Extent, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, slot =>
+        {
+            if (!arena.IsAlive(slot))
+            {
+                return;
+            }
+
+            _slots.Wait();
+            try
+            {
+                fixed (float* values = arena[slot])
+                {
+                    USearchNative.Add(_handle, arena.KeyOf(slot), values, USearchNative.ScalarKind.F32, out var failed);
+                    if (failed != 0)
+                    {
+                        failures.Enqueue(Marshal.PtrToStringUTF8(failed) ?? "unknown");
+                    }
+                }
+            }
+            finally
+            {
+                _slots.Release();
+            }
+        });
+        if (failures.TryPeek(out var first))
+        {
+            throw new InvalidOperationException($"building the HNSW index: {first}");
+        }
+    }
 
     public void Remove(ulong key)
     {
@@ -112,6 +170,7 @@ internal sealed unsafe class HnswIndex : IVectorIndex
         }
 
         var state = accept is null ? default : GCHandle.Alloc(accept);
+        _slots.Wait();
         try
         {
             nint error;
@@ -135,6 +194,7 @@ internal sealed unsafe class HnswIndex : IVectorIndex
         }
         finally
         {
+            _slots.Release();
             if (state.IsAllocated)
             {
                 state.Free();
@@ -174,6 +234,15 @@ internal sealed unsafe class HnswIndex : IVectorIndex
         USearchNative.Check(error, $"loading the HNSW index from {path}");
         USearchNative.ChangeExpansionSearch(_handle, (nuint)_ef, out error);
         USearchNative.Check(error, "setting ef");
+        ReserveContexts();
+    }
+
+    private void ReserveContexts()
+    {
+        USearchNative.ChangeThreadsAdd(_handle, (nuint)Contexts, out var error);
+        USearchNative.Check(error, "reserving thread contexts");
+        USearchNative.ChangeThreadsSearch(_handle, (nuint)Contexts, out error);
+        USearchNative.Check(error, "reserving thread contexts");
     }
 
     public void Dispose()
@@ -185,6 +254,7 @@ internal sealed unsafe class HnswIndex : IVectorIndex
         }
 
         _efLock.Dispose();
+        _slots.Dispose();
     }
 
     [UnmanagedCallersOnly]

@@ -15,6 +15,18 @@ internal interface IVectorIndex : IDisposable
 
     void Remove(ulong key);
 
+    /// <summary>Fills a new, empty index with every live record of <paramref name="arena"/>.</summary>
+    void Build(VectorArena arena)
+    {
+        for (var slot = 0; slot < arena.Extent; slot++)
+        {
+            if (arena.IsAlive(slot))
+            {
+                Set(arena.KeyOf(slot), arena[slot]);
+            }
+        }
+    }
+
     /// <summary>How many candidates to ask for so that re-ranking them by exact distance yields a good top <paramref name="k"/>.</summary>
     int CandidatesFor(int k) => k;
 

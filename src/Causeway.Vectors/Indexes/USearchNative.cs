@@ -61,6 +61,9 @@ internal static unsafe partial class USearchNative
     [LibraryImport(Library, EntryPoint = "usearch_memory_usage")]
     public static partial nuint MemoryUsage(nint index, out nint error);
 
+    [LibraryImport(Library, EntryPoint = "usearch_serialized_length")]
+    public static partial nuint SerializedLength(nint index, out nint error);
+
     [LibraryImport(Library, EntryPoint = "usearch_reserve")]
     public static partial void Reserve(nint index, nuint capacity, out nint error);
 
