@@ -22,10 +22,10 @@ namespace Causeway.Vectors;
 /// loses nothing.
 /// </para>
 /// <para>
-/// <b>Indexes.</b> <see cref="CreateIndex"/> builds an HNSW index (or returns to flat) over every record and keeps its
-/// spec in <c>index.json</c>. Each checkpoint is a generation G: the HNSW graph is saved as <c>index-G.hnsw</c> before
-/// the snapshot naming G is renamed into place, so opening loads the graph of the snapshot's own generation and replays
-/// only the log into it; without that file the index is rebuilt from the records.
+/// <b>Indexes.</b> <see cref="CreateIndex"/> builds an HNSW or IVF index (or returns to flat) over every record and
+/// keeps its spec in <c>index.json</c>. Each checkpoint is a generation G: the index is saved as <c>index-G.bin</c> before
+/// the snapshot naming G is renamed into place, so opening loads the index of the snapshot's own generation and replays
+/// only the log into it; without that file the index is built again from the records (an IVF index retrained).
 /// </para>
 /// <para>
 /// <b>Concurrency.</b> Writes are exclusive, searches and reads shared. One process owns a collection folder at a time
@@ -105,23 +105,19 @@ public sealed class VectorCollection : IDisposable
         try
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var index = spec.Create(Spec, _arena);
-            try
-            {
-                index.Build(_arena);
-            }
-            catch
-            {
-                index.Dispose();
-                throw;
-            }
-
+            var index = spec.Build(Spec, _arena);
             var built = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             WriteAtomically(Path.Combine(_folder, "index.json"), stream => JsonSerializer.Serialize(stream, spec, Json));
             _index.Dispose();
             (_index, _indexSpec) = (index, spec);
             CheckpointLocked();
-            return new IndexBuild(built.TotalSeconds, (System.Diagnostics.Stopwatch.GetElapsedTime(started) - built).TotalSeconds, (index as HnswIndex)?.SerializedBytes);
+            var bytes = index switch
+            {
+                HnswIndex hnsw => hnsw.SerializedBytes,
+                IvfIndex => new FileInfo(Path.Combine(_folder, IndexFile(_generation))).Length,
+                _ => (long?)null,
+            };
+            return new IndexBuild(built.TotalSeconds, (System.Diagnostics.Stopwatch.GetElapsedTime(started) - built).TotalSeconds, bytes);
         }
         finally
         {
@@ -462,8 +458,7 @@ public sealed class VectorCollection : IDisposable
                 throw new InvalidDataException($"{indexPath}: {(spec is null ? "empty" : spec.DescribeProblem(Spec))}; it was left as it is");
             }
 
-            _index.Dispose();
-            (_index, _indexSpec) = (spec.Create(Spec, _arena), spec);
+            _indexSpec = spec;
         }
 
         // The snapshot fills the records only; its generation's saved graph, or a rebuild, fills the index.
@@ -491,25 +486,12 @@ public sealed class VectorCollection : IDisposable
             _generation = end.Value.Generation;
         }
 
-        var graph = Path.Combine(_folder, GraphFile(_generation));
-        if (_index is HnswIndex hnsw && File.Exists(graph))
+        if (_indexSpec.Kind != IndexSpec.Flat.Kind)
         {
-            try
-            {
-                hnsw.Load(graph);
-                IndexLoadedFromDisk = hnsw.Count == _arena.Count;
-            }
-            catch (InvalidOperationException)
-            {
-                IndexLoadedFromDisk = false;
-            }
-        }
-
-        if (!IndexLoadedFromDisk && _index is HnswIndex)
-        {
+            var saved = _indexSpec.Load(Spec, Path.Combine(_folder, IndexFile(_generation)), _arena.Count);
+            IndexLoadedFromDisk = saved is not null;
             _index.Dispose();
-            _index = _indexSpec.Create(Spec, _arena);
-            _index.Build(_arena);
+            _index = saved ?? _indexSpec.Build(Spec, _arena);
         }
 
         var logPath = Path.Combine(_folder, "log");
@@ -583,7 +565,7 @@ public sealed class VectorCollection : IDisposable
         }
     }
 
-    private static string GraphFile(long generation) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"index-{generation}.hnsw");
+    private static string IndexFile(long generation) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"index-{generation}.bin");
 
     private void Remove(string id)
     {
@@ -604,11 +586,11 @@ public sealed class VectorCollection : IDisposable
     {
         // The next generation's graph first, then the snapshot that names it: a crash between leaves the old pair.
         var generation = _generation + 1;
-        if (_index is HnswIndex hnsw)
+        if (_index is IPersistentIndex persistent)
         {
-            var graph = Path.Combine(_folder, GraphFile(generation));
-            hnsw.Save(graph + ".tmp");
-            File.Move(graph + ".tmp", graph, overwrite: true);
+            var file = Path.Combine(_folder, IndexFile(generation));
+            persistent.Save(file + ".tmp");
+            File.Move(file + ".tmp", file, overwrite: true);
         }
 
         WriteAtomically(Path.Combine(_folder, "snapshot"), stream =>
@@ -636,9 +618,9 @@ public sealed class VectorCollection : IDisposable
             FrameFile.WriteFrame(stream, end);
         });
         _generation = generation;
-        foreach (var old in Directory.EnumerateFiles(_folder, "index-*.hnsw*"))
+        foreach (var old in Directory.EnumerateFiles(_folder, "index-*.bin*"))
         {
-            if (!string.Equals(Path.GetFileName(old), GraphFile(generation), StringComparison.Ordinal))
+            if (!string.Equals(Path.GetFileName(old), IndexFile(generation), StringComparison.Ordinal))
             {
                 File.Delete(old);
             }

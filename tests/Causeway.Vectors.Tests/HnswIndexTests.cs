@@ -92,7 +92,7 @@ public sealed class HnswIndexTests : IDisposable
         var after = queries.Select(q => reopened.Search(q.Vector, 10).Select(h => h.Id).ToArray()).ToList();
         var agreement = before.Zip(after, (b, a) => b.Intersect(a).Count()).Sum() / 200.0;
         Assert.True(agreement >= 0.95, $"{agreement} of the hits agree before and after the restart");
-        Assert.Single(Directory.GetFiles(Folder, "index-*.hnsw"));
+        Assert.Single(Directory.GetFiles(Folder, "index-*.bin"));
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class HnswIndexTests : IDisposable
     }
 
     // Points around 20 seeded centres, as embeddings cluster, with a payload naming their group (i mod 3).
-    private static VectorRecord[] Clustered(int count, int dimension, int seed)
+    internal static VectorRecord[] Clustered(int count, int dimension, int seed)
     {
         var centres = VectorCollectionTests.Random(20, dimension, seed: 1000 + dimension);
         var noise = VectorCollectionTests.Random(count, dimension, seed);

@@ -12,7 +12,7 @@ namespace Causeway.Cli.Bench;
 
 /// <summary>
 /// Approximate nearest-neighbour search against its peers on the same data in the same run: Causeway's collections
-/// (flat, HNSW in float32 and float16) and, through <c>benchmarks/vectors/peers.py</c>, hnswlib's HNSW and FAISS's flat,
+/// (flat, HNSW in float32 and float16, IVF-Flat, IVF-PQ with and without re-ranking) and, through <c>benchmarks/vectors/peers.py</c>, hnswlib's HNSW and FAISS's flat,
 /// HNSW and IVF-PQ, with matched parameters. Recall@10 against exact ground truth; queries per second on one thread
 /// and on every core; build seconds; bytes per vector of the index.
 /// </summary>
@@ -105,7 +105,7 @@ internal static class VectorsBench
         var measuring = progress.AddTask("causeway: flat and hnsw", maxValue: 1 + (2 * settings.Ef.Count));
         foreach (var t in new[] { 1, threads }.Distinct())
         {
-            results.Add(Measure(collection, "flat", [], queries, truth, t, 0, 4.0 * vectors[0].Length, null, settings.MinSeconds));
+            results.Add(Measure(collection, "flat", [], queries, truth, t, 0, 4.0 * vectors[0].Length, SearchOptions.Default, settings.MinSeconds));
         }
 
         measuring.Increment(1);
@@ -118,10 +118,43 @@ internal static class VectorsBench
                 foreach (var t in new[] { 1, threads }.Distinct())
                 {
                     var parameters = new JsonObject { ["m"] = settings.M, ["ef_construction"] = settings.EfConstruction, ["ef"] = ef, ["quantization"] = quantization.ToString().ToLowerInvariant() };
-                    results.Add(Measure(collection, "hnsw", parameters, queries, truth, t, build.BuildSeconds, (double)build.IndexBytes!.Value / vectors.Length, ef, settings.MinSeconds));
+                    results.Add(Measure(collection, "hnsw", parameters, queries, truth, t, build.BuildSeconds, (double)build.IndexBytes!.Value / vectors.Length, new SearchOptions(Ef: ef), settings.MinSeconds));
                 }
 
                 measuring.Increment(1);
+            }
+        }
+
+        // IVF with FAISS's layout: nlist = 4√n lists, m sub-vectors of 8 bits (the largest of 16, 8, 4, 2, 1 dividing d).
+        var (nlist, subquantizers) = IvfLayout(vectors.Length, vectors[0].Length);
+        var ivf = progress.AddTask("causeway: ivfflat and ivfpq", maxValue: 3 * settings.Nprobe.Count);
+        foreach (var (kind, rerank) in new[] { ("ivfflat", 1), ("ivfpq", 1), ("ivfpq", 4) })
+        {
+            var options = new IvfOptions(Nlist: nlist, M: subquantizers, Rerank: rerank);
+            var build = collection.CreateIndex(new IndexSpec(kind, Ivf: options));
+            foreach (var nprobe in settings.Nprobe)
+            {
+                foreach (var t in new[] { 1, threads }.Distinct())
+                {
+                    var parameters = new JsonObject { ["nlist"] = nlist };
+                    if (kind == "ivfpq")
+                    {
+                        parameters["m"] = subquantizers;
+                        parameters["nbits"] = 8;
+                    }
+
+                    parameters["nprobe"] = nprobe;
+                    if (rerank > 1)
+                    {
+                        parameters["rerank"] = rerank;
+                    }
+
+                    // Re-ranking reads the collection's float32 copy, as FAISS's IndexRefineFlat holds its own.
+                    var bytes = (double)build.IndexBytes!.Value / vectors.Length + (rerank > 1 ? 4.0 * vectors[0].Length : 0);
+                    results.Add(Measure(collection, kind, parameters, queries, truth, t, build.BuildSeconds, bytes, new SearchOptions(Nprobe: nprobe), settings.MinSeconds));
+                }
+
+                ivf.Increment(1);
             }
         }
 
@@ -143,9 +176,8 @@ internal static class VectorsBench
     }
 
     private static Measurement Measure(
-        VectorCollection collection, string index, JsonObject parameters, float[][] queries, int[][] truth, int threads, double buildSeconds, double bytesPerVector, int? ef, double minSeconds)
+        VectorCollection collection, string index, JsonObject parameters, float[][] queries, int[][] truth, int threads, double buildSeconds, double bytesPerVector, SearchOptions options, double minSeconds)
     {
-        var options = new SearchOptions(Ef: ef);
         var found = new string[queries.Length][];
         void Answer(int q) => found[q] = [.. collection.Search(queries[q], 10, options: options).Select(h => h.Id)];
 
@@ -235,8 +267,7 @@ internal static class VectorsBench
         VecFiles.WriteVectors(Path.Combine(work, "base.fvecs"), vectors);
         VecFiles.WriteVectors(Path.Combine(work, "queries.fvecs"), queries);
         VecFiles.WriteIds(Path.Combine(work, "groundtruth.ivecs"), truth);
-        var nlist = Math.Max(16, (int)(4 * Math.Sqrt(vectors.Length)));
-        var subquantizers = new[] { 16, 8, 4, 2, 1 }.First(m => vectors[0].Length % m == 0);
+        var (nlist, subquantizers) = IvfLayout(vectors.Length, vectors[0].Length);
         var plan = new JsonObject
         {
             ["hnsw"] = new JsonObject { ["m"] = settings.M, ["ef_construction"] = settings.EfConstruction, ["ef"] = new JsonArray([.. settings.Ef.Select(e => (JsonNode)e)]) },
@@ -257,6 +288,9 @@ internal static class VectorsBench
             r["recall_at_10"]!.GetValue<double>(), r["qps"]!.GetValue<double>(), r["build_seconds"]!.GetValue<double>(), r["bytes_per_vector"]!.GetValue<double>())).ToList();
         return (results, json["versions"]!.AsObject().DeepClone().AsObject());
     }
+
+    private static (int Nlist, int SubQuantizers) IvfLayout(int count, int dimension) =>
+        (Math.Max(16, (int)(4 * Math.Sqrt(count))), new[] { 16, 8, 4, 2, 1 }.First(m => dimension % m == 0));
 
     // Runs a helper to the end; its standard output, or an InvalidOperationException with its last error lines.
     private static string Exec(string file, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)

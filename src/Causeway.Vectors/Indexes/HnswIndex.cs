@@ -17,7 +17,7 @@ namespace Causeway.Vectors.Indexes;
 /// every native insert and search here first takes one of <see cref="Contexts"/> slots.
 /// </para>
 /// </remarks>
-internal sealed unsafe class HnswIndex : IVectorIndex
+internal sealed unsafe class HnswIndex : IPersistentIndex
 {
     /// <summary>Native calls at once, and the thread contexts reserved for them: the cores, at least 8.</summary>
     public static readonly int Contexts = Math.Max(Environment.ProcessorCount, 8);
@@ -269,38 +269,5 @@ internal sealed unsafe class HnswIndex : IVectorIndex
             // An exception must not cross into native code: a record the filter cannot judge is left out.
             return 0;
         }
-    }
-}
-
-/// <summary>How vectors are stored in an HNSW index.</summary>
-public enum HnswQuantization
-{
-    /// <summary>float32: exact vectors, 4 bytes a value.</summary>
-    F32,
-
-    /// <summary>float16: 2 bytes a value, about 3 significant digits.</summary>
-    F16,
-
-    /// <summary>int8 after normalising to unit length: 1 byte a value; cosine collections only.</summary>
-    I8,
-}
-
-/// <summary>An HNSW index's parameters, with hnswlib's names and defaults where it has them.</summary>
-/// <param name="M">Links per node (connectivity), 2 to 256. Default 16.</param>
-/// <param name="EfConstruction">The candidate list while inserting, ≥ M. Default 128.</param>
-/// <param name="EfSearch">The candidate list while searching, when a query does not name one, ≥ 1. Default 64.</param>
-/// <param name="Quantization">How vectors are stored. Default float32.</param>
-public sealed record HnswOptions(int M = 16, int EfConstruction = 128, int EfSearch = 64, HnswQuantization Quantization = HnswQuantization.F32)
-{
-    /// <summary>Why these options cannot index a collection of <paramref name="spec"/>, or null.</summary>
-    public string? DescribeProblem(CollectionSpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        return M is < 2 or > 256 ? $"hnsw: M must be 2 to 256, got {M}"
-            : EfConstruction < M ? $"hnsw: efConstruction must be at least M ({M}), got {EfConstruction}"
-            : EfSearch < 1 ? $"hnsw: efSearch must be at least 1, got {EfSearch}"
-            : !Enum.IsDefined(Quantization) ? $"hnsw: unknown quantization {Quantization}"
-            : Quantization == HnswQuantization.I8 && spec.Metric != VectorMetric.Cosine ? $"hnsw: i8 quantization normalises vectors, so it needs the cosine metric; collection '{spec.Name}' uses {spec.Metric}"
-            : null;
     }
 }

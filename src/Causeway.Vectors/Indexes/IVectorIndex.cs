@@ -34,10 +34,12 @@ internal interface IVectorIndex : IDisposable
     IReadOnlyList<(ulong Key, float Distance)> Search(ReadOnlySpan<float> query, int k, Func<ulong, bool>? accept, SearchOptions options);
 }
 
-/// <summary>Per-query knobs; each index reads the ones it has.</summary>
-/// <param name="Ef">HNSW: the candidate list's size while searching (≥ k); null for the index's default.</param>
-/// <param name="Threads">Cores a single query may use (flat scans). Default 1.</param>
-public sealed record SearchOptions(int? Ef = null, int Threads = 1)
+/// <summary>An index that is saved at each checkpoint, so opening loads it instead of building it.</summary>
+internal interface IPersistentIndex : IVectorIndex
 {
-    public static SearchOptions Default { get; } = new();
+    /// <summary>Records in the index.</summary>
+    int Count { get; }
+
+    /// <summary>Writes the whole index to <paramref name="path"/>, flushed to disk.</summary>
+    void Save(string path);
 }
