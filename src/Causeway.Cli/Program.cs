@@ -28,6 +28,7 @@ internal static class Program
             BenchCommand.Create(),
             PrivacyCommand.Create(),
             VerticalCommand.Create(),
+            VectorsCommand.Create(),
         };
         root.Options.Add(verbose);
 

@@ -7,8 +7,11 @@ namespace Causeway.Vectors.Indexes;
 /// to its nearest centroid's list, and a query scans only the <c>nprobe</c> lists whose centroids are nearest. Each
 /// list stores the vectors themselves (IVF-Flat) or product-quantised residuals (IVF-PQ, Jégou, Douze and Schmid 2011):
 /// the residual x − c is cut into m sub-vectors, each replaced by the byte naming its nearest of 256 sub-centroids, so a
-/// vector costs m bytes. A query measures its residual against every sub-centroid once per list (the asymmetric
-/// distance table) and a stored vector's distance is then m table lookups.
+/// vector costs m bytes. A stored vector's distance to a query is then m lookups in the list's asymmetric distance
+/// table, built as FAISS builds it with precomputed tables: ‖q − c − b‖² = ‖q − c‖² + Σ_j (‖b_j‖² + 2⟨c_j, b_j⟩) −
+/// 2 Σ_j ⟨q_j, b_j⟩, whose middle term depends only on the list (computed once, when the index is made) and whose last
+/// only on the query (computed once per query), so a probed list costs m × 256 additions instead of a table of
+/// distances.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -33,6 +36,9 @@ internal sealed class IvfIndex : IPersistentIndex
     private readonly IvfCodebook _codebook;
     private readonly float[] _norms;
 
+    // ‖b_j,c‖² + 2⟨centroid_j, b_j,c⟩ for every list, sub-vector j and sub-centroid c (IVF-PQ only).
+    private readonly float[] _listTerms = [];
+
     public IvfIndex(CollectionSpec spec, IvfOptions options, IvfCodebook codebook)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -51,7 +57,29 @@ internal sealed class IvfIndex : IPersistentIndex
         else
         {
             _codes = [.. Enumerable.Range(0, codebook.Lists).Select(_ => new List<byte>())];
+            _listTerms = ListTerms(codebook);
         }
+    }
+
+    private static float[] ListTerms(IvfCodebook codebook)
+    {
+        var (d, m) = (codebook.Dimension, codebook.SubQuantizers);
+        var sub = d / m;
+        var terms = new float[codebook.Lists * m * SubCentroids];
+        Parallel.For(0, codebook.Lists, list =>
+        {
+            var centroid = codebook.Centroids.AsSpan(list * d, d);
+            for (var j = 0; j < m; j++)
+            {
+                var part = centroid.Slice(j * sub, sub);
+                for (var c = 0; c < SubCentroids; c++)
+                {
+                    var b = codebook.Codebooks.AsSpan(((j * SubCentroids) + c) * sub, sub);
+                    terms[(((list * m) + j) * SubCentroids) + c] = TensorPrimitives.Dot(b, b) + (2 * TensorPrimitives.Dot(part, b));
+                }
+            }
+        });
+        return terms;
     }
 
     public string Kind => _codes is null ? "ivfflat" : "ivfpq";
@@ -186,7 +214,18 @@ internal sealed class IvfIndex : IPersistentIndex
         var m = _codebook.SubQuantizers;
         var sub = m == 0 ? 0 : d / m;
         var table = m == 0 ? [] : new float[m * SubCentroids];
-        var residual = new float[d];
+
+        // The query's half of every table: −2⟨q_j, b_j,c⟩, once per query.
+        var queryTerms = m == 0 ? [] : new float[m * SubCentroids];
+        for (var j = 0; j < m; j++)
+        {
+            var part = q.AsSpan(j * sub, sub);
+            for (var c = 0; c < SubCentroids; c++)
+            {
+                queryTerms[(j * SubCentroids) + c] = -2 * TensorPrimitives.Dot(part, _codebook.Codebooks.AsSpan(((j * SubCentroids) + c) * sub, sub));
+            }
+        }
+
         foreach (var list in probes)
         {
             var keys = _keys[list];
@@ -195,19 +234,12 @@ internal sealed class IvfIndex : IPersistentIndex
                 continue;
             }
 
+            var baseDistance = 0f;
             if (m > 0)
             {
-                // The asymmetric distance table of this list: ‖r_j − b_j,c‖² for every sub-vector j and sub-centroid c.
-                TensorPrimitives.Subtract(q, _codebook.Centroids.AsSpan(list * d, d), residual);
-                for (var j = 0; j < m; j++)
-                {
-                    var part = residual.AsSpan(j * sub, sub);
-                    var book = _codebook.Codebooks.AsSpan(j * SubCentroids * sub, SubCentroids * sub);
-                    for (var c = 0; c < SubCentroids; c++)
-                    {
-                        table[(j * SubCentroids) + c] = SquaredDistance(part, book.Slice(c * sub, sub));
-                    }
-                }
+                // This list's table: its precomputed half plus the query's, and ‖q − c‖² added to every distance.
+                TensorPrimitives.Add(_listTerms.AsSpan(list * m * SubCentroids, m * SubCentroids), queryTerms, table);
+                baseDistance = SquaredDistance(q, _codebook.Centroids.AsSpan(list * d, d));
             }
 
             var codes = m == 0 ? default : System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_codes![list]);
@@ -227,7 +259,7 @@ internal sealed class IvfIndex : IPersistentIndex
                 }
                 else
                 {
-                    distance = 0;
+                    distance = baseDistance;
                     var code = codes.Slice(i * m, m);
                     for (var j = 0; j < m; j++)
                     {

@@ -1,0 +1,289 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Causeway.Cli.Output;
+using Causeway.Vectors;
+using Causeway.Vectors.Data;
+using Spectre.Console;
+
+namespace Causeway.Cli.Commands;
+
+/// <summary>
+/// <c>causeway vectors</c>: a party's own vector store, on its disk (docs/vectors.md): create a collection, insert
+/// vectors durably, build an index, search, and see what the store holds.
+/// </summary>
+internal static class VectorsCommand
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static Command Create()
+    {
+        var command = new Command("vectors", "A party's vector store on this machine: collections of (id, vector, JSON payload), durable inserts, flat/HNSW/IVF indexes, filtered search.");
+        command.Subcommands.Add(CreateCollection());
+        command.Subcommands.Add(Insert());
+        command.Subcommands.Add(Index());
+        command.Subcommands.Add(Search());
+        command.Subcommands.Add(Info());
+        return command;
+    }
+
+    private static Option<DirectoryInfo> StoreOption() => new("--store")
+    {
+        Description = "The store's folder (one sub-folder per collection).",
+        DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(".causeway", "vectors")),
+        HelpName = "DIR",
+    };
+
+    private static Option<string> CollectionOption() => new("--collection") { Description = "The collection's name.", Required = true, HelpName = "NAME" };
+
+    private static Command CreateCollection()
+    {
+        var store = StoreOption();
+        var collection = CollectionOption();
+        var dimension = new Option<int>("--dim") { Description = "Values per vector.", Required = true };
+        var metric = new Option<string>("--metric") { Description = "l2 (squared Euclidean), ip (1 − inner product) or cosine (1 − cosine).", DefaultValueFactory = _ => "l2" };
+        var command = new Command("create", "Create a collection.") { store, collection, dimension, metric };
+        command.SetAction(parse =>
+        {
+            var kind = ParseMetric(parse.GetValue(metric)!);
+            using var vectors = VectorStore.Open(parse.GetValue(store)!.FullName);
+            Guard(() => vectors.Create(new CollectionSpec(parse.GetValue(collection)!, parse.GetValue(dimension), kind)));
+            Console.WriteLine($"collection '{parse.GetValue(collection)}' created in {vectors.Folder} ({parse.GetValue(dimension)} dimensions, {parse.GetValue(metric)})");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Insert()
+    {
+        var store = StoreOption();
+        var collection = CollectionOption();
+        var from = new Option<FileInfo>("--from")
+        {
+            Description = "Vectors to insert: .fvecs or .bvecs (ids are row numbers from --first-id), or .jsonl with one {\"id\", \"vector\", \"payload\"} per line.",
+            Required = true,
+            HelpName = "FILE",
+        };
+        var firstId = new Option<long>("--first-id") { Description = "With .fvecs/.bvecs: the id of the first row.", DefaultValueFactory = _ => 0 };
+        var batch = new Option<int>("--batch") { Description = "Records per durable write (each batch is on disk before the next starts).", DefaultValueFactory = _ => 1000 };
+        var command = new Command("insert", "Insert or replace records; prints 'acknowledged N' after each batch is on disk.") { store, collection, from, firstId, batch };
+        command.SetAction((parse, cancellationToken) => Task.Run(() =>
+        {
+            if (parse.GetValue(batch) < 1)
+            {
+                throw new CliException("--batch must be at least 1", hint: null, exitCode: 2);
+            }
+
+            using var vectors = VectorStore.Open(parse.GetValue(store)!.FullName);
+            var target = Require(vectors, parse.GetValue(collection)!);
+            var file = parse.GetValue(from)!;
+            var records = Read(file.FullName, parse.GetValue(firstId));
+            var done = 0;
+            foreach (var chunk in records.Chunk(parse.GetValue(batch)))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Guard(() => target.Upsert(chunk));
+                done += chunk.Length;
+                Console.WriteLine(string.Create(Invariant, $"acknowledged {done} records"));
+            }
+
+            Console.WriteLine(string.Create(Invariant, $"collection '{target.Spec.Name}': {target.Count:N0} records"));
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command Index()
+    {
+        var store = StoreOption();
+        var collection = CollectionOption();
+        var kind = new Option<string>("--kind") { Description = "flat, hnsw, ivfflat or ivfpq.", Required = true };
+        var m = new Option<int>("--m") { Description = "HNSW: links per node.", DefaultValueFactory = _ => new HnswOptions().M };
+        var efConstruction = new Option<int>("--ef-construction") { Description = "HNSW: candidate list while inserting.", DefaultValueFactory = _ => new HnswOptions().EfConstruction };
+        var quantization = new Option<string>("--quantization") { Description = "HNSW: f32, f16 or i8 (cosine only).", DefaultValueFactory = _ => "f32" };
+        var nlist = new Option<int?>("--nlist") { Description = "IVF: lists (default √records)." };
+        var pqM = new Option<int?>("--pq-m") { Description = "IVF-PQ: bytes per code, dividing the dimension (default dimension / 8)." };
+        var command = new Command("index", "Build the index a collection searches with (the build is saved, so a restart loads it).") { store, collection, kind, m, efConstruction, quantization, nlist, pqM };
+        command.SetAction((parse, cancellationToken) => Task.Run(() =>
+        {
+            var spec = parse.GetValue(kind) switch
+            {
+                "hnsw" => new IndexSpec("hnsw", new HnswOptions(parse.GetValue(m), parse.GetValue(efConstruction), Quantization: parse.GetValue(quantization) switch
+                {
+                    "f32" => HnswQuantization.F32,
+                    "f16" => HnswQuantization.F16,
+                    "i8" => HnswQuantization.I8,
+                    var other => throw new CliException($"--quantization must be f32, f16 or i8, got '{other}'", hint: null, exitCode: 2),
+                })),
+                "ivfflat" or "ivfpq" => new IndexSpec(parse.GetValue(kind)!, Ivf: new IvfOptions(Nlist: parse.GetValue(nlist), M: parse.GetValue(pqM))),
+                var other => new IndexSpec(other!),
+            };
+            using var vectors = VectorStore.Open(parse.GetValue(store)!.FullName);
+            var target = Require(vectors, parse.GetValue(collection)!);
+            var build = Guard(() => target.CreateIndex(spec));
+            Console.WriteLine(string.Create(Invariant, $"collection '{target.Spec.Name}': {spec.Kind} index over {target.Count:N0} records built in {build.BuildSeconds:F2} s, saved in {build.CheckpointSeconds:F2} s"));
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command Search()
+    {
+        var store = StoreOption();
+        var collection = CollectionOption();
+        var vector = new Option<string?>("--vector") { Description = "The query as a JSON array, e.g. [0.1, 0.2, 0.3].", HelpName = "JSON" };
+        var like = new Option<string?>("--like") { Description = "Query with the vector of this record of the collection (it is left out of the hits).", HelpName = "ID" };
+        var k = new Option<int>("-k", "--top-k") { Description = "Hits to return.", DefaultValueFactory = _ => 10 };
+        var radius = new Option<float?>("--radius") { Description = "Instead of the k nearest: every record within this distance (exact), at most --top-k." };
+        var filter = new Option<string?>("--filter") { Description = "Payload conditions, e.g. {\"shop\": \"north\", \"year\": [2023, 2024]}.", HelpName = "JSON" };
+        var ef = new Option<int?>("--ef") { Description = "HNSW: the candidate list for this query." };
+        var nprobe = new Option<int?>("--nprobe") { Description = "IVF: the lists this query scans." };
+        var json = new Option<bool>("--json") { Description = "Print the hits as JSON." };
+        var command = new Command("search", "The nearest records to a query vector, with their distances and payloads.") { store, collection, vector, like, k, radius, filter, ef, nprobe, json };
+        command.SetAction(parse =>
+        {
+            using var vectors = VectorStore.Open(parse.GetValue(store)!.FullName);
+            var target = Require(vectors, parse.GetValue(collection)!);
+            var (query, self) = parse.GetValue(like) is { } id
+                ? (target.Get(id)?.Vector ?? throw new CliException($"collection '{target.Spec.Name}' holds no record '{id}'", hint: null), (string?)id)
+                : (ParseVector(parse.GetValue(vector)), null);
+            var conditions = parse.GetValue(filter) is { } text ? Guard(() => PayloadFilter.From(JsonNode.Parse(text) as JsonObject ?? throw new CliException("--filter must be a JSON object", hint: null, exitCode: 2))) : null;
+            var topK = parse.GetValue(k);
+            var hits = Guard(() => parse.GetValue(radius) is { } r
+                ? target.SearchRange(query, r, topK + (self is null ? 0 : 1), conditions)
+                : target.Search(query, topK + (self is null ? 0 : 1), conditions, new SearchOptions(parse.GetValue(ef), parse.GetValue(nprobe))));
+            var shown = hits.Where(h => h.Id != self).Take(topK).ToList();
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(new JsonArray([.. shown.Select(h => (JsonNode)new JsonObject { ["id"] = h.Id, ["distance"] = h.Distance, ["payload"] = h.Payload?.DeepClone() })]).ToJsonString());
+                return 0;
+            }
+
+            var table = new Table().Title(Markup.Escape($"collection '{target.Spec.Name}' ({target.Index.Kind}, {target.Spec.Metric}): {shown.Count} hits")).AddColumns("id", "distance", "payload");
+            foreach (var hit in shown)
+            {
+                table.AddRow(Markup.Escape(hit.Id), hit.Distance.ToString("G6", Invariant), Markup.Escape(hit.Payload?.ToJsonString() ?? "-"));
+            }
+
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Info()
+    {
+        var store = StoreOption();
+        var command = new Command("info", "The store's collections: dimension, metric, records, index.") { store };
+        command.SetAction(parse =>
+        {
+            using var vectors = VectorStore.Open(parse.GetValue(store)!.FullName);
+            var table = new Table().Title(Markup.Escape(vectors.Folder)).AddColumns("collection", "dimension", "metric", "records", "index");
+            foreach (var name in vectors.Names())
+            {
+                var collection = vectors.Get(name)!;
+                table.AddRow(Markup.Escape(name), collection.Spec.Dimension.ToString(Invariant), collection.Spec.Metric.ToString(), collection.Count.ToString("N0", Invariant), collection.Index.Kind);
+            }
+
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static VectorCollection Require(VectorStore store, string name) =>
+        Guard(() => store.Get(name)) ?? throw new CliException($"the store {store.Folder} holds no collection '{name}'", $"create it with `causeway vectors create --store {store.Folder} --collection {name} --dim D`");
+
+    private static VectorMetric ParseMetric(string text) => text switch
+    {
+        "l2" => VectorMetric.L2,
+        "ip" => VectorMetric.InnerProduct,
+        "cosine" => VectorMetric.Cosine,
+        _ => throw new CliException($"--metric must be l2, ip or cosine, got '{text}'", hint: null, exitCode: 2),
+    };
+
+    private static float[] ParseVector(string? text)
+    {
+        if (text is null)
+        {
+            throw new CliException("give the query with --vector JSON or --like ID", hint: null, exitCode: 2);
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<float[]>(text) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new CliException($"--vector must be a JSON array of numbers ({e.Message})", hint: null, exitCode: 2, e);
+        }
+    }
+
+    private static IEnumerable<VectorRecord> Read(string path, long firstId)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CliException($"--from: {path} does not exist", hint: null, exitCode: 2);
+        }
+
+        if (path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+        {
+            return ReadJsonLines(path);
+        }
+
+        var rows = Guard(() => VecFiles.ReadVectors(path));
+        return rows.Select((row, i) => new VectorRecord((firstId + i).ToString(Invariant), row));
+    }
+
+    private static IEnumerable<VectorRecord> ReadJsonLines(string path)
+    {
+        var line = 0;
+        foreach (var text in File.ReadLines(path))
+        {
+            line++;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                continue;
+            }
+
+            JsonObject? json;
+            try
+            {
+                json = JsonNode.Parse(text) as JsonObject;
+            }
+            catch (JsonException e)
+            {
+                throw new CliException($"{path}:{line}: not a JSON object ({e.Message})", hint: null, exitCode: 2, e);
+            }
+
+            var id = json?["id"]?.ToString();
+            var vector = json?["vector"] as JsonArray;
+            if (id is null || vector is null || vector.Any(v => v is not JsonValue value || !value.TryGetValue<double>(out _)))
+            {
+                throw new CliException($"{path}:{line}: a record needs \"id\" and \"vector\" (an array of numbers)", hint: null, exitCode: 2);
+            }
+
+            yield return new VectorRecord(id, [.. vector.Select(v => v!.GetValue<float>())], json!["payload"] as JsonObject is { } payload ? payload.DeepClone().AsObject() : null);
+        }
+    }
+
+    // The store's refusals (bad records, a held folder, an index that does not fit) are expected failures: one line.
+    private static T Guard<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException)
+        {
+            throw new CliException(e.Message, hint: null, innerException: e);
+        }
+    }
+
+    private static void Guard(Action action) => Guard(() =>
+    {
+        action();
+        return 0;
+    });
+}
