@@ -36,6 +36,7 @@ public sealed class PartyHost : IDisposable
     private readonly ILogger _logger;
     private readonly PartyProtection _protection;
     private readonly VerticalParty? _vertical;
+    private readonly VectorParty? _vectors;
     private volatile string? _currentTaskId;
 
     // Whether the current session got an answer to a pull: only such a session, once expired, is joined again at once.
@@ -47,7 +48,10 @@ public sealed class PartyHost : IDisposable
     /// <param name="logger">Logs joins, tasks and problems (never values).</param>
     /// <param name="time">The clock; the system's when null.</param>
     /// <param name="vertical">Takes the steps of vertical jobs (PSI, vertical training); null when the party takes none.</param>
-    public PartyHost(PartyClient client, ITaskHandler handler, PartyClientOptions options, ILogger<PartyHost>? logger = null, TimeProvider? time = null, VerticalParty? vertical = null)
+    /// <param name="vectors">Answers federated vector queries from the party's store; null when it holds none.</param>
+    public PartyHost(
+        PartyClient client, ITaskHandler handler, PartyClientOptions options, ILogger<PartyHost>? logger = null, TimeProvider? time = null, VerticalParty? vertical = null,
+        VectorParty? vectors = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(handler);
@@ -59,6 +63,7 @@ public sealed class PartyHost : IDisposable
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _protection = new PartyProtection(client.Party, _time);
         _vertical = vertical;
+        _vectors = vectors;
     }
 
     /// <summary>The number of tasks handled and pushed so far.</summary>
@@ -298,6 +303,8 @@ public sealed class PartyHost : IDisposable
         _ when VerticalParty.Handles(step.Request) => _vertical?.Handle(step)
             ?? ProtocolStepReply.Failed("this party takes no vertical jobs (start it with `causeway party --vertical-data FILE --vertical-schema FILE`, or `--arbiter`)"),
         Federation.Recommendation.Popularity.PopularItemsRequest request => _handler.AnswerPopularItems(request),
+        _ when VectorParty.Handles(step.Request) => _vectors?.Handle(step)
+            ?? ProtocolStepReply.Success(new Federation.Vectors.VectorAnswer([], "this party holds no vector store (start it with `causeway party --vectors DIR`)")),
         _ => _protection.Handle(step),
     };
 

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal.Protection;
 using Causeway.Federation.Recommendation.Popularity;
+using Causeway.Federation.Vectors;
 using Causeway.Federation.Vertical.Network;
 using Causeway.Privacy.SecureAggregation;
 using Google.Protobuf;
@@ -40,6 +41,21 @@ public static class ProtocolMapping
             VerticalMessage v => new() { Vertical = VerticalMapping.ToProto(v) },
             PopularItemsRequest r => new() { PopularItems = new V1.PopularItemsRequest { Items = r.Items, Catalogue = r.Catalogue, MaxItemsPerUser = r.MaxItemsPerUser, NoiseStddev = r.NoiseStandardDeviation } },
             NoisyItemCounts c => new() { NoisyItemCounts = new V1.NoisyItemCounts { Counts = { c.Counts } } },
+            VectorQuery q => new()
+            {
+                VectorQuery = new V1.VectorQuery
+                {
+                    Collection = q.Collection, Vector = { q.Vector }, K = q.K, Ef = q.Ef ?? 0, Nprobe = q.Nprobe ?? 0, FilterJson = q.FilterJson ?? string.Empty, Querier = q.Querier,
+                },
+            },
+            VectorAnswer a => new()
+            {
+                VectorAnswer = new V1.VectorAnswer
+                {
+                    Refusal = a.Refusal ?? string.Empty,
+                    Hits = { a.Hits.Select(h => new V1.VectorHit { Id = h.Id, HasDistance = h.Distance is not null, Distance = h.Distance ?? 0, PayloadJson = h.PayloadJson ?? string.Empty }) },
+                },
+            },
             _ => throw new ArgumentException($"No wire form for {message.GetType().Name}.", nameof(message)),
         };
     }
@@ -70,8 +86,29 @@ public static class ProtocolMapping
             V1.ProtocolMessage.MessageOneofCase.NoisyItemCounts => message.NoisyItemCounts.Counts.All(double.IsFinite)
                 ? new NoisyItemCounts([.. message.NoisyItemCounts.Counts])
                 : throw new MalformedMessageException("Noisy item counts must be finite numbers."),
+            V1.ProtocolMessage.MessageOneofCase.VectorQuery => FromProto(message.VectorQuery),
+            V1.ProtocolMessage.MessageOneofCase.VectorAnswer => FromProto(message.VectorAnswer),
             _ => throw new MalformedMessageException("The protection message holds no known case."),
         };
+    }
+
+    private static VectorQuery FromProto(V1.VectorQuery q)
+    {
+        var query = new VectorQuery(
+            q.Collection, [.. q.Vector], q.K, q.Ef == 0 ? null : q.Ef, q.Nprobe == 0 ? null : q.Nprobe, q.FilterJson.Length == 0 ? null : q.FilterJson, q.Querier);
+        return query.DescribeProblem() is { } problem ? throw new MalformedMessageException($"A vector query is malformed: {problem}.") : query;
+    }
+
+    private static VectorAnswer FromProto(V1.VectorAnswer a)
+    {
+        if (a.Hits.Count > VectorQuery.MaxK || a.Hits.Any(h => h.Id.Length is 0 or > 256 || (h.HasDistance && !float.IsFinite(h.Distance))))
+        {
+            throw new MalformedMessageException($"A vector answer holds more than {VectorQuery.MaxK} hits, an id that is empty or over 256 characters, or a distance that is not finite.");
+        }
+
+        return new VectorAnswer(
+            [.. a.Hits.Select(h => new VectorHit(h.Id, h.HasDistance ? h.Distance : null, h.PayloadJson.Length == 0 ? null : h.PayloadJson))],
+            a.Refusal.Length == 0 ? null : a.Refusal);
     }
 
     private static PopularItemsRequest FromProto(V1.PopularItemsRequest request) =>

@@ -21,6 +21,9 @@ public sealed class VectorStore : IDisposable
         return new VectorStore(Path.GetFullPath(folder));
     }
 
+    /// <summary>The folder of the collection named <paramref name="name"/> (whether or not it exists).</summary>
+    public string FolderOf(string name) => Path.Combine(Folder, name);
+
     /// <summary>The collections' names, sorted.</summary>
     public IReadOnlyList<string> Names() =>
         [.. Directory.EnumerateDirectories(Folder).Where(d => File.Exists(Path.Combine(d, "spec.json"))).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];

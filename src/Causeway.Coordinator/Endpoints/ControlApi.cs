@@ -41,6 +41,7 @@ internal static class ControlApi
         api.MapPost("/runs/{id}/predict", PredictAsync);
         api.MapPost("/runs/{id}/statistics/release", ReleaseStatisticsAsync);
         api.MapPost("/runs/{id}/popular-items", ReleasePopularItemsAsync);
+        api.MapPost("/vectors/search", SearchVectorsAsync);
         api.MapGet("/runs/{id}/statistics/budget", async (string id, StatisticsReleaser releaser, HttpContext context) =>
             await releaser.BudgetAsync(id, context.RequestAborted).ConfigureAwait(false) is { } budget
                 ? Results.Json(budget, JsonOptions)
@@ -267,6 +268,33 @@ internal static class ControlApi
 
         var (release, budget) = await releaser.ReleaseAsync(id, query, context.RequestAborted).ConfigureAwait(false);
         return Results.Json(new { run = id, release, budget }, JsonOptions);
+    }
+
+    // The control API's caller is the operator (the admin token); parties rate-limit and audit queries by that name.
+    private static async Task<IResult> SearchVectorsAsync(HttpContext context, Vectors.VectorSearchService search, IOptions<CoordinatorOptions> options)
+    {
+        var json = await ReadTextAsync(context, options.Value.MaxControlBodyBytes).ConfigureAwait(false);
+        if (json is null)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes");
+        }
+
+        Vectors.FederatedSearchRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<Vectors.FederatedSearchRequest>(json, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            return Error(StatusCodes.Status400BadRequest, $"invalid vector search: {e.Message} (expected {{\"collection\": \"images\", \"vector\": [0.1, ...], \"k\": 10, \"filter\": {{...}}, \"deadlineSeconds\": 5}})");
+        }
+
+        if (request is null)
+        {
+            return Error(StatusCodes.Status400BadRequest, "the body must be {\"collection\": ..., \"vector\": [...], \"k\": ...}");
+        }
+
+        return Results.Json(await search.SearchAsync(request, "operator", context.RequestAborted).ConfigureAwait(false), JsonOptions);
     }
 
     // A JSON value as the text a table file would hold: numbers verbatim, strings unquoted, null = missing.

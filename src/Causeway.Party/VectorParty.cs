@@ -1,0 +1,196 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Causeway.Federation;
+using Causeway.Federation.Vectors;
+using Causeway.Privacy.Mechanisms;
+using Causeway.Vectors;
+
+namespace Causeway.Party;
+
+/// <summary>
+/// A party's side of federated vector search: answers a <see cref="VectorQuery"/> from its own <see cref="VectorStore"/>,
+/// shaped by each collection's <see cref="DisclosurePolicy"/>, rate-limited per querier, and written to an audit log.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>What leaves the party:</b> for each hit, its id; its distance to the query when the policy releases distances (with
+/// the policy's Gaussian noise); the payload fields the policy names. Never a vector. Nothing leaves when the query
+/// matches fewer records than the policy's minimum answer, when the querier is over its rate, or when the collection
+/// does not exist here; the answer then says why.
+/// </para>
+/// <para>
+/// <b>Audit:</b> <c>audit.jsonl</c> in the store's folder gets one line per query: when, who, which collection, k, the
+/// filter, and how many hits left (or why none). It never holds the query vector or a hit's values.
+/// </para>
+/// </remarks>
+public sealed class VectorParty : IDisposable
+{
+    private readonly VectorStore _store;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(string Querier, string Collection), Queue<DateTimeOffset>> _recent = [];
+    private readonly NoiseSource _noise = NoiseSource.Create();
+
+    /// <param name="store">The party's store (owned by the caller).</param>
+    /// <param name="time">The clock of rate limits and the audit log; the system's when null.</param>
+    public VectorParty(VectorStore store, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>The audit log's path.</summary>
+    public string AuditPath => Path.Combine(_store.Folder, "audit.jsonl");
+
+    /// <summary>True for the requests this class answers.</summary>
+    public static bool Handles(ProtocolMessage request) => request is VectorQuery;
+
+    public ProtocolStepReply Handle(ProtocolStep step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        return step.Request is VectorQuery query
+            ? ProtocolStepReply.Success(Answer(query))
+            : ProtocolStepReply.Failed($"not a vector query: {step.Request.Name}");
+    }
+
+    /// <summary>This party's answer to <paramref name="query"/>.</summary>
+    public VectorAnswer Answer(VectorQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var now = _time.GetUtcNow();
+        var answer = Search(query, now);
+        Audit(query, answer, now);
+        return answer;
+    }
+
+    public void Dispose() => _noise.Dispose();
+
+    private VectorAnswer Search(VectorQuery query, DateTimeOffset now)
+    {
+        if (query.DescribeProblem() is { } malformed)
+        {
+            return Refused(malformed);
+        }
+
+        VectorCollection? collection;
+        DisclosurePolicy policy;
+        try
+        {
+            collection = _store.Get(query.Collection);
+            if (collection is null)
+            {
+                return Refused($"this party holds no collection '{query.Collection}'");
+            }
+
+            policy = DisclosurePolicy.Of(_store.FolderOf(query.Collection));
+        }
+        catch (IOException e)
+        {
+            return Refused($"collection '{query.Collection}' cannot be searched here: {e.Message}");
+        }
+
+        if (!WithinRate(query.Querier, query.Collection, policy.QueriesPerMinute, now))
+        {
+            return Refused($"rate limit: collection '{query.Collection}' answers {policy.QueriesPerMinute} queries per minute from one querier");
+        }
+
+        if (query.Vector.Length != collection.Spec.Dimension)
+        {
+            return Refused($"collection '{query.Collection}' has dimension {collection.Spec.Dimension}; the query has {query.Vector.Length} values");
+        }
+
+        PayloadFilter? filter;
+        try
+        {
+            filter = query.FilterJson is null ? null : PayloadFilter.From(JsonNode.Parse(query.FilterJson) as JsonObject ?? throw new JsonException("not an object"));
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            return Refused($"the filter is not a JSON object of field conditions ({e.Message})");
+        }
+
+        // Enough matches for the minimum answer: ask for at least that many, then return k of them.
+        var hits = collection.Search(query.Vector, Math.Max(query.K, policy.MinAnswer), filter, new SearchOptions(query.Ef, query.Nprobe));
+        if (hits.Count < policy.MinAnswer)
+        {
+            return Refused($"fewer than {policy.MinAnswer} records match; this collection answers only queries that match at least that many");
+        }
+
+        return new VectorAnswer([.. hits.Take(query.K).Select(h => Shape(h, policy))], null);
+    }
+
+    private VectorHit Shape(SearchHit hit, DisclosurePolicy policy)
+    {
+        float? distance = null;
+        if (policy.Distances)
+        {
+            lock (_lock)
+            {
+                distance = policy.DistanceNoise > 0 ? hit.Distance + (float)(policy.DistanceNoise * _noise.NextStandardNormal()) : hit.Distance;
+            }
+        }
+
+        string? payload = null;
+        if (hit.Payload is { } fields && policy.PayloadFields.Count > 0)
+        {
+            var released = new JsonObject();
+            foreach (var name in policy.PayloadFields)
+            {
+                if (fields.TryGetPropertyValue(name, out var value))
+                {
+                    released[name] = value?.DeepClone();
+                }
+            }
+
+            payload = released.Count > 0 ? released.ToJsonString() : null;
+        }
+
+        return new VectorHit(hit.Id, distance, payload);
+    }
+
+    // A sliding minute per querier and collection.
+    private bool WithinRate(string querier, string collection, int perMinute, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            if (!_recent.TryGetValue((querier, collection), out var times))
+            {
+                _recent[(querier, collection)] = times = new Queue<DateTimeOffset>();
+            }
+
+            while (times.Count > 0 && now - times.Peek() >= TimeSpan.FromMinutes(1))
+            {
+                times.Dequeue();
+            }
+
+            if (times.Count >= perMinute)
+            {
+                return false;
+            }
+
+            times.Enqueue(now);
+            return true;
+        }
+    }
+
+    private void Audit(VectorQuery query, VectorAnswer answer, DateTimeOffset now)
+    {
+        var line = new JsonObject
+        {
+            ["at"] = now.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["querier"] = query.Querier,
+            ["collection"] = query.Collection,
+            ["k"] = query.K,
+            ["filter"] = query.FilterJson,
+            ["hits"] = answer.Hits.Count,
+            ["refusal"] = answer.Refusal,
+        }.ToJsonString();
+        lock (_lock)
+        {
+            File.AppendAllText(AuditPath, line + "\n");
+        }
+    }
+
+    private static VectorAnswer Refused(string why) => new([], why);
+}
