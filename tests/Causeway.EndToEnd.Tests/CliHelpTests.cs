@@ -21,6 +21,9 @@ public sealed class CliHelpTests
     [InlineData("recommend", "--party")]
     [InlineData("model", "export-items")]
     [InlineData("run", "popular")]
+    [InlineData("vectors", "query")]
+    [InlineData("bench", "vectors")]
+    [InlineData("party", "--vectors")]
     public async Task Verb_Help_DescribesItsOptions(string verb, string expected)
     {
         var (exitCode, output) = await RunCliAsync(verb, "--help");

@@ -10,6 +10,7 @@ using Causeway.Federation.Vertical.Data;
 using Causeway.Federation.Vertical.Network;
 using Causeway.Party;
 using Causeway.Protocol.Security;
+using Causeway.Vectors;
 using Microsoft.Extensions.Logging;
 
 namespace Causeway.Cli.Commands;
@@ -81,6 +82,11 @@ internal static class PartyCommand
             Description = "With --release-ledger: the total delta they may spend.",
             DefaultValueFactory = _ => 1e-6,
         };
+        var vectorStore = new Option<DirectoryInfo?>("--vectors")
+        {
+            Description = "Answer federated vector queries from this vector store (causeway vectors ...), under each collection's disclosure.json (docs/vectors.md).",
+            HelpName = "DIR",
+        };
         var splitSeed = new Option<ulong>("--split-seed") { Description = "With --ratings: seeds the 80/20 held-out split (as bench recsys --seed).", DefaultValueFactory = _ => 42 };
         var authority = new Option<FileInfo?>("--ca") { Description = "The federation CA certificate (PEM) the coordinator's certificate must chain to (default: the system's trust store).", HelpName = "FILE" };
         var certificate = new Option<FileInfo?>("--cert") { Description = "Client certificate (PEM) for mutual TLS; needs --key.", HelpName = "FILE" };
@@ -93,7 +99,7 @@ internal static class PartyCommand
         };
         var command = new Command("party", "Join a federation and train on local data until stopped (Ctrl+C). Only model updates and aggregate statistics leave this machine.")
         {
-            join, id, token, data, evaluation, schema, mapping, ratings, virtualUsers, share, splitSeed, serve, releaseLedger, releaseEpsilon, releaseDelta, verticalData, verticalSchema, arbiter, scoring, authority, certificate, key, slowdown,
+            join, id, token, data, evaluation, schema, mapping, ratings, virtualUsers, share, splitSeed, serve, releaseLedger, releaseEpsilon, releaseDelta, vectorStore, verticalData, verticalSchema, arbiter, scoring, authority, certificate, key, slowdown,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -144,9 +150,9 @@ internal static class PartyCommand
                 return 2;
             }
 
-            if (parse.GetValue(data) is null && parse.GetValue(verticalData) is null && !parse.GetValue(arbiter))
+            if (parse.GetValue(data) is null && parse.GetValue(verticalData) is null && !parse.GetValue(arbiter) && parse.GetValue(vectorStore) is null)
             {
-                Console.Error.WriteLine("party: give --data (horizontal runs), --ratings (recommendation runs), --vertical-data (vertical jobs) or --arbiter.");
+                Console.Error.WriteLine("party: give --data (horizontal runs), --ratings (recommendation runs), --vertical-data (vertical jobs), --arbiter or --vectors (vector search).");
                 return 2;
             }
 
@@ -207,7 +213,9 @@ internal static class PartyCommand
             // PSI tag files go to a directory only this process uses (0700), deleted when the party stops.
             var verticalWork = verticalTable is not null || parse.GetValue(arbiter) ? Directory.CreateTempSubdirectory("causeway-vertical-") : null;
             using var vertical = verticalWork is not null ? new VerticalParty(verticalTable, verticalWork.FullName, parse.GetValue(arbiter), parse.GetValue(scoring)) : null;
-            using var host = new PartyHost(client, factor > 1 ? new SlowedTaskHandler(handler, factor) : handler, options, loggers.CreateLogger<PartyHost>(), vertical: vertical);
+            using var store = parse.GetValue(vectorStore) is { } storeFolder ? VectorStore.Open(storeFolder.FullName) : null;
+            using var vectors = store is null ? null : new VectorParty(store);
+            using var host = new PartyHost(client, factor > 1 ? new SlowedTaskHandler(handler, factor) : handler, options, loggers.CreateLogger<PartyHost>(), vertical: vertical, vectors: vectors);
             var holds = new List<string>();
             if (handler is LocalDataHandler local)
             {
@@ -227,6 +235,11 @@ internal static class PartyCommand
             if (parse.GetValue(arbiter))
             {
                 holds.Add("arbiter of vertical jobs");
+            }
+
+            if (store is not null)
+            {
+                holds.Add($"vector store {store.Folder} ({string.Join(", ", store.Names().DefaultIfEmpty("no collections"))})");
             }
 
             Console.WriteLine(string.Create(

@@ -25,6 +25,7 @@ internal static class VectorsCommand
         command.Subcommands.Add(Index());
         command.Subcommands.Add(Search());
         command.Subcommands.Add(Info());
+        command.Subcommands.Add(Query());
         return command;
     }
 
@@ -187,6 +188,67 @@ internal static class VectorsCommand
             }
 
             AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Query()
+    {
+        var coordinator = CliOptions.CoordinatorAddress("--coordinator", "The coordinator's address.", new Uri("https://127.0.0.1:7443"));
+        var authority = new Option<FileInfo?>("--ca") { Description = "The federation CA certificate (PEM) to trust.", DefaultValueFactory = _ => new FileInfo(Path.Combine("certs", Protocol.Security.DevCertificates.CaCertificateFile)), HelpName = "FILE" };
+        var adminToken = new Option<string?>("--admin-token") { Description = "The control API's bearer token (or CAUSEWAY_ADMIN_TOKEN)." };
+        var collection = CollectionOption();
+        var vector = new Option<string>("--vector") { Description = "The query as a JSON array.", Required = true, HelpName = "JSON" };
+        var k = new Option<int>("-k", "--top-k") { Description = "Hits to return, merged over every party.", DefaultValueFactory = _ => 10 };
+        var filter = new Option<string?>("--filter") { Description = "Payload conditions, as for search.", HelpName = "JSON" };
+        var deadline = new Option<double>("--deadline") { Description = "Seconds to wait for the parties; the answer says who missed it.", DefaultValueFactory = _ => 5 };
+        var json = new Option<bool>("--json") { Description = "Print the coordinator's answer as JSON." };
+        var command = new Command("query", "A federated query: every connected party searches its own collection, the coordinator merges the top-k; each party releases only what its disclosure.json allows.")
+        {
+            coordinator, authority, adminToken, collection, vector, k, filter, deadline, json,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var request = new JsonObject
+            {
+                ["collection"] = parse.GetValue(collection),
+                ["vector"] = JsonNode.Parse(JsonSerializer.Serialize(ParseVector(parse.GetValue(vector)))),
+                ["k"] = parse.GetValue(k),
+                ["deadlineSeconds"] = parse.GetValue(deadline),
+            };
+            if (parse.GetValue(filter) is { } text)
+            {
+                request["filter"] = JsonNode.Parse(text) as JsonObject ?? throw new CliException("--filter must be a JSON object", hint: null, exitCode: 2);
+            }
+
+            using var api = RunCommand.Connect(parse, coordinator, authority, adminToken);
+            var answer = await api.SearchVectorsAsync(request.ToJsonString(), cancellationToken);
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(answer.ToJsonString());
+                return 0;
+            }
+
+            var hits = new Table().Title(Markup.Escape($"collection '{parse.GetValue(collection)}': merged top {parse.GetValue(k)}{(answer["partial"]?.GetValue<bool>() == true ? " (partial: a party did not answer)" : string.Empty)}"))
+                .AddColumns("party", "id", "distance", "payload");
+            foreach (var hit in answer["hits"]!.AsArray())
+            {
+                hits.AddRow(
+                    Markup.Escape(hit!["party"]!.GetValue<string>()), Markup.Escape(hit["id"]!.GetValue<string>()),
+                    hit["distance"] is { } d ? d.GetValue<float>().ToString("G6", Invariant) : "(kept in)", Markup.Escape(hit["payload"]?.ToJsonString() ?? "-"));
+            }
+
+            AnsiConsole.Write(hits);
+            var parties = new Table().AddColumns("party", "status", "hits", "reason");
+            foreach (var party in answer["parties"]!.AsArray())
+            {
+                parties.AddRow(
+                    Markup.Escape(party!["party"]!.GetValue<string>()), Markup.Escape(party["status"]!.GetValue<string>()),
+                    party["hits"]!.GetValue<int>().ToString(Invariant), Markup.Escape(party["reason"]?.GetValue<string>() ?? "-"));
+            }
+
+            AnsiConsole.Write(parties);
             return 0;
         });
         return command;

@@ -110,6 +110,14 @@ internal sealed class ControlApiClient : IDisposable
         return await ReadAsync(response, cancellationToken);
     }
 
+    /// <summary>A federated vector query (<c>POST /api/vectors/search</c>): the merged top-k and every party's status.</summary>
+    public async Task<JsonNode> SearchVectorsAsync(string requestJson, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(requestJson, Encoding.UTF8, "application/json");
+        using var response = await SendAsync(HttpMethod.Post, "/api/vectors/search", content, cancellationToken);
+        return await ReadAsync(response, cancellationToken);
+    }
+
     /// <summary>Downloads the run's global model file (.cw).</summary>
     public async Task DownloadModelAsync(string runId, string path, CancellationToken cancellationToken)
     {
