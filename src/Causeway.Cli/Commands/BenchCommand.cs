@@ -34,6 +34,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchRecsysCommand.Create());
         command.Subcommands.Add(BenchRecsysNetworkCommand.Create());
         command.Subcommands.Add(BenchVectorsCommand.Create());
+        command.Subcommands.Add(BenchVectorsFederatedCommand.Create());
 
         return command;
     }

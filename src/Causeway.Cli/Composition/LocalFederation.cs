@@ -197,6 +197,9 @@ internal sealed class LocalFederation : IDisposable
             return new(files.PartyId, ["--data", files.Train, "--eval", files.Evaluation, "--schema", schemaPath]);
         }
 
+        /// <summary>A party answering federated vector queries from the store in <paramref name="storeFolder"/>.</summary>
+        public static Party Vectors(string partyId, string storeFolder) => new(partyId, ["--vectors", storeFolder]);
+
         /// <summary>
         /// A process serving share <paramref name="share"/> of <paramref name="shares"/> of a ratings file's users: one
         /// party per user (<paramref name="virtualUsers"/>, ids <c>{partyId}-{user}</c>) or one party holding them all.
