@@ -326,16 +326,27 @@ public sealed class VectorCollection : IDisposable
         _lock.EnterReadLock();
         try
         {
-            // The index's candidates, their distances recomputed from the stored vectors (exact also under a quantised index).
+            // The index's candidates, with the metric's float32 distance: the index's own when it measures the stored
+            // vectors (flat, float32 HNSW, IVF-Flat under L2), recomputed from them otherwise (quantised indexes).
+            var exact = _index.ExactDistances;
             var candidates = _index.Search(query, _index.CandidatesFor(k), Accept(filter), options ?? SearchOptions.Default);
-            var hits = new List<(int Slot, float Distance)>(candidates.Count);
-            foreach (var (key, _) in candidates)
+            var ranked = new (float Distance, int Slot)[candidates.Count];
+            for (var i = 0; i < ranked.Length; i++)
             {
+                var (key, reported) = candidates[i];
                 var slot = _slotOfKey[key];
-                hits.Add((slot, VectorDistance.Of(Spec.Metric, query, _arena[slot])));
+                ranked[i] = (exact ? reported : VectorDistance.Of(Spec.Metric, query, _arena[slot]), slot);
             }
 
-            return [.. hits.OrderBy(h => h.Distance).ThenBy(h => _ids[h.Slot], StringComparer.Ordinal).Take(k).Select(h => new SearchHit(_ids[h.Slot]!, h.Distance, _payloads[h.Slot]))];
+            Array.Sort(ranked, (a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : string.CompareOrdinal(_ids[a.Slot], _ids[b.Slot]));
+            var hits = new SearchHit[Math.Min(k, ranked.Length)];
+            for (var i = 0; i < hits.Length; i++)
+            {
+                var (distance, slot) = ranked[i];
+                hits[i] = new SearchHit(_ids[slot]!, distance, _payloads[slot]);
+            }
+
+            return hits;
         }
         finally
         {

@@ -8,6 +8,8 @@ internal sealed class FlatIndex(VectorArena arena, VectorMetric metric) : IVecto
 {
     public string Kind => "flat";
 
+    public bool ExactDistances => true;
+
     public void Set(ulong key, ReadOnlySpan<float> vector)
     {
     }

@@ -107,6 +107,9 @@ internal sealed unsafe class HnswIndex : IPersistentIndex
         USearchNative.Check(error, $"adding key {key}");
     }
 
+    /// <summary>Float32 storage: USearch's distances are the metric's own on the stored vectors.</summary>
+    public bool ExactDistances => Options.Quantization == HnswQuantization.F32;
+
     /// <summary>Twice k under float16 or int8: their distances misorder close candidates, which the exact re-ranking repairs.</summary>
     public int CandidatesFor(int k) => Options.Quantization == HnswQuantization.F32 ? k : 2 * k;
 

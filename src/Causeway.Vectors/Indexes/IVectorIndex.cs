@@ -27,6 +27,12 @@ internal interface IVectorIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// True when the distances <see cref="Search"/> reports are the metric's own on the float32 vectors (flat, float32
+    /// HNSW, IVF-Flat under L2), so the collection need not compute them again.
+    /// </summary>
+    bool ExactDistances => false;
+
     /// <summary>How many candidates to ask for so that re-ranking them by exact distance yields a good top <paramref name="k"/>.</summary>
     int CandidatesFor(int k) => k;
 

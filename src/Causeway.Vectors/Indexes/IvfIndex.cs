@@ -202,6 +202,9 @@ internal sealed class IvfIndex : IPersistentIndex
 
     public int CandidatesFor(int k) => _codes is null ? k : k * Options.Rerank;
 
+    /// <summary>IVF-Flat under L2 measures the stored vectors themselves; cosine measures them scaled to unit length.</summary>
+    public bool ExactDistances => _codes is null && !_normalise;
+
     public IReadOnlyList<(ulong Key, float Distance)> Search(ReadOnlySpan<float> query, int k, Func<ulong, bool>? accept, SearchOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
