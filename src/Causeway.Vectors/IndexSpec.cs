@@ -24,13 +24,13 @@ public sealed record IndexSpec(string Kind, HnswOptions? Hnsw = null, IvfOptions
         : IsIvf ? (Ivf ?? new IvfOptions()).DescribeProblem(collection, Kind == "ivfpq")
         : null;
 
-    /// <summary>Builds this index over the live records of <paramref name="arena"/> (training an IVF index on them first).</summary>
-    internal IVectorIndex Build(CollectionSpec collection, VectorArena arena)
+    /// <summary>Builds this index over the live records of <paramref name="arena"/> (an IVF index with <paramref name="codebook"/>, or trained on them first).</summary>
+    internal IVectorIndex Build(CollectionSpec collection, VectorArena arena, IvfCodebook? codebook = null)
     {
         IVectorIndex index = Kind switch
         {
             "hnsw" => new HnswIndex(collection, Hnsw ?? new HnswOptions()),
-            "ivfflat" or "ivfpq" => new IvfIndex(collection, Ivf ?? new IvfOptions(), IvfIndex.Train(
+            "ivfflat" or "ivfpq" => new IvfIndex(collection, Ivf ?? new IvfOptions(), codebook ?? IvfIndex.Train(
                 collection, arena, Ivf ?? new IvfOptions(), Kind == "ivfpq" ? (Ivf ?? new IvfOptions()).SubQuantizers(collection) : 0, seed: 42)),
             _ => new FlatIndex(arena, collection.Metric),
         };

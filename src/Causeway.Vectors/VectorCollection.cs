@@ -22,7 +22,7 @@ namespace Causeway.Vectors;
 /// loses nothing.
 /// </para>
 /// <para>
-/// <b>Indexes.</b> <see cref="CreateIndex"/> builds an HNSW or IVF index (or returns to flat) over every record and
+/// <b>Indexes.</b> <see cref="CreateIndex(IndexSpec)"/> builds an HNSW or IVF index (or returns to flat) over every record and
 /// keeps its spec in <c>index.json</c>. Each checkpoint is a generation G: the index is saved as <c>index-G.bin</c> before
 /// the snapshot naming G is renamed into place, so opening loads the index of the snapshot's own generation and replays
 /// only the log into it; without that file the index is built again from the records (an IVF index retrained).
@@ -93,8 +93,23 @@ public sealed class VectorCollection : IDisposable
     /// build); checkpoints, so a restart loads it instead of building it again. Returns the seconds each step took.
     /// </summary>
     /// <exception cref="ArgumentException">The spec does not fit the collection (the message says why).</exception>
-    public IndexBuild CreateIndex(IndexSpec spec)
+    public IndexBuild CreateIndex(IndexSpec spec) => CreateIndex(spec, codebook: null);
+
+    /// <summary>
+    /// Builds an IVF index with a codebook trained elsewhere (a federated k-means over several parties,
+    /// <see cref="FederatedKMeans"/>) instead of training one on this collection alone; kept in <c>codebook.bin</c>, so a
+    /// rebuild uses it again.
+    /// </summary>
+    /// <exception cref="ArgumentException">The spec is not an IVF kind matching the codebook, or does not fit the collection.</exception>
+    public IndexBuild CreateIndex(IndexSpec spec, IvfCodebook? codebook)
     {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (codebook is not null
+            && (spec.Kind is not ("ivfflat" or "ivfpq") || codebook.Dimension != Spec.Dimension || (codebook.SubQuantizers > 0) != (spec.Kind == "ivfpq")))
+        {
+            throw new ArgumentException($"a codebook of {codebook.Lists} lists, m = {codebook.SubQuantizers}, dimension {codebook.Dimension} does not fit a {spec.Kind} index of collection '{Spec.Name}' (dimension {Spec.Dimension})", nameof(codebook));
+        }
+
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.DescribeProblem(Spec) is { } problem)
         {
@@ -105,7 +120,21 @@ public sealed class VectorCollection : IDisposable
         try
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var index = spec.Build(Spec, _arena);
+            var codebookPath = Path.Combine(_folder, "codebook.bin");
+            var index = spec.Build(Spec, _arena, codebook);
+            if (codebook is null)
+            {
+                File.Delete(codebookPath);
+            }
+            else
+            {
+                WriteAtomically(codebookPath, stream =>
+                {
+                    using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+                    codebook.Write(writer);
+                });
+            }
+
             var built = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             WriteAtomically(Path.Combine(_folder, "index.json"), stream => JsonSerializer.Serialize(stream, spec, Json));
             _index.Dispose();
@@ -502,7 +531,7 @@ public sealed class VectorCollection : IDisposable
             var saved = _indexSpec.Load(Spec, Path.Combine(_folder, IndexFile(_generation)), _arena.Count);
             IndexLoadedFromDisk = saved is not null;
             _index.Dispose();
-            _index = saved ?? _indexSpec.Build(Spec, _arena);
+            _index = saved ?? _indexSpec.Build(Spec, _arena, ReadCodebook());
         }
 
         var logPath = Path.Combine(_folder, "log");
@@ -573,6 +602,110 @@ public sealed class VectorCollection : IDisposable
         if (updateIndex)
         {
             _index.Set(key, record.Vector);
+        }
+    }
+
+    // The shared codebook an IVF index was built with, when one was given (CreateIndex with a codebook).
+    private IvfCodebook? ReadCodebook()
+    {
+        var path = Path.Combine(_folder, "codebook.bin");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        using var reader = new BinaryReader(File.OpenRead(path));
+        return IvfCodebook.Read(reader);
+    }
+
+    /// <summary>This collection's side of a federated k-means (<see cref="FederatedKMeans"/>): its statistics, never its vectors.</summary>
+    public ICentroidStatisticsSource Statistics() => new LocalStatistics(this);
+
+    private sealed class LocalStatistics(VectorCollection collection) : ICentroidStatisticsSource
+    {
+        public (double[] Sum, double[] SumSquares, long Count) Moments(float[]? coarse, int start, int length)
+        {
+            var (sum, squares) = (new double[length], new double[length]);
+            long count = 0;
+            collection.ForEachPrepared(coarse, start, length, part =>
+            {
+                for (var i = 0; i < length; i++)
+                {
+                    sum[i] += part[i];
+                    squares[i] += part[i] * (double)part[i];
+                }
+
+                count++;
+            });
+            return (sum, squares, count);
+        }
+
+        public (double[] Sums, long[] Counts) Accumulate(float[] centroids, float[]? coarse, int start, int length, int minCount)
+        {
+            var k = centroids.Length / length;
+            var (sums, counts) = (new double[k * length], new long[k]);
+            var norms = KMeans.Norms(centroids, length);
+            collection.ForEachPrepared(coarse, start, length, part =>
+            {
+                var c = KMeans.Nearest(part, centroids, norms, length);
+                counts[c]++;
+                for (var i = 0; i < length; i++)
+                {
+                    sums[(c * length) + i] += part[i];
+                }
+            });
+
+            // A sum over fewer than minCount vectors would describe them: such a centroid is left out entirely.
+            for (var c = 0; c < k; c++)
+            {
+                if (counts[c] < minCount)
+                {
+                    counts[c] = 0;
+                    sums.AsSpan(c * length, length).Clear();
+                }
+            }
+
+            return (sums, counts);
+        }
+    }
+
+    // Every live vector as IVF sees it (unit length for cosine), as its residual to the nearest coarse centroid when
+    // given, cut to [start, start + length).
+    private void ForEachPrepared(float[]? coarse, int start, int length, Action<float[]> visit)
+    {
+        var d = Spec.Dimension;
+        var norms = coarse is null ? null : KMeans.Norms(coarse, d);
+        var x = new float[d];
+        var part = new float[length];
+        _lock.EnterReadLock();
+        try
+        {
+            for (var slot = 0; slot < _arena.Extent; slot++)
+            {
+                if (!_arena.IsAlive(slot))
+                {
+                    continue;
+                }
+
+                _arena[slot].CopyTo(x);
+                if (Spec.Metric == VectorMetric.Cosine && System.Numerics.Tensors.TensorPrimitives.Norm(x) is var norm and > 0)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Divide(x, norm, x);
+                }
+
+                if (coarse is not null)
+                {
+                    var c = KMeans.Nearest(x, coarse, norms!, d);
+                    System.Numerics.Tensors.TensorPrimitives.Subtract(x, coarse.AsSpan(c * d, d), x);
+                }
+
+                x.AsSpan(start, length).CopyTo(part);
+                visit(part);
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
         }
     }
 
