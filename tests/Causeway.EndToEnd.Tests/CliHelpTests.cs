@@ -22,6 +22,7 @@ public sealed class CliHelpTests
     [InlineData("model", "export-items")]
     [InlineData("run", "popular")]
     [InlineData("vectors", "query")]
+    [InlineData("vectors", "demo")]
     [InlineData("bench", "vectors")]
     [InlineData("party", "--vectors")]
     public async Task Verb_Help_DescribesItsOptions(string verb, string expected)

@@ -26,6 +26,7 @@ internal static class VectorsCommand
         command.Subcommands.Add(Search());
         command.Subcommands.Add(Info());
         command.Subcommands.Add(Query());
+        command.Subcommands.Add(Demo());
         return command;
     }
 
@@ -249,6 +250,62 @@ internal static class VectorsCommand
             }
 
             AnsiConsole.Write(parties);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Demo()
+    {
+        var shops = new Option<int>("--shops") { Description = "Shops: party processes, each holding its share of the images.", DefaultValueFactory = _ => 3 };
+        var queries = new Option<int>("--queries") { Description = "Federated queries to ask (the first three are shown).", DefaultValueFactory = _ => 50 };
+        var workDirectory = new Option<DirectoryInfo?>("--work-dir")
+        {
+            Description = $"Where the demo writes certificates, stores, logs and the database: a new or empty folder, or one an earlier demo made (marked by {Composition.WorkFolder.MarkerFile}). Default: a new folder under .causeway/vectors-demo/.",
+            HelpName = "DIR",
+        };
+        var command = new Command("demo", "Federated vector search in one command: Fashion-MNIST dealt to shops (own store, HNSW, disclosure policy each), a coordinator on loopback, queries whose merged hits show what each shop released.")
+        {
+            shops, queries, workDirectory,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(shops) is < 1 or > 8 || parse.GetValue(queries) is < 1 or > 100)
+            {
+                throw new CliException("--shops must be 1 to 8 and --queries 1 to 100", hint: null, exitCode: 2);
+            }
+
+            using var work = parse.GetValue(workDirectory) is { } named
+                ? Composition.WorkFolder.Claim(named.FullName, "--work-dir", "causeway vectors demo")
+                : Composition.WorkFolder.CreateUnique(Path.Combine(".causeway", "vectors-demo"), "causeway vectors demo", TimeProvider.System);
+            var outcome = await Composition.VectorsDemo.RunAsync(parse.GetValue(shops), parse.GetValue(queries), work.Path, m => AnsiConsole.MarkupLine(Markup.Escape(m)), cancellationToken);
+            for (var s = 1; s <= outcome.Shops; s++)
+            {
+                var policy = Composition.VectorsDemo.PolicyOf(s);
+                AnsiConsole.MarkupLine(Markup.Escape($"shop-{s} releases: ids{(policy.Distances ? ", distances" : string.Empty)}{(policy.PayloadFields.Count > 0 ? ", " + string.Join(", ", policy.PayloadFields) : string.Empty)}"));
+            }
+
+            foreach (var search in outcome.Searches)
+            {
+                var hits = new Table().Title(Markup.Escape($"query image {search.Number} (class: {search.TrueClass}): merged top 5 over {outcome.Shops} shops"))
+                    .AddColumns("shop", "id", "distance", "released payload");
+                foreach (var hit in search.Answer["hits"]!.AsArray())
+                {
+                    hits.AddRow(
+                        Markup.Escape(hit!["party"]!.GetValue<string>()), Markup.Escape(hit["id"]!.GetValue<string>()),
+                        hit["distance"] is { } d ? d.GetValue<float>().ToString("N0", Invariant) : "(kept in)", Markup.Escape(hit["payload"]?.ToJsonString() ?? "-"));
+                }
+
+                AnsiConsole.Write(hits);
+                AnsiConsole.MarkupLine(Markup.Escape("who answered: " + string.Join(", ", search.Answer["parties"]!.AsArray().Select(p => $"{p!["party"]} {p["status"]} ({p["hits"]})"))));
+            }
+
+            if (outcome.Accuracy is { } accuracy)
+            {
+                AnsiConsole.MarkupLine(Markup.Escape(string.Create(Invariant, $"over {outcome.Queries} queries, the nearest hit with a released label names the query's class {accuracy:P0} of the time")));
+            }
+
+            AnsiConsole.MarkupLine(Markup.Escape($"each shop's audit log: {work.Path}/shop-N/audit.jsonl; logs and certificates: {work.Path}"));
             return 0;
         });
         return command;
