@@ -21,7 +21,7 @@ internal sealed class FlatIndex(VectorArena arena, VectorMetric metric) : IVecto
     public IReadOnlyList<(ulong Key, float Distance)> Search(ReadOnlySpan<float> query, int k, Func<ulong, bool>? accept, SearchOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        var heap = new PriorityQueue<int, float>(k + 1, Comparer<float>.Create((a, b) => b.CompareTo(a)));
+        var nearest = new NearestK(k);
         for (var slot = 0; slot < arena.Extent; slot++)
         {
             if (!arena.IsAlive(slot) || (accept is not null && !accept(arena.KeyOf(slot))))
@@ -29,25 +29,10 @@ internal sealed class FlatIndex(VectorArena arena, VectorMetric metric) : IVecto
                 continue;
             }
 
-            var distance = VectorDistance.Of(metric, query, arena[slot]);
-            if (heap.Count < k)
-            {
-                heap.Enqueue(slot, distance);
-            }
-            else if (heap.TryPeek(out _, out var worst) && distance < worst)
-            {
-                heap.EnqueueDequeue(slot, distance);
-            }
+            nearest.Offer(arena.KeyOf(slot), VectorDistance.Of(metric, query, arena[slot]));
         }
 
-        var hits = new (ulong Key, float Distance)[heap.Count];
-        for (var i = hits.Length - 1; i >= 0; i--)
-        {
-            heap.TryDequeue(out var slot, out var distance);
-            hits[i] = (arena.KeyOf(slot), distance);
-        }
-
-        return hits;
+        return nearest.Drain();
     }
 
     public void Dispose()

@@ -213,7 +213,7 @@ internal sealed class IvfIndex : IPersistentIndex
         Prepare(query, q, _normalise);
         var nprobe = Math.Clamp(options.Nprobe ?? Options.Nprobe, 1, _codebook.Lists);
         var probes = NearestLists(q, nprobe);
-        var heap = new PriorityQueue<ulong, float>(k + 1, Comparer<float>.Create((a, b) => b.CompareTo(a)));
+        var nearest = new NearestK(k);
         var m = _codebook.SubQuantizers;
         var sub = m == 0 ? 0 : d / m;
         var table = m == 0 ? [] : new float[m * SubCentroids];
@@ -270,25 +270,11 @@ internal sealed class IvfIndex : IPersistentIndex
                     }
                 }
 
-                if (heap.Count < k)
-                {
-                    heap.Enqueue(key, distance);
-                }
-                else if (heap.TryPeek(out _, out var worst) && distance < worst)
-                {
-                    heap.EnqueueDequeue(key, distance);
-                }
+                nearest.Offer(key, distance);
             }
         }
 
-        var hits = new (ulong Key, float Distance)[heap.Count];
-        for (var i = hits.Length - 1; i >= 0; i--)
-        {
-            heap.TryDequeue(out var key, out var distance);
-            hits[i] = (key, distance);
-        }
-
-        return hits;
+        return nearest.Drain();
     }
 
     public void Save(string path)
