@@ -303,10 +303,18 @@ public sealed class PartyHost : IDisposable
         _ when VerticalParty.Handles(step.Request) => _vertical?.Handle(step)
             ?? ProtocolStepReply.Failed("this party takes no vertical jobs (start it with `causeway party --vertical-data FILE --vertical-schema FILE`, or `--arbiter`)"),
         Federation.Recommendation.Popularity.PopularItemsRequest request => _handler.AnswerPopularItems(request),
-        _ when VectorParty.Handles(step.Request) => _vectors?.Handle(step)
-            ?? ProtocolStepReply.Success(new Federation.Vectors.VectorAnswer([], "this party holds no vector store (start it with `causeway party --vectors DIR`)")),
+        _ when VectorParty.Handles(step.Request) => _vectors?.Handle(step) ?? NoVectorStore(step.Request),
         _ => _protection.Handle(step),
     };
+
+    // A query is answered with a refusal the querier sees; the k-means steps of a codebook training fail.
+    private static ProtocolStepReply NoVectorStore(ProtocolMessage request)
+    {
+        const string Reason = "this party holds no vector store (start it with `causeway party --vectors DIR`)";
+        return request is Federation.Vectors.VectorQuery
+            ? ProtocolStepReply.Success(new Federation.Vectors.VectorAnswer([], Reason))
+            : ProtocolStepReply.Failed(Reason);
+    }
 
     // A result is worth a few retries on the same session: re-joining first would turn the task into a dropout.
     // A retry after a push that did arrive is answered 409 (duplicate) and logged, never applied twice.

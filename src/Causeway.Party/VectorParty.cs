@@ -44,14 +44,88 @@ public sealed class VectorParty : IDisposable
     public string AuditPath => Path.Combine(_store.Folder, "audit.jsonl");
 
     /// <summary>True for the requests this class answers.</summary>
-    public static bool Handles(ProtocolMessage request) => request is VectorQuery;
+    public static bool Handles(ProtocolMessage request) => request is VectorQuery or MomentsRequest or CentroidStatsRequest or CodebookInstall;
 
     public ProtocolStepReply Handle(ProtocolStep step)
     {
         ArgumentNullException.ThrowIfNull(step);
-        return step.Request is VectorQuery query
-            ? ProtocolStepReply.Success(Answer(query))
-            : ProtocolStepReply.Failed($"not a vector query: {step.Request.Name}");
+        return step.Request switch
+        {
+            VectorQuery query => ProtocolStepReply.Success(Answer(query)),
+            MomentsRequest moments => ProtocolStepReply.Success(Moments(moments)),
+            CentroidStatsRequest stats => ProtocolStepReply.Success(Accumulate(stats)),
+            CodebookInstall install => ProtocolStepReply.Success(Install(install)),
+            _ => ProtocolStepReply.Failed($"not a vector store request: {step.Request.Name}"),
+        };
+    }
+
+    // Federated k-means: statistics of the collection's vectors, never a vector (docs/vectors.md).
+    private MomentsReply Moments(MomentsRequest request)
+    {
+        if (Open(request.Collection, request.Coarse, request.Start, request.Length) is (null, var refusal))
+        {
+            return new MomentsReply([], [], 0, refusal);
+        }
+
+        var (sum, squares, count) = _store.Get(request.Collection)!.Statistics().Moments(request.Coarse, request.Start, request.Length);
+        return new MomentsReply(sum, squares, count, null);
+    }
+
+    private CentroidStatsReply Accumulate(CentroidStatsRequest request)
+    {
+        if (Open(request.Collection, request.Coarse, request.Start, request.Length) is (null, var refusal))
+        {
+            return new CentroidStatsReply([], [], refusal);
+        }
+
+        var (sums, counts) = _store.Get(request.Collection)!.Statistics().Accumulate(request.Centroids, request.Coarse, request.Start, request.Length, request.MinCount);
+        return new CentroidStatsReply(sums, counts, null);
+    }
+
+    private CodebookInstalled Install(CodebookInstall request)
+    {
+        if (Open(request.Collection, null, 0, 1) is (null, var refusal))
+        {
+            return new CodebookInstalled(0, refusal);
+        }
+
+        var collection = _store.Get(request.Collection)!;
+        var codebook = new IvfCodebook(
+            collection.Spec.Dimension, request.Lists, request.SubQuantizers, request.Centroids, request.SubQuantizers == 0 ? null : request.Codebooks);
+        try
+        {
+            collection.CreateIndex(new IndexSpec(request.SubQuantizers == 0 ? "ivfflat" : "ivfpq", Ivf: new IvfOptions(Nlist: request.Lists, M: request.SubQuantizers == 0 ? null : request.SubQuantizers)), codebook);
+        }
+        catch (ArgumentException e)
+        {
+            return new CodebookInstalled(0, e.Message);
+        }
+
+        return new CodebookInstalled(collection.Count, null);
+    }
+
+    // The collection, when it exists here and the requested window fits its dimension.
+    private (VectorCollection? Collection, string? Refusal) Open(string name, float[]? coarse, int start, int length)
+    {
+        VectorCollection? collection;
+        try
+        {
+            collection = _store.Get(name);
+        }
+        catch (IOException e)
+        {
+            return (null, $"collection '{name}' cannot be opened here: {e.Message}");
+        }
+
+        if (collection is null)
+        {
+            return (null, $"this party holds no collection '{name}'");
+        }
+
+        var d = collection.Spec.Dimension;
+        return start < 0 || length < 1 || start + length > d || (coarse is not null && coarse.Length % d != 0)
+            ? (null, $"collection '{name}' has dimension {d}; the request's window [{start}, {start + length}) or its centroids do not fit it")
+            : (collection, null);
     }
 
     /// <summary>This party's answer to <paramref name="query"/>.</summary>

@@ -56,6 +56,21 @@ public static class ProtocolMapping
                     Hits = { a.Hits.Select(h => new V1.VectorHit { Id = h.Id, HasDistance = h.Distance is not null, Distance = h.Distance ?? 0, PayloadJson = h.PayloadJson ?? string.Empty }) },
                 },
             },
+            MomentsRequest r => new() { MomentsRequest = new V1.MomentsRequest { Collection = r.Collection, Coarse = { r.Coarse ?? [] }, Start = r.Start, Length = r.Length } },
+            MomentsReply r => new() { MomentsReply = new V1.MomentsReply { Sum = { r.Sum }, SumSquares = { r.SumSquares }, Count = r.Count, Refusal = r.Refusal ?? string.Empty } },
+            CentroidStatsRequest r => new()
+            {
+                CentroidStatsRequest = new V1.CentroidStatsRequest
+                {
+                    Collection = r.Collection, Centroids = { r.Centroids }, Coarse = { r.Coarse ?? [] }, Start = r.Start, Length = r.Length, MinCount = r.MinCount,
+                },
+            },
+            CentroidStatsReply r => new() { CentroidStatsReply = new V1.CentroidStatsReply { Sums = { r.Sums }, Counts = { r.Counts }, Refusal = r.Refusal ?? string.Empty } },
+            CodebookInstall r => new()
+            {
+                CodebookInstall = new V1.CodebookInstall { Collection = r.Collection, Lists = r.Lists, SubQuantizers = r.SubQuantizers, Centroids = { r.Centroids }, Codebooks = { r.Codebooks } },
+            },
+            CodebookInstalled r => new() { CodebookInstalled = new V1.CodebookInstalled { Records = r.Records, Refusal = r.Refusal ?? string.Empty } },
             _ => throw new ArgumentException($"No wire form for {message.GetType().Name}.", nameof(message)),
         };
     }
@@ -88,9 +103,37 @@ public static class ProtocolMapping
                 : throw new MalformedMessageException("Noisy item counts must be finite numbers."),
             V1.ProtocolMessage.MessageOneofCase.VectorQuery => FromProto(message.VectorQuery),
             V1.ProtocolMessage.MessageOneofCase.VectorAnswer => FromProto(message.VectorAnswer),
+            V1.ProtocolMessage.MessageOneofCase.MomentsRequest => Checked(
+                new MomentsRequest(message.MomentsRequest.Collection, Optional(message.MomentsRequest.Coarse), message.MomentsRequest.Start, message.MomentsRequest.Length),
+                r => r.Start >= 0 && r.Length >= 1 && r.Length <= 65_536 && r.Collection.Length is >= 1 and <= 64),
+            V1.ProtocolMessage.MessageOneofCase.MomentsReply => Checked(
+                new MomentsReply([.. message.MomentsReply.Sum], [.. message.MomentsReply.SumSquares], message.MomentsReply.Count, Refusal(message.MomentsReply.Refusal)),
+                r => r.Count >= 0 && r.Sum.Length == r.SumSquares.Length && r.Sum.All(double.IsFinite) && r.SumSquares.All(double.IsFinite)),
+            V1.ProtocolMessage.MessageOneofCase.CentroidStatsRequest => Checked(
+                new CentroidStatsRequest(
+                    message.CentroidStatsRequest.Collection, [.. message.CentroidStatsRequest.Centroids], Optional(message.CentroidStatsRequest.Coarse),
+                    message.CentroidStatsRequest.Start, message.CentroidStatsRequest.Length, message.CentroidStatsRequest.MinCount),
+                r => r.Start >= 0 && r.Length >= 1 && r.MinCount >= 1 && r.Centroids.Length > 0 && r.Centroids.Length % r.Length == 0 && r.Centroids.All(float.IsFinite)),
+            V1.ProtocolMessage.MessageOneofCase.CentroidStatsReply => Checked(
+                new CentroidStatsReply([.. message.CentroidStatsReply.Sums], [.. message.CentroidStatsReply.Counts], Refusal(message.CentroidStatsReply.Refusal)),
+                r => r.Counts.All(c => c >= 0) && r.Sums.All(double.IsFinite) && (r.Counts.Length == 0 || r.Sums.Length % r.Counts.Length == 0)),
+            V1.ProtocolMessage.MessageOneofCase.CodebookInstall => Checked(
+                new CodebookInstall(
+                    message.CodebookInstall.Collection, message.CodebookInstall.Lists, message.CodebookInstall.SubQuantizers,
+                    [.. message.CodebookInstall.Centroids], [.. message.CodebookInstall.Codebooks]),
+                r => r.Lists >= 1 && r.SubQuantizers >= 0 && r.Centroids.Length % r.Lists == 0 && r.Centroids.All(float.IsFinite) && r.Codebooks.All(float.IsFinite)),
+            V1.ProtocolMessage.MessageOneofCase.CodebookInstalled => new CodebookInstalled(message.CodebookInstalled.Records, Refusal(message.CodebookInstalled.Refusal)),
             _ => throw new MalformedMessageException("The protection message holds no known case."),
         };
     }
+
+    private static T Checked<T>(T message, Func<T, bool> valid)
+        where T : ProtocolMessage =>
+        valid(message) ? message : throw new MalformedMessageException($"A {message.Name} holds a field out of range.");
+
+    private static float[]? Optional(Google.Protobuf.Collections.RepeatedField<float> values) => values.Count == 0 ? null : [.. values];
+
+    private static string? Refusal(string refusal) => refusal.Length == 0 ? null : refusal;
 
     private static VectorQuery FromProto(V1.VectorQuery q)
     {

@@ -10,16 +10,16 @@ namespace Causeway.Vectors;
 public interface ICentroidStatisticsSource
 {
     /// <summary>Σx, Σx² per value of the (sub-)vectors [start, start + length), and their count; residuals to the nearest of <paramref name="coarse"/> when given.</summary>
-    (double[] Sum, double[] SumSquares, long Count) Moments(float[]? coarse, int start, int length);
+    Task<(double[] Sum, double[] SumSquares, long Count)> MomentsAsync(float[]? coarse, int start, int length, CancellationToken cancellationToken);
 
     /// <summary>For every centroid of <paramref name="centroids"/> (k × length), the sum and count of the (sub-)vectors nearest to it; zero for both where fewer than <paramref name="minCount"/> chose it.</summary>
-    (double[] Sums, long[] Counts) Accumulate(float[] centroids, float[]? coarse, int start, int length, int minCount);
+    Task<(double[] Sums, long[] Counts)> AccumulateAsync(float[] centroids, float[]? coarse, int start, int length, int minCount, CancellationToken cancellationToken);
 }
 
 /// <summary>
 /// Trains one IVF codebook (coarse centroids and, for IVF-PQ, the sub-vector codebooks) over several parties' collections
 /// without any vector leaving its party: Lloyd's algorithm whose assignment and accumulation run at every party
-/// (<see cref="ICentroidStatisticsSource.Accumulate"/>) and whose update runs here on the summed statistics. Starting
+/// (<see cref="ICentroidStatisticsSource.AccumulateAsync"/>) and whose update runs here on the summed statistics. Starting
 /// centroids are drawn from N(μ, σ²) per value, μ and σ from the summed moments, so no party's vector seeds them.
 /// Every party then encodes with the same codebook, so codes and distances mean the same everywhere.
 /// </summary>
@@ -32,9 +32,9 @@ public static class FederatedKMeans
 {
     private const int SubCentroids = 256;
 
-    /// <summary>Trains a codebook of <paramref name="lists"/> centroids (and m sub-quantizers, 0 for IVF-Flat) over the parties.</summary>
-    public static IvfCodebook Train(
-        IReadOnlyList<ICentroidStatisticsSource> parties, int dimension, int lists, int subQuantizers, int iterations, int minCount, int seed)
+    /// <summary>Trains a codebook of <paramref name="lists"/> centroids (and m sub-quantizers, 0 for IVF-Flat) over the parties, asking them all at once each step.</summary>
+    public static async Task<IvfCodebook> TrainAsync(
+        IReadOnlyList<ICentroidStatisticsSource> parties, int dimension, int lists, int subQuantizers, int iterations, int minCount, int seed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parties);
         if (parties.Count == 0 || lists < 1 || iterations < 1 || minCount < 1 || (subQuantizers > 0 && dimension % subQuantizers != 0))
@@ -43,7 +43,7 @@ public static class FederatedKMeans
         }
 
         var random = new Random(seed);
-        var coarse = Lloyd(parties, null, 0, dimension, lists, iterations, minCount, random);
+        var coarse = await LloydAsync(parties, null, 0, dimension, lists, iterations, minCount, random, cancellationToken).ConfigureAwait(false);
         float[]? books = null;
         if (subQuantizers > 0)
         {
@@ -51,22 +51,23 @@ public static class FederatedKMeans
             books = new float[subQuantizers * SubCentroids * sub];
             for (var j = 0; j < subQuantizers; j++)
             {
-                Lloyd(parties, coarse, j * sub, sub, SubCentroids, iterations, minCount, random).CopyTo(books.AsSpan(j * SubCentroids * sub));
+                (await LloydAsync(parties, coarse, j * sub, sub, SubCentroids, iterations, minCount, random, cancellationToken).ConfigureAwait(false))
+                    .CopyTo(books.AsSpan(j * SubCentroids * sub));
             }
         }
 
         return new IvfCodebook(dimension, lists, subQuantizers, coarse, books);
     }
 
-    private static float[] Lloyd(IReadOnlyList<ICentroidStatisticsSource> parties, float[]? coarse, int start, int length, int k, int iterations, int minCount, Random random)
+    private static async Task<float[]> LloydAsync(
+        IReadOnlyList<ICentroidStatisticsSource> parties, float[]? coarse, int start, int length, int k, int iterations, int minCount, Random random, CancellationToken cancellationToken)
     {
         // μ and σ of the (sub-)vectors over every party.
         var sum = new double[length];
         var squares = new double[length];
         long count = 0;
-        foreach (var party in parties)
+        foreach (var (s, q, n) in await Task.WhenAll(parties.Select(p => p.MomentsAsync(coarse, start, length, cancellationToken))).ConfigureAwait(false))
         {
-            var (s, q, n) = party.Moments(coarse, start, length);
             for (var i = 0; i < length; i++)
             {
                 sum[i] += s[i];
@@ -102,9 +103,9 @@ public static class FederatedKMeans
         {
             var sums = new double[k * length];
             var counts = new long[k];
-            foreach (var party in parties)
+            var answers = await Task.WhenAll(parties.Select(p => p.AccumulateAsync(centroids, coarse, start, length, minCount, cancellationToken))).ConfigureAwait(false);
+            foreach (var (s, n) in answers)
             {
-                var (s, n) = party.Accumulate(centroids, coarse, start, length, minCount);
                 for (var i = 0; i < sums.Length; i++)
                 {
                     sums[i] += s[i];

@@ -43,7 +43,8 @@ public sealed record IvfCodebook(int Dimension, int Lists, int SubQuantizers, fl
 {
     private const int Magic = 0x31465643; // "CVF1"
 
-    internal float[] Codebooks { get; init; } = Codebooks ?? [];
+    /// <summary>The sub-vector codebooks, m × 256 × (d/m); empty for IVF-Flat.</summary>
+    public float[] Codebooks { get; init; } = Codebooks ?? [];
 
     internal void Write(BinaryWriter writer)
     {

@@ -619,10 +619,17 @@ public sealed class VectorCollection : IDisposable
     }
 
     /// <summary>This collection's side of a federated k-means (<see cref="FederatedKMeans"/>): its statistics, never its vectors.</summary>
-    public ICentroidStatisticsSource Statistics() => new LocalStatistics(this);
+    public LocalStatistics Statistics() => new(this);
 
-    private sealed class LocalStatistics(VectorCollection collection) : ICentroidStatisticsSource
+    /// <summary>A collection's statistics for federated k-means, computed here (the party's side; <see cref="ICentroidStatisticsSource"/>).</summary>
+    public sealed class LocalStatistics(VectorCollection collection) : ICentroidStatisticsSource
     {
+        public Task<(double[] Sum, double[] SumSquares, long Count)> MomentsAsync(float[]? coarse, int start, int length, CancellationToken cancellationToken) =>
+            Task.FromResult(Moments(coarse, start, length));
+
+        public Task<(double[] Sums, long[] Counts)> AccumulateAsync(float[] centroids, float[]? coarse, int start, int length, int minCount, CancellationToken cancellationToken) =>
+            Task.FromResult(Accumulate(centroids, coarse, start, length, minCount));
+
         public (double[] Sum, double[] SumSquares, long Count) Moments(float[]? coarse, int start, int length)
         {
             var (sum, squares) = (new double[length], new double[length]);

@@ -97,12 +97,51 @@ public sealed class FederatedVectorSearchTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Codebook_TrainedByFederatedKMeans_IsInstalledAtEveryParty_AndQueriesStillFindTheTrueNeighbours()
+    {
+        var records = Records(1800);
+        await using var server = await CoordinatorServer.StartAsync();
+        await using var parties = await Parties.StartAsync(server, _root.FullName, records, _ => new DisclosurePolicy(QueriesPerMinute: 600));
+        using var admin = server.CreateAdminClient();
+
+        var result = await PostAsync(admin, "api/vectors/codebook", new { collection = "items", dimension = Dimension, kind = "ivfpq", lists = 8, m = 4, iterations = 5, minCount = 5 });
+
+        // Every shop took part and indexed its 600 records with the codebook all of them received.
+        Assert.Equal(
+            [("shop-a", "installed", 600L), ("shop-b", "installed", 600L), ("shop-c", "installed", 600L)],
+            result.GetProperty("parties").EnumerateArray().Select(p => (p.GetProperty("party").GetString(), p.GetProperty("status").GetString(), p.GetProperty("records").GetInt64())));
+        var books = new[] { "shop-a", "shop-b", "shop-c" }.Select(shop => File.ReadAllBytes(Path.Combine(_root.FullName, shop, "items", "codebook.bin"))).ToList();
+        Assert.All(books, book => Assert.Equal(books[0], book));
+
+        // A federated query over the three IVF-PQ indexes (every list scanned, PQ codes re-ranked) finds the true
+        // neighbours of one exact union index.
+        using var union = VectorCollection.Create(Path.Combine(_root.FullName, "union"), new CollectionSpec("items", Dimension, VectorMetric.L2));
+        union.Upsert([.. records.Select(r => r.Record with { Id = $"{r.Party}/{r.Record.Id}" })]);
+        var found = 0;
+        foreach (var query in records.Take(20).Select(r => r.Record.Vector))
+        {
+            var truth = union.Search(query, 10).Select(h => h.Id).ToHashSet();
+            var answer = await PostAsync(admin, "api/vectors/search", new { collection = "items", vector = query, k = 10, nprobe = 8 });
+            found += answer.GetProperty("hits").EnumerateArray().Count(h => truth.Contains($"{h.GetProperty("party").GetString()}/{h.GetProperty("id").GetString()}"));
+        }
+
+        Assert.True(found >= 180, $"{found} of 200 true neighbours found");
+
+        // A collection nobody holds trains nothing and says so.
+        var refused = await admin.PostAsJsonAsync(new Uri("api/vectors/codebook", UriKind.Relative), new { collection = "nothing", dimension = Dimension }).DefaultTimeout();
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("no connected party holds vectors in collection", await refused.Content.ReadAsStringAsync().DefaultTimeout(), StringComparison.Ordinal);
+    }
+
     private static JsonElement Status(JsonElement result, string party) =>
         result.GetProperty("parties").EnumerateArray().Single(p => p.GetProperty("party").GetString() == party);
 
-    private static async Task<JsonElement> SearchAsync(HttpClient admin, object body)
+    private static Task<JsonElement> SearchAsync(HttpClient admin, object body) => PostAsync(admin, "api/vectors/search", body);
+
+    private static async Task<JsonElement> PostAsync(HttpClient admin, string path, object body)
     {
-        var response = await admin.PostAsJsonAsync(new Uri("api/vectors/search", UriKind.Relative), body).DefaultTimeout();
+        var response = await admin.PostAsJsonAsync(new Uri(path, UriKind.Relative), body).DefaultTimeout();
         var text = await response.Content.ReadAsStringAsync().DefaultTimeout();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {text}");
         return JsonDocument.Parse(text).RootElement.Clone();

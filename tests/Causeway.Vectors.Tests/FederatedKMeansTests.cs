@@ -7,7 +7,7 @@ public sealed class FederatedKMeansTests : IDisposable
     public void Dispose() => _root.Delete(recursive: true);
 
     [Fact]
-    public void SharedCodebook_TrainedFromStatisticsOnly_IndexesEveryPartyAsWellAsItsOwnCodebook()
+    public async Task SharedCodebook_TrainedFromStatisticsOnly_IndexesEveryPartyAsWellAsItsOwnCodebook()
     {
         var records = HnswIndexTests.Clustered(3000, 32, seed: 31);
         var queries = HnswIndexTests.Clustered(30, 32, seed: 32);
@@ -22,7 +22,7 @@ public sealed class FederatedKMeansTests : IDisposable
             var recorders = parties.Select(c => new RecordingSource(c.Statistics())).ToList();
 
             // Act
-            var codebook = FederatedKMeans.Train(recorders, dimension: 32, lists: 16, subQuantizers: 8, iterations: 10, minCount: 5, seed: 7);
+            var codebook = await FederatedKMeans.TrainAsync(recorders, dimension: 32, lists: 16, subQuantizers: 8, iterations: 10, minCount: 5, seed: 7, CancellationToken.None);
 
             // Assert: what left each party were sums and counts, never over fewer than 5 of its vectors.
             Assert.All(recorders.SelectMany(r => r.Counts), count => Assert.True(count == 0 || count >= 5, $"a count of {count}"));
@@ -82,17 +82,21 @@ public sealed class FederatedKMeansTests : IDisposable
 
         public int Calls { get; private set; }
 
-        public (double[] Sum, double[] SumSquares, long Count) Moments(float[]? coarse, int start, int length)
+        public Task<(double[] Sum, double[] SumSquares, long Count)> MomentsAsync(float[]? coarse, int start, int length, CancellationToken cancellationToken)
         {
             Calls++;
-            return inner.Moments(coarse, start, length);
+            return inner.MomentsAsync(coarse, start, length, cancellationToken);
         }
 
-        public (double[] Sums, long[] Counts) Accumulate(float[] centroids, float[]? coarse, int start, int length, int minCount)
+        public async Task<(double[] Sums, long[] Counts)> AccumulateAsync(float[] centroids, float[]? coarse, int start, int length, int minCount, CancellationToken cancellationToken)
         {
             Calls++;
-            var answer = inner.Accumulate(centroids, coarse, start, length, minCount);
-            Counts.AddRange(answer.Counts);
+            var answer = await inner.AccumulateAsync(centroids, coarse, start, length, minCount, cancellationToken);
+            lock (Counts)
+            {
+                Counts.AddRange(answer.Counts);
+            }
+
             return answer;
         }
     }

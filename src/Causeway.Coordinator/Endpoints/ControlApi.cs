@@ -42,6 +42,7 @@ internal static class ControlApi
         api.MapPost("/runs/{id}/statistics/release", ReleaseStatisticsAsync);
         api.MapPost("/runs/{id}/popular-items", ReleasePopularItemsAsync);
         api.MapPost("/vectors/search", SearchVectorsAsync);
+        api.MapPost("/vectors/codebook", TrainCodebookAsync);
         api.MapGet("/runs/{id}/statistics/budget", async (string id, StatisticsReleaser releaser, HttpContext context) =>
             await releaser.BudgetAsync(id, context.RequestAborted).ConfigureAwait(false) is { } budget
                 ? Results.Json(budget, JsonOptions)
@@ -268,6 +269,29 @@ internal static class ControlApi
 
         var (release, budget) = await releaser.ReleaseAsync(id, query, context.RequestAborted).ConfigureAwait(false);
         return Results.Json(new { run = id, release, budget }, JsonOptions);
+    }
+
+    private static async Task<IResult> TrainCodebookAsync(HttpContext context, Vectors.CodebookTraining training, IOptions<CoordinatorOptions> options)
+    {
+        var json = await ReadTextAsync(context, options.Value.MaxControlBodyBytes).ConfigureAwait(false);
+        if (json is null)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes");
+        }
+
+        Vectors.CodebookRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<Vectors.CodebookRequest>(json, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            return Error(StatusCodes.Status400BadRequest, $"invalid codebook request: {e.Message} (expected {{\"collection\": \"images\", \"dimension\": 784, \"kind\": \"ivfpq\", \"lists\": 64, \"m\": 16, \"iterations\": 10, \"minCount\": 5}})");
+        }
+
+        return request is null
+            ? Error(StatusCodes.Status400BadRequest, "the body must be {\"collection\": ..., \"dimension\": ...}")
+            : Results.Json(await training.TrainAsync(request, context.RequestAborted).ConfigureAwait(false), JsonOptions);
     }
 
     // The control API's caller is the operator (the admin token); parties rate-limit and audit queries by that name.

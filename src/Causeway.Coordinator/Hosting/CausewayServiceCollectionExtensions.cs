@@ -68,6 +68,10 @@ public static class CausewayServiceCollectionExtensions
             sp.GetRequiredService<RunService>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CoordinatorOptions>>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new Vectors.CodebookTraining(
+            sp.GetRequiredService<NetworkPartyChannel>(),
+            sp.GetRequiredService<PartyRegistry>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new Vectors.VectorSearchService(
             sp.GetRequiredService<NetworkPartyChannel>(),
             sp.GetRequiredService<PartyRegistry>(),

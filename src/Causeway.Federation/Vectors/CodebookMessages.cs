@@ -1,0 +1,49 @@
+namespace Causeway.Federation.Vectors;
+
+/// <summary>
+/// Federated k-means over the parties' collections (docs/vectors.md, "One codebook for every party"): asks a party for
+/// Σx, Σx² and n of its (sub-)vectors [Start, Start + Length), as residuals to the nearest of <see cref="Coarse"/> when given.
+/// </summary>
+public sealed record MomentsRequest(string Collection, float[]? Coarse, int Start, int Length) : ProtocolMessage
+{
+    public override string Name => "moments request";
+}
+
+/// <summary>A party's moments, or why it has none (no such collection).</summary>
+public sealed record MomentsReply(double[] Sum, double[] SumSquares, long Count, string? Refusal) : ProtocolMessage
+{
+    public override string Name => "moments";
+}
+
+/// <summary>Asks a party for the per-centroid sums and counts of its (sub-)vectors under these centroids; centroids fewer than <see cref="MinCount"/> of its vectors chose are left out.</summary>
+public sealed record CentroidStatsRequest(string Collection, float[] Centroids, float[]? Coarse, int Start, int Length, int MinCount) : ProtocolMessage
+{
+    public override string Name => "centroid statistics request";
+
+    public override long PayloadBytes => (long)Centroids.Length * sizeof(float);
+}
+
+/// <summary>A party's per-centroid sums (k × length) and counts, or why it has none.</summary>
+public sealed record CentroidStatsReply(double[] Sums, long[] Counts, string? Refusal) : ProtocolMessage
+{
+    public override string Name => "centroid statistics";
+}
+
+/// <summary>Builds the party's IVF index of <see cref="Collection"/> with the shared codebook.</summary>
+/// <param name="Collection">The collection.</param>
+/// <param name="Lists">Coarse centroids.</param>
+/// <param name="SubQuantizers">m; 0 for IVF-Flat.</param>
+/// <param name="Centroids">Lists × dimension.</param>
+/// <param name="Codebooks">m × 256 × (dimension / m); empty for IVF-Flat.</param>
+public sealed record CodebookInstall(string Collection, int Lists, int SubQuantizers, float[] Centroids, float[] Codebooks) : ProtocolMessage
+{
+    public override string Name => "codebook install";
+
+    public override long PayloadBytes => (long)(Centroids.Length + Codebooks.Length) * sizeof(float);
+}
+
+/// <summary>The records indexed with the shared codebook, or why the party did not install it.</summary>
+public sealed record CodebookInstalled(long Records, string? Refusal) : ProtocolMessage
+{
+    public override string Name => "codebook installed";
+}
