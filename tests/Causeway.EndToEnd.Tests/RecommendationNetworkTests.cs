@@ -9,6 +9,7 @@ using Causeway.Federation;
 using Causeway.Federation.Horizontal;
 using Causeway.Federation.Recommendation;
 using Causeway.Federation.Recommendation.Data;
+using Causeway.Federation.Recommendation.Inference;
 using Causeway.Federation.Recommendation.Metrics;
 using Causeway.Federation.Recommendation.Network;
 using Causeway.Federation.Recommendation.Popularity;
@@ -341,6 +342,63 @@ public sealed class RecommendationNetworkTests
             var error = Assert.Throws<IOException>(() => ReleaseLedger.Open(ledgerPath, 1.0, 1e-6));
             Assert.Contains(ledgerPath, error.Message, StringComparison.Ordinal);
             Assert.Equal("{ \"releases\": [ { \"epsilon\": -1 } ] }", await File.ReadAllTextAsync(ledgerPath));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ItemEmbeddings_AsAnInnerProductCollection_GiveAUsersTopKAsAnAnnQuery()
+    {
+        var data = RatingsReader.Read(new StringReader(SmallRatings()), "ratings.csv");
+        var split = RatingsSplit.Random(data, 0.2, 42);
+        var partition = RatingsPartition.PerUser(split.Train);
+        var spec = new RecommenderSpec
+        {
+            Items = data.ItemCount, Factors = Factors, GlobalMean = (float)split.Train.MeanRating(),
+            MinRating = split.Train.RatingRange().Min, MaxRating = split.Train.RatingRange().Max,
+        };
+        var plan = new RecommendationPlan { Epochs = 1, UserEpochs = 1 };
+        var simulator = new RecommendationSimulator(new RecommendationRunOptions { Spec = spec, Plan = plan, Aggregation = ItemAggregation.GradientSum, ServerLearningRate = 0.05f, Rounds = 5, Seed = 7 });
+        var parties = simulator.CreateParties(split, partition);
+        var trained = await simulator.RunAsync(parties, null, CancellationToken.None).DefaultTimeout();
+        var folder = Directory.CreateTempSubdirectory("causeway-item-collection-");
+        try
+        {
+            var (modelPath, ratingsPath, itemsPath, store) = (
+                Path.Combine(folder.FullName, "items.cw"), Path.Combine(folder.FullName, "ratings.csv"), Path.Combine(folder.FullName, "items.jsonl"), Path.Combine(folder.FullName, "vectors"));
+            await using (var file = File.Create(modelPath))
+            {
+                ItemModelFile.Write(file, new RecommendationSetup(spec, plan, 7, RatingsDescription.DigestOf(data.ItemIds)), trained.Global);
+            }
+
+            await File.WriteAllTextAsync(ratingsPath, SmallRatings());
+
+            // Act: the item embeddings as an inner-product collection of k + 1 dimensions, through the CLI.
+            foreach (var arguments in new[]
+            {
+                new[] { "model", "export-items", modelPath, "--ratings", ratingsPath, "--out", itemsPath },
+                ["vectors", "create", "--store", store, "--collection", "items", "--dim", (Factors + 1).ToString(CultureInfo.InvariantCulture), "--metric", "ip"],
+                ["vectors", "insert", "--store", store, "--collection", "items", "--from", itemsPath],
+            })
+            {
+                var (exitCode, stdout, stderr) = await CliRunner.RunAsync(TimeSpan.FromMinutes(2), arguments);
+                Assert.True(exitCode == 0, stdout + stderr);
+            }
+
+            // Assert: for every user, the query [1, p_u] ranks the unseen items as the party's own scan does.
+            using var collection = Vectors.VectorCollection.Open(Path.Combine(store, "items"));
+            Assert.Equal(Items, collection.Count);
+            foreach (var (party, users) in parties.Zip(partition))
+            {
+                var user = party.UserVectorOf(data.UserIds[users.Users[0]])!;
+                var expected = TopItems.For(trained.Global, user, 5).Select(s => data.ItemIds[s.Item]);
+                var seen = user.Seen.Select(i => data.ItemIds[i]).ToHashSet();
+                var hits = collection.Search([1f, .. user.Factors], Items).Where(h => !seen.Contains(h.Id)).Take(5).Select(h => h.Id);
+                Assert.Equal(expected, hits);
+            }
         }
         finally
         {

@@ -24,7 +24,12 @@ internal static class ModelCommand
             Required = true,
             HelpName = "FILE",
         };
-        var output = new Option<FileInfo>("--out") { Description = "items.csv (item,bias,f0..), items.json, or items.npy (float32 [items, k]; ids in FILE.ids.txt).", Required = true, HelpName = "FILE" };
+        var output = new Option<FileInfo>("--out")
+        {
+            Description = "items.csv (item,bias,f0..), items.json, items.npy (float32 [items, k]; ids in FILE.ids.txt), or items.jsonl: one {\"id\", \"vector\": [bias, f0..], \"payload\"} per item, for `causeway vectors insert` into an ip collection of k + 1 dimensions (a user's top-K is then the query [1, p_u]).",
+            Required = true,
+            HelpName = "FILE",
+        };
         var export = new Command("export-items", "Export a recommendation run's item embeddings with item ids (docs/model-format.md, \"Item models\").") { model, ratings, output };
         export.SetAction(parse =>
         {
@@ -37,9 +42,9 @@ internal static class ModelCommand
             }
 
             var format = outFile.Extension.ToLowerInvariant();
-            if (format is not (".csv" or ".json" or ".npy"))
+            if (format is not (".csv" or ".json" or ".npy" or ".jsonl"))
             {
-                throw new CliException($"--out must end in .csv, .json or .npy, got '{outFile.Name}'", hint: null);
+                throw new CliException($"--out must end in .csv, .json, .npy or .jsonl, got '{outFile.Name}'", hint: null);
             }
 
             RecommendationSetup setup;
@@ -120,6 +125,25 @@ internal static class ModelCommand
 
                     var root = new JsonObject { ["factors"] = k, ["global_mean"] = items[ItemModel.GlobalMean][0], ["catalogue"] = setup.Catalogue, ["items"] = array };
                     File.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+                    break;
+                }
+
+            case ".jsonl":
+                {
+                    // [b_i, q_i]: with the query [1, p_u], the inner product is b_i + p_u·q_i, the user's score of item i
+                    // less μ + b_u, which are the same for every item; an ip collection ranks by it (docs/vectors.md).
+                    using var writer = new StreamWriter(path);
+                    for (var i = 0; i < ids.Count; i++)
+                    {
+                        var vector = new JsonArray((JsonNode)bias[i]);
+                        foreach (var value in factors.Slice(i * k, k))
+                        {
+                            vector.Add(value);
+                        }
+
+                        writer.WriteLine(new JsonObject { ["id"] = ids[i], ["vector"] = vector, ["payload"] = new JsonObject { ["bias"] = bias[i] } }.ToJsonString());
+                    }
+
                     break;
                 }
 
