@@ -23,6 +23,7 @@ public sealed class CliHelpTests
     [InlineData("run", "popular")]
     [InlineData("vectors", "query")]
     [InlineData("vectors", "demo")]
+    [InlineData("vectors", "serve")]
     [InlineData("bench", "vectors")]
     [InlineData("party", "--vectors")]
     public async Task Verb_Help_DescribesItsOptions(string verb, string expected)

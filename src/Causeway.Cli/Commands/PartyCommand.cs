@@ -87,6 +87,11 @@ internal static class PartyCommand
             Description = "Answer federated vector queries from this vector store (causeway vectors ...), under each collection's disclosure.json (docs/vectors.md).",
             HelpName = "DIR",
         };
+        var vectorsApi = new Option<string?>("--vectors-api")
+        {
+            Description = "With --vectors: also serve the store's HTTP JSON API (Qdrant-style) for this machine's applications on a loopback address, e.g. 127.0.0.1:6333.",
+            HelpName = "ADDRESS",
+        };
         var splitSeed = new Option<ulong>("--split-seed") { Description = "With --ratings: seeds the 80/20 held-out split (as bench recsys --seed).", DefaultValueFactory = _ => 42 };
         var authority = new Option<FileInfo?>("--ca") { Description = "The federation CA certificate (PEM) the coordinator's certificate must chain to (default: the system's trust store).", HelpName = "FILE" };
         var certificate = new Option<FileInfo?>("--cert") { Description = "Client certificate (PEM) for mutual TLS; needs --key.", HelpName = "FILE" };
@@ -99,7 +104,7 @@ internal static class PartyCommand
         };
         var command = new Command("party", "Join a federation and train on local data until stopped (Ctrl+C). Only model updates and aggregate statistics leave this machine.")
         {
-            join, id, token, data, evaluation, schema, mapping, ratings, virtualUsers, share, splitSeed, serve, releaseLedger, releaseEpsilon, releaseDelta, vectorStore, verticalData, verticalSchema, arbiter, scoring, authority, certificate, key, slowdown,
+            join, id, token, data, evaluation, schema, mapping, ratings, virtualUsers, share, splitSeed, serve, releaseLedger, releaseEpsilon, releaseDelta, vectorStore, vectorsApi, verticalData, verticalSchema, arbiter, scoring, authority, certificate, key, slowdown,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -215,6 +220,14 @@ internal static class PartyCommand
             using var vertical = verticalWork is not null ? new VerticalParty(verticalTable, verticalWork.FullName, parse.GetValue(arbiter), parse.GetValue(scoring)) : null;
             using var store = parse.GetValue(vectorStore) is { } storeFolder ? VectorStore.Open(storeFolder.FullName) : null;
             using var vectors = store is null ? null : new VectorParty(store);
+            System.Net.IPEndPoint? apiAt = null;
+            if (parse.GetValue(vectorsApi) is { } apiText && (store is null || !System.Net.IPEndPoint.TryParse(apiText, out apiAt) || apiAt.Port == 0 || !System.Net.IPAddress.IsLoopback(apiAt.Address)))
+            {
+                Console.Error.WriteLine($"party: --vectors-api goes with --vectors and must be a loopback address with a port, e.g. 127.0.0.1:6333; got '{apiText}'.");
+                return 2;
+            }
+
+            await using var vectorsEndpoint = apiAt is null ? null : await VectorApiServer.StartAsync(apiAt, store!, cancellationToken);
             using var host = new PartyHost(client, factor > 1 ? new SlowedTaskHandler(handler, factor) : handler, options, loggers.CreateLogger<PartyHost>(), vertical: vertical, vectors: vectors);
             var holds = new List<string>();
             if (handler is LocalDataHandler local)

@@ -27,6 +27,7 @@ internal static class VectorsCommand
         command.Subcommands.Add(Info());
         command.Subcommands.Add(Query());
         command.Subcommands.Add(Demo());
+        command.Subcommands.Add(Serve());
         return command;
     }
 
@@ -250,6 +251,34 @@ internal static class VectorsCommand
             }
 
             AnsiConsole.Write(parties);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Serve()
+    {
+        var store = StoreOption();
+        var listen = new Option<string>("--listen") { Description = "A loopback address and port (the API has no authentication).", DefaultValueFactory = _ => "127.0.0.1:6333", HelpName = "ADDRESS" };
+        var command = new Command("serve", "The store's HTTP JSON API for this machine's applications (Qdrant-style: collections, points, index, search), until Ctrl+C.") { store, listen };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!System.Net.IPEndPoint.TryParse(parse.GetValue(listen)!, out var endpoint) || endpoint.Port == 0 || !System.Net.IPAddress.IsLoopback(endpoint.Address))
+            {
+                throw new CliException($"--listen must be a loopback address with a port, e.g. 127.0.0.1:6333; got '{parse.GetValue(listen)}'", hint: null, exitCode: 2);
+            }
+
+            using var vectors = VectorStore.Open(parse.GetValue(store)!.FullName);
+            await using var server = await Party.VectorApiServer.StartAsync(endpoint, vectors, cancellationToken);
+            Console.WriteLine($"vector store {vectors.Folder} at {server.Address}collections (Ctrl+C to stop)");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
             return 0;
         });
         return command;
