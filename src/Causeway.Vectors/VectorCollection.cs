@@ -344,7 +344,12 @@ public sealed class VectorCollection : IDisposable
 
     /// <summary>The <paramref name="k"/> records nearest to <paramref name="query"/> among those <paramref name="filter"/> accepts, nearest first.</summary>
     /// <exception cref="ArgumentException">The query does not fit the collection, or k is below 1.</exception>
-    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, PayloadFilter? filter = null, SearchOptions? options = null)
+    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, PayloadFilter? filter = null, SearchOptions? options = null) =>
+        Search(query, k, filter is null ? null : (_, payload) => filter.Matches(payload), options);
+
+    /// <summary>The <paramref name="k"/> records nearest to <paramref name="query"/> among those <paramref name="accept"/> (id, payload) accepts, nearest first.</summary>
+    /// <exception cref="ArgumentException">The query does not fit the collection, or k is below 1.</exception>
+    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, Func<string, JsonObject?, bool>? accept, SearchOptions? options = null)
     {
         RequireQuery(query);
         if (k < 1)
@@ -358,7 +363,8 @@ public sealed class VectorCollection : IDisposable
             // The index's candidates, with the metric's float32 distance: the index's own when it measures the stored
             // vectors (flat, float32 HNSW, IVF-Flat under L2), recomputed from them otherwise (quantised indexes).
             var exact = _index.ExactDistances;
-            var candidates = _index.Search(query, _index.CandidatesFor(k), Accept(filter), options ?? SearchOptions.Default);
+            Func<ulong, bool>? byKey = accept is null ? null : key => _slotOfKey[key] is var slot && accept(_ids[slot]!, _payloads[slot]);
+            var candidates = _index.Search(query, _index.CandidatesFor(k), byKey, options ?? SearchOptions.Default);
             var ranked = new (float Distance, int Slot)[candidates.Count];
             for (var i = 0; i < ranked.Length; i++)
             {
@@ -376,6 +382,29 @@ public sealed class VectorCollection : IDisposable
             }
 
             return hits;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>A copy of every record, in no particular order (for scans by a caller's own predicate).</summary>
+    public IReadOnlyList<VectorRecord> Scan()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            var records = new List<VectorRecord>(_arena.Count);
+            for (var slot = 0; slot < _arena.Extent; slot++)
+            {
+                if (_arena.IsAlive(slot))
+                {
+                    records.Add(new VectorRecord(_ids[slot]!, _arena[slot].ToArray(), _payloads[slot]?.DeepClone().AsObject()));
+                }
+            }
+
+            return records;
         }
         finally
         {
@@ -731,7 +760,6 @@ public sealed class VectorCollection : IDisposable
         }
     }
 
-    private Func<ulong, bool>? Accept(PayloadFilter? filter) => filter is null ? null : key => filter.Matches(_payloads[_slotOfKey[key]]);
 
     private void CheckpointLocked()
     {
