@@ -30,6 +30,7 @@ public sealed class VectorParty : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Querier, string Collection), Queue<DateTimeOffset>> _recent = [];
     private readonly NoiseSource _noise = NoiseSource.Create();
+    private readonly Dictionary<string, (DateTime Written, DisclosurePolicy Policy)> _policies = new(StringComparer.Ordinal);
 
     /// <param name="store">The party's store (owned by the caller).</param>
     /// <param name="time">The clock of rate limits and the audit log; the system's when null.</param>
@@ -62,34 +63,36 @@ public sealed class VectorParty : IDisposable
     // Federated k-means: statistics of the collection's vectors, never a vector (docs/vectors.md).
     private MomentsReply Moments(MomentsRequest request)
     {
-        if (Open(request.Collection, request.Coarse, request.Start, request.Length) is (null, var refusal))
+        var (collection, refusal) = Open(request.Collection, request.Coarse, request.Start, request.Length);
+        if (collection is null)
         {
             return new MomentsReply([], [], 0, refusal);
         }
 
-        var (sum, squares, count) = _store.Get(request.Collection)!.Statistics().Moments(request.Coarse, request.Start, request.Length);
+        var (sum, squares, count) = collection.Statistics().Moments(request.Coarse, request.Start, request.Length);
         return new MomentsReply(sum, squares, count, null);
     }
 
     private CentroidStatsReply Accumulate(CentroidStatsRequest request)
     {
-        if (Open(request.Collection, request.Coarse, request.Start, request.Length) is (null, var refusal))
+        var (collection, refusal) = Open(request.Collection, request.Coarse, request.Start, request.Length);
+        if (collection is null)
         {
             return new CentroidStatsReply([], [], refusal);
         }
 
-        var (sums, counts) = _store.Get(request.Collection)!.Statistics().Accumulate(request.Centroids, request.Coarse, request.Start, request.Length, request.MinCount);
+        var (sums, counts) = collection.Statistics().Accumulate(request.Centroids, request.Coarse, request.Start, request.Length, request.MinCount);
         return new CentroidStatsReply(sums, counts, null);
     }
 
     private CodebookInstalled Install(CodebookInstall request)
     {
-        if (Open(request.Collection, null, 0, 1) is (null, var refusal))
+        var (collection, refusal) = Open(request.Collection, null, 0, 1);
+        if (collection is null)
         {
             return new CodebookInstalled(0, refusal);
         }
 
-        var collection = _store.Get(request.Collection)!;
         var codebook = new IvfCodebook(
             collection.Spec.Dimension, request.Lists, request.SubQuantizers, request.Centroids, request.SubQuantizers == 0 ? null : request.Codebooks);
         try
@@ -157,7 +160,7 @@ public sealed class VectorParty : IDisposable
                 return Refused($"this party holds no collection '{query.Collection}'");
             }
 
-            policy = DisclosurePolicy.Of(_store.FolderOf(query.Collection));
+            policy = PolicyOf(query.Collection);
         }
         catch (IOException e)
         {
@@ -221,6 +224,27 @@ public sealed class VectorParty : IDisposable
         }
 
         return new VectorHit(hit.Id, distance, payload);
+    }
+
+    // The collection's policy, read again only when its file changed (the party may edit it while serving).
+    private DisclosurePolicy PolicyOf(string collection)
+    {
+        var written = File.GetLastWriteTimeUtc(Path.Combine(_store.FolderOf(collection), DisclosurePolicy.FileName));
+        lock (_lock)
+        {
+            if (_policies.TryGetValue(collection, out var cached) && cached.Written == written)
+            {
+                return cached.Policy;
+            }
+        }
+
+        var policy = DisclosurePolicy.Of(_store.FolderOf(collection));
+        lock (_lock)
+        {
+            _policies[collection] = (written, policy);
+        }
+
+        return policy;
     }
 
     // A sliding minute per querier and collection.

@@ -220,8 +220,8 @@ internal static class PartyCommand
             using var vertical = verticalWork is not null ? new VerticalParty(verticalTable, verticalWork.FullName, parse.GetValue(arbiter), parse.GetValue(scoring)) : null;
             using var store = parse.GetValue(vectorStore) is { } storeFolder ? VectorStore.Open(storeFolder.FullName) : null;
             using var vectors = store is null ? null : new VectorParty(store);
-            System.Net.IPEndPoint? apiAt = null;
-            if (parse.GetValue(vectorsApi) is { } apiText && (store is null || !System.Net.IPEndPoint.TryParse(apiText, out apiAt) || apiAt.Port == 0 || !System.Net.IPAddress.IsLoopback(apiAt.Address)))
+            var apiAt = CliOptions.LoopbackEndpoint(parse.GetValue(vectorsApi));
+            if (parse.GetValue(vectorsApi) is { } apiText && (store is null || apiAt is null))
             {
                 Console.Error.WriteLine($"party: --vectors-api goes with --vectors and must be a loopback address with a port, e.g. 127.0.0.1:6333; got '{apiText}'.");
                 return 2;
@@ -293,8 +293,8 @@ internal static class PartyCommand
         FileInfo ratingsFile, string partyId, string joinToken, IReadOnlyList<Uri> coordinators, FileInfo? authority, string shareText, bool virtualUsers, ulong splitSeed,
         string? serve, ReleaseBudget? release, bool verbose, CancellationToken cancellationToken)
     {
-        IPEndPoint? serveAt = null;
-        if (serve is not null && (!IPEndPoint.TryParse(serve, out serveAt) || serveAt.Port == 0 || !IPAddress.IsLoopback(serveAt.Address)))
+        var serveAt = CliOptions.LoopbackEndpoint(serve);
+        if (serve is not null && serveAt is null)
         {
             Console.Error.WriteLine($"party: --serve must be a loopback address with a port, e.g. 127.0.0.1:8700 (the endpoint has no authentication); got '{serve}'.");
             return 2;

@@ -263,7 +263,7 @@ internal static class VectorsCommand
         var command = new Command("serve", "The store's HTTP JSON API for this machine's applications (Qdrant-style: collections, points, index, search), until Ctrl+C.") { store, listen };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (!System.Net.IPEndPoint.TryParse(parse.GetValue(listen)!, out var endpoint) || endpoint.Port == 0 || !System.Net.IPAddress.IsLoopback(endpoint.Address))
+            if (CliOptions.LoopbackEndpoint(parse.GetValue(listen)) is not { } endpoint)
             {
                 throw new CliException($"--listen must be a loopback address with a port, e.g. 127.0.0.1:6333; got '{parse.GetValue(listen)}'", hint: null, exitCode: 2);
             }

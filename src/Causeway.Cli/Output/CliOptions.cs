@@ -77,4 +77,11 @@ internal static class CliOptions
     };
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of tables." };
+
+    /// <summary>
+    /// An address for an endpoint without authentication (a party's own recommendation or vector store API): a loopback
+    /// address with a port, e.g. 127.0.0.1:8700; null when <paramref name="text"/> is not one.
+    /// </summary>
+    public static System.Net.IPEndPoint? LoopbackEndpoint(string? text) =>
+        System.Net.IPEndPoint.TryParse(text ?? string.Empty, out var endpoint) && endpoint.Port != 0 && System.Net.IPAddress.IsLoopback(endpoint.Address) ? endpoint : null;
 }

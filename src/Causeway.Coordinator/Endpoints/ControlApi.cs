@@ -246,25 +246,11 @@ internal static class ControlApi
 
     private static async Task<IResult> ReleasePopularItemsAsync(string id, HttpContext context, PopularItemsReleaser releaser, IOptions<CoordinatorOptions> options)
     {
-        var json = await ReadTextAsync(context, options.Value.MaxControlBodyBytes).ConfigureAwait(false);
-        if (json is null)
-        {
-            return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes");
-        }
-
-        PopularItemsQuery? query;
-        try
-        {
-            query = JsonSerializer.Deserialize<PopularItemsQuery>(json, JsonOptions);
-        }
-        catch (JsonException e)
-        {
-            return Error(StatusCodes.Status400BadRequest, $"invalid popular-items request: {e.Message} (expected {{\"epsilon\": 0.5, \"delta\": 1e-6, \"maxItemsPerUser\": 50, \"top\": 10}})");
-        }
-
+        var (query, refusal) = await ReadRequestAsync<PopularItemsQuery>(
+            context, options, "popular-items request", "{\"epsilon\": 0.5, \"delta\": 1e-6, \"maxItemsPerUser\": 50, \"top\": 10}").ConfigureAwait(false);
         if (query is null)
         {
-            return Error(StatusCodes.Status400BadRequest, "the body must be {\"epsilon\": ..., \"delta\": ..., \"maxItemsPerUser\": ..., \"top\": ...}");
+            return refusal!;
         }
 
         var (release, budget) = await releaser.ReleaseAsync(id, query, context.RequestAborted).ConfigureAwait(false);
@@ -273,52 +259,40 @@ internal static class ControlApi
 
     private static async Task<IResult> TrainCodebookAsync(HttpContext context, Vectors.CodebookTraining training, IOptions<CoordinatorOptions> options)
     {
-        var json = await ReadTextAsync(context, options.Value.MaxControlBodyBytes).ConfigureAwait(false);
-        if (json is null)
-        {
-            return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes");
-        }
-
-        Vectors.CodebookRequest? request;
-        try
-        {
-            request = JsonSerializer.Deserialize<Vectors.CodebookRequest>(json, JsonOptions);
-        }
-        catch (JsonException e)
-        {
-            return Error(StatusCodes.Status400BadRequest, $"invalid codebook request: {e.Message} (expected {{\"collection\": \"images\", \"dimension\": 784, \"kind\": \"ivfpq\", \"lists\": 64, \"m\": 16, \"iterations\": 10, \"minCount\": 5}})");
-        }
-
-        return request is null
-            ? Error(StatusCodes.Status400BadRequest, "the body must be {\"collection\": ..., \"dimension\": ...}")
-            : Results.Json(await training.TrainAsync(request, context.RequestAborted).ConfigureAwait(false), JsonOptions);
+        var (request, refusal) = await ReadRequestAsync<Vectors.CodebookRequest>(
+            context, options, "codebook request", "{\"collection\": \"images\", \"dimension\": 784, \"kind\": \"ivfpq\", \"lists\": 64, \"m\": 16, \"iterations\": 10, \"minCount\": 5}").ConfigureAwait(false);
+        return request is null ? refusal! : Results.Json(await training.TrainAsync(request, context.RequestAborted).ConfigureAwait(false), JsonOptions);
     }
 
     // The control API's caller is the operator (the admin token); parties rate-limit and audit queries by that name.
     private static async Task<IResult> SearchVectorsAsync(HttpContext context, Vectors.VectorSearchService search, IOptions<CoordinatorOptions> options)
     {
+        var (request, refusal) = await ReadRequestAsync<Vectors.FederatedSearchRequest>(
+            context, options, "vector search", "{\"collection\": \"images\", \"vector\": [0.1, ...], \"k\": 10, \"filter\": {...}, \"deadlineSeconds\": 5}").ConfigureAwait(false);
+        return request is null ? refusal! : Results.Json(await search.SearchAsync(request, "operator", context.RequestAborted).ConfigureAwait(false), JsonOptions);
+    }
+
+    // A JSON body of T, or the answer refusing it: 413 over the size limit, 400 when it is not a T (naming what and
+    // showing an example).
+    private static async Task<(T? Request, IResult? Refusal)> ReadRequestAsync<T>(HttpContext context, IOptions<CoordinatorOptions> options, string what, string example)
+        where T : class
+    {
         var json = await ReadTextAsync(context, options.Value.MaxControlBodyBytes).ConfigureAwait(false);
         if (json is null)
         {
-            return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes");
+            return (null, Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes"));
         }
 
-        Vectors.FederatedSearchRequest? request;
         try
         {
-            request = JsonSerializer.Deserialize<Vectors.FederatedSearchRequest>(json, JsonOptions);
+            return JsonSerializer.Deserialize<T>(json, JsonOptions) is { } request
+                ? (request, null)
+                : (null, Error(StatusCodes.Status400BadRequest, $"the body must be a {what}: {example}"));
         }
         catch (JsonException e)
         {
-            return Error(StatusCodes.Status400BadRequest, $"invalid vector search: {e.Message} (expected {{\"collection\": \"images\", \"vector\": [0.1, ...], \"k\": 10, \"filter\": {{...}}, \"deadlineSeconds\": 5}})");
+            return (null, Error(StatusCodes.Status400BadRequest, $"invalid {what}: {e.Message} (expected {example})"));
         }
-
-        if (request is null)
-        {
-            return Error(StatusCodes.Status400BadRequest, "the body must be {\"collection\": ..., \"vector\": [...], \"k\": ...}");
-        }
-
-        return Results.Json(await search.SearchAsync(request, "operator", context.RequestAborted).ConfigureAwait(false), JsonOptions);
     }
 
     // A JSON value as the text a table file would hold: numbers verbatim, strings unquoted, null = missing.

@@ -31,14 +31,14 @@ internal sealed class CodebookTraining(IStepChannel channel, PartyRegistry parti
     {
         ArgumentNullException.ThrowIfNull(request);
         var m = request.Kind == "ivfpq" ? request.M ?? Math.Max(1, request.Dimension / 8) : 0;
-        var problem = string.IsNullOrWhiteSpace(request.Collection) ? "collection is required"
-            : request.Dimension is < 1 or > CollectionSpec.MaxDimension ? $"dimension must be 1 to {CollectionSpec.MaxDimension}, got {request.Dimension}"
-            : request.Kind is not ("ivfflat" or "ivfpq") ? $"kind must be ivfflat or ivfpq, got '{request.Kind}'"
-            : request.Lists is < 1 or > 65_536 ? $"lists must be 1 to 65,536, got {request.Lists}"
-            : m > 0 && request.Dimension % m != 0 ? $"m must divide the dimension {request.Dimension}, got {m}"
-            : request.Iterations is < 1 or > 100 ? $"iterations must be 1 to 100, got {request.Iterations}"
-            : request.MinCount < 1 ? $"minCount must be at least 1, got {request.MinCount}"
-            : null;
+        // The collection's name and dimension, and the IVF layout, by the store's own rules (the metric does not matter here).
+        var spec = new CollectionSpec(request.Collection ?? string.Empty, request.Dimension, VectorMetric.L2);
+        var problem = spec.DescribeProblem()
+            ?? (request.Kind is not ("ivfflat" or "ivfpq") ? $"kind must be ivfflat or ivfpq, got '{request.Kind}'" : null)
+            ?? (request.Lists > 65_536 ? $"lists must be at most 65,536, got {request.Lists}" : null)
+            ?? new IvfOptions(Nlist: request.Lists, M: m == 0 ? null : m).DescribeProblem(spec, pq: m > 0)
+            ?? (request.Iterations is < 1 or > 100 ? $"iterations must be 1 to 100, got {request.Iterations}" : null)
+            ?? (request.MinCount < 1 ? $"minCount must be at least 1, got {request.MinCount}" : null);
         if (problem is not null)
         {
             throw new InvalidRequestException(problem);
