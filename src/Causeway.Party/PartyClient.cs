@@ -7,6 +7,7 @@ using Causeway.Federation;
 using Causeway.Federation.Horizontal;
 using Causeway.Federation.Recommendation.Network;
 using Causeway.Federation.Horizontal.Protection;
+using Causeway.Federation.Vectors;
 using Causeway.Protocol;
 using Causeway.Protocol.Security;
 using Causeway.Protocol.Wire;
@@ -119,6 +120,20 @@ public sealed class PartyClient : IDisposable
     public async Task HeartbeatAsync(string? currentTaskId, CancellationToken cancellationToken) =>
         await CallAsync(CausewayProtocol.HeartbeatPath, new V1.HeartbeatRequest { CurrentTaskId = currentTaskId ?? "" }, V1.HeartbeatResponse.Parser,
             _options.RequestTimeout, authenticated: true, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// A federated vector query with this party as the querier: the coordinator fans it out to every connected party
+    /// (this one too) and answers with the merged top-k and each party's status.
+    /// </summary>
+    /// <exception cref="CoordinatorException">The coordinator refused the query (400 malformed, 409 no party connected).</exception>
+    public async Task<FederatedSearchResult> SearchAsync(VectorQuery query, double deadlineSeconds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var response = await CallAsync(
+            CausewayProtocol.SearchPath, ProtocolMapping.ToSearchRequest(query, deadlineSeconds), V1.SearchResponse.Parser,
+            _options.RequestTimeout + TimeSpan.FromSeconds(deadlineSeconds), authenticated: true, cancellationToken).ConfigureAwait(false);
+        return ProtocolMapping.FromProto(response, query.Collection, query.K);
+    }
 
     /// <summary>Long-polls for the next task; returns null when the coordinator's poll timeout passed with none.</summary>
     /// <exception cref="Protocol.MalformedMessageException">The coordinator sent an invalid task.</exception>

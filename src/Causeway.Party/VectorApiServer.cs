@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Causeway.Federation.Vectors;
 using Causeway.Vectors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -35,11 +36,18 @@ public sealed class VectorApiServer : IAsyncDisposable
     /// <summary>The address the endpoint listens on (http://127.0.0.1:PORT/).</summary>
     public Uri Address { get; }
 
+    /// <param name="endpoint">A loopback address and port.</param>
+    /// <param name="store">The party's store (owned by the caller).</param>
+    /// <param name="vectors">The party's side of federated search, for the collections' encoders (owned by the caller).</param>
+    /// <param name="federated">Asks a federated query as this party; null when the party is not in a federation.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
     /// <exception cref="ArgumentException">The address is not loopback.</exception>
-    public static async Task<VectorApiServer> StartAsync(IPEndPoint endpoint, VectorStore store, CancellationToken cancellationToken)
+    public static async Task<VectorApiServer> StartAsync(
+        IPEndPoint endpoint, VectorStore store, VectorParty vectors, FederatedSearch? federated, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(vectors);
         if (!IPAddress.IsLoopback(endpoint.Address))
         {
             throw new ArgumentException($"The vector store API listens on loopback addresses only (it has no authentication); got {endpoint.Address}.", nameof(endpoint));
@@ -76,10 +84,15 @@ public sealed class VectorApiServer : IAsyncDisposable
         }));
         app.MapPut("/collections/{name}/points", (string name, JsonObject body) => WithCollection(store, name, collection =>
         {
-            var points = body["points"] as JsonArray ?? throw new ArgumentException("the body must be {\"points\": [{\"id\", \"vector\", \"payload\"}]}");
+            var points = body["points"] as JsonArray ?? throw new ArgumentException("the body must be {\"points\": [{\"id\", \"vector\" or \"input\", \"payload\"}]}");
+            // Raw rows ("input") are embedded together by the collection's encoder; vectors are taken as given.
+            var inputs = points.Select(p => p?["input"] as JsonObject).ToList();
+            var embedded = inputs.Any(i => i is not null)
+                ? new Queue<float[]>(EncoderOf(vectors, name).Embed([.. inputs.OfType<JsonObject>()], "points' inputs"))
+                : null;
             var records = points.Select((p, i) => new VectorRecord(
                 p?["id"]?.ToString() ?? throw new ArgumentException($"points[{i}] has no id"),
-                (p["vector"] as JsonArray ?? throw new ArgumentException($"points[{i}] has no vector")).Select(v => v!.GetValue<float>()).ToArray(),
+                inputs[i] is not null ? embedded!.Dequeue() : Floats(p["vector"], $"points[{i}] has no vector (or input)"),
                 p["payload"] is JsonObject payload ? payload.DeepClone().AsObject() : null)).ToList();
             collection.Upsert(records);
             return Results.Json(new JsonObject { ["acknowledged"] = records.Count });
@@ -114,17 +127,52 @@ public sealed class VectorApiServer : IAsyncDisposable
         }));
         app.MapPost("/collections/{name}/points/search", (string name, JsonObject body) => WithCollection(store, name, collection =>
         {
-            var vector = (body["vector"] as JsonArray ?? throw new ArgumentException("vector is required")).Select(v => v!.GetValue<float>()).ToArray();
+            var (vector, like) = QueryVector(collection, vectors, body);
             var topK = body["top_k"]?.GetValue<int>() ?? 10;
             var filter = PayloadFilter.From(body["filter"] as JsonObject);
             var hits = body["radius"] is { } radius
-                ? collection.SearchRange(vector, radius.GetValue<float>(), topK, filter)
-                : collection.Search(vector, topK, filter, new SearchOptions(body["ef"]?.GetValue<int>(), body["nprobe"]?.GetValue<int>()));
+                ? collection.SearchRange(vector, radius.GetValue<float>(), topK + (like is null ? 0 : 1), filter)
+                : collection.Search(vector, topK + (like is null ? 0 : 1), filter, new SearchOptions(body["ef"]?.GetValue<int>(), body["nprobe"]?.GetValue<int>()));
             return Results.Json(new JsonObject
             {
-                ["hits"] = new JsonArray([.. hits.Select(h => (JsonNode)new JsonObject { ["id"] = h.Id, ["distance"] = h.Distance, ["payload"] = h.Payload?.DeepClone() })]),
+                ["hits"] = new JsonArray([.. hits.Where(h => h.Id != like).Take(topK).Select(h => (JsonNode)new JsonObject { ["id"] = h.Id, ["distance"] = h.Distance, ["payload"] = h.Payload?.DeepClone() })]),
             });
         }));
+        app.MapPost("/federated/search", async (JsonObject body, CancellationToken aborted) =>
+        {
+            if (federated is null)
+            {
+                return Error(StatusCodes.Status409Conflict, "this store is not in a federation: run it as `causeway party --vectors DIR --vectors-api ADDRESS`");
+            }
+
+            VectorQuery query;
+            string? like;
+            try
+            {
+                var name = body["collection"]?.GetValue<string>() ?? throw new ArgumentException("collection is required");
+                var local = store.Get(name);
+                (var vector, like) = local is not null ? QueryVector(local, vectors, body)
+                    : body["vector"] is not null ? (Floats(body["vector"], "vector"), null)
+                    : throw new ArgumentException($"this party holds no collection '{name}': query with a vector, or create the collection to query by id or input");
+                query = new VectorQuery(
+                    name, vector, (body["top_k"]?.GetValue<int>() ?? 10) + (like is null ? 0 : 1), body["ef"]?.GetValue<int>(), body["nprobe"]?.GetValue<int>(),
+                    (body["filter"] as JsonObject)?.ToJsonString(), "this party");
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or JsonException or IOException)
+            {
+                return Error(StatusCodes.Status400BadRequest, e.Message);
+            }
+
+            try
+            {
+                var result = await federated.AskAsync(query, body["deadline_seconds"]?.GetValue<double>() ?? 5, aborted).ConfigureAwait(false);
+                return Results.Json(FederatedJson(result, federated.PartyId, like, query.K - (like is null ? 0 : 1)));
+            }
+            catch (CoordinatorException e)
+            {
+                return Error(StatusCodes.Status502BadGateway, $"the coordinator refused the query: {e.Message}");
+            }
+        });
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = new Uri(app.Urls.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
         return new VectorApiServer(app, address);
@@ -135,6 +183,44 @@ public sealed class VectorApiServer : IAsyncDisposable
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
+
+    // The query vector: given ("vector"), a record of this collection ("id", left out of the hits), or a raw row that the
+    // collection's encoder embeds here ("input"); exactly one of them.
+    private static (float[] Vector, string? Like) QueryVector(VectorCollection collection, VectorParty vectors, JsonObject body)
+    {
+        var given = new[] { "vector", "id", "input" }.Where(body.ContainsKey).ToList();
+        if (given.Count != 1)
+        {
+            throw new ArgumentException("give exactly one of vector, id (a record of this collection) or input (a raw row for the collection's encoder)");
+        }
+
+        return given[0] switch
+        {
+            "vector" => (Floats(body["vector"], "vector"), null),
+            "id" => (collection.Get(body["id"]!.ToString())?.Vector ?? throw new ArgumentException($"collection '{collection.Spec.Name}' holds no record '{body["id"]}'"), body["id"]!.ToString()),
+            _ => (EncoderOf(vectors, collection.Spec.Name).Embed([body["input"] as JsonObject ?? throw new ArgumentException("input must be a JSON object of column -> value")], "input")[0], null),
+        };
+    }
+
+    private static VectorEncoder EncoderOf(VectorParty vectors, string collection) =>
+        vectors.EncoderOf(collection)
+        ?? throw new InvalidOperationException($"collection '{collection}' has no encoder to embed raw input with: deploy one (POST /api/vectors/encoder at the coordinator) or install one (causeway vectors encoder)");
+
+    private static float[] Floats(JsonNode? node, string missing) =>
+        (node as JsonArray ?? throw new ArgumentException(missing)).Select(v => v?.GetValue<float>() ?? throw new ArgumentException("a vector holds a null")).ToArray();
+
+    // The coordinator's answer as the party's applications read it; a query by id leaves out the record it was asked with.
+    private static JsonObject FederatedJson(FederatedSearchResult result, string self, string? like, int topK) => new()
+    {
+        ["collection"] = result.Collection,
+        ["hits"] = new JsonArray([.. result.Hits.Where(h => like is null || h.Id != like || h.Party != self).Take(topK).Select(h => (JsonNode)new JsonObject
+        {
+            ["party"] = h.Party, ["id"] = h.Id, ["distance"] = h.Distance, ["payload"] = h.Payload?.DeepClone(),
+        })]),
+        ["parties"] = new JsonArray([.. result.Parties.Select(p => (JsonNode)new JsonObject { ["party"] = p.Party, ["status"] = p.Status, ["hits"] = p.Hits, ["reason"] = p.Reason })]),
+        ["partial"] = result.Partial,
+        ["milliseconds"] = result.Milliseconds,
+    };
 
     private static string Metric(VectorMetric metric) => metric switch
     {
@@ -162,3 +248,8 @@ public sealed class VectorApiServer : IAsyncDisposable
     private static IResult Error(int status, string message) =>
         Results.Json(new JsonObject { ["error"] = message }, statusCode: status);
 }
+
+/// <summary>Asks a federated vector query as this party (<see cref="PartyClient.SearchAsync"/>): the coordinator names it as the querier.</summary>
+/// <param name="PartyId">This party's id, to recognise its own hits.</param>
+/// <param name="AskAsync">The query and the deadline in seconds to the merged answer.</param>
+public sealed record FederatedSearch(string PartyId, Func<VectorQuery, double, CancellationToken, Task<FederatedSearchResult>> AskAsync);

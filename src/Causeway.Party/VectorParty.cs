@@ -30,7 +30,7 @@ public sealed class VectorParty : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Querier, string Collection), Queue<DateTimeOffset>> _recent = [];
     private readonly NoiseSource _noise = NoiseSource.Create();
-    private readonly Dictionary<string, (DateTime Written, DisclosurePolicy Policy)> _policies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTime Written, object? Value)> _fromFiles = new(StringComparer.Ordinal);
 
     /// <param name="store">The party's store (owned by the caller).</param>
     /// <param name="time">The clock of rate limits and the audit log; the system's when null.</param>
@@ -45,7 +45,7 @@ public sealed class VectorParty : IDisposable
     public string AuditPath => Path.Combine(_store.Folder, "audit.jsonl");
 
     /// <summary>True for the requests this class answers.</summary>
-    public static bool Handles(ProtocolMessage request) => request is VectorQuery or MomentsRequest or CentroidStatsRequest or CodebookInstall;
+    public static bool Handles(ProtocolMessage request) => request is VectorQuery or MomentsRequest or CentroidStatsRequest or CodebookInstall or EncoderInstall;
 
     public ProtocolStepReply Handle(ProtocolStep step)
     {
@@ -56,6 +56,7 @@ public sealed class VectorParty : IDisposable
             MomentsRequest moments => ProtocolStepReply.Success(Moments(moments)),
             CentroidStatsRequest stats => ProtocolStepReply.Success(Accumulate(stats)),
             CodebookInstall install => ProtocolStepReply.Success(Install(install)),
+            EncoderInstall install => ProtocolStepReply.Success(Install(install)),
             _ => ProtocolStepReply.Failed($"not a vector store request: {step.Request.Name}"),
         };
     }
@@ -106,6 +107,24 @@ public sealed class VectorParty : IDisposable
 
         return new CodebookInstalled(collection.Count, null);
     }
+
+    // The federation's encoder for a collection held here; the collection keeps its earlier encoder when this one does not fit.
+    private EncoderInstalled Install(EncoderInstall request)
+    {
+        var (collection, refusal) = Open(request.Collection, null, 0, 1);
+        if (collection is null)
+        {
+            return new EncoderInstalled(0, refusal);
+        }
+
+        var (encoder, problem) = VectorEncoder.Install(_store.FolderOf(request.Collection), request.Model, collection.Spec.Dimension);
+        return encoder is null ? new EncoderInstalled(0, problem) : new EncoderInstalled(encoder.Width, null);
+    }
+
+    /// <summary>The collection's encoder (read again only when its file changes), or null when it has none.</summary>
+    /// <exception cref="InvalidDataException">The encoder file is damaged.</exception>
+    public VectorEncoder? EncoderOf(string collection) =>
+        FromFile(collection, VectorEncoder.FileName, () => VectorEncoder.Load(_store.FolderOf(collection)));
 
     // The collection, when it exists here and the requested window fits its dimension.
     private (VectorCollection? Collection, string? Refusal) Open(string name, float[]? coarse, int start, int length)
@@ -227,24 +246,29 @@ public sealed class VectorParty : IDisposable
     }
 
     // The collection's policy, read again only when its file changed (the party may edit it while serving).
-    private DisclosurePolicy PolicyOf(string collection)
+    private DisclosurePolicy PolicyOf(string collection) =>
+        FromFile(collection, DisclosurePolicy.FileName, () => DisclosurePolicy.Of(_store.FolderOf(collection)));
+
+    // What a file of the collection's folder holds, loaded again only when the file's write time changes.
+    private T FromFile<T>(string collection, string fileName, Func<T> load)
     {
-        var written = File.GetLastWriteTimeUtc(Path.Combine(_store.FolderOf(collection), DisclosurePolicy.FileName));
+        var key = collection + "/" + fileName;
+        var written = File.GetLastWriteTimeUtc(Path.Combine(_store.FolderOf(collection), fileName));
         lock (_lock)
         {
-            if (_policies.TryGetValue(collection, out var cached) && cached.Written == written)
+            if (_fromFiles.TryGetValue(key, out var cached) && cached.Written == written)
             {
-                return cached.Policy;
+                return (T)cached.Value!;
             }
         }
 
-        var policy = DisclosurePolicy.Of(_store.FolderOf(collection));
+        var value = load();
         lock (_lock)
         {
-            _policies[collection] = (written, policy);
+            _fromFiles[key] = (written, value);
         }
 
-        return policy;
+        return value;
     }
 
     // A sliding minute per querier and collection.

@@ -17,6 +17,9 @@ public static class CausewayProtocol
 
     public const string PushResultPath = PathPrefix + "PushResult";
 
+    /// <summary>A federated vector query asked by a party (docs/vectors.md).</summary>
+    public const string SearchPath = PathPrefix + "Search";
+
     /// <summary>
     /// Optional PushResult request header repeating the body's <c>task_id</c>. With it the coordinator checks the task
     /// before reading the body and decodes the delta straight from the stream (one copy of the update).

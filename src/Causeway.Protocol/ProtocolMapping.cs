@@ -71,6 +71,8 @@ public static class ProtocolMapping
                 CodebookInstall = new V1.CodebookInstall { Collection = r.Collection, Lists = r.Lists, SubQuantizers = r.SubQuantizers, Centroids = { r.Centroids }, Codebooks = { r.Codebooks } },
             },
             CodebookInstalled r => new() { CodebookInstalled = new V1.CodebookInstalled { Records = r.Records, Refusal = r.Refusal ?? string.Empty } },
+            EncoderInstall r => new() { EncoderInstall = new V1.EncoderInstall { Collection = r.Collection, Model = Google.Protobuf.ByteString.CopyFrom(r.Model) } },
+            EncoderInstalled r => new() { EncoderInstalled = new V1.EncoderInstalled { Width = r.Width, Refusal = r.Refusal ?? string.Empty } },
             _ => throw new ArgumentException($"No wire form for {message.GetType().Name}.", nameof(message)),
         };
     }
@@ -123,6 +125,11 @@ public static class ProtocolMapping
                     [.. message.CodebookInstall.Centroids], [.. message.CodebookInstall.Codebooks]),
                 r => r.Lists >= 1 && r.SubQuantizers >= 0 && r.Centroids.Length % r.Lists == 0 && r.Centroids.All(float.IsFinite) && r.Codebooks.All(float.IsFinite)),
             V1.ProtocolMessage.MessageOneofCase.CodebookInstalled => new CodebookInstalled(message.CodebookInstalled.Records, Refusal(message.CodebookInstalled.Refusal)),
+            V1.ProtocolMessage.MessageOneofCase.EncoderInstall => Checked(
+                new EncoderInstall(message.EncoderInstall.Collection, message.EncoderInstall.Model.ToByteArray()),
+                r => r.Collection.Length is >= 1 and <= 64 && r.Model.Length is > 0 and <= EncoderInstall.MaxModelBytes),
+            V1.ProtocolMessage.MessageOneofCase.EncoderInstalled => Checked(
+                new EncoderInstalled(message.EncoderInstalled.Width, Refusal(message.EncoderInstalled.Refusal)), r => r.Width >= 0),
             _ => throw new MalformedMessageException("The protection message holds no known case."),
         };
     }
@@ -130,6 +137,62 @@ public static class ProtocolMapping
     private static T Checked<T>(T message, Func<T, bool> valid)
         where T : ProtocolMessage =>
         valid(message) ? message : throw new MalformedMessageException($"A {message.Name} holds a field out of range.");
+
+    /// <summary>A party's federated query (its querier is set by the coordinator from the session, not sent).</summary>
+    public static V1.SearchRequest ToSearchRequest(VectorQuery query, double deadlineSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return new V1.SearchRequest { Query = ToProto(query).VectorQuery, DeadlineSeconds = deadlineSeconds };
+    }
+
+    /// <summary>The query a party asked, with <paramref name="querier"/> (the authenticated party) as its querier.</summary>
+    /// <exception cref="MalformedMessageException">The query is missing or malformed (the message names the field).</exception>
+    public static VectorQuery FromSearchRequest(V1.SearchRequest request, string querier)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Query is null)
+        {
+            throw new MalformedMessageException("A search request holds no query.");
+        }
+
+        request.Query.Querier = querier;
+        return FromProto(request.Query);
+    }
+
+    public static V1.SearchResponse ToProto(FederatedSearchResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var response = new V1.SearchResponse { Partial = result.Partial, Milliseconds = result.Milliseconds };
+        response.Hits.AddRange(result.Hits.Select(h => new V1.SearchHit
+        {
+            Party = h.Party, Id = h.Id, HasDistance = h.Distance is not null, Distance = h.Distance ?? 0, PayloadJson = h.Payload?.ToJsonString() ?? string.Empty,
+        }));
+        response.Parties.AddRange(result.Parties.Select(p => new V1.SearchParty { Party = p.Party, Status = p.Status, Hits = p.Hits, Reason = p.Reason ?? string.Empty }));
+        return response;
+    }
+
+    /// <exception cref="MalformedMessageException">A payload is not a JSON object or a distance is not finite.</exception>
+    public static FederatedSearchResult FromProto(V1.SearchResponse response, string collection, int k)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        try
+        {
+            return new FederatedSearchResult(
+                collection,
+                k,
+                [.. response.Hits.Select(h => new FederatedHit(
+                    h.Party, h.Id, h.HasDistance ? (float.IsFinite(h.Distance) ? h.Distance : throw new MalformedMessageException("A search hit's distance is not finite.")) : null,
+                    h.PayloadJson.Length == 0 ? null : System.Text.Json.Nodes.JsonNode.Parse(h.PayloadJson) as System.Text.Json.Nodes.JsonObject
+                        ?? throw new MalformedMessageException("A search hit's payload is not a JSON object.")))],
+                [.. response.Parties.Select(p => new PartyAnswer(p.Party, p.Status, p.Hits, p.Reason.Length == 0 ? null : p.Reason))],
+                response.Partial,
+                response.Milliseconds);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new MalformedMessageException($"A search hit's payload is not JSON: {e.Message}");
+        }
+    }
 
     private static float[]? Optional(Google.Protobuf.Collections.RepeatedField<float> values) => values.Count == 0 ? null : [.. values];
 

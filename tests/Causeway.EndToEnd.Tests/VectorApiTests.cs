@@ -18,7 +18,8 @@ public sealed class VectorApiTests : IDisposable
     public async Task Api_CreateInsertIndexSearchDelete_AnswersWhatTheStoreHolds_AndNamesBadInput()
     {
         using var store = VectorStore.Open(_root.FullName);
-        await using var server = await VectorApiServer.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), store, CancellationToken.None).DefaultTimeout();
+        using var party = new VectorParty(store);
+        await using var server = await VectorApiServer.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), store, party, federated: null, CancellationToken.None).DefaultTimeout();
         using var http = new HttpClient { BaseAddress = server.Address };
 
         Assert.Equal(HttpStatusCode.Created, (await http.PutAsJsonAsync("collections/shoes", new { dimension = 2, metric = "l2" }).DefaultTimeout()).StatusCode);

@@ -249,9 +249,31 @@ internal static class VectorsBench
     private static int[][] ExactTopK(float[][] vectors, float[][] queries, int k)
     {
         var truth = new int[queries.Length][];
+        var farthestFirst = Comparer<(float Distance, int Row)>.Create((a, b) => b.CompareTo(a));
         Parallel.For(0, queries.Length, q =>
         {
-            truth[q] = [.. vectors.Select((v, i) => (i, d: VectorDistance.Of(VectorMetric.L2, queries[q], v))).OrderBy(p => p.d).ThenBy(p => p.i).Take(k).Select(p => p.i)];
+            // A bounded max-heap of (distance, row): the root is the worst kept, ties broken by the lower row.
+            var heap = new PriorityQueue<int, (float Distance, int Row)>(k + 1, farthestFirst);
+            for (var i = 0; i < vectors.Length; i++)
+            {
+                var d = VectorDistance.Of(VectorMetric.L2, queries[q], vectors[i]);
+                if (heap.Count < k)
+                {
+                    heap.Enqueue(i, (d, i));
+                }
+                else if (heap.TryPeek(out _, out var worst) && (d, i).CompareTo(worst) < 0)
+                {
+                    heap.EnqueueDequeue(i, (d, i));
+                }
+            }
+
+            var rows = new int[heap.Count];
+            for (var at = rows.Length - 1; at >= 0; at--)
+            {
+                rows[at] = heap.Dequeue();
+            }
+
+            truth[q] = rows;
         });
         return truth;
     }

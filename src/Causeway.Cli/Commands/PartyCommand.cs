@@ -9,6 +9,7 @@ using Causeway.Federation;
 using Causeway.Federation.Vertical.Data;
 using Causeway.Federation.Vertical.Network;
 using Causeway.Party;
+using Causeway.Federation.Vectors;
 using Causeway.Protocol.Security;
 using Causeway.Vectors;
 using Microsoft.Extensions.Logging;
@@ -227,7 +228,9 @@ internal static class PartyCommand
                 return 2;
             }
 
-            await using var vectorsEndpoint = apiAt is null ? null : await VectorApiServer.StartAsync(apiAt, store!, cancellationToken);
+            // The party's applications ask federated queries through this process: the coordinator names the party as querier.
+            await using var vectorsEndpoint = apiAt is null ? null : await VectorApiServer.StartAsync(
+                apiAt, store!, vectors!, new FederatedSearch(options.PartyId, client.SearchAsync), cancellationToken);
             using var host = new PartyHost(client, factor > 1 ? new SlowedTaskHandler(handler, factor) : handler, options, loggers.CreateLogger<PartyHost>(), vertical: vertical, vectors: vectors);
             var holds = new List<string>();
             if (handler is LocalDataHandler local)

@@ -269,7 +269,8 @@ internal static class VectorsCommand
             }
 
             using var vectors = VectorStore.Open(parse.GetValue(store)!.FullName);
-            await using var server = await Party.VectorApiServer.StartAsync(endpoint, vectors, cancellationToken);
+            using var party = new Party.VectorParty(vectors);
+            await using var server = await Party.VectorApiServer.StartAsync(endpoint, vectors, party, federated: null, cancellationToken);
             Console.WriteLine($"vector store {vectors.Folder} at {server.Address}collections (Ctrl+C to stop)");
             try
             {

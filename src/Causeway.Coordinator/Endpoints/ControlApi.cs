@@ -43,6 +43,7 @@ internal static class ControlApi
         api.MapPost("/runs/{id}/popular-items", ReleasePopularItemsAsync);
         api.MapPost("/vectors/search", SearchVectorsAsync);
         api.MapPost("/vectors/codebook", TrainCodebookAsync);
+        api.MapPost("/vectors/encoder", DeployEncoderAsync);
         api.MapGet("/runs/{id}/statistics/budget", async (string id, StatisticsReleaser releaser, HttpContext context) =>
             await releaser.BudgetAsync(id, context.RequestAborted).ConfigureAwait(false) is { } budget
                 ? Results.Json(budget, JsonOptions)
@@ -262,6 +263,13 @@ internal static class ControlApi
         var (request, refusal) = await ReadRequestAsync<Vectors.CodebookRequest>(
             context, options, "codebook request", "{\"collection\": \"images\", \"dimension\": 784, \"kind\": \"ivfpq\", \"lists\": 64, \"m\": 16, \"iterations\": 10, \"minCount\": 5}").ConfigureAwait(false);
         return request is null ? refusal! : Results.Json(await training.TrainAsync(request, context.RequestAborted).ConfigureAwait(false), JsonOptions);
+    }
+
+    private static async Task<IResult> DeployEncoderAsync(HttpContext context, Vectors.EncoderDeployment deployment, IOptions<CoordinatorOptions> options)
+    {
+        var (request, refusal) = await ReadRequestAsync<Vectors.EncoderRequest>(
+            context, options, "encoder deployment", "{\"collection\": \"images\", \"run\": \"RUN_ID\"}").ConfigureAwait(false);
+        return request is null ? refusal! : Results.Json(await deployment.DeployAsync(request, context.RequestAborted).ConfigureAwait(false), JsonOptions);
     }
 
     // The control API's caller is the operator (the admin token); parties rate-limit and audit queries by that name.

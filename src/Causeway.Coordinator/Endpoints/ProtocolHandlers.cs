@@ -15,7 +15,7 @@ using V1 = Causeway.Protocol.V1;
 
 namespace Causeway.Coordinator.Endpoints;
 
-/// <summary>The four protocol calls: Join, Heartbeat, PullTask (long poll) and PushResult.</summary>
+/// <summary>The protocol calls: Join, Heartbeat, PullTask (long poll), PushResult, and a party's federated vector Search.</summary>
 /// <remarks>
 /// Every refusal is an HTTP status plus a protobuf <c>Error</c> body, and is logged without tokens or values.
 /// A refused request never disturbs the mailbox: the round goes on with the other parties.
@@ -26,12 +26,16 @@ internal sealed class ProtocolHandlers(
     IOptions<CoordinatorOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
+    Vectors.VectorSearchService vectorSearch,
     ILogger<ProtocolHandlers> logger)
 {
     private const int SmallMessageBytes = 64 * 1024;
 
     // A join carries the party's data description: a schema and per-column statistics (hundreds of KB for thousands of columns).
     private const int JoinMessageBytes = 4 * 1024 * 1024;
+
+    // A search carries one query vector: up to 65,536 floats.
+    private const int SearchMessageBytes = 512 * 1024;
     private readonly CoordinatorOptions _options = options.Value;
 
     public async Task JoinAsync(HttpContext context)
@@ -100,6 +104,35 @@ internal sealed class ProtocolHandlers(
 
         await ProtocolResponses.WriteAsync(context, new V1.HeartbeatResponse { ServerTimeUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds() })
             .ConfigureAwait(false);
+    }
+
+    /// <summary>A federated vector query asked by the authenticated party, which is its querier (docs/vectors.md).</summary>
+    public async Task SearchAsync(HttpContext context)
+    {
+        var session = await AuthenticateAsync(context).ConfigureAwait(false);
+        if (session is null || await ReadSmallAsync(context, V1.SearchRequest.Parser, SearchMessageBytes).ConfigureAwait(false) is not { } request)
+        {
+            return;
+        }
+
+        try
+        {
+            var query = ProtocolMapping.FromSearchRequest(request, session.Party.Value);
+            var filter = query.FilterJson is null ? null : System.Text.Json.Nodes.JsonNode.Parse(query.FilterJson) as System.Text.Json.Nodes.JsonObject
+                ?? throw new MalformedMessageException("A search's filter_json must be a JSON object.");
+            var search = new Vectors.FederatedSearchRequest(
+                query.Collection, query.Vector, query.K, query.Ef, query.Nprobe, filter, request.DeadlineSeconds == 0 ? null : request.DeadlineSeconds);
+            var result = await vectorSearch.SearchAsync(search, session.Party.Value, context.RequestAborted).ConfigureAwait(false);
+            await ProtocolResponses.WriteAsync(context, ProtocolMapping.ToProto(result)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MalformedMessageException or System.Text.Json.JsonException or Refusals.InvalidRequestException)
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"search: {e.Message}").ConfigureAwait(false);
+        }
+        catch (Refusals.ConflictException e)
+        {
+            await RefuseAsync(context, StatusCodes.Status409Conflict, e.Message).ConfigureAwait(false);
+        }
     }
 
     public async Task PullTaskAsync(HttpContext context)

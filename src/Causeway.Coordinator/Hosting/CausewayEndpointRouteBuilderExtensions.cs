@@ -24,6 +24,7 @@ public static class CausewayEndpointRouteBuilderExtensions
         endpoints.MapPost(CausewayProtocol.HeartbeatPath, handlers.HeartbeatAsync);
         endpoints.MapPost(CausewayProtocol.PullTaskPath, handlers.PullTaskAsync);
         endpoints.MapPost(CausewayProtocol.PushResultPath, handlers.PushResultAsync);
+        endpoints.MapPost(CausewayProtocol.SearchPath, handlers.SearchAsync);
         ControlApi.Map(endpoints);
         return endpoints;
     }

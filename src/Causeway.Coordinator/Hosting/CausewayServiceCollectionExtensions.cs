@@ -72,6 +72,11 @@ public static class CausewayServiceCollectionExtensions
             sp.GetRequiredService<NetworkPartyChannel>(),
             sp.GetRequiredService<PartyRegistry>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new Vectors.EncoderDeployment(
+            sp.GetRequiredService<NetworkPartyChannel>(),
+            sp.GetRequiredService<PartyRegistry>(),
+            sp.GetRequiredService<RunService>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new Vectors.VectorSearchService(
             sp.GetRequiredService<NetworkPartyChannel>(),
             sp.GetRequiredService<PartyRegistry>(),

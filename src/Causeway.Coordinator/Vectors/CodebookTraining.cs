@@ -46,7 +46,7 @@ internal sealed class CodebookTraining(IStepChannel channel, PartyRegistry parti
 
         var started = time.GetTimestamp();
         var job = string.Create(CultureInfo.InvariantCulture, $"vector-codebook-{Interlocked.Increment(ref _jobs)}");
-        var asked = parties.ActiveSessions().Select(s => s.Party).Distinct().OrderBy(p => p.Value, StringComparer.Ordinal).ToList();
+        var asked = PartySteps.Connected(parties);
 
         // Who holds the collection: a first moments step over one value; the others are named and left out.
         var probes = await Task.WhenAll(asked.Select(p => ExchangeAsync(p, job, new MomentsRequest(request.Collection!, null, 0, 1), cancellationToken))).ConfigureAwait(false);
@@ -86,19 +86,8 @@ internal sealed class CodebookTraining(IStepChannel channel, PartyRegistry parti
             time.GetElapsedTime(started).TotalSeconds);
     }
 
-    private async Task<ProtocolMessage?> ExchangeAsync(PartyId party, string job, ProtocolMessage request, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(StepTimeout);
-        try
-        {
-            return (await channel.ExchangeAsync(party, new ProtocolStep(new RoundInfo(job, 0, 0), request), timeout.Token).ConfigureAwait(false)).Reply;
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
-    }
+    private Task<ProtocolMessage?> ExchangeAsync(PartyId party, string job, ProtocolMessage request, CancellationToken cancellationToken) =>
+        PartySteps.AskAsync(channel, party, job, request, StepTimeout, cancellationToken);
 
     // One party's statistics, as protocol steps; a refusal or a lost step stops the training.
     private sealed class NetworkSource(CodebookTraining training, PartyId party, string job, string collection) : ICentroidStatisticsSource

@@ -47,7 +47,7 @@ internal sealed class VectorSearchService(IStepChannel channel, PartyRegistry pa
             throw new InvalidRequestException(problem);
         }
 
-        var asked = parties.ActiveSessions().Select(s => s.Party).Distinct().OrderBy(p => p.Value, StringComparer.Ordinal).ToList();
+        var asked = PartySteps.Connected(parties);
         if (asked.Count == 0)
         {
             throw new ConflictException("no party is connected; start the parties with `causeway party --vectors DIR` first");
@@ -100,12 +100,3 @@ internal sealed class VectorSearchService(IStepChannel channel, PartyRegistry pa
 
 /// <summary>A federated search request: <c>{"collection", "vector", "k", "ef", "nprobe", "filter", "deadlineSeconds"}</c>.</summary>
 public sealed record FederatedSearchRequest(string? Collection, float[]? Vector, int K = 10, int? Ef = null, int? Nprobe = null, JsonObject? Filter = null, double? DeadlineSeconds = null);
-
-/// <summary>One hit of the merged top-k: the party it came from, its id there, and what that party released.</summary>
-public sealed record FederatedHit(string Party, string Id, float? Distance, JsonObject? Payload);
-
-/// <summary>How one party took part: answered (with how many hits), refused (why), failed, or timed out.</summary>
-public sealed record PartyAnswer(string Party, string Status, int Hits, string? Reason);
-
-/// <summary>A federated search's answer: the merged top-k, every asked party's status, and whether a party was missing.</summary>
-public sealed record FederatedSearchResult(string Collection, int K, IReadOnlyList<FederatedHit> Hits, IReadOnlyList<PartyAnswer> Parties, bool Partial, double Milliseconds);

@@ -144,6 +144,43 @@ public sealed partial class DenseNetwork
         }
     }
 
+    /// <summary>The width of <see cref="Embed"/>'s vectors: the last hidden layer's; 0 for a network without one.</summary>
+    public int EmbeddingWidth => Spec.Hidden.Count == 0 ? 0 : Spec.Hidden[^1];
+
+    /// <summary>
+    /// Writes the last hidden layer's activations (after ReLU) for <paramref name="rows"/> rows of row-major
+    /// <paramref name="features"/> into <paramref name="embeddings"/> (rows x <see cref="EmbeddingWidth"/>): the
+    /// representation the head classifies, used as the network's embedding of a row (docs/vectors.md, "Encoders").
+    /// </summary>
+    /// <remarks>Dropout is never applied here.</remarks>
+    /// <exception cref="InvalidOperationException">The network has no hidden layer.</exception>
+    public void Embed(ParameterSet parameters, ReadOnlySpan<float> features, int rows, Span<float> embeddings)
+    {
+        RequireLayout(parameters);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        var width = EmbeddingWidth;
+        if (width == 0)
+        {
+            throw new InvalidOperationException("a network without hidden layers has no embedding: give the model spec at least one hidden layer");
+        }
+
+        var inputs = Spec.Inputs;
+        if (features.Length != (long)rows * inputs || embeddings.Length < (long)rows * width)
+        {
+            throw new ArgumentException(
+                $"{rows} rows need {(long)rows * inputs} feature values and room for {(long)rows * width} embedding values; got {features.Length} and {embeddings.Length}.",
+                nameof(features));
+        }
+
+        for (var start = 0; start < rows; start += ChunkRows)
+        {
+            var count = Math.Min(ChunkRows, rows - start);
+            EnsureCapacity(count);
+            Forward(parameters.Values, features.Slice(start * inputs, count * inputs), count, random: null);
+            _activations[LayerCount - 1].AsSpan(0, count * width).CopyTo(embeddings.Slice(start * width, count * width));
+        }
+    }
+
     /// <summary>
     /// The mean loss over the given rows of <paramref name="data"/>, and its gradient written into
     /// <paramref name="gradient"/> (overwritten, same layout). Dropout, when the spec has it, draws from <paramref name="random"/>.

@@ -47,3 +47,26 @@ public sealed record CodebookInstalled(long Records, string? Refusal) : Protocol
 {
     public override string Name => "codebook installed";
 }
+
+/// <summary>
+/// Use this trained dense network (a model file with its feature pipeline, docs/model-format.md) as the collection's
+/// encoder: its last hidden layer embeds raw rows into the collection's vectors, at the party, for new records and for
+/// the party's own queries (docs/vectors.md, "Encoders").
+/// </summary>
+/// <param name="Collection">The collection at every party that holds one.</param>
+/// <param name="Model">The model file's bytes.</param>
+public sealed record EncoderInstall(string Collection, byte[] Model) : ProtocolMessage
+{
+    /// <summary>The largest model file an install carries: 64 MiB.</summary>
+    public const int MaxModelBytes = 64 << 20;
+
+    public override string Name => "encoder install";
+
+    public override long PayloadBytes => Model.Length;
+}
+
+/// <summary>The installed encoder's embedding width, or why the party did not install it.</summary>
+public sealed record EncoderInstalled(int Width, string? Refusal) : ProtocolMessage
+{
+    public override string Name => "encoder installed";
+}

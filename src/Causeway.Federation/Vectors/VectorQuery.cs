@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Causeway.Federation.Vectors;
 
 /// <summary>
@@ -42,3 +44,12 @@ public sealed record VectorAnswer(IReadOnlyList<VectorHit> Hits, string? Refusal
 /// <param name="Distance">Its distance to the query (with the party's noise, if any); null when the party's policy keeps distances in.</param>
 /// <param name="PayloadJson">The payload fields the party's policy releases, as a JSON object; null for none.</param>
 public sealed record VectorHit(string Id, float? Distance, string? PayloadJson);
+
+/// <summary>One hit of the merged top-k: the party it came from, its id there, and what that party released.</summary>
+public sealed record FederatedHit(string Party, string Id, float? Distance, JsonObject? Payload);
+
+/// <summary>How one party took part: answered (with how many hits), refused (why), failed, or timed out.</summary>
+public sealed record PartyAnswer(string Party, string Status, int Hits, string? Reason);
+
+/// <summary>A federated search's answer: the merged top-k, every asked party's status, and whether a party was missing.</summary>
+public sealed record FederatedSearchResult(string Collection, int K, IReadOnlyList<FederatedHit> Hits, IReadOnlyList<PartyAnswer> Parties, bool Partial, double Milliseconds);
