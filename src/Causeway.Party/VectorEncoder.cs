@@ -96,13 +96,25 @@ public sealed class VectorEncoder
     public float[][] Embed(IReadOnlyList<JsonObject> rows, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var records = rows.Select((row, r) => (IReadOnlyDictionary<string, string?>)row.ToDictionary(p => p.Key, p => p.Value switch
+        var ids = Schema.Columns.Where(c => c.Type == ColumnType.Id).Select(c => c.Name).ToList();
+        var records = rows.Select((row, r) =>
         {
-            null => null,
-            JsonValue v when v.TryGetValue<string>(out var text) => text,
-            JsonValue v when v.TryGetValue<double>(out var number) => number.ToString("R", CultureInfo.InvariantCulture),
-            _ => throw new DataFormatException($"{sourceName}: row {r + 1}, column '{p.Key}': a value must be a string, a number or null"),
-        })).ToList();
+            var fields = row.ToDictionary(p => p.Key, p => p.Value switch
+            {
+                null => null,
+                JsonValue v when v.TryGetValue<string>(out var text) => text,
+                JsonValue v when v.TryGetValue<double>(out var number) => number.ToString("R", CultureInfo.InvariantCulture),
+                _ => throw new DataFormatException($"{sourceName}: row {r + 1}, column '{p.Key}': a value must be a string, a number or null"),
+            });
+
+            // An id column is not a feature: a raw row may leave it out.
+            foreach (var id in ids)
+            {
+                fields.TryAdd(id, "-");
+            }
+
+            return (IReadOnlyDictionary<string, string?>)fields;
+        }).ToList();
         return Embed(TableReader.ReadRecords(records, Schema, sourceName));
     }
 

@@ -35,6 +35,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchRecsysNetworkCommand.Create());
         command.Subcommands.Add(BenchVectorsCommand.Create());
         command.Subcommands.Add(BenchVectorsFederatedCommand.Create());
+        command.Subcommands.Add(BenchVectorsEncoderCommand.Create());
 
         return command;
     }

@@ -23,6 +23,7 @@ internal static class VectorsCommand
         command.Subcommands.Add(CreateCollection());
         command.Subcommands.Add(Insert());
         command.Subcommands.Add(Index());
+        command.Subcommands.Add(Encoder());
         command.Subcommands.Add(Search());
         command.Subcommands.Add(Info());
         command.Subcommands.Add(Query());
@@ -64,7 +65,7 @@ internal static class VectorsCommand
         var collection = CollectionOption();
         var from = new Option<FileInfo>("--from")
         {
-            Description = "Vectors to insert: .fvecs or .bvecs (ids are row numbers from --first-id), or .jsonl with one {\"id\", \"vector\", \"payload\"} per line.",
+            Description = "Vectors to insert: .fvecs or .bvecs (ids are row numbers from --first-id), .jsonl with one {\"id\", \"vector\", \"payload\"} per line, or a .csv table of raw rows that the collection's encoder embeds here (ids from the schema's id column, else row-N; the label, when present, as payload).",
             Required = true,
             HelpName = "FILE",
         };
@@ -81,7 +82,9 @@ internal static class VectorsCommand
             using var vectors = VectorStore.Open(parse.GetValue(store)!.FullName);
             var target = Require(vectors, parse.GetValue(collection)!);
             var file = parse.GetValue(from)!;
-            var records = Read(file.FullName, parse.GetValue(firstId));
+            var records = file.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase)
+                ? ReadRaw(file.FullName, vectors.FolderOf(target.Spec.Name))
+                : Read(file.FullName, parse.GetValue(firstId));
             var done = 0;
             foreach (var chunk in records.Chunk(parse.GetValue(batch)))
             {
@@ -131,25 +134,65 @@ internal static class VectorsCommand
         return command;
     }
 
+    private static Command Encoder()
+    {
+        var store = StoreOption();
+        var collection = CollectionOption();
+        var model = new Option<FileInfo>("--model")
+        {
+            Description = "A model file (.cw) with hidden layers, e.g. a run's model from `causeway run model`; its last hidden layer must be as wide as the collection's vectors.",
+            Required = true,
+            HelpName = "FILE",
+        };
+        var command = new Command(
+            "encoder",
+            "Install a trained network as the collection's encoder: `insert --from rows.csv` and `search --input` then embed raw rows here. (The coordinator deploys a federated one to every party: POST /api/vectors/encoder.)")
+        {
+            store, collection, model,
+        };
+        command.SetAction(parse =>
+        {
+            using var vectors = VectorStore.Open(parse.GetValue(store)!.FullName);
+            var target = Require(vectors, parse.GetValue(collection)!);
+            var file = parse.GetValue(model)!;
+            if (!file.Exists)
+            {
+                throw new CliException($"--model: no such file: {file.FullName}", "a run's model is downloaded with `causeway run model --run ID --out FILE`");
+            }
+
+            var (encoder, refusal) = Party.VectorEncoder.Install(vectors.FolderOf(target.Spec.Name), File.ReadAllBytes(file.FullName), target.Spec.Dimension);
+            if (encoder is null)
+            {
+                throw new CliException($"--model {file.Name}: {refusal}", hint: null);
+            }
+
+            Console.WriteLine(string.Create(Invariant, $"collection '{target.Spec.Name}': encoder installed ({encoder.Schema.Columns.Count} columns in, {encoder.Width} values out)"));
+            return 0;
+        });
+        return command;
+    }
+
     private static Command Search()
     {
         var store = StoreOption();
         var collection = CollectionOption();
         var vector = new Option<string?>("--vector") { Description = "The query as a JSON array, e.g. [0.1, 0.2, 0.3].", HelpName = "JSON" };
         var like = new Option<string?>("--like") { Description = "Query with the vector of this record of the collection (it is left out of the hits).", HelpName = "ID" };
+        var input = InputOption();
         var k = new Option<int>("-k", "--top-k") { Description = "Hits to return.", DefaultValueFactory = _ => 10 };
         var radius = new Option<float?>("--radius") { Description = "Instead of the k nearest: every record within this distance (exact), at most --top-k." };
         var filter = new Option<string?>("--filter") { Description = "Payload conditions, e.g. {\"shop\": \"north\", \"year\": [2023, 2024]}.", HelpName = "JSON" };
         var ef = new Option<int?>("--ef") { Description = "HNSW: the candidate list for this query." };
         var nprobe = new Option<int?>("--nprobe") { Description = "IVF: the lists this query scans." };
         var json = new Option<bool>("--json") { Description = "Print the hits as JSON." };
-        var command = new Command("search", "The nearest records to a query vector, with their distances and payloads.") { store, collection, vector, like, k, radius, filter, ef, nprobe, json };
+        var command = new Command("search", "The nearest records to a query vector, with their distances and payloads.") { store, collection, vector, like, input, k, radius, filter, ef, nprobe, json };
         command.SetAction(parse =>
         {
             using var vectors = VectorStore.Open(parse.GetValue(store)!.FullName);
             var target = Require(vectors, parse.GetValue(collection)!);
             var (query, self) = parse.GetValue(like) is { } id
                 ? (target.Get(id)?.Vector ?? throw new CliException($"collection '{target.Spec.Name}' holds no record '{id}'", hint: null), (string?)id)
+                : parse.GetValue(input) is { } raw ? (EmbedInput(vectors.FolderOf(target.Spec.Name), raw), null)
                 : (ParseVector(parse.GetValue(vector)), null);
             var conditions = parse.GetValue(filter) is { } text ? Guard(() => PayloadFilter.From(JsonNode.Parse(text) as JsonObject ?? throw new CliException("--filter must be a JSON object", hint: null, exitCode: 2))) : null;
             var topK = parse.GetValue(k);
@@ -201,31 +244,67 @@ internal static class VectorsCommand
         var authority = new Option<FileInfo?>("--ca") { Description = "The federation CA certificate (PEM) to trust.", DefaultValueFactory = _ => new FileInfo(Path.Combine("certs", Protocol.Security.DevCertificates.CaCertificateFile)), HelpName = "FILE" };
         var adminToken = new Option<string?>("--admin-token") { Description = "The control API's bearer token (or CAUSEWAY_ADMIN_TOKEN)." };
         var collection = CollectionOption();
-        var vector = new Option<string>("--vector") { Description = "The query as a JSON array.", Required = true, HelpName = "JSON" };
+        var vector = new Option<string?>("--vector") { Description = "The query as a JSON array.", HelpName = "JSON" };
+        var via = new Option<string?>("--via")
+        {
+            Description = "Ask as a party, through its store API (`causeway party --vectors DIR --vectors-api ADDRESS`), e.g. 127.0.0.1:6333: the coordinator names that party as the querier, and --id and --input are resolved there.",
+            HelpName = "ADDRESS",
+        };
+        var id = new Option<string?>("--id") { Description = "With --via: query with this record of the party's own collection (left out of the hits).", HelpName = "ID" };
+        var input = InputOption();
         var k = new Option<int>("-k", "--top-k") { Description = "Hits to return, merged over every party.", DefaultValueFactory = _ => 10 };
         var filter = new Option<string?>("--filter") { Description = "Payload conditions, as for search.", HelpName = "JSON" };
         var deadline = new Option<double>("--deadline") { Description = "Seconds to wait for the parties; the answer says who missed it.", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "Print the coordinator's answer as JSON." };
         var command = new Command("query", "A federated query: every connected party searches its own collection, the coordinator merges the top-k; each party releases only what its disclosure.json allows.")
         {
-            coordinator, authority, adminToken, collection, vector, k, filter, deadline, json,
+            coordinator, authority, adminToken, collection, vector, via, id, input, k, filter, deadline, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var request = new JsonObject
+            var given = new[] { parse.GetValue(vector) is not null, parse.GetValue(id) is not null, parse.GetValue(input) is not null }.Count(g => g);
+            if (given != 1 || (parse.GetValue(via) is null && parse.GetValue(vector) is null))
             {
-                ["collection"] = parse.GetValue(collection),
-                ["vector"] = JsonNode.Parse(JsonSerializer.Serialize(ParseVector(parse.GetValue(vector)))),
-                ["k"] = parse.GetValue(k),
-                ["deadlineSeconds"] = parse.GetValue(deadline),
-            };
-            if (parse.GetValue(filter) is { } text)
-            {
-                request["filter"] = JsonNode.Parse(text) as JsonObject ?? throw new CliException("--filter must be a JSON object", hint: null, exitCode: 2);
+                throw new CliException(
+                    "give the query with exactly one of --vector JSON, --id ID or --input JSON (--id and --input go with --via, the party asking)", hint: null, exitCode: 2);
             }
 
-            using var api = RunCommand.Connect(parse, coordinator, authority, adminToken);
-            var answer = await api.SearchVectorsAsync(request.ToJsonString(), cancellationToken);
+            var filterObject = parse.GetValue(filter) is { } text
+                ? ParseJson(text, "--filter") as JsonObject ?? throw new CliException("--filter must be a JSON object", hint: null, exitCode: 2)
+                : null;
+            JsonNode answer;
+            if (parse.GetValue(via) is { } address)
+            {
+                var request = new JsonObject { ["collection"] = parse.GetValue(collection), ["top_k"] = parse.GetValue(k), ["deadline_seconds"] = parse.GetValue(deadline), ["filter"] = filterObject };
+                if (parse.GetValue(vector) is { } v)
+                {
+                    request["vector"] = JsonNode.Parse(JsonSerializer.Serialize(ParseVector(v)));
+                }
+                else if (parse.GetValue(id) is { } own)
+                {
+                    request["id"] = own;
+                }
+                else
+                {
+                    request["input"] = ParseJson(parse.GetValue(input)!, "--input") as JsonObject ?? throw new CliException("--input must be a JSON object", hint: null, exitCode: 2);
+                }
+
+                answer = await AskPartyAsync(address, request, cancellationToken);
+            }
+            else
+            {
+                var request = new JsonObject
+                {
+                    ["collection"] = parse.GetValue(collection),
+                    ["vector"] = JsonNode.Parse(JsonSerializer.Serialize(ParseVector(parse.GetValue(vector)))),
+                    ["k"] = parse.GetValue(k),
+                    ["deadlineSeconds"] = parse.GetValue(deadline),
+                    ["filter"] = filterObject,
+                };
+                using var api = RunCommand.Connect(parse, coordinator, authority, adminToken);
+                answer = await api.SearchVectorsAsync(request.ToJsonString(), cancellationToken);
+            }
+
             if (parse.GetValue(json))
             {
                 Console.WriteLine(answer.ToJsonString());
@@ -287,28 +366,39 @@ internal static class VectorsCommand
 
     private static Command Demo()
     {
-        var shops = new Option<int>("--shops") { Description = "Shops: party processes, each holding its share of the images.", DefaultValueFactory = _ => 3 };
-        var queries = new Option<int>("--queries") { Description = "Federated queries to ask (the first three are shown).", DefaultValueFactory = _ => 50 };
+        var shops = new Option<int>("--shops") { Description = "Shops: party processes, each holding its share of the labelled images and its own store.", DefaultValueFactory = _ => 3 };
+        var queries = new Option<int>("--queries") { Description = "Federated queries to ask with held-out images (the first two are shown).", DefaultValueFactory = _ => 50 };
+        var rounds = new Option<int>("--rounds") { Description = "FedAvg rounds that train the shared encoder.", DefaultValueFactory = _ => 8 };
         var workDirectory = new Option<DirectoryInfo?>("--work-dir")
         {
-            Description = $"Where the demo writes certificates, stores, logs and the database: a new or empty folder, or one an earlier demo made (marked by {Composition.WorkFolder.MarkerFile}). Default: a new folder under .causeway/vectors-demo/.",
+            Description = $"Where the demo writes certificates, data, stores, logs and the database: a new or empty folder, or one an earlier demo made (marked by {Composition.WorkFolder.MarkerFile}). Default: a new folder under .causeway/vectors-demo/.",
             HelpName = "DIR",
         };
-        var command = new Command("demo", "Federated vector search in one command: Fashion-MNIST dealt to shops (own store, HNSW, disclosure policy each), a coordinator on loopback, queries whose merged hits show what each shop released.")
+        var command = new Command(
+            "demo",
+            "Federated vector search in one command: shops holding labelled Fashion-MNIST images train an encoder with FedAvg, the coordinator deploys it into every shop's store, each shop embeds its own images, and one shop asks federated queries by raw image and by its own id; the merged hits show what each shop released and who answered.")
         {
-            shops, queries, workDirectory,
+            shops, queries, rounds, workDirectory,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (parse.GetValue(shops) is < 1 or > 8 || parse.GetValue(queries) is < 1 or > 100)
+            if (parse.GetValue(shops) is < 1 or > 8 || parse.GetValue(queries) is < 1 or > 100 || parse.GetValue(rounds) is < 1 or > 100)
             {
-                throw new CliException("--shops must be 1 to 8 and --queries 1 to 100", hint: null, exitCode: 2);
+                throw new CliException("--shops must be 1 to 8, --queries 1 to 100 and --rounds 1 to 100", hint: null, exitCode: 2);
             }
 
             using var work = parse.GetValue(workDirectory) is { } named
                 ? Composition.WorkFolder.Claim(named.FullName, "--work-dir", "causeway vectors demo")
                 : Composition.WorkFolder.CreateUnique(Path.Combine(".causeway", "vectors-demo"), "causeway vectors demo", TimeProvider.System);
-            var outcome = await Composition.VectorsDemo.RunAsync(parse.GetValue(shops), parse.GetValue(queries), work.Path, m => AnsiConsole.MarkupLine(Markup.Escape(m)), cancellationToken);
+            var outcome = await Composition.VectorsDemo.RunAsync(
+                parse.GetValue(shops), parse.GetValue(queries), parse.GetValue(rounds), work.Path, m => AnsiConsole.MarkupLine(Markup.Escape(m)), cancellationToken);
+            var deployed = new Table().Title(Markup.Escape($"the federated encoder ({outcome.Deployment["width"]} values per image) deployed into each shop's 'images' collection")).AddColumns("shop", "status", "reason");
+            foreach (var party in outcome.Deployment["parties"]!.AsArray())
+            {
+                deployed.AddRow(Markup.Escape(party!["party"]!.GetValue<string>()), Markup.Escape(party["status"]!.GetValue<string>()), Markup.Escape(party["reason"]?.GetValue<string>() ?? "-"));
+            }
+
+            AnsiConsole.Write(deployed);
             for (var s = 1; s <= outcome.Shops; s++)
             {
                 var policy = Composition.VectorsDemo.PolicyOf(s);
@@ -317,13 +407,13 @@ internal static class VectorsCommand
 
             foreach (var search in outcome.Searches)
             {
-                var hits = new Table().Title(Markup.Escape($"query image {search.Number} (class: {search.TrueClass}): merged top 5 over {outcome.Shops} shops"))
+                var hits = new Table().Title(Markup.Escape($"{search.Title}: merged top 5 over {outcome.Shops} shops"))
                     .AddColumns("shop", "id", "distance", "released payload");
                 foreach (var hit in search.Answer["hits"]!.AsArray())
                 {
                     hits.AddRow(
                         Markup.Escape(hit!["party"]!.GetValue<string>()), Markup.Escape(hit["id"]!.GetValue<string>()),
-                        hit["distance"] is { } d ? d.GetValue<float>().ToString("N0", Invariant) : "(kept in)", Markup.Escape(hit["payload"]?.ToJsonString() ?? "-"));
+                        hit["distance"] is { } d ? d.GetValue<float>().ToString("G4", Invariant) : "(kept in)", Markup.Escape(hit["payload"]?.ToJsonString() ?? "-"));
                 }
 
                 AnsiConsole.Write(hits);
@@ -335,10 +425,77 @@ internal static class VectorsCommand
                 AnsiConsole.MarkupLine(Markup.Escape(string.Create(Invariant, $"over {outcome.Queries} queries, the nearest hit with a released label names the query's class {accuracy:P0} of the time")));
             }
 
-            AnsiConsole.MarkupLine(Markup.Escape($"each shop's audit log: {work.Path}/shop-N/audit.jsonl; logs and certificates: {work.Path}"));
+            AnsiConsole.MarkupLine(Markup.Escape($"each shop's audit log (querier shop-1): {work.Path}/shop-N/audit.jsonl; logs and certificates: {work.Path}"));
             return 0;
         });
         return command;
+    }
+
+    // A federated query asked through a party's store API (POST /federated/search), as that party.
+    private static async Task<JsonNode> AskPartyAsync(string address, JsonObject request, CancellationToken cancellationToken)
+    {
+        var endpoint = CliOptions.LoopbackEndpoint(address)
+            ?? throw new CliException($"--via must be the party's loopback API address with a port, e.g. 127.0.0.1:6333; got '{address}'", hint: null, exitCode: 2);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{endpoint}/") };
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.PostAsync(new Uri("federated/search", UriKind.Relative), new StringContent(request.ToJsonString(), System.Text.Encoding.UTF8, "application/json"), cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CliException($"--via {address}: no party store API answers there ({e.Message})", "start the party with `causeway party --vectors DIR --vectors-api ADDRESS`", innerException: e);
+        }
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            var body = ParseJson(text, $"the answer of {address}");
+            return response.IsSuccessStatusCode
+                ? body!
+                : throw new CliException($"the party at {address} answered {(int)response.StatusCode}: {body?["error"]?.GetValue<string>() ?? text}", hint: null);
+        }
+    }
+
+    private static Option<string?> InputOption() => new("--input")
+    {
+        Description = "Query with a raw row, a JSON object of column -> value, embedded here by the collection's encoder, e.g. {\"x1\": 0.5}.",
+        HelpName = "JSON",
+    };
+
+    // A collection's encoder, or the one-line failure saying how to get one.
+    private static Party.VectorEncoder EncoderIn(string collectionFolder) =>
+        Guard(() => Party.VectorEncoder.Load(collectionFolder))
+        ?? throw new CliException(
+            $"collection '{Path.GetFileName(collectionFolder)}' has no encoder to embed raw rows with",
+            "deploy a run's model from the coordinator (POST /api/vectors/encoder) or install one with `causeway vectors encoder --model F.cw`");
+
+    private static float[] EmbedInput(string collectionFolder, string json)
+    {
+        var row = ParseJson(json, "--input") as JsonObject ?? throw new CliException("--input must be a JSON object of column -> value", hint: null, exitCode: 2);
+        return Guard(() => EncoderIn(collectionFolder).Embed([row], "--input")[0]);
+    }
+
+    private static JsonNode? ParseJson(string text, string option)
+    {
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            throw new CliException($"{option} is not JSON ({e.Message})", hint: null, exitCode: 2, e);
+        }
+    }
+
+    // A table of raw rows, read with the encoder's schema and embedded by it.
+    private static IEnumerable<VectorRecord> ReadRaw(string path, string collectionFolder)
+    {
+        var encoder = EncoderIn(collectionFolder);
+        var table = Guard(() => Core.Data.TableReader.Read(path, encoder.Schema, Core.Data.LabelPresence.Optional));
+        var embedded = encoder.Embed(table);
+        var ids = Party.VectorEncoder.IdsOf(table, "row-");
+        return embedded.Select((vector, r) => new VectorRecord(ids[r], vector, Party.VectorEncoder.LabelPayload(table, r)));
     }
 
     private static VectorCollection Require(VectorStore store, string name) =>
@@ -424,7 +581,7 @@ internal static class VectorsCommand
         {
             return action();
         }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException)
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException)
         {
             throw new CliException(e.Message, hint: null, innerException: e);
         }

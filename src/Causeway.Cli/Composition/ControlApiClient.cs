@@ -118,6 +118,14 @@ internal sealed class ControlApiClient : IDisposable
         return await ReadAsync(response, cancellationToken);
     }
 
+    /// <summary>Deploys a run's model as a collection's encoder at every party (<c>POST /api/vectors/encoder</c>): each party's status.</summary>
+    public async Task<JsonNode> DeployEncoderAsync(string collection, string runId, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(new JsonObject { ["collection"] = collection, ["run"] = runId }.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await SendAsync(HttpMethod.Post, "/api/vectors/encoder", content, cancellationToken);
+        return await ReadAsync(response, cancellationToken);
+    }
+
     /// <summary>Downloads the run's global model file (.cw).</summary>
     public async Task DownloadModelAsync(string runId, string path, CancellationToken cancellationToken)
     {
