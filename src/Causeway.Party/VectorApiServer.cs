@@ -19,11 +19,12 @@ namespace Causeway.Party;
 /// <list type="table">
 /// <item><term><c>GET /collections</c></term><description><c>{"collections": [{"name", "dimension", "metric", "count", "index"}]}</c></description></item>
 /// <item><term><c>PUT /collections/{name}</c></term><description><c>{"dimension": 128, "metric": "l2"|"ip"|"cosine"}</c>: 201; 409 when it exists.</description></item>
-/// <item><term><c>PUT /collections/{name}/points</c></term><description><c>{"points": [{"id", "vector", "payload"}]}</c>: upserted durably as one batch; <c>{"acknowledged": n}</c>.</description></item>
+/// <item><term><c>PUT /collections/{name}/points</c></term><description><c>{"points": [{"id", "vector" | "input", "payload"}]}</c>: upserted durably as one batch (<c>input</c>: a raw row that the collection's encoder embeds here); <c>{"acknowledged": n}</c>.</description></item>
 /// <item><term><c>POST /collections/{name}/points/delete</c></term><description><c>{"ids": [...]}</c>: <c>{"deleted": n}</c>.</description></item>
 /// <item><term><c>GET /collections/{name}/points/{id}</c></term><description><c>{"id", "vector", "payload"}</c>; 404 when absent.</description></item>
-/// <item><term><c>POST /collections/{name}/index</c></term><description><c>{"kind": "flat"|"hnsw"|"ivfflat"|"ivfpq", "m", "ef_construction", "quantization", "nlist", "pq_m"}</c>: built and saved; the build's seconds.</description></item>
-/// <item><term><c>POST /collections/{name}/points/search</c></term><description><c>{"vector", "top_k", "ef", "nprobe", "filter", "radius"}</c>: <c>{"hits": [{"id", "distance", "payload"}]}</c>, nearest first.</description></item>
+/// <item><term><c>POST /collections/{name}/index</c></term><description><c>{"kind": "flat"|"hnsw"|"ivfflat"|"ivfpq", "m", "ef_construction", "quantization", "nlist", "pq_m", "shards"}</c>: built and saved; the build's seconds.</description></item>
+/// <item><term><c>POST /collections/{name}/points/search</c></term><description><c>{"vector" | "id" | "input", "top_k", "ef", "nprobe", "filter", "radius"}</c>: <c>{"hits": [{"id", "distance", "payload"}]}</c>, nearest first. <c>id</c> queries with a record of the collection (left out of the hits), <c>input</c> with a raw row embedded by the collection's encoder.</description></item>
+/// <item><term><c>POST /federated/search</c></term><description><c>{"collection", "vector" | "id" | "input", "top_k", "ef", "nprobe", "filter", "deadline_seconds"}</c>: a federated query asked as this party (the coordinator names it as the querier); <c>{"hits": [{"party", "id", "distance", "payload"}], "parties": [...], "partial"}</c>. 409 when the store is not in a federation.</description></item>
 /// </list>
 /// Bad input answers 400 with <c>{"error"}</c> naming the field or record; an unknown collection 404.
 /// </remarks>
@@ -121,7 +122,7 @@ public sealed class VectorApiServer : IAsyncDisposable
                     })),
                 "ivfflat" or "ivfpq" => new IndexSpec(kind, Ivf: new IvfOptions(Nlist: body["nlist"]?.GetValue<int>(), M: body["pq_m"]?.GetValue<int>())),
                 _ => new IndexSpec(kind),
-            };
+            } with { Shards = body["shards"]?.GetValue<int>() ?? 1 };
             var build = collection.CreateIndex(spec);
             return Results.Json(new JsonObject { ["kind"] = kind, ["count"] = collection.Count, ["build_seconds"] = build.BuildSeconds });
         }));

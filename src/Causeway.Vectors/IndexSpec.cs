@@ -9,7 +9,11 @@ namespace Causeway.Vectors;
 /// <param name="Kind"><c>flat</c>, <c>hnsw</c>, <c>ivfflat</c> or <c>ivfpq</c>.</param>
 /// <param name="Hnsw">The HNSW parameters (with <c>hnsw</c>; defaults when null).</param>
 /// <param name="Ivf">The IVF parameters (with <c>ivfflat</c> and <c>ivfpq</c>; defaults when null).</param>
-public sealed record IndexSpec(string Kind, HnswOptions? Hnsw = null, IvfOptions? Ivf = null)
+/// <param name="Shards">
+/// Shards the index is split into, 1 to 64: each record is indexed in one of them, and a search asks them all in
+/// parallel and merges (<see cref="ShardedIndex"/>). Default 1. IVF shards share one codebook.
+/// </param>
+public sealed record IndexSpec(string Kind, HnswOptions? Hnsw = null, IvfOptions? Ivf = null, int Shards = 1)
 {
     public static IndexSpec Flat { get; } = new("flat");
 
@@ -18,6 +22,7 @@ public sealed record IndexSpec(string Kind, HnswOptions? Hnsw = null, IvfOptions
     /// <summary>Why this spec cannot index a collection of <paramref name="collection"/>, or null.</summary>
     public string? DescribeProblem(CollectionSpec collection) =>
         Kind is not ("flat" or "hnsw" or "ivfflat" or "ivfpq") ? $"unknown index kind '{Kind}': use flat, hnsw, ivfflat or ivfpq"
+        : Shards is < 1 or > ShardedIndex.MaxShards ? $"shards must be 1 to {ShardedIndex.MaxShards}, got {Shards}"
         : Hnsw is not null && Kind != "hnsw" ? $"a {Kind} index takes no hnsw options"
         : Ivf is not null && !IsIvf ? $"a {Kind} index takes no ivf options"
         : Kind == "hnsw" ? (Hnsw ?? new HnswOptions()).DescribeProblem(collection)
@@ -27,21 +32,35 @@ public sealed record IndexSpec(string Kind, HnswOptions? Hnsw = null, IvfOptions
     /// <summary>Builds this index over the live records of <paramref name="arena"/> (an IVF index with <paramref name="codebook"/>, or trained on them first).</summary>
     internal IVectorIndex Build(CollectionSpec collection, VectorArena arena, IvfCodebook? codebook = null)
     {
-        IVectorIndex index = Kind switch
+        // IVF shards share one codebook, trained once over every record.
+        if (IsIvf)
         {
-            "hnsw" => new HnswIndex(collection, Hnsw ?? new HnswOptions()),
-            "ivfflat" or "ivfpq" => new IvfIndex(collection, Ivf ?? new IvfOptions(), codebook ?? IvfIndex.Train(
-                collection, arena, Ivf ?? new IvfOptions(), Kind == "ivfpq" ? (Ivf ?? new IvfOptions()).SubQuantizers(collection) : 0, seed: 42)),
-            _ => new FlatIndex(arena, collection.Metric),
-        };
+            var ivf = Ivf ?? new IvfOptions();
+            codebook ??= IvfIndex.Train(collection, arena, ivf, Kind == "ivfpq" ? ivf.SubQuantizers(collection) : 0, seed: 42);
+        }
+
+        var shards = new List<IVectorIndex>();
         try
         {
-            index.Build(arena);
-            return index;
+            for (var s = 0; s < Shards; s++)
+            {
+                var shard = s;
+                Func<ulong, bool>? member = Shards == 1 ? null : key => ShardedIndex.ShardOf(key, Shards) == shard;
+                IVectorIndex index = Kind switch
+                {
+                    "hnsw" => new HnswIndex(collection, Hnsw ?? new HnswOptions()),
+                    "ivfflat" or "ivfpq" => new IvfIndex(collection, Ivf ?? new IvfOptions(), codebook!),
+                    _ => new FlatIndex(arena, collection.Metric, member),
+                };
+                shards.Add(index);
+                index.Build(arena, member);
+            }
+
+            return Shards == 1 ? shards[0] : new ShardedIndex([.. shards]);
         }
         catch
         {
-            index.Dispose();
+            shards.ForEach(s => s.Dispose());
             throw;
         }
     }
@@ -54,25 +73,7 @@ public sealed record IndexSpec(string Kind, HnswOptions? Hnsw = null, IvfOptions
             return null;
         }
 
-        IPersistentIndex? index = null;
-        if (Kind == "hnsw")
-        {
-            var hnsw = new HnswIndex(collection, Hnsw ?? new HnswOptions());
-            try
-            {
-                hnsw.Load(path);
-                index = hnsw;
-            }
-            catch (InvalidOperationException)
-            {
-                hnsw.Dispose();
-            }
-        }
-        else if (IsIvf)
-        {
-            index = IvfIndex.Read(collection, Ivf ?? new IvfOptions(), Kind == "ivfpq", path);
-        }
-
+        var index = Shards == 1 ? LoadOne(collection, path) : ShardedIndex.Read(path, Shards, shard => LoadOne(collection, shard));
         if (index is not null && index.Count != count)
         {
             index.Dispose();
@@ -80,5 +81,31 @@ public sealed record IndexSpec(string Kind, HnswOptions? Hnsw = null, IvfOptions
         }
 
         return index;
+    }
+
+    // One HNSW or IVF index (or shard) from its file; null when the file is missing or not of this kind.
+    private IPersistentIndex? LoadOne(CollectionSpec collection, string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        if (Kind == "hnsw")
+        {
+            var hnsw = new HnswIndex(collection, Hnsw ?? new HnswOptions());
+            try
+            {
+                hnsw.Load(path);
+                return hnsw;
+            }
+            catch (InvalidOperationException)
+            {
+                hnsw.Dispose();
+                return null;
+            }
+        }
+
+        return IsIvf ? IvfIndex.Read(collection, Ivf ?? new IvfOptions(), Kind == "ivfpq", path) : null;
     }
 }

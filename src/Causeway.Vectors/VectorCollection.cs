@@ -143,7 +143,7 @@ public sealed class VectorCollection : IDisposable
             var bytes = index switch
             {
                 HnswIndex hnsw => hnsw.SerializedBytes,
-                IvfIndex => new FileInfo(Path.Combine(_folder, IndexFile(_generation))).Length,
+                IPersistentIndex when spec.Kind != IndexSpec.Flat.Kind => Directory.EnumerateFiles(_folder, IndexFile(_generation) + "*").Sum(f => new FileInfo(f).Length),
                 _ => (long?)null,
             };
             return new IndexBuild(built.TotalSeconds, (System.Diagnostics.Stopwatch.GetElapsedTime(started) - built).TotalSeconds, bytes);
@@ -765,11 +765,11 @@ public sealed class VectorCollection : IDisposable
     {
         // The next generation's graph first, then the snapshot that names it: a crash between leaves the old pair.
         var generation = _generation + 1;
+        // Written under the new generation's name directly: no snapshot names it until the rename below, so a crash
+        // midway leaves files that the next checkpoint overwrites or removes.
         if (_index is IPersistentIndex persistent)
         {
-            var file = Path.Combine(_folder, IndexFile(generation));
-            persistent.Save(file + ".tmp");
-            File.Move(file + ".tmp", file, overwrite: true);
+            persistent.Save(Path.Combine(_folder, IndexFile(generation)));
         }
 
         WriteAtomically(Path.Combine(_folder, "snapshot"), stream =>
@@ -799,7 +799,9 @@ public sealed class VectorCollection : IDisposable
         _generation = generation;
         foreach (var old in Directory.EnumerateFiles(_folder, "index-*.bin*"))
         {
-            if (!string.Equals(Path.GetFileName(old), IndexFile(generation), StringComparison.Ordinal))
+            // index-G.bin and, for a sharded index, its index-G.bin.shard-i files stay.
+            var name = Path.GetFileName(old);
+            if (!string.Equals(name, IndexFile(generation), StringComparison.Ordinal) && !name.StartsWith(IndexFile(generation) + ".shard-", StringComparison.Ordinal))
             {
                 File.Delete(old);
             }

@@ -50,6 +50,9 @@ internal static class VectorsBench
         /// <summary>The ef values searched. Default 10, 20, 40, 80, 160.</summary>
         public IReadOnlyList<int> Ef { get; init; } = [10, 20, 40, 80, 160];
 
+        /// <summary>Also measure float32 HNSW split into this many shards searched in parallel (1: not measured). Default 2.</summary>
+        public int Shards { get; init; } = 2;
+
         /// <summary>IVF-PQ (FAISS): nprobe values. Default 1, 4, 16, 64.</summary>
         public IReadOnlyList<int> Nprobe { get; init; } = [1, 4, 16, 64];
 
@@ -122,6 +125,20 @@ internal static class VectorsBench
                 }
 
                 measuring.Increment(1);
+            }
+        }
+
+        // The same float32 graph split into shards: one query runs on as many cores as there are shards.
+        if (settings.Shards > 1)
+        {
+            var sharded = collection.CreateIndex(new IndexSpec("hnsw", new HnswOptions(settings.M, settings.EfConstruction), Shards: settings.Shards));
+            foreach (var ef in settings.Ef)
+            {
+                foreach (var t in new[] { 1, threads }.Distinct())
+                {
+                    var parameters = new JsonObject { ["m"] = settings.M, ["ef_construction"] = settings.EfConstruction, ["ef"] = ef, ["quantization"] = "f32", ["shards"] = settings.Shards };
+                    results.Add(Measure(collection, "hnsw", parameters, queries, truth, t, sharded.BuildSeconds, (double)sharded.IndexBytes!.Value / vectors.Length, new SearchOptions(Ef: ef), settings.MinSeconds));
+                }
             }
         }
 

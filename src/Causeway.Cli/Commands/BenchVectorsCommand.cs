@@ -23,6 +23,7 @@ internal static class BenchVectorsCommand
         var m = new Option<int>("--m") { Description = "HNSW links per node, for every engine.", DefaultValueFactory = _ => defaults.M };
         var efConstruction = new Option<int>("--ef-construction") { Description = "HNSW efConstruction, for every engine.", DefaultValueFactory = _ => defaults.EfConstruction };
         var ef = new Option<int[]>("--ef") { Description = "ef values to search with (repeat the option).", DefaultValueFactory = _ => [.. defaults.Ef], AllowMultipleArgumentsPerToken = true };
+        var shards = new Option<int>("--shards") { Description = "Also measure float32 HNSW split into this many shards searched in parallel (1 skips it).", DefaultValueFactory = _ => defaults.Shards };
         var minSeconds = new Option<double>("--min-seconds") { Description = "Each measurement repeats the queries for at least this long.", DefaultValueFactory = _ => defaults.MinSeconds };
         var noPeers = new Option<bool>("--no-peers") { Description = "Measure Causeway only (skip hnswlib and FAISS)." };
         var workDirectory = new Option<DirectoryInfo?>("--work-dir")
@@ -34,7 +35,7 @@ internal static class BenchVectorsCommand
         var report = CliOptions.Report();
         var command = new Command("vectors", "Approximate nearest-neighbour search: Causeway's flat and HNSW (float32, float16) beside hnswlib and FAISS (flat, HNSW, IVF-PQ) on the same data: recall@10, queries/s on 1 thread and all cores, build time, bytes per vector.")
         {
-            basePath, queries, groundTruth, synthetic, dimension, m, efConstruction, ef, minSeconds, noPeers, workDirectory, seed, report,
+            basePath, queries, groundTruth, synthetic, dimension, m, efConstruction, ef, shards, minSeconds, noPeers, workDirectory, seed, report,
         };
         command.SetAction((parse, cancellationToken) => Task.Run(() =>
         {
@@ -49,6 +50,7 @@ internal static class BenchVectorsCommand
                 EfConstruction = parse.GetValue(efConstruction),
                 Ef = parse.GetValue(ef)!,
                 MinSeconds = parse.GetValue(minSeconds),
+                Shards = parse.GetValue(shards),
                 Peers = !parse.GetValue(noPeers),
                 Seed = parse.GetValue(seed),
             };
@@ -58,6 +60,7 @@ internal static class BenchVectorsCommand
                 : settings.Synthetic is < 1000 ? "--synthetic needs at least 1000 vectors"
                 : settings.SyntheticDimension < 1 || settings.M < 2 || settings.EfConstruction < settings.M || settings.Ef.Count == 0 || settings.Ef.Any(e => e < 1) ? "--dim >= 1, --m >= 2, --ef-construction >= --m and every --ef >= 1 are required"
                 : !(settings.MinSeconds > 0) ? "--min-seconds must be positive"
+                : settings.Shards is < 1 or > 64 ? "--shards must be 1 to 64"
                 : null;
             if (problem is not null)
             {

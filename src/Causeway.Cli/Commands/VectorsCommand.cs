@@ -110,7 +110,8 @@ internal static class VectorsCommand
         var quantization = new Option<string>("--quantization") { Description = "HNSW: f32, f16 or i8 (cosine only).", DefaultValueFactory = _ => "f32" };
         var nlist = new Option<int?>("--nlist") { Description = "IVF: lists (default √records)." };
         var pqM = new Option<int?>("--pq-m") { Description = "IVF-PQ: bytes per code, dividing the dimension (default dimension / 8)." };
-        var command = new Command("index", "Build the index a collection searches with (the build is saved, so a restart loads it).") { store, collection, kind, m, efConstruction, quantization, nlist, pqM };
+        var shards = new Option<int>("--shards") { Description = "Split the index into this many shards (1 to 64), searched in parallel and merged.", DefaultValueFactory = _ => 1 };
+        var command = new Command("index", "Build the index a collection searches with (the build is saved, so a restart loads it).") { store, collection, kind, m, efConstruction, quantization, nlist, pqM, shards };
         command.SetAction((parse, cancellationToken) => Task.Run(() =>
         {
             var spec = parse.GetValue(kind) switch
@@ -124,11 +125,11 @@ internal static class VectorsCommand
                 })),
                 "ivfflat" or "ivfpq" => new IndexSpec(parse.GetValue(kind)!, Ivf: new IvfOptions(Nlist: parse.GetValue(nlist), M: parse.GetValue(pqM))),
                 var other => new IndexSpec(other!),
-            };
+            } with { Shards = parse.GetValue(shards) };
             using var vectors = VectorStore.Open(parse.GetValue(store)!.FullName);
             var target = Require(vectors, parse.GetValue(collection)!);
             var build = Guard(() => target.CreateIndex(spec));
-            Console.WriteLine(string.Create(Invariant, $"collection '{target.Spec.Name}': {spec.Kind} index over {target.Count:N0} records built in {build.BuildSeconds:F2} s, saved in {build.CheckpointSeconds:F2} s"));
+            Console.WriteLine(string.Create(Invariant, $"collection '{target.Spec.Name}': {spec.Kind} index{(spec.Shards > 1 ? $" in {spec.Shards} shards" : string.Empty)} over {target.Count:N0} records built in {build.BuildSeconds:F2} s, saved in {build.CheckpointSeconds:F2} s"));
             return 0;
         }, cancellationToken));
         return command;

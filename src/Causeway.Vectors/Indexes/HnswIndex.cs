@@ -114,14 +114,21 @@ internal sealed unsafe class HnswIndex : IPersistentIndex
     public int CandidatesFor(int k) => Options.Quantization == HnswQuantization.F32 ? k : 2 * k;
 
     /// <summary>Inserts every live record on all cores (USearch takes concurrent inserts into a reserved index).</summary>
-    public void Build(VectorArena arena)
+    public void Build(VectorArena arena, Func<ulong, bool>? include)
     {
-        USearchNative.Reserve(_handle, (nuint)Math.Max(arena.Count, 1024), out var error);
+        // Room for exactly the records this index takes (a shard takes some of them): concurrent adds cannot grow it.
+        var taking = 0;
+        for (var slot = 0; slot < arena.Extent; slot++)
+        {
+            taking += arena.IsAlive(slot) && (include is null || include(arena.KeyOf(slot))) ? 1 : 0;
+        }
+
+        USearchNative.Reserve(_handle, (nuint)Math.Max(taking, 1024), out var error);
         USearchNative.Check(error, "reserving the HNSW index");
         var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
         Parallel.For(0, arena.Extent, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, slot =>
         {
-            if (!arena.IsAlive(slot))
+            if (!arena.IsAlive(slot) || (include is not null && !include(arena.KeyOf(slot))))
             {
                 return;
             }

@@ -15,12 +15,12 @@ internal interface IVectorIndex : IDisposable
 
     void Remove(ulong key);
 
-    /// <summary>Fills a new, empty index with every live record of <paramref name="arena"/>.</summary>
-    void Build(VectorArena arena)
+    /// <summary>Fills a new, empty index with every live record of <paramref name="arena"/> whose key <paramref name="include"/> accepts (all when null).</summary>
+    void Build(VectorArena arena, Func<ulong, bool>? include)
     {
         for (var slot = 0; slot < arena.Extent; slot++)
         {
-            if (arena.IsAlive(slot))
+            if (arena.IsAlive(slot) && (include is null || include(arena.KeyOf(slot))))
             {
                 Set(arena.KeyOf(slot), arena[slot]);
             }

@@ -139,10 +139,10 @@ internal sealed class IvfIndex : IPersistentIndex
         return new IvfCodebook(d, lists, pqSubQuantizers, centroids, codebooks);
     }
 
-    public void Build(VectorArena arena)
+    public void Build(VectorArena arena, Func<ulong, bool>? include)
     {
         // Assignment and encoding on every core, then the lists filled in slot order.
-        var slots = Enumerable.Range(0, arena.Extent).Where(arena.IsAlive).ToArray();
+        var slots = Enumerable.Range(0, arena.Extent).Where(slot => arena.IsAlive(slot) && (include is null || include(arena.KeyOf(slot)))).ToArray();
         var encoded = new (int List, float[]? Vector, byte[]? Code)[slots.Length];
         Parallel.For(0, slots.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => encoded[i] = Encode(arena[slots[i]]));
         for (var i = 0; i < slots.Length; i++)
