@@ -136,7 +136,7 @@ public static class ProtocolMapping
 
     private static T Checked<T>(T message, Func<T, bool> valid)
         where T : ProtocolMessage =>
-        valid(message) ? message : throw new MalformedMessageException($"A {message.Name} holds a field out of range.");
+        valid(message) ? message : throw new MalformedMessageException($"{("aeiou".Contains(message.Name[0], StringComparison.Ordinal) ? "An" : "A")} {message.Name} holds a field out of range.");
 
     /// <summary>A party's federated query (its querier is set by the coordinator from the session, not sent).</summary>
     public static V1.SearchRequest ToSearchRequest(VectorQuery query, double deadlineSeconds)
