@@ -222,15 +222,20 @@ internal static class VectorsCommand
     private static Command Info()
     {
         var store = StoreOption();
-        var command = new Command("info", "The store's collections: dimension, metric, records, index.") { store };
+        var command = new Command("info", "The store's collections: dimension, metric, records, index, encoder.") { store };
         command.SetAction(parse =>
         {
             using var vectors = VectorStore.Open(parse.GetValue(store)!.FullName);
-            var table = new Table().Title(Markup.Escape(vectors.Folder)).AddColumns("collection", "dimension", "metric", "records", "index");
+            var table = new Table().Title(Markup.Escape(vectors.Folder)).AddColumns("collection", "dimension", "metric", "records", "index", "encoder");
             foreach (var name in vectors.Names())
             {
                 var collection = vectors.Get(name)!;
-                table.AddRow(Markup.Escape(name), collection.Spec.Dimension.ToString(Invariant), collection.Spec.Metric.ToString(), collection.Count.ToString("N0", Invariant), collection.Index.Kind);
+                var index = collection.Index;
+                var encoder = Guard(() => Party.VectorEncoder.Load(vectors.FolderOf(name)));
+                table.AddRow(
+                    Markup.Escape(name), collection.Spec.Dimension.ToString(Invariant), collection.Spec.Metric.ToString(), collection.Count.ToString("N0", Invariant),
+                    index.Shards > 1 ? $"{index.Kind} ({index.Shards} shards)" : index.Kind,
+                    encoder is null ? "-" : string.Create(Invariant, $"{encoder.Schema.Columns.Count} columns -> {encoder.Width}"));
             }
 
             AnsiConsole.Write(table);

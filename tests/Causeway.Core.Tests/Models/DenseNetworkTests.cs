@@ -118,6 +118,40 @@ public sealed class DenseNetworkTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Embed_MoreRowsThanOneChunk_IsTheLastHiddenLayerOfTheNaiveReference(int hiddenLayers)
+    {
+        var network = new DenseNetwork(Spec(LearningTask.MulticlassClassification, hiddenLayers, dropout: 0.5f, inputs: 19));
+        var parameters = RandomParameters(network, 31);
+        var rows = DenseNetwork.ChunkRows + 9;
+        var data = Synthetic.Random(network.Spec, rows, 32);
+        var embeddings = new float[rows * network.EmbeddingWidth];
+
+        network.Embed(parameters, data.Features, rows, embeddings);
+
+        Assert.Equal(network.Spec.Hidden[^1], network.EmbeddingWidth);
+        for (var r = 0; r < rows; r++)
+        {
+            var expected = NaiveNetwork.Embedding(network.Spec, parameters, data.Row(r));
+            for (var k = 0; k < expected.Length; k++)
+            {
+                Assert.Equal(expected[k], embeddings[(r * expected.Length) + k], 1e-5);
+            }
+        }
+
+        Assert.Contains(embeddings, e => e > 0);
+    }
+
+    [Fact]
+    public void Embed_ANetworkWithoutHiddenLayers_IsRefused()
+    {
+        var network = new DenseNetwork(Spec(LearningTask.BinaryClassification, 0));
+        var refused = Assert.Throws<InvalidOperationException>(() => network.Embed(network.Initialize(1), new float[network.Spec.Inputs], 1, new float[1]));
+        Assert.Contains("no embedding", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(LearningTask.BinaryClassification)]
     [InlineData(LearningTask.MulticlassClassification)]
     [InlineData(LearningTask.Regression)]

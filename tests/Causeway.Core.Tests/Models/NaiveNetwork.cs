@@ -6,7 +6,13 @@ namespace Causeway.Core.Tests.Models;
 /// <summary>A plain scalar, double-precision reference of the dense network's forward pass and loss.</summary>
 internal static class NaiveNetwork
 {
-    public static double[] Logits(ModelSpec spec, ParameterSet parameters, ReadOnlySpan<float> x)
+    public static double[] Logits(ModelSpec spec, ParameterSet parameters, ReadOnlySpan<float> x) => Forward(spec, parameters, x, spec.Hidden.Count + 1);
+
+    /// <summary>The last hidden layer's activations (after ReLU).</summary>
+    public static double[] Embedding(ModelSpec spec, ParameterSet parameters, ReadOnlySpan<float> x) => Forward(spec, parameters, x, spec.Hidden.Count);
+
+    // The first `run` layers; the output layer (when run) has no ReLU.
+    private static double[] Forward(ModelSpec spec, ParameterSet parameters, ReadOnlySpan<float> x, int run)
     {
         var activation = new double[x.Length];
         for (var i = 0; i < x.Length; i++)
@@ -15,7 +21,7 @@ internal static class NaiveNetwork
         }
 
         var layers = spec.Hidden.Count + 1;
-        for (var layer = 0; layer < layers; layer++)
+        for (var layer = 0; layer < run; layer++)
         {
             var weights = parameters[$"layer{layer}.weight"];
             var bias = parameters[$"layer{layer}.bias"];
