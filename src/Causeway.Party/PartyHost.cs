@@ -304,8 +304,33 @@ public sealed class PartyHost : IDisposable
             ?? ProtocolStepReply.Failed("this party takes no vertical jobs (start it with `causeway party --vertical-data FILE --vertical-schema FILE`, or `--arbiter`)"),
         Federation.Recommendation.Popularity.PopularItemsRequest request => _handler.AnswerPopularItems(request),
         _ when VectorParty.Handles(step.Request) => _vectors?.Handle(step) ?? NoVectorStore(step.Request),
+        Federation.Vectors.MaskedStatisticsRequest request => MaskStatistics(step.Round, request),
         _ => _protection.Handle(step),
     };
+
+    // A secure k-means step: the store's statistics, encoded, masked with this round's secure-aggregation session.
+    private ProtocolStepReply MaskStatistics(RoundInfo round, Federation.Vectors.MaskedStatisticsRequest request)
+    {
+        if (_vectors is null)
+        {
+            return NoVectorStore(request);
+        }
+
+        var (encoded, problem) = _vectors.EncodeStatistics(round, request);
+        if (encoded is null)
+        {
+            return ProtocolStepReply.Failed(problem!);
+        }
+
+        try
+        {
+            return ProtocolStepReply.Success(new Federation.Horizontal.Protection.SecureAggregationMasked(_protection.Mask(round, request.Mask.Delivery, encoded)));
+        }
+        catch (Exception e) when (e is Privacy.SecureAggregation.SecureAggregationException or KeyNotFoundException or ArgumentException)
+        {
+            return ProtocolStepReply.Failed($"the party could not mask its statistics: {e.Message}");
+        }
+    }
 
     // A query is answered with a refusal the querier sees; the k-means steps of a codebook training fail.
     private static ProtocolStepReply NoVectorStore(ProtocolMessage request)

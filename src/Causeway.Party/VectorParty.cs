@@ -47,6 +47,23 @@ public sealed class VectorParty : IDisposable
     /// <summary>True for the requests this class answers.</summary>
     public static bool Handles(ProtocolMessage request) => request is VectorQuery or MomentsRequest or CentroidStatsRequest or CodebookInstall or EncoderInstall;
 
+    /// <summary>
+    /// The statistics a secure k-means step asks for, encoded for masking (<see cref="KMeansStatisticsEncoding"/>), or why
+    /// this party does not take part (no such collection, a value beyond the public bound).
+    /// </summary>
+    public (uint[]? Encoded, string? Problem) EncodeStatistics(RoundInfo round, MaskedStatisticsRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var reply = Handle(new ProtocolStep(round, request.Statistics)).Reply;
+        return reply switch
+        {
+            MomentsReply { Refusal: { } why } => (null, why),
+            CentroidStatsReply { Refusal: { } why } => (null, why),
+            MomentsReply or CentroidStatsReply => KMeansStatisticsEncoding.Encode(request, reply),
+            _ => (null, $"{request.Statistics.Name} is not a k-means statistics request"),
+        };
+    }
+
     public ProtocolStepReply Handle(ProtocolStep step)
     {
         ArgumentNullException.ThrowIfNull(step);
@@ -64,7 +81,13 @@ public sealed class VectorParty : IDisposable
     // Federated k-means: statistics of the collection's vectors, never a vector (docs/vectors.md).
     private MomentsReply Moments(MomentsRequest request)
     {
-        var (collection, refusal) = Open(request.Collection, request.Coarse, request.Start, request.Length);
+        // Length 0 asks for the count alone (the probe of a secure training, which reveals no value).
+        var (collection, refusal) = Open(request.Collection, request.Coarse, request.Start, Math.Max(request.Length, 1));
+        if (collection is not null && request.Length == 0)
+        {
+            return new MomentsReply([], [], collection.Count, null);
+        }
+
         if (collection is null)
         {
             return new MomentsReply([], [], 0, refusal);

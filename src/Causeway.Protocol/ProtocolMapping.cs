@@ -73,6 +73,17 @@ public static class ProtocolMapping
             CodebookInstalled r => new() { CodebookInstalled = new V1.CodebookInstalled { Records = r.Records, Refusal = r.Refusal ?? string.Empty } },
             EncoderInstall r => new() { EncoderInstall = new V1.EncoderInstall { Collection = r.Collection, Model = Google.Protobuf.ByteString.CopyFrom(r.Model) } },
             EncoderInstalled r => new() { EncoderInstalled = new V1.EncoderInstalled { Width = r.Width, Refusal = r.Refusal ?? string.Empty } },
+            MaskedStatisticsRequest r => new()
+            {
+                MaskedStatisticsRequest = new V1.MaskedStatisticsRequest
+                {
+                    Statistics = ToProto(r.Statistics),
+                    Delivery = ToProto(r.Mask).SecaggMask,
+                    Bound = r.Bound,
+                    Total = r.Total,
+                    Scale = r.Scale,
+                },
+            },
             _ => throw new ArgumentException($"No wire form for {message.GetType().Name}.", nameof(message)),
         };
     }
@@ -107,7 +118,7 @@ public static class ProtocolMapping
             V1.ProtocolMessage.MessageOneofCase.VectorAnswer => FromProto(message.VectorAnswer),
             V1.ProtocolMessage.MessageOneofCase.MomentsRequest => Checked(
                 new MomentsRequest(message.MomentsRequest.Collection, Optional(message.MomentsRequest.Coarse), message.MomentsRequest.Start, message.MomentsRequest.Length),
-                r => r.Start >= 0 && r.Length >= 1 && r.Length <= 65_536 && r.Collection.Length is >= 1 and <= 64),
+                r => r.Start >= 0 && r.Length >= 0 && r.Length <= 65_536 && r.Collection.Length is >= 1 and <= 64),
             V1.ProtocolMessage.MessageOneofCase.MomentsReply => Checked(
                 new MomentsReply([.. message.MomentsReply.Sum], [.. message.MomentsReply.SumSquares], message.MomentsReply.Count, Refusal(message.MomentsReply.Refusal)),
                 r => r.Count >= 0 && r.Sum.Length == r.SumSquares.Length && r.Sum.All(double.IsFinite) && r.SumSquares.All(double.IsFinite)),
@@ -128,6 +139,12 @@ public static class ProtocolMapping
             V1.ProtocolMessage.MessageOneofCase.EncoderInstall => Checked(
                 new EncoderInstall(message.EncoderInstall.Collection, message.EncoderInstall.Model.ToByteArray()),
                 r => r.Collection.Length is >= 1 and <= 64 && r.Model.Length is > 0 and <= EncoderInstall.MaxModelBytes),
+            V1.ProtocolMessage.MessageOneofCase.MaskedStatisticsRequest => Checked(
+                new MaskedStatisticsRequest(
+                    message.MaskedStatisticsRequest.Statistics is { } inner ? FromProto(inner) : throw new MalformedMessageException("A masked statistics request holds no statistics request."),
+                    (SecureAggregationMask)FromProto(new V1.ProtocolMessage { SecaggMask = message.MaskedStatisticsRequest.Delivery ?? new V1.SecAggShareDelivery() }),
+                    message.MaskedStatisticsRequest.Bound, message.MaskedStatisticsRequest.Total, message.MaskedStatisticsRequest.Scale),
+                r => r.Statistics is MomentsRequest or CentroidStatsRequest && double.IsFinite(r.Bound) && r.Bound > 0 && r.Total > 0 && double.IsFinite(r.Scale) && r.Scale >= 1),
             V1.ProtocolMessage.MessageOneofCase.EncoderInstalled => Checked(
                 new EncoderInstalled(message.EncoderInstalled.Width, Refusal(message.EncoderInstalled.Refusal)), r => r.Width >= 0),
             _ => throw new MalformedMessageException("The protection message holds no known case."),

@@ -134,6 +134,46 @@ public sealed class FederatedVectorSearchTests : IDisposable
         Assert.Contains("no connected party holds vectors in collection", await refused.Content.ReadAsStringAsync().DefaultTimeout(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Codebook_UnderSecureAggregation_IsTheCodebookOfTheClear_AndAValueBeyondTheBoundIsRefusedNamingIt()
+    {
+        var records = Records(1200);
+        await using var server = await CoordinatorServer.StartAsync();
+        await using var parties = await Parties.StartAsync(server, _root.FullName, records, _ => new DisclosurePolicy());
+        using var admin = server.CreateAdminClient();
+        var request = new { collection = "items", dimension = Dimension, kind = "ivfpq", lists = 6, m = 4, iterations = 4, minCount = 5, seed = 9 };
+
+        var clear = await PostAsync(admin, "api/vectors/codebook", request);
+        var clearBook = Floats(Path.Combine(_root.FullName, "shop-a", "items", "codebook.bin"));
+        var secure = await PostAsync(admin, "api/vectors/codebook", new { request.collection, request.dimension, request.kind, request.lists, request.m, request.iterations, request.minCount, request.seed, secure = true, valueBound = 1.0 });
+
+        // The same seeded start and the same totals (to the fixed point's resolution) give the same codebook at every shop.
+        Assert.False(clear.GetProperty("secure").GetBoolean());
+        Assert.True(secure.GetProperty("secure").GetBoolean());
+        Assert.All(secure.GetProperty("parties").EnumerateArray(), p => Assert.Equal("installed", p.GetProperty("status").GetString()));
+        foreach (var shop in new[] { "shop-a", "shop-b", "shop-c" })
+        {
+            var book = Floats(Path.Combine(_root.FullName, shop, "items", "codebook.bin"));
+            Assert.Equal(clearBook.Length, book.Length);
+            Assert.All(clearBook.Zip(book), p => Assert.Equal(p.First, p.Second, 1e-3f));
+        }
+
+        // The records' values lie in [0, 1): a bound of 0.3 is broken, and the parties say so instead of encoding.
+        var broken = await admin.PostAsJsonAsync(new Uri("api/vectors/codebook", UriKind.Relative), new { collection = "items", dimension = Dimension, kind = "ivfflat", lists = 4, secure = true, valueBound = 0.3 }).DefaultTimeout();
+        Assert.Equal(HttpStatusCode.BadGateway, broken.StatusCode);
+        Assert.Contains("exceeds the public bound 0.3", await broken.Content.ReadAsStringAsync().DefaultTimeout(), StringComparison.Ordinal);
+        var unbounded = await admin.PostAsJsonAsync(new Uri("api/vectors/codebook", UriKind.Relative), new { collection = "items", dimension = Dimension, secure = true }).DefaultTimeout();
+        Assert.Equal(HttpStatusCode.BadRequest, unbounded.StatusCode);
+    }
+
+    // The float values a codebook file ends with (centroids, then sub-codebooks), after its small header.
+    private static float[] Floats(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var count = (6 * Dimension) + (4 * 256 * (Dimension / 4));
+        return [.. System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes.AsSpan(bytes.Length - (count * sizeof(float))))];
+    }
+
     private static JsonElement Status(JsonElement result, string party) =>
         result.GetProperty("parties").EnumerateArray().Single(p => p.GetProperty("party").GetString() == party);
 

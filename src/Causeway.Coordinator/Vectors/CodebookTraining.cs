@@ -14,8 +14,10 @@ namespace Causeway.Coordinator.Vectors;
 /// so they all encode with the same centroids (docs/vectors.md, "One codebook for every party").
 /// </summary>
 /// <remarks>
-/// The coordinator sees each party's moments and its per-centroid sums and counts for the centroids at least
-/// <c>minCount</c> of its vectors chose; never a vector. Parties that do not hold the collection are left out and named.
+/// In the clear, the coordinator sees each party's moments and its per-centroid sums and counts for the centroids at
+/// least <c>minCount</c> of its vectors chose; never a vector. Under secure aggregation (<c>secure</c>) it sees each
+/// party's vector count and only the totals over the parties. Parties that do not hold the collection are left out and
+/// named.
 /// </remarks>
 internal sealed class CodebookTraining(IStepChannel channel, PartyRegistry parties, TimeProvider time)
 {
@@ -38,7 +40,9 @@ internal sealed class CodebookTraining(IStepChannel channel, PartyRegistry parti
             ?? (request.Lists > 65_536 ? $"lists must be at most 65,536, got {request.Lists}" : null)
             ?? new IvfOptions(Nlist: request.Lists, M: m == 0 ? null : m).DescribeProblem(spec, pq: m > 0)
             ?? (request.Iterations is < 1 or > 100 ? $"iterations must be 1 to 100, got {request.Iterations}" : null)
-            ?? (request.MinCount < 1 ? $"minCount must be at least 1, got {request.MinCount}" : null);
+            ?? (request.MinCount < 1 ? $"minCount must be at least 1, got {request.MinCount}" : null)
+            ?? (request.Secure && request.ValueBound is not (> 0 and < double.PositiveInfinity)
+                ? "secure training needs valueBound, a public bound B > 0 on every vector value (|x| ≤ B), e.g. 255 for pixels" : null);
         if (problem is not null)
         {
             throw new InvalidRequestException(problem);
@@ -48,8 +52,8 @@ internal sealed class CodebookTraining(IStepChannel channel, PartyRegistry parti
         var job = string.Create(CultureInfo.InvariantCulture, $"vector-codebook-{Interlocked.Increment(ref _jobs)}");
         var asked = PartySteps.Connected(parties);
 
-        // Who holds the collection: a first moments step over one value; the others are named and left out.
-        var probes = await Task.WhenAll(asked.Select(p => ExchangeAsync(p, job, new MomentsRequest(request.Collection!, null, 0, 1), cancellationToken))).ConfigureAwait(false);
+        // Who holds the collection, and how many vectors: a count-only moments step; the others are named and left out.
+        var probes = await Task.WhenAll(asked.Select(p => ExchangeAsync(p, job, new MomentsRequest(request.Collection!, null, 0, 0), cancellationToken))).ConfigureAwait(false);
         var statuses = new List<CodebookParty>();
         var taking = new List<PartyId>();
         foreach (var (party, reply) in asked.Zip(probes))
@@ -69,8 +73,16 @@ internal sealed class CodebookTraining(IStepChannel channel, PartyRegistry parti
             throw new ConflictException($"no connected party holds vectors in collection '{request.Collection}'");
         }
 
-        var sources = taking.Select(p => new NetworkSource(this, p, job, request.Collection!)).ToList();
-        var codebook = await FederatedKMeans.TrainAsync(sources, request.Dimension, request.Lists, m, request.Iterations, request.MinCount, request.Seed, cancellationToken).ConfigureAwait(false);
+        if (request.Secure && taking.Count < 2)
+        {
+            throw new ConflictException($"secure aggregation needs at least 2 parties holding collection '{request.Collection}'; {taking.Count} does");
+        }
+
+        ICentroidStatistics statistics = request.Secure
+            ? new SecureCentroidStatistics(
+                channel, taking, job, request.Collection!, request.ValueBound!.Value, probes.OfType<MomentsReply>().Where(r => r.Refusal is null).Sum(r => r.Count), StepTimeout)
+            : new SummedStatistics([.. taking.Select(p => new NetworkSource(this, p, job, request.Collection!))]);
+        var codebook = await FederatedKMeans.TrainAsync(statistics, request.Dimension, request.Lists, m, request.Iterations, request.MinCount, request.Seed, cancellationToken).ConfigureAwait(false);
 
         var install = new CodebookInstall(request.Collection!, codebook.Lists, codebook.SubQuantizers, codebook.Centroids, codebook.SubQuantizers == 0 ? [] : [.. codebook.Codebooks]);
         var installed = await Task.WhenAll(taking.Select(p => ExchangeAsync(p, job, install, cancellationToken))).ConfigureAwait(false);
@@ -82,7 +94,7 @@ internal sealed class CodebookTraining(IStepChannel channel, PartyRegistry parti
         }
 
         return new CodebookResult(
-            request.Collection!, request.Kind!, codebook.Lists, codebook.SubQuantizers, request.Iterations, [.. statuses.OrderBy(s => s.Party, StringComparer.Ordinal)],
+            request.Collection!, request.Kind!, codebook.Lists, codebook.SubQuantizers, request.Iterations, request.Secure, [.. statuses.OrderBy(s => s.Party, StringComparer.Ordinal)],
             time.GetElapsedTime(started).TotalSeconds);
     }
 
@@ -111,12 +123,17 @@ internal sealed class CodebookTraining(IStepChannel channel, PartyRegistry parti
     }
 }
 
-/// <summary>A codebook training request: <c>{"collection", "dimension", "kind": "ivfpq", "lists", "m", "iterations", "minCount", "seed"}</c>.</summary>
+/// <summary>
+/// A codebook training request: <c>{"collection", "dimension", "kind": "ivfpq", "lists", "m", "iterations", "minCount",
+/// "seed", "secure", "valueBound"}</c>. With <c>secure</c>, every step's statistics are summed under secure aggregation
+/// and <c>valueBound</c> (B, with |x| ≤ B for every vector value) sizes their fixed-point encoding.
+/// </summary>
 public sealed record CodebookRequest(
-    string? Collection, int Dimension, string? Kind = "ivfpq", int Lists = 64, int? M = null, int Iterations = 10, int MinCount = 5, int Seed = 42);
+    string? Collection, int Dimension, string? Kind = "ivfpq", int Lists = 64, int? M = null, int Iterations = 10, int MinCount = 5, int Seed = 42,
+    bool Secure = false, double? ValueBound = null);
 
 /// <summary>How one party took part: installed (with its records), left out (why), or failed.</summary>
 public sealed record CodebookParty(string Party, string Status, long Records, string? Reason);
 
 /// <summary>The trained codebook's shape and every party's part.</summary>
-public sealed record CodebookResult(string Collection, string Kind, int Lists, int M, int Iterations, IReadOnlyList<CodebookParty> Parties, double Seconds);
+public sealed record CodebookResult(string Collection, string Kind, int Lists, int M, int Iterations, bool Secure, IReadOnlyList<CodebookParty> Parties, double Seconds);

@@ -3,6 +3,7 @@ namespace Causeway.Federation.Vectors;
 /// <summary>
 /// Federated k-means over the parties' collections (docs/vectors.md, "One codebook for every party"): asks a party for
 /// Σx, Σx² and n of its (sub-)vectors [Start, Start + Length), as residuals to the nearest of <see cref="Coarse"/> when given.
+/// Length 0 asks for n alone.
 /// </summary>
 public sealed record MomentsRequest(string Collection, float[]? Coarse, int Start, int Length) : ProtocolMessage
 {

@@ -125,6 +125,25 @@ public sealed class PartyProtection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Masks values this party has already encoded in the ring (secure federated k-means) with the session of
+    /// <paramref name="round"/>; the session ends when masking fails.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No session for the round (never advertised, ended or expired).</exception>
+    /// <exception cref="SecureAggregationException">The shares do not open or the session is not at the masking round.</exception>
+    public MaskedInput Mask(RoundInfo round, ShareDelivery delivery, ReadOnlySpan<uint> encoded)
+    {
+        try
+        {
+            return Session(round).MaskInput(delivery, encoded);
+        }
+        catch
+        {
+            End(round);
+            throw;
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)
