@@ -23,6 +23,7 @@ internal static class Program
             RunCommand.Create(),
             CertsCommand.Create(),
             PredictCommand.Create(),
+            ExportCommand.Create(),
             RecommendCommand.Create(),
             ModelCommand.Create(),
             BenchCommand.Create(),

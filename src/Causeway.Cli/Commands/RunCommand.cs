@@ -83,14 +83,36 @@ internal static class RunCommand
         });
 
         var modelRun = new Option<string>("--run") { Description = "The run whose global model to download.", Required = true };
-        var output = new Option<FileInfo>("--out") { Description = "Where to write the model file (.cw).", Required = true, HelpName = "FILE" };
-        var model = new Command("model", "Download a run's latest global model (with its schema and statistics) for 'causeway predict'.") { modelRun, output };
+        var output = new Option<FileInfo>("--out") { Description = "Where to write the model: a model file (.cw), or ONNX with --format onnx.", Required = true, HelpName = "FILE" };
+        var modelFormat = ExportCommand.FormatOption(defaultFormat: "cw");
+        var model = new Command("model", "Download a run's latest global model (with its schema and statistics) for 'causeway predict', or as ONNX (--format onnx).") { modelRun, output, modelFormat };
         model.SetAction(async (parse, cancellationToken) =>
         {
             using var api = Connect(parse, coordinator, authority, adminToken);
             var path = parse.GetValue(output)!.FullName;
-            await api.DownloadModelAsync(parse.GetValue(modelRun)!, path, cancellationToken);
-            Console.WriteLine($"wrote {path}");
+            switch (parse.GetValue(modelFormat))
+            {
+                case "cw":
+                    await api.DownloadModelAsync(parse.GetValue(modelRun)!, path, cancellationToken);
+                    Console.WriteLine($"wrote {path}");
+                    break;
+                case "onnx":
+                    var downloaded = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.cw");
+                    try
+                    {
+                        await api.DownloadModelAsync(parse.GetValue(modelRun)!, downloaded, cancellationToken);
+                        ExportCommand.WriteOnnx(downloaded, path);
+                    }
+                    finally
+                    {
+                        File.Delete(downloaded);
+                    }
+
+                    break;
+                case var other:
+                    throw new CliException($"--format must be cw or onnx, got '{other}'", hint: null, exitCode: 2);
+            }
+
             return 0;
         });
 

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Causeway.Cli.Output;
+using Causeway.Core.Serialization;
+using Causeway.Onnx;
+
+namespace Causeway.Cli.Commands;
+
+/// <summary><c>causeway export</c>: a model file (.cw) as a standard ONNX graph with its feature pipeline inside.</summary>
+internal static class ExportCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<FileInfo>("--model") { Description = "The model file (.cw), from a run (`causeway run model`) or `causeway simulate --export`.", Required = true, HelpName = "FILE" };
+        var format = FormatOption();
+        var output = new Option<FileInfo>("--out") { Description = "Where to write the exported model.", Required = true, HelpName = "FILE" };
+        var command = new Command(
+            "export",
+            "Write a model as ONNX: one input per schema column ([N, 1], float or string), the feature pipeline and network inside, output 'probabilities' or 'prediction' (docs/model-format.md).")
+        {
+            model, format, output,
+        };
+        command.SetAction(parse =>
+        {
+            var file = parse.GetValue(model)!;
+            if (!file.Exists)
+            {
+                throw new CliException($"--model: no such file: {file.FullName}", "a run's model is downloaded with `causeway run model --run ID --out FILE`");
+            }
+
+            WriteOnnx(file.FullName, parse.GetValue(output)!.FullName);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The <c>--format</c> option: <c>onnx</c> (and, where a model file is the default, <c>cw</c>).</summary>
+    public static Option<string> FormatOption(string defaultFormat = "onnx") => new("--format")
+    {
+        Description = "onnx: a standard ONNX graph any serving stack runs; cw: Causeway's own model file.",
+        DefaultValueFactory = _ => defaultFormat,
+        HelpName = "FORMAT",
+    };
+
+    /// <summary>Converts the model file at <paramref name="modelPath"/> to ONNX at <paramref name="onnxPath"/>, or fails in one line saying why.</summary>
+    public static void WriteOnnx(string modelPath, string onnxPath)
+    {
+        TrainedModel trained;
+        try
+        {
+            trained = TrainedModel.Load(modelPath);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or Core.Data.DataFormatException)
+        {
+            throw new CliException($"--model {Path.GetFileName(modelPath)}: {e.Message}", hint: null, innerException: e);
+        }
+
+        if (OnnxExport.DescribeProblem(trained) is { } problem)
+        {
+            throw new CliException($"this model cannot be exported as ONNX: {problem}", "predict with `causeway predict --model F.cw`, which runs the whole pipeline");
+        }
+
+        // Written beside the target, then renamed: a failed export never leaves half a file under the user's name.
+        var partial = onnxPath + ".partial";
+        using (var stream = File.Create(partial))
+        {
+            OnnxExport.Write(trained, stream);
+        }
+
+        File.Move(partial, onnxPath, overwrite: true);
+        Console.WriteLine($"wrote {onnxPath} (ONNX, inputs: {string.Join(", ", trained.Schema.Columns.Where(c => c.Type is Core.Data.ColumnType.Numeric or Core.Data.ColumnType.Categorical).Select(c => c.Name))})");
+    }
+}

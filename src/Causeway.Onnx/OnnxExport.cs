@@ -1,0 +1,200 @@
+using Causeway.Core.Data;
+using Causeway.Core.Models;
+using Causeway.Core.Serialization;
+using Causeway.Onnx.Proto;
+using Google.Protobuf;
+
+namespace Causeway.Onnx;
+
+/// <summary>
+/// Writes a trained model as a standard ONNX graph (docs/model-format.md, "ONNX") with its feature pipeline inside, so
+/// any serving stack feeds it raw columns and gets what <c>causeway predict</c> gives.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Inputs:</b> one per schema column except the label, id and ignored columns, named as the column, shape [N, 1]:
+/// float for a numeric column (NaN for a missing cell), string for a categorical one (matched exactly against the
+/// schema's categories; a missing or unknown value gives all-zero one-hot features).
+/// </para>
+/// <para>
+/// <b>Pipeline</b>, per column in schema order, as <see cref="FeatureEncoder"/> does it: a numeric cell is first
+/// imputed by its missing-value policy (0 for <c>impute-zero</c>, the <c>fill</c> value for <c>impute-constant</c>,
+/// otherwise the federation mean, where <c>causeway predict</c> would refuse the row), then scaled
+/// ((x − shift) / scale: standard, min-max or none) or binned (one-hot of the number of bin edges ≤ x; all zero when
+/// missing), then followed by its missing indicator when the schema asks for one. A categorical cell becomes its
+/// one-hot vector (ai.onnx.ml LabelEncoder, then Equal against 0..K−1).
+/// </para>
+/// <para>
+/// <b>Network:</b> Gemm (W of shape [out, in], transposed) and Relu per hidden layer, then the head. <b>Output:</b>
+/// <c>probabilities</c>, [N, classes] (softmax) for a multiclass model or [N, 1] (sigmoid, the positive class) for a
+/// binary one; <c>prediction</c>, [N, 1], for regression. Text columns (Causeway's own tokenizer and hashing) and
+/// window schemas (IoT aggregation over rows) have no ONNX form and are refused.
+/// </para>
+/// </remarks>
+public static class OnnxExport
+{
+    /// <summary>The ONNX IR version written: 8.</summary>
+    public const long IrVersion = 8;
+
+    /// <summary>The default (ai.onnx) operator set: 17.</summary>
+    public const long OpsetVersion = 17;
+
+    /// <summary>The ai.onnx.ml operator set (LabelEncoder): 3.</summary>
+    public const long MlOpsetVersion = 3;
+
+    /// <summary>Why <paramref name="model"/> cannot be written as ONNX, or null.</summary>
+    public static string? DescribeProblem(TrainedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var schema = model.Schema;
+        return schema.Window is not null
+            ? "the schema aggregates windows of rows (IoT); that aggregation has no ONNX form"
+            : schema.Columns.FirstOrDefault(c => c.Type == ColumnType.Text) is { } text
+                ? $"column '{text.Name}' is text, hashed by Causeway's tokenizer, which has no ONNX operator"
+                : null;
+    }
+
+    /// <summary>Writes the ONNX model to <paramref name="stream"/>.</summary>
+    /// <exception cref="NotSupportedException">The model cannot be exported (<see cref="DescribeProblem"/>).</exception>
+    public static void Write(TrainedModel model, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (DescribeProblem(model) is { } problem)
+        {
+            throw new NotSupportedException(problem);
+        }
+
+        var graph = new GraphBuilder();
+        var features = Pipeline(graph, model);
+        var output = Network(graph, model.Spec, model, features);
+        if (model.Spec.Task == LearningTask.Regression)
+        {
+            graph.Output(output, "prediction", 1);
+        }
+        else
+        {
+            graph.Output(output, "probabilities", model.Spec.Outputs);
+        }
+
+        var onnx = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = "causeway",
+            ProducerVersion = typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "0",
+            Domain = "org.causeway",
+            ModelVersion = 1,
+            DocString = "A Causeway model with its feature pipeline: one input per schema column (float or string, [N, 1]).",
+            Graph = graph.Graph,
+        };
+        onnx.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = OpsetVersion });
+        onnx.OpsetImport.Add(new OperatorSetIdProto { Domain = "ai.onnx.ml", Version = MlOpsetVersion });
+        onnx.WriteTo(stream);
+    }
+
+    // The encoded features [N, F] of the raw column inputs, in FeatureEncoder's order.
+    private static string Pipeline(GraphBuilder graph, TrainedModel model)
+    {
+        var schema = model.Schema;
+        var statistics = model.Statistics;
+        var means = statistics.Means;
+        var deviations = statistics.StandardDeviations;
+        var parts = new List<string>();
+        var numericIndex = 0;
+        foreach (var column in schema.Columns)
+        {
+            if (column.Type == ColumnType.Numeric)
+            {
+                var (mean, deviation) = (means[numericIndex], deviations[numericIndex]);
+                numericIndex++;
+                parts.AddRange(Numeric(graph, column, mean, deviation, statistics));
+            }
+            else if (column.Type == ColumnType.Categorical)
+            {
+                parts.Add(Categorical(graph, column));
+            }
+        }
+
+        return parts.Count == 1 ? parts[0] : graph.Node("Concat", [.. parts], attributes: GraphBuilder.Attribute("axis", 1));
+    }
+
+    private static IEnumerable<string> Numeric(GraphBuilder graph, ColumnSchema column, double mean, double deviation, FeatureStatistics statistics)
+    {
+        var x = graph.Input(column.Name, GraphBuilder.Float);
+        var options = column.Numeric;
+        var missing = graph.Node("IsNaN", [x]);
+        var fill = column.Missing switch
+        {
+            MissingPolicy.ImputeZero => 0.0,
+            MissingPolicy.ImputeConstant => options.Fill,
+            _ => mean,
+        };
+        var filled = graph.Node("Where", [missing, graph.Floats([(float)fill], 1), x]);
+        if (options.Bins is { } bins)
+        {
+            // The table keeps an imputed value under impute-zero and impute-constant; otherwise a missing cell is in no bin.
+            var binned = column.Missing is MissingPolicy.ImputeZero or MissingPolicy.ImputeConstant ? filled : x;
+            var edges = FeatureEncoder.BinEdges(column, statistics);
+            var above = graph.Node("Cast", [graph.Node("GreaterOrEqual", [binned, graph.Floats([.. edges.Select(e => (float)e)], 1, edges.Length)])], attributes: GraphBuilder.Attribute("to", GraphBuilder.Float));
+            var bin = graph.Node("ReduceSum", [above, graph.Int64s([1], 1)], attributes: GraphBuilder.Attribute("keepdims", 1));
+            var hit = graph.Node("Equal", [bin, graph.Floats([.. Enumerable.Range(0, bins.Count).Select(b => (float)b)], 1, bins.Count)]);
+            var present = graph.Node("Not", [graph.Node("IsNaN", [binned])]);
+            yield return graph.Node("Cast", [graph.Node("And", [hit, present])], attributes: GraphBuilder.Attribute("to", GraphBuilder.Float));
+        }
+        else
+        {
+            var (shift, scale) = options.Scale switch
+            {
+                NumericScaling.MinMax => (options.Range!.Value.Lower, options.Range.Value.Upper - options.Range.Value.Lower),
+                NumericScaling.None => (0.0, 1.0),
+                _ => (mean, deviation),
+            };
+            yield return graph.Node("Div", [graph.Node("Sub", [filled, graph.Floats([(float)shift], 1)]), graph.Floats([(float)scale], 1)]);
+        }
+
+        if (options.Indicator)
+        {
+            yield return graph.Node("Cast", [missing], attributes: GraphBuilder.Attribute("to", GraphBuilder.Float));
+        }
+    }
+
+    private static string Categorical(GraphBuilder graph, ColumnSchema column)
+    {
+        var x = graph.Input(column.Name, GraphBuilder.String);
+        var count = column.Categories.Count;
+        var index = graph.Node(
+            "LabelEncoder", [x], domain: "ai.onnx.ml", attributes:
+            [
+                GraphBuilder.Attribute("keys_strings", column.Categories),
+                GraphBuilder.Attribute("values_int64s", Enumerable.Range(0, count).Select(i => (long)i)),
+                GraphBuilder.Attribute("default_int64", -1),
+            ]);
+        var hit = graph.Node("Equal", [index, graph.Int64s([.. Enumerable.Range(0, count).Select(i => (long)i)], 1, count)]);
+        return graph.Node("Cast", [hit], attributes: GraphBuilder.Attribute("to", GraphBuilder.Float));
+    }
+
+    // Gemm + Relu per hidden layer, then the head.
+    private static string Network(GraphBuilder graph, ModelSpec spec, TrainedModel model, string features)
+    {
+        var h = features;
+        var widths = new List<int> { spec.Inputs };
+        widths.AddRange(spec.Hidden);
+        widths.Add(spec.Outputs);
+        for (var layer = 0; layer < widths.Count - 1; layer++)
+        {
+            var weights = graph.Floats(model.Parameters[$"layer{layer}.weight"].ToArray(), widths[layer + 1], widths[layer]);
+            var bias = graph.Floats(model.Parameters[$"layer{layer}.bias"].ToArray(), widths[layer + 1]);
+            h = graph.Node("Gemm", [h, weights, bias], attributes: GraphBuilder.Attribute("transB", 1));
+            if (layer < widths.Count - 2)
+            {
+                h = graph.Node("Relu", [h]);
+            }
+        }
+
+        return spec.Task switch
+        {
+            LearningTask.BinaryClassification => graph.Node("Sigmoid", [h]),
+            LearningTask.MulticlassClassification => graph.Node("Softmax", [h], attributes: GraphBuilder.Attribute("axis", -1)),
+            _ => h,
+        };
+    }
+}
