@@ -201,6 +201,12 @@ public static class ContractMapping
             message.Mae = mae;
         }
 
+        if (evaluation.Scores is { } scores)
+        {
+            message.PositiveHistogram.AddRange(scores.Positives);
+            message.NegativeHistogram.AddRange(scores.Negatives);
+        }
+
         return message;
     }
 
@@ -224,6 +230,20 @@ public static class ContractMapping
             throw new MalformedMessageException("Evaluation loss is not finite.");
         }
 
+        ScoreHistogram? scores = null;
+        if (message.PositiveHistogram.Count > 0 || message.NegativeHistogram.Count > 0)
+        {
+            var bins = message.PositiveHistogram.Count;
+            if (bins is < 2 or > 100_000 || message.NegativeHistogram.Count != bins
+                || message.PositiveHistogram.Any(c => c < 0) || message.NegativeHistogram.Any(c => c < 0)
+                || message.PositiveHistogram.Sum() + message.NegativeHistogram.Sum() != message.Examples)
+            {
+                throw new MalformedMessageException("Evaluation score histograms must have the same 2 to 100,000 bins of non-negative counts adding up to the examples.");
+            }
+
+            scores = new ScoreHistogram([.. message.PositiveHistogram], [.. message.NegativeHistogram]);
+        }
+
         return new Evaluation(
             (int)message.Examples,
             message.Loss,
@@ -231,7 +251,8 @@ public static class ContractMapping
             message.HasRocAuc ? Finite(message.RocAuc, "roc_auc") : null,
             message.HasF1 ? Finite(message.F1, "f1") : null,
             message.HasRmse ? Finite(message.Rmse, "rmse") : null,
-            message.HasMae ? Finite(message.Mae, "mae") : null);
+            message.HasMae ? Finite(message.Mae, "mae") : null,
+            scores);
     }
 
     private static double Finite(double value, string name) =>

@@ -1,8 +1,9 @@
 namespace Causeway.Core.Metrics;
 
 /// <summary>
-/// Quality of a model on a dataset. Classification fills accuracy (and, for binary tasks, ROC AUC and F1);
-/// regression fills RMSE and MAE. Loss is the task's training loss, averaged over examples.
+/// Quality of a model on a dataset. Classification fills accuracy (and, for binary tasks, ROC AUC, F1 and the score
+/// histogram they combine from over parties); regression fills RMSE and MAE. Loss is the task's training loss, averaged
+/// over examples.
 /// </summary>
 public sealed record Evaluation(
     int Examples,
@@ -11,4 +12,5 @@ public sealed record Evaluation(
     double? RocAuc = null,
     double? F1 = null,
     double? Rmse = null,
-    double? Mae = null);
+    double? Mae = null,
+    ScoreHistogram? Scores = null);

@@ -8,8 +8,8 @@ namespace Causeway.Core.Metrics;
 public static class ModelEvaluator
 {
     /// <summary>
-    /// Predicts every row and returns: binary — log loss, accuracy at 0.5, ROC AUC (null when one class is absent) and F1 of
-    /// class 1; multiclass — log loss and accuracy; regression — loss (0.5·MSE), RMSE and MAE.
+    /// Predicts every row and returns: binary — log loss, accuracy at 0.5, ROC AUC (null when one class is absent), F1 of
+    /// class 1 and the score histogram; multiclass — log loss and accuracy; regression — loss (0.5·MSE), RMSE and MAE.
     /// </summary>
     /// <remarks>Uses <paramref name="network"/>'s scratch buffers, so it shares the network's lack of thread-safety.</remarks>
     public static Evaluation Evaluate(DenseNetwork network, ParameterSet parameters, TabularData data)
@@ -40,7 +40,8 @@ public static class ModelEvaluator
                     ClassificationMetrics.LogLoss(outputs, labels),
                     Accuracy: ClassificationMetrics.Accuracy(outputs, labels),
                     RocAuc: double.IsNaN(auc) ? null : auc,
-                    F1: ClassificationMetrics.F1(outputs, labels));
+                    F1: ClassificationMetrics.F1(outputs, labels),
+                    Scores: ScoreHistogram.Of(outputs, labels));
             case LearningTask.MulticlassClassification:
                 return new Evaluation(
                     data.Rows,

@@ -9,8 +9,10 @@ namespace Causeway.Federation.Horizontal;
 /// </summary>
 /// <remarks>
 /// Loss, accuracy and MAE combine exactly as example-weighted means; RMSE as the square root of the weighted mean
-/// of squares. ROC AUC and F1 do not decompose over parties and are left null. Parties that answer null, fail or
-/// miss the deadline are skipped; with no answer at all the result is null.
+/// of squares. ROC AUC and F1 do not decompose into per-party values: they come from the parties' summed score
+/// histograms (<see cref="ScoreHistogram"/>), the AUC and F1 of the union of their evaluation rows (AUC to the
+/// histogram's resolution), and are null when a party sent none. Parties that answer null, fail or miss the deadline
+/// are skipped; with no answer at all the result is null.
 /// </remarks>
 public sealed class FederatedEvaluator : IGlobalEvaluator
 {
@@ -67,11 +69,22 @@ public sealed class FederatedEvaluator : IGlobalEvaluator
         var accuracy = new WeightedMean();
         var squares = new WeightedMean();
         var mae = new WeightedMean();
+        var histograms = new List<ScoreHistogram>();
+        var everyHistogram = true;
         foreach (var e in evaluations)
         {
             if (e is not { Examples: > 0 })
             {
                 continue;
+            }
+
+            if (e.Scores is { } scores)
+            {
+                histograms.Add(scores);
+            }
+            else
+            {
+                everyHistogram = false;
             }
 
             examples += e.Examples;
@@ -81,14 +94,18 @@ public sealed class FederatedEvaluator : IGlobalEvaluator
             mae.Add(e.Mae, e.Examples);
         }
 
+        var union = everyHistogram ? ScoreHistogram.Sum(histograms) : null;
         return examples == 0
             ? null
             : new Evaluation(
                 (int)Math.Min(examples, int.MaxValue),
                 loss / examples,
                 Accuracy: accuracy.Value,
+                RocAuc: union?.RocAuc(),
+                F1: union?.F1(),
                 Rmse: squares.Value is { } s ? Math.Sqrt(s) : null,
-                Mae: mae.Value);
+                Mae: mae.Value,
+                Scores: union);
     }
 
     private async Task<Evaluation?> AskAsync(PartyId party, EvaluateTask task, CancellationToken cancellationToken)

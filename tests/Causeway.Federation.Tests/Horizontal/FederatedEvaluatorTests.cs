@@ -24,6 +24,25 @@ public sealed class FederatedEvaluatorTests
     }
 
     [Fact]
+    public void Combine_BinaryParties_AucAndF1OfTheUnionFromSummedHistograms_NotAMeanOfPartyAucs()
+    {
+        // Each party ranks its own rows perfectly (AUC 1), but party b's scores are all below party a's, so over the union
+        // b's positives rank under a's negatives.
+        float[] aScores = [0.7f, 0.8f, 0.9f, 0.95f], aLabels = [0, 0, 1, 1];
+        float[] bScores = [0.1f, 0.2f, 0.3f, 0.6f], bLabels = [0, 0, 1, 1];
+        var a = new Evaluation(4, 0.3, Accuracy: 0.5, RocAuc: 1, Scores: ScoreHistogram.Of(aScores, aLabels));
+        var b = new Evaluation(4, 0.3, Accuracy: 0.75, RocAuc: 1, Scores: ScoreHistogram.Of(bScores, bLabels));
+
+        var combined = FederatedEvaluator.Combine([a, b])!;
+
+        float[] scores = [.. aScores, .. bScores], labels = [.. aLabels, .. bLabels];
+        Assert.Equal(ClassificationMetrics.RocAuc(scores, labels), combined.RocAuc!.Value, 1e-12);
+        Assert.NotEqual(1.0, combined.RocAuc.Value);
+        Assert.Equal(ClassificationMetrics.F1(scores, labels), combined.F1!.Value, 1e-12);
+        Assert.Null(FederatedEvaluator.Combine([a, b with { Scores = null }])!.RocAuc);
+    }
+
+    [Fact]
     public void Combine_Regression_RmseFromWeightedSquares()
     {
         var combined = FederatedEvaluator.Combine([new Evaluation(1, 2, Rmse: 1, Mae: 1), new Evaluation(3, 2, Rmse: 3, Mae: 2)]);
