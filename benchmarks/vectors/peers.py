@@ -7,7 +7,7 @@ the serialised index). Prints one JSON object {"results": [...], "versions": {..
     peers.py --base base.fvecs --queries queries.fvecs --groundtruth gt.ivecs --plan plan.json
 
 plan.json: {"hnsw": {"m": 16, "ef_construction": 200, "ef": [10, 20, 40]},
-            "ivfpq": {"nlist": 1024, "m": 16, "nbits": 8, "nprobe": [1, 4, 16], "rerank": 4}, "threads": 2}
+            "ivfpq": {"nlist": 1024, "m": 16, "nbits": 8, "nprobe": [1, 4, 16], "rerank": 4}, "faiss_hnsw": true, "threads": 2}
 """
 import argparse
 import json
@@ -119,15 +119,16 @@ def main():
     flat.add(base)
     faiss_runs("flat", flat, {}, time.perf_counter() - started, faiss_size(flat))
 
-    started = time.perf_counter()
-    hnsw = faiss.IndexHNSWFlat(dim, h["m"])
-    hnsw.hnsw.efConstruction = h["ef_construction"]
-    hnsw.add(base)
-    build = time.perf_counter() - started
-    size = faiss_size(hnsw)
-    for ef in h["ef"]:
-        hnsw.hnsw.efSearch = max(ef, 10)
-        faiss_runs("hnsw", hnsw, {"m": h["m"], "ef_construction": h["ef_construction"], "ef": ef}, build, size)
+    if plan.get("faiss_hnsw", True):
+        started = time.perf_counter()
+        hnsw = faiss.IndexHNSWFlat(dim, h["m"])
+        hnsw.hnsw.efConstruction = h["ef_construction"]
+        hnsw.add(base)
+        build = time.perf_counter() - started
+        size = faiss_size(hnsw)
+        for ef in h["ef"]:
+            hnsw.hnsw.efSearch = max(ef, 10)
+            faiss_runs("hnsw", hnsw, {"m": h["m"], "ef_construction": h["ef_construction"], "ef": ef}, build, size)
 
     p = plan["ivfpq"]
     started = time.perf_counter()

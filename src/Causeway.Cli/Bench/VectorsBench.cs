@@ -53,6 +53,12 @@ internal static class VectorsBench
         /// <summary>Also measure float32 HNSW split into this many shards searched in parallel (1: not measured). Default 2.</summary>
         public int Shards { get; init; } = 2;
 
+        /// <summary>IVF lists for every engine; null for FAISS's rule of thumb, 4√n.</summary>
+        public int? Nlist { get; init; }
+
+        /// <summary>Measure FAISS's HNSW too (the slowest build of the peers). Default true.</summary>
+        public bool FaissHnsw { get; init; } = true;
+
         /// <summary>IVF-PQ (FAISS): nprobe values. Default 1, 4, 16, 64.</summary>
         public IReadOnlyList<int> Nprobe { get; init; } = [1, 4, 16, 64];
 
@@ -143,7 +149,7 @@ internal static class VectorsBench
         }
 
         // IVF with FAISS's layout: nlist = 4√n lists, m sub-vectors of 8 bits (the largest of 16, 8, 4, 2, 1 dividing d).
-        var (nlist, subquantizers) = IvfLayout(vectors.Length, vectors[0].Length);
+        var (nlist, subquantizers) = IvfLayout(vectors.Length, vectors[0].Length, settings.Nlist);
         var ivf = progress.AddTask("causeway: ivfflat and ivfpq", maxValue: 3 * settings.Nprobe.Count);
         foreach (var (kind, rerank) in new[] { ("ivfflat", 1), ("ivfpq", 1), ("ivfpq", 4) })
         {
@@ -306,11 +312,12 @@ internal static class VectorsBench
         VecFiles.WriteVectors(Path.Combine(work, "base.fvecs"), vectors);
         VecFiles.WriteVectors(Path.Combine(work, "queries.fvecs"), queries);
         VecFiles.WriteIds(Path.Combine(work, "groundtruth.ivecs"), truth);
-        var (nlist, subquantizers) = IvfLayout(vectors.Length, vectors[0].Length);
+        var (nlist, subquantizers) = IvfLayout(vectors.Length, vectors[0].Length, settings.Nlist);
         var plan = new JsonObject
         {
             ["hnsw"] = new JsonObject { ["m"] = settings.M, ["ef_construction"] = settings.EfConstruction, ["ef"] = new JsonArray([.. settings.Ef.Select(e => (JsonNode)e)]) },
             ["ivfpq"] = new JsonObject { ["nlist"] = nlist, ["m"] = subquantizers, ["nbits"] = 8, ["nprobe"] = new JsonArray([.. settings.Nprobe.Select(n => (JsonNode)n)]), ["rerank"] = 4 },
+            ["faiss_hnsw"] = settings.FaissHnsw,
             ["threads"] = threads,
         };
         File.WriteAllText(Path.Combine(work, "plan.json"), plan.ToJsonString());
@@ -328,8 +335,8 @@ internal static class VectorsBench
         return (results, json["versions"]!.AsObject().DeepClone().AsObject());
     }
 
-    private static (int Nlist, int SubQuantizers) IvfLayout(int count, int dimension) =>
-        (Math.Max(16, (int)(4 * Math.Sqrt(count))), new[] { 16, 8, 4, 2, 1 }.First(m => dimension % m == 0));
+    private static (int Nlist, int SubQuantizers) IvfLayout(int count, int dimension, int? nlist) =>
+        (nlist ?? Math.Max(16, (int)(4 * Math.Sqrt(count))), new[] { 16, 8, 4, 2, 1 }.First(m => dimension % m == 0));
 
     // Runs a helper to the end; its standard output, or an InvalidOperationException with its last error lines.
     private static string Exec(string file, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)

@@ -24,6 +24,8 @@ internal static class BenchVectorsCommand
         var efConstruction = new Option<int>("--ef-construction") { Description = "HNSW efConstruction, for every engine.", DefaultValueFactory = _ => defaults.EfConstruction };
         var ef = new Option<int[]>("--ef") { Description = "ef values to search with (repeat the option).", DefaultValueFactory = _ => [.. defaults.Ef], AllowMultipleArgumentsPerToken = true };
         var shards = new Option<int>("--shards") { Description = "Also measure float32 HNSW split into this many shards searched in parallel (1 skips it).", DefaultValueFactory = _ => defaults.Shards };
+        var nlist = new Option<int?>("--nlist") { Description = "IVF lists, for every engine (default 4√n, FAISS's rule of thumb)." };
+        var skipFaissHnsw = new Option<bool>("--skip-faiss-hnsw") { Description = "Leave out FAISS's HNSW (its build is the slowest of the peers; hnswlib is the HNSW reference)." };
         var minSeconds = new Option<double>("--min-seconds") { Description = "Each measurement repeats the queries for at least this long.", DefaultValueFactory = _ => defaults.MinSeconds };
         var noPeers = new Option<bool>("--no-peers") { Description = "Measure Causeway only (skip hnswlib and FAISS)." };
         var workDirectory = new Option<DirectoryInfo?>("--work-dir")
@@ -35,7 +37,7 @@ internal static class BenchVectorsCommand
         var report = CliOptions.Report();
         var command = new Command("vectors", "Approximate nearest-neighbour search: Causeway's flat and HNSW (float32, float16) beside hnswlib and FAISS (flat, HNSW, IVF-PQ) on the same data: recall@10, queries/s on 1 thread and all cores, build time, bytes per vector.")
         {
-            basePath, queries, groundTruth, synthetic, dimension, m, efConstruction, ef, shards, minSeconds, noPeers, workDirectory, seed, report,
+            basePath, queries, groundTruth, synthetic, dimension, m, efConstruction, ef, shards, nlist, skipFaissHnsw, minSeconds, noPeers, workDirectory, seed, report,
         };
         command.SetAction((parse, cancellationToken) => Task.Run(() =>
         {
@@ -51,6 +53,8 @@ internal static class BenchVectorsCommand
                 Ef = parse.GetValue(ef)!,
                 MinSeconds = parse.GetValue(minSeconds),
                 Shards = parse.GetValue(shards),
+                Nlist = parse.GetValue(nlist),
+                FaissHnsw = !parse.GetValue(skipFaissHnsw),
                 Peers = !parse.GetValue(noPeers),
                 Seed = parse.GetValue(seed),
             };
@@ -61,6 +65,7 @@ internal static class BenchVectorsCommand
                 : settings.SyntheticDimension < 1 || settings.M < 2 || settings.EfConstruction < settings.M || settings.Ef.Count == 0 || settings.Ef.Any(e => e < 1) ? "--dim >= 1, --m >= 2, --ef-construction >= --m and every --ef >= 1 are required"
                 : !(settings.MinSeconds > 0) ? "--min-seconds must be positive"
                 : settings.Shards is < 1 or > 64 ? "--shards must be 1 to 64"
+                : settings.Nlist is < 1 ? "--nlist must be at least 1"
                 : null;
             if (problem is not null)
             {
