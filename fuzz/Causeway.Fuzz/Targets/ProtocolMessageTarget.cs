@@ -5,7 +5,7 @@ using V1 = Causeway.Protocol.V1;
 
 namespace Causeway.Fuzz.Targets;
 
-/// <summary>A protection step or reply (secure.proto, vertical.proto, psi.proto) through the generated parser and <see cref="ProtocolMapping.FromProto"/>.</summary>
+/// <summary>A protection step or reply (secure.proto, vertical.proto, psi.proto) through the generated parser and <see cref="ProtocolMapping.FromProto(V1.ProtocolMessage)"/>.</summary>
 internal sealed class ProtocolMessageTarget : FuzzTarget
 {
     public override string Name => "protocol-message";
