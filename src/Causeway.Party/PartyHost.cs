@@ -247,6 +247,12 @@ public sealed class PartyHost : IDisposable
     }
 
     /// <summary>Forgets the secure-aggregation sessions and Paillier keys of protected rounds (the vertical party is the caller's).</summary>
+    /// <summary>Raised after each evaluation round with the federation's metrics and this party's own.</summary>
+    public event Action<EvaluationReport>? EvaluationReported;
+
+    /// <summary>The last evaluation report received, or null.</summary>
+    public EvaluationReport? LastEvaluation { get; private set; }
+
     public void Dispose() => _protection.Dispose();
 
     // Does the task, pushes its result and returns the next task that came with the answer (or null).
@@ -305,8 +311,17 @@ public sealed class PartyHost : IDisposable
         Federation.Recommendation.Popularity.PopularItemsRequest request => _handler.AnswerPopularItems(request),
         _ when VectorParty.Handles(step.Request) => _vectors?.Handle(step) ?? NoVectorStore(step.Request),
         Federation.Vectors.MaskedStatisticsRequest request => MaskStatistics(step.Round, request),
+        EvaluationReport report => Received(report),
         _ => _protection.Handle(step),
     };
+
+    // The federation's metrics after an evaluation round, beside this party's own.
+    private ProtocolStepReply Received(EvaluationReport report)
+    {
+        LastEvaluation = report;
+        EvaluationReported?.Invoke(report);
+        return ProtocolStepReply.Success(new EvaluationReportReceived());
+    }
 
     // A secure k-means step: the store's statistics, encoded, masked with this round's secure-aggregation session.
     private ProtocolStepReply MaskStatistics(RoundInfo round, Federation.Vectors.MaskedStatisticsRequest request)

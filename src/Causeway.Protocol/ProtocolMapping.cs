@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Causeway.Federation;
+using Causeway.Federation.Horizontal;
 using Causeway.Federation.Horizontal.Protection;
 using Causeway.Federation.Recommendation.Popularity;
 using Causeway.Federation.Vectors;
@@ -73,6 +74,14 @@ public static class ProtocolMapping
             CodebookInstalled r => new() { CodebookInstalled = new V1.CodebookInstalled { Records = r.Records, Refusal = r.Refusal ?? string.Empty } },
             EncoderInstall r => new() { EncoderInstall = new V1.EncoderInstall { Collection = r.Collection, Model = Google.Protobuf.ByteString.CopyFrom(r.Model) } },
             EncoderInstalled r => new() { EncoderInstalled = new V1.EncoderInstalled { Width = r.Width, Refusal = r.Refusal ?? string.Empty } },
+            EvaluationReport r => new()
+            {
+                EvaluationReport = new V1.EvaluationReport
+                {
+                    Round = r.Round, Federation = ContractMapping.ToProto(r.Federation), Yours = r.Yours is null ? null : ContractMapping.ToProto(r.Yours),
+                },
+            },
+            EvaluationReportReceived => new() { EvaluationReportReceived = new V1.EvaluationReportReceived() },
             MaskedStatisticsRequest r => new()
             {
                 MaskedStatisticsRequest = new V1.MaskedStatisticsRequest
@@ -139,6 +148,12 @@ public static class ProtocolMapping
             V1.ProtocolMessage.MessageOneofCase.EncoderInstall => Checked(
                 new EncoderInstall(message.EncoderInstall.Collection, message.EncoderInstall.Model.ToByteArray()),
                 r => r.Collection.Length is >= 1 and <= 64 && r.Model.Length is > 0 and <= EncoderInstall.MaxModelBytes),
+            V1.ProtocolMessage.MessageOneofCase.EvaluationReport => new EvaluationReport(
+                message.EvaluationReport.Round,
+                (message.EvaluationReport.Federation is { } federation ? ContractMapping.FromProto(federation) : null)
+                    ?? throw new MalformedMessageException("An evaluation report holds no federation metrics."),
+                message.EvaluationReport.Yours is { } yours ? ContractMapping.FromProto(yours) : null),
+            V1.ProtocolMessage.MessageOneofCase.EvaluationReportReceived => new EvaluationReportReceived(),
             V1.ProtocolMessage.MessageOneofCase.MaskedStatisticsRequest => Checked(
                 new MaskedStatisticsRequest(
                     message.MaskedStatisticsRequest.Statistics is { } inner ? FromProto(inner) : throw new MalformedMessageException("A masked statistics request holds no statistics request."),

@@ -232,6 +232,7 @@ internal static class PartyCommand
             await using var vectorsEndpoint = apiAt is null ? null : await VectorApiServer.StartAsync(
                 apiAt, store!, vectors!, new FederatedSearch(options.PartyId, client.SearchAsync), cancellationToken);
             using var host = new PartyHost(client, factor > 1 ? new SlowedTaskHandler(handler, factor) : handler, options, loggers.CreateLogger<PartyHost>(), vertical: vertical, vectors: vectors);
+            host.EvaluationReported += report => Console.WriteLine(Describe(report));
             var holds = new List<string>();
             if (handler is LocalDataHandler local)
             {
@@ -426,5 +427,18 @@ internal static class PartyCommand
         var train = Read(trainFile);
         var evaluation = evaluationFile is null ? null : Read(evaluationFile);
         return new LocalDataHandler(new PartyId(partyId), schemaJson, train, evaluation);
+    }
+
+    // One line per evaluation round: the federation's metrics of the global model, then this party's own.
+    private static string Describe(Federation.Horizontal.EvaluationReport report)
+    {
+        static string Metrics(Core.Metrics.Evaluation e) => string.Join(", ", new[]
+        {
+            e.Accuracy is { } a ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"accuracy {a:P2}") : null,
+            e.RocAuc is { } auc ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"AUC {auc:F4}") : null,
+            e.Rmse is { } rmse ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"RMSE {rmse:G5}") : null,
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"loss {e.Loss:F4} over {e.Examples:N0} rows"),
+        }.OfType<string>());
+        return $"round {report.Round}: the federation's {Metrics(report.Federation)}; yours: {(report.Yours is { } yours ? Metrics(yours) : "-")}";
     }
 }

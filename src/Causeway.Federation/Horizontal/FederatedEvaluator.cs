@@ -4,8 +4,9 @@ using Causeway.Core.Tensors;
 namespace Causeway.Federation.Horizontal;
 
 /// <summary>
-/// Evaluates the global model where the data lives: asks every party to score it on its held-out data and
-/// combines the answers weighted by each party's example count.
+/// Evaluates the global model where the data lives: asks every party to score it on its held-out data, combines the
+/// answers weighted by each party's example count, and tells each party that answered the combination beside its own
+/// metrics (<see cref="EvaluationReport"/>).
 /// </summary>
 /// <remarks>
 /// Loss, accuracy and MAE combine exactly as example-weighted means; RMSE as the square root of the weighted mean
@@ -55,9 +56,30 @@ public sealed class FederatedEvaluator : IGlobalEvaluator
         using var deadline = new CancellationTokenSource(_deadline, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var task = new EvaluateTask(round, global);
-        var answers = await Task.WhenAll(_roster.Eligible(round).Select(p => AskAsync(p, task, linked.Token))).ConfigureAwait(false);
+        var parties = _roster.Eligible(round).ToList();
+        var answers = await Task.WhenAll(parties.Select(p => AskAsync(p, task, linked.Token))).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        return Combine(answers);
+        var combined = Combine(answers);
+        if (combined is not null)
+        {
+            // Every party that answered learns the federation's metrics beside its own; best effort within the deadline.
+            await Task.WhenAll(parties.Zip(answers).Where(p => p.Second is not null).Select(p => ReportAsync(
+                p.First, new ProtocolStep(round, new EvaluationReport(round.Round, combined, p.Second)), linked.Token))).ConfigureAwait(false);
+        }
+
+        return combined;
+    }
+
+    private async Task ReportAsync(PartyId party, ProtocolStep report, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _channel.ExchangeAsync(party, report, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // A party that misses its report still counted in the evaluation.
+        }
     }
 
     /// <summary>Combines per-party evaluations as described on the type; null when none is given.</summary>
