@@ -20,10 +20,10 @@ internal sealed class GraphBuilder
 
     public GraphProto Graph { get; } = new() { Name = "causeway" };
 
-    /// <summary>A graph input of shape [N, 1] named <paramref name="name"/>.</summary>
-    public string Input(string name, int elementType)
+    /// <summary>A graph input of shape [N, <paramref name="width"/>] named <paramref name="name"/>.</summary>
+    public string Input(string name, int elementType, int width = 1)
     {
-        Graph.Input.Add(Value(name, elementType, 1));
+        Graph.Input.Add(Value(name, elementType, width));
         return name;
     }
 

@@ -76,6 +76,43 @@ public static class OnnxExport
             graph.Output(output, "probabilities", model.Spec.Outputs);
         }
 
+        Model(graph, "A Causeway model with its feature pipeline: one input per schema column (float or string, [N, 1]).").WriteTo(stream);
+    }
+
+    /// <summary>
+    /// Writes a recommender's item model as ONNX: inputs <c>user_factors</c> [N, k] and <c>user_bias</c> [N, 1] (a user's
+    /// own vector, which stays with the user's party), output <c>scores</c> [N, items], the predicted rating
+    /// μ + b_u + b_i + p_u·q_i of every item in catalogue order.
+    /// </summary>
+    /// <param name="factors">The item factors, items × k, row-major.</param>
+    /// <param name="bias">The item biases.</param>
+    /// <param name="globalMean">μ.</param>
+    /// <param name="metadata">Written as the model's metadata (the catalogue digest, the run's setup).</param>
+    /// <param name="stream">Where to write.</param>
+    public static void WriteRecommender(ReadOnlySpan<float> factors, ReadOnlySpan<float> bias, float globalMean, IReadOnlyDictionary<string, string> metadata, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(stream);
+        var items = bias.Length;
+        if (items == 0 || factors.Length % items != 0)
+        {
+            throw new ArgumentException($"{factors.Length} factor values do not make {items} items' rows", nameof(factors));
+        }
+
+        var k = factors.Length / items;
+        var graph = new GraphBuilder();
+        var user = graph.Input("user_factors", GraphBuilder.Float, k);
+        var userBias = graph.Input("user_bias", GraphBuilder.Float);
+        var dots = graph.Node("Gemm", [user, graph.Floats(factors.ToArray(), items, k), graph.Floats(bias.ToArray(), items)], attributes: GraphBuilder.Attribute("transB", 1));
+        var scores = graph.Node("Add", [graph.Node("Add", [dots, userBias]), graph.Floats([globalMean], 1)]);
+        graph.Output(scores, "scores", items);
+        var onnx = Model(graph, "A Causeway recommender's item model: the user's own factors and bias in, a predicted rating for every item out.");
+        onnx.MetadataProps.AddRange(metadata.Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));
+        onnx.WriteTo(stream);
+    }
+
+    private static ModelProto Model(GraphBuilder graph, string description)
+    {
         var onnx = new ModelProto
         {
             IrVersion = IrVersion,
@@ -83,12 +120,12 @@ public static class OnnxExport
             ProducerVersion = typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "0",
             Domain = "org.causeway",
             ModelVersion = 1,
-            DocString = "A Causeway model with its feature pipeline: one input per schema column (float or string, [N, 1]).",
+            DocString = description,
             Graph = graph.Graph,
         };
         onnx.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = OpsetVersion });
         onnx.OpsetImport.Add(new OperatorSetIdProto { Domain = "ai.onnx.ml", Version = MlOpsetVersion });
-        onnx.WriteTo(stream);
+        return onnx;
     }
 
     // The encoded features [N, F] of the raw column inputs, in FeatureEncoder's order.

@@ -350,29 +350,42 @@ public sealed class RecommendationNetworkTests
     }
 
     [Fact]
-    public async Task ItemEmbeddings_AsAnInnerProductCollection_GiveAUsersTopKAsAnAnnQuery()
+    public async Task ItemModel_ExportedAsOnnx_ScoresEveryItemForAUsersOwnVector_AsThePartyDoes()
     {
-        var data = RatingsReader.Read(new StringReader(SmallRatings()), "ratings.csv");
-        var split = RatingsSplit.Random(data, 0.2, 42);
-        var partition = RatingsPartition.PerUser(split.Train);
-        var spec = new RecommenderSpec
-        {
-            Items = data.ItemCount, Factors = Factors, GlobalMean = (float)split.Train.MeanRating(),
-            MinRating = split.Train.RatingRange().Min, MaxRating = split.Train.RatingRange().Max,
-        };
-        var plan = new RecommendationPlan { Epochs = 1, UserEpochs = 1 };
-        var simulator = new RecommendationSimulator(new RecommendationRunOptions { Spec = spec, Plan = plan, Aggregation = ItemAggregation.GradientSum, ServerLearningRate = 0.05f, Rounds = 5, Seed = 7 });
-        var parties = simulator.CreateParties(split, partition);
-        var trained = await simulator.RunAsync(parties, null, CancellationToken.None).DefaultTimeout();
-        var folder = Directory.CreateTempSubdirectory("causeway-item-collection-");
+        var (data, _, parties, partition, trained, modelPath, folder) = await TrainItemModelAsync();
         try
         {
-            var (modelPath, ratingsPath, itemsPath, store) = (
-                Path.Combine(folder.FullName, "items.cw"), Path.Combine(folder.FullName, "ratings.csv"), Path.Combine(folder.FullName, "items.jsonl"), Path.Combine(folder.FullName, "vectors"));
-            await using (var file = File.Create(modelPath))
+            var onnxPath = Path.Combine(folder.FullName, "items.onnx");
+            var (exitCode, stdout, stderr) = await CliRunner.RunAsync(TimeSpan.FromMinutes(2), "export", "--model", modelPath, "--format", "onnx", "--out", onnxPath);
+            Assert.True(exitCode == 0, stdout + stderr);
+
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnxPath);
+            foreach (var (party, users) in parties.Zip(partition).Take(5))
             {
-                ItemModelFile.Write(file, new RecommendationSetup(spec, plan, 7, RatingsDescription.DigestOf(data.ItemIds)), trained.Global);
+                var user = party.UserVectorOf(data.UserIds[users.Users[0]])!;
+                using var results = session.Run(
+                [
+                    Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("user_factors", new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(user.Factors.ToArray(), [1, Factors])),
+                    Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("user_bias", new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(new[] { user.Bias }, [1, 1])),
+                ]);
+                var scores = results.Single(r => r.Name == "scores").AsEnumerable<float>().ToArray();
+                Assert.Equal(Items, scores.Length);
+                Assert.All(Enumerable.Range(0, Items), i => Assert.Equal(UserFit.Predict(trained.Global, user, i), scores[i], 1e-5f));
             }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ItemEmbeddings_AsAnInnerProductCollection_GiveAUsersTopKAsAnAnnQuery()
+    {
+        var (data, _, parties, partition, trained, modelPath, folder) = await TrainItemModelAsync();
+        try
+        {
+            var (ratingsPath, itemsPath, store) = (Path.Combine(folder.FullName, "ratings.csv"), Path.Combine(folder.FullName, "items.jsonl"), Path.Combine(folder.FullName, "vectors"));
 
             await File.WriteAllTextAsync(ratingsPath, SmallRatings());
 
@@ -404,6 +417,31 @@ public sealed class RecommendationNetworkTests
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    // A small item model trained in simulation and written as a model file in a new folder (the caller deletes it).
+    private static async Task<(RatingsData Data, RatingsSplit Split, IReadOnlyList<RecommendationParty> Parties, IReadOnlyList<PartyUsers> Partition, RunResult Trained, string ModelPath, DirectoryInfo Folder)> TrainItemModelAsync()
+    {
+        var data = RatingsReader.Read(new StringReader(SmallRatings()), "ratings.csv");
+        var split = RatingsSplit.Random(data, 0.2, 42);
+        var partition = RatingsPartition.PerUser(split.Train);
+        var spec = new RecommenderSpec
+        {
+            Items = data.ItemCount, Factors = Factors, GlobalMean = (float)split.Train.MeanRating(),
+            MinRating = split.Train.RatingRange().Min, MaxRating = split.Train.RatingRange().Max,
+        };
+        var plan = new RecommendationPlan { Epochs = 1, UserEpochs = 1 };
+        var simulator = new RecommendationSimulator(new RecommendationRunOptions { Spec = spec, Plan = plan, Aggregation = ItemAggregation.GradientSum, ServerLearningRate = 0.05f, Rounds = 5, Seed = 7 });
+        var parties = simulator.CreateParties(split, partition);
+        var trained = await simulator.RunAsync(parties, null, CancellationToken.None).DefaultTimeout();
+        var folder = Directory.CreateTempSubdirectory("causeway-item-model-");
+        var modelPath = Path.Combine(folder.FullName, "items.cw");
+        await using (var file = File.Create(modelPath))
+        {
+            ItemModelFile.Write(file, new RecommendationSetup(spec, plan, 7, RatingsDescription.DigestOf(data.ItemIds)), trained.Global);
+        }
+
+        return (data, split, parties, partition, trained, modelPath, folder);
     }
 
     // The held-out RMSE of the tests' run (gradient sum, η 0.05, one user pass, 3 rounds, seed 7) in simulation, scored

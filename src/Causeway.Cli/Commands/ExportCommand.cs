@@ -44,6 +44,15 @@ internal static class ExportCommand
     /// <summary>Converts the model file at <paramref name="modelPath"/> to ONNX at <paramref name="onnxPath"/>, or fails in one line saying why.</summary>
     public static void WriteOnnx(string modelPath, string onnxPath)
     {
+        if (ReadItemModel(modelPath) is var (setup, items))
+        {
+            Write(onnxPath, stream => OnnxExport.WriteRecommender(
+                items[Federation.Recommendation.ItemModel.Factors], items[Federation.Recommendation.ItemModel.Bias], items[Federation.Recommendation.ItemModel.GlobalMean][0],
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["causeway.recommendation"] = setup.ToJson() }, stream));
+            Console.WriteLine($"wrote {onnxPath} (ONNX recommender: user_factors [N, {setup.Spec.Factors}] and user_bias [N, 1] in, scores [N, {setup.Spec.Items}] out)");
+            return;
+        }
+
         TrainedModel trained;
         try
         {
@@ -59,14 +68,33 @@ internal static class ExportCommand
             throw new CliException($"this model cannot be exported as ONNX: {problem}", "predict with `causeway predict --model F.cw`, which runs the whole pipeline");
         }
 
-        // Written beside the target, then renamed: a failed export never leaves half a file under the user's name.
-        var partial = onnxPath + ".partial";
+        Write(onnxPath, stream => OnnxExport.Write(trained, stream));
+        Console.WriteLine($"wrote {onnxPath} (ONNX, inputs: {string.Join(", ", trained.Schema.Columns.Where(c => c.Type is Core.Data.ColumnType.Numeric or Core.Data.ColumnType.Categorical).Select(c => c.Name))})");
+    }
+
+    // A recommendation run's item model, or null when the file is another kind of model.
+    private static (Federation.Recommendation.Network.RecommendationSetup Setup, Core.Tensors.ParameterSet Items)? ReadItemModel(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return Federation.Recommendation.Network.ItemModelFile.Read(stream, Path.GetFileName(path));
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    // Written beside the target, then renamed: a failed export never leaves half a file under the user's name.
+    private static void Write(string path, Action<Stream> write)
+    {
+        var partial = path + ".partial";
         using (var stream = File.Create(partial))
         {
-            OnnxExport.Write(trained, stream);
+            write(stream);
         }
 
-        File.Move(partial, onnxPath, overwrite: true);
-        Console.WriteLine($"wrote {onnxPath} (ONNX, inputs: {string.Join(", ", trained.Schema.Columns.Where(c => c.Type is Core.Data.ColumnType.Numeric or Core.Data.ColumnType.Categorical).Select(c => c.Name))})");
+        File.Move(partial, path, overwrite: true);
     }
 }
