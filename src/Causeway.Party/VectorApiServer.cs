@@ -148,6 +148,7 @@ public sealed class VectorApiServer : IAsyncDisposable
 
             VectorQuery query;
             string? like;
+            double deadline;
             try
             {
                 var name = body["collection"]?.GetValue<string>() ?? throw new ArgumentException("collection is required");
@@ -158,6 +159,11 @@ public sealed class VectorApiServer : IAsyncDisposable
                 query = new VectorQuery(
                     name, vector, (body["top_k"]?.GetValue<int>() ?? 10) + (like is null ? 0 : 1), body["ef"]?.GetValue<int>(), body["nprobe"]?.GetValue<int>(),
                     (body["filter"] as JsonObject)?.ToJsonString(), "this party");
+                deadline = body["deadline_seconds"]?.GetValue<double>() ?? 5;
+                if (!(deadline > 0 && deadline <= 60))
+                {
+                    throw new ArgumentException($"deadline_seconds must be in (0, 60], got {deadline}");
+                }
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or JsonException or IOException)
             {
@@ -166,12 +172,16 @@ public sealed class VectorApiServer : IAsyncDisposable
 
             try
             {
-                var result = await federated.AskAsync(query, body["deadline_seconds"]?.GetValue<double>() ?? 5, aborted).ConfigureAwait(false);
+                var result = await federated.AskAsync(query, deadline, aborted).ConfigureAwait(false);
                 return Results.Json(FederatedJson(result, federated.PartyId, like, query.K - (like is null ? 0 : 1)));
             }
             catch (CoordinatorException e)
             {
                 return Error(StatusCodes.Status502BadGateway, $"the coordinator refused the query: {e.Message}");
+            }
+            catch (Exception e) when (e is HttpRequestException or TimeoutException or System.Net.Sockets.SocketException || (e is OperationCanceledException && !aborted.IsCancellationRequested))
+            {
+                return Error(StatusCodes.Status504GatewayTimeout, $"the coordinator did not answer: {e.Message}");
             }
         });
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -198,7 +208,9 @@ public sealed class VectorApiServer : IAsyncDisposable
         return given[0] switch
         {
             "vector" => (Floats(body["vector"], "vector"), null),
-            "id" => (collection.Get(body["id"]!.ToString())?.Vector ?? throw new ArgumentException($"collection '{collection.Spec.Name}' holds no record '{body["id"]}'"), body["id"]!.ToString()),
+            "id" => body["id"]?.ToString() is { Length: > 0 } id
+                ? (collection.Get(id)?.Vector ?? throw new ArgumentException($"collection '{collection.Spec.Name}' holds no record '{id}'"), id)
+                : throw new ArgumentException("id must name a record of this collection"),
             _ => (EncoderOf(vectors, collection.Spec.Name).Embed([body["input"] as JsonObject ?? throw new ArgumentException("input must be a JSON object of column -> value")], "input")[0], null),
         };
     }
@@ -240,7 +252,7 @@ public sealed class VectorApiServer : IAsyncDisposable
         {
             return action();
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or JsonException or IOException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or JsonException or IOException or InvalidDataException)
         {
             return Error(StatusCodes.Status400BadRequest, e.Message);
         }

@@ -115,7 +115,10 @@ public sealed class VectorEncoder
 
             return (IReadOnlyDictionary<string, string?>)fields;
         }).ToList();
-        return Embed(TableReader.ReadRecords(records, Schema, sourceName));
+        var table = TableReader.ReadRecords(records, Schema, sourceName);
+        return table.Rows == records.Count
+            ? Embed(table)
+            : throw new DataFormatException($"{sourceName}: {records.Count - table.Rows} of {records.Count} rows have a missing value that the encoder's schema drops (drop-row); give every column a value");
     }
 
     /// <summary>The row's id: the schema's id column when it has one, else <c>{prefix}{row number from 1}</c>.</summary>

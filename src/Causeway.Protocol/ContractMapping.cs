@@ -210,6 +210,23 @@ public static class ContractMapping
         return message;
     }
 
+    // Every count within [0, examples] and all of them adding up to the examples (no sum can overflow on the way).
+    private static bool CountsAddUp(IEnumerable<long> positives, IEnumerable<long> negatives, long examples)
+    {
+        long total = 0;
+        foreach (var count in positives.Concat(negatives))
+        {
+            if (count < 0 || count > examples - total)
+            {
+                return false;
+            }
+
+            total += count;
+        }
+
+        return total == examples;
+    }
+
     /// <summary>Returns null for "no evaluation data" (zero examples).</summary>
     /// <exception cref="MalformedMessageException">The example count is negative or too large, or a metric is not finite.</exception>
     public static Evaluation? FromProto(EvaluationResult message)
@@ -234,9 +251,7 @@ public static class ContractMapping
         if (message.PositiveHistogram.Count > 0 || message.NegativeHistogram.Count > 0)
         {
             var bins = message.PositiveHistogram.Count;
-            if (bins is < 2 or > 100_000 || message.NegativeHistogram.Count != bins
-                || message.PositiveHistogram.Any(c => c < 0) || message.NegativeHistogram.Any(c => c < 0)
-                || message.PositiveHistogram.Sum() + message.NegativeHistogram.Sum() != message.Examples)
+            if (bins is < 2 or > 100_000 || message.NegativeHistogram.Count != bins || !CountsAddUp(message.PositiveHistogram, message.NegativeHistogram, message.Examples))
             {
                 throw new MalformedMessageException("Evaluation score histograms must have the same 2 to 100,000 bins of non-negative counts adding up to the examples.");
             }

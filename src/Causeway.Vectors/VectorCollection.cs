@@ -555,7 +555,7 @@ public sealed class VectorCollection : IDisposable
             _generation = end.Value.Generation;
         }
 
-        if (_indexSpec.Kind != IndexSpec.Flat.Kind)
+        if (_indexSpec.Kind != IndexSpec.Flat.Kind || _indexSpec.Shards > 1)
         {
             var saved = _indexSpec.Load(Spec, Path.Combine(_folder, IndexFile(_generation)), _arena.Count);
             IndexLoadedFromDisk = saved is not null;
@@ -767,7 +767,7 @@ public sealed class VectorCollection : IDisposable
         var generation = _generation + 1;
         // Written under the new generation's name directly: no snapshot names it until the rename below, so a crash
         // midway leaves files that the next checkpoint overwrites or removes.
-        if (_index is IPersistentIndex persistent)
+        if (_index is IPersistentIndex persistent && _indexSpec.Kind != IndexSpec.Flat.Kind)
         {
             persistent.Save(Path.Combine(_folder, IndexFile(generation)));
         }

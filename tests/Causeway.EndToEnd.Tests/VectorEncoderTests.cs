@@ -63,9 +63,9 @@ public sealed class VectorEncoderTests : IDisposable
         Assert.Equal(truth.Select(h => h.Id), byInput.GetProperty("hits").EnumerateArray().Select(h => $"{h.GetProperty("party").GetString()}/{h.GetProperty("id").GetString()}"));
         Assert.Equal(truth.Select(h => h.Distance), byInput.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("distance").GetSingle()), (x, y) => Math.Abs(x - y) <= 1e-4f);
 
-        // shop-b audited the query under shop-a's name (the coordinator's authenticated party), not the operator's.
+        // shop-b audited the query under shop-a's name (party:shop-a, the coordinator's authenticated party), not the operator's.
         var audit = File.ReadAllLines(Path.Combine(shops.Store("shop-b").Folder, "audit.jsonl")).Select(l => JsonNode.Parse(l)!).ToList();
-        Assert.Equal("shop-a", Assert.Single(audit)["querier"]!.GetValue<string>());
+        Assert.Equal("party:shop-a", Assert.Single(audit)["querier"]!.GetValue<string>());
 
         // A query by one of shop-a's own ids leaves that record out and finds the nearest others, shop-b's included.
         var byId = await PostAsync(shops.Api("shop-a"), "federated/search", new { collection = "rows", id = "a-0", top_k = 5 });

@@ -21,6 +21,11 @@ internal static class ExportCommand
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(format) != "onnx")
+            {
+                throw new CliException($"--format must be onnx, got '{parse.GetValue(format)}'", "a model file (.cw) is what `causeway run model` downloads", exitCode: 2);
+            }
+
             var file = parse.GetValue(model)!;
             if (!file.Exists)
             {
@@ -90,11 +95,18 @@ internal static class ExportCommand
     private static void Write(string path, Action<Stream> write)
     {
         var partial = path + ".partial";
-        using (var stream = File.Create(partial))
+        try
         {
-            write(stream);
-        }
+            using (var stream = File.Create(partial))
+            {
+                write(stream);
+            }
 
-        File.Move(partial, path, overwrite: true);
+            File.Move(partial, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
     }
 }

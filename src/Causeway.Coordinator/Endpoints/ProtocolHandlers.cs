@@ -106,6 +106,9 @@ internal sealed class ProtocolHandlers(
             .ConfigureAwait(false);
     }
 
+    /// <summary>The querier name of a party's federated vector queries: <c>party:&lt;id&gt;</c>.</summary>
+    public static string PartyQuerier(PartyId party) => "party:" + party.Value;
+
     /// <summary>A federated vector query asked by the authenticated party, which is its querier (docs/vectors.md).</summary>
     public async Task SearchAsync(HttpContext context)
     {
@@ -117,12 +120,14 @@ internal sealed class ProtocolHandlers(
 
         try
         {
-            var query = ProtocolMapping.FromSearchRequest(request, session.Party.Value);
+            // "party:<id>", so no party id can pass for the operator (whose querier name is "operator").
+            var querier = PartyQuerier(session.Party);
+            var query = ProtocolMapping.FromSearchRequest(request, querier);
             var filter = query.FilterJson is null ? null : System.Text.Json.Nodes.JsonNode.Parse(query.FilterJson) as System.Text.Json.Nodes.JsonObject
                 ?? throw new MalformedMessageException("A search's filter_json must be a JSON object.");
             var search = new Vectors.FederatedSearchRequest(
                 query.Collection, query.Vector, query.K, query.Ef, query.Nprobe, filter, request.DeadlineSeconds == 0 ? null : request.DeadlineSeconds);
-            var result = await vectorSearch.SearchAsync(search, session.Party.Value, context.RequestAborted).ConfigureAwait(false);
+            var result = await vectorSearch.SearchAsync(search, querier, context.RequestAborted).ConfigureAwait(false);
             await ProtocolResponses.WriteAsync(context, ProtocolMapping.ToProto(result)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is MalformedMessageException or System.Text.Json.JsonException or Refusals.InvalidRequestException)

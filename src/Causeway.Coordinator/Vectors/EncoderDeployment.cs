@@ -60,11 +60,13 @@ internal sealed class EncoderDeployment(IStepChannel channel, PartyRegistry part
         var started = time.GetTimestamp();
         var job = string.Create(CultureInfo.InvariantCulture, $"vector-encoder-{Interlocked.Increment(ref _jobs)}");
         var install = new EncoderInstall(request.Collection!, file.ToArray());
-        var replies = await Task.WhenAll(asked.Select(p => PartySteps.AskAsync(channel, p, job, install, StepTimeout, cancellationToken))).ConfigureAwait(false);
-        var statuses = asked.Zip(replies, (party, reply) => reply switch
+        var round = new Federation.Horizontal.RoundInfo(job, 0, 0);
+        var answers = await Task.WhenAll(asked.Select(p => PartySteps.StepAsync(channel, p, round, install, StepTimeout, cancellationToken))).ConfigureAwait(false);
+        var statuses = asked.Zip(answers, (party, answer) => answer switch
         {
-            EncoderInstalled { Refusal: null } done => new EncoderParty(party.Value, "installed", done.Width, null),
-            EncoderInstalled { Refusal: { } why } => new EncoderParty(party.Value, "refused", 0, why),
+            { Reply: EncoderInstalled { Refusal: null } done } => new EncoderParty(party.Value, "installed", done.Width, null),
+            { Reply: EncoderInstalled { Refusal: { } why } } => new EncoderParty(party.Value, "refused", 0, why),
+            { Failure: { } failure } => new EncoderParty(party.Value, "failed", 0, failure),
             null => new EncoderParty(party.Value, "failed", 0, $"no answer within {StepTimeout.TotalSeconds:G4} s"),
             _ => new EncoderParty(party.Value, "failed", 0, "the party does not serve vector collections"),
         }).ToList();

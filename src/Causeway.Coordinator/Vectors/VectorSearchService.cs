@@ -38,14 +38,16 @@ internal sealed class VectorSearchService(IStepChannel channel, PartyRegistry pa
     public async Task<FederatedSearchResult> SearchAsync(FederatedSearchRequest request, string querier, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var deadline = TimeSpan.FromSeconds(request.DeadlineSeconds ?? 5);
+        var seconds = request.DeadlineSeconds ?? 5;
         var query = new VectorQuery(request.Collection ?? string.Empty, request.Vector ?? [], request.K, request.Ef, request.Nprobe, request.Filter?.ToJsonString(), querier);
         var problem = query.DescribeProblem()
-            ?? (deadline <= TimeSpan.Zero || deadline > MaxDeadline ? $"deadlineSeconds must be in (0, {MaxDeadline.TotalSeconds}], got {request.DeadlineSeconds}" : null);
+            ?? (!(seconds > 0 && seconds <= MaxDeadline.TotalSeconds) ? $"deadlineSeconds must be in (0, {MaxDeadline.TotalSeconds}], got {seconds}" : null);
         if (problem is not null)
         {
             throw new InvalidRequestException(problem);
         }
+
+        var deadline = TimeSpan.FromSeconds(seconds);
 
         var asked = PartySteps.Connected(parties);
         if (asked.Count == 0)

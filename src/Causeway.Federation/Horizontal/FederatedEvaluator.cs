@@ -63,8 +63,10 @@ public sealed class FederatedEvaluator : IGlobalEvaluator
         if (combined is not null)
         {
             // Every party that answered learns the federation's metrics beside its own; best effort within the deadline.
+            // Not the summed score histogram: with two parties, one could subtract its own and read the other's.
+            var federation = combined with { Scores = null };
             await Task.WhenAll(parties.Zip(answers).Where(p => p.Second is not null).Select(p => ReportAsync(
-                p.First, new ProtocolStep(round, new EvaluationReport(round.Round, combined, p.Second)), linked.Token))).ConfigureAwait(false);
+                p.First, new ProtocolStep(round, new EvaluationReport(round.Round, federation, p.Second! with { Scores = null })), linked.Token))).ConfigureAwait(false);
         }
 
         return combined;

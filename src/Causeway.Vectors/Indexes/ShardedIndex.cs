@@ -132,15 +132,25 @@ internal sealed class ShardedIndex : IPersistentIndex
         }
 
         var loaded = new List<IPersistentIndex>();
-        for (var s = 0; s < shards; s++)
+        try
         {
-            if (load(ShardPath(path, s)) is not { } shard || shard.Count != counts[s])
+            for (var s = 0; s < shards; s++)
             {
-                loaded.ForEach(l => l.Dispose());
-                return null;
-            }
+                var shard = load(ShardPath(path, s));
+                if (shard is null || shard.Count != counts[s])
+                {
+                    shard?.Dispose();
+                    loaded.ForEach(l => l.Dispose());
+                    return null;
+                }
 
-            loaded.Add(shard);
+                loaded.Add(shard);
+            }
+        }
+        catch
+        {
+            loaded.ForEach(l => l.Dispose());
+            throw;
         }
 
         return new ShardedIndex([.. loaded]);
