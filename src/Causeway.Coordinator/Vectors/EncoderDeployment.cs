@@ -60,7 +60,7 @@ internal sealed class EncoderDeployment(IStepChannel channel, PartyRegistry part
         var started = time.GetTimestamp();
         var job = string.Create(CultureInfo.InvariantCulture, $"vector-encoder-{Interlocked.Increment(ref _jobs)}");
         var install = new EncoderInstall(request.Collection!, file.ToArray());
-        var round = new Federation.Horizontal.RoundInfo(job, 0, 0);
+        var round = new RoundInfo(job, 0, 0);
         var answers = await Task.WhenAll(asked.Select(p => PartySteps.StepAsync(channel, p, round, install, StepTimeout, cancellationToken))).ConfigureAwait(false);
         var statuses = asked.Zip(answers, (party, answer) => answer switch
         {
