@@ -431,7 +431,7 @@ internal static class VectorsCommand
                 AnsiConsole.MarkupLine(Markup.Escape(string.Create(Invariant, $"over {outcome.Queries} queries, the nearest hit with a released label names the query's class {accuracy:P0} of the time")));
             }
 
-            AnsiConsole.MarkupLine(Markup.Escape($"each shop's audit log (querier shop-1): {work.Path}/shop-N/audit.jsonl; logs and certificates: {work.Path}"));
+            AnsiConsole.MarkupLine(Markup.Escape($"each shop's audit log (querier party:shop-1): {work.Path}/shop-N/audit.jsonl; logs and certificates: {work.Path}"));
             return 0;
         });
         return command;

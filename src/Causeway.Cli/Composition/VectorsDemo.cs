@@ -104,7 +104,7 @@ internal static class VectorsDemo
             await SendAsync(http, HttpMethod.Post, new Uri(apis[shop - 1], "collections/images/index"), new JsonObject { ["kind"] = "hnsw", ["m"] = 16, ["ef_construction"] = 200 }, cancellationToken);
         }
 
-        progress($"shop-1's application asks {queries} federated queries with raw images, through shop-1 (the coordinator names shop-1 as the querier)...");
+        progress($"shop-1's application asks {queries} federated queries with raw images, through shop-1 (the coordinator names it party:shop-1, the querier)...");
         var searches = new List<Search>();
         var labelled = 0;
         var correct = 0;
