@@ -36,6 +36,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchVectorsCommand.Create());
         command.Subcommands.Add(BenchVectorsFederatedCommand.Create());
         command.Subcommands.Add(BenchVectorsEncoderCommand.Create());
+        command.Subcommands.Add(BenchPersonaliseCommand.Create());
 
         return command;
     }

@@ -140,7 +140,7 @@ internal static class DemoDatasets
         return new Prepared("UCI Heart Disease, 4 hospitals", Path.Combine(samples, "heart", "schema.json"), parties);
     }
 
-    private static List<string> DataLines(string path) =>
+    internal static List<string> DataLines(string path) =>
         [.. File.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l) && !l.StartsWith('|'))];
 
     private static List<string>[] Deal(List<string> lines, int parts, int seed)
@@ -155,7 +155,7 @@ internal static class DemoDatasets
         return result;
     }
 
-    private static void Shuffle(List<string> lines, Random random)
+    internal static void Shuffle(List<string> lines, Random random)
     {
         for (var i = lines.Count - 1; i > 0; i--)
         {
