@@ -29,7 +29,7 @@ public sealed class VectorEncoder
     public DataSchema Schema => _model.Schema;
 
     /// <summary>The vectors' width: the model's last hidden layer.</summary>
-    public int Width => _model.Spec.Hidden.Count == 0 ? 0 : _model.Spec.Hidden[^1];
+    public int Width => _model.Spec.EmbeddingWidth;
 
     /// <summary>The encoder of the collection in <paramref name="collectionFolder"/>, or null when it has none.</summary>
     /// <exception cref="InvalidDataException">The file is not a model with its feature pipeline.</exception>
@@ -57,7 +57,7 @@ public sealed class VectorEncoder
                 return (null, $"not a model file with its feature pipeline: {e.Message}");
             }
 
-            var width = trained.Spec.Hidden.Count == 0 ? 0 : trained.Spec.Hidden[^1];
+            var width = trained.Spec.EmbeddingWidth;
             if (width != dimension)
             {
                 return (null, width == 0

@@ -39,7 +39,7 @@ internal sealed class EncoderDeployment(IStepChannel channel, PartyRegistry part
 
         var model = await runs.FindModelAsync(request.Run!, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException($"run '{request.Run}' has no model yet (unknown run, a recommendation run, or no round finished)");
-        if (model.Spec.Hidden.Count == 0)
+        if (model.Spec.EmbeddingWidth == 0)
         {
             throw new InvalidRequestException($"run '{request.Run}' trained a model without hidden layers; an encoder embeds with its last hidden layer (give the run's model \"hidden\": [...])");
         }
@@ -70,7 +70,7 @@ internal sealed class EncoderDeployment(IStepChannel channel, PartyRegistry part
             null => new EncoderParty(party.Value, "failed", 0, $"no answer within {StepTimeout.TotalSeconds:G4} s"),
             _ => new EncoderParty(party.Value, "failed", 0, "the party does not serve vector collections"),
         }).ToList();
-        return new EncoderResult(request.Collection!, request.Run!, model.Spec.Hidden[^1], statuses, time.GetElapsedTime(started).TotalSeconds);
+        return new EncoderResult(request.Collection!, request.Run!, model.Spec.EmbeddingWidth, statuses, time.GetElapsedTime(started).TotalSeconds);
     }
 }
 

@@ -145,7 +145,7 @@ public sealed partial class DenseNetwork
     }
 
     /// <summary>The width of <see cref="Embed"/>'s vectors: the last hidden layer's; 0 for a network without one.</summary>
-    public int EmbeddingWidth => Spec.Hidden.Count == 0 ? 0 : Spec.Hidden[^1];
+    public int EmbeddingWidth => Spec.EmbeddingWidth;
 
     /// <summary>
     /// Writes the last hidden layer's activations (after ReLU) for <paramref name="rows"/> rows of row-major

@@ -49,6 +49,9 @@ public sealed record ModelSpec
     /// <summary>Widths of the hidden ReLU layers, input side first. Empty for the linear models.</summary>
     public IReadOnlyList<int> Hidden { get; }
 
+    /// <summary>The width of the network's embedding, its last hidden layer; 0 without hidden layers.</summary>
+    public int EmbeddingWidth => Hidden.Count == 0 ? 0 : Hidden[^1];
+
     /// <summary>Dropout probability applied after every hidden layer during training (0 disables it).</summary>
     public float Dropout { get; }
 

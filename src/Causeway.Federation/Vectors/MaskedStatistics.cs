@@ -39,7 +39,7 @@ public sealed record MaskedStatisticsRequest(ProtocolMessage Statistics, SecureA
 public static class KMeansStatisticsEncoding
 {
     /// <summary>The fixed-point scale for <paramref name="parties"/> parties: ⌊2^31 / (P + 1)⌋.</summary>
-    public static double ScaleFor(int parties) => Math.Floor(2147483648.0 / (parties + 1));
+    public static double ScaleFor(int parties) => Math.Floor(Privacy.SecureAggregation.FixedPointQuantization.HalfRing / (parties + 1));
 
     /// <summary>The public normaliser of every value of the statistics <paramref name="request"/> asks for.</summary>
     public static double[] Normalisers(ProtocolMessage request, double bound, long total)
