@@ -296,7 +296,10 @@ public sealed class PartyClient : IDisposable
             : throw new MalformedMessageException("The task names a run setup by a digest this party does not hold, and does not carry it.");
     }
 
-    private static ReceivedTask Convert(PullTaskFrame task, RunSetups? setups)
+    private static ReceivedTask Convert(PullTaskFrame task, RunSetups? setups) =>
+        ConvertWork(task, setups) with { Report = task.EvaluationReport is { } report ? ProtocolMapping.FromProto(report) : null };
+
+    private static ReceivedTask ConvertWork(PullTaskFrame task, RunSetups? setups)
     {
         var (setup, recommendation) = (setups?.Horizontal, setups?.Recommendation);
         var round = new RoundInfo(task.RunId, task.Round, task.TotalRounds);

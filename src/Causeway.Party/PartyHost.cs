@@ -246,18 +246,23 @@ public sealed class PartyHost : IDisposable
         }
     }
 
-    /// <summary>Forgets the secure-aggregation sessions and Paillier keys of protected rounds (the vertical party is the caller's).</summary>
     /// <summary>Raised after each evaluation round with the federation's metrics and this party's own.</summary>
     public event Action<EvaluationReport>? EvaluationReported;
 
     /// <summary>The last evaluation report received, or null.</summary>
     public EvaluationReport? LastEvaluation { get; private set; }
 
+    /// <summary>Forgets the secure-aggregation sessions and Paillier keys of protected rounds (the vertical party is the caller's).</summary>
     public void Dispose() => _protection.Dispose();
 
     // Does the task, pushes its result and returns the next task that came with the answer (or null).
     private async Task<ReceivedTask?> HandleAsync(ReceivedTask task, CancellationToken cancellationToken)
     {
+        if (task.Report is { } report)
+        {
+            Note(report);
+        }
+
         if (task.Step is { } step)
         {
             // Off the pull loop's thread: Paillier key generation and decryption, and PSI batches, take a while.
@@ -311,15 +316,20 @@ public sealed class PartyHost : IDisposable
         Federation.Recommendation.Popularity.PopularItemsRequest request => _handler.AnswerPopularItems(request),
         _ when VectorParty.Handles(step.Request) => _vectors?.Handle(step) ?? NoVectorStore(step.Request),
         Federation.Vectors.MaskedStatisticsRequest request => MaskStatistics(step.Round, request),
-        EvaluationReport report => Received(report),
+        EvaluationReport report => Acknowledge(report),
         _ => _protection.Handle(step),
     };
 
-    // The federation's metrics after an evaluation round, beside this party's own.
-    private ProtocolStepReply Received(EvaluationReport report)
+    // The federation's metrics after an evaluation round, beside this party's own: on a task, or (a run's last) as a step.
+    private void Note(EvaluationReport report)
     {
         LastEvaluation = report;
         EvaluationReported?.Invoke(report);
+    }
+
+    private ProtocolStepReply Acknowledge(EvaluationReport report)
+    {
+        Note(report);
         return ProtocolStepReply.Success(new EvaluationReportReceived());
     }
 

@@ -16,4 +16,7 @@ public sealed record ReceivedTask(string TaskId, TrainTask? Train, EvaluateTask?
 {
     /// <summary>The run and round the task belongs to.</summary>
     public RoundInfo Round => Train?.Round ?? Evaluate?.Round ?? Step!.Round;
+
+    /// <summary>The report of an earlier evaluation round of the run that came with this task, or null.</summary>
+    public EvaluationReport? Report { get; init; }
 }

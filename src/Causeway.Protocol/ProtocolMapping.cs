@@ -74,13 +74,7 @@ public static class ProtocolMapping
             CodebookInstalled r => new() { CodebookInstalled = new V1.CodebookInstalled { Records = r.Records, Refusal = r.Refusal ?? string.Empty } },
             EncoderInstall r => new() { EncoderInstall = new V1.EncoderInstall { Collection = r.Collection, Model = Google.Protobuf.ByteString.CopyFrom(r.Model) } },
             EncoderInstalled r => new() { EncoderInstalled = new V1.EncoderInstalled { Width = r.Width, Refusal = r.Refusal ?? string.Empty } },
-            EvaluationReport r => new()
-            {
-                EvaluationReport = new V1.EvaluationReport
-                {
-                    Round = r.Round, Federation = ContractMapping.ToProto(r.Federation), Yours = r.Yours is null ? null : ContractMapping.ToProto(r.Yours),
-                },
-            },
+            EvaluationReport r => new() { EvaluationReport = ToProto(r) },
             EvaluationReportReceived => new() { EvaluationReportReceived = new V1.EvaluationReportReceived() },
             MaskedStatisticsRequest r => new()
             {
@@ -148,11 +142,7 @@ public static class ProtocolMapping
             V1.ProtocolMessage.MessageOneofCase.EncoderInstall => Checked(
                 new EncoderInstall(message.EncoderInstall.Collection, message.EncoderInstall.Model.ToByteArray()),
                 r => r.Collection.Length is >= 1 and <= 64 && r.Model.Length is > 0 and <= EncoderInstall.MaxModelBytes),
-            V1.ProtocolMessage.MessageOneofCase.EvaluationReport => new EvaluationReport(
-                message.EvaluationReport.Round,
-                (message.EvaluationReport.Federation is { } federation ? ContractMapping.FromProto(federation) : null)
-                    ?? throw new MalformedMessageException("An evaluation report holds no federation metrics."),
-                message.EvaluationReport.Yours is { } yours ? ContractMapping.FromProto(yours) : null),
+            V1.ProtocolMessage.MessageOneofCase.EvaluationReport => FromProto(message.EvaluationReport),
             V1.ProtocolMessage.MessageOneofCase.EvaluationReportReceived => new EvaluationReportReceived(),
             V1.ProtocolMessage.MessageOneofCase.MaskedStatisticsRequest => Checked(
                 new MaskedStatisticsRequest(
@@ -189,6 +179,26 @@ public static class ProtocolMapping
 
         request.Query.Querier = querier;
         return FromProto(request.Query);
+    }
+
+    public static V1.EvaluationReport ToProto(EvaluationReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return new V1.EvaluationReport
+        {
+            Round = report.Round, Federation = ContractMapping.ToProto(report.Federation), Yours = report.Yours is null ? null : ContractMapping.ToProto(report.Yours),
+        };
+    }
+
+    /// <exception cref="MalformedMessageException">The report holds no federation metrics.</exception>
+    public static EvaluationReport FromProto(V1.EvaluationReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return new EvaluationReport(
+            report.Round,
+            (report.Federation is { } federation ? ContractMapping.FromProto(federation) : null)
+                ?? throw new MalformedMessageException("An evaluation report holds no federation metrics."),
+            report.Yours is { } yours ? ContractMapping.FromProto(yours) : null);
     }
 
     public static V1.SearchResponse ToProto(FederatedSearchResult result)

@@ -28,11 +28,7 @@ public sealed class DifferentialPrivacyTests
         await using var store = await SqliteRunStore.OpenAsync(Path.Combine(directory, "runs.db"), null, CancellationToken.None).DefaultTimeout();
         var tap = new WireTap();
         await using var server = await CoordinatorServer.StartAsync(
-            services: s =>
-            {
-                
-                s.AddSingleton<IRunStore>(store);
-            },
+            services: s => s.AddSingleton<IRunStore>(store),
             tap: tap);
         using var stop = new CancellationTokenSource();
         string[] names = ["bank-a", "bank-b", "bank-c"];

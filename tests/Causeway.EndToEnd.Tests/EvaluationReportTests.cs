@@ -5,16 +5,22 @@ using System.Text.Json;
 using Causeway.EndToEnd.Tests.Infrastructure;
 using Causeway.Federation.Horizontal;
 using Causeway.Party;
+using Causeway.Protocol;
+using V1 = Causeway.Protocol.V1;
 
 namespace Causeway.EndToEnd.Tests;
 
-/// <summary>After each evaluation round every party learns the federation's metrics beside its own, over HTTP/2.</summary>
+/// <summary>
+/// After each evaluation round every party learns the federation's metrics beside its own, over HTTP/2: on its next task
+/// of the run, the last round's as a protocol step.
+/// </summary>
 public sealed class EvaluationReportTests
 {
     [Fact]
     public async Task Run_EveryEvaluationRound_EachPartyReceivesTheFederationsMetricsAndItsOwn_AucFromTheUnion()
     {
-        await using var server = await CoordinatorServer.StartAsync();
+        var tap = new WireTap();
+        await using var server = await CoordinatorServer.StartAsync(tap: tap);
         using var stop = new CancellationTokenSource();
         var hosts = new List<(PartyHost Host, List<EvaluationReport> Reports)>();
         var running = new List<Task>();
@@ -60,6 +66,74 @@ public sealed class EvaluationReportTests
         }
 
         Assert.Equal([50, 30], hosts.Select(h => h.Host.LastEvaluation!.Yours!.Examples));
+
+        // Rounds 1 and 2 rode on the next round's tasks; only round 3's report was a step of its own, acknowledged once per party.
+        var acknowledgements = tap.Requests
+            .Where(r => r.Path == CausewayProtocol.PushResultPath)
+            .Select(r => V1.PushResultRequest.Parser.ParseFrom(r.Body))
+            .Where(p => p.StepReply?.EvaluationReportReceived is not null)
+            .Select(p => p.Round)
+            .ToList();
+        Assert.Equal([3, 3], acknowledgements);
         Assert.NotEqual(hosts[0].Host.LastEvaluation!.Yours!.Accuracy, hosts[1].Host.LastEvaluation!.Yours!.Accuracy);
+    }
+
+    [Fact]
+    public async Task Run_EndedEarlyByItsPrivacyBudget_TheReportHeldForANextTaskStillReachesEveryParty()
+    {
+        await using var server = await CoordinatorServer.StartAsync();
+        using var stop = new CancellationTokenSource();
+        var hosts = new List<(PartyHost Host, List<int> Rounds)>();
+        var running = new List<Task>();
+        var disposables = new List<IDisposable>();
+        foreach (var (name, seed) in new[] { ("bank-a", 1), ("bank-b", 2) })
+        {
+            var client = server.CreateClient(name);
+            var host = new PartyHost(client, SeparableTables.Party(name, seed, 150), server.PartyOptions(name));
+            var rounds = new List<int>();
+            host.EvaluationReported += r =>
+            {
+                lock (rounds)
+                {
+                    rounds.Add(r.Round);
+                }
+            };
+            hosts.Add((host, rounds));
+            disposables.AddRange([client, host]);
+            running.Add(host.RunAsync(stop.Token));
+            await server.WaitUntilPollingAsync(name).DefaultTimeout();
+        }
+
+        // σ = 2 at δ = 1e-5 spends ε ≈ 2.5 in one round and ≈ 3.6 in two; a budget of 4 stops the run before its third of ten.
+        using var admin = server.CreateAdminClient();
+        const string config = """
+            { "name": "budget", "seed": 3, "rounds": 10, "model": { "type": "logistic" }, "round": { "deadlineSeconds": 30, "minResults": 2 },
+              "privacy": { "client": { "noiseMultiplier": 2, "clipNorm": 1, "noise": "parties" }, "delta": 1e-5, "epsilonBudget": 4 } }
+            """;
+        var started = await admin.PostAsync(new Uri("api/runs", UriKind.Relative), new StringContent(config, Encoding.UTF8, "application/json")).DefaultTimeout();
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>().DefaultTimeout()).GetProperty("id").GetString()!;
+        await server.Runs.WaitForActiveRunAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        var run = await admin.GetFromJsonAsync<JsonElement>(new Uri($"api/runs/{id}", UriKind.Relative)).DefaultTimeout();
+        var stored = run.GetProperty("rounds").EnumerateArray().Select(r => r.GetProperty("round").GetInt32()).ToList();
+        Assert.Equal([1, 2], stored);
+
+        // Round 1's report rode on round 2's task; round 2 had no next task to ride on, so the run's end sent it as a step.
+        foreach (var (_, rounds) in hosts)
+        {
+            int[] Received()
+            {
+                lock (rounds)
+                {
+                    return [.. rounds];
+                }
+            }
+
+            await ProcessHarness.WaitUntilAsync("the held report", [], TimeSpan.FromSeconds(30), () => Task.FromResult(Received().Length == stored.Count));
+            Assert.Equal(stored, Received());
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(running).DefaultTimeout();
+        disposables.ForEach(d => d.Dispose());
     }
 }

@@ -234,6 +234,11 @@ internal sealed class ProtocolHandlers(
                 break;
         }
 
+        if (mailbox.TakeReport(session.Party, task.Round.RunId) is { } report)
+        {
+            header.EvaluationReport = ProtocolMapping.ToProto(report);
+        }
+
         CoordinatorLog.TaskDelivered(logger, task.Id, task.Round.Round, session.Party.Value);
         if (global is not null)
         {

@@ -22,6 +22,9 @@ namespace Causeway.Coordinator.Mailbox;
 /// </remarks>
 public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
 {
+    /// <summary>How long a report held when its run ended waits for its party: 30 s.</summary>
+    private static readonly TimeSpan HeldReportDeadline = TimeSpan.FromSeconds(30);
+
     private readonly TaskMailbox _mailbox;
     private readonly PartyRegistry _registry;
     private readonly ILogger<NetworkPartyChannel> _logger;
@@ -89,6 +92,23 @@ public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
         }
     }
 
+    /// <summary>
+    /// Holds the report for the party's next task of the run (<c>PartyTask.evaluation_report</c>), so a report costs no
+    /// exchange of its own; the report of the run's last round goes at once as a protocol step, and
+    /// <see cref="CompleteRun"/> sends any report still held (a run that ended early).
+    /// </summary>
+    public Task ReportAsync(PartyId party, RoundInfo round, EvaluationReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (round.Round >= round.TotalRounds)
+        {
+            return ExchangeAsync(party, new ProtocolStep(round, report), cancellationToken);
+        }
+
+        _mailbox.HoldReport(party, round, report);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Sends <paramref name="setup"/> with every task of the run from now on.</summary>
     public void BeginRun(string runId, RunSetup setup)
     {
@@ -104,11 +124,33 @@ public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
         _setups[runId] = WireSetup.Of(setup);
     }
 
-    /// <summary>Forgets the finished tasks and the setup of a run.</summary>
+    /// <summary>Sends the reports still held for the run's parties, and forgets the finished tasks and the setup of the run.</summary>
     public void CompleteRun(string runId)
     {
+        var held = _mailbox.TakeReports(runId);
+        if (held.Count > 0)
+        {
+            _ = SendHeldReportsAsync(runId, held);
+        }
+
         _mailbox.Forget(runId);
         _setups.TryRemove(runId, out _);
+    }
+
+    // Best effort, within the deadline of a report step; then the steps' finished tasks are forgotten too.
+    private async Task SendHeldReportsAsync(string runId, List<(PartyId Party, HeldReport Held)> held)
+    {
+        using var deadline = new CancellationTokenSource(HeldReportDeadline);
+        try
+        {
+            await Task.WhenAll(held.Select(h => ExchangeAsync(h.Party, new ProtocolStep(h.Held.Round, h.Held.Report), deadline.Token))).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // A party that does not take its last report within the deadline goes without it.
+        }
+
+        _mailbox.Forget(runId);
     }
 
     private WireSetup? SetupOf(RoundInfo round) => _setups.GetValueOrDefault(round.RunId);

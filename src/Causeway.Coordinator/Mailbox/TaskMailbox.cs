@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Causeway.Federation;
+using Causeway.Federation.Horizontal;
 
 namespace Causeway.Coordinator.Mailbox;
 
@@ -17,6 +18,7 @@ internal sealed class TaskMailbox(TimeProvider time)
     private readonly ConcurrentDictionary<PartyId, Channel<PendingTask>> _queues = new();
     private readonly ConcurrentDictionary<string, PendingTask> _tasks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<PartyId, int> _waiting = new();
+    private readonly ConcurrentDictionary<PartyId, HeldReport> _reports = new();
     private long _nextId;
 
     public string NewTaskId(RoundInfo round) => $"{round.RunId}-r{round.Round}-t{Interlocked.Increment(ref _nextId)}";
@@ -98,6 +100,31 @@ internal sealed class TaskMailbox(TimeProvider time)
         }
     }
 
+    /// <summary>Holds <paramref name="report"/> for the party's next task of its run, replacing an older one.</summary>
+    public void HoldReport(PartyId party, RoundInfo round, EvaluationReport report) => _reports[party] = new HeldReport(round, report);
+
+    /// <summary>The report held for <paramref name="party"/> in run <paramref name="runId"/>, now no longer held; or null.</summary>
+    public EvaluationReport? TakeReport(PartyId party, string runId) =>
+        _reports.TryGetValue(party, out var held) && held.Round.RunId == runId && _reports.TryRemove(KeyValuePair.Create(party, held)) ? held.Report : null;
+
+    /// <summary>Every report still held in run <paramref name="runId"/>, now no longer held.</summary>
+    public List<(PartyId Party, HeldReport Held)> TakeReports(string runId)
+    {
+        var taken = new List<(PartyId, HeldReport)>();
+        foreach (var (party, held) in _reports)
+        {
+            if (held.Round.RunId == runId && _reports.TryRemove(KeyValuePair.Create(party, held)))
+            {
+                taken.Add((party, held));
+            }
+        }
+
+        return taken;
+    }
+
     private Channel<PendingTask> Queue(PartyId party) =>
         _queues.GetOrAdd(party, static _ => Channel.CreateUnbounded<PendingTask>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false }));
 }
+
+/// <summary>An evaluation report waiting for its party's next task (<see cref="TaskMailbox.HoldReport"/>).</summary>
+internal sealed record HeldReport(RoundInfo Round, EvaluationReport Report);

@@ -66,17 +66,17 @@ public sealed class FederatedEvaluator : IGlobalEvaluator
             // Not the summed score histogram: with two parties, one could subtract its own and read the other's.
             var federation = combined with { Scores = null };
             await Task.WhenAll(parties.Zip(answers).Where(p => p.Second is not null).Select(p => ReportAsync(
-                p.First, new ProtocolStep(round, new EvaluationReport(round.Round, federation, p.Second! with { Scores = null })), linked.Token))).ConfigureAwait(false);
+                p.First, round, new EvaluationReport(round.Round, federation, p.Second! with { Scores = null }), linked.Token))).ConfigureAwait(false);
         }
 
         return combined;
     }
 
-    private async Task ReportAsync(PartyId party, ProtocolStep report, CancellationToken cancellationToken)
+    private async Task ReportAsync(PartyId party, RoundInfo round, EvaluationReport report, CancellationToken cancellationToken)
     {
         try
         {
-            await _channel.ExchangeAsync(party, report, cancellationToken).ConfigureAwait(false);
+            await _channel.ReportAsync(party, round, report, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
         {

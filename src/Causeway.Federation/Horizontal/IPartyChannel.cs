@@ -30,6 +30,14 @@ public interface IPartyChannel
     /// </summary>
     Task<ProtocolStepReply> ExchangeAsync(PartyId party, ProtocolStep step, CancellationToken cancellationToken) =>
         Task.FromResult(ProtocolStepReply.Failed("this channel does not carry protocol steps"));
+
+    /// <summary>
+    /// Tells <paramref name="party"/> the federation's metrics after an evaluation round beside its own, best effort.
+    /// Default: sends the report as a protocol step and waits for the acknowledgement. A channel may instead hold it for
+    /// the party's next task of the run, as long as the run's last report still reaches the party.
+    /// </summary>
+    Task ReportAsync(PartyId party, RoundInfo round, EvaluationReport report, CancellationToken cancellationToken) =>
+        ExchangeAsync(party, new ProtocolStep(round, report), cancellationToken);
 }
 
 /// <summary>Exactly one of <see cref="Update"/>, <see cref="Protected"/> and <see cref="Failure"/> is set.</summary>

@@ -53,6 +53,9 @@ public sealed class PullTaskFrame
     /// <summary>A protocol step's request, or a protected train task's instruction; null otherwise.</summary>
     public V1.ProtocolMessage? Protection { get; private set; }
 
+    /// <summary>The report of an earlier evaluation round that rides on this task, or null.</summary>
+    public V1.EvaluationReport? EvaluationReport { get; private set; }
+
     /// <summary>Parses the task of a response: a <c>PullTaskResponse</c>, or a <c>PushResultResponse</c> that carries the next task.</summary>
     /// <param name="body">The response body.</param>
     /// <param name="taskField">The response's field holding the <c>PartyTask</c>: <c>PullTaskResponse.task</c> (the default) or <c>PushResultResponse.next_task</c>.</param>
@@ -131,6 +134,10 @@ public sealed class PullTaskFrame
                 case PartyTask.ProtectionFieldNumber:
                     WireReader.Expect(wireType, 2, "protection");
                     Protection = MergeMessage(Protection, message, reader.ReadDelimited(), "ProtocolMessage");
+                    break;
+                case PartyTask.EvaluationReportFieldNumber:
+                    WireReader.Expect(wireType, 2, "evaluation_report");
+                    EvaluationReport = MergeMessage(EvaluationReport, message, reader.ReadDelimited(), "EvaluationReport");
                     break;
                 case PartyTask.SetupDigestFieldNumber:
                     {
