@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Security.Authentication;
 using Causeway.Core.Metrics;
+using Causeway.Core.Models;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal;
 using Causeway.Federation.Recommendation.Network;
@@ -159,7 +160,9 @@ public sealed class PartyClient : IDisposable
         var request = NewResult(task);
         if (reply.Update is { } update)
         {
-            request.Train = new V1.TrainResult { Delta = ParameterSetCodec.ToProto(update.Delta), Examples = update.Examples, TrainLoss = update.TrainLoss, TrainSeconds = update.TrainSeconds };
+            // Frozen and personal layers are not sent: the delta holds the shared layers only (LayerSharing).
+            var sent = task.Train is { } train && LayerSharing.Of(update.Delta.Layout, train.Plan) is { } sharing ? sharing.Share(update.Delta) : update.Delta;
+            request.Train = new V1.TrainResult { Delta = ParameterSetCodec.ToProto(sent), Examples = update.Examples, TrainLoss = update.TrainLoss, TrainSeconds = update.TrainSeconds };
             if (update.WithinClip is { } withinClip)
             {
                 request.Train.WithinClip = withinClip;

@@ -117,6 +117,8 @@ public static class ContractMapping
             ProximalMu = plan.ProximalMu,
             DpClipNorm = plan.DpSgd?.ClipNorm ?? 0,
             DpNoiseMultiplier = plan.DpSgd?.NoiseMultiplier ?? 0,
+            FrozenLayers = plan.FrozenLayers,
+            PersonalLayers = plan.PersonalLayers,
         };
     }
 
@@ -145,6 +147,8 @@ public static class ContractMapping
             WeightDecay = message.WeightDecay,
             ProximalMu = message.ProximalMu,
             DpSgd = message.DpClipNorm == 0 ? null : new DpSgd { ClipNorm = message.DpClipNorm, NoiseMultiplier = message.DpNoiseMultiplier },
+            FrozenLayers = message.FrozenLayers,
+            PersonalLayers = message.PersonalLayers,
         };
         try
         {

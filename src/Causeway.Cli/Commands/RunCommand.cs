@@ -24,12 +24,22 @@ internal static class RunCommand
         var command = new Command("run", "Start a federated run on a coordinator, follow its rounds and download its model.") { coordinator, authority, adminToken };
 
         var config = new Option<FileInfo>("--config") { Description = "The run configuration (JSON).", Required = true, HelpName = "FILE" };
-        var start = new Command("start", "Start a run described by a configuration file; prints the run's id.") { config };
+        var init = new Option<FileInfo?>("--init")
+        {
+            Description = "Start from this model (.cw: `causeway run model`, or one trained at a party) instead of a seeded initialisation; it must have the run's architecture. Pair with training.frozenLayers to keep its first layers.",
+            HelpName = "FILE",
+        };
+        var start = new Command("start", "Start a run described by a configuration file; prints the run's id.") { config, init };
         start.SetAction(async (parse, cancellationToken) =>
         {
             using var api = Connect(parse, coordinator, authority, adminToken);
             var path = parse.GetValue(config)!.FullName;
             var run = RunConfigFile.Load(path);
+            if (parse.GetValue(init) is { } initial)
+            {
+                run = run with { Model = run.Model with { Init = ReadInit(initial) } };
+            }
+
             RunConfigFile.Validate(run, path, RunSite.Network);
             var id = await api.StartRunAsync(run.ToJson(), cancellationToken);
             Console.WriteLine(id);
@@ -209,6 +219,22 @@ internal static class RunCommand
 
     /// <summary>A control API client from the --coordinator, --ca and --admin-token options (or CAUSEWAY_ADMIN_TOKEN).</summary>
     /// <remarks>Without a CA file (the default certs/ca.crt.pem missing) the system's trust store decides; a --ca given by name must exist.</remarks>
+    // The model a run starts from, as model.init carries it.
+    private static string ReadInit(FileInfo file)
+    {
+        if (!file.Exists)
+        {
+            throw new CliException($"--init: no such file: {file.FullName}", "a run's model is downloaded with `causeway run model --run ID --out FILE`");
+        }
+
+        if (file.Length > ModelConfig.MaxInitBytes)
+        {
+            throw new CliException($"--init {file.Name}: {file.Length:N0} bytes, more than a run's initial model may hold ({ModelConfig.MaxInitBytes >> 20} MiB)", hint: null);
+        }
+
+        return Convert.ToBase64String(File.ReadAllBytes(file.FullName));
+    }
+
     internal static ControlApiClient Connect(ParseResult parse, Option<Uri> coordinator, Option<FileInfo?> authority, Option<string?> adminToken)
     {
         var token = parse.GetValue(adminToken) ?? Secrets.FromEnvironment("CAUSEWAY_ADMIN_TOKEN").FirstOrDefault()

@@ -50,7 +50,9 @@ public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
         var work = new TrainWork(task.Global, task.Plan, task.Seed, SetupOf(task.Round), task.Privacy, task.Protection);
         var pending = new PendingTask(_mailbox.NewTaskId(task.Round), party, task.Round, work);
         var result = await RunAsync(pending, cancellationToken).ConfigureAwait(false);
-        return result.Update is { } update ? PartyReply.Success(update)
+
+        // A party sends only the shared layers: the engine gets a full delta that leaves the others as they are.
+        return result.Update is { } update ? PartyReply.Success(work.Sharing is { } sharing ? update with { Delta = sharing.Expand(update.Delta) } : update)
             : result.Protected is { } protectedUpdate ? PartyReply.Success(protectedUpdate)
             : PartyReply.Failed(result.Failure!);
     }

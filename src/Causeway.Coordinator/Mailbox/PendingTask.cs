@@ -46,7 +46,7 @@ internal sealed class PendingTask
         _work = work;
         Layout = work switch
         {
-            TrainWork train => train.Global.Layout,
+            TrainWork train => train.DeltaLayout,
             EvaluateWork evaluate => evaluate.Global.Layout,
             _ => NoParameters,
         };

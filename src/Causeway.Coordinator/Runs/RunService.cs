@@ -337,7 +337,7 @@ public sealed class RunService : IAsyncDisposable
             var roster = new RunRoster(
                 _parties, run.Id, recommendation is null ? horizontal!.DescribeMisfit : data => recommendation.DescribeMisfit(data?.Ratings), _logger);
             var evaluator = new FederatedEvaluator(_channel, roster, options.Deadline, _time);
-            var initial = recommendation?.Spec.Initialize(run.Config.Seed) ?? new DenseNetwork(horizontal!.Model).Initialize(run.Config.Seed);
+            var initial = recommendation?.Spec.Initialize(run.Config.Seed) ?? run.Config.InitialParameters(horizontal!.Model);
             var result = await engine.RunAsync(initial, roster, ChannelFor(recommendation), evaluator, new RoundRecorder(this, run), run.ResumeFrom, run.Stopping)
                 .ConfigureAwait(false);
 

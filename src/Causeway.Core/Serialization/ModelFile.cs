@@ -75,22 +75,40 @@ public static class ModelFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        var (parameters, metadata) = SafeTensorsFile.Read(stream);
+        return Read(stream, $"'{path}'");
+    }
+
+    /// <summary>Reads a model's bytes from <paramref name="stream"/>; <paramref name="name"/> says what it is in error messages.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a valid Causeway model.</exception>
+    public static (ModelSpec Spec, ParameterSet Parameters, IReadOnlyDictionary<string, string> Metadata) Read(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ParameterSet parameters;
+        IReadOnlyDictionary<string, string> metadata;
+        try
+        {
+            (parameters, metadata) = SafeTensorsFile.Read(stream);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{name}: {e.Message}", e);
+        }
+
         if (metadata.TryGetValue(FormatKey, out var version) && version != FormatVersion)
         {
-            throw new InvalidDataException($"'{path}' is a Causeway model of format version {version}; this build reads version {FormatVersion}.");
+            throw new InvalidDataException($"{name} is a Causeway model of format version {version}; this build reads version {FormatVersion}.");
         }
 
         if (!metadata.TryGetValue(ModelKey, out var specJson))
         {
-            throw new InvalidDataException($"'{path}' is a safetensors file but not a Causeway model: it has no '{ModelKey}' metadata.");
+            throw new InvalidDataException($"{name} is a safetensors file but not a Causeway model: it has no '{ModelKey}' metadata.");
         }
 
         var spec = ModelSpecJson.Deserialize(specJson);
         var mismatch = DenseNetwork.CreateLayout(spec).DescribeMismatch(parameters.Layout);
         if (mismatch is not null)
         {
-            throw new InvalidDataException($"'{path}': the tensors do not fit the stored {spec.DisplayName}: {mismatch}.");
+            throw new InvalidDataException($"{name}: the tensors do not fit the stored {spec.DisplayName}: {mismatch}.");
         }
 
         return (spec, parameters, metadata);

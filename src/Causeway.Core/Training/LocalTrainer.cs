@@ -10,7 +10,8 @@ namespace Causeway.Core.Training;
 /// <para>
 /// Each step minimises the mean batch loss plus (λ/2)·||w||² (weight decay λ) plus the FedProx term
 /// (μ/2)·||w − w_start||² (Li et al. 2020), i.e. the optimizer sees <c>g + λ·w + μ·(w − w_start)</c>.
-/// Weight decay applies to every parameter, biases included. The shuffle and dropout draw from one
+/// Weight decay applies to every parameter, biases included. Frozen layers (<see cref="TrainingPlan.FrozenLayers"/>) get a
+/// zero gradient after both terms, so no optimizer moves them. The shuffle and dropout draw from one
 /// <see cref="Random"/> seeded from <c>seed</c>, so a run is reproducible on one machine (float results may differ
 /// across CPUs). The reported <see cref="TrainingOutcome.MeanLoss"/> is the data loss alone, without the two penalty terms.
 /// </para>
@@ -108,6 +109,7 @@ public static class LocalTrainer
             order[i] = i;
         }
 
+        var frozen = LayerSharing.Of(network.Layout, plan)?.FrozenElements ?? default;
         var batchSize = plan.BatchSize == 0 ? rows : Math.Min(plan.BatchSize, rows);
         var steps = 0;
         double lastEpochLoss = 0;
@@ -139,6 +141,7 @@ public static class LocalTrainer
                 }
 
                 AddRegularization(parameters, start, gradient, plan);
+                gradient.Values[frozen].Clear();
                 optimizer.Step(parameters, gradient);
                 steps++;
             }

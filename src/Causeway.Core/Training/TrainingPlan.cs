@@ -34,6 +34,18 @@ public sealed record TrainingPlan
     /// <summary>Per-example clipping and Gaussian noise (Abadi et al. 2016); null (the default) trains without them.</summary>
     public DpSgd? DpSgd { get; init; }
 
+    /// <summary>
+    /// Leading layers (counted from the input) that stay as the global model has them: not trained, and left out of the
+    /// update a party sends (a pretrained body under a new head). Default 0.
+    /// </summary>
+    public int FrozenLayers { get; init; }
+
+    /// <summary>
+    /// Trailing layers (counted back from the output) that each party trains and keeps for itself, never sent: FedPer's
+    /// personal head (Arivazhagan et al. 2019). Default 0.
+    /// </summary>
+    public int PersonalLayers { get; init; }
+
     /// <summary>Throws with a message naming the field when a value is out of range.</summary>
     public void Validate()
     {
@@ -65,6 +77,11 @@ public sealed record TrainingPlan
         if (ProximalMu < 0 || !float.IsFinite(ProximalMu))
         {
             throw new ArgumentException($"proximal mu must be a non-negative finite number, got {ProximalMu}.");
+        }
+
+        if (FrozenLayers < 0 || PersonalLayers < 0)
+        {
+            throw new ArgumentException($"frozen and personal layers must be 0 or more, got {FrozenLayers} and {PersonalLayers}.");
         }
 
         if (DpSgd is { } dp)

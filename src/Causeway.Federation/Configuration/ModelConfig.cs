@@ -14,6 +14,17 @@ public sealed record ModelConfig
     /// <summary>Dropout probability after each hidden layer, in [0, 1) (mlp only). Default 0.</summary>
     public float Dropout { get; init; }
 
+    /// <summary>
+    /// The parameters the run starts from instead of a seeded initialisation: a Causeway model file (<c>.cw</c>) of the
+    /// same architecture, base64 (what <c>causeway run start --init F.cw</c> puts here), e.g. one trained at one party or
+    /// by an earlier run. Stored with the run, so a restarted coordinator starts from it too. Null (the default): the
+    /// run seed initialises the model.
+    /// </summary>
+    public string? Init { get; init; }
+
+    /// <summary>The most <see cref="Init"/> may hold, decoded: 64 MiB.</summary>
+    public const int MaxInitBytes = 64 << 20;
+
     /// <summary>The hidden widths in force.</summary>
     [JsonIgnore]
     public IReadOnlyList<int> EffectiveHidden => Type == ModelType.Mlp ? Hidden ?? [200, 200] : [];

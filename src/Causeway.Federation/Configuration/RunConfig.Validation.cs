@@ -1,3 +1,4 @@
+using Causeway.Core.Models;
 using Causeway.Core.Training;
 using Causeway.Federation.Horizontal;
 using Causeway.Federation.Horizontal.DifferentialPrivacy;
@@ -120,6 +121,19 @@ public sealed partial record RunConfig
         check(Model.Hidden is null || Model.Hidden.Count > 0, "model.hidden must list at least one layer width");
         check(Model.Hidden is null || Model.Hidden.All(w => w > 0), "model.hidden widths must be positive");
         check(Model.Dropout is >= 0 and < 1, $"model.dropout must be in [0, 1), got {Model.Dropout}");
+        if (Model.Init is { } init)
+        {
+            try
+            {
+                var (spec, _) = ReadInit(init);
+                check(spec.Hidden.SequenceEqual(Model.EffectiveHidden),
+                    $"model.init is a {spec.DisplayName}, but the run's model has hidden layers [{string.Join(", ", Model.EffectiveHidden)}]");
+            }
+            catch (ArgumentException e)
+            {
+                check(false, e.Message);
+            }
+        }
     }
 
     private void ValidateTraining(Action<bool, string> check)
@@ -131,6 +145,13 @@ public sealed partial record RunConfig
         check(t.Momentum is >= 0 and < 1, $"training.momentum must be in [0, 1), got {t.Momentum}");
         check(t.Momentum == 0 || t.Optimizer == OptimizerKind.Sgd, "training.momentum is only valid for optimizer sgd");
         check(t.WeightDecay >= 0 && float.IsFinite(t.WeightDecay), $"training.weightDecay must be non-negative, got {t.WeightDecay}");
+        if (t.FrozenLayers != 0 || t.PersonalLayers != 0)
+        {
+            var layers = Model.EffectiveHidden.Count + 1;
+            check(LayerSharing.Problem(layers, t.FrozenLayers, t.PersonalLayers) is null,
+                $"training.frozenLayers and training.personalLayers: {LayerSharing.Problem(layers, t.FrozenLayers, t.PersonalLayers)}");
+            check(Privacy is null, "training.frozenLayers and training.personalLayers do not combine with privacy yet (its noise would reach the layers that are not shared)");
+        }
     }
 
     private void ValidateStrategy(Action<bool, string> check)

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Causeway.Core.Models;
+using Causeway.Core.Serialization;
+using Causeway.Core.Tensors;
 using Causeway.Core.Training;
 using Causeway.Federation.Horizontal;
 using Causeway.Federation.Horizontal.DifferentialPrivacy;
@@ -175,6 +177,8 @@ public sealed partial record RunConfig
             Optimizer = Training.Optimizer,
             Momentum = Training.Momentum,
             WeightDecay = Training.WeightDecay,
+            FrozenLayers = Training.FrozenLayers,
+            PersonalLayers = Training.PersonalLayers,
             DpSgd = Privacy?.Sample is { } sample ? new DpSgd { ClipNorm = sample.ClipNorm, NoiseMultiplier = sample.NoiseMultiplier } : null,
         };
         return Horizontal.Strategy.Create(ToStrategyOptions()).ConfigurePlan(plan);
@@ -206,6 +210,48 @@ public sealed partial record RunConfig
         Buffered = Updates.ToBufferedUpdates(),
         MinTimeBetweenTasks = TimeSpan.FromSeconds(Updates.MinSecondsBetweenTasks),
     };
+
+    /// <summary>
+    /// The parameters a run of <paramref name="spec"/> starts from: the <c>model.init</c> model when the config has one,
+    /// else a fresh initialisation from the run's seed.
+    /// </summary>
+    /// <exception cref="ArgumentException"><c>model.init</c> is not a Causeway model, or not one of <paramref name="spec"/>'s shape.</exception>
+    public ParameterSet InitialParameters(ModelSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (Model.Init is null)
+        {
+            return new DenseNetwork(spec).Initialize(Seed);
+        }
+
+        var (_, parameters) = ReadInit(Model.Init);
+        if (DenseNetwork.CreateLayout(spec).DescribeMismatch(parameters.Layout) is { } mismatch)
+        {
+            throw new ArgumentException($"model.init does not fit the run's {spec.DisplayName}: {mismatch}.", nameof(spec));
+        }
+
+        return parameters;
+    }
+
+    // The model in model.init; ArgumentException when it is not base64 of a Causeway model file.
+    private static (ModelSpec Spec, ParameterSet Parameters) ReadInit(string init)
+    {
+        var bytes = new byte[init.Length * 3 / 4 + 3];
+        if (!Convert.TryFromBase64String(init, bytes, out var length) || length > ModelConfig.MaxInitBytes)
+        {
+            throw new ArgumentException($"model.init must be base64 of a Causeway model file of at most {ModelConfig.MaxInitBytes >> 20} MiB.");
+        }
+
+        try
+        {
+            var (spec, parameters, _) = ModelFile.Read(new MemoryStream(bytes, 0, length, writable: false), "model.init");
+            return (spec, parameters);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ArgumentException(e.Message, e);
+        }
+    }
 
     /// <summary>The model for data with <paramref name="inputs"/> features and the given task.</summary>
     /// <param name="inputs">The number of encoded features.</param>

@@ -22,4 +22,13 @@ public sealed record TrainingConfig
 
     /// <summary>L2 weight decay (≥ 0). Default 0.</summary>
     public float WeightDecay { get; init; }
+
+    /// <summary>
+    /// Leading layers neither trained nor sent (≥ 0): the body of a model started from a pretrained one
+    /// (<c>causeway run start --init</c>). Default 0.
+    /// </summary>
+    public int FrozenLayers { get; init; }
+
+    /// <summary>Trailing layers each party trains and keeps, never sent (≥ 0): FedPer's personal head. Default 0.</summary>
+    public int PersonalLayers { get; init; }
 }

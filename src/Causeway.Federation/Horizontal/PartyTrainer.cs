@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using Causeway.Core.Data;
 using Causeway.Core.Metrics;
 using Causeway.Core.Models;
+using Causeway.Core.Tensors;
 using Causeway.Core.Training;
 using Causeway.Federation.Horizontal.DifferentialPrivacy;
 using Causeway.Privacy.Mechanisms;
@@ -16,11 +17,22 @@ namespace Causeway.Federation.Horizontal;
 /// <remarks>
 /// Expected problems (no local data, a global model that does not fit this party's model, an invalid plan) are
 /// returned as a <see cref="FailureKind.Dropout"/> reply, never thrown. Cancellation propagates as
-/// <see cref="OperationCanceledException"/>. The trainer itself is immutable and thread-safe; a
-/// <see cref="DenseNetwork"/> is not, so pass one per thread to the overloads that take one.
+/// <see cref="OperationCanceledException"/>. The trainer is thread-safe; a <see cref="DenseNetwork"/> is not, so pass one
+/// per thread to the overloads that take one.
+/// <para>
+/// With a plan's <see cref="TrainingPlan.PersonalLayers"/> (FedPer) the trainer is also the party's memory of its personal
+/// layers for the run: each round trains from the global model with the party's own personal layers in place of the
+/// global ones (from the second round on), keeps what training made of them, and sends a delta that is zero there; an
+/// evaluation scores that personalised model. Use one trainer per party and run.
+/// </para>
 /// </remarks>
 public sealed class PartyTrainer
 {
+    private readonly Lock _personalLock = new();
+
+    // The personal layers' values after this party's last training round, or null before it (or without personal layers).
+    private float[]? _personal;
+
     /// <param name="party">This party's id (written into every update).</param>
     /// <param name="spec">The federation's model architecture.</param>
     /// <param name="train">Local training examples (may be empty: the party then reports a dropout).</param>
@@ -74,9 +86,11 @@ public sealed class PartyTrainer
             return Dropout($"the global model does not fit this party's {Spec.DisplayName}: {mismatch}");
         }
 
+        LayerSharing? sharing;
         try
         {
             task.Plan.Validate();
+            sharing = LayerSharing.Of(task.Global.Layout, task.Plan);
         }
         catch (ArgumentException exception)
         {
@@ -90,13 +104,28 @@ public sealed class PartyTrainer
 
         // DP-SGD's noise and batch order from a fresh OS-keyed source per call: task.Seed is known to the coordinator.
         using var noise = task.Plan.DpSgd is { NoiseMultiplier: > 0 } ? NoiseSource.Create() : null;
+        var start = PersonalModel(task.Global);
         var started = Stopwatch.GetTimestamp();
-        var outcome = LocalTrainer.Train(network, task.Global, TrainingData, task.Plan, task.Seed, noise, cancellationToken);
+        var outcome = LocalTrainer.Train(network, start, TrainingData, task.Plan, task.Seed, noise, cancellationToken);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
-        // The trained parameters are ours: turn them into the delta in place rather than allocating another model.
+        // The trained parameters are ours: keep the personal layers, then turn them into the delta in place rather than
+        // allocating another model. The personal range of the delta is zero: it is not the federation's to aggregate.
         var delta = outcome.Parameters;
-        TensorPrimitives.Subtract(delta.Values, task.Global.Values, delta.Values);
+        if (sharing is not null && task.Plan.PersonalLayers > 0)
+        {
+            lock (_personalLock)
+            {
+                _personal = delta.Values[sharing.PersonalElements].ToArray();
+            }
+        }
+
+        TensorPrimitives.Subtract(delta.Values, start.Values, delta.Values);
+        if (sharing is not null)
+        {
+            delta.Values[sharing.PersonalElements].Clear();
+        }
+
         bool? withinClip = null;
         if (task.Privacy is { } privacy)
         {
@@ -105,7 +134,8 @@ public sealed class PartyTrainer
                 return Dropout("local training diverged (the delta has NaN or infinite values), so it cannot be clipped");
             }
 
-            withinClip = Privatize(delta.Values, privacy);
+            // Only what is sent is clipped and noised: frozen and personal ranges stay zero.
+            withinClip = Privatize(sharing is null ? delta.Values : delta.Values[sharing.SharedElements], privacy);
         }
 
         return PartyReply.Success(new PartyUpdate(Party, delta, outcome.Examples, outcome.MeanLoss, seconds, withinClip));
@@ -141,7 +171,30 @@ public sealed class PartyTrainer
             return null;
         }
 
-        return ModelEvaluator.Evaluate(network, task.Global, data);
+        return ModelEvaluator.Evaluate(network, PersonalModel(task.Global), data);
+    }
+
+    /// <summary>
+    /// <paramref name="global"/> with this party's personal layers (<see cref="TrainingPlan.PersonalLayers"/>) in place of
+    /// the global ones, once it has trained any; else <paramref name="global"/> itself.
+    /// </summary>
+    public ParameterSet PersonalModel(ParameterSet global)
+    {
+        ArgumentNullException.ThrowIfNull(global);
+        float[]? personal;
+        lock (_personalLock)
+        {
+            personal = _personal;
+        }
+
+        if (personal is null)
+        {
+            return global;
+        }
+
+        var mine = global.Clone();
+        personal.CopyTo(mine.Values[^personal.Length..]);
+        return mine;
     }
 
     private PartyReply Dropout(string reason) => PartyReply.Failed(new PartyFailure(Party, FailureKind.Dropout, reason));

@@ -28,6 +28,12 @@ public sealed record RunResult(
     string? StoppedEarly = null,
     string? Failure = null)
 {
+    /// <summary>
+    /// Each party's own model at the end of a run with personal layers (FedPer: the global shared layers under the party's
+    /// personal ones), by party; empty otherwise, and always empty over the network, where they stay at the parties.
+    /// </summary>
+    public IReadOnlyDictionary<PartyId, ParameterSet> PersonalModels { get; init; } = new Dictionary<PartyId, ParameterSet>();
+
     /// <summary>The rounds of <see cref="Rounds"/> that failed (left the model unchanged).</summary>
     public int DegradedRounds => Rounds.Count(r => !r.Succeeded);
 }

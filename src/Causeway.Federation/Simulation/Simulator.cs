@@ -16,7 +16,7 @@ namespace Causeway.Federation.Simulation;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The initial model is <c>DenseNetwork.Initialize(seed)</c>; the global model is evaluated on
+/// The initial model is <c>model.init</c> or <c>DenseNetwork.Initialize(seed)</c> (<see cref="RunConfig.InitialParameters"/>); the global model is evaluated on
 /// <see cref="SimulationData.Test"/> with a <see cref="CentralEvaluator"/> on the configured schedule.
 /// </para>
 /// <para>
@@ -76,7 +76,7 @@ public sealed class Simulator
             : inMemory;
         var engine = RunEngine.Create(config.ToRoundEngineOptions(time, _options.FoldOrder, spec));
         var evaluator = data.Test is { Rows: > 0 } test ? new CentralEvaluator(spec, test) : null;
-        var initial = new DenseNetwork(spec).Initialize(config.Seed);
+        var initial = config.InitialParameters(spec);
 
         var result = await engine.RunAsync(initial, new FixedRoster(parties), channel, evaluator, observer, null, cancellationToken).ConfigureAwait(false);
 
@@ -94,7 +94,12 @@ public sealed class Simulator
                 cancellationToken).ConfigureAwait(false);
         }
 
-        return result with { Centralized = centralized, Seconds = time.GetElapsedTime(started).TotalSeconds };
+        return result with
+        {
+            Centralized = centralized,
+            Seconds = time.GetElapsedTime(started).TotalSeconds,
+            PersonalModels = engine.Plan.PersonalLayers > 0 ? trainers.ToDictionary(t => t.Party, t => t.PersonalModel(result.Global)) : result.PersonalModels,
+        };
     }
 
     /// <summary>Splits <paramref name="data"/>'s training rows into parties as <c>config.partition</c> says.</summary>

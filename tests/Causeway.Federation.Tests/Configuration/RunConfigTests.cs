@@ -127,6 +127,11 @@ public sealed class RunConfigTests
     [InlineData("""{ "model": { "type": "logistic", "hidden": [10] } }""", "model.hidden is only valid for mlp")]
     [InlineData("""{ "training": { "learningRate": -1 } }""", "training.learningRate must be a positive")]
     [InlineData("""{ "training": { "optimizer": "adam", "momentum": 0.5 } }""", "training.momentum is only valid")]
+    [InlineData("""{ "model": { "type": "mlp", "hidden": [8] }, "training": { "frozenLayers": 1, "personalLayers": 1 } }""", "1 frozen and 1 personal layers leave none of the model's 2 layers to share")]
+    [InlineData("""{ "training": { "personalLayers": 1 } }""", "leave none of the model's 1 layers")]
+    [InlineData("""{ "model": { "type": "mlp", "hidden": [8] }, "training": { "frozenLayers": 1 }, "privacy": { "client": { "noiseMultiplier": 1, "clipNorm": 1 } } }""", "do not combine with privacy yet")]
+    [InlineData("""{ "model": { "type": "mlp", "init": "not base64!" } }""", "model.init must be base64 of a Causeway model file")]
+    [InlineData("""{ "model": { "type": "mlp", "init": "aGVsbG8=" } }""", "model.init")]
     public void Validate_InvalidValue_ErrorNamesField(string json, string expected)
     {
         var config = RunConfig.Parse(json, "run.json") with { Data = new DataConfig { Schema = "s", Train = "t" } };

@@ -92,4 +92,33 @@ public sealed class PartyTrainerTests
         Assert.Equal(ModelEvaluator.Evaluate(new DenseNetwork(Spec), global, data), evaluation);
         Assert.Null(none);
     }
+
+    [Fact]
+    public void Train_PersonalLastLayer_DeltaIsZeroThere_TheTrainedHeadIsKeptForTheNextRoundAndForEvaluation()
+    {
+        var spec = new ModelSpec(LearningTask.BinaryClassification, 5, 1, [6]);
+        var data = Synthetic.Logistic(120, 5, seed: 4);
+        var trainer = new PartyTrainer(TestData.Party(0), spec, data, evaluation: data);
+        var global = new DenseNetwork(spec).Initialize(3);
+        var plan = new TrainingPlan { Epochs = 2, BatchSize = 16, LearningRate = 0.1f, PersonalLayers = 1 };
+        var head = LayerSharing.Of(global.Layout, plan)!.PersonalElements;
+
+        var first = Assert.IsType<PartyUpdate>(trainer.Train(new TrainTask(TestData.Round(1), global, plan, 7)).Update);
+
+        // Nothing of the head is sent; the body's delta is the ordinary one.
+        Assert.All(first.Delta.Values[head].ToArray(), v => Assert.Equal(0f, v));
+        var expected = LocalTrainer.Train(new DenseNetwork(spec), global, data, plan, 7).Parameters;
+        Assert.Equal(expected.Values[..head.Start].ToArray().Zip(global.Values[..head.Start].ToArray(), (e, g) => e - g), first.Delta.Values[..head.Start].ToArray());
+
+        // The party's own model is the global body under the head it trained, and the next round starts from it.
+        var personal = trainer.PersonalModel(global);
+        Assert.Equal(expected.Values[head].ToArray(), personal.Values[head].ToArray());
+        Assert.Equal(global.Values[..head.Start].ToArray(), personal.Values[..head.Start].ToArray());
+        Assert.Equal(
+            ModelEvaluator.Evaluate(new DenseNetwork(spec), personal, data).Loss,
+            trainer.Evaluate(new EvaluateTask(TestData.Round(1), global))!.Loss);
+        var second = Assert.IsType<PartyUpdate>(trainer.Train(new TrainTask(TestData.Round(2), global, plan, 8)).Update);
+        var fromPersonal = LocalTrainer.Train(new DenseNetwork(spec), personal, data, plan, 8).Parameters;
+        Assert.Equal(fromPersonal.Values[..head.Start].ToArray().Zip(personal.Values[..head.Start].ToArray(), (e, g) => e - g), second.Delta.Values[..head.Start].ToArray());
+    }
 }

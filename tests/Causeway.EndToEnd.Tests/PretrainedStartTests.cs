@@ -1,0 +1,82 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Causeway.Core.Serialization;
+using Causeway.EndToEnd.Tests.Infrastructure;
+using Causeway.Party;
+using Causeway.Protocol;
+using V1 = Causeway.Protocol.V1;
+
+namespace Causeway.EndToEnd.Tests;
+
+/// <summary>
+/// A run that starts from an earlier run's model (<c>model.init</c>, what <c>causeway run start --init</c> sends) with its
+/// first layer frozen: over HTTP/2 the parties send only the layer they train, and the frozen layer ends as it began.
+/// </summary>
+public sealed class PretrainedStartTests
+{
+    [Fact]
+    public async Task Run_InitFromAnEarlierModel_FirstLayerFrozen_DeltasHoldOnlyTheTrainedLayer_AndTheFrozenOneIsUnchanged()
+    {
+        var tap = new WireTap();
+        await using var server = await CoordinatorServer.StartAsync(tap: tap);
+        using var stop = new CancellationTokenSource();
+        var running = new List<Task>();
+        var disposables = new List<IDisposable>();
+        foreach (var (name, seed) in new[] { ("clinic-a", 1), ("clinic-b", 2) })
+        {
+            var client = server.CreateClient(name);
+            var host = new PartyHost(client, SeparableTables.Party(name, seed, 160), server.PartyOptions(name));
+            disposables.AddRange([client, host]);
+            running.Add(host.RunAsync(stop.Token));
+            await server.WaitUntilPollingAsync(name).DefaultTimeout();
+        }
+
+        using var admin = server.CreateAdminClient();
+        const string model = """{ "type": "mlp", "hidden": [6] }""";
+        var pretrained = await RunAsync(admin, server, JsonNode.Parse($$"""{ "name": "pretrain", "seed": 1, "rounds": 3, "model": {{model}}, "round": { "deadlineSeconds": 30, "minResults": 2 } }""")!);
+        var pretrainedBytes = await admin.GetByteArrayAsync(new Uri($"api/runs/{pretrained}/model", UriKind.Relative)).DefaultTimeout();
+        var before = tap.Requests.Count;
+
+        var config = JsonNode.Parse($$"""
+            { "name": "transfer", "seed": 2, "rounds": 3, "model": {{model}}, "round": { "deadlineSeconds": 30, "minResults": 2 },
+              "training": { "frozenLayers": 1, "learningRate": 0.2 } }
+            """)!;
+        config["model"]!["init"] = Convert.ToBase64String(pretrainedBytes);
+        var transferred = await RunAsync(admin, server, config);
+        var after = ModelFile.Read(new MemoryStream(await admin.GetByteArrayAsync(new Uri($"api/runs/{transferred}/model", UriKind.Relative)).DefaultTimeout()), "the run's model");
+        var start = ModelFile.Read(new MemoryStream(pretrainedBytes), "the pretrained model");
+        await stop.CancelAsync();
+        await Task.WhenAll(running).DefaultTimeout();
+        disposables.ForEach(d => d.Dispose());
+
+        // Every delta of the second run held layer 1's tensors only: layer 0 never left the parties.
+        var deltas = tap.Requests.Skip(before)
+            .Where(r => r.Path == CausewayProtocol.PushResultPath)
+            .Select(r => V1.PushResultRequest.Parser.ParseFrom(r.Body))
+            .Where(p => p.Train is not null)
+            .Select(p => string.Join(",", p.Train.Delta.Tensors.Select(t => t.Name)))
+            .ToList();
+        Assert.Equal(Enumerable.Repeat("layer1.weight,layer1.bias", 6), deltas);
+
+        // The frozen layer is the pretrained one, bit for bit; the trained layer moved.
+        var layout = start.Parameters.Layout;
+        Assert.Equal(start.Parameters["layer0.weight"].ToArray(), after.Parameters["layer0.weight"].ToArray());
+        Assert.Equal(start.Parameters["layer0.bias"].ToArray(), after.Parameters["layer0.bias"].ToArray());
+        Assert.NotEqual(start.Parameters["layer1.weight"].ToArray(), after.Parameters["layer1.weight"].ToArray());
+        Assert.Equal(layout, after.Parameters.Layout);
+    }
+
+    private static async Task<string> RunAsync(HttpClient admin, CoordinatorServer server, JsonNode config)
+    {
+        var started = await admin.PostAsync(new Uri("api/runs", UriKind.Relative), new StringContent(config.ToJsonString(), Encoding.UTF8, "application/json")).DefaultTimeout();
+        var body = await started.Content.ReadFromJsonAsync<JsonElement>().DefaultTimeout();
+        Assert.True(started.IsSuccessStatusCode, body.ToString());
+        var id = body.GetProperty("id").GetString()!;
+        await server.Runs.WaitForActiveRunAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        var run = await admin.GetFromJsonAsync<JsonElement>(new Uri($"api/runs/{id}", UriKind.Relative)).DefaultTimeout();
+        Assert.Equal("Completed", run.GetProperty("run").GetProperty("state").GetString());
+        return id;
+    }
+}
