@@ -71,6 +71,35 @@ public sealed class DemoProcessTests : IDisposable
         Assert.Equal(trainRows, model.Statistics.Rows);
     }
 
+    [Fact]
+    public async Task Demo_HeartPersonaliseFedPer_TableOfEveryHospitalsOwnAccuracyUnderBothRuns()
+    {
+        var work = Path.Combine(_root, "work-fedper");
+        var reportPath = Path.Combine(_root, "report-fedper.json");
+
+        var (exitCode, stdout, stderr) = await CliRunner.RunAsync(
+            ProcessTimeout,
+            "demo", "--dataset", "heart", "--rounds", "10", "--personalise", "fedper", "--work-dir", work, "--report", reportPath, "--seed", "7");
+        var output = $"exit code {exitCode}\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}";
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("FedPer (own", stdout, StringComparison.Ordinal);
+        var sites = JsonNode.Parse(await File.ReadAllTextAsync(reportPath))!["sites"]!.AsArray();
+
+        // One row per hospital, each scored on exactly its own held-out file: an accuracy is a count over those rows.
+        Assert.Equal(HeartHospitals, sites.Select(s => s!["site"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        foreach (var site in sites)
+        {
+            var rows = File.ReadLines(Path.Combine(work, $"{site!["site"]}.eval.csv")).Count(l => !string.IsNullOrWhiteSpace(l));
+            Assert.Equal(rows, site["examples"]!.GetValue<int>());
+            foreach (var accuracy in new[] { site["global_accuracy"]!.GetValue<double>(), site["personal_accuracy"]!.GetValue<double>() })
+            {
+                Assert.InRange(accuracy, 0.5, 1);
+                Assert.Equal(Math.Round(accuracy * rows), accuracy * rows, 1e-9);
+            }
+        }
+    }
+
     public void Dispose()
     {
         try

@@ -67,6 +67,17 @@ public sealed class EvaluationReportTests
 
         Assert.Equal([50, 30], hosts.Select(h => h.Host.LastEvaluation!.Yours!.Examples));
 
+        // The operator sees the same per-party figures in the run's rounds (never rows): what each party was told was its own.
+        var parties = rounds[^1].GetProperty("parties").EnumerateArray().ToList();
+        Assert.Equal(["hospital-a", "hospital-b"], parties.Select(p => p.GetProperty("party").GetString()));
+        foreach (var (party, (host, _)) in parties.Zip(hosts))
+        {
+            var metrics = party.GetProperty("metrics");
+            Assert.Equal(host.LastEvaluation!.Yours!.Examples, metrics.GetProperty("eval_examples").GetInt32());
+            Assert.Equal(host.LastEvaluation!.Yours!.Accuracy!.Value, metrics.GetProperty("eval_accuracy").GetDouble(), 1e-12);
+            Assert.Equal(host.LastEvaluation!.Yours!.RocAuc!.Value, metrics.GetProperty("eval_roc_auc").GetDouble(), 1e-12);
+        }
+
         // Rounds 1 and 2 rode on the next round's tasks; only round 3's report was a step of its own, acknowledged once per party.
         var acknowledgements = tap.Requests
             .Where(r => r.Path == CausewayProtocol.PushResultPath)

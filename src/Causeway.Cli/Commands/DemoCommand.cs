@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Causeway.Cli.Composition;
@@ -28,11 +29,17 @@ internal static class DemoCommand
                 + $"(marked by {WorkFolder.MarkerFile}; emptied first). Default: a new folder under .causeway/demo/ for every run.",
             HelpName = "DIR",
         };
+        var personalise = new Option<string?>("--personalise")
+        {
+            Description = "fedper: train an MLP, then train it again with each party keeping its own output layer (FedPer), and show every party's own held-out accuracy under both.",
+            HelpName = "METHOD",
+        };
+        personalise.AcceptOnlyFromAmong("fedper");
         var report = CliOptions.Report();
         var seed = CliOptions.Seed();
         var command = new Command("demo", "Run a local federation: a coordinator and party processes over HTTP/2 + TLS, federated vs centralized.")
         {
-            dataset, rounds, workDirectory, report, seed,
+            dataset, rounds, workDirectory, personalise, report, seed,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,7 +54,7 @@ internal static class DemoCommand
             using var work = parse.GetValue(workDirectory) is { } named
                 ? WorkFolder.Claim(named.FullName, "--work-dir", "causeway demo")
                 : WorkFolder.CreateUnique(Path.Combine(".causeway", "demo"), "causeway demo", TimeProvider.System);
-            var options = new DemoFederation.Options(name, roundCount, work.Path, parse.GetValue(seed));
+            var options = new DemoFederation.Options(name, roundCount, work.Path, parse.GetValue(seed), parse.GetValue(personalise));
 
             DemoFederation.Outcome outcome;
             try
@@ -62,14 +69,42 @@ internal static class DemoCommand
             }
 
             RunSummaryTable.Write(outcome.Report);
+            if (outcome.Sites.Count > 0)
+            {
+                WriteSites(outcome.Sites);
+            }
+
             AnsiConsole.MarkupLine(Markup.Escape($"logs, certificates and the coordinator's database are in {options.WorkDirectory}; the global model is {outcome.ModelPath}"));
             if (parse.GetValue(report) is { } file)
             {
-                ReportFile.Write(file.FullName, outcome.Report.ToJson());
+                var json = JsonNode.Parse(outcome.Report.ToJson())!.AsObject();
+                if (outcome.Sites.Count > 0)
+                {
+                    json["sites"] = new JsonArray([.. outcome.Sites.Select(s => (JsonNode)s.ToJson())]);
+                }
+
+                ReportFile.Write(file.FullName, json);
             }
 
             return 0;
         });
         return command;
+    }
+
+    // Each party's own held-out accuracy: what FedPer changes for it.
+    private static void WriteSites(IReadOnlyList<DemoFederation.SiteGain> sites)
+    {
+        var table = new Table()
+            .Title("each party's own held-out rows, last round (per-party metrics from the coordinator)")
+            .AddColumns("party", "held-out rows", "global model", "FedPer (own output layer)", "gain");
+        foreach (var site in sites)
+        {
+            table.AddRow(
+                site.Party, site.Examples.ToString(CultureInfo.InvariantCulture), site.Global.ToString("P1", CultureInfo.InvariantCulture),
+                site.Personal.ToString("P1", CultureInfo.InvariantCulture),
+                string.Create(CultureInfo.InvariantCulture, $"{Math.Round(100 * (site.Personal - site.Global), 1):+0.0;-0.0;0.0} points"));
+        }
+
+        AnsiConsole.Write(table);
     }
 }

@@ -18,9 +18,22 @@ internal static class DemoFederation
     /// <param name="Rounds">Federated rounds.</param>
     /// <param name="WorkDirectory">The demo's own folder (a <see cref="WorkFolder"/>), empty but for its marker.</param>
     /// <param name="Seed">Seed for the split, the model and sampling.</param>
-    public sealed record Options(string Dataset, int Rounds, string WorkDirectory, ulong Seed);
+    /// <param name="Personalise">
+    /// "fedper": train an MLP, then run again with its output layer kept by each party (FedPer) and compare each party's own
+    /// held-out accuracy under the two; null: the plain demo.
+    /// </param>
+    public sealed record Options(string Dataset, int Rounds, string WorkDirectory, ulong Seed, string? Personalise = null);
 
-    public sealed record Outcome(RunReport Report, string ModelPath);
+    /// <param name="Report">The (first) run's rounds and the centralised reference.</param>
+    /// <param name="ModelPath">The global model of the first run.</param>
+    /// <param name="Sites">With <see cref="Options.Personalise"/>: each party's held-out accuracy under the global and the personalised model; else empty.</param>
+    public sealed record Outcome(RunReport Report, string ModelPath, IReadOnlyList<SiteGain> Sites);
+
+    /// <summary>One party's own held-out figures after the last round of each run (from the coordinator's per-party metrics).</summary>
+    public sealed record SiteGain(string Party, int Examples, double Global, double Personal)
+    {
+        public JsonObject ToJson() => new() { ["site"] = Party, ["examples"] = Examples, ["global_accuracy"] = Global, ["personal_accuracy"] = Personal };
+    }
 
     public static async Task<Outcome> RunAsync(Options options, CancellationToken cancellationToken)
     {
@@ -38,6 +51,17 @@ internal static class DemoFederation
         var rounds = await FollowAsync(federation, runId, config.Rounds, cancellationToken);
         var modelPath = Path.Combine(work, "global-model.cw");
         await api.DownloadModelAsync(runId, modelPath, cancellationToken);
+        IReadOnlyList<SiteGain> sites = [];
+        if (options.Personalise is not null)
+        {
+            // The same parties, the same plan, but each keeps its output layer: the hidden layer is all they share.
+            var personal = config with { Name = config.Name + "-fedper", Training = config.Training with { PersonalLayers = 1 } };
+            AnsiConsole.MarkupLine(Markup.Escape("FedPer: the same federation again, each party keeping its own output layer"));
+            var personalId = await api.StartRunAsync(personal.ToJson(), cancellationToken);
+            await FollowAsync(federation, personalId, personal.Rounds, cancellationToken);
+            sites = Gains(await LastPartyAccuracies(api, runId, cancellationToken), await LastPartyAccuracies(api, personalId, cancellationToken));
+        }
+
         var last = rounds.LastOrDefault(r => r.Accuracy is not null);
         var report = new RunReport(
             $"demo: {islands.Name}",
@@ -45,15 +69,31 @@ internal static class DemoFederation
             last is null ? null : new MetricsReport(last.Accuracy, last.Loss ?? double.NaN),
             await centralized,
             stopwatch.Elapsed.TotalSeconds);
-        return new Outcome(report, modelPath);
+        return new Outcome(report, modelPath, sites);
     }
+
+    // Each party's own accuracy and example count in the run's last evaluated round, as the coordinator stored them.
+    private static async Task<Dictionary<string, (int Examples, double Accuracy)>> LastPartyAccuracies(ControlApiClient api, string runId, CancellationToken cancellationToken)
+    {
+        var details = await api.RunAsync(runId, cancellationToken);
+        var last = (details["rounds"]?.AsArray() ?? []).LastOrDefault(r => r?["parties"]?.AsArray().Count > 0)
+            ?? throw new InvalidOperationException($"Run {runId} stored no per-party evaluation.");
+        return last["parties"]!.AsArray().ToDictionary(
+            p => p!["party"]!.GetValue<string>(),
+            p => ((int)p!["metrics"]!["eval_examples"]!.GetValue<double>(), p["metrics"]!["eval_accuracy"]!.GetValue<double>()),
+            StringComparer.Ordinal);
+    }
+
+    private static List<SiteGain> Gains(Dictionary<string, (int Examples, double Accuracy)> global, Dictionary<string, (int Examples, double Accuracy)> personal) =>
+        [.. global.Where(g => personal.ContainsKey(g.Key)).Select(g => new SiteGain(g.Key, g.Value.Examples, g.Value.Accuracy, personal[g.Key].Accuracy))];
 
     private static RunConfig DemoConfig(Options options, DemoDatasets.Prepared islands) => new()
     {
         Name = $"demo-{options.Dataset}",
         Seed = options.Seed,
         Rounds = options.Rounds,
-        Model = new ModelConfig { Type = ModelType.Logistic },
+        // FedPer needs a body to share under the parties' own heads: one hidden layer of 16 (bench personalise's).
+        Model = options.Personalise is null ? new ModelConfig { Type = ModelType.Logistic } : new ModelConfig { Type = ModelType.Mlp, Hidden = [16] },
         Training = new TrainingConfig { Epochs = 1, BatchSize = 32, LearningRate = 0.05f },
         Strategy = new StrategyConfig { Name = Federation.Horizontal.StrategyKind.FedAvg },
         Round = new RoundConfig { DeadlineSeconds = 120, MinResults = islands.Parties.Count },

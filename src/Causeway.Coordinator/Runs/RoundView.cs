@@ -6,4 +6,14 @@ namespace Causeway.Coordinator.Runs;
 /// <param name="Failures">One line per failed party ("party: kind: reason").</param>
 /// <param name="Metrics">Named metrics such as "train_loss", "eval_accuracy".</param>
 /// <param name="ClosedAt">When the round closed.</param>
-public sealed record RoundView(int Round, int Updates, IReadOnlyList<string> Failures, IReadOnlyDictionary<string, double> Metrics, DateTimeOffset ClosedAt);
+public sealed record RoundView(int Round, int Updates, IReadOnlyList<string> Failures, IReadOnlyDictionary<string, double> Metrics, DateTimeOffset ClosedAt)
+{
+    /// <summary>
+    /// Each party's own evaluation of the global model after the round, when the parties evaluated it: metrics named as
+    /// the round's ("eval_accuracy", "eval_loss", "eval_examples", ...), over that party's evaluation rows alone.
+    /// </summary>
+    public IReadOnlyList<PartyRoundView> Parties { get; init; } = [];
+}
+
+/// <summary>One party's evaluation figures in a round.</summary>
+public sealed record PartyRoundView(string Party, IReadOnlyDictionary<string, double> Metrics);

@@ -46,17 +46,32 @@ internal static class RunView
         }
 
         Add(metrics, "slowest_party_seconds", round.SlowestTrainSeconds);
-        Add(metrics, "eval_examples", round.EvaluationExamples);
-        Add(metrics, "eval_roc_auc", round.RocAuc);
-        Add(metrics, "eval_f1", round.F1);
-        Add(metrics, "eval_rmse", round.Rmse);
-        Add(metrics, "eval_mae", round.Mae);
+        AddEvaluation(metrics, round.EvaluationExamples, round.RocAuc, round.F1, round.Rmse, round.Mae);
 
         var failures = round.Parties
             .Where(p => p.Outcome != PartyOutcome.Accepted)
             .Select(p => $"{p.Party}: {p.Outcome}: {p.Reason}")
             .ToList();
-        return new RoundView(round.Round, round.Participants, failures, metrics, round.ClosedAt);
+        return new RoundView(round.Round, round.Participants, failures, metrics, round.ClosedAt)
+        {
+            Parties = [.. round.PartyEvaluations.Select(p =>
+            {
+                var own = new Dictionary<string, double>(StringComparer.Ordinal);
+                Add(own, "eval_loss", p.Evaluation.Loss);
+                Add(own, "eval_accuracy", p.Evaluation.Accuracy);
+                AddEvaluation(own, p.Evaluation.Examples, p.Evaluation.RocAuc, p.Evaluation.F1, p.Evaluation.Rmse, p.Evaluation.Mae);
+                return new PartyRoundView(p.Party.Value, own);
+            })],
+        };
+    }
+
+    private static void AddEvaluation(Dictionary<string, double> metrics, int? examples, double? rocAuc, double? f1, double? rmse, double? mae)
+    {
+        Add(metrics, "eval_examples", examples);
+        Add(metrics, "eval_roc_auc", rocAuc);
+        Add(metrics, "eval_f1", f1);
+        Add(metrics, "eval_rmse", rmse);
+        Add(metrics, "eval_mae", mae);
     }
 
     private static void Add(Dictionary<string, double> metrics, string name, double? value)

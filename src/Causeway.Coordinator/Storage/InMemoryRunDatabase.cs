@@ -45,7 +45,7 @@ internal sealed class InMemoryRunDatabase
     }
 
     /// <summary>A closed round, with its privacy kept as the JSON the relational stores write, so it reads back the same way.</summary>
-    internal sealed record StoredRound(RoundRecord Round, string? PrivacyJson);
+    internal sealed record StoredRound(RoundRecord Round, string? PrivacyJson, string? PartyEvaluationsJson);
 
     /// <summary>A checkpoint's parameter sets: copies nobody outside the database holds.</summary>
     internal sealed record StoredParameters(ParameterSet Global, ParameterSet? OptimizerState, string? PrivacyState);

@@ -133,7 +133,7 @@ public sealed class InMemoryRunStore : IRunStore
         ArgumentNullException.ThrowIfNull(checkpoint.Global);
 
         // Copied before the first await: once this method has returned its task the caller may reuse its buffers.
-        var stored = new StoredRound(AsStored(round), RunStoreRules.SerializePrivacy(round.Privacy));
+        var stored = new StoredRound(AsStored(round), RunStoreRules.SerializePrivacy(round.Privacy), RunStoreRules.SerializePartyEvaluations(round.PartyEvaluations));
         var parameters = new StoredParameters(checkpoint.Global.Clone(), checkpoint.OptimizerState?.Clone(), checkpoint.PrivacyState);
 
         await _database.WriteLock.WaitAsync(cancellationToken);
@@ -180,7 +180,10 @@ public sealed class InMemoryRunStore : IRunStore
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(runId);
             return Find(runId) is { } run
-                ? [.. run.Rounds.Values.Select(r => r.Round with { Privacy = RunStoreRules.DeserializePrivacy(r.PrivacyJson) })]
+                ? [.. run.Rounds.Values.Select(r => r.Round with
+                {
+                    Privacy = RunStoreRules.DeserializePrivacy(r.PrivacyJson), PartyEvaluations = RunStoreRules.DeserializePartyEvaluations(r.PartyEvaluationsJson),
+                })]
                 : [];
         },
         cancellationToken);
@@ -321,6 +324,7 @@ public sealed class InMemoryRunStore : IRunStore
         SlowestTrainSeconds = RunStoreRules.NaNAsNull(round.SlowestTrainSeconds),
         ClosedAt = RunStoreRules.Truncate(round.ClosedAt),
         Privacy = null,
+        PartyEvaluations = [],
         Parties = [.. round.Parties.Select(p => p with { TrainLoss = RunStoreRules.NaNAsNull(p.TrainLoss) })],
     };
 

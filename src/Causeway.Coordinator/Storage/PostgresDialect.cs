@@ -112,6 +112,11 @@ internal sealed class PostgresDialect(NpgsqlDataSource dataSource, bool ownsData
             ADD COLUMN staleness integer NULL CHECK (staleness >= 0),
             ADD COLUMN staleness_weight double precision NULL CHECK (staleness_weight >= 0);
         """,
+
+        // Version 8: each party's own evaluation of the global model after an evaluated round (a JSON array).
+        """
+        ALTER TABLE rounds ADD COLUMN party_evaluations_json text NULL;
+        """,
     ];
 
     public override string Name => "PostgreSQL";

@@ -32,10 +32,10 @@ internal sealed partial class RelationalRunStore
             """
             INSERT INTO rounds (
                 run_id, round, selected, participants, failures, succeeded, train_loss, eval_loss, accuracy, bytes, seconds, closed_at, privacy_json,
-                eval_examples, roc_auc, f1, rmse, mae, slowest_train_seconds, problem)
+                eval_examples, roc_auc, f1, rmse, mae, slowest_train_seconds, problem, party_evaluations_json)
             VALUES (
                 @run_id, @round, @selected, @participants, @failures, @succeeded, @train_loss, @eval_loss, @accuracy, @bytes, @seconds, @closed_at, @privacy_json,
-                @eval_examples, @roc_auc, @f1, @rmse, @mae, @slowest_train_seconds, @problem)
+                @eval_examples, @roc_auc, @f1, @rmse, @mae, @slowest_train_seconds, @problem, @party_evaluations_json)
             """))
         {
             Add(insertRound, "run_id", round.RunId);
@@ -58,6 +58,7 @@ internal sealed partial class RelationalRunStore
             Add(insertRound, "mae", RunStoreRules.NaNAsNull(round.Mae));
             Add(insertRound, "slowest_train_seconds", RunStoreRules.NaNAsNull(round.SlowestTrainSeconds));
             Add(insertRound, "problem", round.Problem);
+            Add(insertRound, "party_evaluations_json", RunStoreRules.SerializePartyEvaluations(round.PartyEvaluations));
             try
             {
                 await insertRound.ExecuteNonQueryAsync(cancellationToken);
@@ -186,7 +187,7 @@ internal sealed partial class RelationalRunStore
             transaction,
             """
             SELECT round, selected, participants, failures, succeeded, train_loss, eval_loss, accuracy, bytes, seconds, closed_at, privacy_json,
-                   eval_examples, roc_auc, f1, rmse, mae, slowest_train_seconds, problem
+                   eval_examples, roc_auc, f1, rmse, mae, slowest_train_seconds, problem, party_evaluations_json
             FROM rounds WHERE run_id = @run_id ORDER BY round
             """))
         {
@@ -217,6 +218,7 @@ internal sealed partial class RelationalRunStore
                     Mae = NullableDouble(reader, 16),
                     SlowestTrainSeconds = NullableDouble(reader, 17),
                     Problem = reader.IsDBNull(18) ? null : reader.GetString(18),
+                    PartyEvaluations = RunStoreRules.DeserializePartyEvaluations(reader.IsDBNull(19) ? null : reader.GetString(19)),
                     Parties = partiesByRound.TryGetValue(number, out var parties) ? parties : [],
                 });
             }

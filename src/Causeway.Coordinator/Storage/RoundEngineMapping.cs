@@ -63,6 +63,7 @@ public static class RoundEngineMapping
             ClosedAt = closedAt,
             Parties = parties,
             Privacy = summary.Privacy,
+            PartyEvaluations = summary.PartyEvaluations,
         };
     }
 

@@ -1,3 +1,4 @@
+using Causeway.Federation.Horizontal;
 using Causeway.Federation.Horizontal.DifferentialPrivacy;
 
 namespace Causeway.Coordinator.Storage;
@@ -73,4 +74,10 @@ public sealed record RoundRecord
 
     /// <summary>One row per selected party, in the order given; party ids are unique within a round.</summary>
     public IReadOnlyList<PartyRoundRecord> Parties { get; init; } = [];
+
+    /// <summary>
+    /// Each party's own figures for the global model after the round, when the parties evaluated it (schema version 8;
+    /// empty before, and for rounds that were not evaluated).
+    /// </summary>
+    public IReadOnlyList<PartyEvaluation> PartyEvaluations { get; init; } = [];
 }

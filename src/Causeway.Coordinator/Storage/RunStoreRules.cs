@@ -1,5 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Causeway.Core.Metrics;
+using Causeway.Federation;
+using Causeway.Federation.Horizontal;
 using Causeway.Federation.Horizontal.DifferentialPrivacy;
 
 namespace Causeway.Coordinator.Storage;
@@ -148,4 +151,21 @@ internal static class RunStoreRules
 
     public static RoundPrivacy? DeserializePrivacy(string? json) =>
         json is null ? null : JsonSerializer.Deserialize<RoundPrivacy>(json, PrivacyJson);
+
+    /// <summary>The parties' own evaluations as stored text (a JSON array, NaN as "NaN"), or null when there are none.</summary>
+    public static string? SerializePartyEvaluations(IReadOnlyList<PartyEvaluation> evaluations) =>
+        evaluations.Count == 0
+            ? null
+            : JsonSerializer.Serialize(
+                evaluations.Select(p => new StoredPartyEvaluation(
+                    p.Party.Value, p.Evaluation.Examples, p.Evaluation.Loss, p.Evaluation.Accuracy, p.Evaluation.RocAuc, p.Evaluation.F1, p.Evaluation.Rmse, p.Evaluation.Mae)),
+                PrivacyJson);
+
+    public static IReadOnlyList<PartyEvaluation> DeserializePartyEvaluations(string? json) =>
+        json is null
+            ? []
+            : [.. JsonSerializer.Deserialize<List<StoredPartyEvaluation>>(json, PrivacyJson)!.Select(p =>
+                new PartyEvaluation(new PartyId(p.Party), new Evaluation(p.Examples, p.Loss, p.Accuracy, p.RocAuc, p.F1, p.Rmse, p.Mae)))];
+
+    private sealed record StoredPartyEvaluation(string Party, int Examples, double Loss, double? Accuracy, double? RocAuc, double? F1, double? Rmse, double? Mae);
 }

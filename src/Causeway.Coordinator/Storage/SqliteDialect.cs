@@ -114,6 +114,11 @@ internal sealed class SqliteDialect(string connectionString, string databasePath
         ALTER TABLE party_rounds ADD COLUMN staleness INTEGER NULL CHECK (staleness >= 0);
         ALTER TABLE party_rounds ADD COLUMN staleness_weight REAL NULL CHECK (staleness_weight >= 0);
         """,
+
+        // Version 8: each party's own evaluation of the global model after an evaluated round (a JSON array).
+        """
+        ALTER TABLE rounds ADD COLUMN party_evaluations_json TEXT NULL;
+        """,
     ];
 
     public override string Name => "SQLite";

@@ -151,6 +151,7 @@ public sealed partial record RunConfig
             check(LayerSharing.Problem(layers, t.FrozenLayers, t.PersonalLayers) is null,
                 $"training.frozenLayers and training.personalLayers: {LayerSharing.Problem(layers, t.FrozenLayers, t.PersonalLayers)}");
             check(Privacy is null, "training.frozenLayers and training.personalLayers do not combine with privacy yet (its noise would reach the layers that are not shared)");
+            check(Protection is null or { Kind: ProtectionKind.None }, "training.frozenLayers and training.personalLayers do not combine with protection yet (a protected update covers the whole model)");
         }
     }
 

@@ -33,7 +33,7 @@ public sealed class CentralEvaluator : IGlobalEvaluator
         _test = test;
     }
 
-    public Task<Evaluation?> EvaluateAsync(ParameterSet global, RoundInfo round, CancellationToken cancellationToken)
+    public Task<GlobalEvaluation?> EvaluateAsync(ParameterSet global, RoundInfo round, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(global);
         cancellationToken.ThrowIfCancellationRequested();
@@ -41,7 +41,7 @@ public sealed class CentralEvaluator : IGlobalEvaluator
         // The network's scratch buffers are not thread-safe; evaluations are rare, so a lock is enough.
         lock (_gate)
         {
-            return Task.FromResult<Evaluation?>(ModelEvaluator.Evaluate(_network, global, _test));
+            return Task.FromResult<GlobalEvaluation?>(new GlobalEvaluation(ModelEvaluator.Evaluate(_network, global, _test), []));
         }
     }
 }

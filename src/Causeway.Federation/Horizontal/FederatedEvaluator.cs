@@ -50,7 +50,7 @@ public sealed class FederatedEvaluator : IGlobalEvaluator
         _time = timeProvider ?? TimeProvider.System;
     }
 
-    public async Task<Evaluation?> EvaluateAsync(ParameterSet global, RoundInfo round, CancellationToken cancellationToken)
+    public async Task<GlobalEvaluation?> EvaluateAsync(ParameterSet global, RoundInfo round, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(global);
         using var deadline = new CancellationTokenSource(_deadline, _time);
@@ -60,16 +60,17 @@ public sealed class FederatedEvaluator : IGlobalEvaluator
         var answers = await Task.WhenAll(parties.Select(p => AskAsync(p, task, linked.Token))).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         var combined = Combine(answers);
-        if (combined is not null)
+        if (combined is null)
         {
-            // Every party that answered learns the federation's metrics beside its own; best effort within the deadline.
-            // Not the summed score histogram: with two parties, one could subtract its own and read the other's.
-            var federation = combined with { Scores = null };
-            await Task.WhenAll(parties.Zip(answers).Where(p => p.Second is not null).Select(p => ReportAsync(
-                p.First, round, new EvaluationReport(round.Round, federation, p.Second! with { Scores = null }), linked.Token))).ConfigureAwait(false);
+            return null;
         }
 
-        return combined;
+        // Every party that answered learns the federation's metrics beside its own; best effort within the deadline.
+        // Not the summed score histogram: with two parties, one could subtract its own and read the other's.
+        var federation = combined with { Scores = null };
+        var own = parties.Zip(answers).Where(p => p.Second is { Examples: > 0 }).Select(p => new PartyEvaluation(p.First, p.Second! with { Scores = null })).ToList();
+        await Task.WhenAll(own.Select(p => ReportAsync(p.Party, round, new EvaluationReport(round.Round, federation, p.Evaluation), linked.Token))).ConfigureAwait(false);
+        return new GlobalEvaluation(combined, own);
     }
 
     private async Task ReportAsync(PartyId party, RoundInfo round, EvaluationReport report, CancellationToken cancellationToken)

@@ -10,5 +10,5 @@ public interface IGlobalEvaluator
     /// Evaluates <paramref name="global"/> (read-only) after <paramref name="round"/>; null when no evaluation could
     /// be made (for example no party answered).
     /// </summary>
-    Task<Evaluation?> EvaluateAsync(ParameterSet global, RoundInfo round, CancellationToken cancellationToken);
+    Task<GlobalEvaluation?> EvaluateAsync(ParameterSet global, RoundInfo round, CancellationToken cancellationToken);
 }

@@ -283,11 +283,11 @@ public sealed class RoundEngine : IRunEngine
 
             var privacySpent = ledger?.Charge(selected.Count, Math.Max(parties.Count, 1), fold.ReceivedUpdates, _plan, clipNorm, released: succeeded);
 
-            Evaluation? evaluation = null;
+            GlobalEvaluation? evaluation = null;
             if (evaluator is not null && _options.EvaluatesAfter(round))
             {
                 evaluation = await evaluator.EvaluateAsync(global, info, cancellationToken).ConfigureAwait(false);
-                final = evaluation ?? final;
+                final = evaluation?.Combined ?? final;
             }
 
             var summary = new RoundSummary(
@@ -297,13 +297,16 @@ public sealed class RoundEngine : IRunEngine
                 fold.Failures,
                 succeeded,
                 fold.TrainLoss,
-                evaluation,
+                evaluation?.Combined,
                 time.GetElapsedTime(roundStarted).TotalSeconds,
                 fold.Bytes,
                 fold.SlowestTrainSeconds,
                 fold.Contributions,
                 problem,
-                privacySpent);
+                privacySpent)
+            {
+                PartyEvaluations = evaluation?.Parties ?? [],
+            };
             summaries.Add(summary);
             if (observer is not null)
             {
@@ -322,7 +325,7 @@ public sealed class RoundEngine : IRunEngine
         if (stoppedEarly is not null && evaluator is not null && summaries is [.., { Evaluation: null } last])
         {
             // The budget ended the run early: score the model it leaves, as the last round would have been.
-            final = await evaluator.EvaluateAsync(global, new RoundInfo(_options.RunId, last.Round, _options.Rounds), cancellationToken).ConfigureAwait(false) ?? final;
+            final = (await evaluator.EvaluateAsync(global, new RoundInfo(_options.RunId, last.Round, _options.Rounds), cancellationToken).ConfigureAwait(false))?.Combined ?? final;
         }
 
         return new RunResult(summaries, global, optimizer.SaveState(), final, null, time.GetElapsedTime(started).TotalSeconds, stoppedEarly, failure);

@@ -49,4 +49,7 @@ public sealed record RoundSummary(
     /// as stale, the model version it was trained on and applied to and its staleness weight; empty for synchronous rounds.
     /// </summary>
     public IReadOnlyList<Buffered.UpdateVersion> Versions { get; init; } = [];
+
+    /// <summary>When the round was evaluated by the parties: each one's own figures for the global model (<see cref="GlobalEvaluation.Parties"/>); else empty.</summary>
+    public IReadOnlyList<PartyEvaluation> PartyEvaluations { get; init; } = [];
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Causeway.Coordinator.Storage;
+using Causeway.Federation.Horizontal;
 using static Causeway.EndToEnd.Tests.Storage.StorageTestData;
 
 namespace Causeway.EndToEnd.Tests.Storage;
@@ -12,7 +13,7 @@ namespace Causeway.EndToEnd.Tests.Storage;
 public abstract class RelationalRunStoreConformanceTests : RunStoreConformanceTests
 {
     /// <summary>The schema version the code migrates to (SqliteDialect and PostgresDialect hold this many migrations).</summary>
-    private const long SchemaVersion = 7;
+    private const long SchemaVersion = 8;
 
     /// <summary>The rounds columns migration 5 added, so dropping them puts a database back at version 4.</summary>
     private static readonly string[] s_version5RoundColumns = ["eval_examples", "roc_auc", "f1", "rmse", "mae", "slowest_train_seconds", "problem"];
@@ -86,7 +87,7 @@ public abstract class RelationalRunStoreConformanceTests : RunStoreConformanceTe
             await ScalarAsync($"ALTER TABLE rounds DROP COLUMN {column}");
         }
 
-        await DropVersion7ColumnsAsync();
+        await DropColumnsSinceVersion7Async();
         await ScalarAsync("DELETE FROM schema_version WHERE version >= 5");
 
         var migrated = await OpenStoreAsync();
@@ -121,7 +122,7 @@ public abstract class RelationalRunStoreConformanceTests : RunStoreConformanceTe
         await store.SetRunStatusAsync("run-1", RunStatus.Stopped, "the coordinator stopped; the run resumes from its last closed round", T0.AddMinutes(2), None);
         await store.SetRunStatusAsync("run-2", RunStatus.Running, null, T0.AddMinutes(1), None);
         await store.SetRunStatusAsync("run-2", RunStatus.Failed, "boom", T0.AddMinutes(2), None);
-        await DropVersion7ColumnsAsync();
+        await DropColumnsSinceVersion7Async();
         await ScalarAsync("DELETE FROM schema_version WHERE version >= 6");
 
         var migrated = await OpenStoreAsync();
@@ -137,8 +138,8 @@ public abstract class RelationalRunStoreConformanceTests : RunStoreConformanceTe
         var store = await OpenStoreAsync();
         await store.CreateRunAsync("run-1", "r", "{}", T0, None);
         await store.CloseRoundAsync(Round("run-1", 1), CheckpointFor(1), None);
-        await DropVersion7ColumnsAsync();
-        await ScalarAsync("DELETE FROM schema_version WHERE version = 7");
+        await DropColumnsSinceVersion7Async();
+        await ScalarAsync("DELETE FROM schema_version WHERE version >= 7");
 
         var migrated = await OpenStoreAsync();
         var versioned = Round("run-1", 2) with
@@ -155,12 +156,37 @@ public abstract class RelationalRunStoreConformanceTests : RunStoreConformanceTe
         Assert.Equal(1, await ScalarInt64Async("SELECT staleness FROM party_rounds WHERE round = 2"));
     }
 
-    private async Task DropVersion7ColumnsAsync()
+    [StoreFact]
+    public async Task Open_DatabaseAtVersion7_MigratesTo8_OldRoundsReadWithoutPartyEvaluations()
+    {
+        var store = await OpenStoreAsync();
+        await store.CreateRunAsync("run-1", "r", "{}", T0, None);
+        await store.CloseRoundAsync(Round("run-1", 1), CheckpointFor(1), None);
+        await ScalarAsync("ALTER TABLE rounds DROP COLUMN party_evaluations_json");
+        await ScalarAsync("DELETE FROM schema_version WHERE version = 8");
+
+        var migrated = await OpenStoreAsync();
+        var evaluated = Round("run-1", 2) with
+        {
+            PartyEvaluations = [new PartyEvaluation(new Causeway.Federation.PartyId("a"), new Causeway.Core.Metrics.Evaluation(50, 0.25, Accuracy: 0.9))],
+        };
+        await migrated.CloseRoundAsync(evaluated, CheckpointFor(2), None);
+        var rounds = await migrated.GetRoundsAsync("run-1", None);
+
+        Assert.Equal(SchemaVersion, await ScalarInt64Async("SELECT MAX(version) FROM schema_version"));
+        Assert.Empty(rounds[0].PartyEvaluations);
+        AssertRoundEqual(evaluated, rounds[1]);
+    }
+
+    // Back to version 6: the columns versions 7 and 8 added are gone (drop the version rows too).
+    private async Task DropColumnsSinceVersion7Async()
     {
         foreach (var column in new[] { "trained_on_version", "applied_to_version", "staleness", "staleness_weight" })
         {
             await ScalarAsync($"ALTER TABLE party_rounds DROP COLUMN {column}");
         }
+
+        await ScalarAsync("ALTER TABLE rounds DROP COLUMN party_evaluations_json");
     }
 
     private async Task<long> ScalarInt64Async(string sql) => Convert.ToInt64(await ScalarAsync(sql), CultureInfo.InvariantCulture);

@@ -1,5 +1,7 @@
 using Causeway.Coordinator.Storage;
+using Causeway.Core.Metrics;
 using Causeway.Federation;
+using Causeway.Federation.Horizontal;
 using Causeway.Federation.Horizontal.DifferentialPrivacy;
 using static Causeway.EndToEnd.Tests.Storage.StorageTestData;
 
@@ -39,6 +41,11 @@ public abstract partial class RunStoreConformanceTests
             ClosedAt = T0.AddMinutes(1),
             Privacy = new RoundPrivacy(1.25, null, 1e-5, 1.0, 1.1, 0.5, "balle2020"),
             Parties = [new PartyRoundRecord(new PartyId("a"), PartyOutcome.Accepted, null, 40, 0.5, 4096)],
+            PartyEvaluations =
+            [
+                new PartyEvaluation(new PartyId("a"), new Evaluation(60, 0.41, Accuracy: 0.8, RocAuc: 0.875, F1: 0.75)),
+                new PartyEvaluation(new PartyId("b"), new Evaluation(7, double.NaN, Rmse: 2.5, Mae: 1.5)),
+            ],
         };
 
         await store.CloseRoundAsync(failed, CheckpointFor(1), None);

@@ -95,7 +95,9 @@ internal static class StorageTestData
     public static void AssertRoundEqual(RoundRecord expected, RoundRecord actual)
     {
         var none = Array.Empty<PartyRoundRecord>();
-        Assert.Equal(expected with { Parties = none }, actual with { Parties = none });
+        var noEvaluations = Array.Empty<Causeway.Federation.Horizontal.PartyEvaluation>();
+        Assert.Equal(expected with { Parties = none, PartyEvaluations = noEvaluations }, actual with { Parties = none, PartyEvaluations = noEvaluations });
         Assert.Equal(expected.Parties, actual.Parties);
+        Assert.Equal(expected.PartyEvaluations, actual.PartyEvaluations);
     }
 }

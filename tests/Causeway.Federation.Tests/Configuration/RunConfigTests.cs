@@ -131,6 +131,7 @@ public sealed class RunConfigTests
     [InlineData("""{ "training": { "personalLayers": 1 } }""", "leave none of the model's 1 layers")]
     [InlineData("""{ "model": { "type": "mlp", "hidden": [8] }, "training": { "frozenLayers": 1 }, "privacy": { "client": { "noiseMultiplier": 1, "clipNorm": 1 } } }""", "do not combine with privacy yet")]
     [InlineData("""{ "model": { "type": "mlp", "init": "not base64!" } }""", "model.init must be base64 of a Causeway model file")]
+    [InlineData("""{ "model": { "type": "mlp", "hidden": [8] }, "training": { "personalLayers": 1 }, "protection": { "kind": "secagg" } }""", "do not combine with protection yet")]
     [InlineData("""{ "model": { "type": "mlp", "init": "aGVsbG8=" } }""", "model.init")]
     public void Validate_InvalidValue_ErrorNamesField(string json, string expected)
     {

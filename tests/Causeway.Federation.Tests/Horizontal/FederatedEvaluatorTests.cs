@@ -67,6 +67,9 @@ public sealed class FederatedEvaluatorTests
 
         var evaluation = await evaluator.EvaluateAsync(new ParameterSet(TestData.Layout()), TestData.Round(), CancellationToken.None);
 
-        Assert.Equal(new Evaluation(10, 1.0, Accuracy: 1.0), evaluation);
+        Assert.Equal(new Evaluation(10, 1.0, Accuracy: 1.0), evaluation!.Combined);
+
+        // Only the party that answered has figures of its own.
+        Assert.Equal([new PartyEvaluation(new PartyId("party-000"), new Evaluation(10, 1.0, Accuracy: 1.0))], evaluation.Parties);
     }
 }

@@ -382,10 +382,10 @@ public sealed class RoundEngineTests
 
     private sealed class FakeEvaluator(Action onEvaluate) : IGlobalEvaluator
     {
-        public Task<Evaluation?> EvaluateAsync(ParameterSet global, RoundInfo round, CancellationToken cancellationToken)
+        public Task<GlobalEvaluation?> EvaluateAsync(ParameterSet global, RoundInfo round, CancellationToken cancellationToken)
         {
             onEvaluate();
-            return Task.FromResult<Evaluation?>(new Evaluation(10, round.Round, Accuracy: 0.5));
+            return Task.FromResult<GlobalEvaluation?>(new GlobalEvaluation(new Evaluation(10, round.Round, Accuracy: 0.5), []));
         }
     }
 }

@@ -158,11 +158,11 @@ public sealed class BufferedRoundEngine : IRunEngine
                     degraded++;
                 }
 
-                Evaluation? evaluation = null;
+                GlobalEvaluation? evaluation = null;
                 if (evaluator is not null && _options.EvaluatesAfter(round))
                 {
                     evaluation = await evaluator.EvaluateAsync(global, info, cancellationToken).ConfigureAwait(false);
-                    final = evaluation ?? final;
+                    final = evaluation?.Combined ?? final;
                 }
 
                 var summary = new RoundSummary(
@@ -172,7 +172,7 @@ public sealed class BufferedRoundEngine : IRunEngine
                     fold.Failures,
                     problem is null,
                     fold.TrainLoss,
-                    evaluation,
+                    evaluation?.Combined,
                     time.GetElapsedTime(roundStarted).TotalSeconds,
                     fold.Bytes,
                     fold.SlowestTrainSeconds,
@@ -180,6 +180,7 @@ public sealed class BufferedRoundEngine : IRunEngine
                     problem)
                 {
                     Versions = fold.Versions,
+                    PartyEvaluations = evaluation?.Parties ?? [],
                 };
                 summaries.Add(summary);
                 if (observer is not null)
