@@ -37,6 +37,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchVectorsFederatedCommand.Create());
         command.Subcommands.Add(BenchVectorsEncoderCommand.Create());
         command.Subcommands.Add(BenchPersonaliseCommand.Create());
+        command.Subcommands.Add(BenchPretrainedCommand.Create());
 
         return command;
     }
