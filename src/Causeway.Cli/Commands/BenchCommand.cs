@@ -38,6 +38,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchVectorsEncoderCommand.Create());
         command.Subcommands.Add(BenchPersonaliseCommand.Create());
         command.Subcommands.Add(BenchPretrainedCommand.Create());
+        command.Subcommands.Add(BenchFtlCommand.Create());
 
         return command;
     }
