@@ -68,7 +68,7 @@ public sealed class EvaluationReportTests
         Assert.Equal([50, 30], hosts.Select(h => h.Host.LastEvaluation!.Yours!.Examples));
 
         // The operator sees the same per-party figures in the run's rounds (never rows): what each party was told was its own.
-        var parties = rounds[^1].GetProperty("parties").EnumerateArray().ToList();
+        var parties = rounds[^1].GetProperty("evaluations").EnumerateArray().ToList();
         Assert.Equal(["hospital-a", "hospital-b"], parties.Select(p => p.GetProperty("party").GetString()));
         foreach (var (party, (host, _)) in parties.Zip(hosts))
         {

@@ -68,6 +68,34 @@ public sealed class PretrainedStartTests
         Assert.Equal(layout, after.Parameters.Layout);
     }
 
+    [Fact]
+    public async Task Start_InitOfAnotherShape_IsRefusedWith400NamingBothShapes_AndNoRunStarts()
+    {
+        await using var server = await CoordinatorServer.StartAsync();
+        using var stop = new CancellationTokenSource();
+        using var client = server.CreateClient("clinic-a");
+        using var host = new PartyHost(client, SeparableTables.Party("clinic-a", 1, 80), server.PartyOptions("clinic-a"));
+        var running = host.RunAsync(stop.Token);
+        await server.WaitUntilPollingAsync("clinic-a").DefaultTimeout();
+
+        // A logistic model of 17 inputs, more than the test schema encodes into.
+        var spec = Causeway.Core.Models.ModelSpec.LogisticRegression(17);
+        using var file = new MemoryStream();
+        ModelFile.Write(file, spec, new Causeway.Core.Models.DenseNetwork(spec).Initialize(1));
+        var config = JsonNode.Parse("""{ "name": "wrong-init", "rounds": 2, "model": { "type": "logistic" }, "round": { "deadlineSeconds": 30 } }""")!;
+        config["model"]!["init"] = Convert.ToBase64String(file.ToArray());
+        using var admin = server.CreateAdminClient();
+
+        var response = await admin.PostAsync(new Uri("api/runs", UriKind.Relative), new StringContent(config.ToJsonString(), Encoding.UTF8, "application/json")).DefaultTimeout();
+        var body = await response.Content.ReadAsStringAsync().DefaultTimeout();
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("model.init does not fit the run", body, StringComparison.Ordinal);
+        Assert.Null(server.Runs.ActiveRunId);
+        await stop.CancelAsync();
+        await running.DefaultTimeout();
+    }
+
     private static async Task<string> RunAsync(HttpClient admin, CoordinatorServer server, JsonNode config)
     {
         var started = await admin.PostAsync(new Uri("api/runs", UriKind.Relative), new StringContent(config.ToJsonString(), Encoding.UTF8, "application/json")).DefaultTimeout();

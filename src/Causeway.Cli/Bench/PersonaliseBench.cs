@@ -182,8 +182,8 @@ internal static class PersonaliseBench
     }
 
     // UCI Adult's training file dealt to parties with Dirichlet(α) label proportions (Hsu et al. 2019) from dealSeed; each
-    // party holds out a fifth of its rows, drawn from the repeat's seed. The statistics are the whole file's, which is what
-    // merging every party's gives.
+    // party holds out a fifth of its rows, drawn from the repeat's seed. The encoding's statistics (means, deviations,
+    // category counts) are the whole file's, held-out rows included: a federation would merge its training rows' only.
     private static (IReadOnlyList<Silo> Silos, DataSchema Schema) Adult(Settings settings, ulong dealSeed)
     {
         var samples = DemoDatasets.LocateSamples();

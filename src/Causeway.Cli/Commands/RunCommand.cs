@@ -217,8 +217,6 @@ internal static class RunCommand
     private static string Number(JsonNode? node, string format) =>
         node is null ? "-" : node.GetValue<double>().ToString(format, CultureInfo.InvariantCulture);
 
-    /// <summary>A control API client from the --coordinator, --ca and --admin-token options (or CAUSEWAY_ADMIN_TOKEN).</summary>
-    /// <remarks>Without a CA file (the default certs/ca.crt.pem missing) the system's trust store decides; a --ca given by name must exist.</remarks>
     // The model a run starts from, as model.init carries it.
     private static string ReadInit(FileInfo file)
     {
@@ -235,6 +233,8 @@ internal static class RunCommand
         return Convert.ToBase64String(File.ReadAllBytes(file.FullName));
     }
 
+    /// <summary>A control API client from the --coordinator, --ca and --admin-token options (or CAUSEWAY_ADMIN_TOKEN).</summary>
+    /// <remarks>Without a CA file (the default certs/ca.crt.pem missing) the system's trust store decides; a --ca given by name must exist.</remarks>
     internal static ControlApiClient Connect(ParseResult parse, Option<Uri> coordinator, Option<FileInfo?> authority, Option<string?> adminToken)
     {
         var token = parse.GetValue(adminToken) ?? Secrets.FromEnvironment("CAUSEWAY_ADMIN_TOKEN").FirstOrDefault()

@@ -76,9 +76,9 @@ internal static class DemoFederation
     private static async Task<Dictionary<string, (int Examples, double Accuracy)>> LastPartyAccuracies(ControlApiClient api, string runId, CancellationToken cancellationToken)
     {
         var details = await api.RunAsync(runId, cancellationToken);
-        var last = (details["rounds"]?.AsArray() ?? []).LastOrDefault(r => r?["parties"]?.AsArray().Count > 0)
+        var last = (details["rounds"]?.AsArray() ?? []).LastOrDefault(r => r?["evaluations"]?.AsArray().Count > 0)
             ?? throw new InvalidOperationException($"Run {runId} stored no per-party evaluation.");
-        return last["parties"]!.AsArray().ToDictionary(
+        return last["evaluations"]!.AsArray().ToDictionary(
             p => p!["party"]!.GetValue<string>(),
             p => ((int)p!["metrics"]!["eval_examples"]!.GetValue<double>(), p["metrics"]!["eval_accuracy"]!.GetValue<double>()),
             StringComparer.Ordinal);

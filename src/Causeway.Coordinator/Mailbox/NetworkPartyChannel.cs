@@ -104,6 +104,8 @@ public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
         ArgumentNullException.ThrowIfNull(report);
         if (round.Round >= round.TotalRounds)
         {
+            // An older report still held would otherwise reach the party after this one, when the run completes.
+            _mailbox.TakeReport(party, round.RunId);
             return ExchangeAsync(party, new ProtocolStep(round, report), cancellationToken);
         }
 
@@ -147,12 +149,14 @@ public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
         {
             await Task.WhenAll(held.Select(h => ExchangeAsync(h.Party, new ProtocolStep(h.Held.Round, h.Held.Report), deadline.Token))).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
         {
-            // A party that does not take its last report within the deadline goes without it.
+            // A party that does not take its last report within the deadline (or is gone) goes without it.
         }
-
-        _mailbox.Forget(runId);
+        finally
+        {
+            _mailbox.Forget(runId);
+        }
     }
 
     private WireSetup? SetupOf(RoundInfo round) => _setups.GetValueOrDefault(round.RunId);

@@ -16,7 +16,7 @@ namespace Causeway.Coordinator.Mailbox;
 internal sealed record TrainWork(ParameterSet Global, TrainingPlan Plan, ulong Seed, WireSetup? Setup, UpdatePrivacy? Privacy, ProtocolMessage? Protection) : TaskWork
 {
     /// <summary>Which layers the party trains and sends (frozen and personal layers), or null when it sends the whole model.</summary>
-    public LayerSharing? Sharing { get; } = LayerSharing.Of(Global.Layout, Plan);
+    public LayerSharing? Sharing => LayerSharing.Of(Global.Layout, Plan);
 
     /// <summary>The layout of the plain delta the party sends: the shared layers only.</summary>
     public ParameterLayout DeltaLayout => Sharing?.Shared ?? Global.Layout;

@@ -12,8 +12,8 @@ public sealed record RoundView(int Round, int Updates, IReadOnlyList<string> Fai
     /// Each party's own evaluation of the global model after the round, when the parties evaluated it: metrics named as
     /// the round's ("eval_accuracy", "eval_loss", "eval_examples", ...), over that party's evaluation rows alone.
     /// </summary>
-    public IReadOnlyList<PartyRoundView> Parties { get; init; } = [];
+    public IReadOnlyList<PartyEvaluationView> Evaluations { get; init; } = [];
 }
 
 /// <summary>One party's evaluation figures in a round.</summary>
-public sealed record PartyRoundView(string Party, IReadOnlyDictionary<string, double> Metrics);
+public sealed record PartyEvaluationView(string Party, IReadOnlyDictionary<string, double> Metrics);

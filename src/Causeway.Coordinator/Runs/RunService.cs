@@ -95,6 +95,19 @@ public sealed class RunService : IAsyncDisposable
                 throw new ConflictException($"the connected parties cannot run this configuration: {e.Message}", e);
             }
 
+            if (config.Model.Init is not null && setup.Horizontal is { } horizontal)
+            {
+                try
+                {
+                    // Only now is the model's shape known (its inputs come from the parties' merged statistics).
+                    config.InitialParameters(horizontal.Model);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new InvalidRequestException(e.Message);
+                }
+            }
+
             var now = _time.GetUtcNow();
             var id = $"run-{now:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
             await _store.CreateRunAsync(id, Describe(config), configJson, now, cancellationToken).ConfigureAwait(false);

@@ -54,13 +54,13 @@ internal static class RunView
             .ToList();
         return new RoundView(round.Round, round.Participants, failures, metrics, round.ClosedAt)
         {
-            Parties = [.. round.PartyEvaluations.Select(p =>
+            Evaluations = [.. round.PartyEvaluations.Select(p =>
             {
                 var own = new Dictionary<string, double>(StringComparer.Ordinal);
                 Add(own, "eval_loss", p.Evaluation.Loss);
                 Add(own, "eval_accuracy", p.Evaluation.Accuracy);
                 AddEvaluation(own, p.Evaluation.Examples, p.Evaluation.RocAuc, p.Evaluation.F1, p.Evaluation.Rmse, p.Evaluation.Mae);
-                return new PartyRoundView(p.Party.Value, own);
+                return new PartyEvaluationView(p.Party.Value, own);
             })],
         };
     }

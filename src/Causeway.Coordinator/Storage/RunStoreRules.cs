@@ -20,6 +20,9 @@ internal static class RunStoreRules
         NumberHandling = JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    // Per-party evaluations: NaN (a party's loss can be) is kept as "NaN".
+    private static readonly JsonSerializerOptions MetricsJson = PrivacyJson;
+
     // Run configurations are written by hand (samples/configs/*.json carry comments and trailing commas) and are stored verbatim.
     private static readonly JsonDocumentOptions LenientJson = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
@@ -159,12 +162,12 @@ internal static class RunStoreRules
             : JsonSerializer.Serialize(
                 evaluations.Select(p => new StoredPartyEvaluation(
                     p.Party.Value, p.Evaluation.Examples, p.Evaluation.Loss, p.Evaluation.Accuracy, p.Evaluation.RocAuc, p.Evaluation.F1, p.Evaluation.Rmse, p.Evaluation.Mae)),
-                PrivacyJson);
+                MetricsJson);
 
     public static IReadOnlyList<PartyEvaluation> DeserializePartyEvaluations(string? json) =>
         json is null
             ? []
-            : [.. JsonSerializer.Deserialize<List<StoredPartyEvaluation>>(json, PrivacyJson)!.Select(p =>
+            : [.. JsonSerializer.Deserialize<List<StoredPartyEvaluation>>(json, MetricsJson)!.Select(p =>
                 new PartyEvaluation(new PartyId(p.Party), new Evaluation(p.Examples, p.Loss, p.Accuracy, p.RocAuc, p.F1, p.Rmse, p.Mae)))];
 
     private sealed record StoredPartyEvaluation(string Party, int Examples, double Loss, double? Accuracy, double? RocAuc, double? F1, double? Rmse, double? Mae);

@@ -72,6 +72,7 @@ public sealed class LayerSharing
     public static string? Problem(int layers, int frozen, int personal) =>
         frozen < 0 || personal < 0 ? $"frozen and personal layers must be 0 or more, got {frozen} and {personal}"
         : frozen + personal >= layers ? $"{frozen} frozen and {personal} personal layers leave none of the model's {layers} layers to share"
+            + (layers == 1 ? " (a model without hidden layers has one: use model.type mlp with hidden layers)" : string.Empty)
         : null;
 
     /// <summary>The shared part of <paramref name="full"/> (a copy), as a party sends it.</summary>

@@ -22,8 +22,11 @@ public sealed record ModelConfig
     /// </summary>
     public string? Init { get; init; }
 
-    /// <summary>The most <see cref="Init"/> may hold, decoded: 64 MiB.</summary>
-    public const int MaxInitBytes = 64 << 20;
+    /// <summary>
+    /// The most <see cref="Init"/> may hold, decoded: 11 MiB, so that its base64 (a third more) and the rest of the config fit
+    /// the coordinator's 16 MiB limit on a control request's body.
+    /// </summary>
+    public const int MaxInitBytes = 11 << 20;
 
     /// <summary>The hidden widths in force.</summary>
     [JsonIgnore]

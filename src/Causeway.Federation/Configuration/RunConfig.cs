@@ -224,10 +224,15 @@ public sealed partial record RunConfig
             return new DenseNetwork(spec).Initialize(Seed);
         }
 
-        var (_, parameters) = ReadInit(Model.Init);
+        var (stored, parameters) = ReadInit(Model.Init);
         if (DenseNetwork.CreateLayout(spec).DescribeMismatch(parameters.Layout) is { } mismatch)
         {
             throw new ArgumentException($"model.init does not fit the run's {spec.DisplayName}: {mismatch}.", nameof(spec));
+        }
+
+        if (stored.Task != spec.Task)
+        {
+            throw new ArgumentException($"model.init is a {stored.DisplayName}, but the run trains a {spec.DisplayName}.", nameof(spec));
         }
 
         return parameters;

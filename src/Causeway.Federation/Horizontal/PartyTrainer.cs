@@ -67,7 +67,9 @@ public sealed class PartyTrainer
 
     /// <summary>
     /// Runs <c>LocalTrainer.Train</c> from <c>task.Global</c> with <c>task.Plan</c> and <c>task.Seed</c> and returns
-    /// <c>Delta = trained − global</c> with the local example count, last-epoch loss and the training's wall time.
+    /// <c>Delta = trained − start</c> with the local example count, last-epoch loss and the training's wall time, where the
+    /// start is the global model with this party's personal layers in place (<see cref="PersonalModel"/>), and the delta is
+    /// zero on the personal layers.
     /// </summary>
     /// <param name="task">The round's task; <c>task.Global</c> is read, never written.</param>
     /// <param name="network">Scratch network of this party's <see cref="Spec"/>, used by one thread at a time.</param>
@@ -112,7 +114,8 @@ public sealed class PartyTrainer
         // The trained parameters are ours: keep the personal layers, then turn them into the delta in place rather than
         // allocating another model. The personal range of the delta is zero: it is not the federation's to aggregate.
         var delta = outcome.Parameters;
-        if (sharing is not null && task.Plan.PersonalLayers > 0)
+        // A diverged head is not kept: the party goes on from its last good one (the update itself is refused as non-finite).
+        if (sharing is not null && task.Plan.PersonalLayers > 0 && AllFinite(delta.Values[sharing.PersonalElements]))
         {
             lock (_personalLock)
             {
@@ -161,7 +164,10 @@ public sealed class PartyTrainer
     /// <summary>Evaluates with a network made for this call.</summary>
     public Evaluation? Evaluate(EvaluateTask task) => Evaluate(task, new DenseNetwork(Spec));
 
-    /// <summary>Scores <c>task.Global</c> on the local evaluation data; null without such data or when the model does not fit.</summary>
+    /// <summary>
+    /// Scores <c>task.Global</c> (with this party's personal layers in place, once it has any) on the local evaluation data;
+    /// null without such data or when the model does not fit.
+    /// </summary>
     public Evaluation? Evaluate(EvaluateTask task, DenseNetwork network)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -195,6 +201,19 @@ public sealed class PartyTrainer
         var mine = global.Clone();
         personal.CopyTo(mine.Values[^personal.Length..]);
         return mine;
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (var value in values)
+        {
+            if (!float.IsFinite(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private PartyReply Dropout(string reason) => PartyReply.Failed(new PartyFailure(Party, FailureKind.Dropout, reason));

@@ -75,7 +75,9 @@ public sealed class Simulator
             ? new AttackingPartyChannel(inMemory, malicious, attack)
             : inMemory;
         var engine = RunEngine.Create(config.ToRoundEngineOptions(time, _options.FoldOrder, spec));
-        var evaluator = data.Test is { Rows: > 0 } test ? new CentralEvaluator(spec, test) : null;
+        // With personal layers no one model is the federation's (each party scores its own: RunResult.PersonalModels), so the
+        // global model, whose personal layers never trained, is not scored.
+        var evaluator = data.Test is { Rows: > 0 } test && engine.Plan.PersonalLayers == 0 ? new CentralEvaluator(spec, test) : null;
         var initial = config.InitialParameters(spec);
 
         var result = await engine.RunAsync(initial, new FixedRoster(parties), channel, evaluator, observer, null, cancellationToken).ConfigureAwait(false);
@@ -83,7 +85,8 @@ public sealed class Simulator
         Evaluation? centralized = null;
         if (config.Evaluation.Centralized && data.Test is { Rows: > 0 } baselineTest)
         {
-            var plan = engine.Plan with { Epochs = BaselineEpochs(config, engine.Plan, parties.Count) };
+            // The reference trains the whole model from a seeded start: nothing pretrained to freeze, nothing personal to keep.
+            var plan = engine.Plan with { Epochs = BaselineEpochs(config, engine.Plan, parties.Count), FrozenLayers = 0, PersonalLayers = 0 };
             centralized = await Task.Run(
                 () =>
                 {
