@@ -86,6 +86,17 @@ public sealed class EvaluationReportTests
             .Select(p => p.Round)
             .ToList();
         Assert.Equal([3, 3], acknowledgements);
+
+        // `causeway run status` shows them as a table of the last evaluated round.
+        var ca = Path.Combine(Path.GetTempPath(), "causeway-ca-" + Guid.NewGuid().ToString("N") + ".pem");
+        await File.WriteAllTextAsync(ca, server.Authority.ExportCertificatePem());
+        var (exit, table, stderr) = await CliRunner.RunAsync(
+            TimeSpan.FromSeconds(60), ["run", "status", "--run", id, "--coordinator", server.Address.ToString(), "--ca", ca, "--admin-token", CoordinatorServer.AdminToken]);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("each party's own evaluation rows, round 3", table, StringComparison.Ordinal);
+        var lines = table.Split('\n');
+        Assert.Contains(lines, l => l.Contains("hospital-a", StringComparison.Ordinal) && l.Contains("│ 50 ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("hospital-b", StringComparison.Ordinal) && l.Contains("│ 30 ", StringComparison.Ordinal));
         Assert.NotEqual(hosts[0].Host.LastEvaluation!.Yours!.Accuracy, hosts[1].Host.LastEvaluation!.Yours!.Accuracy);
     }
 

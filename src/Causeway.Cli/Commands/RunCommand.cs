@@ -203,10 +203,33 @@ internal static class RunCommand
         }
 
         AnsiConsole.Write(table);
+        WritePartyEvaluations(rounds);
         foreach (var failure in details["rounds"]?.AsArray().SelectMany(r => r?["failures"]?.AsArray() ?? []) ?? [])
         {
             AnsiConsole.MarkupLine(Markup.Escape($"failure: {failure}"));
         }
+    }
+
+    // Each party's own figures in the last round the parties evaluated: which site the global model serves worst.
+    private static void WritePartyEvaluations(JsonArray rounds)
+    {
+        if (rounds.LastOrDefault(r => r?["evaluations"]?.AsArray().Count > 0) is not { } last)
+        {
+            return;
+        }
+
+        var table = new Table()
+            .Title(Markup.Escape($"each party's own evaluation rows, round {last["round"]}"))
+            .AddColumns("party", "examples", "loss", "accuracy", "ROC AUC", "RMSE");
+        foreach (var party in last["evaluations"]!.AsArray())
+        {
+            var metrics = party?["metrics"];
+            table.AddRow(
+                Text(party?["party"]), Number(metrics?["eval_examples"], "N0"), Number(metrics?["eval_loss"], "F4"), Number(metrics?["eval_accuracy"], "P2"),
+                Number(metrics?["eval_roc_auc"], "F3"), Number(metrics?["eval_rmse"], "F4"));
+        }
+
+        AnsiConsole.Write(table);
     }
 
     private static string Text(JsonNode? node) => Markup.Escape(node?.ToString() ?? "-");
