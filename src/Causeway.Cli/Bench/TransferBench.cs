@@ -46,6 +46,9 @@ internal static class TransferBench
 
         public TransferOptions Transfer { get; init; } = new();
 
+        /// <summary>Seeds (rows drawn, weights initialised) every figure is averaged over: seed, seed + 1, ... Default 1.</summary>
+        public int Repeats { get; init; } = 1;
+
         public ulong Seed { get; init; } = 42;
     }
 
@@ -58,7 +61,21 @@ internal static class TransferBench
     /// <param name="Seconds">FTL's training time (both parties, in one process: their CPU adds up).</param>
     public sealed record Point(double Overlap, int OverlapRows, double TargetAccuracy, double TargetAuc, double AloneAccuracy, double AloneAuc, double Seconds);
 
+    /// <summary>Every overlap's figures, the mean over <see cref="Settings.Repeats"/> seeds.</summary>
     public static IReadOnlyList<Point> Run(Settings settings, IProgress<(string Stage, int Done, int Total)>? progress, CancellationToken cancellationToken)
+    {
+        var runs = Enumerable.Range(0, settings.Repeats)
+            .Select(r => RunOnce(settings with { Seed = settings.Seed + (ulong)r }, progress, cancellationToken))
+            .ToList();
+        return [.. runs[0].Select((first, i) =>
+        {
+            double Mean(Func<Point, double> metric) => runs.Average(r => metric(r[i]));
+            return new Point(
+                first.Overlap, first.OverlapRows, Mean(p => p.TargetAccuracy), Mean(p => p.TargetAuc), Mean(p => p.AloneAccuracy), Mean(p => p.AloneAuc), Mean(p => p.Seconds));
+        })];
+    }
+
+    private static List<Point> RunOnce(Settings settings, IProgress<(string Stage, int Done, int Total)>? progress, CancellationToken cancellationToken)
     {
         var samples = DemoDatasets.LocateSamples();
         var schema = DataSchema.Load(Path.Combine(samples, "adult", "schema.json"));
@@ -91,7 +108,7 @@ internal static class TransferBench
             var pairs = Enumerable.Range(0, overlap).Select(i => (Source: settings.SourceRows - overlap + i, Target: i)).ToList();
 
             var started = Stopwatch.GetTimestamp();
-            var stage = $"FTL, overlap {share:P0} ({overlap} rows)";
+            var stage = $"FTL, overlap {share:P0} ({overlap} rows), seed {settings.Seed}";
             var model = FederatedTransfer.Train(
                 split.Split(source)[0], source.Labels, split.Split(target)[1], pairs, settings.Transfer with { Seed = settings.Seed },
                 new Progress<int>(epoch => progress?.Report((stage, epoch, settings.Transfer.Epochs))));
