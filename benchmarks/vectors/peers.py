@@ -70,30 +70,31 @@ def main():
         })
         log(f"{engine} {index} {params} threads={threads}: recall@10 {results[-1]['recall_at_10']:.3f}, {qps:,.0f} q/s")
 
-    import hnswlib
-    versions["hnswlib"] = getattr(hnswlib, "__version__", "debian python3-hnswlib")
-    h = plan["hnsw"]
-    index = hnswlib.Index(space="l2", dim=dim)
-    started = time.perf_counter()
-    index.init_index(max_elements=n, M=h["m"], ef_construction=h["ef_construction"], random_seed=100)
-    index.set_num_threads(all_threads)
-    index.add_items(base, np.arange(n))
-    build = time.perf_counter() - started
-    with tempfile.NamedTemporaryFile(suffix=".hnsw") as f:
-        index.save_index(f.name)
-        size = os.path.getsize(f.name)
-    for ef in h["ef"]:
-        index.set_ef(max(ef, 10))
-        for threads in sorted({1, all_threads}):
-            index.set_num_threads(threads)
-            if threads == 1:
-                run = lambda: [index.knn_query(q, k=10) for q in queries]
-                found = [labels[0] for labels, _ in run()]
-            else:
-                run = lambda: index.knn_query(queries, k=10, num_threads=threads)
-                found = run()[0]
-            add("hnswlib", "hnsw", {"m": h["m"], "ef_construction": h["ef_construction"], "ef": ef}, threads, found,
-                timed_qps(run, queries, args.min_seconds), build, size)
+    h = plan.get("hnsw")
+    if h is not None:
+        import hnswlib
+        versions["hnswlib"] = getattr(hnswlib, "__version__", "debian python3-hnswlib")
+        index = hnswlib.Index(space="l2", dim=dim)
+        started = time.perf_counter()
+        index.init_index(max_elements=n, M=h["m"], ef_construction=h["ef_construction"], random_seed=100)
+        index.set_num_threads(all_threads)
+        index.add_items(base, np.arange(n))
+        build = time.perf_counter() - started
+        with tempfile.NamedTemporaryFile(suffix=".hnsw") as f:
+            index.save_index(f.name)
+            size = os.path.getsize(f.name)
+        for ef in h["ef"]:
+            index.set_ef(max(ef, 10))
+            for threads in sorted({1, all_threads}):
+                index.set_num_threads(threads)
+                if threads == 1:
+                    run = lambda: [index.knn_query(q, k=10) for q in queries]
+                    found = [labels[0] for labels, _ in run()]
+                else:
+                    run = lambda: index.knn_query(queries, k=10, num_threads=threads)
+                    found = run()[0]
+                add("hnswlib", "hnsw", {"m": h["m"], "ef_construction": h["ef_construction"], "ef": ef}, threads, found,
+                    timed_qps(run, queries, args.min_seconds), build, size)
 
     import faiss
     versions["faiss"] = faiss.__version__
@@ -119,7 +120,7 @@ def main():
     flat.add(base)
     faiss_runs("flat", flat, {}, time.perf_counter() - started, faiss_size(flat))
 
-    if plan.get("faiss_hnsw", True):
+    if h is not None and plan.get("faiss_hnsw", True):
         started = time.perf_counter()
         hnsw = faiss.IndexHNSWFlat(dim, h["m"])
         hnsw.hnsw.efConstruction = h["ef_construction"]

@@ -59,6 +59,9 @@ internal static class VectorsBench
         /// <summary>Measure FAISS's HNSW too (the slowest build of the peers). Default true.</summary>
         public bool FaissHnsw { get; init; } = true;
 
+        /// <summary>Measure HNSW at all, Causeway's and the peers'; false measures flat and IVF only (a quicker IVF run). Default true.</summary>
+        public bool Hnsw { get; init; } = true;
+
         /// <summary>IVF-PQ (FAISS): nprobe values. Default 1, 4, 16, 64.</summary>
         public IReadOnlyList<int> Nprobe { get; init; } = [1, 4, 16, 64];
 
@@ -118,7 +121,7 @@ internal static class VectorsBench
         }
 
         measuring.Increment(1);
-        foreach (var quantization in new[] { HnswQuantization.F32, HnswQuantization.F16 })
+        foreach (var quantization in settings.Hnsw ? [HnswQuantization.F32, HnswQuantization.F16] : Array.Empty<HnswQuantization>())
         {
             var options = new HnswOptions(settings.M, settings.EfConstruction, Quantization: quantization);
             var build = collection.CreateIndex(new IndexSpec("hnsw", options));
@@ -135,7 +138,7 @@ internal static class VectorsBench
         }
 
         // The same float32 graph split into shards: one query runs on as many cores as there are shards.
-        if (settings.Shards > 1)
+        if (settings.Shards > 1 && settings.Hnsw)
         {
             var sharded = collection.CreateIndex(new IndexSpec("hnsw", new HnswOptions(settings.M, settings.EfConstruction), Shards: settings.Shards));
             foreach (var ef in settings.Ef)
@@ -315,11 +318,14 @@ internal static class VectorsBench
         var (nlist, subquantizers) = IvfLayout(vectors.Length, vectors[0].Length, settings.Nlist);
         var plan = new JsonObject
         {
-            ["hnsw"] = new JsonObject { ["m"] = settings.M, ["ef_construction"] = settings.EfConstruction, ["ef"] = new JsonArray([.. settings.Ef.Select(e => (JsonNode)e)]) },
             ["ivfpq"] = new JsonObject { ["nlist"] = nlist, ["m"] = subquantizers, ["nbits"] = 8, ["nprobe"] = new JsonArray([.. settings.Nprobe.Select(n => (JsonNode)n)]), ["rerank"] = 4 },
-            ["faiss_hnsw"] = settings.FaissHnsw,
+            ["faiss_hnsw"] = settings.FaissHnsw && settings.Hnsw,
             ["threads"] = threads,
         };
+        if (settings.Hnsw)
+        {
+            plan["hnsw"] = new JsonObject { ["m"] = settings.M, ["ef_construction"] = settings.EfConstruction, ["ef"] = new JsonArray([.. settings.Ef.Select(e => (JsonNode)e)]) };
+        }
         File.WriteAllText(Path.Combine(work, "plan.json"), plan.ToJsonString());
         var output = Exec(
             python,

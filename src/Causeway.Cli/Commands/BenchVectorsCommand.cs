@@ -26,6 +26,7 @@ internal static class BenchVectorsCommand
         var shards = new Option<int>("--shards") { Description = "Also measure float32 HNSW split into this many shards searched in parallel (1 skips it).", DefaultValueFactory = _ => defaults.Shards };
         var nlist = new Option<int?>("--nlist") { Description = "IVF lists, for every engine (default 4√n, FAISS's rule of thumb)." };
         var skipFaissHnsw = new Option<bool>("--skip-faiss-hnsw") { Description = "Leave out FAISS's HNSW (its build is the slowest of the peers; hnswlib is the HNSW reference)." };
+        var skipHnsw = new Option<bool>("--skip-hnsw") { Description = "Leave out HNSW for every engine: flat and IVF only (a quicker run to measure IVF)." };
         var minSeconds = new Option<double>("--min-seconds") { Description = "Each measurement repeats the queries for at least this long.", DefaultValueFactory = _ => defaults.MinSeconds };
         var noPeers = new Option<bool>("--no-peers") { Description = "Measure Causeway only (skip hnswlib and FAISS)." };
         var workDirectory = new Option<DirectoryInfo?>("--work-dir")
@@ -37,7 +38,7 @@ internal static class BenchVectorsCommand
         var report = CliOptions.Report();
         var command = new Command("vectors", "Approximate nearest-neighbour search: Causeway's flat and HNSW (float32, float16) beside hnswlib and FAISS (flat, HNSW, IVF-PQ) on the same data: recall@10, queries/s on 1 thread and all cores, build time, bytes per vector.")
         {
-            basePath, queries, groundTruth, synthetic, dimension, m, efConstruction, ef, shards, nlist, skipFaissHnsw, minSeconds, noPeers, workDirectory, seed, report,
+            basePath, queries, groundTruth, synthetic, dimension, m, efConstruction, ef, shards, nlist, skipFaissHnsw, skipHnsw, minSeconds, noPeers, workDirectory, seed, report,
         };
         command.SetAction((parse, cancellationToken) => Task.Run(() =>
         {
@@ -55,6 +56,7 @@ internal static class BenchVectorsCommand
                 Shards = parse.GetValue(shards),
                 Nlist = parse.GetValue(nlist),
                 FaissHnsw = !parse.GetValue(skipFaissHnsw),
+                Hnsw = !parse.GetValue(skipHnsw),
                 Peers = !parse.GetValue(noPeers),
                 Seed = parse.GetValue(seed),
             };

@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Causeway.Vectors.Indexes;
 
@@ -39,6 +42,10 @@ internal sealed class IvfIndex : IPersistentIndex
     // ‖b_j,c‖² + 2⟨centroid_j, b_j,c⟩ for every list, sub-vector j and sub-centroid c (IVF-PQ only).
     private readonly float[] _listTerms = [];
 
+    // The codebooks transposed, [j][t][c] = b_j,c[t], so the query's half of the tables is m·(d/m) multiply-adds of 256
+    // values instead of m·256 dot products of d/m (IVF-PQ only).
+    private readonly float[] _codebooksByDimension = [];
+
     public IvfIndex(CollectionSpec spec, IvfOptions options, IvfCodebook codebook)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -58,7 +65,26 @@ internal sealed class IvfIndex : IPersistentIndex
         {
             _codes = [.. Enumerable.Range(0, codebook.Lists).Select(_ => new List<byte>())];
             _listTerms = ListTerms(codebook);
+            _codebooksByDimension = Transpose(codebook);
         }
+    }
+
+    private static float[] Transpose(IvfCodebook codebook)
+    {
+        var (m, sub) = (codebook.SubQuantizers, codebook.Dimension / codebook.SubQuantizers);
+        var transposed = new float[m * sub * SubCentroids];
+        for (var j = 0; j < m; j++)
+        {
+            for (var c = 0; c < SubCentroids; c++)
+            {
+                for (var t = 0; t < sub; t++)
+                {
+                    transposed[(((j * sub) + t) * SubCentroids) + c] = codebook.Codebooks[(((j * SubCentroids) + c) * sub) + t];
+                }
+            }
+        }
+
+        return transposed;
     }
 
     private static float[] ListTerms(IvfCodebook codebook)
@@ -218,14 +244,14 @@ internal sealed class IvfIndex : IPersistentIndex
         var sub = m == 0 ? 0 : d / m;
         var table = m == 0 ? [] : new float[m * SubCentroids];
 
-        // The query's half of every table: −2⟨q_j, b_j,c⟩, once per query.
+        // The query's half of every table: −2⟨q_j, b_j,c⟩ for all 256 c at once, once per query.
         var queryTerms = m == 0 ? [] : new float[m * SubCentroids];
         for (var j = 0; j < m; j++)
         {
-            var part = q.AsSpan(j * sub, sub);
-            for (var c = 0; c < SubCentroids; c++)
+            var terms = queryTerms.AsSpan(j * SubCentroids, SubCentroids);
+            for (var t = 0; t < sub; t++)
             {
-                queryTerms[(j * SubCentroids) + c] = -2 * TensorPrimitives.Dot(part, _codebook.Codebooks.AsSpan(((j * SubCentroids) + c) * sub, sub));
+                TensorPrimitives.MultiplyAdd(_codebooksByDimension.AsSpan(((j * sub) + t) * SubCentroids, SubCentroids), -2 * q[(j * sub) + t], terms, terms);
             }
         }
 
@@ -245,36 +271,67 @@ internal sealed class IvfIndex : IPersistentIndex
                 baseDistance = SquaredDistance(q, _codebook.Centroids.AsSpan(list * d, d));
             }
 
-            var codes = m == 0 ? default : System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_codes![list]);
-            var vectors = m == 0 ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_vectors![list]) : default;
-            for (var i = 0; i < keys.Count; i++)
+            var keySpan = CollectionsMarshal.AsSpan(keys);
+            if (m == 0)
             {
-                var key = keys[i];
-                if (accept is not null && !accept(key))
+                var vectors = CollectionsMarshal.AsSpan(_vectors![list]);
+                for (var i = 0; i < keySpan.Length; i++)
                 {
-                    continue;
+                    Consider(nearest, keySpan[i], SquaredDistance(q, vectors.Slice(i * d, d)), accept);
                 }
-
-                float distance;
-                if (m == 0)
-                {
-                    distance = SquaredDistance(q, vectors.Slice(i * d, d));
-                }
-                else
-                {
-                    distance = baseDistance;
-                    var code = codes.Slice(i * m, m);
-                    for (var j = 0; j < m; j++)
-                    {
-                        distance += table[(j * SubCentroids) + code[j]];
-                    }
-                }
-
-                nearest.Offer(key, distance);
+            }
+            else
+            {
+                ScanCodes(nearest, keySpan, CollectionsMarshal.AsSpan(_codes![list]), table, m, baseDistance, accept);
             }
         }
 
         return nearest.Drain();
+    }
+
+    // The asymmetric distances of a list's codes: baseDistance + Σ_j table[j, code_j], offered only when they beat the
+    // worst kept (the filter is asked only then). Profiled as the search's hot loop: no bounds checks, the table read
+    // through a reference, the threshold held in a local.
+    private static void ScanCodes(NearestK nearest, ReadOnlySpan<ulong> keys, ReadOnlySpan<byte> codes, float[] table, int m, float baseDistance, Func<ulong, bool>? accept)
+    {
+        Debug.Assert(codes.Length == keys.Length * m && table.Length == m * SubCentroids, "a list holds one code of m bytes per key");
+        ref var tableStart = ref MemoryMarshal.GetArrayDataReference(table);
+        ref var code = ref MemoryMarshal.GetReference(codes);
+        var worst = nearest.Worst;
+        for (var i = 0; i < keys.Length; i++, code = ref Unsafe.Add(ref code, m))
+        {
+            // Four running sums, so the lookups do not wait on one another's additions.
+            float a = baseDistance, b = 0, c = 0, e = 0;
+            var j = 0;
+            for (; j + 3 < m; j += 4)
+            {
+                ref var row = ref Unsafe.Add(ref tableStart, j * SubCentroids);
+                a += Unsafe.Add(ref row, Unsafe.Add(ref code, j));
+                b += Unsafe.Add(ref row, SubCentroids + Unsafe.Add(ref code, j + 1));
+                c += Unsafe.Add(ref row, (2 * SubCentroids) + Unsafe.Add(ref code, j + 2));
+                e += Unsafe.Add(ref row, (3 * SubCentroids) + Unsafe.Add(ref code, j + 3));
+            }
+
+            for (; j < m; j++)
+            {
+                a += Unsafe.Add(ref tableStart, (j * SubCentroids) + Unsafe.Add(ref code, j));
+            }
+
+            var distance = (a + b) + (c + e);
+            if (distance < worst && (accept is null || accept(keys[i])))
+            {
+                nearest.Offer(keys[i], distance);
+                worst = nearest.Worst;
+            }
+        }
+    }
+
+    private static void Consider(NearestK nearest, ulong key, float distance, Func<ulong, bool>? accept)
+    {
+        if (distance < nearest.Worst && (accept is null || accept(key)))
+        {
+            nearest.Offer(key, distance);
+        }
     }
 
     public void Save(string path)
@@ -429,8 +486,13 @@ internal sealed class IvfIndex : IPersistentIndex
             scores[c] = _norms[c] - (2 * TensorPrimitives.Dot(q, _codebook.Centroids.AsSpan(c * d, d)));
         }
 
-        var order = Enumerable.Range(0, scores.Length).ToArray();
-        Array.Sort(scores, order);
-        return order[..nprobe];
+        // The nprobe smallest by a bounded heap: a full sort of every list's score cost a tenth of a search (profiled).
+        var nearest = new NearestK(nprobe);
+        for (var c = 0; c < scores.Length; c++)
+        {
+            nearest.Offer((ulong)c, scores[c]);
+        }
+
+        return [.. nearest.Drain().Select(hit => (int)hit.Key)];
     }
 }

@@ -8,6 +8,9 @@ internal sealed class NearestK(int k)
 {
     private readonly PriorityQueue<ulong, float> _heap = new(k + 1, Comparer<float>.Create((a, b) => b.CompareTo(a)));
 
+    /// <summary>The distance an offer must beat to be kept: +∞ until k are kept, then the worst kept one's.</summary>
+    public float Worst => _heap.Count < k ? float.PositiveInfinity : _heap.TryPeek(out _, out var worst) ? worst : float.PositiveInfinity;
+
     public void Offer(ulong key, float distance)
     {
         if (_heap.Count < k)
