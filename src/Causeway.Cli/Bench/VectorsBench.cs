@@ -114,7 +114,7 @@ internal static class VectorsBench
             inserting.Value = at + batch.Count;
         }
 
-        var measuring = progress.AddTask("causeway: flat and hnsw", maxValue: 1 + (2 * settings.Ef.Count));
+        var measuring = progress.AddTask(settings.Hnsw ? "causeway: flat and hnsw" : "causeway: flat", maxValue: 1 + (settings.Hnsw ? 2 * settings.Ef.Count : 0));
         foreach (var t in new[] { 1, threads }.Distinct())
         {
             results.Add(Measure(collection, "flat", [], queries, truth, t, 0, 4.0 * vectors[0].Length, SearchOptions.Default, settings.MinSeconds));
