@@ -192,9 +192,11 @@ public sealed class RecommendationNetworkTests
 
         Assert.Contains(rounds.SelectMany(r => r.Parties), p => p.Staleness > 0);
 
-        // The same update budget in synchronous simulation scores alike (the arrival order, hence the model, differs).
+        // The same update budget in synchronous simulation scores alike: no worse than 0.05 above it. The arrival order, and
+        // with it the staleness of each update and the model, depends on timing; under a loaded machine it has come out
+        // 0.06 better (a CI run), so only the bad side is bounded tightly.
         var synchronous = await SimulatedRmseAsync(data, split, partition);
-        Assert.InRange(rounds[^1].Rmse!.Value, synchronous - 0.05, synchronous + 0.05);
+        Assert.InRange(rounds[^1].Rmse!.Value, synchronous - 0.25, synchronous + 0.05);
     }
 
     [Fact]
