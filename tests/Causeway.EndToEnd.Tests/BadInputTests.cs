@@ -116,6 +116,34 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Push_FullDeltaInARunWithAFrozenLayer_Is400NamingTheSharedLayers_AndTheTrimmedOneIsExpandedWithZeros()
+    {
+        // Two layers (3 → 2 → 1), the first frozen: the party sends layer 1 only.
+        var layout = new ParameterLayout(
+            [new TensorSpec("layer0.weight", [2, 3]), new TensorSpec("layer0.bias", [2]), new TensorSpec("layer1.weight", [1, 2]), new TensorSpec("layer1.bias", [1])]);
+        var plan = new Causeway.Core.Training.TrainingPlan { FrozenLayers = 1 };
+        async Task<(Task<PartyReply> Train, ReceivedTask Task)> StartAsync(int round)
+        {
+            var train = _server.Channel.TrainAsync(Party, new TrainTask(new RoundInfo("run-test", round, 3), Models.Filled(layout, 0f), plan, 1), CancellationToken.None);
+            return (train, (await _client.PullTaskAsync(CancellationToken.None).DefaultTimeout())!);
+        }
+
+        var (refused, task) = await StartAsync(1);
+        var (status, error) = await PostAsync(Result(task, Models.Filled(layout, 1f)).ToByteArray(), task.TaskId);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("a delta holds the shared layers only (layer1.weight", error, StringComparison.Ordinal);
+        Assert.Equal(FailureKind.Rejected, (await refused.DefaultTimeout()).Failure!.Kind);
+
+        // The client trims a full update to the shared layers; the coordinator puts it back with zeros for layer 0.
+        var (train, next) = await StartAsync(2);
+        await _client.PushTrainResultAsync(next, PartyReply.Success(new PartyUpdate(Party, Models.Filled(layout, 0.5f), 5, 0.1)), thenPull: false, CancellationToken.None).DefaultTimeout();
+        var delta = (await train.DefaultTimeout()).Update!.Delta;
+        Assert.Equal(layout, delta.Layout);
+        Assert.Equal([0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.5f, 0.5f, 0.5f], delta.Values.ToArray());
+    }
+
+    [Fact]
     public async Task Push_Oversize_Is413_AndTheTaskStaysOpen()
     {
         var (train, task) = await StartTaskAsync(1);

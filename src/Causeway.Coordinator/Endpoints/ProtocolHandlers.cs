@@ -495,7 +495,11 @@ internal sealed class ProtocolHandlers(
             case (PushResultKind.Train, TrainWork task) when pushed.HasProtectedUpdate || task.Protection is not null:
                 return DecodeProtected(party, task, train);
             case (PushResultKind.Train, TrainWork task):
-                var delta = pushed.DeltaError is { } error ? throw new MalformedMessageException(error) : pushed.Delta!;
+                var delta = pushed.DeltaError is { } error
+                    ? throw new MalformedMessageException(task.Sharing is null
+                        ? error
+                        : $"{error} This run freezes or keeps layers (plan.frozen_layers, plan.personal_layers): a delta holds the shared layers only ({task.DeltaLayout}).")
+                    : pushed.Delta!;
                 if (!delta.AllFinite())
                 {
                     return NonFinite(party, "the delta contains NaN or infinite values");
