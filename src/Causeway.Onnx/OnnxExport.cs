@@ -111,6 +111,58 @@ public static class OnnxExport
         onnx.WriteTo(stream);
     }
 
+    /// <summary>
+    /// Writes one party's bottom model of a split network as ONNX: one input per schema column the party holds (as
+    /// <see cref="Write"/>'s, with the same feature pipeline), output <c>embedding</c> [N, E]. The party serves it on its
+    /// own rows; only the embedding goes to the guest's top model (<see cref="WriteSplitTop"/>).
+    /// </summary>
+    /// <param name="schema">The federation's schema.</param>
+    /// <param name="statistics">The training statistics the parties encoded with.</param>
+    /// <param name="columns">The columns this party holds.</param>
+    /// <param name="layers">The bottom model: ReLU between the layers, none after the last.</param>
+    /// <param name="stream">Where to write.</param>
+    public static void WriteSplitBottom(DataSchema schema, FeatureStatistics statistics, IReadOnlySet<string> columns, IReadOnlyList<DenseLayer> layers, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(stream);
+        var graph = new GraphBuilder();
+        var embedding = Layers(graph, Pipeline(graph, schema, statistics, c => columns.Contains(c.Name)), layers);
+        graph.Output(embedding, "embedding", layers[^1].Outputs);
+        Model(graph, "One party's bottom model of a Causeway split network: its raw columns in, its embedding out.").WriteTo(stream);
+    }
+
+    /// <summary>
+    /// Writes the guest's top model of a split network as ONNX: inputs <c>embedding_{party}</c> [N, E], one per party in
+    /// the training order, output <c>probabilities</c> [N, 1] (the positive class).
+    /// </summary>
+    public static void WriteSplitTop(IReadOnlyList<string> parties, int embedding, IReadOnlyList<DenseLayer> layers, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(parties);
+        ArgumentNullException.ThrowIfNull(stream);
+        var graph = new GraphBuilder();
+        var inputs = parties.Select(p => graph.Input($"embedding_{p}", GraphBuilder.Float, embedding)).ToArray();
+        var joined = inputs.Length == 1 ? inputs[0] : graph.Node("Concat", inputs, attributes: GraphBuilder.Attribute("axis", 1));
+        graph.Output(graph.Node("Sigmoid", [Layers(graph, joined, layers)]), "probabilities", 1);
+        Model(graph, "The top model of a Causeway split network: every party's embedding in, the positive class's probability out.").WriteTo(stream);
+    }
+
+    // x·W + b per layer (W stored inputs × outputs), ReLU between layers.
+    private static string Layers(GraphBuilder graph, string input, IReadOnlyList<DenseLayer> layers)
+    {
+        var h = input;
+        for (var l = 0; l < layers.Count; l++)
+        {
+            var layer = layers[l];
+            h = graph.Node("Gemm", [h, graph.Floats(layer.Weights, layer.Inputs, layer.Outputs), graph.Floats(layer.Biases, layer.Outputs)]);
+            if (l < layers.Count - 1)
+            {
+                h = graph.Node("Relu", [h]);
+            }
+        }
+
+        return h;
+    }
+
     private static ModelProto Model(GraphBuilder graph, string description)
     {
         var onnx = new ModelProto
@@ -129,10 +181,11 @@ public static class OnnxExport
     }
 
     // The encoded features [N, F] of the raw column inputs, in FeatureEncoder's order.
-    private static string Pipeline(GraphBuilder graph, TrainedModel model)
+    private static string Pipeline(GraphBuilder graph, TrainedModel model) => Pipeline(graph, model.Schema, model.Statistics, _ => true);
+
+    // The same for the columns `include` keeps (a split network party's), in the same order.
+    private static string Pipeline(GraphBuilder graph, DataSchema schema, FeatureStatistics statistics, Func<ColumnSchema, bool> include)
     {
-        var schema = model.Schema;
-        var statistics = model.Statistics;
         var means = statistics.Means;
         var deviations = statistics.StandardDeviations;
         var parts = new List<string>();
@@ -143,9 +196,12 @@ public static class OnnxExport
             {
                 var (mean, deviation) = (means[numericIndex], deviations[numericIndex]);
                 numericIndex++;
-                parts.AddRange(Numeric(graph, column, mean, deviation, statistics));
+                if (include(column))
+                {
+                    parts.AddRange(Numeric(graph, column, mean, deviation, statistics));
+                }
             }
-            else if (column.Type == ColumnType.Categorical)
+            else if (column.Type == ColumnType.Categorical && include(column))
             {
                 parts.Add(Categorical(graph, column));
             }

@@ -79,9 +79,14 @@ internal static class VerticalCommand
     {
         var config = new Option<FileInfo>("--config") { Description = "The vertical simulation config (JSON, see samples/configs/*-vertical.json).", Required = true, HelpName = "FILE" };
         var report = CliOptions.Report();
+        var exportOnnx = new Option<DirectoryInfo?>("--export-onnx")
+        {
+            Description = "Split networks only: write each party's bottom model (its raw columns in, its embedding out) as DIR/bottom-PARTY.onnx and the guest's top model (embeddings in, probabilities out) as DIR/top.onnx.",
+            HelpName = "DIR",
+        };
         var command = new Command("simulate", "Split a table by columns among 2-8 parties, train the vertical model and the centralized one, and compare test accuracy and AUC.")
         {
-            config, report,
+            config, report, exportOnnx,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -115,6 +120,20 @@ internal static class VerticalCommand
             }
 
             AnsiConsole.Write(table);
+            if (parse.GetValue(exportOnnx) is { } directory)
+            {
+                if (result.SplitNetwork is not { } trained)
+                {
+                    Console.Error.WriteLine("vertical simulate: --export-onnx writes a split network's parts; this config trains a linear model (model.type split-nn has parts).");
+                    return Task.FromResult(2);
+                }
+
+                foreach (var written in WriteSplitParts(trained, directory.FullName))
+                {
+                    Console.WriteLine($"wrote {written}");
+                }
+            }
+
             if (parse.GetValue(report) is { } file)
             {
                 ReportFile.Write(file.FullName, new JsonObject
@@ -140,4 +159,33 @@ internal static class VerticalCommand
     }
 
     private static string Points(double difference) => (difference * 100).ToString("+0.00;-0.00;0.00", Invariant) + " pt";
+
+    // Each party's bottom model and the top model as ONNX files; returns their paths.
+    private static List<string> WriteSplitParts(TrainedSplitNetwork trained, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var paths = new List<string>();
+        var bottoms = trained.Model.Bottoms;
+        for (var p = 0; p < trained.Parties.Count; p++)
+        {
+            var party = trained.Parties[p];
+            var columns = trained.Columns.Where(c => c.Value == party).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+            var path = Path.Combine(directory, $"bottom-{party}.onnx");
+            using (var stream = File.Create(path))
+            {
+                Onnx.OnnxExport.WriteSplitBottom(trained.Schema, trained.Statistics, columns, bottoms[p], stream);
+            }
+
+            paths.Add(path);
+        }
+
+        var top = Path.Combine(directory, "top.onnx");
+        using (var stream = File.Create(top))
+        {
+            Onnx.OnnxExport.WriteSplitTop(trained.Parties, bottoms[0][^1].Outputs, trained.Model.Top, stream);
+        }
+
+        paths.Add(top);
+        return paths;
+    }
 }

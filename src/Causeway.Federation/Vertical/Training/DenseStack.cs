@@ -33,6 +33,10 @@ internal sealed class DenseStack
 
     public int Inputs => _sizes[0];
 
+    /// <summary>Copies of the layers, first to last (ReLU between them, none after the last).</summary>
+    public IReadOnlyList<Core.Models.DenseLayer> Layers =>
+        [.. _weights.Select((w, l) => new Core.Models.DenseLayer((float[])w.Clone(), (float[])_biases[l].Clone(), _sizes[l], _sizes[l + 1]))];
+
     public int Outputs => _sizes[^1];
 
     /// <summary>The outputs for <paramref name="rows"/> input rows (row-major); keeps the activations for <see cref="Backward"/>.</summary>

@@ -12,6 +12,12 @@ public sealed class SplitNetworkModel
         _top = top;
     }
 
+    /// <summary>Each party's bottom model (the guest's first), as layers: its columns in, its embedding out.</summary>
+    public IReadOnlyList<IReadOnlyList<Core.Models.DenseLayer>> Bottoms => [.. _parties.Select(p => p.Layers)];
+
+    /// <summary>The guest's top model, as layers: the parties' embeddings concatenated in party order in, the logit out.</summary>
+    public IReadOnlyList<Core.Models.DenseLayer> Top => _top.Layers;
+
     /// <summary>Probabilities for aligned rows given as each party's columns (the guest's first).</summary>
     public double[] Predict(IReadOnlyList<VerticalPartyData> rows)
     {

@@ -27,6 +27,9 @@ public sealed class SplitNetworkParty
     /// <summary>The party's index.</summary>
     public int Index { get; }
 
+    /// <summary>The bottom model's layers (ReLU between them; the last gives the embedding), copied.</summary>
+    public IReadOnlyList<Core.Models.DenseLayer> Layers => _bottom.Layers;
+
     /// <summary>The embeddings of the batch rows (kept for <see cref="Backward"/>).</summary>
     public EmbeddingMessage Forward(long batchNumber, ReadOnlySpan<int> rows)
     {

@@ -23,6 +23,9 @@ public sealed class SplitNetworkTop
         _top = new DenseStack([parties * options.Embedding, options.TopHidden, 1], new Random(unchecked((int)options.Seed)));
     }
 
+    /// <summary>The top model's layers over the concatenated embeddings (ReLU between them; σ of the last gives the probability), copied.</summary>
+    public IReadOnlyList<Core.Models.DenseLayer> Layers => _top.Layers;
+
     /// <summary>The mean logistic loss of the last batch.</summary>
     public double LastLoss { get; private set; }
 

@@ -51,9 +51,10 @@ public static class VerticalSimulation
             : SplitNetworkTraining.Create([all], train.Labels, SplitOptions(config)).Train(cancellationToken).Predict([allTest])));
 
         progress?.Report($"vertical model, {split.Parties.Count} parties, plain");
+        SplitNetworkModel? splitNetwork = null;
         scores.Add(Timed("vertical (plain)", train.Rows, test.Labels, () => linear
             ? new HeteroLinearTraining(trainParts[0], train.Labels, trainParts[1..], options, null).Train(cancellationToken: cancellationToken).Predict(testParts[0], testParts[1..])
-            : SplitNetworkTraining.Create(trainParts, train.Labels, SplitOptions(config)).Train(cancellationToken).Predict(testParts)));
+            : (splitNetwork = SplitNetworkTraining.Create(trainParts, train.Labels, SplitOptions(config)).Train(cancellationToken)).Predict(testParts)));
 
         // With an arbiter the guest never sees u, so the logistic residual must be the Taylor one (Hardy et al. 2017).
         var verticalOptions = config.Encryption.Mode == VerticalEncryption.Arbiter && options.Loss == VerticalLoss.Logistic ? options with { Loss = VerticalLoss.TaylorLogistic } : options;
@@ -86,7 +87,10 @@ public static class VerticalSimulation
                     .Train(cancellationToken: cancellationToken).Predict(testParts[0], testParts[1..])));
         }
 
-        return new VerticalSimulationResult(config.Name, train.Rows, test.Rows, split.Parties, [.. split.Features.Select(f => f.Length)], scores);
+        return new VerticalSimulationResult(config.Name, train.Rows, test.Rows, split.Parties, [.. split.Features.Select(f => f.Length)], scores)
+        {
+            SplitNetwork = splitNetwork is null ? null : new TrainedSplitNetwork(schema, statistics, split.Parties, config.Columns, splitNetwork),
+        };
     }
 
     private static string Describe(VerticalLoss loss) => loss switch
