@@ -1,5 +1,7 @@
 using Causeway.Core.Data;
 using Causeway.Core.Metrics;
+using Causeway.Core.Serialization;
+using Causeway.Core.Tensors;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal;
 
@@ -23,6 +25,9 @@ public sealed class LocalDataHandler : ITaskHandler
     private readonly DataTable? _evaluation;
     private readonly Lock _lock = new();
     private (string RunId, RunSetup Setup, PartyTrainer Trainer)? _current;
+
+    // The global model of the last evaluation task, and its run.
+    private (string RunId, ParameterSet Global)? _lastEvaluated;
 
     /// <param name="party">This party's id.</param>
     /// <param name="schemaJson">The JSON text of the schema both tables were read with (the federation's schema file).</param>
@@ -59,7 +64,36 @@ public sealed class LocalDataHandler : ITaskHandler
     {
         ArgumentNullException.ThrowIfNull(task);
         var (trainer, _) = TrainerFor(task.Round, setup);
-        return trainer is null ? Task.FromResult<Evaluation?>(null) : Task.Run(() => trainer.Evaluate(task), cancellationToken);
+        if (trainer is null)
+        {
+            return Task.FromResult<Evaluation?>(null);
+        }
+
+        lock (_lock)
+        {
+            _lastEvaluated = (task.Round.RunId, task.Global);
+        }
+
+        return Task.Run(() => trainer.Evaluate(task), cancellationToken);
+    }
+
+    /// <summary>
+    /// This party's own model as of the last evaluation round of its current run, with the run's feature pipeline, so
+    /// <c>causeway predict</c> serves it: with personal layers (FedPer) the global shared layers under this party's own
+    /// (what it was evaluated with), otherwise the global model; null before the run's first evaluation.
+    /// </summary>
+    public (string RunId, TrainedModel Model)? OwnModel()
+    {
+        lock (_lock)
+        {
+            if (_current is not { } current || _lastEvaluated is not { } last || last.RunId != current.RunId)
+            {
+                return null;
+            }
+
+            var setup = current.Setup;
+            return (current.RunId, new TrainedModel(setup.Model, current.Trainer.PersonalModel(last.Global), setup.SchemaJson, setup.Statistics));
+        }
     }
 
     // Encoding is done once per run: the setup is fixed for the run's life.

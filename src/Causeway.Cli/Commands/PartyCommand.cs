@@ -103,9 +103,14 @@ internal static class PartyCommand
             DefaultValueFactory = _ => 1,
             HelpName = "F",
         };
+        var ownModels = new Option<DirectoryInfo?>("--own-models")
+        {
+            Description = "With --data: after each evaluation round, write this party's own model to DIR/RUN.cw (for `causeway predict`). With personal layers (FedPer) that is the shared layers under this party's own, which never leave it.",
+            HelpName = "DIR",
+        };
         var command = new Command("party", "Join a federation and train on local data until stopped (Ctrl+C). Only model updates and aggregate statistics leave this machine.")
         {
-            join, id, token, data, evaluation, schema, mapping, ratings, virtualUsers, share, splitSeed, serve, releaseLedger, releaseEpsilon, releaseDelta, vectorStore, vectorsApi, verticalData, verticalSchema, arbiter, scoring, authority, certificate, key, slowdown,
+            join, id, token, data, evaluation, schema, mapping, ratings, virtualUsers, share, splitSeed, serve, releaseLedger, releaseEpsilon, releaseDelta, vectorStore, vectorsApi, verticalData, verticalSchema, arbiter, scoring, authority, certificate, key, slowdown, ownModels,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -233,6 +238,11 @@ internal static class PartyCommand
                 apiAt, store!, vectors!, new FederatedSearch(options.PartyId, client.SearchAsync), cancellationToken);
             using var host = new PartyHost(client, factor > 1 ? new SlowedTaskHandler(handler, factor) : handler, options, loggers.CreateLogger<PartyHost>(), vertical: vertical, vectors: vectors);
             host.EvaluationReported += report => Console.WriteLine(Describe(report));
+            if (parse.GetValue(ownModels) is { } ownFolder && handler is LocalDataHandler own)
+            {
+                Directory.CreateDirectory(ownFolder.FullName);
+                host.EvaluationReported += _ => SaveOwnModel(own, ownFolder.FullName);
+            }
             var holds = new List<string>();
             if (handler is LocalDataHandler local)
             {
@@ -440,5 +450,24 @@ internal static class PartyCommand
             string.Create(System.Globalization.CultureInfo.InvariantCulture, $"loss {e.Loss:F4} over {e.Examples:N0} rows"),
         }.OfType<string>());
         return $"round {report.Round}: the federation's {Metrics(report.Federation)}; yours: {(report.Yours is { } yours ? Metrics(yours) : "-")}";
+    }
+
+    // After an evaluation round: this party's own model of the run, replaced atomically (ModelFile.Save writes and renames).
+    private static void SaveOwnModel(LocalDataHandler handler, string folder)
+    {
+        if (handler.OwnModel() is not { } own)
+        {
+            return;
+        }
+
+        var path = Path.Combine(folder, $"{own.RunId}.cw");
+        try
+        {
+            own.Model.Save(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"party: could not write its own model to {path}: {e.Message}");
+        }
     }
 }
