@@ -73,30 +73,18 @@ internal static class TransferRepresentation
 }
 
 /// <summary>
-/// Fixed point of the protected exchange, on raw Paillier plaintexts: an encrypted value v is round(v·2^32), a plaintext
-/// scalar k round(k·2^24); every gradient sum is a value times two scalars, so it decrypts scaled by 2^80. Under a 2048-bit
-/// key the sums (|v| &lt; 2^10, |k| &lt; 2^10, 2^20 rows: under 130 bits) stay far below n/2.
+/// Fixed point of the protected exchange, on raw Paillier plaintexts: an encrypted value v is the vertical protocol's score
+/// encoding, round(v·2^32) (<see cref="VerticalFixedPoint.EncryptScores"/>); a plaintext scalar k is round(k·2^24). Every
+/// gradient sum is a value times two scalars, so it decrypts scaled by 2^80. Under a 2048-bit key the sums (|v| &lt; 2^10,
+/// |k| &lt; 2^10, 2^20 rows: under 130 bits) stay far below n/2.
 /// </summary>
 internal static class TransferFixedPoint
 {
-    public const int ValueBits = 32;
     public const int ScalarBits = 24;
-
-    public static BigInteger Value(double value, PaillierPublicKey key) =>
-        VerticalFixedPoint.ToPlaintext(new BigInteger(Math.Round(Math.ScaleB(value, ValueBits), MidpointRounding.ToEven)), key);
 
     public static long Scalar(double value) => (long)Math.Round(Math.ScaleB(value, ScalarBits), MidpointRounding.ToEven);
 
-    public static double DecodeSum(BigInteger plaintext, PaillierPublicKey key) =>
-        Math.ScaleB((double)VerticalFixedPoint.FromPlaintext(plaintext, key), -(ValueBits + (2 * ScalarBits)));
-
-    public static PaillierCiphertext[] Encrypt(ReadOnlySpan<double> values, PaillierPublicKey key)
-    {
-        var plain = values.ToArray();
-        var encrypted = new PaillierCiphertext[plain.Length];
-        Parallel.For(0, plain.Length, i => encrypted[i] = key.Encrypt(Value(plain[i], key)));
-        return encrypted;
-    }
+    public static double DecodeSum(BigInteger value) => Math.ScaleB((double)value, -(VerticalFixedPoint.ScoreBits + (2 * ScalarBits)));
 }
 
 /// <summary>Gradient sums under the other party's key, each plus a uniform mask the sender keeps; the key holder decrypts only masked values.</summary>
@@ -112,14 +100,7 @@ internal sealed class MaskedSums(PaillierCiphertext[] values, BigInteger[] masks
             throw new ArgumentException($"{decrypted.Length} decrypted values for {masks.Length} masked sums.", nameof(decrypted));
         }
 
-        var sums = new double[masks.Length];
-        for (var i = 0; i < sums.Length; i++)
-        {
-            var unmasked = (decrypted[i] - masks[i]) % key.Modulus;
-            sums[i] = TransferFixedPoint.DecodeSum(unmasked.Sign < 0 ? unmasked + key.Modulus : unmasked, key);
-        }
-
-        return sums;
+        return [.. decrypted.Select((value, i) => TransferFixedPoint.DecodeSum(VerticalFixedPoint.Unmask(value, masks[i], key)))];
     }
 
     /// <summary>Adds a fresh mask to each sum (the fresh encryption also re-randomises the deterministic homomorphic result).</summary>
@@ -208,7 +189,7 @@ internal sealed class TransferSource
         return a;
     }
 
-    public PaillierCiphertext[] EncryptedOwnTerms(double[] phi, PaillierPublicKey key) => TransferFixedPoint.Encrypt(OwnTerms(phi), key);
+    public PaillierCiphertext[] EncryptedOwnTerms(double[] phi, PaillierPublicKey key) => VerticalFixedPoint.EncryptScores(OwnTerms(phi), key);
 
     /// <summary>The target-dependent part of the gradient in the clear, from the target's plain representations (unprotected baseline).</summary>
     public double[] PlainGradient(double[] phi, double[] v)
@@ -395,7 +376,7 @@ internal sealed class TransferTarget
             }
         }
 
-        return new TargetRepresentations(TransferFixedPoint.Encrypt(_v, key), TransferFixedPoint.Encrypt(outer, key), key);
+        return new TargetRepresentations(VerticalFixedPoint.EncryptScores(_v, key), VerticalFixedPoint.EncryptScores(outer, key), key);
     }
 
     /// <summary>The source-dependent part Σ_i (a_i ⊙ (1 − v_i²)) x̃_iᵀ / |C| in the clear (unprotected baseline).</summary>

@@ -109,8 +109,7 @@ internal sealed class LinearPartyState
         var gradient = new double[Weights.Length];
         for (var j = 0; j < gradient.Length; j++)
         {
-            var unmasked = (decrypted.Values[j] - _masks[j]) % key.Modulus;
-            gradient[j] = VerticalFixedPoint.DecodeProduct(VerticalFixedPoint.FromPlaintext(unmasked.Sign < 0 ? unmasked + key.Modulus : unmasked, key));
+            gradient[j] = VerticalFixedPoint.DecodeProduct(VerticalFixedPoint.Unmask(decrypted.Values[j], _masks[j], key));
         }
 
         _masks = null;

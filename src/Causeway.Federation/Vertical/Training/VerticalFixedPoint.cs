@@ -43,6 +43,13 @@ internal static class VerticalFixedPoint
         return encrypted;
     }
 
+    /// <summary>The signed integer under a mask: a masked sum's decryption minus the mask, mod n, read as in (−n/2, n/2].</summary>
+    public static BigInteger Unmask(BigInteger decrypted, BigInteger mask, PaillierPublicKey key)
+    {
+        var unmasked = (decrypted - mask) % key.Modulus;
+        return FromPlaintext(unmasked.Sign < 0 ? unmasked + key.Modulus : unmasked, key);
+    }
+
     /// <summary>A plaintext in [0, n) back to the signed integer in (−n/2, n/2].</summary>
     public static BigInteger FromPlaintext(BigInteger value, PaillierPublicKey key) => value > key.Modulus >> 1 ? value - key.Modulus : value;
 
