@@ -19,4 +19,28 @@ internal static class BenchProgress
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(work);
     }
+
+    /// <summary>
+    /// A reporter that shows each named stage as its own bar, added the first time the stage reports. It reports on the
+    /// calling thread, so the bars move while synchronous work runs.
+    /// </summary>
+    public static IProgress<(string Stage, int Done, int Total)> Stages(ProgressContext context) => new StageBars(context);
+
+    private sealed class StageBars(ProgressContext context) : IProgress<(string Stage, int Done, int Total)>
+    {
+        private readonly Dictionary<string, ProgressTask> _bars = new(StringComparer.Ordinal);
+
+        public void Report((string Stage, int Done, int Total) value)
+        {
+            lock (_bars)
+            {
+                if (!_bars.TryGetValue(value.Stage, out var bar))
+                {
+                    _bars[value.Stage] = bar = context.AddTask(Markup.Escape(value.Stage), maxValue: value.Total);
+                }
+
+                bar.Value = value.Done;
+            }
+        }
+    }
 }

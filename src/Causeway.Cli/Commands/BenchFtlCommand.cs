@@ -53,17 +53,7 @@ internal static class BenchFtlCommand
             IReadOnlyList<TransferBench.Point> points = [];
             BenchProgress.StartAsync(progress =>
             {
-                var bars = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
-                var reporter = new SynchronousProgress<(string Stage, int Done, int Total)>(p =>
-                {
-                    if (!bars.TryGetValue(p.Stage, out var bar))
-                    {
-                        bars[p.Stage] = bar = progress.AddTask(Markup.Escape(p.Stage), maxValue: p.Total);
-                    }
-
-                    bar.Value = p.Done;
-                });
-                points = TransferBench.Run(settings, reporter, cancellationToken);
+                points = TransferBench.Run(settings, BenchProgress.Stages(progress), cancellationToken);
                 return Task.CompletedTask;
             }).GetAwaiter().GetResult();
             var loadAfter = LoadAverage.Read();
@@ -99,11 +89,5 @@ internal static class BenchFtlCommand
             return Task.FromResult(0);
         });
         return command;
-    }
-
-    // Reports on the calling thread, so the bars move while the synchronous training runs.
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Causeway.Cli.Bench;
+using Causeway.Cli.Composition;
 using Causeway.Cli.Output;
 using Causeway.Onnx.Encoders;
 using Spectre.Console;
@@ -44,7 +45,18 @@ internal static class BenchPretrainedCommand
                 return 2;
             }
 
-            if (InstallResNet18() is { } problem)
+            string root;
+            try
+            {
+                root = Path.GetDirectoryName(DemoDatasets.LocateSamples())!;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                Console.Error.WriteLine("bench pretrained: run it from a Causeway clone (its scripts/install-resnet18.sh fetches the model).");
+                return 1;
+            }
+
+            if (InstallResNet18(root) is { } problem)
             {
                 Console.Error.WriteLine($"bench pretrained: {problem}");
                 return 1;
@@ -52,8 +64,8 @@ internal static class BenchPretrainedCommand
 
             var settings = defaults with
             {
-                DataDirectory = directory, ModelDirectory = Path.GetFullPath(ResNet18Features.InstallDirectory, Root()!),
-                CacheDirectory = Path.Combine(Root()!, ".causeway", "cache"),
+                DataDirectory = directory, ModelDirectory = Path.Combine(root, ResNet18Features.InstallDirectory),
+                CacheDirectory = Path.Combine(root, ".causeway", "cache"),
                 TrainImages = parse.GetValue(train), TestImages = parse.GetValue(test), Parties = parse.GetValue(parties), Rounds = parse.GetValue(rounds), Seed = parse.GetValue(seed),
             };
             if (settings.TrainImages is < 10 or > 60_000 || settings.TestImages is < 10 or > 10_000 || settings.Parties < 1 || settings.Parties > settings.TrainImages || settings.Rounds < 1)
@@ -64,20 +76,7 @@ internal static class BenchPretrainedCommand
 
             var loadBefore = LoadAverage.Read();
             PretrainedBench.Result result = null!;
-            await BenchProgress.StartAsync(async progress =>
-            {
-                var bars = new Dictionary<string, Spectre.Console.ProgressTask>(StringComparer.Ordinal);
-                var reporter = new Progress<(string Stage, int Done, int Total)>(p =>
-                {
-                    if (!bars.TryGetValue(p.Stage, out var bar))
-                    {
-                        bars[p.Stage] = bar = progress.AddTask(Markup.Escape(p.Stage), maxValue: p.Total);
-                    }
-
-                    bar.Value = p.Done;
-                });
-                result = await PretrainedBench.RunAsync(settings, reporter, cancellationToken);
-            });
+            await BenchProgress.StartAsync(async progress => result = await PretrainedBench.RunAsync(settings, BenchProgress.Stages(progress), cancellationToken));
             var loadAfter = LoadAverage.Read();
 
             var table = new Table()
@@ -112,28 +111,9 @@ internal static class BenchPretrainedCommand
         return command;
     }
 
-    // The clone's root (where scripts/ is), found by walking up from the current directory.
-    private static string? Root()
+    // Runs the clone's scripts/install-resnet18.sh unless the graphs are there; an error message, or null.
+    private static string? InstallResNet18(string root)
     {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "scripts", "install-resnet18.sh")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return null;
-    }
-
-    // Runs scripts/install-resnet18.sh unless the graphs are there; an error message, or null.
-    private static string? InstallResNet18()
-    {
-        if (Root() is not { } root)
-        {
-            return "scripts/install-resnet18.sh not found: run the bench from a Causeway clone.";
-        }
-
         if (File.Exists(Path.Combine(root, ResNet18Features.InstallDirectory, "ResNet18.onnx")))
         {
             return null;
