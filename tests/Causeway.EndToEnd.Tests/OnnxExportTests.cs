@@ -7,7 +7,6 @@ using Causeway.Core.Training;
 using Causeway.EndToEnd.Tests.Infrastructure;
 using Causeway.Onnx;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Causeway.EndToEnd.Tests;
 
@@ -158,16 +157,7 @@ public sealed class OnnxExportTests : IDisposable
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var header = lines[0].Split(',');
         var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
-        var inputs = new List<NamedOnnxValue>();
-        foreach (var column in schema.Columns.Where(c => c.Type is ColumnType.Numeric or ColumnType.Categorical))
-        {
-            var at = Array.IndexOf(header, column.Name);
-            inputs.Add(column.Type == ColumnType.Numeric
-                ? NamedOnnxValue.CreateFromTensor(column.Name, new DenseTensor<float>(rows.Select(r => r[at] == "?" ? float.NaN : float.Parse(r[at], CultureInfo.InvariantCulture)).ToArray(), [rows.Count, 1]))
-                : NamedOnnxValue.CreateFromTensor(column.Name, new DenseTensor<string>(rows.Select(r => r[at]).ToArray(), [rows.Count, 1])));
-        }
-
-        using var results = session.Run(inputs);
+        using var results = session.Run(OnnxInputs.Of(schema, header, rows));
         return [.. results.Single().AsEnumerable<float>()];
     }
 }

@@ -1,5 +1,5 @@
-using System.Globalization;
 using Causeway.Core.Data;
+using Causeway.EndToEnd.Tests.Infrastructure;
 using Causeway.Federation.Vertical.Training;
 using Causeway.Onnx;
 using Microsoft.ML.OnnxRuntime;
@@ -57,14 +57,7 @@ public sealed class SplitNetworkOnnxTests
                 using var bottom = new MemoryStream();
                 OnnxExport.WriteSplitBottom(trained.Schema, trained.Statistics, columns, trained.Model.Bottoms[p], bottom);
                 using var session = new InferenceSession(bottom.ToArray());
-                var inputs = trained.Schema.Columns.Where(c => columns.Contains(c.Name)).Select(column =>
-                {
-                    var at = Array.IndexOf(header, column.Name);
-                    return column.Type == ColumnType.Numeric
-                        ? NamedOnnxValue.CreateFromTensor(column.Name, new DenseTensor<float>(rows.Select(r => float.Parse(r[at], CultureInfo.InvariantCulture)).ToArray(), [rows.Count, 1]))
-                        : NamedOnnxValue.CreateFromTensor(column.Name, new DenseTensor<string>(rows.Select(r => r[at].Trim()).ToArray(), [rows.Count, 1]));
-                }).ToList();
-                using var output = session.Run(inputs);
+                using var output = session.Run(OnnxInputs.Of(trained.Schema, header, rows, c => columns.Contains(c.Name)));
                 var embedding = output.Single(o => o.Name == "embedding").AsTensor<float>();
                 embeddings.Add(NamedOnnxValue.CreateFromTensor($"embedding_{party}", new DenseTensor<float>(embedding.ToArray(), [rows.Count, embedding.Dimensions[1]])));
             }
