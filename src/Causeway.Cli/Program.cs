@@ -18,6 +18,7 @@ internal static class Program
             DemoCommand.Create(),
             RecsysCommand.Create(),
             SimulateCommand.Create(),
+            SchemaCommand.Create(),
             CoordinatorCommand.Create(),
             PartyCommand.Create(verbose),
             RunCommand.Create(),

@@ -13,6 +13,7 @@ public sealed class SampleDataTests
     [Theory]
     [InlineData("uci-adult")]
     [InlineData("uci-heart-disease")]
+    [InlineData("breast-cancer-wisconsin")]
     public void Checksums_BundledFiles_MatchSha256Sums(string folder)
     {
         var lines = File.ReadAllLines(SampleFiles.Path("data", folder, "SHA256SUMS"));
