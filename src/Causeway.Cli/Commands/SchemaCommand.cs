@@ -33,6 +33,7 @@ internal static class SchemaCommand
                 throw new CliException($"no such file: {file.FullName}", null, exitCode: 2);
             }
 
+            RefuseExisting(parse.GetValue(output));
             var inferred = SchemaInference.Infer(
                 file.FullName,
                 new SchemaInferenceOptions { Label = parse.GetValue(label), Ids = parse.GetValue(ids) ?? [], MaxCategories = Math.Max(1, parse.GetValue(maxCategories)) });
@@ -54,7 +55,7 @@ internal static class SchemaCommand
                 review.WriteLine("note: " + note);
             }
 
-            WriteOrPrint(parse.GetValue(output), inferred.Json);
+            WriteOrPrint(parse.GetValue(output), inferred.Json, $"review it, then: causeway simulate --data {file.Name} --schema {parse.GetValue(output)?.Name}");
             return 0;
         });
         return command;
@@ -77,7 +78,7 @@ internal static class SchemaCommand
                 throw new CliException($"no such file: {missing.FullName}", null, exitCode: 2);
             }
 
-            WriteOrPrint(parse.GetValue(output), SchemaInference.Merge([.. files.Select(f => (File.ReadAllText(f.FullName), f.FullName))]));
+            WriteOrPrint(parse.GetValue(output), SchemaInference.Merge([.. files.Select(f => (File.ReadAllText(f.FullName), f.FullName))]), "every party uses this one schema");
             return 0;
         });
         return command;
@@ -89,7 +90,15 @@ internal static class SchemaCommand
         HelpName = "FILE",
     };
 
-    private static void WriteOrPrint(FileInfo? output, string json)
+    private static void RefuseExisting(FileInfo? output)
+    {
+        if (output is { Exists: true })
+        {
+            throw new CliException($"{output.FullName} exists; not overwriting it", "choose another --out, or move the file away first", exitCode: 2);
+        }
+    }
+
+    private static void WriteOrPrint(FileInfo? output, string json, string next)
     {
         if (output is null)
         {
@@ -97,12 +106,8 @@ internal static class SchemaCommand
             return;
         }
 
-        if (output.Exists)
-        {
-            throw new CliException($"{output.FullName} exists; not overwriting it", "choose another --out, or move the file away first", exitCode: 2);
-        }
-
+        RefuseExisting(output);
         File.WriteAllText(output.FullName, json);
-        Console.Error.WriteLine($"wrote {output.FullName}; review it, then: causeway simulate --data DATA.csv --schema {output.Name}");
+        Console.Error.WriteLine($"wrote {output.FullName}; {next}");
     }
 }

@@ -10,20 +10,36 @@ internal static class RunSummaryTable
     public static void Write(RunReport report)
     {
         var culture = CultureInfo.InvariantCulture;
-        var table = new Table().Title(Markup.Escape(report.Name)).AddColumns("model", "accuracy", "loss", "rounds", "seconds");
-        table.AddRow(
-            "federated",
-            Format(report.Final?.Accuracy, "P2"),
-            Format(report.Final?.Loss, "F4"),
-            report.Rounds.Count.ToString(culture),
-            report.Seconds.ToString("F1", culture));
-        if (report.Centralized is { } central)
+        var models = new[] { ("federated", report.Final), ("centralized", report.Centralized) };
+
+        // A metric gets a column when either model has it: AUC and F1 for a binary label, RMSE for regression.
+        var metrics = new (string Header, Func<MetricsReport, double?> Value, string Format)[]
         {
-            table.AddRow("centralized", Format(central.Accuracy, "P2"), Format(central.Loss, "F4"), "-", "-");
-            if (report.Final?.Accuracy is { } f && central.Accuracy is { } c)
+            ("accuracy", m => m.Accuracy, "P2"), ("AUC", m => m.RocAuc, "F4"), ("F1", m => m.F1, "F4"), ("RMSE", m => m.Rmse, "G5"), ("loss", m => m.Loss, "F4"),
+        }.Where(metric => models.Any(m => m.Item2 is { } r && metric.Value(r) is not null)).ToList();
+        var table = new Table().Title(Markup.Escape(report.Name)).AddColumn("model");
+        foreach (var metric in metrics)
+        {
+            table.AddColumn(new TableColumn(metric.Header).RightAligned());
+        }
+
+        table.AddColumn(new TableColumn("rounds").RightAligned()).AddColumn(new TableColumn("seconds").RightAligned());
+        foreach (var (name, metricsReport) in models)
+        {
+            if (metricsReport is null && name == "centralized")
             {
-                table.Caption($"federated - centralized accuracy: {(f - c) * 100:+0.00;-0.00} points");
+                continue;
             }
+
+            var cells = new List<string> { name };
+            cells.AddRange(metrics.Select(m => Format(metricsReport is null ? null : m.Value(metricsReport), m.Format)));
+            cells.AddRange(name == "federated" ? [report.Rounds.Count.ToString(culture), report.Seconds.ToString("F1", culture)] : ["-", "-"]);
+            table.AddRow([.. cells.Select(Markup.Escape)]);
+        }
+
+        if (report.Final?.Accuracy is { } f && report.Centralized?.Accuracy is { } c)
+        {
+            table.Caption($"federated - centralized accuracy: {(f - c) * 100:+0.00;-0.00} points");
         }
 
         AnsiConsole.Write(table);

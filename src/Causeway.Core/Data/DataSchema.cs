@@ -136,8 +136,8 @@ public sealed class DataSchema
             var end = e.Message.IndexOf('\'', start);
             var name = end > start ? e.Message[start..end] : "?";
             var parent = path.EndsWith("." + name, StringComparison.Ordinal) ? path[..^(name.Length + 1)] : path;
-            return DataFormatException.ForField(
-                sourceName, Field(parent, name), $"unknown field '{name}'{where}; check its spelling against the schema documentation.", e);
+            var suggestion = Serialization.FieldNames.Suggest(typeof(SchemaDocument), Trim(parent), name) ?? "check its spelling against the schema documentation (docs/configuration.md).";
+            return DataFormatException.ForField(sourceName, Field(parent, name), $"unknown field '{name}'{where}; {suggestion}", e);
         }
 
         return DataFormatException.ForField(sourceName, Trim(path), $"invalid JSON or wrong value type{where}: {e.Message}", e);

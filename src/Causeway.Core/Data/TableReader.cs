@@ -208,8 +208,13 @@ public static class TableReader
         {
             if (schema.Find(header[i]) is null)
             {
+                // A first line that names no schema column, or a number, is data: the schema's "header" is wrong, not its columns.
+                var looksLikeData = header.All(h => schema.Find(h) is null)
+                    || double.TryParse(header[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
                 throw new DataFormatException(
-                    sourceName, line, header[i], "the header names a column the schema does not list; add it to the schema (type \"ignore\" to skip it).");
+                    sourceName, line, header[i], looksLikeData
+                        ? "the schema says the first line is a header, but it names none of the schema's columns: if the file has no header, set \"format\": {\"header\": false}."
+                        : "the header names a column the schema does not list; add it to the schema (type \"ignore\" to skip it).");
             }
 
             if (!byName.TryAdd(header[i], i))

@@ -11,4 +11,11 @@ public sealed record DataConfig
 
     /// <summary>The test table used to evaluate the global model (optional).</summary>
     public string? Test { get; init; }
+
+    /// <summary>
+    /// Instead of <see cref="Test"/>: the share of <see cref="Train"/>'s rows held out to evaluate on, in (0, 1), drawn with
+    /// the run's seed and stratified by class (<c>"testFraction"</c>). The feature statistics come from the rest. Default
+    /// null: no split.
+    /// </summary>
+    public double? TestFraction { get; init; }
 }

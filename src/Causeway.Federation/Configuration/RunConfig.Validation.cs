@@ -74,6 +74,8 @@ public sealed partial record RunConfig
         Check(!requireDataPaths || !string.IsNullOrWhiteSpace(Data.Schema), "data.schema is required");
         Check(!requireDataPaths || !string.IsNullOrWhiteSpace(Data.Train), "data.train is required");
         Check(Data.Test is null || !string.IsNullOrWhiteSpace(Data.Test), "data.test must not be empty when given");
+        Check(Data.TestFraction is null || Data.TestFraction is > 0 and < 1, $"data.testFraction must lie in (0, 1), e.g. 0.2, got {Data.TestFraction}");
+        Check(Data.TestFraction is null || Data.Test is null, "data.test and data.testFraction are two ways to name the test rows: give one");
         if (network)
         {
             Check(Partition == new PartitionConfig(), "partition is for simulations only: a network run's parties are the ones connected when it starts (remove the partition section)");

@@ -299,7 +299,8 @@ public sealed partial record RunConfig
             }
 
             var full = parent.Length > 0 ? $"{parent}.{name}" : name;
-            return new RunConfigException(sourceName, line, full, "unknown field", exception);
+            var suggestion = Core.Serialization.FieldNames.Suggest(typeof(RunConfig), parent, name);
+            return new RunConfigException(sourceName, line, full, suggestion is null ? "unknown field" : $"unknown field; {suggestion}", exception);
         }
 
         const string Converted = "could not be converted to ";

@@ -34,6 +34,9 @@ public sealed record RunResult(
     /// </summary>
     public IReadOnlyDictionary<PartyId, ParameterSet> PersonalModels { get; init; } = new Dictionary<PartyId, ParameterSet>();
 
+    /// <summary>The centralized baseline's parameters, when one was trained (simulation only), so it can be exported beside the federated model.</summary>
+    public ParameterSet? CentralizedModel { get; init; }
+
     /// <summary>The rounds of <see cref="Rounds"/> that failed (left the model unchanged).</summary>
     public int DegradedRounds => Rounds.Count(r => !r.Succeeded);
 }

@@ -1,4 +1,4 @@
 namespace Causeway.Federation.Reporting;
 
-/// <summary>A model's accuracy (null for regression) and loss in a <see cref="RunReport"/>.</summary>
-public sealed record MetricsReport(double? Accuracy, double Loss);
+/// <summary>A model's quality in a <see cref="RunReport"/>: loss always; accuracy, ROC AUC and F1 for classification (AUC and F1 binary only); RMSE for regression.</summary>
+public sealed record MetricsReport(double? Accuracy, double Loss, double? RocAuc = null, double? F1 = null, double? Rmse = null);

@@ -68,5 +68,5 @@ public sealed record RunReport(
         JsonSerializer.Deserialize<RunReport>(json, SerializerOptions) ?? throw new JsonException("The report is null.");
 
     private static MetricsReport? Metrics(Evaluation? evaluation) =>
-        evaluation is null ? null : new MetricsReport(evaluation.Accuracy, evaluation.Loss);
+        evaluation is null ? null : new MetricsReport(evaluation.Accuracy, evaluation.Loss, evaluation.RocAuc, evaluation.F1, evaluation.Rmse);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Causeway.Core.Data;
 using Causeway.Core.Metrics;
 using Causeway.Core.Models;
+using Causeway.Core.Tensors;
 using Causeway.Core.Training;
 using Causeway.Federation.Configuration;
 using Causeway.Federation.Horizontal;
@@ -82,7 +83,7 @@ public sealed class Simulator
 
         var result = await engine.RunAsync(initial, new FixedRoster(parties), channel, evaluator, observer, null, cancellationToken).ConfigureAwait(false);
 
-        Evaluation? centralized = null;
+        (Evaluation Evaluation, ParameterSet Model)? centralized = null;
         if (config.Evaluation.Centralized && data.Test is { Rows: > 0 } baselineTest)
         {
             // The reference trains the whole model from a seeded start: nothing pretrained to freeze, nothing personal to keep.
@@ -92,14 +93,15 @@ public sealed class Simulator
                 {
                     var network = new DenseNetwork(spec);
                     var trained = CentralizedTrainer.Train(network, data.Train, plan, config.Seed, null, cancellationToken);
-                    return ModelEvaluator.Evaluate(network, trained, baselineTest);
+                    return (ModelEvaluator.Evaluate(network, trained, baselineTest), trained);
                 },
                 cancellationToken).ConfigureAwait(false);
         }
 
         return result with
         {
-            Centralized = centralized,
+            Centralized = centralized?.Evaluation,
+            CentralizedModel = centralized?.Model,
             Seconds = time.GetElapsedTime(started).TotalSeconds,
             PersonalModels = engine.Plan.PersonalLayers > 0 ? trainers.ToDictionary(t => t.Party, t => t.PersonalModel(result.Global)) : result.PersonalModels,
         };
@@ -141,6 +143,20 @@ public sealed class Simulator
         var width = count.ToString(CultureInfo.InvariantCulture).Length;
         var format = "D" + Math.Max(4, width).ToString(CultureInfo.InvariantCulture);
         return [.. split.Select((r, i) => (new PartyId("party-" + (i + 1).ToString(format, CultureInfo.InvariantCulture)), r))];
+    }
+
+    /// <summary>
+    /// The split <c>data.testFraction</c> asks for: that share of the rows held out, per class (<see cref="HoldOut.Stratified"/>),
+    /// seeded from the run seed, so a run reproduces its split.
+    /// </summary>
+    /// <param name="config">The run; its <c>data.testFraction</c> must be set.</param>
+    /// <param name="labels">Every row's label.</param>
+    /// <param name="classes">The number of classes, or 0 for regression.</param>
+    public static (int[] Train, int[] Test) HoldOutSplit(RunConfig config, ReadOnlySpan<float> labels, int classes)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var fraction = config.Data.TestFraction ?? throw new ArgumentException("data.testFraction is not set.", nameof(config));
+        return HoldOut.Stratified(labels, classes, fraction, new Random(unchecked((int)RunSeeds.Mix(config.Seed ^ 0x7E57F4AC7105UL))));
     }
 
     private static int BaselineEpochs(RunConfig config, TrainingPlan plan, int parties)
