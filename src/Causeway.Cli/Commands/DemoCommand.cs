@@ -35,11 +35,14 @@ internal static class DemoCommand
             HelpName = "METHOD",
         };
         personalise.AcceptOnlyFromAmong("fedper");
+        var data = new Option<FileInfo?>("--data") { Description = "Your own CSV file instead of a bundled dataset: a fifth held out, the rest dealt to --parties party processes.", HelpName = "FILE" };
+        var schema = new Option<FileInfo?>("--schema") { Description = "The schema of --data (draft one with `causeway schema infer`).", HelpName = "FILE" };
+        var parties = new Option<int>("--parties") { Description = "With --data: how many party processes to deal it to.", DefaultValueFactory = _ => 3 };
         var report = CliOptions.Report();
         var seed = CliOptions.Seed();
         var command = new Command("demo", "Run a local federation: a coordinator and party processes over HTTP/2 + TLS, federated vs centralized.")
         {
-            dataset, rounds, workDirectory, personalise, report, seed,
+            dataset, data, schema, parties, rounds, workDirectory, personalise, report, seed,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -51,10 +54,31 @@ internal static class DemoCommand
                 return 2;
             }
 
+            (string, string, int)? csv = null;
+            if (parse.GetValue(data) is { } dataFile)
+            {
+                var schemaFile = parse.GetValue(schema)
+                    ?? throw new CliException("--data needs --schema", $"draft one with: causeway schema infer {dataFile.Name} --out schema.json", exitCode: 2);
+                foreach (var (given, option) in new[] { (dataFile, "--data"), (schemaFile, "--schema") })
+                {
+                    if (!given.Exists)
+                    {
+                        throw new CliException($"{option}: no such file: {given.FullName}", null, exitCode: 2);
+                    }
+                }
+
+                if (parse.GetValue(parties) is < 1 or > 20)
+                {
+                    throw new CliException($"--parties must be 1 to 20 on one machine, got {parse.GetValue(parties)}", null, exitCode: 2);
+                }
+
+                csv = (dataFile.FullName, schemaFile.FullName, parse.GetValue(parties));
+            }
+
             using var work = parse.GetValue(workDirectory) is { } named
                 ? WorkFolder.Claim(named.FullName, "--work-dir", "causeway demo")
                 : WorkFolder.CreateUnique(Path.Combine(".causeway", "demo"), "causeway demo", TimeProvider.System);
-            var options = new DemoFederation.Options(name, roundCount, work.Path, parse.GetValue(seed), parse.GetValue(personalise));
+            var options = new DemoFederation.Options(name, roundCount, work.Path, parse.GetValue(seed), parse.GetValue(personalise), csv);
 
             DemoFederation.Outcome outcome;
             try

@@ -128,11 +128,7 @@ internal static class SimulateCommand
             }
         }
 
-        var label = DataSchema.Load(schema.FullName).Label;
-        var type = model == "mlp" ? ModelType.Mlp
-            : label.Regression ? ModelType.Linear
-            : label.Classes.Count > 2 ? ModelType.Softmax
-            : ModelType.Logistic;
+        var type = model == "mlp" ? ModelType.Mlp : DemoFederation.LinearModelFor(DataSchema.Load(schema.FullName).Label);
         var run = new RunConfig
         {
             Name = Path.GetFileNameWithoutExtension(data.Name),

@@ -1,4 +1,5 @@
 using System.Text;
+using Causeway.Core.Data;
 
 namespace Causeway.Cli.Composition;
 
@@ -37,6 +38,38 @@ internal static class DemoDatasets
         return File.Exists(Path.Combine(local, "adult", "schema.json"))
             ? local
             : throw new DirectoryNotFoundException("Cannot find the bundled samples/ folder; run the demo from a Causeway clone.");
+    }
+
+    /// <summary>
+    /// A user's own CSV: a seeded fifth of its rows held out, the rest and the held-out rows each dealt to
+    /// <paramref name="parties"/> parties (party-1, party-2, ...), every party file with the header when the schema says
+    /// there is one. Splits by line, so a quoted field must not span lines.
+    /// </summary>
+    public static Prepared FromCsv(string dataPath, string schemaPath, string directory, int parties, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(parties, 1);
+        var schema = DataSchema.Load(schemaPath);
+        var lines = File.ReadLines(dataPath).Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
+        var header = schema.Format.Header && lines.Count > 0 ? lines[0] : null;
+        var rows = header is null ? lines : lines[1..];
+        Shuffle(rows, new Random(seed));
+        var held = Math.Max(parties, rows.Count / 5);
+        if (rows.Count - held < parties)
+        {
+            throw new Output.CliException($"{dataPath} has {rows.Count} rows, too few for {parties} parties and a held-out fifth", "pass fewer --parties", exitCode: 2);
+        }
+
+        var trainParts = Deal(rows[held..], parties, seed + 1);
+        var testParts = Deal(rows[..held], parties, seed + 2);
+        var files = new List<PartyFiles>(parties);
+        for (var k = 0; k < parties; k++)
+        {
+            var id = $"party-{k + 1}";
+            List<string> WithHeader(List<string> part) => header is null ? part : [header, .. part];
+            files.Add(new PartyFiles(id, Write(directory, $"{id}.train.csv", WithHeader(trainParts[k])), Write(directory, $"{id}.eval.csv", WithHeader(testParts[k]))));
+        }
+
+        return new Prepared($"{Path.GetFileName(dataPath)} split across {parties} parties", schemaPath, files);
     }
 
     /// <summary>UCI Adult: the training file dealt IID to three parties; the test file dealt the same way for evaluation.</summary>

@@ -14,7 +14,7 @@ namespace Causeway.Cli.Composition;
 /// <summary>Runs the demo federation: prepares the islands, starts the processes, drives a run, and cleans up.</summary>
 internal static class DemoFederation
 {
-    /// <param name="Dataset">adult or heart.</param>
+    /// <param name="Dataset">adult or heart (ignored with <paramref name="Csv"/>).</param>
     /// <param name="Rounds">Federated rounds.</param>
     /// <param name="WorkDirectory">The demo's own folder (a <see cref="WorkFolder"/>), empty but for its marker.</param>
     /// <param name="Seed">Seed for the split, the model and sampling.</param>
@@ -22,7 +22,8 @@ internal static class DemoFederation
     /// "fedper": train an MLP, then run again with its output layer kept by each party (FedPer) and compare each party's own
     /// held-out accuracy under the two; null: the plain demo.
     /// </param>
-    public sealed record Options(string Dataset, int Rounds, string WorkDirectory, ulong Seed, string? Personalise = null);
+    /// <param name="Csv">A user's own CSV file, its schema and the number of parties to deal it to, instead of a bundled dataset.</param>
+    public sealed record Options(string Dataset, int Rounds, string WorkDirectory, ulong Seed, string? Personalise = null, (string Data, string Schema, int Parties)? Csv = null);
 
     /// <param name="Report">The (first) run's rounds and the centralised reference.</param>
     /// <param name="ModelPath">The global model of the first run.</param>
@@ -39,7 +40,9 @@ internal static class DemoFederation
     {
         var stopwatch = Stopwatch.StartNew();
         var work = options.WorkDirectory;
-        var islands = DemoDatasets.Prepare(options.Dataset, DemoDatasets.LocateSamples(), work, (int)options.Seed);
+        var islands = options.Csv is { } csv
+            ? DemoDatasets.FromCsv(csv.Data, csv.Schema, work, csv.Parties, (int)options.Seed)
+            : DemoDatasets.Prepare(options.Dataset, DemoDatasets.LocateSamples(), work, (int)options.Seed);
         var config = DemoConfig(options, islands);
 
         AnsiConsole.MarkupLine(Markup.Escape($"{islands.Name}: 1 coordinator + {islands.Parties.Count} party processes, HTTP/2 + TLS on 127.0.0.1"));
@@ -89,16 +92,20 @@ internal static class DemoFederation
 
     private static RunConfig DemoConfig(Options options, DemoDatasets.Prepared islands) => new()
     {
-        Name = $"demo-{options.Dataset}",
+        Name = options.Csv is { } csv ? "demo-" + Path.GetFileNameWithoutExtension(csv.Data) : $"demo-{options.Dataset}",
         Seed = options.Seed,
         Rounds = options.Rounds,
         // FedPer needs a body to share under the parties' own heads: one hidden layer of 16 (bench personalise's).
-        Model = options.Personalise is null ? new ModelConfig { Type = ModelType.Logistic } : new ModelConfig { Type = ModelType.Mlp, Hidden = [16] },
+        Model = options.Personalise is null ? new ModelConfig { Type = LinearModelFor(DataSchema.Load(islands.SchemaPath).Label) } : new ModelConfig { Type = ModelType.Mlp, Hidden = [16] },
         Training = new TrainingConfig { Epochs = 1, BatchSize = 32, LearningRate = 0.05f },
         Strategy = new StrategyConfig { Name = Federation.Horizontal.StrategyKind.FedAvg },
         Round = new RoundConfig { DeadlineSeconds = 120, MinResults = islands.Parties.Count },
         Data = new DataConfig { Schema = islands.SchemaPath },
     };
+
+    /// <summary>The linear model a label needs: logistic regression for two classes, softmax for more, linear regression for a number.</summary>
+    public static ModelType LinearModelFor(ColumnSchema label) =>
+        label.Regression ? ModelType.Linear : label.Classes.Count > 2 ? ModelType.Softmax : ModelType.Logistic;
 
     /// <summary>Follows the run through the control API, printing each closed round, until it ends.</summary>
     private static async Task<List<RoundReport>> FollowAsync(
