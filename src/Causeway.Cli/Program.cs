@@ -12,7 +12,7 @@ internal static class Program
 
     private static async Task<int> Main(string[] args)
     {
-        var verbose = new Option<bool>("--verbose") { Description = "Show more: every task a party takes, and the stack trace of a failure.", Recursive = true };
+        var verbose = new Option<bool>("--verbose") { Description = "Show more: the detail of every task a party takes, and the stack trace of a failure.", Recursive = true };
         var root = new RootCommand("Causeway: federated learning where every row of data stays home.")
         {
             DemoCommand.Create(),

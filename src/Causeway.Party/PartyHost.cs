@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Causeway.Core.Metrics;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal;
@@ -221,12 +222,15 @@ public sealed class PartyHost : IDisposable
                 continue;
             }
 
-            PartyLog.TaskReceived(_logger, task.TaskId, task.Step is { } s ? s.Request.Name : task.Train is null ? "evaluate" : "train", task.Round.RunId, task.Round.Round);
+            var kind = task.Step is { } s ? s.Request.Name : task.Train is null ? "evaluate" : "train";
+            PartyLog.TaskReceived(_logger, task.TaskId, kind, task.Round.RunId, task.Round.Round);
             _currentTaskId = task.TaskId;
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 next = await HandleAsync(task, cancellationToken).ConfigureAwait(false);
                 CompletedTasks++;
+                PartyLog.TaskDone(_logger, task.Round.RunId, task.Round.Round, kind, Stopwatch.GetElapsedTime(started).TotalSeconds);
             }
             catch (CoordinatorException e) when (!e.SessionExpired && !e.SessionReplaced && !e.IsTransient)
             {

@@ -199,7 +199,7 @@ internal static class PartyCommand
                     o.TimestampFormat = "HH:mm:ss ";
                 })
                 .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning)
-                .AddFilter("Causeway.Party.PartyHost", parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning));
+                .AddFilter("Causeway.Party.PartyHost", parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information));
             using var ca = parse.GetValue(authority) is { } caFile
                 ? PemFiles.LoadCertificate(caFile.FullName, "--ca", CaHint)
                 : null;

@@ -29,7 +29,8 @@ internal static class RunCommand
             Description = "Start from this model (.cw: `causeway run model`, or one trained at a party) instead of a seeded initialisation; it must have the run's architecture. Pair with training.frozenLayers to keep its first layers.",
             HelpName = "FILE",
         };
-        var start = new Command("start", "Start a run described by a configuration file; prints the run's id.") { config, init };
+        var follow = new Option<bool>("--follow") { Description = "After printing the run's id, follow its rounds (a row each) until it ends; exit 1 unless it completes." };
+        var start = new Command("start", "Start a run described by a configuration file; prints the run's id (and follows its rounds with --follow).") { config, init, follow };
         start.SetAction(async (parse, cancellationToken) =>
         {
             using var api = Connect(parse, coordinator, authority, adminToken);
@@ -43,7 +44,15 @@ internal static class RunCommand
             RunConfigFile.Validate(run, path, RunSite.Network);
             var id = await api.StartRunAsync(run.ToJson(), cancellationToken);
             Console.WriteLine(id);
-            return 0;
+            return parse.GetValue(follow) ? await WatchAsync(api, id, cancellationToken) : 0;
+        });
+
+        var watchRun = new Option<string>("--run") { Description = "The run to follow.", Required = true };
+        var watch = new Command("watch", "Follow a run's rounds live (a row each: updates, parties not accepted and why, losses, accuracy, AUC) until it ends; exit 1 unless it completes.") { watchRun };
+        watch.SetAction(async (parse, cancellationToken) =>
+        {
+            using var api = Connect(parse, coordinator, authority, adminToken);
+            return await WatchAsync(api, parse.GetValue(watchRun)!, cancellationToken);
         });
 
         var runId = new Option<string?>("--run") { Description = "The run to show (default: the coordinator's parties and runs)." };
@@ -127,6 +136,7 @@ internal static class RunCommand
         });
 
         command.Subcommands.Add(start);
+        command.Subcommands.Add(watch);
         command.Subcommands.Add(status);
         command.Subcommands.Add(stop);
         command.Subcommands.Add(resume);
@@ -134,6 +144,19 @@ internal static class RunCommand
         command.Subcommands.Add(RunStatsCommand.Create(parse => Connect(parse, coordinator, authority, adminToken)));
         command.Subcommands.Add(RunPopularCommand.Create(parse => Connect(parse, coordinator, authority, adminToken)));
         return command;
+    }
+
+    // Follows the run to its end; a run that fails or is stopped is a failed command, its reason on standard error.
+    private static async Task<int> WatchAsync(ControlApiClient api, string runId, CancellationToken cancellationToken)
+    {
+        var outcome = await RunFollower.FollowAsync(api, runId, null, cancellationToken);
+        if (outcome.Completed)
+        {
+            return 0;
+        }
+
+        Console.Error.WriteLine($"run {runId} ended {outcome.State.ToLowerInvariant()}: {outcome.Error ?? "no reason given"}");
+        return 1;
     }
 
     private static void Print(bool asJson, JsonNode node, Action writeTables)
@@ -181,14 +204,13 @@ internal static class RunCommand
         var shown = privacyColumns.Where(name => rounds.Any(r => r?["metrics"]?[name] is not null)).ToList();
         var table = new Table()
             .Title(Markup.Escape($"{run["id"]}: {run["state"]}, {run["completedRounds"]}/{run["totalRounds"]} rounds, {run["degradedRounds"] ?? 0} degraded"))
-            .AddColumns(["round", "updates", "failures", "train loss", "eval loss", "accuracy", "bytes", "seconds", .. shown.Select(n => n == "epsilon" ? "ε (client)" : "ε (sample)")]);
+            .AddColumns(["round", "updates", "train loss", "eval loss", "accuracy", "bytes", "seconds", .. shown.Select(n => n == "epsilon" ? "ε (client)" : "ε (sample)")]);
         foreach (var round in rounds)
         {
             var metrics = round?["metrics"];
             table.AddRow([
                 Text(round?["round"]),
-                Text(round?["updates"]),
-                (round?["failures"]?.AsArray().Count ?? 0).ToString(CultureInfo.InvariantCulture),
+                $"{Text(round?["updates"])}/{Number(metrics?["selected"], "F0")}",
                 Number(metrics?["train_loss"], "F4"),
                 Number(metrics?["eval_loss"], "F4"),
                 Number(metrics?["eval_accuracy"], "P2"),
@@ -204,9 +226,13 @@ internal static class RunCommand
 
         AnsiConsole.Write(table);
         WritePartyEvaluations(rounds);
-        foreach (var failure in details["rounds"]?.AsArray().SelectMany(r => r?["failures"]?.AsArray() ?? []) ?? [])
+        // Every selected party whose update was not averaged, round by round, with why.
+        foreach (var round in rounds)
         {
-            AnsiConsole.MarkupLine(Markup.Escape($"failure: {failure}"));
+            foreach (var party in round?["parties"]?.AsArray().Where(p => p?["outcome"]?.GetValue<string>() != "accepted") ?? [])
+            {
+                Console.WriteLine($"round {round!["round"]}: {party!["party"]} {party["outcome"]}: {party["reason"]}");
+            }
         }
     }
 

@@ -51,7 +51,7 @@ internal static class DemoFederation
         var api = federation.Api;
         var runId = await api.StartRunAsync(config.ToJson(), cancellationToken);
         var centralized = Task.Run(() => TrainCentralized(config, islands), cancellationToken);
-        var rounds = await FollowAsync(federation, runId, config.Rounds, cancellationToken);
+        var rounds = await FollowAsync(federation, runId, cancellationToken);
         var modelPath = Path.Combine(work, "global-model.cw");
         await api.DownloadModelAsync(runId, modelPath, cancellationToken);
         IReadOnlyList<SiteGain> sites = [];
@@ -61,7 +61,7 @@ internal static class DemoFederation
             var personal = config with { Name = config.Name + "-fedper", Training = config.Training with { PersonalLayers = 1 } };
             AnsiConsole.MarkupLine(Markup.Escape("FedPer: the same federation again, each party keeping its own output layer"));
             var personalId = await api.StartRunAsync(personal.ToJson(), cancellationToken);
-            await FollowAsync(federation, personalId, personal.Rounds, cancellationToken);
+            await FollowAsync(federation, personalId, cancellationToken);
             sites = Gains(await LastPartyAccuracies(api, runId, cancellationToken), await LastPartyAccuracies(api, personalId, cancellationToken));
         }
 
@@ -107,60 +107,11 @@ internal static class DemoFederation
     public static ModelType LinearModelFor(ColumnSchema label) =>
         label.Regression ? ModelType.Linear : label.Classes.Count > 2 ? ModelType.Softmax : ModelType.Logistic;
 
-    /// <summary>Follows the run through the control API, printing each closed round, until it ends.</summary>
-    private static async Task<List<RoundReport>> FollowAsync(
-        LocalFederation federation, string runId, int totalRounds, CancellationToken cancellationToken)
+    /// <summary>Follows the run until it ends (<see cref="RunFollower"/>); a run that does not complete fails the demo.</summary>
+    private static async Task<IReadOnlyList<RoundReport>> FollowAsync(LocalFederation federation, string runId, CancellationToken cancellationToken)
     {
-        var reports = new List<RoundReport>();
-        await AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(async context =>
-            {
-                var bar = context.AddTask($"run {runId}", maxValue: totalRounds);
-                DateTimeOffset? previousClose = null;
-                var started = DateTimeOffset.UtcNow;
-                while (true)
-                {
-                    federation.ThrowIfExited();
-                    var details = await federation.Api.RunAsync(runId, cancellationToken);
-                    var state = details["run"]?["state"]?.GetValue<string>();
-                    var rounds = details["rounds"]?.AsArray() ?? [];
-                    foreach (var round in rounds.Skip(reports.Count))
-                    {
-                        var closedAt = round!["closedAt"]!.GetValue<DateTimeOffset>();
-                        var metrics = round["metrics"]?.AsObject();
-                        var report = new RoundReport(
-                            round["round"]!.GetValue<int>(),
-                            Metric(metrics, "eval_loss"),
-                            Metric(metrics, "eval_accuracy"),
-                            round["updates"]!.GetValue<int>(),
-                            round["failures"]?.AsArray().Count ?? 0,
-                            (long)(Metric(metrics, "bytes") ?? 0),
-                            (closedAt - (previousClose ?? started)).TotalSeconds,
-                            Metric(metrics, "slowest_party_seconds"));
-                        previousClose = closedAt;
-                        reports.Add(report);
-                        AnsiConsole.MarkupLine(Markup.Escape(string.Create(
-                            CultureInfo.InvariantCulture,
-                            $"round {report.Round,3}: loss {report.Loss:F4}  accuracy {report.Accuracy:P2}  parties {report.Participants}  {report.Seconds:F2}s")));
-                        bar.Value = reports.Count;
-                    }
-
-                    if (state is "Completed")
-                    {
-                        return;
-                    }
-
-                    if (state is "Failed" or "Stopped")
-                    {
-                        throw new InvalidOperationException($"The run ended {state}: {details["run"]?["error"]}");
-                    }
-
-                    await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
-                }
-            });
-        return reports;
+        var outcome = await RunFollower.FollowAsync(federation.Api, runId, federation.ThrowIfExited, cancellationToken);
+        return outcome.Completed ? outcome.Rounds : throw new InvalidOperationException($"The run ended {outcome.State}: {outcome.Error}");
     }
 
     /// <summary>The reference: the same model and plan trained on the pooled data of all parties (only possible in a demo).</summary>
@@ -184,7 +135,4 @@ internal static class DemoFederation
         var columns = parts[0].Columns;
         return new TabularData([.. parts.SelectMany(p => p.Features)], [.. parts.SelectMany(p => p.Labels)], columns, parts[0].FeatureNames);
     }
-
-    private static double? Metric(JsonObject? metrics, string name) =>
-        metrics is not null && metrics.TryGetPropertyValue(name, out var value) && value is not null ? value.GetValue<double>() : null;
 }

@@ -62,6 +62,8 @@ internal static class RunView
                 AddEvaluation(own, p.Evaluation.Examples, p.Evaluation.RocAuc, p.Evaluation.F1, p.Evaluation.Rmse, p.Evaluation.Mae);
                 return new PartyEvaluationView(p.Party.Value, own);
             })],
+            Parties = [.. round.Parties.Select(p => new PartyRoundView(
+                p.Party.Value, p.Outcome.ToString().ToLowerInvariant(), p.Outcome == PartyOutcome.Accepted ? null : p.Reason, p.Examples))],
         };
     }
 
