@@ -45,7 +45,7 @@ public sealed class RunReportTests
         Assert.Equal(144, rounds[1].GetProperty("bytes").GetInt64());
         Assert.Equal(JsonValueKind.Null, rounds[0].GetProperty("slowestPartySeconds").ValueKind);
         Assert.Equal(0.75, rounds[1].GetProperty("slowestPartySeconds").GetDouble());
-        Assert.Equal(["accuracy", "loss"], root.GetProperty("final").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["accuracy", "loss", "rocAuc", "f1", "rmse"], root.GetProperty("final").EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]

@@ -56,8 +56,17 @@ public sealed class AggregationConfigTests
         var error = Assert.Throws<RunConfigException>(() => RunConfig.Parse(json, "my-run.json"));
 
         Assert.Equal(field, error.Field);
-        Assert.Equal("unknown field", error.Problem);
+        Assert.StartsWith("unknown field; the fields here are: ", error.Problem, StringComparison.Ordinal);
         Assert.StartsWith("my-run.json:1: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_MisspeltField_SuggestsTheNearestName()
+    {
+        var error = Assert.Throws<RunConfigException>(() => RunConfig.Parse("""{ "aggregation": { "rul": "krum" } }""", "my-run.json"));
+
+        Assert.Equal("aggregation.rul", error.Field);
+        Assert.Equal("unknown field; did you mean 'rule'?", error.Problem);
     }
 
     [Fact]
