@@ -55,7 +55,7 @@ internal static class SchemaCommand
                 review.WriteLine("note: " + note);
             }
 
-            WriteOrPrint(parse.GetValue(output), inferred.Json, $"review it, then: causeway simulate --data {file.Name} --schema {parse.GetValue(output)?.Name}");
+            WriteOrPrint(parse.GetValue(output), inferred.Json, $"review it, then: causeway simulate --data {parse.GetResult(data)?.Tokens[0].Value ?? file.Name} --schema {parse.GetResult(output)?.Tokens[0].Value}");
             return 0;
         });
         return command;
