@@ -44,7 +44,9 @@ public sealed class FaultSuiteTests(ITestOutputHelper output)
                 Assert.Equal(settings.HostileInputs + 1, result.MalformedInputs);
                 var failover = Assert.Single(result.Faults, f => f.Kind == FaultDrill.FaultKind.CoordinatorKill);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"failover {failover.FailoverSeconds:F2} s, next round {failover.NextRoundSeconds:F2} s"));
-                Assert.True(failover.FailoverSeconds > 0 && failover.NextRoundSeconds >= failover.FailoverSeconds);
+                // Both are measured from the kill. "Serving" is when this process's polling first got an answer, so under load
+                // it can come after the standby's first round already closed (stored close time): no order between the two.
+                Assert.True(failover.FailoverSeconds > 0 && failover.NextRoundSeconds > 0);
                 Assert.True(result.CoordinatorPeakBytes > 0);
 
                 // The store agrees: the run completed, rounds 1..R each closed once, each with all four hospitals.
