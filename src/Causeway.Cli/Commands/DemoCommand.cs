@@ -59,13 +59,8 @@ internal static class DemoCommand
             {
                 var schemaFile = parse.GetValue(schema)
                     ?? throw new CliException("--data needs --schema", $"draft one with: causeway schema infer {dataFile.Name} --out schema.json", exitCode: 2);
-                foreach (var (given, option) in new[] { (dataFile, "--data"), (schemaFile, "--schema") })
-                {
-                    if (!given.Exists)
-                    {
-                        throw new CliException($"{option}: no such file: {given.FullName}", null, exitCode: 2);
-                    }
-                }
+                CliFiles.Existing(dataFile, "--data", exitCode: 2);
+                CliFiles.Existing(schemaFile, "--schema", exitCode: 2);
 
                 if (parse.GetValue(parties) is < 1 or > 20)
                 {

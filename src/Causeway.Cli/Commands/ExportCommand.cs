@@ -26,11 +26,7 @@ internal static class ExportCommand
                 throw new CliException($"--format must be onnx, got '{parse.GetValue(format)}'", "a model file (.cw) is what `causeway run model` downloads", exitCode: 2);
             }
 
-            var file = parse.GetValue(model)!;
-            if (!file.Exists)
-            {
-                throw new CliException($"--model: no such file: {file.FullName}", "a run's model is downloaded with `causeway run model --run ID --out FILE`");
-            }
+            var file = CliFiles.Existing(parse.GetValue(model)!, "--model", CliFiles.ModelHint);
 
             WriteOnnx(file.FullName, parse.GetValue(output)!.FullName);
             return 0;

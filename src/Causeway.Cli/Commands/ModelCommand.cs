@@ -33,13 +33,9 @@ internal static class ModelCommand
         var export = new Command("export-items", "Export a recommendation run's item embeddings with item ids (docs/model-format.md, \"Item models\").") { model, ratings, output };
         export.SetAction(parse =>
         {
-            var modelFile = parse.GetValue(model)!;
+            var modelFile = CliFiles.Existing(parse.GetValue(model)!, "MODEL", "download a recommendation run's item model with `causeway run model --run ID --out FILE`");
             var ratingsFile = parse.GetValue(ratings)!;
             var outFile = parse.GetValue(output)!;
-            if (!modelFile.Exists)
-            {
-                throw new CliException($"MODEL: no such file: {modelFile.FullName}", "download a recommendation run's item model with `causeway run model --run ID --out FILE`");
-            }
 
             var format = outFile.Extension.ToLowerInvariant();
             if (format is not (".csv" or ".json" or ".npy" or ".jsonl"))

@@ -25,17 +25,8 @@ internal static class PredictCommand
         };
         command.SetAction(parse =>
         {
-            var modelFile = parse.GetValue(model)!;
-            var dataFile = parse.GetValue(data)!;
-            if (!modelFile.Exists)
-            {
-                throw new CliException($"--model: no such file: {modelFile.FullName}", "a run's model is downloaded with `causeway run model --run ID --out FILE`");
-            }
-
-            if (!dataFile.Exists)
-            {
-                throw new CliException($"--data: no such file: {dataFile.FullName}", hint: null);
-            }
+            var modelFile = CliFiles.Existing(parse.GetValue(model)!, "--model", CliFiles.ModelHint);
+            var dataFile = CliFiles.Existing(parse.GetValue(data)!, "--data");
 
             var trained = TrainedModel.Load(modelFile.FullName);
             var table = TableReader.Read(dataFile.FullName, trained.Schema, LabelPresence.Optional);

@@ -269,11 +269,7 @@ internal static class RunCommand
     // The model a run starts from, as model.init carries it.
     private static string ReadInit(FileInfo file)
     {
-        if (!file.Exists)
-        {
-            throw new CliException($"--init: no such file: {file.FullName}", "a run's model is downloaded with `causeway run model --run ID --out FILE`");
-        }
-
+        CliFiles.Existing(file, "--init", CliFiles.ModelHint);
         if (file.Length > ModelConfig.MaxInitBytes)
         {
             throw new CliException($"--init {file.Name}: {file.Length:N0} bytes, more than a run's initial model may hold ({ModelConfig.MaxInitBytes >> 20} MiB)", hint: null);

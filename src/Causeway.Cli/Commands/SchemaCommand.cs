@@ -27,11 +27,7 @@ internal static class SchemaCommand
         };
         command.SetAction(parse =>
         {
-            var file = parse.GetValue(data)!;
-            if (!file.Exists)
-            {
-                throw new CliException($"no such file: {file.FullName}", null, exitCode: 2);
-            }
+            var file = CliFiles.Existing(parse.GetValue(data)!, null, exitCode: 2);
 
             RefuseExisting(parse.GetValue(output));
             var inferred = SchemaInference.Infer(
@@ -71,12 +67,7 @@ internal static class SchemaCommand
         };
         command.SetAction(parse =>
         {
-            var files = parse.GetValue(drafts)!;
-            var missing = files.FirstOrDefault(f => !f.Exists);
-            if (missing is not null)
-            {
-                throw new CliException($"no such file: {missing.FullName}", null, exitCode: 2);
-            }
+            var files = parse.GetValue(drafts)!.Select(f => CliFiles.Existing(f, null, exitCode: 2)).ToList();
 
             WriteOrPrint(parse.GetValue(output), SchemaInference.Merge([.. files.Select(f => (File.ReadAllText(f.FullName), f.FullName))]), "every party uses this one schema");
             return 0;

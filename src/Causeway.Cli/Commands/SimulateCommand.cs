@@ -120,13 +120,8 @@ internal static class SimulateCommand
                 "draft a schema with: causeway schema infer DATA.csv --out schema.json", exitCode: 2);
         }
 
-        foreach (var (file, option) in new[] { (data, "--data"), (schema, "--schema") })
-        {
-            if (!file.Exists)
-            {
-                throw new CliException($"{option}: no such file: {file.FullName}", null, exitCode: 2);
-            }
-        }
+        CliFiles.Existing(data, "--data", exitCode: 2);
+        CliFiles.Existing(schema, "--schema", exitCode: 2);
 
         var type = model == "mlp" ? ModelType.Mlp : DemoFederation.LinearModelFor(DataSchema.Load(schema.FullName).Label);
         var run = new RunConfig

@@ -155,11 +155,7 @@ internal static class VectorsCommand
         {
             using var vectors = VectorStore.Open(parse.GetValue(store)!.FullName);
             var target = Require(vectors, parse.GetValue(collection)!);
-            var file = parse.GetValue(model)!;
-            if (!file.Exists)
-            {
-                throw new CliException($"--model: no such file: {file.FullName}", "a run's model is downloaded with `causeway run model --run ID --out FILE`");
-            }
+            var file = CliFiles.Existing(parse.GetValue(model)!, "--model", CliFiles.ModelHint);
 
             var (encoder, refusal) = Party.VectorEncoder.Install(vectors.FolderOf(target.Spec.Name), File.ReadAllBytes(file.FullName), target.Spec.Dimension);
             if (encoder is null)
