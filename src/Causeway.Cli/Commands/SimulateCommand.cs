@@ -123,7 +123,7 @@ internal static class SimulateCommand
         CliFiles.Existing(data, "--data", exitCode: 2);
         CliFiles.Existing(schema, "--schema", exitCode: 2);
 
-        var type = model == "mlp" ? ModelType.Mlp : DemoFederation.LinearModelFor(DataSchema.Load(schema.FullName).Label);
+        var type = model == "mlp" ? ModelType.Mlp : ModelConfig.LinearFor(FeatureEncoder.TaskOf(DataSchema.Load(schema.FullName)));
         var run = new RunConfig
         {
             Name = Path.GetFileNameWithoutExtension(data.Name),

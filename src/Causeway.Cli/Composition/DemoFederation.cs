@@ -96,16 +96,12 @@ internal static class DemoFederation
         Seed = options.Seed,
         Rounds = options.Rounds,
         // FedPer needs a body to share under the parties' own heads: one hidden layer of 16 (bench personalise's).
-        Model = options.Personalise is null ? new ModelConfig { Type = LinearModelFor(DataSchema.Load(islands.SchemaPath).Label) } : new ModelConfig { Type = ModelType.Mlp, Hidden = [16] },
+        Model = options.Personalise is null ? new ModelConfig { Type = ModelConfig.LinearFor(FeatureEncoder.TaskOf(DataSchema.Load(islands.SchemaPath))) } : new ModelConfig { Type = ModelType.Mlp, Hidden = [16] },
         Training = new TrainingConfig { Epochs = 1, BatchSize = 32, LearningRate = 0.05f },
         Strategy = new StrategyConfig { Name = Federation.Horizontal.StrategyKind.FedAvg },
         Round = new RoundConfig { DeadlineSeconds = 120, MinResults = islands.Parties.Count },
         Data = new DataConfig { Schema = islands.SchemaPath },
     };
-
-    /// <summary>The linear model a label needs: logistic regression for two classes, softmax for more, linear regression for a number.</summary>
-    public static ModelType LinearModelFor(ColumnSchema label) =>
-        label.Regression ? ModelType.Linear : label.Classes.Count > 2 ? ModelType.Softmax : ModelType.Logistic;
 
     /// <summary>Follows the run until it ends (<see cref="RunFollower"/>); a run that does not complete fails the demo.</summary>
     private static async Task<IReadOnlyList<RoundReport>> FollowAsync(LocalFederation federation, string runId, CancellationToken cancellationToken)

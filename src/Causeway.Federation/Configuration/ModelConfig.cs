@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Causeway.Core.Models;
 
 namespace Causeway.Federation.Configuration;
 
@@ -27,6 +28,15 @@ public sealed record ModelConfig
     /// the coordinator's 16 MiB limit on a control request's body.
     /// </summary>
     public const int MaxInitBytes = 11 << 20;
+
+    /// <summary>The linear model that learns <paramref name="task"/>: logistic regression for a binary label, softmax for more classes, linear regression for a number.</summary>
+    public static ModelType LinearFor(LearningTask task) => task switch
+    {
+        LearningTask.BinaryClassification => ModelType.Logistic,
+        LearningTask.MulticlassClassification => ModelType.Softmax,
+        LearningTask.Regression => ModelType.Linear,
+        _ => throw new ArgumentOutOfRangeException(nameof(task), task, "Unknown learning task."),
+    };
 
     /// <summary>The hidden widths in force.</summary>
     [JsonIgnore]

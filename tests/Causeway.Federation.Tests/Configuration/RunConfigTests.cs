@@ -227,4 +227,18 @@ public sealed class RunConfigTests
         Assert.Equal((0.25, 1e3), (options.MaxDegradedFraction, options.Divergence.LossFactor));
         Assert.Equal(Math.Log(10), options.Divergence.ReferenceLoss!.Value, 12);
     }
+
+    [Theory]
+    [InlineData(LearningTask.BinaryClassification, ModelType.Logistic, 1)]
+    [InlineData(LearningTask.MulticlassClassification, ModelType.Softmax, 3)]
+    [InlineData(LearningTask.Regression, ModelType.Linear, 1)]
+    public void LinearFor_EveryTask_AModelThatToModelSpecAcceptsForIt(LearningTask task, ModelType expected, int outputs)
+    {
+        var type = ModelConfig.LinearFor(task);
+        var spec = new RunConfig { Model = new ModelConfig { Type = type } }.ToModelSpec(5, outputs, task);
+
+        Assert.Equal(expected, type);
+        Assert.Equal(task, spec.Task);
+        Assert.Empty(spec.Hidden);
+    }
 }
