@@ -21,27 +21,9 @@ public sealed class EvaluationReportTests
     {
         var tap = new WireTap();
         await using var server = await CoordinatorServer.StartAsync(tap: tap);
-        using var stop = new CancellationTokenSource();
-        var hosts = new List<(PartyHost Host, List<EvaluationReport> Reports)>();
-        var running = new List<Task>();
-        var disposables = new List<IDisposable>();
-        foreach (var (name, seed, rows) in new[] { ("hospital-a", 1, 200), ("hospital-b", 2, 120) })
-        {
-            var client = server.CreateClient(name);
-            var host = new PartyHost(client, SeparableTables.Party(name, seed, rows, shift: seed == 2 ? 0.7 : 0), server.PartyOptions(name));
-            var reports = new List<EvaluationReport>();
-            host.EvaluationReported += r =>
-            {
-                lock (reports)
-                {
-                    reports.Add(r);
-                }
-            };
-            hosts.Add((host, reports));
-            disposables.AddRange([client, host]);
-            running.Add(host.RunAsync(stop.Token));
-            await server.WaitUntilPollingAsync(name).DefaultTimeout();
-        }
+        await using var hospitals = await InProcessParties.StartAsync(
+            server, [("hospital-a", SeparableTables.Party("hospital-a", 1, 200)), ("hospital-b", SeparableTables.Party("hospital-b", 2, 120, shift: 0.7))]);
+        var hosts = hospitals.Hosts.Select(host => (Host: host, Reports: Heard(host, r => r))).ToList();
 
         using var admin = server.CreateAdminClient();
         const string config = """{ "name": "reports", "seed": 3, "rounds": 3, "model": { "type": "logistic" }, "round": { "deadlineSeconds": 30, "minResults": 2 } }""";
@@ -49,9 +31,7 @@ public sealed class EvaluationReportTests
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var id = (await started.Content.ReadFromJsonAsync<JsonElement>().DefaultTimeout()).GetProperty("id").GetString()!;
         await server.Runs.WaitForActiveRunAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        await stop.CancelAsync();
-        await Task.WhenAll(running).DefaultTimeout();
-        disposables.ForEach(d => d.Dispose());
+        await hospitals.StopAsync();
 
         var rounds = (await admin.GetFromJsonAsync<JsonElement>(new Uri($"api/runs/{id}", UriKind.Relative)).DefaultTimeout()).GetProperty("rounds").EnumerateArray().ToList();
         var last = rounds[^1].GetProperty("metrics");
@@ -104,27 +84,9 @@ public sealed class EvaluationReportTests
     public async Task Run_EndedEarlyByItsPrivacyBudget_TheReportHeldForANextTaskStillReachesEveryParty()
     {
         await using var server = await CoordinatorServer.StartAsync();
-        using var stop = new CancellationTokenSource();
-        var hosts = new List<(PartyHost Host, List<int> Rounds)>();
-        var running = new List<Task>();
-        var disposables = new List<IDisposable>();
-        foreach (var (name, seed) in new[] { ("bank-a", 1), ("bank-b", 2) })
-        {
-            var client = server.CreateClient(name);
-            var host = new PartyHost(client, SeparableTables.Party(name, seed, 150), server.PartyOptions(name));
-            var rounds = new List<int>();
-            host.EvaluationReported += r =>
-            {
-                lock (rounds)
-                {
-                    rounds.Add(r.Round);
-                }
-            };
-            hosts.Add((host, rounds));
-            disposables.AddRange([client, host]);
-            running.Add(host.RunAsync(stop.Token));
-            await server.WaitUntilPollingAsync(name).DefaultTimeout();
-        }
+        await using var banks = await InProcessParties.StartAsync(
+            server, [("bank-a", SeparableTables.Party("bank-a", 1, 150)), ("bank-b", SeparableTables.Party("bank-b", 2, 150))]);
+        var hosts = banks.Hosts.Select(host => (Host: host, Rounds: Heard(host, r => r.Round))).ToList();
 
         // σ = 2 at δ = 1e-5 spends ε ≈ 2.5 in one round and ≈ 3.6 in two; a budget of 4 stops the run before its third of ten.
         using var admin = server.CreateAdminClient();
@@ -154,8 +116,20 @@ public sealed class EvaluationReportTests
             Assert.Equal(stored, Received());
         }
 
-        await stop.CancelAsync();
-        await Task.WhenAll(running).DefaultTimeout();
-        disposables.ForEach(d => d.Dispose());
+        await banks.StopAsync();
+    }
+
+    // What the host hears of every evaluation report, collected under a lock (reports arrive on the host's loop).
+    private static List<T> Heard<T>(PartyHost host, Func<EvaluationReport, T> select)
+    {
+        var heard = new List<T>();
+        host.EvaluationReported += r =>
+        {
+            lock (heard)
+            {
+                heard.Add(select(r));
+            }
+        };
+        return heard;
     }
 }

@@ -23,20 +23,10 @@ public sealed class PersonalLayersNetworkTests
     {
         var tap = new WireTap();
         await using var server = await CoordinatorServer.StartAsync(tap: tap);
-        using var stop = new CancellationTokenSource();
-        var parties = new List<(LocalDataHandler Handler, PartyHost Host, double Shift, int Seed)>();
-        var running = new List<Task>();
-        var disposables = new List<IDisposable>();
-        foreach (var (name, seed, shift) in new[] { ("shop-a", 1, 0.0), ("shop-b", 2, 1.5) })
-        {
-            var client = server.CreateClient(name);
-            var handler = SeparableTables.Party(name, seed, 160, shift);
-            var host = new PartyHost(client, handler, server.PartyOptions(name));
-            parties.Add((handler, host, shift, seed));
-            disposables.AddRange([client, host]);
-            running.Add(host.RunAsync(stop.Token));
-            await server.WaitUntilPollingAsync(name).DefaultTimeout();
-        }
+        (string Name, int Seed, double Shift)[] shops = [("shop-a", 1, 0.0), ("shop-b", 2, 1.5)];
+        var handlers = shops.Select(s => SeparableTables.Party(s.Name, s.Seed, 160, s.Shift)).ToList();
+        await using var hosts = await InProcessParties.StartAsync(server, [.. shops.Select((s, i) => (s.Name, (ITaskHandler)handlers[i]))]);
+        var parties = shops.Select((s, i) => (Handler: handlers[i], Host: hosts.Hosts[i], s.Shift, s.Seed)).ToList();
 
         using var admin = server.CreateAdminClient();
         const string config = """
@@ -47,9 +37,7 @@ public sealed class PersonalLayersNetworkTests
         var id = (await started.Content.ReadFromJsonAsync<JsonElement>().DefaultTimeout()).GetProperty("id").GetString()!;
         await server.Runs.WaitForActiveRunAsync().WaitAsync(TimeSpan.FromMinutes(2));
         var global = ModelFile.Read(new MemoryStream(await admin.GetByteArrayAsync(new Uri($"api/runs/{id}/model", UriKind.Relative)).DefaultTimeout()), "the global model").Parameters;
-        await stop.CancelAsync();
-        await Task.WhenAll(running).DefaultTimeout();
-        disposables.ForEach(d => d.Dispose());
+        await hosts.StopAsync();
 
         // Every delta held the hidden layer only.
         var deltas = tap.Requests

@@ -21,17 +21,8 @@ public sealed class PretrainedStartTests
     {
         var tap = new WireTap();
         await using var server = await CoordinatorServer.StartAsync(tap: tap);
-        using var stop = new CancellationTokenSource();
-        var running = new List<Task>();
-        var disposables = new List<IDisposable>();
-        foreach (var (name, seed) in new[] { ("clinic-a", 1), ("clinic-b", 2) })
-        {
-            var client = server.CreateClient(name);
-            var host = new PartyHost(client, SeparableTables.Party(name, seed, 160), server.PartyOptions(name));
-            disposables.AddRange([client, host]);
-            running.Add(host.RunAsync(stop.Token));
-            await server.WaitUntilPollingAsync(name).DefaultTimeout();
-        }
+        await using var parties = await InProcessParties.StartAsync(
+            server, [("clinic-a", SeparableTables.Party("clinic-a", 1, 160)), ("clinic-b", SeparableTables.Party("clinic-b", 2, 160))]);
 
         using var admin = server.CreateAdminClient();
         const string model = """{ "type": "mlp", "hidden": [6] }""";
@@ -47,9 +38,7 @@ public sealed class PretrainedStartTests
         var transferred = await RunAsync(admin, server, config);
         var after = ModelFile.Read(new MemoryStream(await admin.GetByteArrayAsync(new Uri($"api/runs/{transferred}/model", UriKind.Relative)).DefaultTimeout()), "the run's model");
         var start = ModelFile.Read(new MemoryStream(pretrainedBytes), "the pretrained model");
-        await stop.CancelAsync();
-        await Task.WhenAll(running).DefaultTimeout();
-        disposables.ForEach(d => d.Dispose());
+        await parties.StopAsync();
 
         // Every delta of the second run held layer 1's tensors only: layer 0 never left the parties.
         var deltas = tap.Requests.Skip(before)

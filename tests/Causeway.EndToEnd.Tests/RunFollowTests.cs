@@ -18,20 +18,11 @@ public sealed class RunFollowTests : IDisposable
     public async Task RunStartFollow_ThreeRounds_ARowPerRoundNamingTheRejectedParty_ThenRunStatusToo()
     {
         await using var server = await CoordinatorServer.StartAsync();
-        using var stop = new CancellationTokenSource();
-        var running = new List<Task>();
-        var disposables = new List<IDisposable>();
-        foreach (var (name, handler) in new (string, Func<ITaskHandler, ITaskHandler>)[]
-        {
-            ("hospital-a", h => h), ("hospital-b", h => h), ("hospital-c", h => new NaNDeltaHandler(new PartyId("hospital-c"), h)),
-        })
-        {
-            var client = server.CreateClient(name);
-            var host = new PartyHost(client, handler(SeparableTables.Party(name, name.Length + name[^1], 120)), server.PartyOptions(name));
-            disposables.AddRange([client, host]);
-            running.Add(host.RunAsync(stop.Token));
-            await server.WaitUntilPollingAsync(name).DefaultTimeout();
-        }
+        await using var parties = await InProcessParties.StartAsync(server, [
+            ("hospital-a", SeparableTables.Party("hospital-a", 1, 120)),
+            ("hospital-b", SeparableTables.Party("hospital-b", 2, 120)),
+            ("hospital-c", new NaNDeltaHandler(new PartyId("hospital-c"), SeparableTables.Party("hospital-c", 3, 120))),
+        ]);
 
         var config = Path.Combine(_root, "run.json");
         File.WriteAllText(config, """{ "name": "followed", "seed": 3, "rounds": 3, "model": { "type": "logistic" }, "round": { "deadlineSeconds": 30, "minResults": 2 } }""");
@@ -42,9 +33,7 @@ public sealed class RunFollowTests : IDisposable
         var (exit, stdout, stderr) = await CliRunner.RunAsync(TimeSpan.FromMinutes(2), ["run", "start", "--config", config, "--follow", .. connection]);
         var runId = stdout.Split('\n')[0].Trim();
         var status = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), ["run", "status", "--run", runId, .. connection]);
-        await stop.CancelAsync();
-        await Task.WhenAll(running).DefaultTimeout();
-        disposables.ForEach(d => d.Dispose());
+        await parties.StopAsync();
 
         Assert.True(exit == 0, stdout + stderr);
         var lines = stdout.Split('\n').Select(l => l.TrimEnd()).ToList();
