@@ -105,13 +105,12 @@ public static class SchemaInference
         var delimiter = DetectDelimiter(head, sourceName);
         var format = new TableFormat { Delimiter = delimiter, Quoted = delimiter != "\t", MissingValues = [] };
         List<string> first = [];
-        var profiles = (ColumnProfile[])[];
+        ColumnProfile[] profiles;
         var rows = 0;
         using (var reader = open())
         {
             var records = new RecordReader(reader, format, sourceName);
             records.TryRead(first);
-            first = [.. first];
             profiles = [.. first.Select(_ => new ColumnProfile())];
             var fields = new List<string>();
             while (rows < options.MaxRows && records.TryRead(fields))
