@@ -230,7 +230,7 @@ public sealed class PartyHost : IDisposable
             {
                 next = await HandleAsync(task, cancellationToken).ConfigureAwait(false);
                 CompletedTasks++;
-                PartyLog.TaskDone(_logger, task.Round.RunId, task.Round.Round, kind, Stopwatch.GetElapsedTime(started).TotalSeconds);
+                TaskFinished?.Invoke(new FinishedTask(task.Round.RunId, task.Round.Round, kind, Stopwatch.GetElapsedTime(started).TotalSeconds));
             }
             catch (CoordinatorException e) when (!e.SessionExpired && !e.SessionReplaced && !e.IsTransient)
             {
@@ -249,6 +249,12 @@ public sealed class PartyHost : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Raised after each task whose result the coordinator took, on the pull loop (a handler must be quick: the next task
+    /// waits for it). An event rather than a log line, so the CLI prints it as cheaply as a plain write.
+    /// </summary>
+    public event Action<FinishedTask>? TaskFinished;
 
     /// <summary>Raised after each evaluation round with the federation's metrics and this party's own.</summary>
     public event Action<EvaluationReport>? EvaluationReported;

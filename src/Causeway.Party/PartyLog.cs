@@ -14,12 +14,8 @@ internal static partial class PartyLog
     [LoggerMessage(9, LogLevel.Warning, "The coordinator ended the session before answering a call ({Reason}); joining again in {DelayMs} ms.")]
     public static partial void SessionRefused(ILogger logger, string reason, long delayMs);
 
-    [LoggerMessage(3, LogLevel.Debug, "Task {TaskId}: {Kind} for run {RunId} round {Round}.")]
+    [LoggerMessage(3, LogLevel.Information, "Task {TaskId}: {Kind} for run {RunId} round {Round}.")]
     public static partial void TaskReceived(ILogger logger, string taskId, string kind, string runId, int round);
-
-    // The one line a party prints per task by default.
-    [LoggerMessage(20, LogLevel.Information, "Run {RunId} round {Round}: {Kind} done in {Seconds:F2} s.")]
-    public static partial void TaskDone(ILogger logger, string runId, int round, string kind, double seconds);
 
     [LoggerMessage(4, LogLevel.Warning, "The coordinator refused the result of task {TaskId}: {Reason}.")]
     public static partial void ResultRefused(ILogger logger, string taskId, string reason);

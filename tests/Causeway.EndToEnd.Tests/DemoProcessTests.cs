@@ -69,6 +69,15 @@ public sealed class DemoProcessTests : IDisposable
         var trainRows = trainFiles.Sum(f => File.ReadLines(f).LongCount(l => !string.IsNullOrWhiteSpace(l)));
         var model = TrainedModel.Load(modelPath);
         Assert.Equal(trainRows, model.Statistics.Rows);
+
+        // Each hospital's process printed one line per training task: rounds 1..R, in order.
+        foreach (var hospital in HeartHospitals)
+        {
+            var trained = File.ReadLines(Path.Combine(work, $"{hospital}.log"))
+                .Where(l => l.StartsWith("run ", StringComparison.Ordinal) && l.Contains(": train done in ", StringComparison.Ordinal))
+                .Select(l => int.Parse(l.Split(' ')[3].TrimEnd(':'), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(Enumerable.Range(1, Rounds), trained);
+        }
     }
 
     [Fact]

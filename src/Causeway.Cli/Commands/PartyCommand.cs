@@ -199,7 +199,7 @@ internal static class PartyCommand
                     o.TimestampFormat = "HH:mm:ss ";
                 })
                 .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning)
-                .AddFilter("Causeway.Party.PartyHost", parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information));
+                .AddFilter("Causeway.Party.PartyHost", parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning));
             using var ca = parse.GetValue(authority) is { } caFile
                 ? PemFiles.LoadCertificate(caFile.FullName, "--ca", CaHint)
                 : null;
@@ -237,6 +237,8 @@ internal static class PartyCommand
             await using var vectorsEndpoint = apiAt is null ? null : await VectorApiServer.StartAsync(
                 apiAt, store!, vectors!, new FederatedSearch(options.PartyId, client.SearchAsync), cancellationToken);
             using var host = new PartyHost(client, factor > 1 ? new SlowedTaskHandler(handler, factor) : handler, options, loggers.CreateLogger<PartyHost>(), vertical: vertical, vectors: vectors);
+            host.TaskFinished += task => Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture, $"run {task.RunId} round {task.Round}: {task.Kind} done in {task.Seconds:F2} s"));
             host.EvaluationReported += report => Console.WriteLine(Describe(report));
             if (parse.GetValue(ownModels) is { } ownFolder && handler is LocalDataHandler own)
             {
