@@ -25,10 +25,16 @@ internal static class CoordinatorCommand
         var joinTokens = new Option<string[]>("--join-token") { Description = "A token parties join with, optionally with an expiry: TOKEN or TOKEN@2026-12-31T00:00Z (UTC unless an offset is given; refused from then on). Repeatable; or CAUSEWAY_JOIN_TOKEN.", DefaultValueFactory = _ => [], HelpName = "TOKEN[@EXPIRY]" };
         var statsEpsilon = new Option<double>("--stats-epsilon-budget") { Description = "Total epsilon each run's differentially private statistics releases may spend (basic composition).", DefaultValueFactory = _ => 1.0, HelpName = "EPSILON" };
         var statsDelta = new Option<double>("--stats-delta-budget") { Description = "Total delta each run's statistics releases may spend (Gaussian releases).", DefaultValueFactory = _ => 1e-6, HelpName = "DELTA" };
-        var adminToken = new Option<string?>("--admin-token") { Description = "Bearer token for the JSON control API (or CAUSEWAY_ADMIN_TOKEN)." };
+        var adminToken = new Option<string?>("--admin-token") { Description = "Bearer token for the JSON control API and the dashboard (or CAUSEWAY_ADMIN_TOKEN)." };
+        var heartbeatTimeout = new Option<double>("--heartbeat-timeout")
+        {
+            Description = "Seconds without a call from a party before its session ends (it shows offline and its open tasks become dropouts); parties are asked to call every timeout/6, at most every 5 s.",
+            DefaultValueFactory = _ => 30,
+            HelpName = "SECONDS",
+        };
         var command = new Command("coordinator", "Run a coordinator: parties join and pull tasks; runs are started through the control API.")
         {
-            listen, certs, mutualTls, database, postgres, federation, joinTokens, adminToken, statsEpsilon, statsDelta,
+            listen, certs, mutualTls, database, postgres, federation, joinTokens, adminToken, statsEpsilon, statsDelta, heartbeatTimeout,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -38,6 +44,12 @@ internal static class CoordinatorCommand
             if (tokens.Count == 0 || admin is null)
             {
                 Console.Error.WriteLine("coordinator: give at least one --join-token and an --admin-token (or CAUSEWAY_JOIN_TOKEN / CAUSEWAY_ADMIN_TOKEN).");
+                return 2;
+            }
+
+            if (parse.GetValue(heartbeatTimeout) is var timeout && !(timeout is >= 1 and <= 3600))
+            {
+                Console.Error.WriteLine($"coordinator: --heartbeat-timeout must be 1 to 3600 seconds, not {timeout}.");
                 return 2;
             }
 
@@ -84,6 +96,8 @@ internal static class CoordinatorCommand
                         o.StatisticsDeltaBudget = parse.GetValue(statsDelta);
 
                         o.SetAdminToken(admin);
+                        o.HeartbeatTimeout = TimeSpan.FromSeconds(timeout);
+                        o.HeartbeatInterval = TimeSpan.FromSeconds(Math.Min(5, timeout / 6));
                     },
                 };
 
@@ -106,6 +120,7 @@ internal static class CoordinatorCommand
 
                     createsDatabase = false;
                     Console.WriteLine($"coordinator listening on https://{options.Endpoint} (federation '{parse.GetValue(federation)}')");
+                    Console.WriteLine($"dashboard: https://{options.Endpoint}/dashboard (sign in with the admin token)");
                     using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
                     await app.WaitForShutdownAsync(shutdown.Token);
                 }

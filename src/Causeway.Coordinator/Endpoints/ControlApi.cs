@@ -21,8 +21,11 @@ namespace Causeway.Coordinator.Endpoints;
 /// <summary>The JSON control API under <c>/api</c>, protected by the admin bearer token.</summary>
 internal static class ControlApi
 {
+    // Relaxed escaping: messages such as "no run 'x'" read as written in curl's output (the body is application/json,
+    // never embedded in HTML).
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new JsonStringEnumConverter() },
     };
 
@@ -30,6 +33,9 @@ internal static class ControlApi
     {
         var api = endpoints.MapGroup("/api").AddEndpointFilter(RequireAdminAsync).AddEndpointFilter(AnswerRefusalsAsync);
         api.MapGet("/status", StatusAsync);
+        api.MapGet("/parties", (PartyRegistry parties, TimeProvider time) =>
+            Results.Json(new PartiesResponse(time.GetUtcNow(), parties.Members()), JsonOptions));
+        api.MapGet("/events", Dashboard.DashboardEndpoints.StreamChangesAsync);
         api.MapGet("/runs", async (RunService runs, HttpContext context) =>
             Results.Json(await runs.ListAsync(context.RequestAborted).ConfigureAwait(false), JsonOptions));
         api.MapGet("/runs/{id}", async (string id, RunService runs, HttpContext context) =>
@@ -53,6 +59,7 @@ internal static class ControlApi
         api.MapGet("/vertical/jobs/{id}", (string id, VerticalJobs jobs) =>
             jobs.Find(id) is { } job ? Results.Json(job, JsonOptions) : Error(StatusCodes.Status404NotFound, $"no vertical job '{id}'"));
         api.MapPost("/vertical/jobs/{id}/score", ScoreVerticalAsync);
+        api.MapPut("/runs/{id}/reference", SetReferenceAsync);
         api.MapPost("/runs/{id}/resume", async (string id, RunService runs, HttpContext context) =>
             Results.Json(new StartRunResponse(await runs.ResumeAsync(id, context.RequestAborted).ConfigureAwait(false)), JsonOptions, statusCode: StatusCodes.Status202Accepted));
         api.MapPost("/runs/{id}/stop", async (string id, RunService runs, HttpContext context) =>
@@ -97,6 +104,24 @@ internal static class ControlApi
 
         var id = await runs.StartAsync(json, context.RequestAborted).ConfigureAwait(false);
         return Results.Json(new StartRunResponse(id), JsonOptions, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> SetReferenceAsync(string id, HttpContext context, RunService runs, IOptions<CoordinatorOptions> options)
+    {
+        var json = await ReadTextAsync(context, options.Value.MaxControlBodyBytes).ConfigureAwait(false);
+        if (json is null)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes");
+        }
+
+        var (reference, invalid) = RunReference.Parse(json);
+        if (reference is null)
+        {
+            return Error(StatusCodes.Status400BadRequest, invalid!);
+        }
+
+        await runs.SetReferenceAsync(id, reference, context.RequestAborted).ConfigureAwait(false);
+        return Results.Json(reference, JsonOptions);
     }
 
     private static async Task<IResult> StartVerticalJobAsync(HttpContext context, VerticalJobs jobs, IOptions<CoordinatorOptions> options)
@@ -344,6 +369,10 @@ internal static class ControlApi
     private sealed record StatusResponse(string Federation, IReadOnlyList<PartyStatus> Parties, RunSummary? CurrentRun);
 
     private sealed record StartRunResponse(string Id);
+
+    /// <param name="ServerTime">The coordinator's clock when it answered, so a client can say "last seen 3 s ago" without trusting its own clock.</param>
+    /// <param name="Parties">Every party seen since the coordinator started, online or not.</param>
+    private sealed record PartiesResponse(DateTimeOffset ServerTime, IReadOnlyList<PartyView> Parties);
 
     private sealed record PredictRequest(List<Dictionary<string, JsonElement>?>? Rows);
 

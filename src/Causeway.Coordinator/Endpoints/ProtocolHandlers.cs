@@ -61,7 +61,7 @@ internal sealed class ProtocolHandlers(
             }
         }
 
-        var result = registry.Join(request.PartyId, request.JoinToken, data, context.Connection.ClientCertificate, request.Standby);
+        var result = registry.Join(request.PartyId, request.JoinToken, data, ClientVersionOf(request), context.Connection.ClientCertificate, request.Standby);
         if (result.SessionToken is null)
         {
             if (result.Refusal == AccessRefusal.PartyIdInUse)
@@ -676,6 +676,13 @@ internal sealed class ProtocolHandlers(
     {
         CoordinatorLog.ResultRejected(logger, party, Printable(taskId), status, reason);
         return ProtocolResponses.WriteErrorAsync(context, status, reason);
+    }
+
+    // What the operator sees of the party's free-text client_version: at most 64 printable characters.
+    private static string ClientVersionOf(V1.JoinRequest request)
+    {
+        var version = Printable(request.ClientVersion);
+        return version.Length > 64 ? version[..64] : version;
     }
 
     private static string Printable(string value)

@@ -11,7 +11,8 @@ public static class CausewayEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps the protobuf protocol (<c>POST /causeway.v1/Join|Heartbeat|PullTask|PushResult</c>) and the JSON
-    /// control API (<c>/api/status</c>, <c>/api/runs</c>, <c>/api/runs/{id}</c>, <c>/api/runs/{id}/predict</c>).
+    /// control API (<c>/api/status</c>, <c>/api/runs</c>, <c>/api/runs/{id}</c>, <c>/api/runs/{id}/predict</c>, ...,
+    /// <c>/api/events</c>) and the dashboard (<c>/dashboard</c>).
     /// </summary>
     public static IEndpointRouteBuilder MapCauseway(this IEndpointRouteBuilder endpoints)
     {
@@ -26,6 +27,7 @@ public static class CausewayEndpointRouteBuilderExtensions
         endpoints.MapPost(CausewayProtocol.PushResultPath, handlers.PushResultAsync);
         endpoints.MapPost(CausewayProtocol.SearchPath, handlers.SearchAsync);
         ControlApi.Map(endpoints);
+        Dashboard.DashboardEndpoints.MapFiles(endpoints);
         return endpoints;
     }
 }

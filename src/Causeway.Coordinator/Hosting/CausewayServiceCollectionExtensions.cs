@@ -1,3 +1,4 @@
+using Causeway.Coordinator.Dashboard;
 using Causeway.Coordinator.Endpoints;
 using Causeway.Coordinator.Mailbox;
 using Causeway.Coordinator.Parties;
@@ -39,6 +40,7 @@ public static class CausewayServiceCollectionExtensions
         services.AddRouting();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IRunStore>(_ => new InMemoryRunStore());
+        services.TryAddSingleton<CoordinatorEvents>();
         services.TryAddSingleton<PartyRegistry>();
         services.TryAddSingleton<TaskMailbox>();
         services.TryAddSingleton<ProtocolHandlers>();
@@ -50,12 +52,14 @@ public static class CausewayServiceCollectionExtensions
             sp.GetRequiredService<NetworkPartyChannel>(),
             sp.GetRequiredService<PartyRegistry>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<CoordinatorEvents>(),
             sp.GetRequiredService<ILogger<RunService>>()));
         services.TryAddSingleton(sp => new VerticalJobs(
             sp.GetRequiredService<NetworkPartyChannel>(),
             sp.GetRequiredService<TaskMailbox>(),
             sp.GetRequiredService<PartyRegistry>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<CoordinatorEvents>(),
             sp.GetRequiredService<ILogger<VerticalJobs>>()));
         services.TryAddSingleton(sp => new StatisticsReleaser(
             sp.GetRequiredService<IRunStore>(),

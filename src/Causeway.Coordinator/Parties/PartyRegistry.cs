@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Causeway.Coordinator.Dashboard;
 using Causeway.Federation;
 using Causeway.Federation.Horizontal;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,7 @@ namespace Causeway.Coordinator.Parties;
 /// connection whose certificate names the same party, so a session token alone (leaked, or another party's)
 /// is not enough.
 /// </remarks>
-internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimeProvider time)
+internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimeProvider time, CoordinatorEvents events)
 {
     private readonly CoordinatorOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, PartySession> _bySessionHash = new(StringComparer.Ordinal);
@@ -42,9 +43,10 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
     /// <param name="partyId">The id the party claims.</param>
     /// <param name="joinToken">The join token it presented.</param>
     /// <param name="data">Its description of its training data, or null.</param>
+    /// <param name="clientVersion">The software it says it runs (free text, shown to the operator), or empty.</param>
     /// <param name="certificate">The connection's client certificate (mutual TLS), or null.</param>
     /// <param name="standby">Refuse (<see cref="AccessRefusal.PartyIdInUse"/>) rather than replace a live session of the party.</param>
-    public JoinResult Join(string partyId, string joinToken, DataDescription? data, X509Certificate2? certificate, bool standby)
+    public JoinResult Join(string partyId, string joinToken, DataDescription? data, string clientVersion, X509Certificate2? certificate, bool standby)
     {
         PartyId party;
         try
@@ -92,7 +94,7 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
 
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
         var hash = SHA256.HashData(Encoding.ASCII.GetBytes(token));
-        var session = new PartySession(party, hash, now, data, certificateBound: certificate is not null);
+        var session = new PartySession(party, hash, now, data, certificateBound: certificate is not null) { ClientVersion = clientVersion };
         PartySession? previous;
         lock (_joining)
         {
@@ -114,6 +116,7 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
             End(previous, "the party joined again", rejoined: true);
         }
 
+        events.Publish(ChangeTopic.Parties, party.Value);
         return new JoinResult(token, default, null, replacedLive);
     }
 
@@ -172,6 +175,21 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
         [.. _byParty.Values.Where(s => s.Active).OrderBy(s => s.Party.Value, StringComparer.Ordinal)
             .Select(s => new PartyStatus(s.Party.Value, s.JoinedAt, s.LastSeen))];
 
+    /// <summary>
+    /// Every party that joined since the coordinator started, online or not, ordered by id: its latest session, what it
+    /// said about its data and software, and why it went offline.
+    /// </summary>
+    public IReadOnlyList<PartyView> Members() =>
+        [.. _byParty.Values.OrderBy(s => s.Party.Value, StringComparer.Ordinal).Select(s => new PartyView(
+            s.Party.Value,
+            s.Active,
+            s.JoinedAt,
+            s.LastSeen,
+            s.ClientVersion,
+            s.Data is { Ratings: null } table ? table.Statistics.Rows : null,
+            s.Data?.Ratings?.Ratings,
+            s.Active ? null : s.EndReason))];
+
     /// <summary>Ends every session not heard from within the heartbeat timeout; returns the expired parties.</summary>
     public IReadOnlyList<(PartyId Party, TimeSpan Silence)> ExpireStale()
     {
@@ -216,7 +234,7 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
 
     private void End(PartySession session, string reason, bool rejoined)
     {
-        session.Deactivate(replaced: rejoined);
+        session.Deactivate(reason, replaced: rejoined);
         var key = Convert.ToHexString(session.TokenHash);
         if (rejoined)
         {
@@ -238,6 +256,7 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
         }
 
         SessionEnded?.Invoke(session.Party, reason, rejoined);
+        events.Publish(ChangeTopic.Parties, session.Party.Value);
     }
 
     private static string Base64Url(byte[] bytes) =>

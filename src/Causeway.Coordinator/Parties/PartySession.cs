@@ -27,6 +27,12 @@ internal sealed class PartySession(PartyId party, byte[] tokenHash, DateTimeOffs
     /// <summary>The party's description of its training data, or null when it sent none.</summary>
     public DataDescription? Data { get; } = data;
 
+    /// <summary>The software the party said it runs (<c>JoinRequest.client_version</c>), or empty.</summary>
+    public string ClientVersion { get; init; } = "";
+
+    /// <summary>Why the session ended ("missed heartbeats", "the party joined again"); null while it is active.</summary>
+    public string? EndReason { get; private set; }
+
     /// <summary>True when the session was opened over a connection whose client certificate names the party.</summary>
     public bool CertificateBound { get; } = certificateBound;
 
@@ -43,9 +49,10 @@ internal sealed class PartySession(PartyId party, byte[] tokenHash, DateTimeOffs
 
     public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref _lastSeenTicks, now.UtcTicks);
 
-    /// <summary>Ends the session; <paramref name="replaced"/> when a newer join of the party replaced it.</summary>
-    public void Deactivate(bool replaced)
+    /// <summary>Ends the session for <paramref name="reason"/>; <paramref name="replaced"/> when a newer join of the party replaced it.</summary>
+    public void Deactivate(string reason, bool replaced)
     {
+        EndReason = reason;
         _replaced = replaced;
         _active = false;
         _ended.Cancel();

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Causeway.Coordinator.Dashboard;
 using Causeway.Coordinator.Mailbox;
 using Causeway.Coordinator.Parties;
 using Causeway.Coordinator.Refusals;
@@ -50,6 +51,7 @@ public sealed class RunService : IAsyncDisposable
     private readonly NetworkPartyChannel _channel;
     private readonly PartyRegistry _parties;
     private readonly TimeProvider _time;
+    private readonly CoordinatorEvents _events;
     private readonly ILogger<RunService> _logger;
     private readonly CancellationTokenSource _shutdown = new();
 
@@ -57,12 +59,13 @@ public sealed class RunService : IAsyncDisposable
     private readonly SemaphoreSlim _starting = new(1, 1);
     private volatile ActiveRun? _active;
 
-    internal RunService(IRunStore store, NetworkPartyChannel channel, PartyRegistry parties, TimeProvider time, ILogger<RunService> logger)
+    internal RunService(IRunStore store, NetworkPartyChannel channel, PartyRegistry parties, TimeProvider time, CoordinatorEvents events, ILogger<RunService> logger)
     {
         _store = store;
         _channel = channel;
         _parties = parties;
         _time = time;
+        _events = events;
         _logger = logger;
     }
 
@@ -169,6 +172,7 @@ public sealed class RunService : IAsyncDisposable
                 var closed = (await _store.GetRoundsAsync(runId, cancellationToken).ConfigureAwait(false)).Count;
                 await _store.SetRunStatusAsync(runId, RunStatus.Stopped, StoppedByOperator(closed), _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                 CoordinatorLog.RunStopped(_logger, runId, closed);
+                _events.Publish(ChangeTopic.Runs, runId);
             }
             else if (stored.Status != RunStatus.Stopped)
             {
@@ -253,7 +257,28 @@ public sealed class RunService : IAsyncDisposable
         }
 
         var rounds = await _store.GetRoundsAsync(runId, cancellationToken).ConfigureAwait(false);
-        return new RunDetails(Summarize(run, rounds), [.. rounds.Select(RunView.Round)]);
+        return new RunDetails(Summarize(run, rounds), [.. rounds.Select(RunView.Round)])
+        {
+            EpsilonBudget = RunView.EpsilonBudget(run.ConfigJson),
+            Reference = RunReference.FromStored(run.ReferenceJson),
+        };
+    }
+
+    /// <summary>Stores (or replaces) the run's reference figures.</summary>
+    /// <exception cref="NotFoundException">No such run.</exception>
+    public async Task SetReferenceAsync(string runId, RunReference reference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        try
+        {
+            await _store.SaveRunReferenceAsync(runId, reference.ToJson(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RunNotFoundException e)
+        {
+            throw new NotFoundException($"no run '{runId}'", e);
+        }
+
+        _events.Publish(ChangeTopic.Runs, runId);
     }
 
     /// <summary>Every run the store holds, newest first.</summary>
@@ -325,6 +350,7 @@ public sealed class RunService : IAsyncDisposable
         CoordinatorLog.RunStarted(_logger, runId, Describe(config));
         _active = run;
         run.Execution = Task.Run(() => ExecuteAsync(run));
+        _events.Publish(ChangeTopic.Runs, runId);
     }
 
     // The round loop of one run, from its first (or resumed) round to its final status.
@@ -389,6 +415,7 @@ public sealed class RunService : IAsyncDisposable
             CoordinatorLog.RunFailed(_logger, e, run.Id);
         }
 
+        _events.Publish(ChangeTopic.Runs, run.Id);
         _channel.CompleteRun(run.Id);
         run.Dispose();
         CoordinatorLog.RunFinished(_logger, run.Id, status.ToString());
@@ -566,6 +593,7 @@ public sealed class RunService : IAsyncDisposable
             await service._store.CloseRoundAsync(record, checkpoint.ToCheckpoint(), cancellationToken).ConfigureAwait(false);
             run.LastClosedRound = summary.Round;
             CoordinatorLog.RoundClosed(service._logger, summary.Round, run.Config.Rounds, run.Id, summary.Participants, summary.Seconds);
+            service._events.Publish(ChangeTopic.Runs, run.Id);
         }
     }
 }

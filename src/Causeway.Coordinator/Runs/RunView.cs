@@ -84,17 +84,25 @@ internal static class RunView
         }
     }
 
-    private static int TotalRounds(string configJson)
+    private static int TotalRounds(string configJson) =>
+        ConfigValue(configJson, root => root.TryGetProperty("rounds", out var rounds) && rounds.TryGetInt32(out var n) ? n : 0);
+
+    /// <summary>The configuration's <c>privacy.epsilonBudget</c>, or null.</summary>
+    public static double? EpsilonBudget(string configJson) => ConfigValue(configJson, root =>
+        root.TryGetProperty("privacy", out var privacy) && privacy.ValueKind == JsonValueKind.Object
+        && privacy.TryGetProperty("epsilonBudget", out var budget) && budget.TryGetDouble(out var epsilon) ? epsilon : (double?)null);
+
+    // A value read from the stored configuration (validated when the run started), or the default of T when unreadable.
+    private static T? ConfigValue<T>(string configJson, Func<JsonElement, T> read)
     {
         try
         {
             using var document = JsonDocument.Parse(configJson, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("rounds", out var rounds) && rounds.TryGetInt32(out var n) ? n : 0;
+            return document.RootElement.ValueKind == JsonValueKind.Object ? read(document.RootElement) : default;
         }
         catch (JsonException)
         {
-            return 0;
+            return default;
         }
     }
 }

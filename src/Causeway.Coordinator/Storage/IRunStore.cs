@@ -34,6 +34,15 @@ public interface IRunStore : IAsyncDisposable
     /// <exception cref="ArgumentException"><paramref name="setupJson"/> is not a JSON document.</exception>
     Task SaveRunSetupAsync(string runId, string setupJson, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores (or replaces) the run's reference figures: metrics of a model the operator trained elsewhere for comparison,
+    /// such as a centralised model in a simulation (JSON defined by the control API). They annotate the run; training
+    /// never reads them.
+    /// </summary>
+    /// <exception cref="RunNotFoundException">No such run.</exception>
+    /// <exception cref="ArgumentException"><paramref name="referenceJson"/> is not a JSON document.</exception>
+    Task SaveRunReferenceAsync(string runId, string referenceJson, CancellationToken cancellationToken);
+
     /// <summary>Returns every run, oldest first (ties broken by id in code point order, the byte order of its UTF-8).</summary>
     Task<IReadOnlyList<RunRecord>> ListRunsAsync(CancellationToken cancellationToken);
 

@@ -97,6 +97,22 @@ public sealed class InMemoryRunStore : IRunStore
             cancellationToken);
     }
 
+    public async Task SaveRunReferenceAsync(string runId, string referenceJson, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ArgumentNullException.ThrowIfNull(referenceJson);
+        RunStoreRules.RequireJson(referenceJson, "run reference");
+        await WriteAsync(
+            () =>
+            {
+                var run = Find(runId) ?? throw new RunNotFoundException(runId);
+                Fence();
+                run.Record = run.Record with { ReferenceJson = referenceJson };
+                return run.Record;
+            },
+            cancellationToken);
+    }
+
     public Task<IReadOnlyList<RunRecord>> ListRunsAsync(CancellationToken cancellationToken) => ReadAsync<IReadOnlyList<RunRecord>>(
         () =>
         {

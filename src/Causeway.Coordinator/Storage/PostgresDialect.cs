@@ -117,6 +117,11 @@ internal sealed class PostgresDialect(NpgsqlDataSource dataSource, bool ownsData
         """
         ALTER TABLE rounds ADD COLUMN party_evaluations_json text NULL;
         """,
+
+        // Version 9: the operator's reference figures for a run (a centralised model's metrics, for comparison).
+        """
+        ALTER TABLE runs ADD COLUMN reference_json text NULL;
+        """,
     ];
 
     public override string Name => "PostgreSQL";

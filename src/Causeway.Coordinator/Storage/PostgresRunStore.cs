@@ -68,6 +68,9 @@ public sealed class PostgresRunStore : IRunStore
     public Task SaveRunSetupAsync(string runId, string setupJson, CancellationToken cancellationToken) =>
         _store.SaveRunSetupAsync(runId, setupJson, cancellationToken);
 
+    public Task SaveRunReferenceAsync(string runId, string referenceJson, CancellationToken cancellationToken) =>
+        _store.SaveRunReferenceAsync(runId, referenceJson, cancellationToken);
+
     public Task<IReadOnlyList<RunRecord>> ListRunsAsync(CancellationToken cancellationToken) =>
         _store.ListRunsAsync(cancellationToken);
 

@@ -14,7 +14,7 @@ namespace Causeway.Coordinator.Storage;
 /// </summary>
 internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreOptions options) : IRunStore
 {
-    private const string RunColumns = "run_id, name, config_json, status, status_message, created_at, updated_at, setup_json";
+    private const string RunColumns = "run_id, name, config_json, status, status_message, created_at, updated_at, setup_json, reference_json";
 
     // The lease this instance took, if any: from then on its writes of run state are fenced by it.
     private volatile StoreLease? _lease;
@@ -126,7 +126,7 @@ internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreO
         await using var command = Command(
             connection,
             null,
-            $"INSERT INTO runs ({RunColumns}) VALUES (@run_id, @name, @config_json, @status, NULL, @created_at, @created_at, NULL)");
+            $"INSERT INTO runs ({RunColumns}) VALUES (@run_id, @name, @config_json, @status, NULL, @created_at, @created_at, NULL, NULL)");
         Add(command, "run_id", runId);
         Add(command, "name", name);
         Add(command, "config_json", configJson);
@@ -224,6 +224,28 @@ internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreO
         await transaction.CommitAsync(cancellationToken);
     }
 
+    public async Task SaveRunReferenceAsync(string runId, string referenceJson, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ArgumentNullException.ThrowIfNull(referenceJson);
+        RunStoreRules.RequireJson(referenceJson, "run reference");
+
+        await using var connection = await dialect.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await dialect.BeginWriteTransactionAsync(connection, cancellationToken);
+        await using (var command = Command(connection, transaction, "UPDATE runs SET reference_json = @reference_json WHERE run_id = @run_id"))
+        {
+            Add(command, "reference_json", referenceJson);
+            Add(command, "run_id", runId);
+            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                throw new RunNotFoundException(runId);
+            }
+        }
+
+        await FenceAsync(connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     public ValueTask DisposeAsync() => dialect.DisposeAsync();
 
     private async Task<RunRecord?> GetRunAsync(
@@ -247,6 +269,7 @@ internal sealed partial class RelationalRunStore(StoreDialect dialect, RunStoreO
         CreatedAt = dialect.ReadTimestamp(reader, 5),
         UpdatedAt = dialect.ReadTimestamp(reader, 6),
         SetupJson = reader.IsDBNull(7) ? null : reader.GetString(7),
+        ReferenceJson = reader.IsDBNull(8) ? null : reader.GetString(8),
     };
 
     private static double? NullableDouble(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);

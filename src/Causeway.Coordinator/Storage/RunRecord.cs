@@ -23,4 +23,7 @@ public sealed record RunRecord
 
     /// <summary>What the parties agreed on when the run started (<see cref="IRunStore.SaveRunSetupAsync"/>), or null before that.</summary>
     public string? SetupJson { get; init; }
+
+    /// <summary>The operator's reference figures for the run (<see cref="IRunStore.SaveRunReferenceAsync"/>), or null.</summary>
+    public string? ReferenceJson { get; init; }
 }

@@ -119,6 +119,11 @@ internal sealed class SqliteDialect(string connectionString, string databasePath
         """
         ALTER TABLE rounds ADD COLUMN party_evaluations_json TEXT NULL;
         """,
+
+        // Version 9: the operator's reference figures for a run (a centralised model's metrics, for comparison).
+        """
+        ALTER TABLE runs ADD COLUMN reference_json TEXT NULL;
+        """,
     ];
 
     public override string Name => "SQLite";

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Causeway.Coordinator.Dashboard;
 using Causeway.Coordinator.Mailbox;
 using Causeway.Coordinator.Parties;
 using Causeway.Coordinator.Refusals;
@@ -21,6 +22,7 @@ public sealed class VerticalJobs : IAsyncDisposable
     private readonly TaskMailbox _mailbox;
     private readonly PartyRegistry _parties;
     private readonly TimeProvider _time;
+    private readonly CoordinatorEvents _events;
     private readonly ILogger<VerticalJobs> _logger;
     private readonly ConcurrentDictionary<string, VerticalJobStatus> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, VerticalJob> _trained = new(StringComparer.Ordinal);
@@ -28,9 +30,10 @@ public sealed class VerticalJobs : IAsyncDisposable
     private readonly Lock _lock = new();
     private Task? _active;
 
-    internal VerticalJobs(NetworkPartyChannel channel, TaskMailbox mailbox, PartyRegistry parties, TimeProvider time, ILogger<VerticalJobs> logger)
+    internal VerticalJobs(NetworkPartyChannel channel, TaskMailbox mailbox, PartyRegistry parties, TimeProvider time, CoordinatorEvents events, ILogger<VerticalJobs> logger)
     {
         _time = time;
+        _events = events;
         _channel = channel;
         _mailbox = mailbox;
         _parties = parties;
@@ -76,6 +79,7 @@ public sealed class VerticalJobs : IAsyncDisposable
             var status = new VerticalJobStatus(id, config.Name, now);
             _jobs[id] = status;
             _active = Task.Run(() => RunAsync(id, config, status));
+            _events.Publish(ChangeTopic.Vertical, id);
             return id;
         }
     }
@@ -131,7 +135,7 @@ public sealed class VerticalJobs : IAsyncDisposable
     {
         var job = new VerticalJob(id, config, new StepChannel(_channel, _mailbox, id))
         {
-            Progress = new Progress(status),
+            Progress = new Progress(status, _events),
         };
         try
         {
@@ -157,6 +161,7 @@ public sealed class VerticalJobs : IAsyncDisposable
         finally
         {
             _channel.CompleteRun(id);
+            _events.Publish(ChangeTopic.Vertical, id);
         }
     }
 
@@ -171,8 +176,12 @@ public sealed class VerticalJobs : IAsyncDisposable
         }
     }
 
-    private sealed class Progress(VerticalJobStatus status) : IProgress<VerticalJobProgress>
+    private sealed class Progress(VerticalJobStatus status, CoordinatorEvents events) : IProgress<VerticalJobProgress>
     {
-        public void Report(VerticalJobProgress value) => status.Progress = value;
+        public void Report(VerticalJobProgress value)
+        {
+            status.Progress = value;
+            events.Publish(ChangeTopic.Vertical, status.Id);
+        }
     }
 }

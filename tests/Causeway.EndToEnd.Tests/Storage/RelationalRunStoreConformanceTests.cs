@@ -13,7 +13,7 @@ namespace Causeway.EndToEnd.Tests.Storage;
 public abstract class RelationalRunStoreConformanceTests : RunStoreConformanceTests
 {
     /// <summary>The schema version the code migrates to (SqliteDialect and PostgresDialect hold this many migrations).</summary>
-    private const long SchemaVersion = 8;
+    private const long SchemaVersion = 9;
 
     /// <summary>The rounds columns migration 5 added, so dropping them puts a database back at version 4.</summary>
     private static readonly string[] s_version5RoundColumns = ["eval_examples", "roc_auc", "f1", "rmse", "mae", "slowest_train_seconds", "problem"];
@@ -163,7 +163,8 @@ public abstract class RelationalRunStoreConformanceTests : RunStoreConformanceTe
         await store.CreateRunAsync("run-1", "r", "{}", T0, None);
         await store.CloseRoundAsync(Round("run-1", 1), CheckpointFor(1), None);
         await ScalarAsync("ALTER TABLE rounds DROP COLUMN party_evaluations_json");
-        await ScalarAsync("DELETE FROM schema_version WHERE version = 8");
+        await ScalarAsync("ALTER TABLE runs DROP COLUMN reference_json");
+        await ScalarAsync("DELETE FROM schema_version WHERE version >= 8");
 
         var migrated = await OpenStoreAsync();
         var evaluated = Round("run-1", 2) with
@@ -178,7 +179,27 @@ public abstract class RelationalRunStoreConformanceTests : RunStoreConformanceTe
         AssertRoundEqual(evaluated, rounds[1]);
     }
 
-    // Back to version 6: the columns versions 7 and 8 added are gone (drop the version rows too).
+    [Fact]
+    public async Task Open_DatabaseAtVersion8_MigratesTo9_OldRunReadsWithoutReference_AndTakesOne()
+    {
+        const string Reference = """{"label":"centralised","metrics":{"eval_accuracy":0.85}}""";
+        var store = await OpenStoreAsync();
+        await store.CreateRunAsync("run-1", "r", "{}", T0, None);
+        await ScalarAsync("ALTER TABLE runs DROP COLUMN reference_json");
+        await ScalarAsync("DELETE FROM schema_version WHERE version = 9");
+
+        var migrated = await OpenStoreAsync();
+        var before = await migrated.GetRunAsync("run-1", None);
+        await migrated.SaveRunReferenceAsync("run-1", Reference, None);
+        var after = await migrated.GetRunAsync("run-1", None);
+
+        Assert.Equal(SchemaVersion, await ScalarInt64Async("SELECT MAX(version) FROM schema_version"));
+        Assert.Null(before!.ReferenceJson);
+        Assert.Equal(Reference, after!.ReferenceJson);
+        await Assert.ThrowsAsync<RunNotFoundException>(() => migrated.SaveRunReferenceAsync("run-2", "{}", None));
+    }
+
+    // Back to version 6: the columns versions 7 to 9 added are gone (drop the version rows too).
     private async Task DropColumnsSinceVersion7Async()
     {
         foreach (var column in new[] { "trained_on_version", "applied_to_version", "staleness", "staleness_weight" })
@@ -187,6 +208,7 @@ public abstract class RelationalRunStoreConformanceTests : RunStoreConformanceTe
         }
 
         await ScalarAsync("ALTER TABLE rounds DROP COLUMN party_evaluations_json");
+        await ScalarAsync("ALTER TABLE runs DROP COLUMN reference_json");
     }
 
     private async Task<long> ScalarInt64Async(string sql) => Convert.ToInt64(await ScalarAsync(sql), CultureInfo.InvariantCulture);

@@ -131,6 +131,23 @@ public abstract partial class RunStoreConformanceTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task SaveRunReference_ThenGet_ReturnsTheLatest_AndLeavesTheRestOfTheRunAlone()
+    {
+        var store = await OpenStoreAsync();
+        await store.CreateRunAsync("run-1", "r", """{"rounds":3}""", T0, None);
+        var created = (await store.GetRunAsync("run-1", None))!;
+
+        await store.SaveRunReferenceAsync("run-1", """{"label":"a","metrics":{"eval_accuracy":0.5}}""", None);
+        await store.SaveRunReferenceAsync("run-1", """{"label":"b","metrics":{"eval_accuracy":0.6}}""", None);
+        await Assert.ThrowsAsync<ArgumentException>(() => store.SaveRunReferenceAsync("run-1", "{label:", None));
+        await Assert.ThrowsAsync<RunNotFoundException>(() => store.SaveRunReferenceAsync("run-2", "{}", None));
+        var run = (await store.GetRunAsync("run-1", None))!;
+
+        Assert.Equal("""{"label":"b","metrics":{"eval_accuracy":0.6}}""", run.ReferenceJson);
+        Assert.Equal(created with { ReferenceJson = run.ReferenceJson }, run);
+    }
+
+    [StoreFact]
     public async Task ListRuns_SeveralRuns_OldestFirstThenById()
     {
         var store = await OpenStoreAsync();
