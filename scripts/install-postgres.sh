@@ -20,28 +20,14 @@ if existing=$(find_initdb); then
     exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "install-postgres.sh: apt-get not found; install the PostgreSQL server (initdb, pg_ctl) by hand." >&2
-    exit 1
-fi
-
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then
-    if ! command -v sudo >/dev/null 2>&1; then
-        echo "install-postgres.sh: not root and no sudo; run as root or install the 'postgresql' package by hand." >&2
-        exit 1
-    fi
-    sudo_cmd=(sudo)
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update
-"${sudo_cmd[@]}" apt-get install -y --no-install-recommends postgresql
+# shellcheck source=lib/apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
+apt_install install-postgres.sh postgresql
 
 # The package may start a system cluster on port 5432; the tests start their own server instead.
 if command -v pg_lsclusters >/dev/null 2>&1; then
     pg_lsclusters --no-header 2>/dev/null | while read -r version cluster _; do
-        "${sudo_cmd[@]}" pg_ctlcluster "$version" "$cluster" stop 2>/dev/null || true
+        as_root pg_ctlcluster "$version" "$cluster" stop 2>/dev/null || true
     done
 fi
 

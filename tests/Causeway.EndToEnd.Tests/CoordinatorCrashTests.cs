@@ -49,7 +49,7 @@ public sealed class CoordinatorCrashTests(ITestOutputHelper output)
         var keepWork = true;
         try
         {
-            var data = PrepareParties(work);
+            var data = HeartParties.Write(work, Parties);
             var certificates = DevCertificates.CreateDevelopmentSet(
                 Path.Combine(work, "certs"), "crash-test", data.Select(p => p.Id), TimeSpan.FromDays(1));
             var certsDirectory = Path.GetDirectoryName(certificates.ServerCertificate)!;
@@ -245,46 +245,6 @@ public sealed class CoordinatorCrashTests(ITestOutputHelper output)
                 }
             }
         }
-    }
-
-    private sealed record PartyData(string Id, string Train, string Evaluation, string Schema);
-
-    /// <summary>
-    /// The four hospitals' patients pooled, shuffled with a fixed seed and dealt to three parties; each keeps a fifth
-    /// of its share for evaluation. The union of the held-out files is written too, to score the downloaded model.
-    /// </summary>
-    private static List<PartyData> PrepareParties(string work)
-    {
-        var root = CliRunner.RepositoryRoot();
-        var schema = Path.Combine(root, "samples", "heart", "schema.json");
-        var lines = new[] { "cleveland", "hungarian", "switzerland", "va" }
-            .SelectMany(site => File.ReadLines(Path.Combine(root, "samples", "data", "uci-heart-disease", $"processed.{site}.data")))
-            .Where(l => !string.IsNullOrWhiteSpace(l) && !l.StartsWith('|'))
-            .ToList();
-        var random = new Random(11);
-        for (var i = lines.Count - 1; i > 0; i--)
-        {
-            var j = random.Next(i + 1);
-            (lines[i], lines[j]) = (lines[j], lines[i]);
-        }
-
-        var parties = new List<PartyData>();
-        var allEvaluation = new List<string>();
-        for (var k = 0; k < Parties; k++)
-        {
-            var share = lines.Where((_, i) => i % Parties == k).ToList();
-            var held = share.Count / 5;
-            var id = $"hospital-{k + 1}";
-            var train = Path.Combine(work, $"{id}.train.csv");
-            var evaluation = Path.Combine(work, $"{id}.eval.csv");
-            File.WriteAllLines(train, share[held..], new UTF8Encoding(false));
-            File.WriteAllLines(evaluation, share[..held], new UTF8Encoding(false));
-            allEvaluation.AddRange(share[..held]);
-            parties.Add(new PartyData(id, train, evaluation, schema));
-        }
-
-        File.WriteAllLines(Path.Combine(work, "all.eval.csv"), allEvaluation, new UTF8Encoding(false));
-        return parties;
     }
 
     private static async Task<string> StartRunAsync(HttpClient api)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Causeway.Coordinator.Storage;
 using Causeway.Core.Serialization;
 using Causeway.EndToEnd.Tests.Infrastructure;
 
@@ -59,6 +60,22 @@ public sealed class DemoProcessTests : IDisposable
         var modelPath = Path.Combine(work, "global-model.cw");
         Assert.True(File.Exists(modelPath), $"no {modelPath}\n{output}");
         Assert.True(File.Exists(Path.Combine(work, "causeway.db")), $"no causeway.db in {work}\n{output}");
+
+        // The dashboard's address was printed with the token's file (readable by its owner only), and the centralised
+        // figures were stored with the run as its reference, for the dashboard's reference lines.
+        Assert.Matches(@"watch it live at https://127\.0\.0\.1:\d+/dashboard", stdout);
+        var tokenFile = Path.Combine(work, "admin-token");
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tokenFile));
+        }
+
+        Assert.Equal(48, (await File.ReadAllTextAsync(tokenFile)).Trim().Length);
+        await using var store = await SqliteRunStore.OpenAsync(Path.Combine(work, "causeway.db"), null, CancellationToken.None);
+        var run = Assert.Single(await store.ListRunsAsync(CancellationToken.None));
+        var reference = JsonNode.Parse(run.ReferenceJson!)!;
+        Assert.Equal("centralised", reference["label"]!.GetValue<string>());
+        Assert.Equal(centralized, reference["metrics"]!["eval_accuracy"]!.GetValue<double>(), 12);
 
         // Every hospital's statistics were merged: the model's row count is the sum of the training files' rows
         // (the heart files have no header, and missing values are imputed, so every non-empty line is a row).

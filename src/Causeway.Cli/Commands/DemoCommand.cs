@@ -38,11 +38,12 @@ internal static class DemoCommand
         var data = new Option<FileInfo?>("--data") { Description = "Your own CSV file instead of a bundled dataset: a fifth held out, the rest dealt to --parties party processes.", HelpName = "FILE" };
         var schema = new Option<FileInfo?>("--schema") { Description = "The schema of --data (draft one with `causeway schema infer`).", HelpName = "FILE" };
         var parties = new Option<int>("--parties") { Description = "With --data: how many party processes to deal it to.", DefaultValueFactory = _ => 3 };
+        var dashboard = new Option<bool>("--dashboard") { Description = "Keep the federation up after the run, for its dashboard (the address is printed), until Ctrl+C." };
         var report = CliOptions.Report();
         var seed = CliOptions.Seed();
         var command = new Command("demo", "Run a local federation: a coordinator and party processes over HTTP/2 + TLS, federated vs centralized.")
         {
-            dataset, data, schema, parties, rounds, workDirectory, personalise, report, seed,
+            dataset, data, schema, parties, rounds, workDirectory, personalise, dashboard, report, seed,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -73,36 +74,37 @@ internal static class DemoCommand
             using var work = parse.GetValue(workDirectory) is { } named
                 ? WorkFolder.Claim(named.FullName, "--work-dir", "causeway demo")
                 : WorkFolder.CreateUnique(Path.Combine(".causeway", "demo"), "causeway demo", TimeProvider.System);
-            var options = new DemoFederation.Options(name, roundCount, work.Path, parse.GetValue(seed), parse.GetValue(personalise), csv);
+            var options = new DemoFederation.Options(name, roundCount, work.Path, parse.GetValue(seed), parse.GetValue(personalise), csv, parse.GetValue(dashboard));
+            void Show(DemoFederation.Outcome outcome)
+            {
+                RunSummaryTable.Write(outcome.Report);
+                if (outcome.Sites.Count > 0)
+                {
+                    WriteSites(outcome.Sites);
+                }
 
-            DemoFederation.Outcome outcome;
+                AnsiConsole.MarkupLine(Markup.Escape($"logs, certificates and the coordinator's database are in {options.WorkDirectory}; the global model is {outcome.ModelPath}"));
+                if (parse.GetValue(report) is { } file)
+                {
+                    var json = JsonNode.Parse(outcome.Report.ToJson())!.AsObject();
+                    if (outcome.Sites.Count > 0)
+                    {
+                        json["sites"] = new JsonArray([.. outcome.Sites.Select(s => (JsonNode)s.ToJson())]);
+                    }
+
+                    ReportFile.Write(file.FullName, json);
+                }
+            }
+
             try
             {
-                outcome = await DemoFederation.RunAsync(options, cancellationToken);
+                await DemoFederation.RunAsync(options, Show, cancellationToken);
             }
             catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or IOException)
             {
                 // The message names the process that failed and the tail of its log.
                 Console.Error.WriteLine($"demo: {e.Message}");
                 return 1;
-            }
-
-            RunSummaryTable.Write(outcome.Report);
-            if (outcome.Sites.Count > 0)
-            {
-                WriteSites(outcome.Sites);
-            }
-
-            AnsiConsole.MarkupLine(Markup.Escape($"logs, certificates and the coordinator's database are in {options.WorkDirectory}; the global model is {outcome.ModelPath}"));
-            if (parse.GetValue(report) is { } file)
-            {
-                var json = JsonNode.Parse(outcome.Report.ToJson())!.AsObject();
-                if (outcome.Sites.Count > 0)
-                {
-                    json["sites"] = new JsonArray([.. outcome.Sites.Select(s => (JsonNode)s.ToJson())]);
-                }
-
-                ReportFile.Write(file.FullName, json);
             }
 
             return 0;

@@ -56,6 +56,18 @@ internal sealed class ControlApiClient : IDisposable
         return await ReadAsync(response, cancellationToken);
     }
 
+    /// <summary>
+    /// Keeps figures of a model trained elsewhere beside the run (<c>PUT /api/runs/{id}/reference</c>), which the
+    /// dashboard draws as reference lines: metrics named as the rounds' ("eval_accuracy", ...).
+    /// </summary>
+    public async Task SetReferenceAsync(string runId, string label, IReadOnlyDictionary<string, double> metrics, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["label"] = label, ["metrics"] = new JsonObject([.. metrics.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))]) };
+        using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await SendAsync(HttpMethod.Put, $"/api/runs/{Uri.EscapeDataString(runId)}/reference", content, cancellationToken);
+        await ReadAsync(response, cancellationToken);
+    }
+
     /// <summary>Resumes a stopped, failed or interrupted run from its last closed round (<c>POST /api/runs/{id}/resume</c>); returns its id.</summary>
     public async Task<string> ResumeRunAsync(string runId, CancellationToken cancellationToken)
     {

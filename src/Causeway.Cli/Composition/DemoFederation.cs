@@ -22,7 +22,9 @@ internal static class DemoFederation
     /// held-out accuracy under the two; null: the plain demo.
     /// </param>
     /// <param name="Csv">A user's own CSV file, its schema and the number of parties to deal it to, instead of a bundled dataset.</param>
-    public sealed record Options(string Dataset, int Rounds, string WorkDirectory, ulong Seed, string? Personalise = null, (string Data, string Schema, int Parties)? Csv = null);
+    /// <param name="KeepOpen">Keep the federation up after the runs, for the dashboard, until the command is cancelled (Ctrl+C).</param>
+    public sealed record Options(
+        string Dataset, int Rounds, string WorkDirectory, ulong Seed, string? Personalise = null, (string Data, string Schema, int Parties)? Csv = null, bool KeepOpen = false);
 
     /// <param name="Report">The (first) run's rounds and the centralised reference.</param>
     /// <param name="ModelPath">The global model of the first run.</param>
@@ -35,8 +37,10 @@ internal static class DemoFederation
         public JsonObject ToJson() => new() { ["site"] = Party, ["examples"] = Examples, ["global_accuracy"] = Global, ["personal_accuracy"] = Personal };
     }
 
-    public static async Task<Outcome> RunAsync(Options options, CancellationToken cancellationToken)
+    /// <summary>Runs the demo; <paramref name="show"/> sees the outcome while the federation is still up.</summary>
+    public static async Task<Outcome> RunAsync(Options options, Action<Outcome> show, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(show);
         var stopwatch = Stopwatch.StartNew();
         var work = options.WorkDirectory;
         var islands = options.Csv is { } csv
@@ -47,9 +51,10 @@ internal static class DemoFederation
         AnsiConsole.MarkupLine(Markup.Escape($"{islands.Name}: 1 coordinator + {islands.Parties.Count} party processes, HTTP/2 + TLS on 127.0.0.1"));
         using var federation = await LocalFederation.StartAsync(work, "demo", [.. islands.Parties.Select(p => LocalFederation.Party.Horizontal(p, islands.SchemaPath))], cancellationToken);
         AnsiConsole.MarkupLine(Markup.Escape($"all parties joined the coordinator at {federation.Coordinator}"));
+        AnsiConsole.MarkupLine(Markup.Escape($"watch it live at {federation.Dashboard} (sign in with the token in {federation.AdminTokenFile})"));
         var api = federation.Api;
         var runId = await api.StartRunAsync(config.ToJson(), cancellationToken);
-        var centralized = Task.Run(() => TrainCentralized(config, islands), cancellationToken);
+        var centralized = CentralizedReferenceAsync(api, runId, config, islands, cancellationToken);
         var rounds = await FollowAsync(federation, runId, cancellationToken);
         var modelPath = Path.Combine(work, "global-model.cw");
         await api.DownloadModelAsync(runId, modelPath, cancellationToken);
@@ -71,7 +76,43 @@ internal static class DemoFederation
             last is null ? null : new MetricsReport(last.Accuracy, last.Loss ?? double.NaN),
             await centralized,
             stopwatch.Elapsed.TotalSeconds);
-        return new Outcome(report, modelPath, sites);
+        var outcome = new Outcome(report, modelPath, sites);
+        show(outcome);
+        if (options.KeepOpen)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape($"the federation stays up for the dashboard at {federation.Dashboard}; press Ctrl+C to stop it"));
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        return outcome;
+    }
+
+    // The centralised model, trained beside the federated run; its figures are kept with the run so the dashboard draws
+    // them as reference lines.
+    private static async Task<MetricsReport> CentralizedReferenceAsync(
+        ControlApiClient api, string runId, RunConfig config, DemoDatasets.Prepared islands, CancellationToken cancellationToken)
+    {
+        var centralized = await Task.Run(() => TrainCentralized(config, islands), cancellationToken);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        void Add(string name, double? value)
+        {
+            if (value is { } v && double.IsFinite(v))
+            {
+                metrics[name] = v;
+            }
+        }
+
+        Add("eval_accuracy", centralized.Accuracy);
+        Add("eval_loss", centralized.Loss);
+        Add("eval_roc_auc", centralized.RocAuc);
+        Add("eval_f1", centralized.F1);
+        Add("eval_rmse", centralized.Rmse);
+        if (metrics.Count > 0)
+        {
+            await api.SetReferenceAsync(runId, "centralised", metrics, cancellationToken);
+        }
+
+        return centralized;
     }
 
     // Each party's own accuracy and example count in the run's last evaluated round, as the coordinator stored them.

@@ -24,9 +24,10 @@ internal sealed class LocalFederation : IDisposable
 
     private readonly string _joinToken;
 
-    private LocalFederation(Uri coordinator, List<ChildProcess> processes, X509Certificate2 authority, ControlApiClient api, string joinToken)
+    private LocalFederation(Uri coordinator, List<ChildProcess> processes, X509Certificate2 authority, ControlApiClient api, string joinToken, string adminTokenFile)
     {
         Coordinator = coordinator;
+        AdminTokenFile = adminTokenFile;
         _processes = processes;
         _authority = authority;
         Api = api;
@@ -35,6 +36,12 @@ internal sealed class LocalFederation : IDisposable
 
     /// <summary>The coordinator's https:// address on 127.0.0.1.</summary>
     public Uri Coordinator { get; }
+
+    /// <summary>The coordinator's dashboard (sign in with the token in <see cref="AdminTokenFile"/>).</summary>
+    public Uri Dashboard => new(Coordinator, "/dashboard");
+
+    /// <summary>The file holding the admin token (readable by its owner only): for the dashboard and <c>causeway run --token</c>.</summary>
+    public string AdminTokenFile { get; }
 
     /// <summary>The control API, authenticated as the federation's admin.</summary>
     public ControlApiClient Api { get; }
@@ -63,7 +70,14 @@ internal sealed class LocalFederation : IDisposable
         var processes = new List<ChildProcess>();
         var authority = DevCertificates.LoadPem(certificates.CaCertificate);
         var api = new ControlApiClient(coordinator, adminToken, authority);
-        var started = new LocalFederation(coordinator, processes, authority, api, joinToken);
+        var adminTokenFile = Path.Combine(work, "admin-token");
+        File.WriteAllText(adminTokenFile, adminToken + "\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(adminTokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        var started = new LocalFederation(coordinator, processes, authority, api, joinToken, adminTokenFile);
         try
         {
             processes.Add(ChildProcess.Start(

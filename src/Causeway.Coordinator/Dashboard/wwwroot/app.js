@@ -249,7 +249,7 @@
     drawChart($("chart-loss"), { rounds, series: ["train_loss", "eval_loss"], reference });
     const regression = rounds.some(r => "eval_rmse" in r.metrics) && !rounds.some(r => "eval_accuracy" in r.metrics);
     $("quality-caption").textContent = regression ? "Held-out error per round" : "Held-out quality per round";
-    drawChart($("chart-quality"), { rounds, series: regression ? ["eval_rmse", "eval_mae"] : ["eval_accuracy", "eval_roc_auc", "eval_f1"], reference, floor: regression ? undefined : 0 });
+    drawChart($("chart-quality"), { rounds, series: regression ? ["eval_rmse", "eval_mae"] : ["eval_accuracy", "eval_roc_auc", "eval_f1"], reference });
     drawChart($("chart-bytes"), { rounds, bars: "bytes", floor: 0 });
     const private_ = rounds.some(r => "epsilon" in r.metrics);
     $("privacy").hidden = !private_;
@@ -345,13 +345,16 @@
     if (floor !== undefined) {
       ys.push(floor);
     }
-    const [x0, x1] = [Math.min(...xs, 1), Math.max(...xs, 2)];
+    // Bars are centred on their round: half a round of room on each side keeps the first and last clear of the axes.
+    const half = barPoints.length > 0 ? 0.5 : 0;
+    const [x0, x1] = [Math.min(...xs, 1) - half, Math.max(...xs, 2) + half];
     let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
     if (y1 - y0 < 1e-9) {
       [y0, y1] = [y0 - 0.5, y1 + 0.5];
     }
     const pad = (y1 - y0) * 0.05;
-    [y0, y1] = [floor !== undefined ? Math.max(floor, y0 - pad) : y0 - pad, y1 + pad];
+    // Non-negative figures keep a non-negative axis; `floor` puts 0 (or another value) in view.
+    [y0, y1] = [y0 >= 0 ? Math.max(0, y0 - pad) : y0 - pad, y1 + pad];
     const X = x => Margin.left + (x - x0) / (x1 - x0) * (Width - Margin.left - Margin.right);
     const Y = y => Height - Margin.bottom - (y - y0) / (y1 - y0) * (Height - Margin.top - Margin.bottom);
 
@@ -366,7 +369,7 @@
     }
 
     if (barPoints.length > 0) {
-      const barWidth = Math.max(2, (Width - Margin.left - Margin.right) / (x1 - x0 + 1) * 0.7);
+      const barWidth = Math.max(2, (Width - Margin.left - Margin.right) / (x1 - x0) * 0.7);
       const group = add(svg, "g", { "data-series": bars });
       for (const [x, y] of barPoints) {
         add(group, "rect", { x: X(x) - barWidth / 2, y: Y(y), width: barWidth, height: Height - Margin.bottom - Y(y), class: "bar point" });
