@@ -19,6 +19,7 @@ internal static class Program
             RecsysCommand.Create(),
             SimulateCommand.Create(),
             SchemaCommand.Create(),
+            DocsCommand.Create(),
             CoordinatorCommand.Create(),
             PartyCommand.Create(verbose),
             RunCommand.Create(),

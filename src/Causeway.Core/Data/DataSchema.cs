@@ -43,7 +43,11 @@ public sealed class DataSchema
         AllowDuplicateProperties = false,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
     };
+
+    /// <summary>The JSON shape of a schema file as the reader binds it, with its fields' documentation: for docs/configuration.md.</summary>
+    public static System.Text.Json.Serialization.Metadata.JsonTypeInfo FileShape => JsonOptions.GetTypeInfo(typeof(SchemaDocument));
 
     private readonly Dictionary<string, int> _indexByName;
 

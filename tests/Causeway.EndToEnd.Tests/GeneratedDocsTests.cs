@@ -1,0 +1,60 @@
+using Causeway.Cli.Output;
+using Causeway.EndToEnd.Tests.Infrastructure;
+
+namespace Causeway.EndToEnd.Tests;
+
+/// <summary>The reference documents generated from the code are the ones in the repository, and say something about every field.</summary>
+public sealed class GeneratedDocsTests
+{
+    [Fact]
+    public void ConfigurationReference_IsTheCommittedFile()
+    {
+        var committed = File.ReadAllText(Path.Combine(CliRunner.RepositoryRoot(), "docs", "configuration.md")).ReplaceLineEndings("\n");
+
+        var generated = ConfigurationReference.Generate();
+
+        Assert.True(
+            committed == generated,
+            "docs/configuration.md is not what the code generates; run `./causeway docs configuration > docs/configuration.md` and commit it. "
+            + $"First difference at line {FirstDifference(committed, generated)}.");
+    }
+
+    [Fact]
+    public void ConfigurationReference_ListsTheFieldsUsersAskAbout_EachWithTypeAndMeaning()
+    {
+        var rows = ConfigurationReference.Generate().Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal)).ToList();
+        var fields = rows.ToDictionary(r => r.Split('`')[1], r => r.Split(" | ").Select(c => c.Trim(' ', '|')).ToArray(), StringComparer.Ordinal);
+
+        // Every row says what the field means.
+        Assert.All(rows, row => Assert.False(string.IsNullOrWhiteSpace(row.Split(" | ")[^1].TrimEnd('|', ' ')), $"no meaning: {row}"));
+
+        // Fields a newcomer could not find before (issue 13): the schema's format, id and ignore columns, run fields with defaults.
+        Assert.Equal("string", fields["format.delimiter"][1]);
+        Assert.Contains("Default \",\".", fields["format.delimiter"][^1], StringComparison.Ordinal);
+        Assert.Contains("`id` (identifies a row: never a feature", fields["columns[].type"][^1], StringComparison.Ordinal);
+        Assert.Contains("`ignore` (read past)", fields["columns[].type"][^1], StringComparison.Ordinal);
+        Assert.Equal(["integer", "1"], fields["training.epochs"][1..3]);
+        Assert.Equal(["number", "300"], fields["round.deadlineSeconds"][1..3]);
+        Assert.Equal("\"fedavg\" \\| \"fedsgd\" \\| \"fedprox\" \\| \"fedavgm\" \\| \"fedadam\" \\| \"fedyogi\" \\| \"fedadagrad\"", fields["strategy.name"][1]);
+        Assert.Equal("absent", fields["privacy"][2]);
+        Assert.Equal("number", fields["data.testFraction"][1]);
+        Assert.Equal(["duration", "00:00:30"], fields["HeartbeatTimeout"][1..3]);
+
+        // Computed values the writer adds are not configuration.
+        Assert.DoesNotContain(fields.Keys, name => name.Contains("effective", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static int FirstDifference(string a, string b)
+    {
+        var (left, right) = (a.Split('\n'), b.Split('\n'));
+        for (var i = 0; i < Math.Min(left.Length, right.Length); i++)
+        {
+            if (left[i] != right[i])
+            {
+                return i + 1;
+            }
+        }
+
+        return Math.Min(left.Length, right.Length) + 1;
+    }
+}
