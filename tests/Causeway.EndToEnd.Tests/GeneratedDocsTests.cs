@@ -1,5 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Causeway.Cli.Output;
 using Causeway.EndToEnd.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Causeway.EndToEnd.Tests;
 
@@ -42,6 +47,43 @@ public sealed class GeneratedDocsTests
 
         // Computed values the writer adds are not configuration.
         Assert.DoesNotContain(fields.Keys, name => name.Contains("effective", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_IsServedWithoutAToken_DescribesEveryControlApiRoute_AndIsTheCommittedFile()
+    {
+        await using var server = await CoordinatorServer.StartAsync();
+        using var anonymous = server.CreateAdminClient(token: null);
+        var routes = server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api", StringComparison.Ordinal) == true)
+            .Select(e => (Path: e.RoutePattern.RawText!, Method: e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Single().ToLowerInvariant()))
+            .ToList();
+
+        var served = await anonymous.GetStringAsync(new Uri("openapi/v1.json", UriKind.Relative)).DefaultTimeout();
+        var document = JsonNode.Parse(served)!;
+        var path = Path.Combine(CliRunner.RepositoryRoot(), "docs", "openapi.json");
+        if (Environment.GetEnvironmentVariable("CAUSEWAY_UPDATE_DOCS") == "1")
+        {
+            await File.WriteAllTextAsync(path, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        }
+
+        var committed = JsonNode.Parse(await File.ReadAllTextAsync(path))!;
+
+        Assert.True(
+            JsonNode.DeepEquals(committed, document),
+            "docs/openapi.json is not the document the coordinator serves; run `CAUSEWAY_UPDATE_DOCS=1 dotnet test --filter OpenApiDocument` and commit it");
+        Assert.Equal(21, routes.Count); // every /api route of ControlApi.Map
+        foreach (var (route, method) in routes)
+        {
+            var operation = document["paths"]?[route]?[method];
+            Assert.True(operation is not null, $"{method} {route} is not in the OpenAPI document");
+            Assert.False(string.IsNullOrEmpty(operation["summary"]?.GetValue<string>()), $"{method} {route} has no summary");
+            Assert.NotNull(operation["responses"]?["401"]);
+        }
+
+        Assert.Equal("bearer", document["components"]!["securitySchemes"]!["adminToken"]!["scheme"]!.GetValue<string>());
+        Assert.Null(document["paths"]!["/causeway.v1/Join"]); // the protobuf protocol is described by docs/protocol.md
+        Assert.Null(document["paths"]!["/dashboard"]);
     }
 
     private static int FirstDifference(string a, string b)

@@ -39,7 +39,7 @@ internal static class DashboardEndpoints
     {
         foreach (var (path, file) in Files)
         {
-            endpoints.MapGet(path, (HttpContext context) => Serve(context, file.Content, file.ContentType));
+            endpoints.MapGet(path, (HttpContext context) => Serve(context, file.Content, file.ContentType)).ExcludeFromDescription();
         }
     }
 

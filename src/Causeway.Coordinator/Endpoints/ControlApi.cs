@@ -31,39 +31,87 @@ internal static class ControlApi
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api").AddEndpointFilter(RequireAdminAsync).AddEndpointFilter(AnswerRefusalsAsync);
-        api.MapGet("/status", StatusAsync);
+        var api = endpoints.MapGroup("/api").AddEndpointFilter(RequireAdminAsync).AddEndpointFilter(AnswerRefusalsAsync).WithTags("control");
+
+        // Each endpoint with what it answers, for the OpenAPI document (GET /openapi/v1.json; docs/protocol.md says more).
+        api.MapGet("/status", StatusAsync)
+            .Describe<StatusResponse>("The federation, its connected parties and the run in progress");
         api.MapGet("/parties", (PartyRegistry parties, TimeProvider time) =>
-            Results.Json(new PartiesResponse(time.GetUtcNow(), parties.Members()), JsonOptions));
-        api.MapGet("/events", Dashboard.DashboardEndpoints.StreamChangesAsync);
+                Results.Json(new PartiesResponse(time.GetUtcNow(), parties.Members()), JsonOptions))
+            .Describe<PartiesResponse>("Every party seen since the coordinator started, online or not");
+        api.MapGet("/events", Dashboard.DashboardEndpoints.StreamChangesAsync)
+            .Describe<Dashboard.Change>("Server-sent events: 'ready', then a 'change' {topic, id} whenever a party, run or vertical job changes", contentType: "text/event-stream");
         api.MapGet("/runs", async (RunService runs, HttpContext context) =>
-            Results.Json(await runs.ListAsync(context.RequestAborted).ConfigureAwait(false), JsonOptions));
+                Results.Json(await runs.ListAsync(context.RequestAborted).ConfigureAwait(false), JsonOptions))
+            .Describe<RunSummary[]>("Every run of the store, newest first");
         api.MapGet("/runs/{id}", async (string id, RunService runs, HttpContext context) =>
-            await runs.FindAsync(id, context.RequestAborted).ConfigureAwait(false) is { } run
-                ? Results.Json(run, JsonOptions)
-                : Error(StatusCodes.Status404NotFound, $"no run '{id}'"));
-        api.MapPost("/runs", StartRunAsync);
-        api.MapGet("/runs/{id}/model", ModelAsync);
-        api.MapPost("/runs/{id}/predict", PredictAsync);
-        api.MapPost("/runs/{id}/statistics/release", ReleaseStatisticsAsync);
-        api.MapPost("/runs/{id}/popular-items", ReleasePopularItemsAsync);
-        api.MapPost("/vectors/search", SearchVectorsAsync);
-        api.MapPost("/vectors/codebook", TrainCodebookAsync);
-        api.MapPost("/vectors/encoder", DeployEncoderAsync);
+                await runs.FindAsync(id, context.RequestAborted).ConfigureAwait(false) is { } run
+                    ? Results.Json(run, JsonOptions)
+                    : Error(StatusCodes.Status404NotFound, $"no run '{id}'"))
+            .Describe<RunDetails>("A run with its closed rounds, its ε budget and reference figures", errors: [StatusCodes.Status404NotFound]);
+        api.MapPost("/runs", StartRunAsync)
+            .Describe<StartRunResponse>("Starts a run from a run configuration (docs/configuration.md)", errors: [StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge], success: StatusCodes.Status202Accepted)
+            .Accepts<JsonElement>("application/json");
+        api.MapGet("/runs/{id}/model", ModelAsync)
+            .Describe<byte[]>("The run's latest global model as a model file (docs/model-format.md)", errors: [StatusCodes.Status404NotFound], contentType: "application/octet-stream");
+        api.MapPost("/runs/{id}/predict", PredictAsync)
+            .Describe<PredictResponse>("Predictions of the run's latest model for raw rows", errors: [StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge])
+            .Accepts<PredictRequest>("application/json");
+        api.MapPost("/runs/{id}/statistics/release", ReleaseStatisticsAsync)
+            .Describe<ReleaseResponse>("Differentially private counts and histograms of the run's merged statistics", errors: [StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict])
+            .Accepts<JsonElement>("application/json");
+        api.MapPost("/runs/{id}/popular-items", ReleasePopularItemsAsync)
+            .Describe<PopularItemsResponse>("Popular items across the parties, with differential privacy", errors: [StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict])
+            .Accepts<PopularItemsQuery>("application/json");
+        api.MapPost("/vectors/search", SearchVectorsAsync)
+            .Describe<Federation.Vectors.FederatedSearchResult>("A federated vector query: every connected party's answer, merged", errors: [StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict])
+            .Accepts<Vectors.FederatedSearchRequest>("application/json");
+        api.MapPost("/vectors/codebook", TrainCodebookAsync)
+            .Describe<Vectors.CodebookResult>("Trains one IVF codebook by federated k-means and installs it at every party", errors: [StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status502BadGateway])
+            .Accepts<Vectors.CodebookRequest>("application/json");
+        api.MapPost("/vectors/encoder", DeployEncoderAsync)
+            .Describe<Vectors.EncoderResult>("Deploys a run's model as a collection's encoder at every party", errors: [StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict])
+            .Accepts<Vectors.EncoderRequest>("application/json");
         api.MapGet("/runs/{id}/statistics/budget", async (string id, StatisticsReleaser releaser, HttpContext context) =>
-            await releaser.BudgetAsync(id, context.RequestAborted).ConfigureAwait(false) is { } budget
-                ? Results.Json(budget, JsonOptions)
-                : Error(StatusCodes.Status404NotFound, StatisticsReleaser.NoStatistics(id)));
-        api.MapPost("/vertical/jobs", StartVerticalJobAsync);
-        api.MapGet("/vertical/jobs", (VerticalJobs jobs) => Results.Json(jobs.List(), JsonOptions));
+                await releaser.BudgetAsync(id, context.RequestAborted).ConfigureAwait(false) is { } budget
+                    ? Results.Json(budget, JsonOptions)
+                    : Error(StatusCodes.Status404NotFound, StatisticsReleaser.NoStatistics(id)))
+            .Describe<StatisticsBudget>("What the run's statistics releases have spent and have left", errors: [StatusCodes.Status404NotFound]);
+        api.MapPost("/vertical/jobs", StartVerticalJobAsync)
+            .Describe<StartRunResponse>("Starts a vertical job (docs/vertical.md)", errors: [StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge], success: StatusCodes.Status202Accepted)
+            .Accepts<JsonElement>("application/json");
+        api.MapGet("/vertical/jobs", (VerticalJobs jobs) => Results.Json(jobs.List(), JsonOptions))
+            .Describe<VerticalJobStatus[]>("Every vertical job since the coordinator started, newest first");
         api.MapGet("/vertical/jobs/{id}", (string id, VerticalJobs jobs) =>
-            jobs.Find(id) is { } job ? Results.Json(job, JsonOptions) : Error(StatusCodes.Status404NotFound, $"no vertical job '{id}'"));
-        api.MapPost("/vertical/jobs/{id}/score", ScoreVerticalAsync);
-        api.MapPut("/runs/{id}/reference", SetReferenceAsync);
+                jobs.Find(id) is { } job ? Results.Json(job, JsonOptions) : Error(StatusCodes.Status404NotFound, $"no vertical job '{id}'"))
+            .Describe<VerticalJobStatus>("A vertical job's state, progress and result", errors: [StatusCodes.Status404NotFound]);
+        api.MapPost("/vertical/jobs/{id}/score", ScoreVerticalAsync)
+            .Describe<ScoreResponse>("Vertical inference: scores by the parties holding each ID", errors: [StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status502BadGateway])
+            .Accepts<ScoreRequest>("application/json");
+        api.MapPut("/runs/{id}/reference", SetReferenceAsync)
+            .Describe<RunReference>("Keeps figures of a model trained elsewhere beside the run, for comparison", errors: [StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound])
+            .Accepts<RunReference>("application/json");
         api.MapPost("/runs/{id}/resume", async (string id, RunService runs, HttpContext context) =>
-            Results.Json(new StartRunResponse(await runs.ResumeAsync(id, context.RequestAborted).ConfigureAwait(false)), JsonOptions, statusCode: StatusCodes.Status202Accepted));
+                Results.Json(new StartRunResponse(await runs.ResumeAsync(id, context.RequestAborted).ConfigureAwait(false)), JsonOptions, statusCode: StatusCodes.Status202Accepted))
+            .Describe<StartRunResponse>("Continues a stopped, failed or interrupted run from its last closed round", errors: [StatusCodes.Status404NotFound, StatusCodes.Status409Conflict], success: StatusCodes.Status202Accepted)
+            ;
         api.MapPost("/runs/{id}/stop", async (string id, RunService runs, HttpContext context) =>
-            Results.Json(await runs.StopAsync(id, context.RequestAborted).ConfigureAwait(false), JsonOptions));
+                Results.Json(await runs.StopAsync(id, context.RequestAborted).ConfigureAwait(false), JsonOptions))
+            .Describe<RunSummary>("Stops a run after its last closed round", errors: [StatusCodes.Status404NotFound, StatusCodes.Status409Conflict]);
+    }
+
+    // The endpoint's summary, its answer on success and the error statuses it answers with an ErrorResponse, besides the
+    // 401 and 403 of every control API call: what the OpenAPI document says of it.
+    private static RouteHandlerBuilder Describe<TResponse>(
+        this RouteHandlerBuilder endpoint, string summary, int[]? errors = null, int success = StatusCodes.Status200OK, string contentType = "application/json")
+    {
+        endpoint.WithSummary(summary).Produces<TResponse>(success, contentType);
+        foreach (var status in (errors ?? []).Append(StatusCodes.Status401Unauthorized).Append(StatusCodes.Status403Forbidden).Order())
+        {
+            endpoint.Produces<ErrorResponse>(status);
+        }
+
+        return endpoint;
     }
 
     /// <summary>The one place where the coordinator's typed refusals become HTTP statuses.</summary>
@@ -280,7 +328,7 @@ internal static class ControlApi
         }
 
         var (release, budget) = await releaser.ReleaseAsync(id, query, context.RequestAborted).ConfigureAwait(false);
-        return Results.Json(new { run = id, release, budget }, JsonOptions);
+        return Results.Json(new PopularItemsResponse(id, release, budget), JsonOptions);
     }
 
     private static async Task<IResult> TrainCodebookAsync(HttpContext context, Vectors.CodebookTraining training, IOptions<CoordinatorOptions> options)
@@ -388,4 +436,6 @@ internal static class ControlApi
     private sealed record ScoreResponse(double?[] Predictions);
 
     private sealed record ReleaseResponse(string Run, ReleasedStatistics Release, StatisticsBudget Budget);
+
+    private sealed record PopularItemsResponse(string Run, PopularItemsRelease Release, StatisticsBudget Budget);
 }

@@ -12,7 +12,7 @@ public static class CausewayEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the protobuf protocol (<c>POST /causeway.v1/Join|Heartbeat|PullTask|PushResult</c>) and the JSON
     /// control API (<c>/api/status</c>, <c>/api/runs</c>, <c>/api/runs/{id}</c>, <c>/api/runs/{id}/predict</c>, ...,
-    /// <c>/api/events</c>) and the dashboard (<c>/dashboard</c>).
+    /// <c>/api/events</c>), its OpenAPI document (<c>/openapi/v1.json</c>) and the dashboard (<c>/dashboard</c>).
     /// </summary>
     public static IEndpointRouteBuilder MapCauseway(this IEndpointRouteBuilder endpoints)
     {
@@ -28,6 +28,7 @@ public static class CausewayEndpointRouteBuilderExtensions
         endpoints.MapPost(CausewayProtocol.SearchPath, handlers.SearchAsync);
         ControlApi.Map(endpoints);
         Dashboard.DashboardEndpoints.MapFiles(endpoints);
+        endpoints.MapOpenApi(OpenApiDocument.Path);
         return endpoints;
     }
 }

@@ -38,6 +38,7 @@ public static class CausewayServiceCollectionExtensions
             return true;
         });
         services.AddRouting();
+        OpenApiDocument.Add(services);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IRunStore>(_ => new InMemoryRunStore());
         services.TryAddSingleton<CoordinatorEvents>();
