@@ -64,7 +64,7 @@ public sealed class GeneratedDocsTests
         var path = Path.Combine(CliRunner.RepositoryRoot(), "docs", "openapi.json");
         if (Environment.GetEnvironmentVariable("CAUSEWAY_UPDATE_DOCS") == "1")
         {
-            await File.WriteAllTextAsync(path, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            await File.WriteAllTextAsync(path, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
         }
 
         var committed = JsonNode.Parse(await File.ReadAllTextAsync(path))!;
