@@ -26,18 +26,16 @@ public sealed class CoordinatorException : Exception
         Reason = message;
     }
 
+    /// <summary>A refusal with the coordinator's machine-readable reason (docs/protocol.md, "Errors").</summary>
     /// <param name="status">The HTTP status.</param>
     /// <param name="message">The coordinator's reason.</param>
-    /// <param name="sessionReplaced">The Error body said another process joined with this party's id (<see cref="SessionReplaced"/>).</param>
-    /// <param name="partyIdInUse">The Error body said a standby join found the id in use (<see cref="PartyIdInUse"/>).</param>
-    public CoordinatorException(HttpStatusCode status, string message, bool sessionReplaced, bool partyIdInUse)
+    /// <param name="code">The Error body's reason code.</param>
+    public CoordinatorException(HttpStatusCode status, string message, Protocol.V1.ErrorReason code)
         : this(status, message)
     {
-        SessionReplaced = sessionReplaced;
-        PartyIdInUse = partyIdInUse;
+        Code = code;
     }
 
-    /// <summary>The HTTP status the coordinator answered with.</summary>
     public HttpStatusCode Status { get; }
 
     /// <summary>The coordinator's reason, from the <c>Error</c> body.</summary>
@@ -53,8 +51,11 @@ public sealed class CoordinatorException : Exception
     /// True when another process joined with this party's id and its session replaced this one (401): joining again at
     /// once would replace it in turn, so the party stands by (<see cref="PartyHost"/>).
     /// </summary>
-    public bool SessionReplaced { get; }
+    public bool SessionReplaced => Code == Protocol.V1.ErrorReason.SessionReplaced;
 
     /// <summary>True when a standby join was refused because the party id has a live session (409).</summary>
-    public bool PartyIdInUse { get; }
+    public bool PartyIdInUse => Code == Protocol.V1.ErrorReason.PartyIdInUse;
+
+    /// <summary>What the coordinator said the refusal is, for code to act on (Unspecified when it sent no Error body).</summary>
+    public Protocol.V1.ErrorReason Code { get; }
 }

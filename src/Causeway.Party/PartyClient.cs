@@ -427,7 +427,7 @@ public sealed class PartyClient : IDisposable
                     _sessionEnded = true;
                 }
 
-                throw new CoordinatorException(response.StatusCode, reason, code == V1.ErrorReason.SessionReplaced, code == V1.ErrorReason.PartyIdInUse);
+                throw new CoordinatorException(response.StatusCode, reason, code);
             }
 
             return body;

@@ -114,7 +114,8 @@ public sealed class IdentityTests
             .DefaultTimeout();
 
         Assert.Equal(HttpStatusCode.Conflict, e.Status);
-        Assert.Equal("duplicate result: the task is already complete", e.Reason);
+        Assert.Equal("duplicate result: the task's first result was received", e.Reason);
+        Assert.Equal(Protocol.V1.ErrorReason.DuplicateOfAccepted, e.Code);
         Assert.All((await train.DefaultTimeout()).Update!.Delta.Values.ToArray(), v => Assert.Equal(1f, v));
     }
 

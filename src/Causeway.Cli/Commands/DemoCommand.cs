@@ -38,7 +38,7 @@ internal static class DemoCommand
         var data = new Option<FileInfo?>("--data") { Description = "Your own CSV file instead of a bundled dataset: a fifth held out, the rest dealt to --parties party processes.", HelpName = "FILE" };
         var schema = new Option<FileInfo?>("--schema") { Description = "The schema of --data (draft one with `causeway schema infer`).", HelpName = "FILE" };
         var parties = new Option<int>("--parties") { Description = "With --data: how many party processes to deal it to.", DefaultValueFactory = _ => 3 };
-        var dashboard = new Option<bool>("--dashboard") { Description = "Keep the federation up after the run, for its dashboard (the address is printed), until Ctrl+C." };
+        var dashboard = new Option<bool>("--dashboard") { Description = "Keep the federation up after a completed run, for its dashboard (the address is printed), until Ctrl+C." };
         var report = CliOptions.Report();
         var seed = CliOptions.Seed();
         var command = new Command("demo", "Run a local federation: a coordinator and party processes over HTTP/2 + TLS, federated vs centralized.")

@@ -424,7 +424,7 @@ internal static class PartyCommand
         HttpStatusCode.Forbidden => new CliException(
             $"the coordinator refused '{partyId}': {e.Reason}", "check --id against the name the federation's operator admitted", innerException: e),
         HttpStatusCode.BadRequest => new CliException(
-            $"the coordinator refused '{partyId}': {e.Reason}", "--id must be 1 to 128 printable characters", innerException: e),
+            $"the coordinator refused '{partyId}': {e.Reason}", $"--id must be {PartyId.Rule}", innerException: e),
         HttpStatusCode.Conflict => new CliException(
             $"the coordinator refused '{partyId}': {e.Reason}", $"is another party process running with --id {partyId}?", innerException: e),
         _ => new CliException($"the coordinator refused '{partyId}': {e.Message}", hint: null, innerException: e),

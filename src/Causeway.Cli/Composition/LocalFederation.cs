@@ -71,10 +71,16 @@ internal sealed class LocalFederation : IDisposable
         var authority = DevCertificates.LoadPem(certificates.CaCertificate);
         var api = new ControlApiClient(coordinator, adminToken, authority);
         var adminTokenFile = Path.Combine(work, "admin-token");
-        File.WriteAllText(adminTokenFile, adminToken + "\n");
+        // Created readable by its owner only, never for a moment by others.
+        var tokenFileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(adminTokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            tokenFileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var tokenFile = new StreamWriter(adminTokenFile, tokenFileOptions))
+        {
+            tokenFile.WriteLine(adminToken);
         }
 
         var started = new LocalFederation(coordinator, processes, authority, api, joinToken, adminTokenFile);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 
 namespace Causeway.Coordinator.Dashboard;
 
@@ -9,7 +8,7 @@ public enum ChangeTopic
     /// <summary>A party joined, or its session ended (missed heartbeats or replaced by a new join).</summary>
     Parties,
 
-    /// <summary>A run started, closed a round, or changed state (completed, failed, stopped, resumed).</summary>
+    /// <summary>A run started, closed a round, changed state (completed, failed, stopped, resumed) or got its reference.</summary>
     Runs,
 
     /// <summary>A vertical job started, moved to another stage or step, or ended.</summary>
@@ -25,67 +24,86 @@ public readonly record struct Change(ChangeTopic Topic, string? Id);
 /// would not show to the same admin.
 /// </summary>
 /// <remarks>
-/// Publishing never blocks the coordinator's work: each watcher has its own queue of <see cref="WatcherCapacity"/>
-/// changes, and a watcher that falls that far behind loses the oldest ones. Losing one is harmless, because every
-/// change only says "read this again", and a later change of the same topic says it again.
+/// Publishing never blocks the coordinator's work and never loses a change: each watcher keeps the set of things that
+/// changed since it last looked (a topic and id once, however often it changed), so a slow watcher gets one notice per
+/// changed thing rather than a backlog, and a burst (a vertical job's thousands of steps) costs it nothing more.
 /// </remarks>
 public sealed class CoordinatorEvents
 {
-    /// <summary>The changes one watcher may have unread before the oldest are dropped.</summary>
-    public const int WatcherCapacity = 256;
-
-    private readonly ConcurrentDictionary<Channel<Change>, byte> _watchers = new();
+    private readonly ConcurrentDictionary<ChangeWatcher, byte> _watchers = new();
 
     /// <summary>Tells every watcher that <paramref name="topic"/> changed; never blocks.</summary>
     public void Publish(ChangeTopic topic, string? id = null)
     {
         var change = new Change(topic, id);
-        foreach (var watcher in _watchers.Keys)
+        foreach (var (watcher, _) in _watchers)
         {
-            watcher.Writer.TryWrite(change);
+            watcher.Mark(change);
         }
     }
 
     /// <summary>Starts watching; dispose the watcher to stop.</summary>
     public ChangeWatcher Watch()
     {
-        var channel = Channel.CreateBounded<Change>(new BoundedChannelOptions(WatcherCapacity)
-        {
-            FullMode = BoundedChannelFullMode.DropOldest,
-            SingleReader = true,
-        });
-        _watchers.TryAdd(channel, 0);
-        return new ChangeWatcher(channel.Reader, () => _watchers.TryRemove(channel, out _));
+        var watcher = new ChangeWatcher(w => _watchers.TryRemove(w, out _));
+        _watchers.TryAdd(watcher, 0);
+        return watcher;
     }
 }
 
 /// <summary>One watcher's view of the <see cref="CoordinatorEvents"/> feed, from the moment it started watching.</summary>
-public sealed class ChangeWatcher(ChannelReader<Change> changes, Action stop) : IDisposable
+public sealed class ChangeWatcher : IDisposable
 {
+    private readonly Action<ChangeWatcher> _stop;
+    private readonly Lock _lock = new();
+    private HashSet<Change> _changed = [];
+    private TaskCompletionSource _signal = NewSignal();
+
+    internal ChangeWatcher(Action<ChangeWatcher> stop) => _stop = stop;
+
     /// <summary>
-    /// The next change, or null when none came within <paramref name="quiet"/> (a watcher over the network sends a
-    /// keep-alive then).
+    /// Every distinct change since the last call, once each; empty when none came within <paramref name="quiet"/> (a
+    /// watcher over the network sends a keep-alive then).
     /// </summary>
-    public async ValueTask<Change?> NextAsync(TimeSpan quiet, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyCollection<Change>> NextAsync(TimeSpan quiet, CancellationToken cancellationToken)
     {
-        if (changes.TryRead(out var ready))
+        Task signal;
+        lock (_lock)
         {
-            return ready;
+            signal = _signal.Task;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(quiet);
         try
         {
-            await changes.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+            await signal.WaitAsync(quiet, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutException)
         {
-            return null;
+            return [];
         }
 
-        return changes.TryRead(out var change) ? change : null;
+        lock (_lock)
+        {
+            var changed = _changed;
+            _changed = [];
+            _signal = NewSignal();
+            return changed;
+        }
     }
 
-    public void Dispose() => stop();
+    internal void Mark(Change change)
+    {
+        TaskCompletionSource signal;
+        lock (_lock)
+        {
+            _changed.Add(change);
+            signal = _signal;
+        }
+
+        signal.TrySetResult();
+    }
+
+    public void Dispose() => _stop(this);
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

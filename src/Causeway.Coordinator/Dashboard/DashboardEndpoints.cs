@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 
 namespace Causeway.Coordinator.Dashboard;
 
@@ -22,7 +23,7 @@ internal static class DashboardEndpoints
     /// <summary>How long the change feed stays silent before it sends a keep-alive comment.</summary>
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
-    /// <summary>How long the change feed gathers changes before it sends them, so a burst (a vertical job's steps) is one message per topic and id.</summary>
+    /// <summary>The least time between two messages of the change feed, so a burst (a vertical job's steps) is one message per topic and id.</summary>
     public static readonly TimeSpan Coalescing = TimeSpan.FromMilliseconds(200);
 
     private const string Policy =
@@ -46,50 +47,49 @@ internal static class DashboardEndpoints
     /// <summary>
     /// <c>GET /api/events</c> (admin token): a server-sent event stream. First <c>event: ready</c> (read the state
     /// now: every later change is sent), then one <c>event: change</c> per changed thing, with data
-    /// <c>{"topic": "parties"|"runs"|"vertical", "id": "..."}</c>, and a <c>: keep-alive</c> comment when quiet.
+    /// <c>{"topic": "parties"|"runs"|"vertical", "id": "..."}</c>, and a <c>: keep-alive</c> comment when quiet. The
+    /// stream ends when the client goes or the coordinator stops.
     /// </summary>
-    public static async Task StreamChangesAsync(HttpContext context, CoordinatorEvents events)
+    public static async Task StreamChangesAsync(HttpContext context, CoordinatorEvents events, IHostApplicationLifetime lifetime)
     {
         // Watch before saying "ready", so nothing that changes after the client's first read is missed.
         using var watcher = events.Watch();
         var response = context.Response;
         response.ContentType = "text/event-stream; charset=utf-8";
         response.Headers.CacheControl = "no-store";
-        var aborted = context.RequestAborted;
+
+        // A stopping host ends the stream at once: otherwise an open dashboard holds the shutdown for Kestrel's timeout.
+        using var stream = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var stopping = stream.Token;
         try
         {
-            await WriteAsync(response, "retry: 3000\n\nevent: ready\ndata: {}\n\n", aborted).ConfigureAwait(false);
-            var batch = new HashSet<Change>();
-            while (!aborted.IsCancellationRequested)
+            await WriteAsync(response, "event: ready\ndata: {}\n\n", stopping).ConfigureAwait(false);
+            while (!stopping.IsCancellationRequested)
             {
-                if (await watcher.NextAsync(KeepAlive, aborted).ConfigureAwait(false) is not { } first)
+                var changes = await watcher.NextAsync(KeepAlive, stopping).ConfigureAwait(false);
+                if (changes.Count == 0)
                 {
-                    await WriteAsync(response, ": keep-alive\n\n", aborted).ConfigureAwait(false);
+                    await WriteAsync(response, ": keep-alive\n\n", stopping).ConfigureAwait(false);
                     continue;
                 }
 
-                batch.Add(first);
-                await Task.Delay(Coalescing, aborted).ConfigureAwait(false);
-                while (await watcher.NextAsync(TimeSpan.Zero, aborted).ConfigureAwait(false) is { } more)
-                {
-                    batch.Add(more);
-                }
-
                 var text = new StringBuilder();
-                foreach (var change in batch)
+                foreach (var change in changes)
                 {
                     text.Append("event: change\ndata: ")
                         .Append(JsonSerializer.Serialize(new { topic = change.Topic.ToString().ToLowerInvariant(), id = change.Id }))
                         .Append("\n\n");
                 }
 
-                batch.Clear();
-                await WriteAsync(response, text.ToString(), aborted).ConfigureAwait(false);
+                await WriteAsync(response, text.ToString(), stopping).ConfigureAwait(false);
+
+                // At most one message per Coalescing period: a burst of steps becomes one notice per thing.
+                await Task.Delay(Coalescing, stopping).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // The browser closed the page or the coordinator is shutting down.
+            // The browser closed the page or the coordinator is stopping.
         }
     }
 

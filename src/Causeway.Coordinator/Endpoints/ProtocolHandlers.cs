@@ -52,11 +52,15 @@ internal sealed class ProtocolHandlers(
             try
             {
                 data = ContractMapping.FromProto(description, $"party '{Printable(request.PartyId)}''s data description");
+                if (data.DescribeProblem() is { } problem)
+                {
+                    throw new MalformedMessageException($"party '{Printable(request.PartyId)}''s data description: {problem}");
+                }
             }
             catch (MalformedMessageException e)
             {
                 CoordinatorLog.JoinRefused(logger, Printable(request.PartyId), e.Message);
-                await ProtocolResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, e.Message).ConfigureAwait(false);
+                await ProtocolResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, e.Message, V1.ErrorReason.InvalidDataDescription).ConfigureAwait(false);
                 return;
             }
         }
@@ -89,6 +93,7 @@ internal sealed class ProtocolHandlers(
             SessionToken = result.SessionToken,
             FederationId = _options.FederationId,
             HeartbeatIntervalMs = (long)_options.HeartbeatInterval.TotalMilliseconds,
+            SessionTimeoutMs = (long)_options.HeartbeatTimeout.TotalMilliseconds,
             LongPollTimeoutMs = (long)_options.LongPollTimeout.TotalMilliseconds,
             MaxMessageBytes = _options.MaxMessageBytes,
         }).ConfigureAwait(false);
@@ -132,11 +137,11 @@ internal sealed class ProtocolHandlers(
         }
         catch (Exception e) when (e is MalformedMessageException or System.Text.Json.JsonException or Refusals.InvalidRequestException)
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"search: {e.Message}").ConfigureAwait(false);
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"search: {e.Message}", V1.ErrorReason.MalformedMessage).ConfigureAwait(false);
         }
         catch (Refusals.ConflictException e)
         {
-            await RefuseAsync(context, StatusCodes.Status409Conflict, e.Message).ConfigureAwait(false);
+            await RefuseAsync(context, StatusCodes.Status409Conflict, e.Message, V1.ErrorReason.NoParty).ConfigureAwait(false);
         }
     }
 
@@ -280,7 +285,7 @@ internal sealed class ProtocolHandlers(
 
         if (context.Request.ContentLength is { } declared && declared > _options.MaxMessageBytes)
         {
-            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"the message exceeds the {_options.MaxMessageBytes}-byte limit").ConfigureAwait(false);
+            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"the message exceeds the {_options.MaxMessageBytes}-byte limit", V1.ErrorReason.TooLarge).ConfigureAwait(false);
             return;
         }
 
@@ -319,12 +324,12 @@ internal sealed class ProtocolHandlers(
         }
         catch (MalformedMessageException e)
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"malformed PushResultRequest: {e.Message}").ConfigureAwait(false);
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"malformed PushResultRequest: {e.Message}", V1.ErrorReason.MalformedMessage).ConfigureAwait(false);
             return;
         }
         catch (MessageTooLargeException e)
         {
-            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, e.Message).ConfigureAwait(false);
+            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, e.Message, V1.ErrorReason.TooLarge).ConfigureAwait(false);
             return;
         }
 
@@ -332,14 +337,14 @@ internal sealed class ProtocolHandlers(
         {
             // A duplicate sent while the first copy is still arriving: the first decides; this one changes nothing.
             await RejectAsync(context, session.Party.Value, result.TaskId, StatusCodes.Status409Conflict,
-                "another result for this task is being received; this one is refused").ConfigureAwait(false);
+                "another result for this task is being received; this one is refused", V1.ErrorReason.ResultInProgress).ConfigureAwait(false);
             return;
         }
 
         if (announced is not null && result.TaskId != announcedId)
         {
             await RejectAsync(context, session.Party.Value, announcedId, StatusCodes.Status400BadRequest,
-                $"the {CausewayProtocol.TaskIdHeader} header names another task than the body").ConfigureAwait(false);
+                $"the {CausewayProtocol.TaskIdHeader} header names another task than the body", V1.ErrorReason.MalformedMessage).ConfigureAwait(false);
             return;
         }
 
@@ -409,13 +414,13 @@ internal sealed class ProtocolHandlers(
         var task = mailbox.Find(taskId);
         if (task is null)
         {
-            await RejectAsync(context, session.Party.Value, taskId, StatusCodes.Status404NotFound, "unknown task").ConfigureAwait(false);
+            await RejectAsync(context, session.Party.Value, taskId, StatusCodes.Status404NotFound, "unknown task", V1.ErrorReason.NotFound).ConfigureAwait(false);
             return null;
         }
 
         if (task.Party != session.Party)
         {
-            await RejectAsync(context, session.Party.Value, taskId, StatusCodes.Status403Forbidden, $"task '{Printable(taskId)}' was given to another party").ConfigureAwait(false);
+            await RejectAsync(context, session.Party.Value, taskId, StatusCodes.Status403Forbidden, $"task '{Printable(taskId)}' was given to another party", V1.ErrorReason.Forbidden).ConfigureAwait(false);
             return null;
         }
 
@@ -429,7 +434,8 @@ internal sealed class ProtocolHandlers(
         if (pushed.RunId != task.Round.RunId || pushed.Round != task.Round.Round)
         {
             await RejectAsync(context, party.Value, task.Id, StatusCodes.Status400BadRequest,
-                $"the result names run '{Printable(pushed.RunId)}' round {pushed.Round}, but the task is run '{task.Round.RunId}' round {task.Round.Round}").ConfigureAwait(false);
+                $"the result names run '{Printable(pushed.RunId)}' round {pushed.Round}, but the task is run '{task.Round.RunId}' round {task.Round.Round}",
+                V1.ErrorReason.ResultRefused).ConfigureAwait(false);
             return false;
         }
 
@@ -449,7 +455,7 @@ internal sealed class ProtocolHandlers(
         {
             // The party answered with an invalid result: the round records it as rejected and goes on.
             task.TryComplete(new TaskResult(null, null, new PartyFailure(party, FailureKind.Rejected, e.Message)), requireDelivered: true);
-            await RejectAsync(context, party.Value, task.Id, StatusCodes.Status400BadRequest, e.Message).ConfigureAwait(false);
+            await RejectAsync(context, party.Value, task.Id, StatusCodes.Status400BadRequest, e.Message, V1.ErrorReason.ResultRefused).ConfigureAwait(false);
             return false;
         }
 
@@ -457,7 +463,7 @@ internal sealed class ProtocolHandlers(
         {
             // Refused like a malformed result, but recorded as non-finite: a round whose every update is one has diverged.
             task.TryComplete(result, requireDelivered: true);
-            await RejectAsync(context, party.Value, task.Id, StatusCodes.Status400BadRequest, nonFinite.Reason).ConfigureAwait(false);
+            await RejectAsync(context, party.Value, task.Id, StatusCodes.Status400BadRequest, nonFinite.Reason, V1.ErrorReason.ResultRefused).ConfigureAwait(false);
             return false;
         }
 
@@ -576,19 +582,20 @@ internal sealed class ProtocolHandlers(
 
     private async Task<bool> RefuseByStateAsync(HttpContext context, PendingTask task)
     {
-        var (status, reason) = task.State switch
+        var (reason, code) = task.State switch
         {
-            PendingTaskState.Withdrawn => (StatusCodes.Status409Conflict, $"round {task.Round.Round} closed"),
-            PendingTaskState.Completed => (StatusCodes.Status409Conflict, "duplicate result: the task is already complete"),
-            PendingTaskState.Queued => (StatusCodes.Status409Conflict, "the task has not been delivered yet"),
-            _ => (0, ""),
+            PendingTaskState.Withdrawn => ($"round {task.Round.Round} closed", V1.ErrorReason.RoundClosed),
+            PendingTaskState.Completed when task.ResultRefused => ("duplicate result: the task's first result was refused", V1.ErrorReason.DuplicateOfRefused),
+            PendingTaskState.Completed => ("duplicate result: the task's first result was received", V1.ErrorReason.DuplicateOfAccepted),
+            PendingTaskState.Queued => ("the task has not been delivered yet", V1.ErrorReason.TaskNotDelivered),
+            _ => ("", V1.ErrorReason.Unspecified),
         };
-        if (status == 0)
+        if (code == V1.ErrorReason.Unspecified)
         {
             return false;
         }
 
-        await RejectAsync(context, task.Party.Value, task.Id, status, reason).ConfigureAwait(false);
+        await RejectAsync(context, task.Party.Value, task.Id, StatusCodes.Status409Conflict, reason, code).ConfigureAwait(false);
         return true;
     }
 
@@ -611,7 +618,7 @@ internal sealed class ProtocolHandlers(
             StatusOf(AccessRefusal.SessionReplaced),
             $"another process joined as party '{session.Party}' and replaced this session; two running processes must not share a party id",
             ReasonOf(AccessRefusal.SessionReplaced))
-        : RefuseAsync(context, StatusOf(AccessRefusal.NotAuthenticated), "the session expired; join again");
+        : RefuseAsync(context, StatusOf(AccessRefusal.NotAuthenticated), "the session expired; join again", ReasonOf(AccessRefusal.NotAuthenticated));
 
     private static int StatusOf(AccessRefusal refusal) => refusal switch
     {
@@ -623,9 +630,11 @@ internal sealed class ProtocolHandlers(
 
     private static V1.ErrorReason ReasonOf(AccessRefusal refusal) => refusal switch
     {
+        AccessRefusal.InvalidPartyId => V1.ErrorReason.InvalidPartyId,
+        AccessRefusal.NotAuthenticated => V1.ErrorReason.NotAuthenticated,
         AccessRefusal.SessionReplaced => V1.ErrorReason.SessionReplaced,
         AccessRefusal.PartyIdInUse => V1.ErrorReason.PartyIdInUse,
-        _ => V1.ErrorReason.Unspecified,
+        _ => V1.ErrorReason.Forbidden,
     };
 
     private async Task<bool> RequireProtobufAsync(HttpContext context)
@@ -636,7 +645,7 @@ internal sealed class ProtocolHandlers(
             return true;
         }
 
-        await RefuseAsync(context, StatusCodes.Status415UnsupportedMediaType, $"the content type must be {CausewayProtocol.ContentType}").ConfigureAwait(false);
+        await RefuseAsync(context, StatusCodes.Status415UnsupportedMediaType, $"the content type must be {CausewayProtocol.ContentType}", V1.ErrorReason.UnsupportedMediaType).ConfigureAwait(false);
         return false;
     }
 
@@ -651,7 +660,7 @@ internal sealed class ProtocolHandlers(
         using var body = await PooledBody.ReadAsync(context.Request, maxBytes, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
-            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"the message exceeds the {maxBytes}-byte limit").ConfigureAwait(false);
+            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"the message exceeds the {maxBytes}-byte limit", V1.ErrorReason.TooLarge).ConfigureAwait(false);
             return null;
         }
 
@@ -661,21 +670,36 @@ internal sealed class ProtocolHandlers(
         }
         catch (MalformedMessageException e)
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"malformed {typeof(T).Name}: {(e.InnerException ?? e).Message}").ConfigureAwait(false);
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"malformed {typeof(T).Name}: {(e.InnerException ?? e).Message}", V1.ErrorReason.MalformedMessage).ConfigureAwait(false);
             return null;
         }
     }
 
-    private Task RefuseAsync(HttpContext context, int status, string reason, V1.ErrorReason code = V1.ErrorReason.Unspecified)
+    /// <summary>A protocol path called with another method than POST: 405 with an Error, and <c>Allow: POST</c>.</summary>
+    public Task MethodNotAllowedAsync(HttpContext context)
+    {
+        context.Response.Headers.Allow = "POST";
+        return RefuseAsync(
+            context, StatusCodes.Status405MethodNotAllowed, $"{Printable(context.Request.Path.Value ?? "")} takes POST, not {context.Request.Method}", V1.ErrorReason.MethodNotAllowed);
+    }
+
+    /// <summary>A path under the protocol's prefix that is no call: 404 with an Error naming the calls.</summary>
+    public Task NotFoundAsync(HttpContext context) => RefuseAsync(
+        context,
+        StatusCodes.Status404NotFound,
+        $"no protocol call {Printable(context.Request.Path.Value ?? "")}; the calls are {CausewayProtocol.PathPrefix}Join, Heartbeat, PullTask, PushResult and Search",
+        V1.ErrorReason.NotFound);
+
+    private Task RefuseAsync(HttpContext context, int status, string reason, V1.ErrorReason code)
     {
         CoordinatorLog.RequestRefused(logger, context.Request.Path.Value ?? "", status, reason);
         return ProtocolResponses.WriteErrorAsync(context, status, reason, code);
     }
 
-    private Task RejectAsync(HttpContext context, string party, string taskId, int status, string reason)
+    private Task RejectAsync(HttpContext context, string party, string taskId, int status, string reason, V1.ErrorReason code)
     {
         CoordinatorLog.ResultRejected(logger, party, Printable(taskId), status, reason);
-        return ProtocolResponses.WriteErrorAsync(context, status, reason);
+        return ProtocolResponses.WriteErrorAsync(context, status, reason, code);
     }
 
     // What the operator sees of the party's free-text client_version: at most 64 printable characters.

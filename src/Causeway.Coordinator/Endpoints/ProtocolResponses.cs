@@ -23,6 +23,6 @@ internal static class ProtocolResponses
         await response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    public static Task WriteErrorAsync(HttpContext context, int status, string message, Protocol.V1.ErrorReason reason = Protocol.V1.ErrorReason.Unspecified) =>
+    public static Task WriteErrorAsync(HttpContext context, int status, string message, Protocol.V1.ErrorReason reason) =>
         WriteAsync(context, new WireError { Code = status, Message = message, Reason = reason }, status);
 }

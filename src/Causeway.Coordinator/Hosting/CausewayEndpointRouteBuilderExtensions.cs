@@ -26,6 +26,14 @@ public static class CausewayEndpointRouteBuilderExtensions
         endpoints.MapPost(CausewayProtocol.PullTaskPath, handlers.PullTaskAsync);
         endpoints.MapPost(CausewayProtocol.PushResultPath, handlers.PushResultAsync);
         endpoints.MapPost(CausewayProtocol.SearchPath, handlers.SearchAsync);
+
+        // Every protocol answer is an Error message, refusals of other methods and unknown paths included.
+        foreach (var path in new[] { CausewayProtocol.JoinPath, CausewayProtocol.HeartbeatPath, CausewayProtocol.PullTaskPath, CausewayProtocol.PushResultPath, CausewayProtocol.SearchPath })
+        {
+            endpoints.MapMethods(path, ["GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS"], handlers.MethodNotAllowedAsync);
+        }
+
+        endpoints.MapFallback(CausewayProtocol.PathPrefix + "{**call}", handlers.NotFoundAsync);
         ControlApi.Map(endpoints);
         Dashboard.DashboardEndpoints.MapFiles(endpoints);
         endpoints.MapOpenApi(OpenApiDocument.Path);

@@ -37,6 +37,8 @@ internal sealed class PendingTask
     private int _state;
     private int _receiving;
 
+    private bool _resultRefused;
+
     public PendingTask(string id, PartyId party, RoundInfo round, TaskWork work)
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -65,6 +67,9 @@ internal sealed class PendingTask
     public TaskWork? Work => Volatile.Read(ref _work);
 
     public PendingTaskState State => (PendingTaskState)Volatile.Read(ref _state);
+
+    /// <summary>True once the task completed with a result the coordinator refused (malformed, non-finite); a duplicate says so.</summary>
+    public bool ResultRefused => Volatile.Read(ref _resultRefused);
 
     /// <summary>Completes with the result, or is cancelled when the task is withdrawn.</summary>
     /// <exception cref="InvalidOperationException">The task has finished: take the completion before enqueueing the task.</exception>
@@ -100,6 +105,7 @@ internal sealed class PendingTask
         }
 
         Volatile.Write(ref _work, null);
+        Volatile.Write(ref _resultRefused, result.Failure?.Kind is FailureKind.Rejected or FailureKind.NonFinite);
         Interlocked.Exchange(ref _completion, null)?.TrySetResult(result);
         return true;
     }

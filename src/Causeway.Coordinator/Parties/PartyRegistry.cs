@@ -55,7 +55,7 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
         }
         catch (ArgumentException)
         {
-            return JoinResult.Refused(AccessRefusal.InvalidPartyId, "the party id must be 1 to 128 printable characters");
+            return JoinResult.Refused(AccessRefusal.InvalidPartyId, $"the party id must be {PartyId.Rule}");
         }
 
         // With mutual TLS the certificate (already checked against the federation CA) must name this party.
@@ -180,15 +180,20 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
     /// said about its data and software, and why it went offline.
     /// </summary>
     public IReadOnlyList<PartyView> Members() =>
-        [.. _byParty.Values.OrderBy(s => s.Party.Value, StringComparer.Ordinal).Select(s => new PartyView(
-            s.Party.Value,
-            s.Active,
-            s.JoinedAt,
-            s.LastSeen,
-            s.ClientVersion,
-            s.Data is { Ratings: null } table ? table.Statistics.Rows : null,
-            s.Data?.Ratings?.Ratings,
-            s.Active ? null : s.EndReason))];
+        [.. _byParty.Values.OrderBy(s => s.Party.Value, StringComparer.Ordinal).Select(s =>
+        {
+            // Read once: a session may end between two reads, and online with a reason for being offline is no answer.
+            var online = s.Active;
+            return new PartyView(
+                s.Party.Value,
+                online,
+                s.JoinedAt,
+                s.LastSeen,
+                s.ClientVersion,
+                s.Data is { Ratings: null } table ? table.Statistics.Rows : null,
+                s.Data?.Ratings?.Ratings,
+                online ? null : s.EndReason);
+        })];
 
     /// <summary>Ends every session not heard from within the heartbeat timeout; returns the expired parties.</summary>
     public IReadOnlyList<(PartyId Party, TimeSpan Silence)> ExpireStale()

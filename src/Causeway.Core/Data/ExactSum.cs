@@ -18,8 +18,9 @@ public sealed record ExactSum(double[] Partials)
     /// <summary>The empty sum.</summary>
     public static ExactSum Zero { get; } = new([]);
 
-    /// <summary>The exact total, rounded once to the nearest double (ties to even).</summary>
+    /// <summary>The exact total, rounded once to the nearest double (ties to even). Not written to JSON: the partials are the sum.</summary>
     /// <remarks>The partials are re-normalised first, so partials from a peer that are unordered or overlapping still give the exact total.</remarks>
+    [System.Text.Json.Serialization.JsonIgnore]
     public double Value
     {
         get

@@ -109,6 +109,7 @@ public sealed record ProtectionConfig
         if (paillier)
         {
             Check(!string.IsNullOrWhiteSpace(KeyHolder), "protection.keyHolder is required for paillier: the party that holds the private key (never the coordinator)");
+            Check(string.IsNullOrWhiteSpace(KeyHolder) || PartyId.IsValid(KeyHolder), $"protection.keyHolder must be a party id: {PartyId.Rule}");
             Check(
                 KeyBits is null || (KeyBits >= PaillierPublicKey.MinimumBits && KeyBits <= PaillierPublicKey.MaximumBits && KeyBits % 256 == 0),
                 $"protection.keyBits must be {PaillierPublicKey.MinimumBits} to {PaillierPublicKey.MaximumBits} in steps of 256, got {KeyBits}");

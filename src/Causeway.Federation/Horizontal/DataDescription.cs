@@ -23,6 +23,31 @@ public sealed record DataDescription(string SchemaJson, FeatureStatistics Statis
     }
 
     /// <summary>
+    /// Why no run could use this description, or null: a table party's <see cref="SchemaJson"/> must be a valid schema
+    /// and its statistics must fit it (the columns and categories the schema encodes). Checked when a party joins, so a
+    /// bad description is refused then, naming the field, rather than at the next run's start.
+    /// </summary>
+    public string? DescribeProblem()
+    {
+        if (Ratings is not null)
+        {
+            return null;
+        }
+
+        DataSchema schema;
+        try
+        {
+            schema = DataSchema.Parse(SchemaJson, "schema_json");
+        }
+        catch (DataFormatException e)
+        {
+            return e.Message;
+        }
+
+        return FeatureEncoder.DescribeMismatch(schema, Statistics) is { } mismatch ? $"statistics_json does not fit schema_json: {mismatch}" : null;
+    }
+
+    /// <summary>
     /// A ratings party's ratings (recommendation runs), or null for a party with a table. A ratings party has no schema
     /// (empty <see cref="SchemaJson"/>) and no table statistics, so no horizontal run selects it.
     /// </summary>

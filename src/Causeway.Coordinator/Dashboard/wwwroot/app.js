@@ -6,11 +6,14 @@
 (() => {
   const TokenKey = "causeway.adminToken";
   const ReconnectMs = 2000;
+  // The feed sends a keep-alive every 15 s; this long without a byte means the connection is dead (a laptop slept).
+  const SilenceMs = 45000;
   const Colors = { train_loss: "#2459c7", eval_loss: "#d9480f", eval_accuracy: "#1a7f4b", eval_roc_auc: "#7048e8", eval_f1: "#c2255c", eval_rmse: "#d9480f", eval_mae: "#2459c7", epsilon: "#b42318" };
   const Labels = { train_loss: "train loss", eval_loss: "eval loss", eval_accuracy: "accuracy", eval_roc_auc: "AUC", eval_f1: "F1", eval_rmse: "RMSE", eval_mae: "MAE", epsilon: "ε spent" };
 
   const state = {
     token: sessionStorage.getItem(TokenKey),
+    generation: 0, // bumped by every sign-in and sign-out, so a refresh begun before one drops its result
     selectedRun: null,
     pickedByUser: false,
     clockOffsetMs: 0,
@@ -21,8 +24,14 @@
 
   class SignedOut extends Error {}
 
+  class Stale extends Error {}
+
   async function api(path) {
+    const generation = state.generation;
     const response = await fetch(path, { headers: { Authorization: `Bearer ${state.token}` }, cache: "no-store" });
+    if (generation !== state.generation) {
+      throw new Stale();
+    }
     if (response.status === 401 || response.status === 403) {
       throw new SignedOut((await errorOf(response)) ?? `HTTP ${response.status}`);
     }
@@ -44,6 +53,7 @@
 
   async function signIn(token) {
     state.token = token;
+    state.generation++;
     try {
       const status = await api("/api/status");
       sessionStorage.setItem(TokenKey, token);
@@ -59,6 +69,7 @@
 
   function signOut(message) {
     state.token = null;
+    state.generation++;
     sessionStorage.removeItem(TokenKey);
     state.feed?.abort();
     state.feed = null;
@@ -85,7 +96,8 @@
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = "";
         for (;;) {
-          const { value, done } = await reader.read();
+          const silence = setTimeout(() => reader.cancel(), SilenceMs);
+          const { value, done } = await reader.read().finally(() => clearTimeout(silence));
           if (done) {
             break;
           }
@@ -149,7 +161,7 @@
     connection.textContent = live ? "live" : state.token ? "reconnecting…" : "not connected";
   }
 
-  // One refresh of a kind at a time; a change during a refresh runs it once more afterwards.
+  // One refresh of a kind at a time; a change during a refresh runs it once more afterwards, even if this one failed.
   function serial(refresh) {
     let running = false;
     let again = false;
@@ -159,20 +171,20 @@
         return;
       }
       running = true;
-      try {
-        do {
-          again = false;
+      do {
+        again = false;
+        try {
           await refresh();
-        } while (again);
-      } catch (error) {
-        if (error instanceof SignedOut) {
-          signOut("The coordinator no longer accepts this token.");
-        } else {
-          console.warn(error);
+        } catch (error) {
+          if (error instanceof SignedOut) {
+            signOut("The coordinator no longer accepts this token.");
+            again = false;
+          } else if (!(error instanceof Stale)) {
+            console.warn(error);
+          }
         }
-      } finally {
-        running = false;
-      }
+      } while (again && state.token);
+      running = false;
     };
   }
 
@@ -254,7 +266,7 @@
     const private_ = rounds.some(r => "epsilon" in r.metrics);
     $("privacy").hidden = !private_;
     if (private_) {
-      const spent = rounds.at(-1).metrics.epsilon;
+      const spent = rounds.findLast(r => "epsilon" in r.metrics).metrics.epsilon;
       $("privacy-caption").textContent = details.epsilonBudget != null
         ? `ε spent: ${spent.toFixed(2)} of the budget ${details.epsilonBudget}`
         : `ε spent: ${spent.toFixed(2)} (no budget set)`;

@@ -9,8 +9,8 @@ namespace Causeway.Federation.Recommendation.Data;
 public static class RatingsPartition
 {
     /// <summary>
-    /// Cross-device: one party per user, in user index order, named <c>user-{id}</c> (<c>user-#{index}</c> when the id
-    /// cannot be part of a party id: longer than 100 characters or holding a control character).
+    /// Cross-device: one party per user, in user index order, named <c>user-{id}</c> (<c>user-#{index}</c> when that is
+    /// not a valid <see cref="PartyId"/>: the id is too long or holds a space, a control or a formatting character).
     /// </summary>
     public static IReadOnlyList<PartyUsers> PerUser(RatingsData data)
     {
@@ -19,9 +19,7 @@ public static class RatingsPartition
         for (var u = 0; u < parties.Length; u++)
         {
             var id = data.UserIds[u];
-            var name = id.Length <= 100 && !id.Any(char.IsControl) && !string.IsNullOrWhiteSpace(id)
-                ? "user-" + id
-                : "user-#" + u.ToString(CultureInfo.InvariantCulture);
+            var name = PartyId.IsValid("user-" + id) ? "user-" + id : "user-#" + u.ToString(CultureInfo.InvariantCulture);
             parties[u] = new PartyUsers(new PartyId(name), [u]);
         }
 
