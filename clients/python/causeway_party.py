@@ -314,22 +314,60 @@ def answer(task, setup, rows, schema):
     return result
 
 
+def check_vectors(directory):
+    """Recomputes docs/protocol-vectors from its table and checks every figure; returns the lines it prints."""
+    path = lambda name: os.path.join(directory, name)  # noqa: E731
+    schema = Schema(open(path("schema.json"), encoding="utf-8").read())
+    rows = read_table(path("table.csv"), schema)
+    expected = json.load(open(path("statistics.json"), encoding="utf-8"))
+    mine = statistics(rows, schema)
+    for key in ("Rows", "NumericColumns", "Counts", "CategoricalColumns", "CategoryCounts"):
+        assert mine[key] == expected[key], f"statistics {key}: {mine[key]} != {expected[key]}"
+    for key in ("Sums", "SumsOfSquares"):
+        for a, b in zip(mine[key], expected[key]):
+            assert math.fsum(a["Partials"]) == math.fsum(b["Partials"]), f"statistics {key}: {a} != {b}"
+
+    encoded = json.load(open(path("encoded.json"), encoding="utf-8"))
+    features, labels = encode(rows, schema, expected)
+    worst = max(abs(x - y) for row, other in zip(features, encoded["features"]) for x, y in zip(row, other))
+    assert worst < 1e-6 and labels == encoded["labels"], f"encoding differs by {worst}"
+
+    step = json.load(open(path("train-step.json"), encoding="utf-8"))
+    plan = messages_pb2.TrainingPlan(**step["plan"])
+    tensors = [(name, t["shape"], t["values"]) for name, t in step["global"].items()]
+    weights, bias, loss = train_logistic(tensors, features, labels, plan, seed=7)
+    delta = [w - g for w, g in zip(weights + bias, step["global"]["layer0.weight"]["values"] + step["global"]["layer0.bias"]["values"])]
+    want = step["delta"]["layer0.weight"]["values"] + step["delta"]["layer0.bias"]["values"]
+    worst_delta = max(abs(a - b) for a, b in zip(delta, want))
+    assert worst_delta < 1e-5, f"training step's delta differs by {worst_delta}"
+    assert abs(loss - step["train_loss"]) < 1e-5 and len(rows) == step["examples"], f"train_loss {loss} != {step['train_loss']}"
+    return [f"statistics: {len(rows)} rows, sums exact",
+            f"encoding: {len(features[0])} features, largest difference {worst:.1e}",
+            f"training step: largest delta difference {worst_delta:.1e}, train_loss {loss:.6f}"]
+
+
 def main():
     parser = argparse.ArgumentParser(description="A Causeway party in Python (the protocol's reference client).")
     parser.add_argument("--join", help="the coordinator's https:// address")
     parser.add_argument("--id", help="the party id (1 to 128 characters, no spaces, control or formatting characters)")
-    parser.add_argument("--data", required=True, help="the training table")
-    parser.add_argument("--schema", required=True, help="the federation's schema file")
+    parser.add_argument("--data", help="the training table")
+    parser.add_argument("--schema", help="the federation's schema file")
     parser.add_argument("--ca", help="the federation CA's certificate (PEM)")
-    parser.add_argument("--print-statistics", action="store_true", help="print the DataDescription's statistics_json and exit")
+    parser.add_argument("--print-statistics", action="store_true", help="print the statistics_json of --data and exit")
+    parser.add_argument("--check-vectors", metavar="DIR", help="check this implementation against docs/protocol-vectors and exit")
     args = parser.parse_args()
-    if not args.print_statistics and not (args.join and args.id and args.ca):
-        parser.error("--join, --id and --ca are required to take part (or give --print-statistics)")
-    if args.print_statistics:
+    if args.check_vectors:
+        for line in check_vectors(args.check_vectors):
+            print(line)
+    elif not (args.data and args.schema):
+        parser.error("--data and --schema are required")
+    elif args.print_statistics:
         schema = Schema(open(args.schema, encoding="utf-8").read())
         print(json.dumps(statistics(read_table(args.data, schema), schema)))
-        return
-    run(args)
+    elif not (args.join and args.id and args.ca):
+        parser.error("--join, --id and --ca are required to take part (or give --print-statistics or --check-vectors)")
+    else:
+        run(args)
 
 
 if __name__ == "__main__":
