@@ -40,7 +40,7 @@ public sealed class CertsCommandTests : IDisposable
 
         var (exitCode, _, stderr) = await CliRunner.RunAsync(Infrastructure.TaskExtensions.DefaultTimeoutSpan, "certs", "add-party", "hospital-a", "--out", folder);
 
-        Assert.Equal(1, exitCode);
+        Assert.Equal(2, exitCode);
         Assert.Equal(
             [$"certs add-party: {folder} holds no federation CA (ca.crt.pem and ca.key.pem)", $"create the CA first with `causeway certs --out {folder}`"],
             stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

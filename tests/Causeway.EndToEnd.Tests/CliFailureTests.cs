@@ -107,7 +107,7 @@ public sealed class CliFailureTests : IDisposable
 
         var result = await RunAsync("coordinator", "--listen", $"127.0.0.1:{port}", "--certs", certs, "--db", database, "--join-token", "j", "--admin-token", "a");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         Assert.Equal(contents, await File.ReadAllBytesAsync(database));
     }
 
@@ -168,7 +168,7 @@ public sealed class CliFailureTests : IDisposable
     {
         var result = await RunAsync("predict", "--model", Path.Combine(_root, "model.cw"), "--data", Path.Combine(_root, "new.csv"), "--verbose");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         Assert.Contains("   at Causeway.Cli.Commands.PredictCommand", result.Stderr, StringComparison.Ordinal);
     }
 
@@ -190,7 +190,7 @@ public sealed class CliFailureTests : IDisposable
     private static void AssertFailure((int ExitCode, string Stdout, string Stderr) result, string cause, string hint)
     {
         var output = $"exit code {result.ExitCode}\n--- stdout ---\n{result.Stdout}\n--- stderr ---\n{result.Stderr}";
-        Assert.True(result.ExitCode != 0, output);
+        Assert.True(result.ExitCode == 2, output);
         var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.True(lines.Length == 2, output);
         Assert.Equal(cause, lines[0]);

@@ -137,7 +137,8 @@ internal static class CoordinatorCommand
                 return lease.Lost.IsCancellationRequested
                     ? throw new CliException(
                         "lost the store's lease (another coordinator may own its runs now); stopped serving",
-                        "run coordinators under a supervisor that restarts them: a restarted coordinator waits as the standby")
+                        "run coordinators under a supervisor that restarts them: a restarted coordinator waits as the standby",
+                        exitCode: 1)
                     : 0;
             }
             finally

@@ -41,17 +41,9 @@ internal static class VerticalCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(config)!.FullName;
-            string json;
-            try
-            {
-                json = File.ReadAllText(path);
-                VerticalJobConfig.Parse(json, path);
-            }
-            catch (Exception e) when (e is VerticalConfigException or IOException)
-            {
-                Console.Error.WriteLine(e.Message);
-                return 2;
-            }
+            // A bad job file is refused here, before any connection (FailureReport names the file and the field).
+            var json = File.ReadAllText(path);
+            VerticalJobConfig.Parse(json, path);
 
             using var api = RunCommand.Connect(parse, coordinator, authority, adminToken);
             var id = await api.StartVerticalJobAsync(json, cancellationToken);
@@ -91,18 +83,10 @@ internal static class VerticalCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var path = parse.GetValue(config)!.FullName;
-            VerticalSimulationResult result;
-            try
-            {
-                var loaded = VerticalSimulationConfig.Load(path);
-                result = AnsiConsole.Status().Start($"{loaded.Name}: {loaded.Model.Type} over {loaded.Parties.Count} parties", status =>
-                    VerticalSimulation.Run(loaded, progress: new Progress<string>(line => status.Status(Markup.Escape(line))), cancellationToken: cancellationToken));
-            }
-            catch (Exception e) when (e is VerticalConfigException or DataFormatException)
-            {
-                Console.Error.WriteLine(e.Message);
-                return Task.FromResult(2);
-            }
+            // A bad config or data file ends the command through FailureReport ("vertical simulate: FILE: ...", exit 2).
+            var loaded = VerticalSimulationConfig.Load(path);
+            var result = AnsiConsole.Status().Start($"{loaded.Name}: {loaded.Model.Type} over {loaded.Parties.Count} parties", status =>
+                VerticalSimulation.Run(loaded, progress: new Progress<string>(line => status.Status(Markup.Escape(line))), cancellationToken: cancellationToken));
 
             Console.WriteLine($"{result.Name}: {result.TrainRows:N0} training rows, {result.TestRows:N0} test rows; parties {string.Join(", ", result.Parties.Select((p, i) => $"{p} ({result.FeaturesPerParty[i]} features{(i == 0 ? ", guest" : string.Empty)})"))}");
             var table = new Table().AddColumns("model", "train rows", "accuracy", "AUC", "Δ accuracy", "Δ AUC", "seconds");

@@ -22,9 +22,12 @@ internal sealed class CliException : Exception
 
     /// <param name="message">What went wrong, lower case, no full stop (it follows "VERB: ").</param>
     /// <param name="hint">What to do about it, naming the option or command that fixes it; null when there is nothing to say.</param>
-    /// <param name="exitCode">The process's exit code: 1 for a failure, 2 for a usage error.</param>
+    /// <param name="exitCode">
+    /// The process's exit code: 2 (the default) for an expected failure the message explains and the user can fix (bad
+    /// input, a refused token, an unreachable coordinator, a port in use); 1 when the command's work itself failed.
+    /// </param>
     /// <param name="innerException">The cause, shown with <c>--verbose</c>.</param>
-    public CliException(string message, string? hint, int exitCode = 1, Exception? innerException = null)
+    public CliException(string message, string? hint, int exitCode = 2, Exception? innerException = null)
         : base(message, innerException)
     {
         Hint = hint;

@@ -10,8 +10,8 @@ internal static class CliFiles
     /// <param name="file">The file given.</param>
     /// <param name="option">The option or argument that named it (e.g. "--data"), or null to name the path alone.</param>
     /// <param name="hint">What to do, or null.</param>
-    /// <param name="exitCode">1 for a failure, 2 for a usage error.</param>
-    public static FileInfo Existing(FileInfo file, string? option, string? hint = null, int exitCode = 1)
+    /// <param name="exitCode">The exit code; a missing file is an expected failure (<see cref="FailureReport.ExpectedFailure"/>).</param>
+    public static FileInfo Existing(FileInfo file, string? option, string? hint = null, int exitCode = FailureReport.ExpectedFailure)
     {
         ArgumentNullException.ThrowIfNull(file);
         return file.Exists

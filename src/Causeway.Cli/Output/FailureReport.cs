@@ -30,7 +30,7 @@ internal static class FailureReport
             error.WriteLine($"{verb}: unexpected error: {exception.GetType().Name}: {exception.Message}");
             error.WriteLine("  this is a bug; please report it with the stack trace below");
             error.WriteLine(exception);
-            return 1;
+            return Bug;
         }
 
         error.WriteLine($"{verb}: {message}");
@@ -61,28 +61,37 @@ internal static class FailureReport
         return names.Count == 0 ? "causeway" : string.Join(' ', names);
     }
 
+    /// <summary>
+    /// The exit code of an expected failure: the message says what went wrong and the hint what to do (bad input, a refused
+    /// token, an unreachable coordinator, a missing file, a port in use).
+    /// </summary>
+    public const int ExpectedFailure = 2;
+
+    /// <summary>The exit code of anything else: a bug, reported with its stack trace.</summary>
+    public const int Bug = 1;
+
     // (message, hint, exit code) of an expected failure; a null message for anything else (a bug).
     private static (string? Message, string? Hint, int ExitCode) Describe(Exception exception) => exception switch
     {
         CliException e => (e.Message, e.Hint, e.ExitCode),
         HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } e =>
-            (e.Message, "is the coordinator running at that address? (--coordinator URL; default https://127.0.0.1:7443)", 1),
+            (e.Message, "is the coordinator running at that address? (--coordinator URL; default https://127.0.0.1:7443)", ExpectedFailure),
         HttpRequestException { StatusCode: HttpStatusCode.Unauthorized } e =>
-            (e.Message, "give the admin token the coordinator was started with (--admin-token or CAUSEWAY_ADMIN_TOKEN)", 1),
-        HttpRequestException e => (e.Message, null, 1),
-        AuthenticationException e => (e.Message, "give the federation's CA certificate with --ca FILE (ca.crt.pem from the coordinator's operator)", 1),
-        TimeoutException e => (e.Message, null, 1),
-        FileNotFoundException e => ($"no such file: {e.FileName ?? e.Message}", null, 1),
-        DirectoryNotFoundException e => (e.Message, null, 1),
-        UnauthorizedAccessException e => (e.Message, null, 1),
-        IOException e => (e.Message, null, 1),
-        InvalidDataException e => (e.Message, null, 1),
-        CryptographicException e => ($"cannot read a certificate or key: {e.Message}", null, 1),
-        FormatException e => (e.Message, null, 2),
-        JsonException e => (e.Message, null, 2),
-        VerticalConfigException e => (e.Message, null, 2),
-        VerticalDataException e => (e.Message, null, 2),
-        ArgumentException e => (e.Message, null, 2),
-        _ => (null, null, 1),
+            (e.Message, "give the admin token the coordinator was started with (--admin-token or CAUSEWAY_ADMIN_TOKEN)", ExpectedFailure),
+        HttpRequestException e => (e.Message, null, ExpectedFailure),
+        AuthenticationException e => (e.Message, "give the federation's CA certificate with --ca FILE (ca.crt.pem from the coordinator's operator)", ExpectedFailure),
+        TimeoutException e => (e.Message, null, ExpectedFailure),
+        FileNotFoundException e => ($"no such file: {e.FileName ?? e.Message}", null, ExpectedFailure),
+        DirectoryNotFoundException e => (e.Message, null, ExpectedFailure),
+        UnauthorizedAccessException e => (e.Message, null, ExpectedFailure),
+        IOException e => (e.Message, null, ExpectedFailure),
+        InvalidDataException e => (e.Message, null, ExpectedFailure),
+        CryptographicException e => ($"cannot read a certificate or key: {e.Message}", null, ExpectedFailure),
+        FormatException e => (e.Message, null, ExpectedFailure),
+        JsonException e => (e.Message, null, ExpectedFailure),
+        VerticalConfigException e => (e.Message, null, ExpectedFailure),
+        VerticalDataException e => (e.Message, null, ExpectedFailure),
+        ArgumentException e => (e.Message, null, ExpectedFailure),
+        _ => (null, null, Bug),
     };
 }
