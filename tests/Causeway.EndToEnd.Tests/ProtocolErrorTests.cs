@@ -50,13 +50,15 @@ public sealed class ProtocolErrorTests
         Assert.Equal("no protocol call /causeway.v1/Leave; the calls are /causeway.v1/Join, Heartbeat, PullTask, PushResult and Search", error.Message);
     }
 
-    [Fact]
-    public async Task Join_WrongContentType_Is415_WithItsReason()
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("application/x-protobuffer")] // a prefix of the right type is not the right type
+    public async Task Join_WrongContentType_Is415_WithItsReason(string contentType)
     {
         await using var server = await CoordinatorServer.StartAsync();
         using var http = server.CreateAdminClient(token: null);
         using var content = new ByteArrayContent(new V1.JoinRequest { PartyId = "a", JoinToken = CoordinatorServer.JoinToken }.ToByteArray());
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
 
         using var response = await http.PostAsync(new Uri("causeway.v1/Join", UriKind.Relative), content).DefaultTimeout();
 

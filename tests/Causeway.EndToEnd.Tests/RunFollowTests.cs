@@ -61,7 +61,7 @@ public sealed class RunFollowTests : IDisposable
         var (exit, _, stderr) = await CliRunner.RunAsync(
             TimeSpan.FromSeconds(60), ["run", "watch", "--run", "no-such-run", "--coordinator", server.Address.ToString(), "--ca", ca, "--admin-token", CoordinatorServer.AdminToken]);
 
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
         Assert.StartsWith("run watch: ", stderr, StringComparison.Ordinal);
         Assert.Contains("no-such-run", stderr, StringComparison.Ordinal);

@@ -283,7 +283,7 @@ public sealed class StatisticsReleaseTests(ITestOutputHelper output)
         Assert.Contains("histogram", table, StringComparison.Ordinal);
         Assert.Contains("green", table, StringComparison.Ordinal);
         Assert.DoesNotContain("age", table, StringComparison.Ordinal);
-        Assert.Equal(1, refusedCode);
+        Assert.Equal(2, refusedCode);
         Assert.Contains("409", refusal, StringComparison.Ordinal);
         Assert.Contains("spent epsilon 0.5 of 0.5 (remaining 0)", refusal, StringComparison.Ordinal);
     }

@@ -162,7 +162,7 @@ public sealed class StopRunTests
         Assert.Equal(0, statusExit);
         var run = JsonDocument.Parse(status).RootElement.GetProperty("run");
         Assert.Equal(("Stopped", 0), (run.GetProperty("state").GetString(), run.GetProperty("degradedRounds").GetInt32()));
-        Assert.Equal(1, againExit);
+        Assert.Equal(2, againExit);
         Assert.Equal($"run stop: the coordinator at {server.Address} answered 404 Not Found: no run 'run-nope'", refused.Trim());
         await stop.CancelAsync();
         await host.DefaultTimeout();

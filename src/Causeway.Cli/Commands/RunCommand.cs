@@ -280,7 +280,10 @@ internal static class RunCommand
 
     /// <summary>A control API client from the --coordinator, --ca and --admin-token options (or CAUSEWAY_ADMIN_TOKEN).</summary>
     /// <remarks>Without a CA file (the default certs/ca.crt.pem missing) the system's trust store decides; a --ca given by name must exist.</remarks>
-    internal static ControlApiClient Connect(ParseResult parse, Option<Uri> coordinator, Option<FileInfo?> authority, Option<string?> adminToken)
+    internal static ControlApiClient Connect(ParseResult parse, Option<Uri> coordinator, Option<FileInfo?> authority, Option<string?> adminToken) =>
+        Connect(parse, parse.GetValue(coordinator)!, authority, adminToken);
+
+    internal static ControlApiClient Connect(ParseResult parse, Uri coordinator, Option<FileInfo?> authority, Option<string?> adminToken)
     {
         var token = parse.GetValue(adminToken) ?? Secrets.FromEnvironment("CAUSEWAY_ADMIN_TOKEN").FirstOrDefault()
             ?? throw new CliException("no admin token", "give the coordinator's admin token with --admin-token or CAUSEWAY_ADMIN_TOKEN", exitCode: 2);
@@ -288,6 +291,6 @@ internal static class RunCommand
         var ca = parse.GetValue(authority) is { } file && (named || file.Exists)
             ? PemFiles.LoadCertificate(file.FullName, "--ca", "give the federation's CA certificate (ca.crt.pem from the coordinator's operator)")
             : null;
-        return new ControlApiClient(parse.GetValue(coordinator)!, token, ca);
+        return new ControlApiClient(coordinator, token, ca);
     }
 }

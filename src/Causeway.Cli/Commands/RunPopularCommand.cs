@@ -41,16 +41,8 @@ internal static class RunPopularCommand
                 ["top"] = parse.GetValue(top),
             };
             using var api = connect(parse);
-            JsonNode released;
-            try
-            {
-                released = await api.ReleasePopularItemsAsync(parse.GetValue(run)!, body.ToJsonString(), cancellationToken);
-            }
-            catch (HttpRequestException e) when (e.StatusCode is not null)
-            {
-                Console.Error.WriteLine($"run popular: {e.Message}");
-                return 1;
-            }
+            // A refusal (budget exhausted, unknown column, ...) is the coordinator's answer: FailureReport prints it, exit 2.
+            var released = await api.ReleasePopularItemsAsync(parse.GetValue(run)!, body.ToJsonString(), cancellationToken);
 
             if (parse.GetValue(json))
             {

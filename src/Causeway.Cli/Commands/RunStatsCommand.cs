@@ -44,17 +44,8 @@ internal static class RunStatsCommand
             }
 
             using var api = connect(parse);
-            JsonNode released;
-            try
-            {
-                released = await api.ReleaseStatisticsAsync(parse.GetValue(run)!, body.ToJsonString(), cancellationToken);
-            }
-            catch (HttpRequestException e) when (e.StatusCode is not null)
-            {
-                // A refusal (budget exhausted, unknown column, ...) is the coordinator's answer, not a crash.
-                Console.Error.WriteLine($"run stats: {e.Message}");
-                return 1;
-            }
+            // A refusal (budget exhausted, unknown column, ...) is the coordinator's answer: FailureReport prints it, exit 2.
+            var released = await api.ReleaseStatisticsAsync(parse.GetValue(run)!, body.ToJsonString(), cancellationToken);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(released.ToJsonString(Indented));

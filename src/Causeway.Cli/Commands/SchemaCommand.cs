@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.Text.Json;
 using Causeway.Cli.Output;
 using Causeway.Core.Data;
+using Causeway.Protocol.Security;
 using Spectre.Console;
 
 namespace Causeway.Cli.Commands;
@@ -59,17 +61,45 @@ internal static class SchemaCommand
 
     private static Command Merge()
     {
-        var drafts = new Argument<FileInfo[]>("schemas") { Description = "The schemas to merge, e.g. one inferred at each party.", Arity = ArgumentArity.OneOrMore };
+        var drafts = new Argument<FileInfo[]>("schemas") { Description = "The schemas to merge, e.g. one inferred at each party.", Arity = ArgumentArity.ZeroOrMore };
+        var coordinator = CliOptions.CoordinatorAddress(
+            "--coordinator", "Instead of files: merge the schemas the coordinator's connected parties joined with (each inferred from its own rows).");
+        coordinator.Required = false;
+        var authority = new Option<FileInfo?>("--ca") { Description = "With --coordinator: the federation CA certificate (PEM) to trust.", DefaultValueFactory = _ => new FileInfo(Path.Combine("certs", DevCertificates.CaCertificateFile)), HelpName = "FILE" };
+        var adminToken = new Option<string?>("--admin-token") { Description = "With --coordinator: the control API's bearer token (or CAUSEWAY_ADMIN_TOKEN)." };
         var output = OutOption();
         var command = new Command("merge", "Union several parties' schema drafts into one they can all use: every category and label value any of them saw.")
         {
-            drafts, output,
+            drafts, coordinator, authority, adminToken, output,
         };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            var files = parse.GetValue(drafts)!.Select(f => CliFiles.Existing(f, null, exitCode: 2)).ToList();
+            var files = parse.GetValue(drafts) ?? [];
+            string merged;
+            if (parse.GetResult(coordinator) is not null)
+            {
+                if (files.Length > 0)
+                {
+                    throw new CliException("give schema files or --coordinator, not both", "--coordinator merges the schemas the connected parties joined with");
+                }
 
-            WriteOrPrint(parse.GetValue(output), SchemaInference.Merge([.. files.Select(f => (File.ReadAllText(f.FullName), f.FullName))]), "every party uses this one schema");
+                // The federated mode: each party joined with its own draft; the coordinator answers their union.
+                using var api = RunCommand.Connect(parse, parse.GetValue(coordinator)!, authority, adminToken);
+                var answer = await api.MergedSchemaAsync(cancellationToken);
+                merged = answer["schema"]!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+                Console.Error.WriteLine($"merged the schemas of {string.Join(", ", answer["parties"]!.AsArray().Select(p => p!.GetValue<string>()))}");
+            }
+            else if (files.Length == 0)
+            {
+                throw new CliException("give the schemas to merge, or --coordinator URL", "causeway schema merge a.json b.json --out schema.json");
+            }
+            else
+            {
+                var existing = files.Select(f => CliFiles.Existing(f, null)).ToList();
+                merged = SchemaInference.Merge([.. existing.Select(f => (File.ReadAllText(f.FullName), f.FullName))]);
+            }
+
+            WriteOrPrint(parse.GetValue(output), merged, "every party uses this one schema");
             return 0;
         });
         return command;

@@ -46,6 +46,9 @@ internal sealed class ControlApiClient : IDisposable
 
     public Task<JsonNode> RunsAsync(CancellationToken cancellationToken) => GetAsync("/api/runs", cancellationToken);
 
+    /// <summary>The union of the connected parties' schemas (<c>GET /api/schemas/merged</c>): <c>{schema, parties}</c>.</summary>
+    public Task<JsonNode> MergedSchemaAsync(CancellationToken cancellationToken) => GetAsync("/api/schemas/merged", cancellationToken);
+
     /// <summary>Starts a run; returns its id.</summary>
     public Task<string> StartRunAsync(string configJson, CancellationToken cancellationToken) => StartAsync("/api/runs", configJson, cancellationToken);
 

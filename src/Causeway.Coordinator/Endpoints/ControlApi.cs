@@ -39,6 +39,10 @@ internal static class ControlApi
         api.MapGet("/parties", (PartyRegistry parties, TimeProvider time) =>
                 Results.Json(new PartiesResponse(time.GetUtcNow(), parties.Members()), JsonOptions))
             .Describe<PartiesResponse>("Every party seen since the coordinator started, online or not");
+        api.MapGet("/schemas/merged", MergedSchema)
+            .Describe<MergedSchemaResponse>(
+                "The union of the connected parties' schemas: every category and label value any of them described (schema merge --coordinator)",
+                errors: [StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict]);
         api.MapGet("/events", Dashboard.DashboardEndpoints.StreamChangesAsync)
             .Describe<Dashboard.Change>("Server-sent events: 'ready', then a 'change' {topic, id} whenever a party, run or vertical job changes", contentType: "text/event-stream");
         api.MapGet("/runs", async (RunService runs, HttpContext context) =>
@@ -133,6 +137,33 @@ internal static class ControlApi
         catch (Exception e) when (e is RequestRefusedException or RunNotFoundException)
         {
             return Error(StatusOf(e), e.Message);
+        }
+    }
+
+    /// <summary>
+    /// The federated mode of <c>causeway schema merge</c>: each party joins with the schema it inferred from its own rows,
+    /// and the coordinator, which sees every party's schema at Join anyway, answers their union (SchemaInference.Merge):
+    /// the categories and label values any of them saw, in first-seen order. Parties then restart with the merged schema.
+    /// </summary>
+    private static IResult MergedSchema(PartyRegistry parties)
+    {
+        var drafts = parties.ActiveSessions()
+            .Where(s => s.Data is { Ratings: null, SchemaJson.Length: > 0 })
+            .Select(s => (s.Data!.SchemaJson, s.Party.Value))
+            .ToList();
+        if (drafts.Count == 0)
+        {
+            return Error(StatusCodes.Status409Conflict, "no connected party has described a table (start parties with --data and --schema)");
+        }
+
+        try
+        {
+            var merged = SchemaInference.Merge([.. drafts.Select(d => (d.SchemaJson, $"party '{d.Value}''s schema"))]);
+            return Results.Json(new MergedSchemaResponse(JsonDocument.Parse(merged).RootElement.Clone(), [.. drafts.Select(d => d.Value)]), JsonOptions);
+        }
+        catch (DataFormatException e)
+        {
+            return Error(StatusCodes.Status400BadRequest, e.Message);
         }
     }
 
@@ -417,6 +448,10 @@ internal static class ControlApi
     private sealed record StatusResponse(string Federation, IReadOnlyList<PartyStatus> Parties, RunSummary? CurrentRun);
 
     private sealed record StartRunResponse(string Id);
+
+    /// <param name="Schema">The merged schema, to give every party.</param>
+    /// <param name="Parties">The parties whose schemas were merged, by id.</param>
+    private sealed record MergedSchemaResponse(JsonElement Schema, IReadOnlyList<string> Parties);
 
     /// <param name="ServerTime">The coordinator's clock when it answered, so a client can say "last seen 3 s ago" without trusting its own clock.</param>
     /// <param name="Parties">Every party seen since the coordinator started, online or not.</param>

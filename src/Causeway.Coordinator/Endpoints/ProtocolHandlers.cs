@@ -639,8 +639,9 @@ internal sealed class ProtocolHandlers(
 
     private async Task<bool> RequireProtobufAsync(HttpContext context)
     {
-        var type = context.Request.ContentType;
-        if (type is not null && type.StartsWith(CausewayProtocol.ContentType, StringComparison.OrdinalIgnoreCase))
+        // The media type exactly (case-insensitive, parameters such as a charset ignored), as docs/protocol.md states.
+        if (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type)
+            && type.MediaType.Equals(CausewayProtocol.ContentType, StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
