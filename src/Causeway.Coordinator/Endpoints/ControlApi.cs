@@ -175,10 +175,10 @@ internal static class ControlApi
 
     private static async Task<IResult> StartRunAsync(HttpContext context, RunService runs, IOptions<CoordinatorOptions> options)
     {
-        var json = await ReadTextAsync(context, options.Value.MaxControlBodyBytes).ConfigureAwait(false);
+        var (json, tooLarge) = await ReadBodyAsync(context, options).ConfigureAwait(false);
         if (json is null)
         {
-            return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes");
+            return tooLarge!;
         }
 
         var id = await runs.StartAsync(json, context.RequestAborted).ConfigureAwait(false);
@@ -187,10 +187,10 @@ internal static class ControlApi
 
     private static async Task<IResult> SetReferenceAsync(string id, HttpContext context, RunService runs, IOptions<CoordinatorOptions> options)
     {
-        var json = await ReadTextAsync(context, options.Value.MaxControlBodyBytes).ConfigureAwait(false);
+        var (json, tooLarge) = await ReadBodyAsync(context, options).ConfigureAwait(false);
         if (json is null)
         {
-            return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes");
+            return tooLarge!;
         }
 
         var (reference, invalid) = RunReference.Parse(json);
@@ -205,10 +205,10 @@ internal static class ControlApi
 
     private static async Task<IResult> StartVerticalJobAsync(HttpContext context, VerticalJobs jobs, IOptions<CoordinatorOptions> options)
     {
-        var json = await ReadTextAsync(context, options.Value.MaxControlBodyBytes).ConfigureAwait(false);
+        var (json, tooLarge) = await ReadBodyAsync(context, options).ConfigureAwait(false);
         if (json is null)
         {
-            return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes");
+            return tooLarge!;
         }
 
         return Results.Json(new StartRunResponse(jobs.Start(json)), JsonOptions, statusCode: StatusCodes.Status202Accepted);
@@ -217,10 +217,10 @@ internal static class ControlApi
     /// <summary>Vertical inference: <c>{"ids": [...]}</c> scored by the parties holding them; null where a party lacks an ID.</summary>
     private static async Task<IResult> ScoreVerticalAsync(string id, HttpContext context, VerticalJobs jobs, IOptions<CoordinatorOptions> options)
     {
-        var json = await ReadTextAsync(context, options.Value.MaxControlBodyBytes).ConfigureAwait(false);
+        var (json, tooLarge) = await ReadBodyAsync(context, options).ConfigureAwait(false);
         if (json is null)
         {
-            return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes");
+            return tooLarge!;
         }
 
         List<string?>? ids;
@@ -270,10 +270,10 @@ internal static class ControlApi
             return Error(StatusCodes.Status404NotFound, $"run '{id}' has no model yet");
         }
 
-        var json = await ReadTextAsync(context, options.Value.MaxControlBodyBytes).ConfigureAwait(false);
+        var (json, tooLarge) = await ReadBodyAsync(context, options).ConfigureAwait(false);
         if (json is null)
         {
-            return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes");
+            return tooLarge!;
         }
 
         List<Dictionary<string, JsonElement>?>? rows;
@@ -333,10 +333,10 @@ internal static class ControlApi
     /// </summary>
     private static async Task<IResult> ReleaseStatisticsAsync(string id, HttpContext context, StatisticsReleaser releaser, IOptions<CoordinatorOptions> options)
     {
-        var json = await ReadTextAsync(context, options.Value.MaxControlBodyBytes).ConfigureAwait(false);
+        var (json, tooLarge) = await ReadBodyAsync(context, options).ConfigureAwait(false);
         if (json is null)
         {
-            return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes");
+            return tooLarge!;
         }
 
         var (request, invalid) = ReleaseRequest.Parse(json);
@@ -389,10 +389,10 @@ internal static class ControlApi
     private static async Task<(T? Request, IResult? Refusal)> ReadRequestAsync<T>(HttpContext context, IOptions<CoordinatorOptions> options, string what, string example)
         where T : class
     {
-        var json = await ReadTextAsync(context, options.Value.MaxControlBodyBytes).ConfigureAwait(false);
+        var (json, tooLarge) = await ReadBodyAsync(context, options).ConfigureAwait(false);
         if (json is null)
         {
-            return (null, Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.Value.MaxControlBodyBytes} bytes"));
+            return (null, tooLarge);
         }
 
         try
@@ -435,6 +435,15 @@ internal static class ControlApi
         }
 
         return await next(context).ConfigureAwait(false);
+    }
+
+    // The body as text, or the 413 refusing it when it exceeds MaxControlBodyBytes.
+    private static async Task<(string? Json, IResult? TooLarge)> ReadBodyAsync(HttpContext context, IOptions<CoordinatorOptions> options)
+    {
+        var limit = options.Value.MaxControlBodyBytes;
+        return await ReadTextAsync(context, limit).ConfigureAwait(false) is { } json
+            ? (json, null)
+            : (null, Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {limit} bytes"));
     }
 
     private static async Task<string?> ReadTextAsync(HttpContext context, long maxBytes)
