@@ -45,7 +45,8 @@ public sealed class VectorParty : IDisposable
     public string AuditPath => Path.Combine(_store.Folder, "audit.jsonl");
 
     /// <summary>True for the requests this class answers.</summary>
-    public static bool Handles(ProtocolMessage request) => request is VectorQuery or MomentsRequest or CentroidStatsRequest or CodebookInstall or EncoderInstall;
+    public static bool Handles(ProtocolMessage request) =>
+        request is VectorQuery or MomentsRequest or CentroidStatsRequest or CodebookInstall or EncoderInstall or CollectionsRequest;
 
     /// <summary>
     /// The statistics a secure k-means step asks for, encoded for masking (<see cref="KMeansStatisticsEncoding"/>), or why
@@ -74,8 +75,26 @@ public sealed class VectorParty : IDisposable
             CentroidStatsRequest stats => ProtocolStepReply.Success(Accumulate(stats)),
             CodebookInstall install => ProtocolStepReply.Success(Install(install)),
             EncoderInstall install => ProtocolStepReply.Success(Install(install)),
+            CollectionsRequest => ProtocolStepReply.Success(Collections()),
             _ => ProtocolStepReply.Failed($"not a vector store request: {step.Request.Name}"),
         };
+    }
+
+    // Each collection's name, shape and size: what the operator's dashboard lists. Never a vector or a payload.
+    private CollectionsReply Collections()
+    {
+        var collections = new List<CollectionSummary>();
+        foreach (var name in _store.Names())
+        {
+            if (_store.Get(name) is { } collection)
+            {
+                var spec = collection.Spec;
+                var metric = spec.Metric switch { VectorMetric.L2 => "l2", VectorMetric.InnerProduct => "ip", _ => "cosine" };
+                collections.Add(new CollectionSummary(name, spec.Dimension, metric, collection.Index.Kind, collection.Count));
+            }
+        }
+
+        return new CollectionsReply(collections, null);
     }
 
     // Federated k-means: statistics of the collection's vectors, never a vector (docs/vectors.md).

@@ -57,6 +57,15 @@ public static class ProtocolMapping
                     Hits = { a.Hits.Select(h => new V1.VectorHit { Id = h.Id, HasDistance = h.Distance is not null, Distance = h.Distance ?? 0, PayloadJson = h.PayloadJson ?? string.Empty }) },
                 },
             },
+            CollectionsRequest => new() { CollectionsRequest = new V1.CollectionsRequest() },
+            CollectionsReply r => new()
+            {
+                CollectionsReply = new V1.CollectionsReply
+                {
+                    Refusal = r.Refusal ?? string.Empty,
+                    Collections = { r.Collections.Select(c => new V1.CollectionSummary { Name = c.Name, Dimension = c.Dimension, Metric = c.Metric, Index = c.Index, Records = c.Records }) },
+                },
+            },
             MomentsRequest r => new() { MomentsRequest = new V1.MomentsRequest { Collection = r.Collection, Coarse = { r.Coarse ?? [] }, Start = r.Start, Length = r.Length } },
             MomentsReply r => new() { MomentsReply = new V1.MomentsReply { Sum = { r.Sum }, SumSquares = { r.SumSquares }, Count = r.Count, Refusal = r.Refusal ?? string.Empty } },
             CentroidStatsRequest r => new()
@@ -119,6 +128,13 @@ public static class ProtocolMapping
                 : throw new MalformedMessageException("Noisy item counts must be finite numbers."),
             V1.ProtocolMessage.MessageOneofCase.VectorQuery => FromProto(message.VectorQuery),
             V1.ProtocolMessage.MessageOneofCase.VectorAnswer => FromProto(message.VectorAnswer),
+            V1.ProtocolMessage.MessageOneofCase.CollectionsRequest => new CollectionsRequest(),
+            V1.ProtocolMessage.MessageOneofCase.CollectionsReply => Checked(
+                new CollectionsReply(
+                    [.. message.CollectionsReply.Collections.Select(c => new CollectionSummary(c.Name, c.Dimension, c.Metric, c.Index, c.Records))],
+                    Refusal(message.CollectionsReply.Refusal)),
+                r => r.Collections.Count <= 1_000
+                    && r.Collections.All(c => c.Name.Length is >= 1 and <= 64 && c.Dimension >= 1 && c.Records >= 0 && c.Metric.Length <= 16 && c.Index.Length <= 16)),
             V1.ProtocolMessage.MessageOneofCase.MomentsRequest => Checked(
                 new MomentsRequest(message.MomentsRequest.Collection, Optional(message.MomentsRequest.Coarse), message.MomentsRequest.Start, message.MomentsRequest.Length),
                 r => r.Start >= 0 && r.Length >= 0 && r.Length <= 65_536 && r.Collection.Length is >= 1 and <= 64),

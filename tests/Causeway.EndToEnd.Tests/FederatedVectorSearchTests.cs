@@ -44,6 +44,34 @@ public sealed class FederatedVectorSearchTests : IDisposable
     }
 
     [Fact]
+    public async Task Collections_EachPartyDescribesItsCollections_AndAPartyWithoutAStoreSaysSo()
+    {
+        var records = Records(900);
+        await using var server = await CoordinatorServer.StartAsync();
+        await using var parties = await Parties.StartAsync(server, _root.FullName, records, _ => new DisclosurePolicy());
+        await using var plain = await InProcessParties.StartAsync(server, [("zz-no-store", new NoDataHandler(new PartyId("zz-no-store")))]);
+        using var admin = server.CreateAdminClient();
+
+        var answer = JsonNode.Parse(await admin.GetStringAsync(new Uri("api/vectors/collections", UriKind.Relative)).DefaultTimeout())!;
+
+        var listed = answer["parties"]!.AsArray();
+        var holders = records.GroupBy(r => r.Party).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        Assert.Equal([.. holders.Select(g => g.Key), "zz-no-store"], listed.Select(p => p!["party"]!.GetValue<string>()));
+        foreach (var (party, group) in listed.Zip(holders))
+        {
+            Assert.Equal("answered", party!["status"]!.GetValue<string>());
+            var collection = Assert.Single(party["collections"]!.AsArray())!;
+            Assert.Equal(
+                ("items", Dimension, "l2", "flat", (long)group.Count()),
+                (collection["name"]!.GetValue<string>(), collection["dimension"]!.GetValue<int>(), collection["metric"]!.GetValue<string>(),
+                    collection["index"]!.GetValue<string>(), collection["records"]!.GetValue<long>()));
+        }
+
+        Assert.Equal("no store", listed[^1]!["status"]!.GetValue<string>());
+        Assert.Empty(listed[^1]!["collections"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Search_EachPartysPolicy_ShapesWhatTheQuerierReceives_AndEveryQueryIsAudited()
     {
         var records = Records(900);

@@ -22,6 +22,21 @@ public sealed class VectorProtocolMappingTests
     }
 
     [Fact]
+    public void CollectionsReply_RoundTrips_AndANegativeCountIsRefused()
+    {
+        var reply = new CollectionsReply([new CollectionSummary("images", 512, "cosine", "hnsw", 10_000), new CollectionSummary("texts", 384, "ip", "flat", 0)], null);
+
+        var back = Assert.IsType<CollectionsReply>(ProtocolMapping.FromProto(V1.ProtocolMessage.Parser.ParseFrom(ProtocolMapping.ToProto(reply).ToByteArray())));
+        var request = ProtocolMapping.FromProto(V1.ProtocolMessage.Parser.ParseFrom(ProtocolMapping.ToProto(new CollectionsRequest()).ToByteArray()));
+
+        Assert.Equal(reply.Collections, back.Collections);
+        Assert.Null(back.Refusal);
+        Assert.IsType<CollectionsRequest>(request);
+        var negative = ProtocolMapping.ToProto(new CollectionsReply([new CollectionSummary("images", 512, "l2", "flat", -1)], null));
+        Assert.Throws<MalformedMessageException>(() => ProtocolMapping.FromProto(negative));
+    }
+
+    [Fact]
     public void SearchRequest_TheQuerierIsTheAuthenticatedParty_WhateverTheSenderWrote()
     {
         var query = new VectorQuery("images", [0.5f, -1f], 3, 40, null, """{"shop": "north"}""", "someone-else");

@@ -70,6 +70,9 @@ internal static class ControlApi
         api.MapPost("/vectors/search", SearchVectorsAsync)
             .Describe<Federation.Vectors.FederatedSearchResult>("A federated vector query: every connected party's answer, merged", errors: [StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict])
             .Accepts<Vectors.FederatedSearchRequest>("application/json");
+        api.MapGet("/vectors/collections", async (Vectors.CollectionDirectory directory, HttpContext context) =>
+                Results.Json(new CollectionsResponse(await directory.ListAsync(context.RequestAborted).ConfigureAwait(false)), JsonOptions))
+            .Describe<CollectionsResponse>("Every connected party's vector collections: names, dimensions, metrics, index kinds and record counts");
         api.MapPost("/vectors/codebook", TrainCodebookAsync)
             .Describe<Vectors.CodebookResult>("Trains one IVF codebook by federated k-means and installs it at every party", errors: [StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status502BadGateway])
             .Accepts<Vectors.CodebookRequest>("application/json");
@@ -457,6 +460,9 @@ internal static class ControlApi
     private sealed record StatusResponse(string Federation, IReadOnlyList<PartyStatus> Parties, RunSummary? CurrentRun);
 
     private sealed record StartRunResponse(string Id);
+
+    /// <param name="Parties">Per connected party, in id order: its collections, or why it gave none.</param>
+    private sealed record CollectionsResponse(IReadOnlyList<Vectors.PartyCollections> Parties);
 
     /// <param name="Schema">The merged schema, to give every party.</param>
     /// <param name="Parties">The parties whose schemas were merged, by id.</param>

@@ -86,6 +86,9 @@ public static class CausewayServiceCollectionExtensions
             sp.GetRequiredService<NetworkPartyChannel>(),
             sp.GetRequiredService<PartyRegistry>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new Vectors.CollectionDirectory(
+            sp.GetRequiredService<NetworkPartyChannel>(),
+            sp.GetRequiredService<PartyRegistry>()));
         services.AddHostedService<HeartbeatMonitor>();
         services.AddHostedService(sp => new RunRecovery(
             sp.GetRequiredService<RunService>(),

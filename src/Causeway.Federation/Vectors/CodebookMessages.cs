@@ -10,6 +10,26 @@ public sealed record MomentsRequest(string Collection, float[]? Coarse, int Star
     public override string Name => "moments request";
 }
 
+/// <summary>Asks a party which vector collections its store holds (the dashboard's view of the federation's collections).</summary>
+public sealed record CollectionsRequest : ProtocolMessage
+{
+    public override string Name => "collections request";
+}
+
+/// <summary>One collection as a party describes it: its name, shape and size, never a vector.</summary>
+/// <param name="Name">The collection's name.</param>
+/// <param name="Dimension">Its vectors' length.</param>
+/// <param name="Metric">l2, ip or cosine.</param>
+/// <param name="Index">The index searches use: flat, hnsw, ivfflat or ivfpq.</param>
+/// <param name="Records">The vectors it holds.</param>
+public sealed record CollectionSummary(string Name, int Dimension, string Metric, string Index, long Records);
+
+/// <summary>A party's collections, or why it does not say.</summary>
+public sealed record CollectionsReply(IReadOnlyList<CollectionSummary> Collections, string? Refusal) : ProtocolMessage
+{
+    public override string Name => "collections";
+}
+
 /// <summary>A party's moments, or why it has none (no such collection).</summary>
 public sealed record MomentsReply(double[] Sum, double[] SumSquares, long Count, string? Refusal) : ProtocolMessage
 {

@@ -143,10 +143,12 @@
       refreshParties();
       refreshRuns();
       refreshVertical();
+      refreshCollections();
     } else if (event.event === "change") {
       const change = JSON.parse(event.data);
       if (change.topic === "parties") {
         refreshParties();
+        refreshCollections();
       } else if (change.topic === "runs") {
         refreshRuns();
       } else if (change.topic === "vertical") {
@@ -326,6 +328,22 @@
         cell(summary));
     }));
     $("vertical-empty").hidden = jobs.length > 0;
+  });
+
+  // ---- Vector collections (asked of the connected parties: names, shapes and sizes) ----
+
+  const refreshCollections = serial(async () => {
+    const answer = await api("/api/vectors/collections");
+    const rows = answer.parties.flatMap(party => party.collections.map(collection => row(
+      { party: party.party, collection: collection.name },
+      cell(party.party),
+      cell(collection.name),
+      cell(collection.dimension, "number"),
+      cell(collection.metric),
+      cell(collection.index),
+      cell(collection.records, "number"))));
+    $("collections").tBodies[0].replaceChildren(...rows);
+    $("collections-empty").hidden = rows.length > 0;
   });
 
   // ---- Charts (SVG, drawn from the rounds' metrics) ----
