@@ -142,8 +142,10 @@ public sealed class BufferedRoundEngineTests
     {
         var inFlight = 0;
         var most = 0;
+        var started = new System.Collections.Concurrent.ConcurrentQueue<PartyId>();
         var channel = new FakeChannel(async (party, task, _) =>
         {
+            started.Enqueue(party);
             var now = Interlocked.Increment(ref inFlight);
             InterlockedMax(ref most, now);
             await Task.Yield();
@@ -158,8 +160,9 @@ public sealed class BufferedRoundEngineTests
         Assert.Equal(5, result.Rounds.Count(r => r.Succeeded));
         Assert.InRange(most, 1, 2);
 
-        // Longest idle first: the six parties take turns, so each of them contributed.
-        Assert.Equal(6, result.Rounds.SelectMany(r => r.Contributions).Select(c => c.Party).Distinct().Count());
+        // Longest idle first: every party gets a task before any gets a second. (Which of them contributed depends on
+        // when each answers: under load one slow task can sit out the whole run while the other slot cycles.)
+        Assert.Equal(6, started.Take(6).Distinct().Count());
     }
 
     [Fact]
