@@ -194,7 +194,7 @@
 
   const refreshParties = serial(async () => {
     const answer = await api("/api/parties");
-    state.clockOffsetMs = Date.parse(answer.serverTime) - Date.now();
+    state.clockOffsetMs = instant(answer.serverTime) - Date.now();
     const body = $("parties").tBodies[0];
     body.replaceChildren(...answer.parties.map(party => row(
       { party: party.party },
@@ -206,9 +206,12 @@
     $("parties-empty").hidden = answer.parties.length > 0;
   });
 
+  // .NET writes seven fractional digits; ECMAScript's date format promises three, so keep three.
+  const instant = text => Date.parse(text.replace(/(\.\d{3})\d+/, "$1"));
+
   function ago(time) {
-    const seconds = Math.max(0, (Date.now() + state.clockOffsetMs - Date.parse(time)) / 1000);
-    return seconds < 60 ? `${seconds.toFixed(0)} s ago` : seconds < 3600 ? `${(seconds / 60).toFixed(0)} min ago` : new Date(time).toLocaleString();
+    const seconds = Math.max(0, (Date.now() + state.clockOffsetMs - instant(time)) / 1000);
+    return seconds < 60 ? `${seconds.toFixed(0)} s ago` : seconds < 3600 ? `${(seconds / 60).toFixed(0)} min ago` : new Date(instant(time)).toLocaleString();
   }
 
   setInterval(() => {
@@ -231,7 +234,7 @@
         cell(run.id),
         cell(badge(run.state, "badge " + run.state)),
         cell(`${run.completedRounds} / ${run.totalRounds}`, "number"),
-        cell(new Date(run.startedAt).toLocaleString()),
+        cell(new Date(instant(run.startedAt)).toLocaleString()),
         cell(run.description));
       tr.classList.add("selectable");
       tr.classList.toggle("selected", run.id === state.selectedRun);
