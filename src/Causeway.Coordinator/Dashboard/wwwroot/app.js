@@ -148,7 +148,6 @@
       const change = JSON.parse(event.data);
       if (change.topic === "parties") {
         refreshParties();
-        refreshCollections();
       } else if (change.topic === "runs") {
         refreshRuns();
       } else if (change.topic === "vertical") {
@@ -334,6 +333,16 @@
   });
 
   // ---- Vector collections (asked of the connected parties: names, shapes and sizes) ----
+
+  // Each look asks every connected party (a protocol step each), so the panel is read on sign-in and once a minute
+  // rather than on every join: a cross-device federation of thousands of parties would otherwise be asked thousands of
+  // times while it fills.
+  const CollectionsEveryMs = 60000;
+  setInterval(() => {
+    if (state.token && !$("main").hidden) {
+      refreshCollections();
+    }
+  }, CollectionsEveryMs);
 
   const refreshCollections = serial(async () => {
     const answer = await api("/api/vectors/collections");
