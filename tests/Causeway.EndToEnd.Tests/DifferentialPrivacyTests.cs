@@ -56,11 +56,7 @@ public sealed class DifferentialPrivacyTests
         clients.ForEach(c => c.Dispose());
 
         // Each party was told to clip to S and add N(0, σ²S²/m); it answered with whether its delta was within S.
-        var pushes = tap.Requests
-            .Where(r => r.Path == CausewayProtocol.PushResultPath)
-            .Select(r => V1.PushResultRequest.Parser.ParseFrom(r.Body))
-            .Where(p => p.Train is not null)
-            .ToList();
+        var pushes = tap.TrainResults();
         Assert.Equal(2 * 3, pushes.Count);
         var perValue = NoiseMultiplier * ClipNorm / Math.Sqrt(3);
         var all = new List<float>();

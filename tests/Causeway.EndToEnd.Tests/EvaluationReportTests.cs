@@ -59,9 +59,7 @@ public sealed class EvaluationReportTests
         }
 
         // Rounds 1 and 2 rode on the next round's tasks; only round 3's report was a step of its own, acknowledged once per party.
-        var acknowledgements = tap.Requests
-            .Where(r => r.Path == CausewayProtocol.PushResultPath)
-            .Select(r => V1.PushResultRequest.Parser.ParseFrom(r.Body))
+        var acknowledgements = tap.PushedResults()
             .Where(p => p.StepReply?.EvaluationReportReceived is not null)
             .Select(p => p.Round)
             .ToList();

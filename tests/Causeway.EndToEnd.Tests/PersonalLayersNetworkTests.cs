@@ -40,12 +40,7 @@ public sealed class PersonalLayersNetworkTests
         await hosts.StopAsync();
 
         // Every delta held the hidden layer only.
-        var deltas = tap.Requests
-            .Where(r => r.Path == CausewayProtocol.PushResultPath)
-            .Select(r => V1.PushResultRequest.Parser.ParseFrom(r.Body))
-            .Where(p => p.Train is not null)
-            .Select(p => string.Join(",", p.Train.Delta.Tensors.Select(t => t.Name)))
-            .ToList();
+        var deltas = tap.TrainResults().Select(p => string.Join(",", p.Train.Delta.Tensors.Select(t => t.Name))).ToList();
         Assert.Equal(Enumerable.Repeat("layer0.weight,layer0.bias", 6), deltas);
 
         var own = parties.Select(p => p.Handler.OwnModel()!.Value.Model).ToList();

@@ -28,7 +28,7 @@ public sealed class PretrainedStartTests
         const string model = """{ "type": "mlp", "hidden": [6] }""";
         var pretrained = await RunAsync(admin, server, JsonNode.Parse($$"""{ "name": "pretrain", "seed": 1, "rounds": 3, "model": {{model}}, "round": { "deadlineSeconds": 30, "minResults": 2 } }""")!);
         var pretrainedBytes = await admin.GetByteArrayAsync(new Uri($"api/runs/{pretrained}/model", UriKind.Relative)).DefaultTimeout();
-        var before = tap.Requests.Count;
+        var before = tap.Count;
 
         var config = JsonNode.Parse($$"""
             { "name": "transfer", "seed": 2, "rounds": 3, "model": {{model}}, "round": { "deadlineSeconds": 30, "minResults": 2 },
@@ -41,12 +41,7 @@ public sealed class PretrainedStartTests
         await parties.StopAsync();
 
         // Every delta of the second run held layer 1's tensors only: layer 0 never left the parties.
-        var deltas = tap.Requests.Skip(before)
-            .Where(r => r.Path == CausewayProtocol.PushResultPath)
-            .Select(r => V1.PushResultRequest.Parser.ParseFrom(r.Body))
-            .Where(p => p.Train is not null)
-            .Select(p => string.Join(",", p.Train.Delta.Tensors.Select(t => t.Name)))
-            .ToList();
+        var deltas = tap.TrainResults(before).Select(p => string.Join(",", p.Train.Delta.Tensors.Select(t => t.Name))).ToList();
         Assert.Equal(Enumerable.Repeat("layer1.weight,layer1.bias", 6), deltas);
 
         // The frozen layer is the pretrained one, bit for bit; the trained layer moved.

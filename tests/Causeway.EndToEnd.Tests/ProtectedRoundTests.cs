@@ -62,7 +62,7 @@ public sealed class ProtectedRoundTests
 
         using var admin = server.CreateAdminClient();
         var plain = await RunAsync(admin, server, null);
-        var before = tap.Requests.Count;
+        var before = tap.Count;
         var secured = await RunAsync(admin, server, protection);
         await stop.CancelAsync();
         await Task.WhenAll(hosts).DefaultTimeout();
@@ -74,8 +74,7 @@ public sealed class ProtectedRoundTests
         Assert.True(secured.Accuracy > 0.85, $"protected accuracy {secured.Accuracy}");
 
         // On the wire: every train reply is a protected update, never a delta.
-        var pushes = tap.Requests.Skip(before).Where(r => r.Path == CausewayProtocol.PushResultPath)
-            .Select(r => V1.PushResultRequest.Parser.ParseFrom(r.Body)).Where(p => p.Train is not null).ToList();
+        var pushes = tap.TrainResults(before);
         Assert.Equal(3 * 3, pushes.Count);
         Assert.All(pushes, p => Assert.Null(p.Train.Delta));
         Assert.All(pushes, p => Assert.NotNull(p.Train.ProtectedUpdate));

@@ -88,9 +88,7 @@ public sealed class PythonPartyTests(ITestOutputHelper output)
             }
 
             // What crossed the wire: per round, the two train results, equal to within 1e-4.
-            var results = tap.Requests.Where(r => r.Path == CausewayProtocol.PushResultPath)
-                .Select(r => V1.PushResultRequest.Parser.ParseFrom(r.Body))
-                .Where(r => r.ResultCase == V1.PushResultRequest.ResultOneofCase.Train)
+            var results = tap.TrainResults()
                 .GroupBy(r => r.Round)
                 .OrderBy(g => g.Key)
                 .ToList();

@@ -248,8 +248,7 @@ public sealed class RecommendationNetworkTests
         var rounds = await store.GetRoundsAsync(id, CancellationToken.None);
         var trained = ratings.Count(r => r.TrainCount > 0);
         Assert.All(rounds, r => Assert.Equal(trained, r.Participants));
-        var pushes = tap.Requests.Where(r => r.Path == CausewayProtocol.PushResultPath)
-            .Select(r => V1.PushResultRequest.Parser.ParseFrom(r.Body)).Where(p => p.Train is not null).ToList();
+        var pushes = tap.TrainResults();
         Assert.Equal(Rounds * trained, pushes.Count);
         if (config.Protection is not null)
         {
