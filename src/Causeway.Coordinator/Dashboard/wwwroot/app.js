@@ -149,7 +149,7 @@
       if (change.topic === "parties") {
         refreshParties();
       } else if (change.topic === "runs") {
-        refreshRuns();
+        runChanged(change.id);
       } else if (change.topic === "vertical") {
         refreshVertical();
       }
@@ -220,6 +220,28 @@
   }, 1000);
 
   // ---- Runs ----
+
+  // The run list reads every run's rounds from the store, so while rounds close it is read at most every RunListEveryMs;
+  // the run on show is read again on every change to it.
+  const RunListEveryMs = 5000;
+  let runListDue = 0;
+  let runListTimer = null;
+
+  function runChanged(id) {
+    if (id === state.selectedRun) {
+      refreshShownRun();
+    }
+    if (runListTimer !== null) {
+      return;
+    }
+    runListTimer = setTimeout(() => {
+      runListTimer = null;
+      runListDue = Date.now() + RunListEveryMs;
+      refreshRuns();
+    }, Math.max(0, runListDue - Date.now()));
+  }
+
+  const refreshShownRun = serial(() => showRun(state.selectedRun));
 
   const refreshRuns = serial(async () => {
     const runs = await api("/api/runs");
