@@ -37,6 +37,20 @@ public sealed class ProtocolErrorTests
     }
 
     [Fact]
+    public void EveryReason_HasItsStatus_AsDocsProtocolTabulatesIt()
+    {
+        var statuses = Enum.GetValues<V1.ErrorReason>().Where(r => r != V1.ErrorReason.Unspecified)
+            .ToDictionary(r => r, Coordinator.Endpoints.ProtocolResponses.StatusOf);
+
+        Assert.Equal(18, statuses.Count);
+        Assert.DoesNotContain(500, statuses.Values);
+        Assert.Equal(401, statuses[V1.ErrorReason.SessionReplaced]);
+        Assert.Equal(409, statuses[V1.ErrorReason.DuplicateOfRefused]);
+        Assert.Equal(400, statuses[V1.ErrorReason.InvalidDataDescription]);
+        Assert.Equal(405, statuses[V1.ErrorReason.MethodNotAllowed]);
+    }
+
+    [Fact]
     public async Task UnknownCall_Is404_WithAnErrorNamingTheCalls()
     {
         await using var server = await CoordinatorServer.StartAsync();

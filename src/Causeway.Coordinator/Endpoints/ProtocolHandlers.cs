@@ -60,7 +60,7 @@ internal sealed class ProtocolHandlers(
             catch (MalformedMessageException e)
             {
                 CoordinatorLog.JoinRefused(logger, Printable(request.PartyId), e.Message);
-                await ProtocolResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, e.Message, V1.ErrorReason.InvalidDataDescription).ConfigureAwait(false);
+                await ProtocolResponses.WriteErrorAsync(context, V1.ErrorReason.InvalidDataDescription, e.Message).ConfigureAwait(false);
                 return;
             }
         }
@@ -78,7 +78,7 @@ internal sealed class ProtocolHandlers(
                 CoordinatorLog.JoinRefused(logger, Printable(request.PartyId), result.Error!);
             }
 
-            await ProtocolResponses.WriteErrorAsync(context, StatusOf(result.Refusal), result.Error!, ReasonOf(result.Refusal)).ConfigureAwait(false);
+            await ProtocolResponses.WriteErrorAsync(context, ReasonOf(result.Refusal), result.Error!).ConfigureAwait(false);
             return;
         }
 
@@ -137,11 +137,11 @@ internal sealed class ProtocolHandlers(
         }
         catch (Exception e) when (e is MalformedMessageException or System.Text.Json.JsonException or Refusals.InvalidRequestException)
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"search: {e.Message}", V1.ErrorReason.MalformedMessage).ConfigureAwait(false);
+            await RefuseAsync(context, V1.ErrorReason.MalformedMessage, $"search: {e.Message}").ConfigureAwait(false);
         }
         catch (Refusals.ConflictException e)
         {
-            await RefuseAsync(context, StatusCodes.Status409Conflict, e.Message, V1.ErrorReason.NoParty).ConfigureAwait(false);
+            await RefuseAsync(context, V1.ErrorReason.NoParty, e.Message).ConfigureAwait(false);
         }
     }
 
@@ -285,7 +285,7 @@ internal sealed class ProtocolHandlers(
 
         if (context.Request.ContentLength is { } declared && declared > _options.MaxMessageBytes)
         {
-            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"the message exceeds the {_options.MaxMessageBytes}-byte limit", V1.ErrorReason.TooLarge).ConfigureAwait(false);
+            await RefuseAsync(context, V1.ErrorReason.TooLarge, $"the message exceeds the {_options.MaxMessageBytes}-byte limit").ConfigureAwait(false);
             return;
         }
 
@@ -324,27 +324,27 @@ internal sealed class ProtocolHandlers(
         }
         catch (MalformedMessageException e)
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"malformed PushResultRequest: {e.Message}", V1.ErrorReason.MalformedMessage).ConfigureAwait(false);
+            await RefuseAsync(context, V1.ErrorReason.MalformedMessage, $"malformed PushResultRequest: {e.Message}").ConfigureAwait(false);
             return;
         }
         catch (MessageTooLargeException e)
         {
-            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, e.Message, V1.ErrorReason.TooLarge).ConfigureAwait(false);
+            await RefuseAsync(context, V1.ErrorReason.TooLarge, e.Message).ConfigureAwait(false);
             return;
         }
 
         if (claim.Busy)
         {
             // A duplicate sent while the first copy is still arriving: the first decides; this one changes nothing.
-            await RejectAsync(context, session.Party.Value, result.TaskId, StatusCodes.Status409Conflict,
-                "another result for this task is being received; this one is refused", V1.ErrorReason.ResultInProgress).ConfigureAwait(false);
+            await RejectAsync(context, session.Party.Value, result.TaskId, V1.ErrorReason.ResultInProgress,
+                "another result for this task is being received; this one is refused").ConfigureAwait(false);
             return;
         }
 
         if (announced is not null && result.TaskId != announcedId)
         {
-            await RejectAsync(context, session.Party.Value, announcedId, StatusCodes.Status400BadRequest,
-                $"the {CausewayProtocol.TaskIdHeader} header names another task than the body", V1.ErrorReason.MalformedMessage).ConfigureAwait(false);
+            await RejectAsync(context, session.Party.Value, announcedId, V1.ErrorReason.MalformedMessage,
+                $"the {CausewayProtocol.TaskIdHeader} header names another task than the body").ConfigureAwait(false);
             return;
         }
 
@@ -414,13 +414,13 @@ internal sealed class ProtocolHandlers(
         var task = mailbox.Find(taskId);
         if (task is null)
         {
-            await RejectAsync(context, session.Party.Value, taskId, StatusCodes.Status404NotFound, "unknown task", V1.ErrorReason.NotFound).ConfigureAwait(false);
+            await RejectAsync(context, session.Party.Value, taskId, V1.ErrorReason.NotFound, "unknown task").ConfigureAwait(false);
             return null;
         }
 
         if (task.Party != session.Party)
         {
-            await RejectAsync(context, session.Party.Value, taskId, StatusCodes.Status403Forbidden, $"task '{Printable(taskId)}' was given to another party", V1.ErrorReason.Forbidden).ConfigureAwait(false);
+            await RejectAsync(context, session.Party.Value, taskId, V1.ErrorReason.Forbidden, $"task '{Printable(taskId)}' was given to another party").ConfigureAwait(false);
             return null;
         }
 
@@ -433,9 +433,8 @@ internal sealed class ProtocolHandlers(
         var party = task.Party;
         if (pushed.RunId != task.Round.RunId || pushed.Round != task.Round.Round)
         {
-            await RejectAsync(context, party.Value, task.Id, StatusCodes.Status400BadRequest,
-                $"the result names run '{Printable(pushed.RunId)}' round {pushed.Round}, but the task is run '{task.Round.RunId}' round {task.Round.Round}",
-                V1.ErrorReason.ResultRefused).ConfigureAwait(false);
+            await RejectAsync(context, party.Value, task.Id, V1.ErrorReason.ResultRefused,
+                $"the result names run '{Printable(pushed.RunId)}' round {pushed.Round}, but the task is run '{task.Round.RunId}' round {task.Round.Round}").ConfigureAwait(false);
             return false;
         }
 
@@ -455,7 +454,7 @@ internal sealed class ProtocolHandlers(
         {
             // The party answered with an invalid result: the round records it as rejected and goes on.
             task.TryComplete(new TaskResult(null, null, new PartyFailure(party, FailureKind.Rejected, e.Message)), requireDelivered: true);
-            await RejectAsync(context, party.Value, task.Id, StatusCodes.Status400BadRequest, e.Message, V1.ErrorReason.ResultRefused).ConfigureAwait(false);
+            await RejectAsync(context, party.Value, task.Id, V1.ErrorReason.ResultRefused, e.Message).ConfigureAwait(false);
             return false;
         }
 
@@ -463,7 +462,7 @@ internal sealed class ProtocolHandlers(
         {
             // Refused like a malformed result, but recorded as non-finite: a round whose every update is one has diverged.
             task.TryComplete(result, requireDelivered: true);
-            await RejectAsync(context, party.Value, task.Id, StatusCodes.Status400BadRequest, nonFinite.Reason, V1.ErrorReason.ResultRefused).ConfigureAwait(false);
+            await RejectAsync(context, party.Value, task.Id, V1.ErrorReason.ResultRefused, nonFinite.Reason).ConfigureAwait(false);
             return false;
         }
 
@@ -595,7 +594,7 @@ internal sealed class ProtocolHandlers(
             return false;
         }
 
-        await RejectAsync(context, task.Party.Value, task.Id, StatusCodes.Status409Conflict, reason, code).ConfigureAwait(false);
+        await RejectAsync(context, task.Party.Value, task.Id, code, reason).ConfigureAwait(false);
         return true;
     }
 
@@ -605,7 +604,7 @@ internal sealed class ProtocolHandlers(
         var result = registry.Authenticate(context.Request.Headers.Authorization.ToString(), context.Connection.ClientCertificate);
         if (result.Session is null)
         {
-            await RefuseAsync(context, StatusOf(result.Refusal), result.Error!, ReasonOf(result.Refusal)).ConfigureAwait(false);
+            await RefuseAsync(context, ReasonOf(result.Refusal), result.Error!).ConfigureAwait(false);
         }
 
         return result.Session;
@@ -614,19 +613,9 @@ internal sealed class ProtocolHandlers(
     // A long poll whose session ended while it waited: the same answer its next call would get.
     private Task RefuseEndedAsync(HttpContext context, PartySession session) => session.Replaced
         ? RefuseAsync(
-            context,
-            StatusOf(AccessRefusal.SessionReplaced),
-            $"another process joined as party '{session.Party}' and replaced this session; two running processes must not share a party id",
-            ReasonOf(AccessRefusal.SessionReplaced))
-        : RefuseAsync(context, StatusOf(AccessRefusal.NotAuthenticated), "the session expired; join again", ReasonOf(AccessRefusal.NotAuthenticated));
-
-    private static int StatusOf(AccessRefusal refusal) => refusal switch
-    {
-        AccessRefusal.InvalidPartyId => StatusCodes.Status400BadRequest,
-        AccessRefusal.NotAuthenticated or AccessRefusal.SessionReplaced => StatusCodes.Status401Unauthorized,
-        AccessRefusal.PartyIdInUse => StatusCodes.Status409Conflict,
-        _ => StatusCodes.Status403Forbidden,
-    };
+            context, ReasonOf(AccessRefusal.SessionReplaced),
+            $"another process joined as party '{session.Party}' and replaced this session; two running processes must not share a party id")
+        : RefuseAsync(context, ReasonOf(AccessRefusal.NotAuthenticated), "the session expired; join again");
 
     private static V1.ErrorReason ReasonOf(AccessRefusal refusal) => refusal switch
     {
@@ -646,7 +635,7 @@ internal sealed class ProtocolHandlers(
             return true;
         }
 
-        await RefuseAsync(context, StatusCodes.Status415UnsupportedMediaType, $"the content type must be {CausewayProtocol.ContentType}", V1.ErrorReason.UnsupportedMediaType).ConfigureAwait(false);
+        await RefuseAsync(context, V1.ErrorReason.UnsupportedMediaType, $"the content type must be {CausewayProtocol.ContentType}").ConfigureAwait(false);
         return false;
     }
 
@@ -661,7 +650,7 @@ internal sealed class ProtocolHandlers(
         using var body = await PooledBody.ReadAsync(context.Request, maxBytes, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
-            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"the message exceeds the {maxBytes}-byte limit", V1.ErrorReason.TooLarge).ConfigureAwait(false);
+            await RefuseAsync(context, V1.ErrorReason.TooLarge, $"the message exceeds the {maxBytes}-byte limit").ConfigureAwait(false);
             return null;
         }
 
@@ -671,7 +660,7 @@ internal sealed class ProtocolHandlers(
         }
         catch (MalformedMessageException e)
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"malformed {typeof(T).Name}: {(e.InnerException ?? e).Message}", V1.ErrorReason.MalformedMessage).ConfigureAwait(false);
+            await RefuseAsync(context, V1.ErrorReason.MalformedMessage, $"malformed {typeof(T).Name}: {(e.InnerException ?? e).Message}").ConfigureAwait(false);
             return null;
         }
     }
@@ -681,26 +670,24 @@ internal sealed class ProtocolHandlers(
     {
         context.Response.Headers.Allow = "POST";
         return RefuseAsync(
-            context, StatusCodes.Status405MethodNotAllowed, $"{Printable(context.Request.Path.Value ?? "")} takes POST, not {context.Request.Method}", V1.ErrorReason.MethodNotAllowed);
+            context, V1.ErrorReason.MethodNotAllowed, $"{Printable(context.Request.Path.Value ?? "")} takes POST, not {context.Request.Method}");
     }
 
     /// <summary>A path under the protocol's prefix that is no call: 404 with an Error naming the calls.</summary>
     public Task NotFoundAsync(HttpContext context) => RefuseAsync(
-        context,
-        StatusCodes.Status404NotFound,
-        $"no protocol call {Printable(context.Request.Path.Value ?? "")}; the calls are {CausewayProtocol.PathPrefix}Join, Heartbeat, PullTask, PushResult and Search",
-        V1.ErrorReason.NotFound);
+        context, V1.ErrorReason.NotFound,
+        $"no protocol call {Printable(context.Request.Path.Value ?? "")}; the calls are {CausewayProtocol.PathPrefix}Join, Heartbeat, PullTask, PushResult and Search");
 
-    private Task RefuseAsync(HttpContext context, int status, string reason, V1.ErrorReason code)
+    private Task RefuseAsync(HttpContext context, V1.ErrorReason code, string reason)
     {
-        CoordinatorLog.RequestRefused(logger, context.Request.Path.Value ?? "", status, reason);
-        return ProtocolResponses.WriteErrorAsync(context, status, reason, code);
+        CoordinatorLog.RequestRefused(logger, context.Request.Path.Value ?? "", ProtocolResponses.StatusOf(code), reason);
+        return ProtocolResponses.WriteErrorAsync(context, code, reason);
     }
 
-    private Task RejectAsync(HttpContext context, string party, string taskId, int status, string reason, V1.ErrorReason code)
+    private Task RejectAsync(HttpContext context, string party, string taskId, V1.ErrorReason code, string reason)
     {
-        CoordinatorLog.ResultRejected(logger, party, Printable(taskId), status, reason);
-        return ProtocolResponses.WriteErrorAsync(context, status, reason, code);
+        CoordinatorLog.ResultRejected(logger, party, Printable(taskId), ProtocolResponses.StatusOf(code), reason);
+        return ProtocolResponses.WriteErrorAsync(context, code, reason);
     }
 
     // What the operator sees of the party's free-text client_version: at most 64 printable characters.
