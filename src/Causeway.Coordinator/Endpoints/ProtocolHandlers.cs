@@ -628,9 +628,11 @@ internal sealed class ProtocolHandlers(
 
     private async Task<bool> RequireProtobufAsync(HttpContext context)
     {
-        // The media type exactly (case-insensitive, parameters such as a charset ignored), as docs/protocol.md states.
-        if (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type)
-            && type.MediaType.Equals(CausewayProtocol.ContentType, StringComparison.OrdinalIgnoreCase))
+        // The media type exactly (case-insensitive, parameters such as a charset ignored), as docs/protocol.md states;
+        // read without allocating, as every call of a round passes here.
+        var header = context.Request.ContentType.AsSpan();
+        var parameters = header.IndexOf(';');
+        if ((parameters < 0 ? header : header[..parameters]).Trim().Equals(CausewayProtocol.ContentType, StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
