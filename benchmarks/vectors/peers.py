@@ -6,7 +6,7 @@ the serialised index). Prints one JSON object {"results": [...], "versions": {..
 
     peers.py --base base.fvecs --queries queries.fvecs --groundtruth gt.ivecs --plan plan.json
 
-plan.json: {"hnsw": {"m": 16, "ef_construction": 200, "ef": [10, 20, 40]},
+plan.json: {"hnsw": {"m": 16, "ef_construction": 200, "ef": [10, 20, 40], "locality_order": "order.ivecs" (optional)},
             "ivfpq": {"nlist": 1024, "m": 16, "nbits": 8, "nprobe": [1, 4, 16], "rerank": 4}, "faiss_hnsw": true, "threads": 2}
 """
 import argparse
@@ -74,27 +74,32 @@ def main():
     if h is not None:
         import hnswlib
         versions["hnswlib"] = getattr(hnswlib, "__version__", "debian python3-hnswlib")
-        index = hnswlib.Index(space="l2", dim=dim)
-        started = time.perf_counter()
-        index.init_index(max_elements=n, M=h["m"], ef_construction=h["ef_construction"], random_seed=100)
-        index.set_num_threads(all_threads)
-        index.add_items(base, np.arange(n))
-        build = time.perf_counter() - started
-        with tempfile.NamedTemporaryFile(suffix=".hnsw") as f:
-            index.save_index(f.name)
-            size = os.path.getsize(f.name)
-        for ef in h["ef"]:
-            index.set_ef(max(ef, 10))
-            for threads in sorted({1, all_threads}):
-                index.set_num_threads(threads)
-                if threads == 1:
-                    run = lambda: [index.knn_query(q, k=10) for q in queries]
-                    found = [labels[0] for labels, _ in run()]
-                else:
-                    run = lambda: index.knn_query(queries, k=10, num_threads=threads)
-                    found = run()[0]
-                add("hnswlib", "hnsw", {"m": h["m"], "ef_construction": h["ef_construction"], "ef": ef}, threads, found,
-                    timed_qps(run, queries, args.min_seconds), build, size)
+        orders = [("given", np.arange(n))]
+        if h.get("locality_order"):
+            orders.append(("locality", read_vecs(h["locality_order"], np.int32)[0].astype(np.int64)))
+        for order_name, order in orders:
+            index = hnswlib.Index(space="l2", dim=dim)
+            started = time.perf_counter()
+            index.init_index(max_elements=n, M=h["m"], ef_construction=h["ef_construction"], random_seed=100)
+            index.set_num_threads(all_threads)
+            index.add_items(base[order], order)
+            build = time.perf_counter() - started
+            with tempfile.NamedTemporaryFile(suffix=".hnsw") as f:
+                index.save_index(f.name)
+                size = os.path.getsize(f.name)
+            for ef in h["ef"]:
+                index.set_ef(max(ef, 10))
+                for threads in sorted({1, all_threads}):
+                    index.set_num_threads(threads)
+                    if threads == 1:
+                        run = lambda: [index.knn_query(q, k=10) for q in queries]
+                        found = [labels[0] for labels, _ in run()]
+                    else:
+                        run = lambda: index.knn_query(queries, k=10, num_threads=threads)
+                        found = run()[0]
+                    add("hnswlib", "hnsw", {"m": h["m"], "ef_construction": h["ef_construction"], "ef": ef, "order": order_name}, threads,
+                        found, timed_qps(run, queries, args.min_seconds), build, size)
+            del index
 
     import faiss
     versions["faiss"] = faiss.__version__

@@ -56,6 +56,12 @@ internal static class VectorsBench
         /// <summary>IVF lists for every engine; null for FAISS's rule of thumb, 4√n.</summary>
         public int? Nlist { get; init; }
 
+        /// <summary>IVF-PQ bytes per code for every engine; null for the largest of 16, 8, 4, 2, 1 that divides the dimension.</summary>
+        public int? PqM { get; init; }
+
+        /// <summary>IVF-PQ re-ranking for every engine: exact distances for this many times k of the best codes. Default 4.</summary>
+        public int Rerank { get; init; } = 4;
+
         /// <summary>Measure FAISS's HNSW too (the slowest build of the peers). Default true.</summary>
         public bool FaissHnsw { get; init; } = true;
 
@@ -152,9 +158,14 @@ internal static class VectorsBench
         }
 
         // IVF with FAISS's layout: nlist = 4√n lists, m sub-vectors of 8 bits (the largest of 16, 8, 4, 2, 1 dividing d).
-        var (nlist, subquantizers) = IvfLayout(vectors.Length, vectors[0].Length, settings.Nlist);
+        var (nlist, subquantizers) = IvfLayout(vectors.Length, vectors[0].Length, settings);
+        if (vectors[0].Length % subquantizers != 0)
+        {
+            throw new InvalidOperationException($"--pq-m {subquantizers} does not divide the vectors' dimension {vectors[0].Length}");
+        }
+
         var ivf = progress.AddTask("causeway: ivfflat and ivfpq", maxValue: 3 * settings.Nprobe.Count);
-        foreach (var (kind, rerank) in new[] { ("ivfflat", 1), ("ivfpq", 1), ("ivfpq", 4) })
+        foreach (var (kind, rerank) in new[] { ("ivfflat", 1), ("ivfpq", 1), ("ivfpq", settings.Rerank) })
         {
             var options = new IvfOptions(Nlist: nlist, M: subquantizers, Rerank: rerank);
             var build = collection.CreateIndex(new IndexSpec(kind, Ivf: options));
@@ -315,16 +326,26 @@ internal static class VectorsBench
         VecFiles.WriteVectors(Path.Combine(work, "base.fvecs"), vectors);
         VecFiles.WriteVectors(Path.Combine(work, "queries.fvecs"), queries);
         VecFiles.WriteIds(Path.Combine(work, "groundtruth.ivecs"), truth);
-        var (nlist, subquantizers) = IvfLayout(vectors.Length, vectors[0].Length, settings.Nlist);
+        var (nlist, subquantizers) = IvfLayout(vectors.Length, vectors[0].Length, settings);
         var plan = new JsonObject
         {
-            ["ivfpq"] = new JsonObject { ["nlist"] = nlist, ["m"] = subquantizers, ["nbits"] = 8, ["nprobe"] = new JsonArray([.. settings.Nprobe.Select(n => (JsonNode)n)]), ["rerank"] = 4 },
+            ["ivfpq"] = new JsonObject { ["nlist"] = nlist, ["m"] = subquantizers, ["nbits"] = 8, ["nprobe"] = new JsonArray([.. settings.Nprobe.Select(n => (JsonNode)n)]), ["rerank"] = settings.Rerank },
             ["faiss_hnsw"] = settings.FaissHnsw && settings.Hnsw,
             ["threads"] = threads,
         };
         if (settings.Hnsw)
         {
             plan["hnsw"] = new JsonObject { ["m"] = settings.M, ["ef_construction"] = settings.EfConstruction, ["ef"] = new JsonArray([.. settings.Ef.Select(e => (JsonNode)e)]) };
+
+            // Causeway's HNSW build inserts in its locality order; hnswlib is measured in the file's order (what its user
+            // gets) and, for the engines alone, in the same order.
+            var order = Enumerable.Range(0, vectors.Length).ToArray();
+            LocalityOrder.Sort(order, vectors[0].Length, row => vectors[row], seed: 42);
+            if (!order.SequenceEqual(Enumerable.Range(0, vectors.Length)))
+            {
+                VecFiles.WriteIds(Path.Combine(work, "locality-order.ivecs"), [order]);
+                plan["hnsw"]!["locality_order"] = Path.Combine(work, "locality-order.ivecs");
+            }
         }
         File.WriteAllText(Path.Combine(work, "plan.json"), plan.ToJsonString());
         var output = Exec(
@@ -341,8 +362,8 @@ internal static class VectorsBench
         return (results, json["versions"]!.AsObject().DeepClone().AsObject());
     }
 
-    private static (int Nlist, int SubQuantizers) IvfLayout(int count, int dimension, int? nlist) =>
-        (nlist ?? Math.Max(16, (int)(4 * Math.Sqrt(count))), new[] { 16, 8, 4, 2, 1 }.First(m => dimension % m == 0));
+    private static (int Nlist, int SubQuantizers) IvfLayout(int count, int dimension, Settings settings) =>
+        (settings.Nlist ?? Math.Max(16, (int)(4 * Math.Sqrt(count))), settings.PqM ?? new[] { 16, 8, 4, 2, 1 }.First(m => dimension % m == 0));
 
     // Runs a helper to the end; its standard output, or an InvalidOperationException with its last error lines.
     private static string Exec(string file, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)

@@ -25,6 +25,8 @@ internal static class BenchVectorsCommand
         var ef = new Option<int[]>("--ef") { Description = "ef values to search with (repeat the option).", DefaultValueFactory = _ => [.. defaults.Ef], AllowMultipleArgumentsPerToken = true };
         var shards = new Option<int>("--shards") { Description = "Also measure float32 HNSW split into this many shards searched in parallel (1 skips it).", DefaultValueFactory = _ => defaults.Shards };
         var nlist = new Option<int?>("--nlist") { Description = "IVF lists, for every engine (default 4√n, FAISS's rule of thumb)." };
+        var pqM = new Option<int?>("--pq-m") { Description = "IVF-PQ bytes per code (sub-quantizers of 8 bits), for every engine; must divide the dimension (default the largest of 16, 8, 4, 2, 1 that does).", HelpName = "M" };
+        var rerank = new Option<int>("--rerank") { Description = "IVF-PQ re-ranking: exact distances for this many times k of the best codes, for every engine.", DefaultValueFactory = _ => defaults.Rerank };
         var skipFaissHnsw = new Option<bool>("--skip-faiss-hnsw") { Description = "Leave out FAISS's HNSW (its build is the slowest of the peers; hnswlib is the HNSW reference)." };
         var skipHnsw = new Option<bool>("--skip-hnsw") { Description = "Leave out HNSW for every engine: flat and IVF only (a quicker run to measure IVF)." };
         var minSeconds = new Option<double>("--min-seconds") { Description = "Each measurement repeats the queries for at least this long.", DefaultValueFactory = _ => defaults.MinSeconds };
@@ -38,7 +40,7 @@ internal static class BenchVectorsCommand
         var report = CliOptions.Report();
         var command = new Command("vectors", "Approximate nearest-neighbour search: Causeway's flat and HNSW (float32, float16) beside hnswlib and FAISS (flat, HNSW, IVF-PQ) on the same data: recall@10, queries/s on 1 thread and all cores, build time, bytes per vector.")
         {
-            basePath, queries, groundTruth, synthetic, dimension, m, efConstruction, ef, shards, nlist, skipFaissHnsw, skipHnsw, minSeconds, noPeers, workDirectory, seed, report,
+            basePath, queries, groundTruth, synthetic, dimension, m, efConstruction, ef, shards, nlist, pqM, rerank, skipFaissHnsw, skipHnsw, minSeconds, noPeers, workDirectory, seed, report,
         };
         command.SetAction((parse, cancellationToken) => Task.Run(() =>
         {
@@ -55,6 +57,8 @@ internal static class BenchVectorsCommand
                 MinSeconds = parse.GetValue(minSeconds),
                 Shards = parse.GetValue(shards),
                 Nlist = parse.GetValue(nlist),
+                PqM = parse.GetValue(pqM),
+                Rerank = parse.GetValue(rerank),
                 FaissHnsw = !parse.GetValue(skipFaissHnsw),
                 Hnsw = !parse.GetValue(skipHnsw),
                 Peers = !parse.GetValue(noPeers),
@@ -68,6 +72,8 @@ internal static class BenchVectorsCommand
                 : !(settings.MinSeconds > 0) ? "--min-seconds must be positive"
                 : settings.Shards is < 1 or > 64 ? "--shards must be 1 to 64"
                 : settings.Nlist is < 1 ? "--nlist must be at least 1"
+                : settings.PqM is < 1 ? "--pq-m must be at least 1"
+                : settings.Rerank < 2 ? "--rerank must be at least 2 (the bench measures IVF-PQ without re-ranking beside it)"
                 : null;
             if (problem is not null)
             {

@@ -113,41 +113,52 @@ internal sealed unsafe class HnswIndex : IPersistentIndex
     /// <summary>Twice k under float16 or int8: their distances misorder close candidates, which the exact re-ranking repairs.</summary>
     public int CandidatesFor(int k) => Options.Quantization == HnswQuantization.F32 ? k : 2 * k;
 
-    /// <summary>Inserts every live record on all cores (USearch takes concurrent inserts into a reserved index).</summary>
+    /// <summary>
+    /// Inserts every live record on all cores (USearch takes concurrent inserts into a reserved index), in
+    /// <see cref="LocalityOrder"/>: memory order follows insertion order, and near records then sit together.
+    /// </summary>
     public void Build(VectorArena arena, Func<ulong, bool>? include)
     {
-        // Room for exactly the records this index takes (a shard takes some of them): concurrent adds cannot grow it.
-        var taking = 0;
+        var slots = new List<int>(arena.Count);
         for (var slot = 0; slot < arena.Extent; slot++)
         {
-            taking += arena.IsAlive(slot) && (include is null || include(arena.KeyOf(slot))) ? 1 : 0;
+            if (arena.IsAlive(slot) && (include is null || include(arena.KeyOf(slot))))
+            {
+                slots.Add(slot);
+            }
         }
 
-        USearchNative.Reserve(_handle, (nuint)Math.Max(taking, 1024), out var error);
+        var order = slots.ToArray();
+        LocalityOrder.Sort(order, arena.Dimension, slot => arena[slot], seed: 42);
+
+        // Room for exactly the records this index takes (a shard takes some of them): concurrent adds cannot grow it.
+        USearchNative.Reserve(_handle, (nuint)Math.Max(order.Length, 1024), out var error);
         USearchNative.Check(error, "reserving the HNSW index");
         var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        Parallel.For(0, arena.Extent, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, slot =>
-        {
-            if (!arena.IsAlive(slot) || (include is not null && !include(arena.KeyOf(slot))))
-            {
-                return;
-            }
 
-            _slots.Wait();
-            try
+        // Small ranges handed out in order, so the threads insert neighbouring records at the same time.
+        var ranges = System.Collections.Concurrent.Partitioner.Create(0, order.Length, 64);
+        Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, range =>
+        {
+            for (var i = range.Item1; i < range.Item2; i++)
             {
-                fixed (float* values = arena[slot])
+                var slot = order[i];
+                _slots.Wait();
+                try
                 {
-                    USearchNative.Add(_handle, arena.KeyOf(slot), values, USearchNative.ScalarKind.F32, out var failed);
-                    if (failed != 0)
+                    fixed (float* values = arena[slot])
                     {
-                        failures.Enqueue(Marshal.PtrToStringUTF8(failed) ?? "unknown");
+                        USearchNative.Add(_handle, arena.KeyOf(slot), values, USearchNative.ScalarKind.F32, out var failed);
+                        if (failed != 0)
+                        {
+                            failures.Enqueue(Marshal.PtrToStringUTF8(failed) ?? "unknown");
+                        }
                     }
                 }
-            }
-            finally
-            {
-                _slots.Release();
+                finally
+                {
+                    _slots.Release();
+                }
             }
         });
         if (failures.TryPeek(out var first))
