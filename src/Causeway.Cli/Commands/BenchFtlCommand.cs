@@ -21,6 +21,7 @@ internal static class BenchFtlCommand
         var epochs = new Option<int>("--epochs") { Description = "Full-batch steps of both parties.", DefaultValueFactory = _ => defaults.Transfer.Epochs };
         var dimension = new Option<int>("--dimension") { Description = "Width of the shared representation.", DefaultValueFactory = _ => defaults.Transfer.Dimension };
         var learningRate = new Option<double>("--learning-rate") { Description = "Step size of both parties' full-batch gradient descent.", DefaultValueFactory = _ => defaults.Transfer.LearningRate };
+        var sourceWeight = new Option<double>("--source-weight") { Description = "Weight of the source's own loss over all its labelled rows (0: through the overlap only, as Liu et al.).", DefaultValueFactory = _ => defaults.Transfer.SourceWeight };
         var gamma = new Option<double>("--gamma") { Description = "Weight of the alignment term over the overlap.", DefaultValueFactory = _ => defaults.Transfer.Gamma };
         var plain = new Option<bool>("--plain") { Description = "Exchange the intermediate values in the clear (an insecure baseline, to time the protection): the source's per-row terms reveal its labels." };
         var repeats = new Option<int>("--repeats") { Description = "Seeds (rows drawn, weights initialised) to average every figure over: the overlaps are small.", DefaultValueFactory = _ => defaults.Repeats };
@@ -30,7 +31,7 @@ internal static class BenchFtlCommand
             "ftl",
             "Federated transfer learning across feature spaces (Liu et al. 2018): UCI Adult split by columns between a labelled census and an employer who share only a few people; the employer's accuracy and AUC on its own test rows, with FTL (Paillier-protected) and alone.")
         {
-            sourceRows, targetRows, overlaps, epochs, learningRate, dimension, gamma, plain, repeats, seed, report,
+            sourceRows, targetRows, overlaps, epochs, learningRate, dimension, gamma, sourceWeight, plain, repeats, seed, report,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -39,13 +40,13 @@ internal static class BenchFtlCommand
                 SourceRows = parse.GetValue(sourceRows), TargetRows = parse.GetValue(targetRows), Overlaps = parse.GetValue(overlaps) ?? [], Repeats = parse.GetValue(repeats), Seed = parse.GetValue(seed),
                 Transfer = defaults.Transfer with
                 {
-                    Epochs = parse.GetValue(epochs), LearningRate = parse.GetValue(learningRate), Dimension = parse.GetValue(dimension), Gamma = parse.GetValue(gamma), Protected = !parse.GetValue(plain),
+                    Epochs = parse.GetValue(epochs), LearningRate = parse.GetValue(learningRate), Dimension = parse.GetValue(dimension), Gamma = parse.GetValue(gamma), SourceWeight = parse.GetValue(sourceWeight), Protected = !parse.GetValue(plain),
                 },
             };
             if (settings.SourceRows < 10 || settings.TargetRows < 10 || settings.SourceRows + settings.TargetRows > 32_000 || settings.Overlaps.Count == 0
-                || settings.Overlaps.Any(o => o is <= 0 or > 1 || o * settings.TargetRows > settings.SourceRows) || settings.Transfer.Epochs < 1 || settings.Transfer.Dimension is < 1 or > 64 || !(settings.Transfer.Gamma >= 0) || !(settings.Transfer.LearningRate > 0) || settings.Repeats < 1)
+                || settings.Overlaps.Any(o => o is <= 0 or > 1 || o * settings.TargetRows > settings.SourceRows) || settings.Transfer.Epochs < 1 || settings.Transfer.Dimension is < 1 or > 64 || !(settings.Transfer.Gamma >= 0) || !(settings.Transfer.SourceWeight >= 0) || !(settings.Transfer.LearningRate > 0) || settings.Repeats < 1)
             {
-                Console.Error.WriteLine("bench ftl: --source-rows and --target-rows must be at least 10 and together at most 32,000, every --overlaps share in (0, 1] and no more rows than the source holds, --epochs at least 1, --dimension 1 to 64, --gamma at least 0, --learning-rate above 0, --repeats at least 1.");
+                Console.Error.WriteLine("bench ftl: --source-rows and --target-rows must be at least 10 and together at most 32,000, every --overlaps share in (0, 1] and no more rows than the source holds, --epochs at least 1, --dimension 1 to 64, --gamma and --source-weight at least 0, --learning-rate above 0, --repeats at least 1.");
                 return Task.FromResult(2);
             }
 

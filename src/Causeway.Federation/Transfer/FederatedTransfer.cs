@@ -13,6 +13,12 @@ public sealed record TransferOptions
     /// <summary>γ, the weight of the alignment term ‖u − v‖² over the overlap. Default 0.5.</summary>
     public double Gamma { get; init; } = 0.5;
 
+    /// <summary>
+    /// α, the weight of the source's own term over all its labelled rows (the overlap's loss applied to its own
+    /// representations, computed at the source alone); 0 trains as Liu et al. do, through the overlap only. Default 1.
+    /// </summary>
+    public double SourceWeight { get; init; } = 1;
+
     /// <summary>λ, the L2 penalty on both parties' weights. Default 0.001.</summary>
     public double L2 { get; init; } = 0.001;
 
@@ -46,8 +52,14 @@ public sealed record TransferOptions
 /// (the Taylor form of the logistic loss, as FTL uses, so that every exchanged term is linear in the other party's values) is
 /// </para>
 /// <code>
-/// L = (1/|C|) Σ_{i∈C} [ log 2 − ½ y_i Φ·v_i + ⅛ (Φ·v_i)² + γ ‖u_i − v_i‖² ] + λ/2 (‖W_A‖² + ‖W_B‖²)
+/// L = (1/|C|) Σ_{i∈C} [ log 2 − ½ y_i Φ·v_i + ⅛ (Φ·v_i)² + γ ‖u_i − v_i‖² ]
+///   + (α/N_A) Σ_{k∈A} [ log 2 − ½ y_k Φ·u_k + ⅛ (Φ·u_k)² ] + λ/2 (‖W_A‖² + ‖W_B‖²)
 /// </code>
+/// <para>
+/// The α term (<see cref="TransferOptions.SourceWeight"/>) is not in Liu et al.: it trains the source's representation on
+/// all its labelled rows, not only through the few overlap rows, and the alignment term then carries that to the target.
+/// It involves the source's rows alone, so it is computed at the source and adds nothing to the exchange.
+/// </para>
 /// <para>
 /// so ∂L/∂v_i = (a_i + b_i)/|C| with a_i = −½ y_i Φ − 2γ u_i (the source's: labels and representations) and
 /// b_i = ¼ (Φ·v_i) Φ + 2γ v_i (the target's, given Φ); and ∂L/∂Φ = (1/|C|)(−½ Σ y_i v_i + ¼ S Φ) with S = Σ v_i v_iᵀ.

@@ -297,6 +297,11 @@ internal sealed class TransferSource
         }
 
         TransferRepresentation.AddOuter(crossGradient, own, _data, _overlap, _d);
+        if (_options.SourceWeight > 0)
+        {
+            AddSupervisedGradient(crossGradient);
+        }
+
         TransferRepresentation.Step(Weights, crossGradient, _data.Columns, _options);
     }
 
@@ -320,6 +325,46 @@ internal sealed class TransferSource
         }
 
         return g;
+    }
+
+    /// <summary>
+    /// The gradient of the source's own term α/N_A Σ_{k∈A} [log 2 − ½ y_k Φ·u_k + ⅛ (Φ·u_k)²] over every labelled row, the
+    /// overlap's Taylor loss applied to its own representations: ∂/∂u_k = α/N_A (−½ y_k + ¼ Φ·u_k) Φ + w_k g, with
+    /// g = α/N_A Σ_k (−½ y_k + ¼ Φ·u_k) u_k (through Φ = Σ w_k u_k). Local: it needs nothing from the target.
+    /// </summary>
+    private void AddSupervisedGradient(double[] gradient)
+    {
+        var n = _data.Rows;
+        var scale = _options.SourceWeight / n;
+        var phi = Phi();
+        var factor = new double[n];
+        var g = new double[_d];
+        for (var k = 0; k < n; k++)
+        {
+            var u = _u.AsSpan(k * _d, _d);
+            var dot = 0.0;
+            for (var j = 0; j < _d; j++)
+            {
+                dot += phi[j] * u[j];
+            }
+
+            factor[k] = scale * ((-0.5 * _signs[k]) + (0.25 * dot));
+            for (var j = 0; j < _d; j++)
+            {
+                g[j] += factor[k] * u[j];
+            }
+        }
+
+        var delta = new double[n * _d];
+        for (var k = 0; k < n; k++)
+        {
+            for (var j = 0; j < _d; j++)
+            {
+                delta[(k * _d) + j] = ((factor[k] * phi[j]) + (_phiWeights[k] * g[j])) * Slope(k, j);
+            }
+        }
+
+        TransferRepresentation.AddOuter(gradient, delta, _data, [.. Enumerable.Range(0, n)], _d);
     }
 
     private double Slope(int row, int j)

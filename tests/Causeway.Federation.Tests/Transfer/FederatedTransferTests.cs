@@ -11,12 +11,15 @@ public sealed class FederatedTransferTests
 {
     private static readonly TransferOptions Options = new() { Dimension = 2, Gamma = 0.5, L2 = 0.01, LearningRate = 0.1, Epochs = 1, Seed = 7 };
 
-    [Fact]
-    public void Step_PlainExchange_MovesBothPartiesAlongTheLossGradient()
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.7)]
+    public void Step_PlainExchange_MovesBothPartiesAlongTheLossGradient(double sourceWeight)
     {
         var (source, labels, target, overlap) = Data();
-        var a = new TransferSource(source, labels, [.. overlap.Select(p => p.Source)], Options, new Random(1));
-        var b = new TransferTarget(target, [.. overlap.Select(p => p.Target)], Options, new Random(2));
+        var options = Options with { SourceWeight = sourceWeight };
+        var a = new TransferSource(source, labels, [.. overlap.Select(p => p.Source)], options, new Random(1));
+        var b = new TransferTarget(target, [.. overlap.Select(p => p.Target)], options, new Random(2));
         var (wa, wb) = (a.Weights.ToArray(), b.Weights.ToArray());
 
         a.Represent();
@@ -38,7 +41,7 @@ public sealed class FederatedTransferTests
                 {
                     var (sa, sb) = (wa.ToArray(), wb.ToArray());
                     (isSource ? sa : sb)[i] += delta;
-                    return Loss(sa, sb, source, labels, target, overlap);
+                    return Loss(sa, sb, source, labels, target, overlap, sourceWeight);
                 }
 
                 var numeric = (LossAt(1e-6) - LossAt(-1e-6)) / 2e-6;
@@ -51,7 +54,7 @@ public sealed class FederatedTransferTests
     public void Train_Protected_GivesTheModelOfThePlainExchange()
     {
         var (source, labels, target, overlap) = Data();
-        var options = Options with { Epochs = 3 };
+        var options = Options with { Epochs = 3, SourceWeight = 0.5 };
 
         var plain = FederatedTransfer.Train(source, labels, target, overlap, options with { Protected = false }).Predict(target);
         var secured = FederatedTransfer.Train(source, labels, target, overlap, options with { Protected = true }).Predict(target);
@@ -60,8 +63,9 @@ public sealed class FederatedTransferTests
         Assert.True(plain.Max() - plain.Min() > 1e-3, "the scores should differ between rows");
     }
 
-    // The loss of FederatedTransfer's remarks, written out independently: Taylor logistic + alignment over the overlap (no penalty: the test adds it).
-    private static double Loss(double[] wa, double[] wb, VerticalPartyData source, float[] labels, VerticalPartyData target, IReadOnlyList<(int Source, int Target)> overlap)
+    // The loss of FederatedTransfer's remarks, written out independently: Taylor logistic + alignment over the overlap, plus α
+    // times the source's own Taylor loss over all its rows (no penalty: the test adds it).
+    private static double Loss(double[] wa, double[] wb, VerticalPartyData source, float[] labels, VerticalPartyData target, IReadOnlyList<(int Source, int Target)> overlap, double sourceWeight)
     {
         var d = Options.Dimension;
         double[] Represent(double[] w, VerticalPartyData data, int row)
@@ -92,7 +96,15 @@ public sealed class FederatedTransferTests
             loss += Math.Log(2) - (0.5 * y * z) + (z * z / 8) + (Options.Gamma * u.Zip(v, (p, q) => (p - q) * (p - q)).Sum());
         }
 
-        return loss / overlap.Count;
+        var own = 0.0;
+        for (var k = 0; k < source.Rows; k++)
+        {
+            var y = labels[k] > 0.5f ? 1.0 : -1.0;
+            var z = phi.Zip(Represent(wa, source, k), (p, q) => p * q).Sum();
+            own += Math.Log(2) - (0.5 * y * z) + (z * z / 8);
+        }
+
+        return (loss / overlap.Count) + (sourceWeight * own / source.Rows);
     }
 
     private static (VerticalPartyData Source, float[] Labels, VerticalPartyData Target, IReadOnlyList<(int Source, int Target)> Overlap) Data()
