@@ -329,7 +329,7 @@ public sealed class PartyClient : IDisposable
                 null,
                 setup,
                 Recommendation: recommendation),
-            V1.TaskKind.Evaluate => new ReceivedTask(task.TaskId, null, new EvaluateTask(round, global), setup, Recommendation: recommendation),
+            V1.TaskKind.Evaluate => new ReceivedTask(task.TaskId, null, new EvaluateTask(round, global, task.SecureScores), setup, Recommendation: recommendation),
             _ => throw new MalformedMessageException($"Unknown task kind {(int)task.Kind}."),
         };
     }

@@ -308,6 +308,9 @@ public sealed class PartyHost : IDisposable
             evaluation = task.Recommendation is { } recommendation
                 ? await _handler.EvaluateRecommenderAsync(task.Evaluate!, recommendation, cancellationToken).ConfigureAwait(false)
                 : await _handler.EvaluateAsync(task.Evaluate!, task.Setup, cancellationToken).ConfigureAwait(false);
+
+            // Under secure aggregation the score histogram stays here until the round's masked sum asks for it.
+            evaluation = task.Evaluate!.SecureScores ? _protection.HoldScores(task.Evaluate.Round, evaluation) : evaluation;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -96,6 +96,10 @@ public static class ProtocolMapping
                     Scale = r.Scale,
                 },
             },
+            MaskedScoresRequest r => new()
+            {
+                MaskedScoresRequest = new V1.MaskedScoresRequest { Delivery = ToProto(new SecureAggregationMask(r.Delivery)).SecaggMask, Bins = r.Bins, MaxCount = r.MaxCount },
+            },
             _ => throw new ArgumentException($"No wire form for {message.GetType().Name}.", nameof(message)),
         };
     }
@@ -166,6 +170,12 @@ public static class ProtocolMapping
                     (SecureAggregationMask)FromProto(new V1.ProtocolMessage { SecaggMask = message.MaskedStatisticsRequest.Delivery ?? new V1.SecAggShareDelivery() }),
                     message.MaskedStatisticsRequest.Bound, message.MaskedStatisticsRequest.Total, message.MaskedStatisticsRequest.Scale),
                 r => r.Statistics is MomentsRequest or CentroidStatsRequest && double.IsFinite(r.Bound) && r.Bound > 0 && r.Total > 0 && double.IsFinite(r.Scale) && r.Scale >= 1),
+            V1.ProtocolMessage.MessageOneofCase.MaskedScoresRequest => Checked(
+                new MaskedScoresRequest(
+                    ((SecureAggregationMask)FromProto(new V1.ProtocolMessage { SecaggMask = message.MaskedScoresRequest.Delivery ?? new V1.SecAggShareDelivery() })).Delivery,
+                    message.MaskedScoresRequest.Bins,
+                    message.MaskedScoresRequest.MaxCount),
+                r => r.Bins is >= 2 and <= MaskedScoresRequest.MaxBins && r.MaxCount >= 1 && r.MaxCount <= uint.MaxValue),
             V1.ProtocolMessage.MessageOneofCase.EncoderInstalled => Checked(
                 new EncoderInstalled(message.EncoderInstalled.Width, Refusal(message.EncoderInstalled.Refusal)), r => r.Width >= 0),
             _ => throw new MalformedMessageException("The protection message holds no known case."),

@@ -81,6 +81,16 @@ public sealed class ProtectedRoundTests
 
         var truths = recorders.SelectMany(r => r.ProtectedDeltas).ToList();
         Assert.Equal(3 * 3, truths.Count);
+
+        // Evaluations: the plain run's carry each party's score histogram; under secure aggregation none does, and the
+        // federation's AUC comes from their secure sum instead (Paillier runs evaluate in the clear).
+        var evaluations = tap.PushedResults(before).Where(p => p.Evaluation is not null).Select(p => p.Evaluation).ToList();
+        Assert.NotEmpty(evaluations);
+        Assert.All(tap.PushedResults().Take(before).Where(p => p.Evaluation is not null), p => Assert.NotEmpty(p.Evaluation.PositiveHistogram));
+        var secureScores = protection.Contains("secagg", StringComparison.Ordinal);
+        Assert.All(evaluations, e => Assert.Equal(secureScores, e.PositiveHistogram.Count == 0 && e.NegativeHistogram.Count == 0));
+        Assert.All(secured.Rounds, r => Assert.InRange(r.Auc!.Value, 0.9, 1.0));
+        Assert.All(plain.Rounds.Zip(secured.Rounds), p => Assert.InRange(p.Second.Auc!.Value - p.First.Auc!.Value, -0.05, 0.05));
         if (protection.Contains("secagg", StringComparison.Ordinal))
         {
             var masked = pushes.Select(p => RingValues(p.Train.ProtectedUpdate.SecaggMasked.Values.Span)).ToList();
@@ -200,7 +210,7 @@ public sealed class ProtectedRoundTests
         }
     }
 
-    private static async Task<(double Accuracy, List<(int Updates, double Accuracy)> Rounds)> RunAsync(HttpClient admin, CoordinatorServer server, string? protection)
+    private static async Task<(double Accuracy, List<(int Updates, double Accuracy, double? Auc)> Rounds)> RunAsync(HttpClient admin, CoordinatorServer server, string? protection)
     {
         var config = $$"""
             { "name": "protected", "seed": 7, "rounds": 3, "model": { "type": "mlp", "hidden": [32] },
@@ -215,7 +225,10 @@ public sealed class ProtectedRoundTests
         var run = await admin.GetFromJsonAsync<JsonElement>(new Uri($"api/runs/{id}", UriKind.Relative)).DefaultTimeout();
         Assert.Equal("Completed", run.GetProperty("run").GetProperty("state").ToString());
         var rounds = run.GetProperty("rounds").EnumerateArray()
-            .Select(r => (r.GetProperty("updates").GetInt32(), r.GetProperty("metrics").GetProperty("eval_accuracy").GetDouble()))
+            .Select(r => (
+                r.GetProperty("updates").GetInt32(),
+                r.GetProperty("metrics").GetProperty("eval_accuracy").GetDouble(),
+                r.GetProperty("metrics").TryGetProperty("eval_roc_auc", out var auc) ? auc.GetDouble() : (double?)null))
             .ToList();
         return (rounds[^1].Item2, rounds);
     }

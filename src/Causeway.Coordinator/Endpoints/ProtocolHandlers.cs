@@ -230,6 +230,7 @@ internal sealed class ProtocolHandlers(
                 break;
             case EvaluateWork evaluate:
                 header.Kind = V1.TaskKind.Evaluate;
+                header.SecureScores = evaluate.SecureScores;
                 AddSetup(header, evaluate.Setup, request);
                 global = evaluate.Global;
                 break;
@@ -522,8 +523,10 @@ internal sealed class ProtocolHandlers(
                 }
 
                 return new TaskResult(new PartyUpdate(party, delta, (int)train.Examples, train.TrainLoss, train.TrainSeconds, train.WithinClip), null, null);
-            case (PushResultKind.Evaluation, EvaluateWork):
-                return new TaskResult(null, ContractMapping.FromProto(pushed.Evaluation!), null);
+            case (PushResultKind.Evaluation, EvaluateWork evaluate):
+                // Under secure aggregation a histogram sent anyway is not used: the federation's comes from the secure sum.
+                var evaluation = ContractMapping.FromProto(pushed.Evaluation!);
+                return new TaskResult(null, evaluate.SecureScores && evaluation is not null ? evaluation with { Scores = null } : evaluation, null);
             case (PushResultKind.StepReply, StepWork):
                 return new TaskResult(
                     null, null, null, StepReply: ProtocolStepReply.Success(ProtocolMapping.FromProto(

@@ -82,7 +82,7 @@ public sealed class NetworkPartyChannel : IPartyChannel, IStepChannel
             return null;
         }
 
-        var pending = new PendingTask(_mailbox.NewTaskId(task.Round), party, task.Round, new EvaluateWork(task.Global, SetupOf(task.Round)));
+        var pending = new PendingTask(_mailbox.NewTaskId(task.Round), party, task.Round, new EvaluateWork(task.Global, SetupOf(task.Round), task.SecureScores));
         try
         {
             var result = await RunAsync(pending, cancellationToken).ConfigureAwait(false);

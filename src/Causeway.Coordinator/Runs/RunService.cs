@@ -375,7 +375,12 @@ public sealed class RunService : IAsyncDisposable
             var engine = RunEngine.Create(options);
             var roster = new RunRoster(
                 _parties, run.Id, recommendation is null ? horizontal!.DescribeMisfit : data => recommendation.DescribeMisfit(data?.Ratings), _logger);
-            var evaluator = new FederatedEvaluator(_channel, roster, options.Deadline, _time);
+            // A binary run under secure aggregation sums its evaluation histograms under it too: the coordinator learns the
+            // federation's AUC and F1, not one party's score distribution.
+            var evaluator = new FederatedEvaluator(_channel, roster, options.Deadline, _time)
+            {
+                SecureScores = run.Config.Protection is { Kind: ProtectionKind.SecAgg } && horizontal?.Model.Task == LearningTask.BinaryClassification,
+            };
             var initial = recommendation?.Spec.Initialize(run.Config.Seed) ?? run.Config.InitialParameters(horizontal!.Model);
             var result = await engine.RunAsync(initial, roster, ChannelFor(recommendation), evaluator, new RoundRecorder(this, run), run.ResumeFrom, run.Stopping)
                 .ConfigureAwait(false);

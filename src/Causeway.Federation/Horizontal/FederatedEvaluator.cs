@@ -14,6 +14,12 @@ namespace Causeway.Federation.Horizontal;
 /// histograms (<see cref="ScoreHistogram"/>), the AUC and F1 of the union of their evaluation rows (AUC to the
 /// histogram's resolution), and are null when a party sent none. Parties that answer null, fail or miss the deadline
 /// are skipped; with no answer at all the result is null.
+/// <para>
+/// With <see cref="SecureScores"/> no party sends its histogram: each keeps it, and the histograms are summed under
+/// secure aggregation among the parties that evaluated (<see cref="Protection.SecureScoreSum"/>), so the coordinator
+/// learns only the federation's. If that session fails (fewer than two parties, or dropouts below its threshold), the
+/// round's AUC and F1 are null.
+/// </para>
 /// </remarks>
 public sealed class FederatedEvaluator : IGlobalEvaluator
 {
@@ -50,12 +56,18 @@ public sealed class FederatedEvaluator : IGlobalEvaluator
         _time = timeProvider ?? TimeProvider.System;
     }
 
+    /// <summary>
+    /// Sum the parties' score histograms (binary classification) under secure aggregation instead of receiving each
+    /// party's. Default false.
+    /// </summary>
+    public bool SecureScores { get; init; }
+
     public async Task<GlobalEvaluation?> EvaluateAsync(ParameterSet global, RoundInfo round, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(global);
         using var deadline = new CancellationTokenSource(_deadline, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        var task = new EvaluateTask(round, global);
+        var task = new EvaluateTask(round, global, SecureScores);
         var parties = _roster.Eligible(round).ToList();
         var answers = await Task.WhenAll(parties.Select(p => AskAsync(p, task, linked.Token))).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
@@ -63,6 +75,14 @@ public sealed class FederatedEvaluator : IGlobalEvaluator
         if (combined is null)
         {
             return null;
+        }
+
+        if (SecureScores)
+        {
+            var evaluated = parties.Zip(answers).Where(p => p.Second is { Examples: > 0 }).Select(p => p.First).ToList();
+            var (union, _) = await Protection.SecureScoreSum.RunAsync(_channel, round, evaluated, ScoreHistogram.DefaultBins, _deadline, _time, cancellationToken)
+                .ConfigureAwait(false);
+            combined = combined with { RocAuc = union?.RocAuc(), F1 = union?.F1(), Scores = union };
         }
 
         // Every party that answered learns the federation's metrics beside its own; best effort within the deadline.

@@ -84,7 +84,7 @@ public sealed class InMemoryPartyChannel : IPartyChannel, IDisposable
     {
         ArgumentNullException.ThrowIfNull(task);
         return _parties.TryGetValue(party, out var trainer) && trainer.EvaluationData is not null
-            ? RunAsync(trainer, network => trainer.Evaluate(task, network), cancellationToken)
+            ? RunAsync(trainer, network => task.SecureScores ? _protections[party].HoldScores(task.Round, trainer.Evaluate(task, network)) : trainer.Evaluate(task, network), cancellationToken)
             : Task.FromResult<Evaluation?>(null);
     }
 

@@ -53,6 +53,9 @@ public sealed class PullTaskFrame
     /// <summary>A protocol step's request, or a protected train task's instruction; null otherwise.</summary>
     public V1.ProtocolMessage? Protection { get; private set; }
 
+    /// <summary>An evaluate task of a run under secure aggregation: keep the score histogram for the masked sum (<c>PartyTask.secure_scores</c>).</summary>
+    public bool SecureScores { get; private set; }
+
     /// <summary>The report of an earlier evaluation round that rides on this task, or null.</summary>
     public V1.EvaluationReport? EvaluationReport { get; private set; }
 
@@ -150,6 +153,10 @@ public sealed class PullTaskFrame
                 case PartyTask.SeedFieldNumber:
                     WireReader.Expect(wireType, 0, "seed");
                     Seed = reader.ReadVarint();
+                    break;
+                case PartyTask.SecureScoresFieldNumber:
+                    WireReader.Expect(wireType, 0, "secure_scores");
+                    SecureScores = reader.ReadVarint() != 0;
                     break;
                 default:
                     reader.Skip(wireType);

@@ -1,3 +1,4 @@
+using Causeway.Core.Metrics;
 using Causeway.Privacy.Paillier;
 using Causeway.Privacy.SecureAggregation;
 
@@ -24,11 +25,15 @@ public sealed class PartyProtection : IDisposable
     /// <summary>Paillier private keys kept at most.</summary>
     public const int MaxKeys = 4;
 
+    /// <summary>Score histograms held for a secure evaluation sum at most (<see cref="HoldScores"/>), oldest dropped first.</summary>
+    public const int MaxHeldScores = 16;
+
     private readonly PartyId _party;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly Dictionary<(string RunId, int Round), (SecureAggregationParty Party, long Opened)> _sessions = [];
     private readonly List<(string RunId, PaillierPrivateKey Key)> _keys = [];
+    private readonly List<(RoundInfo Round, ScoreHistogram Scores)> _heldScores = [];
 
     /// <param name="party">This party (written into its protected updates).</param>
     /// <param name="time">The clock for session expiry; null for the system clock.</param>
@@ -66,6 +71,7 @@ public sealed class PartyProtection : IDisposable
                 SecureAggregationUnmask unmask => Unmask(step.Round, unmask),
                 PaillierKeyRequest request => ProtocolStepReply.Success(new PaillierPublicKeyReply(KeyFor(step.Round.RunId, request.KeyBits).PublicKey.ToBytes())),
                 PaillierCiphertexts { Decrypt: true } sum => Decrypt(step.Round, sum),
+                MaskedScoresRequest request => MaskScores(step.Round, request),
                 _ => ProtocolStepReply.Failed($"{step.Request.Name} is not a protocol step"),
             };
         }
@@ -126,6 +132,64 @@ public sealed class PartyProtection : IDisposable
     }
 
     /// <summary>
+    /// An evaluation under secure aggregation (<see cref="EvaluateTask.SecureScores"/>): keeps <paramref name="evaluation"/>'s
+    /// score histogram for the round's <see cref="MaskedScoresRequest"/> and returns the evaluation without it, as the
+    /// party sends it. An evaluation without a histogram passes unchanged.
+    /// </summary>
+    public Evaluation? HoldScores(RoundInfo round, Evaluation? evaluation)
+    {
+        if (evaluation?.Scores is not { } scores)
+        {
+            return evaluation;
+        }
+
+        lock (_gate)
+        {
+            _heldScores.RemoveAll(h => SameRound(h.Round, round));
+            if (_heldScores.Count >= MaxHeldScores)
+            {
+                _heldScores.RemoveAt(0);
+            }
+
+            _heldScores.Add((round, scores));
+        }
+
+        return evaluation with { Scores = null };
+    }
+
+    // Secure aggregation round 2 of an evaluation: the held histogram, masked with the round's session (held once).
+    private ProtocolStepReply MaskScores(RoundInfo round, MaskedScoresRequest request)
+    {
+        ScoreHistogram? scores;
+        lock (_gate)
+        {
+            var held = _heldScores.FindIndex(h => SameRound(h.Round, round));
+            scores = held < 0 ? null : _heldScores[held].Scores;
+            if (held >= 0)
+            {
+                _heldScores.RemoveAt(held);
+            }
+        }
+
+        if (scores is null)
+        {
+            End(round);
+            return ProtocolStepReply.Failed($"no score histogram held for run '{round.RunId}' round {round.Round}: the party did not evaluate that round under secure aggregation");
+        }
+
+        var (encoded, problem) = request.Encode(scores);
+        if (encoded is null)
+        {
+            End(round);
+            return ProtocolStepReply.Failed(problem!);
+        }
+
+        return ProtocolStepReply.Success(new SecureAggregationMasked(Mask(round, request.Delivery, encoded)));
+    }
+
+    private static bool SameRound(RoundInfo a, RoundInfo b) => a.RunId == b.RunId && a.Round == b.Round;
+
+    /// <summary>
     /// Masks values this party has already encoded in the ring (secure federated k-means) with the session of
     /// <paramref name="round"/>; the session ends when masking fails.
     /// </summary>
@@ -160,6 +224,7 @@ public sealed class PartyProtection : IDisposable
             }
 
             _keys.Clear();
+            _heldScores.Clear();
         }
     }
 
