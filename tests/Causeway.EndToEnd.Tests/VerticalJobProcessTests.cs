@@ -7,6 +7,8 @@ using Causeway.Federation;
 using Causeway.Federation.Vertical.Data;
 using Causeway.Federation.Vertical.Network;
 using Causeway.Protocol.Security;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using Xunit.Abstractions;
 
 namespace Causeway.EndToEnd.Tests;
@@ -49,7 +51,7 @@ public sealed class VerticalJobProcessTests(ITestOutputHelper output)
             await ProcessHarness.WaitUntilAsync("the coordinator to answer", processes, TimeSpan.FromSeconds(60), async () => await ProcessHarness.GetAsync(api, "/api/status") is not null);
             foreach (var party in Parties)
             {
-                processes.Add(StartParty(party, ["--vertical-data", files[party], "--vertical-schema", ChurnSchema(party), "--vertical-scoring"]));
+                processes.Add(StartParty(party, ["--vertical-data", files[party], "--vertical-schema", ChurnSchema(party), "--vertical-scoring", "--vertical-models", Path.Combine(work, $"models-{party}")]));
             }
 
             processes.Add(StartParty("auditor", ["--arbiter"]));
@@ -75,11 +77,18 @@ public sealed class VerticalJobProcessTests(ITestOutputHelper output)
 
             // A split neural network over the network: bit-identical to the in-process run too.
             var splitJob = """{ "name": "churn-split", "guest": "telecom", "hosts": ["payments", "usage"], "splitNetwork": { "hidden": [8], "embedding": 4, "topHidden": 8, "epochs": 3, "batchSize": 32 }, "holdout": { "fraction": 0.3, "seed": 42 } }""";
-            var split = (await RunJobAsync(api, splitJob, processes))["result"]!["training"]!["evaluation"]!;
+            var splitStatus = await RunJobAsync(api, splitJob, processes);
+            var split = splitStatus["result"]!["training"]!["evaluation"]!;
             var localSplit = (await RunInProcessAsync(splitJob, files, work)).Training!.Evaluation;
             Assert.Equal(localSplit.Accuracy, split["accuracy"]!.GetValue<double>());
             Assert.Equal(localSplit.Auc, split["auc"]!.GetValue<double>());
             Assert.Equal(localSplit.Loss, split["loss"]!.GetValue<double>());
+
+            // Each party wrote its part as ONNX (--vertical-models); chained in ONNX Runtime on the held-out customers'
+            // raw columns they score them as the job did.
+            var (accuracy, auc) = ScoreWithOnnxParts(files, work, splitStatus["id"]!.GetValue<string>());
+            Assert.Equal(split["accuracy"]!.GetValue<double>(), accuracy, 6);
+            Assert.Equal(split["auc"]!.GetValue<double>(), auc, 3);
 
             // Vertical inference over the network: the parties holding an ID score it; null where one does not.
             var known = VerticalTable.Load(files["telecom"], ChurnSchema("telecom")).Ids.First(id =>
@@ -137,6 +146,33 @@ public sealed class VerticalJobProcessTests(ITestOutputHelper output)
         });
         Assert.True(status!["state"]!.GetValue<string>() == "completed", $"job {id}: {status.ToJsonString()}");
         return status;
+    }
+
+    // The held-out customers (the job's public rule over the IDs every party holds), scored by the parties' ONNX parts:
+    // each bottom model on its own party's raw columns, then the guest's top model on the three embeddings.
+    private static (double Accuracy, double Auc) ScoreWithOnnxParts(Dictionary<string, string> files, string work, string job)
+    {
+        var tables = Parties.Select(p => VerticalTable.Load(files[p], ChurnSchema(p))).ToArray();
+        var shared = tables.Skip(1).Aggregate(tables[0].Ids.ToHashSet(StringComparer.Ordinal), (set, t) => { set.IntersectWith(t.Ids); return set; });
+        var test = VerticalTable.CanonicalOrder(shared, Privacy.Psi.PsiIdOptions.Default).Where(id => VerticalHoldout.IsTest(id, 42, 0.3)).ToList();
+        var embeddings = new List<NamedOnnxValue>();
+        for (var p = 0; p < Parties.Length; p++)
+        {
+            var lines = File.ReadAllLines(files[Parties[p]]);
+            var header = lines[0].Split(',');
+            var byId = lines.Skip(1).Select(l => l.Split(',')).ToDictionary(r => r[0].Trim(), StringComparer.Ordinal);
+            var rows = test.Select(id => byId[id]).ToList();
+            using var bottom = new InferenceSession(Path.Combine(work, $"models-{Parties[p]}", job, $"bottom-{p}.onnx"));
+            using var output = bottom.Run(OnnxInputs.Of(tables[p].Schema, header, rows));
+            var embedding = output.Single(o => o.Name == "embedding").AsTensor<float>();
+            embeddings.Add(NamedOnnxValue.CreateFromTensor($"embedding_{p}", new DenseTensor<float>(embedding.ToArray(), [rows.Count, embedding.Dimensions[1]])));
+        }
+
+        using var top = new InferenceSession(Path.Combine(work, "models-telecom", job, "top.onnx"));
+        using var scored = top.Run(embeddings);
+        var probabilities = scored.Single().AsEnumerable<float>().ToArray();
+        var labels = tables[0].AlignLabels(test);
+        return (Core.Metrics.ClassificationMetrics.Accuracy(probabilities, labels), Core.Metrics.ClassificationMetrics.RocAuc(probabilities, labels));
     }
 
     private static async Task<VerticalJobResult> RunInProcessAsync(string job, Dictionary<string, string> files, string work)

@@ -108,9 +108,14 @@ internal static class PartyCommand
             Description = "With --data: after each evaluation round, write this party's own model to DIR/RUN.cw (for `causeway predict`). With personal layers (FedPer) that is the shared layers under this party's own, which never leave it.",
             HelpName = "DIR",
         };
+        var verticalModels = new Option<DirectoryInfo?>("--vertical-models")
+        {
+            Description = "With --vertical-data: when a split-network job's training ends, write this party's bottom model (its raw columns in, its embedding out) and, at the guest, the top model as ONNX to DIR/JOB/. They never leave this machine.",
+            HelpName = "DIR",
+        };
         var command = new Command("party", "Join a federation and train on local data until stopped (Ctrl+C). Only model updates and aggregate statistics leave this machine.")
         {
-            join, id, token, data, evaluation, schema, mapping, ratings, virtualUsers, share, splitSeed, serve, releaseLedger, releaseEpsilon, releaseDelta, vectorStore, vectorsApi, verticalData, verticalSchema, arbiter, scoring, authority, certificate, key, slowdown, ownModels,
+            join, id, token, data, evaluation, schema, mapping, ratings, virtualUsers, share, splitSeed, serve, releaseLedger, releaseEpsilon, releaseDelta, vectorStore, vectorsApi, verticalData, verticalSchema, arbiter, scoring, verticalModels, authority, certificate, key, slowdown, ownModels,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -223,7 +228,13 @@ internal static class PartyCommand
             using var client = new PartyClient(options);
             // PSI tag files go to a directory only this process uses (0700), deleted when the party stops.
             var verticalWork = verticalTable is not null || parse.GetValue(arbiter) ? Directory.CreateTempSubdirectory("causeway-vertical-") : null;
-            using var vertical = verticalWork is not null ? new VerticalParty(verticalTable, verticalWork.FullName, parse.GetValue(arbiter), parse.GetValue(scoring)) : null;
+            var splitFolder = parse.GetValue(verticalModels)?.FullName;
+            using var vertical = verticalWork is not null
+                ? new VerticalParty(verticalTable, verticalWork.FullName, parse.GetValue(arbiter), parse.GetValue(scoring))
+                {
+                    SplitTrained = splitFolder is null ? null : part => SaveSplitPart(part, splitFolder),
+                }
+                : null;
             using var store = parse.GetValue(vectorStore) is { } storeFolder ? VectorStore.Open(storeFolder.FullName) : null;
             using var vectors = store is null ? null : new VectorParty(store);
             var apiAt = CliOptions.LoopbackEndpoint(parse.GetValue(vectorsApi));
@@ -455,6 +466,41 @@ internal static class PartyCommand
     }
 
     // After an evaluation round: this party's own model of the run, replaced atomically (ModelFile.Save writes and renames).
+    // A split network's parts at this party as ONNX: DIR/JOB/bottom-P.onnx (JOB the job's id) (P its index in the job, the guest 0) and, at the
+    // guest, DIR/JOB/top.onnx, whose inputs are embedding_0 … embedding_{n-1} in the job's party order.
+    private static void SaveSplitPart(TrainedSplitPart part, string folder)
+    {
+        // The job id names a folder: only a plain name, so that no id can reach outside DIR.
+        if (part.JobId is "." or ".." || !part.JobId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            Console.Error.WriteLine($"party: not writing the split-network parts of job '{part.JobId}': its id is not a plain file name.");
+            return;
+        }
+
+        var job = Path.Combine(folder, part.JobId);
+        try
+        {
+            Directory.CreateDirectory(job);
+            var columns = part.Schema.Columns.Where(c => c.Type is not (ColumnType.Id or ColumnType.Label or ColumnType.Ignore)).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            using (var bottom = File.Create(Path.Combine(job, $"bottom-{part.Party}.onnx")))
+            {
+                Onnx.OnnxExport.WriteSplitBottom(part.Schema, part.Statistics, columns, part.Bottom, bottom);
+            }
+
+            if (part.Top is { } top)
+            {
+                using var stream = File.Create(Path.Combine(job, "top.onnx"));
+                Onnx.OnnxExport.WriteSplitTop([.. Enumerable.Range(0, part.Parties).Select(p => p.ToString(CultureInfo.InvariantCulture))], part.Embedding, top, stream);
+            }
+
+            Console.WriteLine($"vertical job {part.JobId}: wrote this party's split-network part{(part.Top is null ? "" : "s")} to {job}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"party: could not write the split-network parts of job {part.JobId} to {job}: {e.Message}");
+        }
+    }
+
     private static void SaveOwnModel(LocalDataHandler handler, string folder)
     {
         if (handler.OwnModel() is not { } own)

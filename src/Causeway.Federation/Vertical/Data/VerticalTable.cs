@@ -27,9 +27,12 @@ public sealed class VerticalTable
 
     private readonly Dictionary<string, int> _rowById;
 
-    private VerticalTable(string sourceName, string[] ids, Dictionary<string, int> rowById, int duplicates, VerticalPartyData features, float[]? labels)
+    private VerticalTable(
+        string sourceName, string[] ids, Dictionary<string, int> rowById, int duplicates, VerticalPartyData features, float[]? labels, DataSchema schema, FeatureStatistics statistics)
     {
         SourceName = sourceName;
+        Schema = schema;
+        Statistics = statistics;
         Ids = ids;
         _rowById = rowById;
         Duplicates = duplicates;
@@ -39,6 +42,12 @@ public sealed class VerticalTable
 
     /// <summary>The file the rows came from, used in error messages.</summary>
     public string SourceName { get; }
+
+    /// <summary>The party's schema: its ID column, its feature columns and, at the guest, the label.</summary>
+    public DataSchema Schema { get; }
+
+    /// <summary>The statistics of this party's rows that its features were encoded with.</summary>
+    public FeatureStatistics Statistics { get; }
 
     /// <summary>The normalised ID of each row, in file order; distinct.</summary>
     public IReadOnlyList<string> Ids { get; }
@@ -102,9 +111,10 @@ public sealed class VerticalTable
             table = table.Select([.. kept]);
         }
 
-        var encoded = FeatureEncoder.Encode(table, schema, FeatureStatistics.Compute(table));
+        var statistics = FeatureStatistics.Compute(table);
+        var encoded = FeatureEncoder.Encode(table, schema, statistics);
         var features = new VerticalPartyData(encoded.Features, encoded.Rows, encoded.Columns, encoded.FeatureNames);
-        return new VerticalTable(csvPath, [.. ids], rowById, raw.Length - ids.Count, features, hasLabel ? encoded.Labels : null);
+        return new VerticalTable(csvPath, [.. ids], rowById, raw.Length - ids.Count, features, hasLabel ? encoded.Labels : null, schema, statistics);
     }
 
     /// <summary>This party's features of the given IDs, row i being <paramref name="alignedIds"/>[i].</summary>

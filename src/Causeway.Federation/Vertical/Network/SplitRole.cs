@@ -80,6 +80,10 @@ internal sealed class SplitRole
         }
     }
 
+    /// <summary>This party's part of the network as trained so far, with the schema and statistics of <paramref name="table"/>.</summary>
+    public TrainedSplitPart Part(VerticalTable table) =>
+        new(_open.Job, _open.Party, _open.Parties, table.Schema, table.Statistics, _bottom.Layers, _top?.Layers, _open.Options.Embedding);
+
     private SplitNetworkTop Top => _top ?? throw new InvalidOperationException($"Job '{_open.Job}': this step is the guest's, and this party is a host.");
 
     private static SplitReply Reply(EmbeddingMessage embedding) => new([new SplitValues(embedding.Party, embedding.Batch, embedding.Width, embedding.Values)]);

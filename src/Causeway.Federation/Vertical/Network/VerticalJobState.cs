@@ -217,6 +217,10 @@ internal sealed class VerticalJobState : IDisposable
     public VerticalMessage Split(SplitBatchStep step) =>
         (_split ?? throw new InvalidOperationException($"Job '{Id}': split-network training was not opened.")).Take(step);
 
+    /// <summary>This party's part of the split network (training must have been opened).</summary>
+    public TrainedSplitPart SplitPart() =>
+        (_split ?? throw new InvalidOperationException($"Job '{Id}': split-network training was not opened.")).Part(_table!);
+
     // The intersecting IDs in the canonical order, split by the public holdout rule into training and held-out IDs.
     private (List<string> Train, List<string> Test) AlignedRows(ulong holdoutSeed, double holdoutFraction)
     {

@@ -86,7 +86,7 @@ public sealed class VerticalParty : IDisposable
                         ? Job(score.Job).Score(score)
                         : throw new InvalidOperationException("This party does not score IDs for others (start it with --vertical-scoring to allow it)."),
                     SplitOpen open => Job(open.Job).OpenSplit(open),
-                    SplitBatchStep batch => Job(batch.Job).Split(batch),
+                    SplitBatchStep batch => Split(batch),
                     _ => throw new InvalidOperationException($"{step.Request.Name} is not a step a party takes."),
                 };
                 if (JobOf(step.Request) is { } job && _jobs.TryGetValue(job, out var state))
@@ -193,6 +193,24 @@ public sealed class VerticalParty : IDisposable
         SplitBatchStep r => r.Job,
         _ => null,
     };
+
+    /// <summary>
+    /// Hears this party's part of a split network when a job's training ends (at the held-out embedding step, after the
+    /// last update), on the step's thread; null to keep it in memory only.
+    /// </summary>
+    public Action<TrainedSplitPart>? SplitTrained { get; init; }
+
+    private VerticalMessage Split(SplitBatchStep batch)
+    {
+        var job = Job(batch.Job);
+        var reply = job.Split(batch);
+        if (batch.Kind == SplitStepKind.HoldoutEmbed)
+        {
+            SplitTrained?.Invoke(job.SplitPart());
+        }
+
+        return reply;
+    }
 
     private VerticalJobState Job(string id) =>
         _jobs.TryGetValue(id, out var job) ? job.Touch() : throw new KeyNotFoundException(
