@@ -32,6 +32,7 @@ internal static class Program
             PrivacyCommand.Create(),
             VerticalCommand.Create(),
             VectorsCommand.Create(),
+            EncodeCommand.Create(),
         };
         root.Options.Add(verbose);
 

@@ -45,26 +45,17 @@ internal static class BenchPretrainedCommand
                 return 2;
             }
 
-            string root;
-            try
+            var (modelDirectory, problem) = ResNet18Install.Ensure();
+            if (modelDirectory is null)
             {
-                root = Path.GetDirectoryName(DemoDatasets.LocateSamples())!;
-            }
-            catch (DirectoryNotFoundException)
-            {
-                Console.Error.WriteLine("bench pretrained: run it from a Causeway clone (its scripts/install-resnet18.sh fetches the model).");
+                Console.Error.WriteLine($"bench pretrained: {problem}.");
                 return 1;
             }
 
-            if (InstallResNet18(root) is { } problem)
-            {
-                Console.Error.WriteLine($"bench pretrained: {problem}");
-                return 1;
-            }
-
+            var root = Path.GetDirectoryName(DemoDatasets.LocateSamples())!;
             var settings = defaults with
             {
-                DataDirectory = directory, ModelDirectory = Path.Combine(root, ResNet18Features.InstallDirectory),
+                DataDirectory = directory, ModelDirectory = modelDirectory,
                 CacheDirectory = Path.Combine(root, ".causeway", "cache"),
                 TrainImages = parse.GetValue(train), TestImages = parse.GetValue(test), Parties = parse.GetValue(parties), Rounds = parse.GetValue(rounds), Seed = parse.GetValue(seed),
             };
@@ -109,20 +100,6 @@ internal static class BenchPretrainedCommand
             return 0;
         });
         return command;
-    }
-
-    // Runs the clone's scripts/install-resnet18.sh unless the graphs are there; an error message, or null.
-    private static string? InstallResNet18(string root)
-    {
-        if (File.Exists(Path.Combine(root, ResNet18Features.InstallDirectory, "ResNet18.onnx")))
-        {
-            return null;
-        }
-
-        using var process = Process.Start(new ProcessStartInfo("bash", [Path.Combine(root, "scripts", "install-resnet18.sh")]) { UseShellExecute = false })
-            ?? throw new InvalidOperationException("could not start bash");
-        process.WaitForExit();
-        return process.ExitCode == 0 ? null : $"scripts/install-resnet18.sh exited with code {process.ExitCode}; run it by hand to see why.";
     }
 
     private static string Percent(double value) => double.IsFinite(value) ? value.ToString("P2", Invariant) : "n/a";

@@ -83,3 +83,25 @@ public static class PythonParty
     /// <summary>Why the party cannot run here, or null.</summary>
     public static string? Missing => s_missing.Value;
 }
+
+/// <summary>
+/// A test that runs the ImageNet ResNet18 graphs. Skipped, saying why, where they are not installed:
+/// <c>scripts/install-resnet18.sh</c> fetches them from NuGet into .causeway/models/resnet18 (CI runs it).
+/// </summary>
+public sealed class ResNetFactAttribute : FactAttribute
+{
+    public ResNetFactAttribute()
+    {
+        if (!File.Exists(System.IO.Path.Combine(ResNet.Directory, "ResNet18.onnx")))
+        {
+            Skip = $"ResNet18.onnx is not in {ResNet.Directory}; run scripts/install-resnet18.sh to run the pretrained encoder's tests.";
+        }
+    }
+}
+
+/// <summary>Where the tests find the ResNet18 graphs.</summary>
+public static class ResNet
+{
+    /// <summary>The clone's model folder.</summary>
+    public static string Directory => System.IO.Path.Combine(CliRunner.RepositoryRoot(), Causeway.Onnx.Encoders.ResNet18Features.InstallDirectory);
+}
