@@ -72,4 +72,7 @@ internal static partial class CoordinatorLog
 
     [LoggerMessage(21, LogLevel.Debug, "Standby join of party {Party} refused: its id has a live session.")]
     public static partial void StandbyJoinRefused(ILogger logger, string party);
+
+    [LoggerMessage(22, LogLevel.Warning, "Run {RunId} round {Round}: the evaluation histograms' secure sum failed ({Reason}); the round has no AUC or F1.")]
+    public static partial void SecureScoresFailed(ILogger logger, string runId, int round, string reason);
 }

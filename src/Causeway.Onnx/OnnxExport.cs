@@ -46,7 +46,13 @@ public static class OnnxExport
     public static string? DescribeProblem(TrainedModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var schema = model.Schema;
+        return DescribeProblem(model.Schema);
+    }
+
+    /// <summary>Why a model over <paramref name="schema"/>'s columns cannot be written as ONNX, or null.</summary>
+    public static string? DescribeProblem(DataSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
         return schema.Window is not null
             ? "the schema aggregates windows of rows (IoT); that aggregation has no ONNX form"
             : schema.Columns.FirstOrDefault(c => c.Type == ColumnType.Text) is { } text
@@ -55,7 +61,7 @@ public static class OnnxExport
     }
 
     /// <summary>Writes the ONNX model to <paramref name="stream"/>.</summary>
-    /// <exception cref="NotSupportedException">The model cannot be exported (<see cref="DescribeProblem"/>).</exception>
+    /// <exception cref="NotSupportedException">The model cannot be exported (<see cref="DescribeProblem(TrainedModel)"/>).</exception>
     public static void Write(TrainedModel model, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -125,6 +131,11 @@ public static class OnnxExport
     {
         ArgumentNullException.ThrowIfNull(layers);
         ArgumentNullException.ThrowIfNull(stream);
+        if (DescribeProblem(schema) is { } problem)
+        {
+            throw new NotSupportedException($"The split network's bottom model cannot be written as ONNX: {problem}.");
+        }
+
         var graph = new GraphBuilder();
         var embedding = Layers(graph, Pipeline(graph, schema, statistics, c => columns.Contains(c.Name)), layers);
         graph.Output(embedding, "embedding", layers[^1].Outputs);

@@ -41,6 +41,18 @@ public sealed class LocalityOrderTests : IDisposable
     }
 
     [Fact]
+    public void CreateIndex_HnswOnAnEmptyCollection_BuildsAnEmptyIndex_ThatTakesInsertsAfterwards()
+    {
+        using var collection = VectorCollection.Create(Path.Combine(_root.FullName, "empty"), new CollectionSpec("items", 4, VectorMetric.L2));
+
+        collection.CreateIndex(new IndexSpec("hnsw", new HnswOptions()));
+
+        Assert.Empty(collection.Search([1, 2, 3, 4], 5));
+        collection.Upsert([new VectorRecord("a", [1, 2, 3, 4])]);
+        Assert.Equal(["a"], collection.Search([1, 2, 3, 4], 5).Select(h => h.Id));
+    }
+
+    [Fact]
     public void Search_HnswBuiltInLocalityOrder_FindsWhatTheFlatIndexFinds()
     {
         // Large enough for the build to reorder. A small efConstruction shows what the order does to the graph: inserted cell

@@ -24,6 +24,9 @@ namespace Causeway.Cli.Commands;
 /// </remarks>
 internal static class EncodeCommand
 {
+    /// <summary>The most images one run encodes: their features are held in one array.</summary>
+    public const int MaxImages = int.MaxValue / ResNet18Features.Width;
+
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public static Command Create()
@@ -45,10 +48,20 @@ internal static class EncodeCommand
         command.SetAction(parse =>
         {
             var (images, side, labels, classes) = Load(parse.GetValue(data), parse.GetValue(schema), parse.GetValue(pixelMax), parse.GetValue(idxImages), parse.GetValue(idxLabels));
-            var count = Math.Min(labels.Length, parse.GetValue(limit) ?? int.MaxValue);
-            if (count < 1)
+            if (parse.GetValue(limit) is < 1)
             {
                 throw new CliException("--limit must be at least 1", hint: null);
+            }
+
+            var count = Math.Min(labels.Length, parse.GetValue(limit) ?? int.MaxValue);
+            if (count == 0)
+            {
+                throw new CliException("the input holds no images", hint: null);
+            }
+
+            if (count > MaxImages)
+            {
+                throw new CliException(string.Create(Invariant, $"the input holds {count:N0} images; one run encodes at most {MaxImages:N0}"), hint: "split the input, or encode the first N with --limit N");
             }
 
             var folder = parse.GetValue(output)!.FullName;
@@ -174,7 +187,7 @@ internal static class EncodeCommand
                 line.Append(features[(row * ResNet18Features.Width) + j].ToString("R", Invariant)).Append(',');
             }
 
-            writer.WriteLine(line.Append(classes[(int)labels[row]]));
+            writer.WriteLine(line.Append(Cell(classes[(int)labels[row]])));
         }
     }
 
@@ -192,6 +205,10 @@ internal static class EncodeCommand
         return new JsonObject { ["format"] = new JsonObject { ["delimiter"] = ",", ["header"] = true }, ["columns"] = columns }
             .ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
+
+    // A class name as a CSV cell: quoted, with its quotes doubled, when it holds a delimiter, a quote or a line break.
+    private static string Cell(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 
     private static string FeatureName(int j) => string.Create(Invariant, $"resnet18_{j:D3}");
 }

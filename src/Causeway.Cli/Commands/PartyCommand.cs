@@ -465,15 +465,22 @@ internal static class PartyCommand
         return $"round {report.Round}: the federation's {Metrics(report.Federation)}; yours: {(report.Yours is { } yours ? Metrics(yours) : "-")}";
     }
 
-    // After an evaluation round: this party's own model of the run, replaced atomically (ModelFile.Save writes and renames).
-    // A split network's parts at this party as ONNX: DIR/JOB/bottom-P.onnx (JOB the job's id) (P its index in the job, the guest 0) and, at the
-    // guest, DIR/JOB/top.onnx, whose inputs are embedding_0 … embedding_{n-1} in the job's party order.
+    // A split network's parts at this party as ONNX: DIR/JOB/bottom-P.onnx (JOB the job's id, P this party's index in the
+    // job, the guest 0) and, at the guest, DIR/JOB/top.onnx, whose inputs are embedding_0 … embedding_{n-1} in the job's
+    // party order. Each file is written beside its name and renamed over it. An optional local copy: whatever goes wrong
+    // is printed and never fails the job.
     private static void SaveSplitPart(TrainedSplitPart part, string folder)
     {
         // The job id names a folder: only a plain name, so that no id can reach outside DIR.
-        if (part.JobId is "." or ".." || !part.JobId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (part.JobId.Length is 0 or > 128 || part.JobId is "." or ".." || !part.JobId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
-            Console.Error.WriteLine($"party: not writing the split-network parts of job '{part.JobId}': its id is not a plain file name.");
+            Console.Error.WriteLine("party: not writing a split network's parts: its job id is not a plain file name (letters, digits, '-', '_', '.').");
+            return;
+        }
+
+        if (Onnx.OnnxExport.DescribeProblem(part.Schema) is { } problem)
+        {
+            Console.Error.WriteLine($"party: not writing the split-network parts of job {part.JobId}: {problem}.");
             return;
         }
 
@@ -482,25 +489,33 @@ internal static class PartyCommand
         {
             Directory.CreateDirectory(job);
             var columns = part.Schema.Columns.Where(c => c.Type is not (ColumnType.Id or ColumnType.Label or ColumnType.Ignore)).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-            using (var bottom = File.Create(Path.Combine(job, $"bottom-{part.Party}.onnx")))
-            {
-                Onnx.OnnxExport.WriteSplitBottom(part.Schema, part.Statistics, columns, part.Bottom, bottom);
-            }
-
+            WriteReplacing(Path.Combine(job, $"bottom-{part.Party}.onnx"), stream => Onnx.OnnxExport.WriteSplitBottom(part.Schema, part.Statistics, columns, part.Bottom, stream));
             if (part.Top is { } top)
             {
-                using var stream = File.Create(Path.Combine(job, "top.onnx"));
-                Onnx.OnnxExport.WriteSplitTop([.. Enumerable.Range(0, part.Parties).Select(p => p.ToString(CultureInfo.InvariantCulture))], part.Embedding, top, stream);
+                string[] parties = [.. Enumerable.Range(0, part.Parties).Select(p => p.ToString(CultureInfo.InvariantCulture))];
+                WriteReplacing(Path.Combine(job, "top.onnx"), stream => Onnx.OnnxExport.WriteSplitTop(parties, part.Embedding, top, stream));
             }
 
             Console.WriteLine($"vertical job {part.JobId}: wrote this party's split-network part{(part.Top is null ? "" : "s")} to {job}");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             Console.Error.WriteLine($"party: could not write the split-network parts of job {part.JobId} to {job}: {e.Message}");
         }
     }
 
+    private static void WriteReplacing(string path, Action<Stream> write)
+    {
+        var partial = path + ".partial";
+        using (var stream = File.Create(partial))
+        {
+            write(stream);
+        }
+
+        File.Move(partial, path, overwrite: true);
+    }
+
+    // After an evaluation round: this party's own model of the run, replaced atomically (ModelFile.Save writes and renames).
     private static void SaveOwnModel(LocalDataHandler handler, string folder)
     {
         if (handler.OwnModel() is not { } own)

@@ -9,23 +9,25 @@ internal static class ResNet18Install
     /// <summary>The graphs' folder in this clone, running the install script first when they are missing; or why not.</summary>
     public static (string? Directory, string? Problem) Ensure()
     {
-        string root;
-        try
+        // The clone this program was built in, found from the program's own folder only: never a script from the working directory.
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "scripts", "install-resnet18.sh")))
         {
-            root = Path.GetDirectoryName(DemoDatasets.LocateSamples())!;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return (null, "run it from a Causeway clone (its scripts/install-resnet18.sh fetches the model), or name the model's folder with --model-dir");
+            root = root.Parent;
         }
 
-        var directory = Path.Combine(root, ResNet18Features.InstallDirectory);
+        if (root is null)
+        {
+            return (null, "this program is not in a Causeway clone, whose scripts/install-resnet18.sh fetches the model; name the model's folder with --model-dir");
+        }
+
+        var directory = Path.Combine(root.FullName, ResNet18Features.InstallDirectory);
         if (File.Exists(Path.Combine(directory, "ResNet18.onnx")))
         {
             return (directory, null);
         }
 
-        using var process = Process.Start(new ProcessStartInfo("bash", [Path.Combine(root, "scripts", "install-resnet18.sh")]) { UseShellExecute = false })
+        using var process = Process.Start(new ProcessStartInfo("bash", [Path.Combine(root.FullName, "scripts", "install-resnet18.sh")]) { UseShellExecute = false })
             ?? throw new InvalidOperationException("could not start bash");
         process.WaitForExit();
         return process.ExitCode == 0 ? (directory, null) : (null, $"scripts/install-resnet18.sh exited with code {process.ExitCode}; run it by hand to see why");

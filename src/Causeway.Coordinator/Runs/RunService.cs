@@ -376,10 +376,11 @@ public sealed class RunService : IAsyncDisposable
             var roster = new RunRoster(
                 _parties, run.Id, recommendation is null ? horizontal!.DescribeMisfit : data => recommendation.DescribeMisfit(data?.Ratings), _logger);
             // A binary run under secure aggregation sums its evaluation histograms under it too: the coordinator learns the
-            // federation's AUC and F1, not one party's score distribution.
+            // federation's histogram, never one party's (each party's own metrics, its AUC among them, still come in clear).
             var evaluator = new FederatedEvaluator(_channel, roster, options.Deadline, _time)
             {
                 SecureScores = run.Config.Protection is { Kind: ProtectionKind.SecAgg } && horizontal?.Model.Task == LearningTask.BinaryClassification,
+                SecureScoresFailed = (round, reason) => CoordinatorLog.SecureScoresFailed(_logger, round.RunId, round.Round, reason),
             };
             var initial = recommendation?.Spec.Initialize(run.Config.Seed) ?? run.Config.InitialParameters(horizontal!.Model);
             var result = await engine.RunAsync(initial, roster, ChannelFor(recommendation), evaluator, new RoundRecorder(this, run), run.ResumeFrom, run.Stopping)

@@ -18,7 +18,8 @@ namespace Causeway.Federation.Horizontal;
 /// With <see cref="SecureScores"/> no party sends its histogram: each keeps it, and the histograms are summed under
 /// secure aggregation among the parties that evaluated (<see cref="Protection.SecureScoreSum"/>), so the coordinator
 /// learns only the federation's. If that session fails (fewer than two parties, or dropouts below its threshold), the
-/// round's AUC and F1 are null.
+/// round's AUC and F1 are null (<see cref="SecureScoresFailed"/> hears why). A party that drops out of the session after
+/// answering counts in the loss and accuracy but not in the AUC and F1.
 /// </para>
 /// </remarks>
 public sealed class FederatedEvaluator : IGlobalEvaluator
@@ -62,6 +63,9 @@ public sealed class FederatedEvaluator : IGlobalEvaluator
     /// </summary>
     public bool SecureScores { get; init; }
 
+    /// <summary>Hears why a round's secure sum of histograms failed (its AUC and F1 are then null); null to ignore it.</summary>
+    public Action<RoundInfo, string>? SecureScoresFailed { get; init; }
+
     public async Task<GlobalEvaluation?> EvaluateAsync(ParameterSet global, RoundInfo round, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(global);
@@ -80,8 +84,13 @@ public sealed class FederatedEvaluator : IGlobalEvaluator
         if (SecureScores)
         {
             var evaluated = parties.Zip(answers).Where(p => p.Second is { Examples: > 0 }).Select(p => p.First).ToList();
-            var (union, _) = await Protection.SecureScoreSum.RunAsync(_channel, round, evaluated, ScoreHistogram.DefaultBins, _deadline, _time, cancellationToken)
+            var (union, problem) = await Protection.SecureScoreSum.RunAsync(_channel, round, evaluated, ScoreHistogram.DefaultBins, _deadline, _time, cancellationToken)
                 .ConfigureAwait(false);
+            if (problem is not null)
+            {
+                SecureScoresFailed?.Invoke(round, problem);
+            }
+
             combined = combined with { RocAuc = union?.RocAuc(), F1 = union?.F1(), Scores = union };
         }
 

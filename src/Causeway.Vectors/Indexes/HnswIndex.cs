@@ -134,6 +134,11 @@ internal sealed unsafe class HnswIndex : IPersistentIndex
         // Room for exactly the records this index takes (a shard takes some of them): concurrent adds cannot grow it.
         USearchNative.Reserve(_handle, (nuint)Math.Max(order.Length, 1024), out var error);
         USearchNative.Check(error, "reserving the HNSW index");
+        if (order.Length == 0)
+        {
+            return;
+        }
+
         var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
 
         // Small ranges handed out in order, so the threads insert neighbouring records at the same time.

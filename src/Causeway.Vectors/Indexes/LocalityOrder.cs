@@ -2,8 +2,8 @@ namespace Causeway.Vectors.Indexes;
 
 /// <summary>
 /// The order in which an HNSW index takes its records at a build: a random tenth first, then the rest grouped by their
-/// nearest of √n coarse k-means centroids. USearch lays nodes and vectors out in memory in insertion order, so most of a
-/// search's reads fall in a few contiguous regions instead of one cache line from anywhere.
+/// nearest of √n (at most 1,024) coarse k-means centroids. USearch lays nodes and vectors out in memory in insertion
+/// order, so most of a search's reads fall in a few contiguous regions instead of one cache line from anywhere.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -24,6 +24,12 @@ public static class LocalityOrder
 
     /// <summary>The share of records inserted first in random order, for the graph's long-range links.</summary>
     public const double RandomShare = 0.1;
+
+    /// <summary>
+    /// The most cells: √n up to this, so that assigning every record (n × cells distances) stays a small share of the
+    /// build at 10,000,000 records too.
+    /// </summary>
+    public const int MaxCells = 1024;
 
     /// <summary>Training rows per centroid, as FAISS samples for a coarse quantiser.</summary>
     private const int SamplePerCell = 32;
@@ -49,7 +55,7 @@ public static class LocalityOrder
         }
 
         var d = dimension;
-        var cells = (int)Math.Sqrt(records.Length);
+        var cells = Math.Min((int)Math.Sqrt(records.Length), MaxCells);
         var random = new Random(seed);
         var sample = new float[Math.Min(records.Length, cells * SamplePerCell) * d];
         for (var row = 0; row < sample.Length / d; row++)

@@ -39,8 +39,8 @@ public sealed class SecureScoreSumTests
         Assert.Equal(4, masked.Count);
         foreach (var vector in masked)
         {
-            var own = parties.Histogram(vector.Input.Party);
-            Assert.NotEqual([.. own.Positives.Select(c => (uint)c), .. own.Negatives.Select(c => (uint)c)], vector.Input.Values);
+            // A histogram's counts are below 100 here; a masked vector is uniform on Z_2^32, so almost never that small.
+            Assert.True(vector.Input.Values.Count(v => v < 100) <= vector.Input.Values.Length / 100, "a masked vector looks like counts");
         }
 
         Assert.Equal(
@@ -64,6 +64,24 @@ public sealed class SecureScoreSumTests
         // Three of four remain, above the threshold of three: the sum is theirs, exactly.
         Assert.Equal(parties.Union(except: 2), secure!.Combined.Scores);
         Assert.Equal(parties.Union(except: 2).RocAuc(), secure.Combined.RocAuc);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_SecureScores_WithOnePartyEvaluating_HasNoAuc_AndSaysWhy()
+    {
+        using var parties = new ScoringParties(1);
+        var problems = new List<string>();
+
+        var secure = await new FederatedEvaluator(parties, parties.Ids, TimeSpan.FromSeconds(30)) { SecureScores = true, SecureScoresFailed = (_, why) => problems.Add(why) }
+            .EvaluateAsync(new ParameterSet(TestData.Layout()), TestData.Round(), CancellationToken.None);
+
+        // Alone, its "sum" would be its own histogram: nothing is summed, and its histogram never crossed.
+        Assert.Null(secure!.Combined.RocAuc);
+        Assert.Null(secure.Combined.Scores);
+        Assert.NotNull(secure.Combined.Accuracy);
+        Assert.Equal(["1 party evaluated; a secure sum needs at least 2"], problems);
+        Assert.All(parties.Crossed.OfType<Evaluation>(), e => Assert.Null(e.Scores));
+        Assert.DoesNotContain(parties.Steps, s => s is not EvaluationReport);
     }
 
     [Fact]

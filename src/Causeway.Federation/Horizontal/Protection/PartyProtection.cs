@@ -25,7 +25,7 @@ public sealed class PartyProtection : IDisposable
     /// <summary>Paillier private keys kept at most.</summary>
     public const int MaxKeys = 4;
 
-    /// <summary>Score histograms held for a secure evaluation sum at most (<see cref="HoldScores"/>), oldest dropped first.</summary>
+    /// <summary>Score histograms held for a secure evaluation sum at most (<see cref="HoldScores"/>; one per run), oldest dropped first.</summary>
     public const int MaxHeldScores = 16;
 
     private readonly PartyId _party;
@@ -145,7 +145,8 @@ public sealed class PartyProtection : IDisposable
 
         lock (_gate)
         {
-            _heldScores.RemoveAll(h => SameRound(h.Round, round));
+            // One round held per run: a newer round's evaluation replaces any the coordinator never asked to mask.
+            _heldScores.RemoveAll(h => h.Round.RunId == round.RunId);
             if (_heldScores.Count >= MaxHeldScores)
             {
                 _heldScores.RemoveAt(0);

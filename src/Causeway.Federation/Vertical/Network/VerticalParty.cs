@@ -196,7 +196,7 @@ public sealed class VerticalParty : IDisposable
 
     /// <summary>
     /// Hears this party's part of a split network when a job's training ends (at the held-out embedding step, after the
-    /// last update), on the step's thread; null to keep it in memory only.
+    /// last update), on the step's thread; null to keep it in memory only. An exception it throws is ignored.
     /// </summary>
     public Action<TrainedSplitPart>? SplitTrained { get; init; }
 
@@ -204,9 +204,16 @@ public sealed class VerticalParty : IDisposable
     {
         var job = Job(batch.Job);
         var reply = job.Split(batch);
-        if (batch.Kind == SplitStepKind.HoldoutEmbed)
+        if (batch.Kind == SplitStepKind.HoldoutEmbed && SplitTrained is { } trained)
         {
-            SplitTrained?.Invoke(job.SplitPart());
+            try
+            {
+                trained(job.SplitPart());
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Hearing the trained part is the party's own business: it never fails the job's step.
+            }
         }
 
         return reply;
