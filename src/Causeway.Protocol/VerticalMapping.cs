@@ -67,6 +67,40 @@ public static class VerticalMapping
                 SplitStep = new V1.VerticalSplitStep { Job = s.Job, Kind = (V1.VerticalSplitStepKind)((int)s.Kind + 1), Epoch = s.Epoch, Index = s.Index, Batch = s.Batch, Inputs = { s.Inputs.Select(ToProto) } },
             },
             SplitValues v => new() { SplitValues = ToProto(v) },
+            TransferOpen o => new()
+            {
+                TransferOpen = new V1.VerticalTransferOpen
+                {
+                    Job = o.Job,
+                    Role = o.Role == VerticalRole.Guest ? V1.VerticalRole.Guest : V1.VerticalRole.Host,
+                    Dimension = o.Options.Dimension,
+                    Gamma = o.Options.Gamma,
+                    L2 = o.Options.L2,
+                    LearningRate = o.Options.LearningRate,
+                    Epochs = o.Options.Epochs,
+                    SourceWeight = o.Options.SourceWeight,
+                    KeyBits = o.Options.KeyBits,
+                    Seed = o.Options.Seed,
+                    HoldoutSeed = o.HoldoutSeed,
+                    HoldoutFraction = o.HoldoutFraction,
+                    SourceColumns = o.SourceColumns,
+                },
+            },
+            TransferStep s => new()
+            {
+                TransferStep = new V1.VerticalTransferStep
+                {
+                    Job = s.Job, Kind = (V1.VerticalTransferStepKind)((int)s.Kind + 1), Epoch = s.Epoch, Numbers = { s.Numbers },
+                    Values = { s.Values.Select(ByteString.CopyFrom) }, Outer = { s.Outer.Select(ByteString.CopyFrom) }, PeerKey = ByteString.CopyFrom(s.PeerKey),
+                },
+            },
+            TransferValues v => new()
+            {
+                TransferValues = new V1.VerticalTransferValues
+                {
+                    Phi = { v.Phi }, Values = { v.Values.Select(ByteString.CopyFrom) }, Outer = { v.Outer.Select(ByteString.CopyFrom) }, Scores = { v.Scores },
+                },
+            },
             SplitReply r => new() { SplitReply = new V1.VerticalSplitReply { Values = { r.Values.Select(ToProto) } } },
             HeldOutScores e => new() { HeldOutScores = new V1.VerticalHeldOutScores { Rows = e.Rows, Accuracy = e.Accuracy, Auc = e.Auc, Loss = e.Loss } },
             _ => throw new ArgumentException($"No wire form for {message.GetType().Name}.", nameof(message)),
@@ -97,6 +131,10 @@ public static class VerticalMapping
             V1.VerticalMessage.MessageOneofCase.SplitStep => FromProto(message.SplitStep),
             V1.VerticalMessage.MessageOneofCase.SplitValues => FromProto(message.SplitValues),
             V1.VerticalMessage.MessageOneofCase.SplitReply => new SplitReply([.. message.SplitReply.Values.Select(FromProto)]),
+            V1.VerticalMessage.MessageOneofCase.TransferOpen => FromProto(message.TransferOpen),
+            V1.VerticalMessage.MessageOneofCase.TransferStep => FromProto(message.TransferStep),
+            V1.VerticalMessage.MessageOneofCase.TransferValues => new TransferValues(
+                Finite(message.TransferValues.Phi, "Φ"), Blobs(message.TransferValues.Values), Blobs(message.TransferValues.Outer), Finite(message.TransferValues.Scores, "scores")),
             V1.VerticalMessage.MessageOneofCase.HeldOutScores => new HeldOutScores(
                 message.HeldOutScores.Rows, message.HeldOutScores.Accuracy, message.HeldOutScores.Auc, message.HeldOutScores.Loss),
             _ => throw new MalformedMessageException("The vertical message holds no known case."),
@@ -217,6 +255,39 @@ public static class VerticalMapping
 
         return new SplitOpen(Job(o.Job), role, o.Party, o.Parties, options, o.HoldoutSeed, o.HoldoutFraction);
     }
+
+    private static TransferOpen FromProto(V1.VerticalTransferOpen o)
+    {
+        var role = FromProto(o.Role) is var r and not VerticalRole.Arbiter ? r : throw new MalformedMessageException("Transfer learning has a source (guest) and a target (host), not an arbiter.");
+        if (o.Dimension is < 1 or > 64 || o.Epochs is < 1 or > 10_000 || !(o.HoldoutFraction >= 0 && o.HoldoutFraction < 1) || o.SourceColumns < 0
+            || !(o.LearningRate > 0 && double.IsFinite(o.LearningRate)) || !(o.Gamma >= 0 && double.IsFinite(o.Gamma)) || !(o.L2 >= 0 && double.IsFinite(o.L2))
+            || !(o.SourceWeight >= 0 && double.IsFinite(o.SourceWeight)) || o.KeyBits < Privacy.Paillier.PaillierPublicKey.MinimumBits || o.KeyBits > Privacy.Paillier.PaillierPublicKey.MaximumBits)
+        {
+            throw new MalformedMessageException(
+                $"Invalid transfer open: dimension {o.Dimension}, epochs {o.Epochs}, key bits {o.KeyBits}, holdout fraction {o.HoldoutFraction}, or a negative or non-finite rate, weight or column count.");
+        }
+
+        var options = new Federation.Transfer.TransferOptions
+        {
+            Dimension = o.Dimension, Gamma = o.Gamma, L2 = o.L2, LearningRate = o.LearningRate, Epochs = o.Epochs, SourceWeight = o.SourceWeight, KeyBits = o.KeyBits, Seed = o.Seed,
+        };
+        return new TransferOpen(Job(o.Job), role, options, o.HoldoutSeed, o.HoldoutFraction, o.SourceColumns);
+    }
+
+    private static TransferStep FromProto(V1.VerticalTransferStep s) =>
+        s.Kind is < V1.VerticalTransferStepKind.VerticalTransferStepSourceTerms or > V1.VerticalTransferStepKind.VerticalTransferStepSourceEvaluate
+            ? throw new MalformedMessageException($"Unknown transfer step {s.Kind}.")
+            : new TransferStep(Job(s.Job), (TransferStepKind)((int)s.Kind - 1), s.Epoch, Finite(s.Numbers, "numbers"), Blobs(s.Values), Blobs(s.Outer), s.PeerKey.ToByteArray());
+
+    // At most MaxValues finite doubles.
+    private static double[] Finite(Google.Protobuf.Collections.RepeatedField<double> values, string name) =>
+        values.Count > MaxValues || values.Any(v => !double.IsFinite(v))
+            ? throw new MalformedMessageException($"A transfer message holds more than {MaxValues} {name} or one that is not finite.")
+            : [.. values];
+
+    // At most MaxValues byte strings.
+    private static byte[][] Blobs(Google.Protobuf.Collections.RepeatedField<ByteString> values) =>
+        values.Count > MaxValues ? throw new MalformedMessageException($"A transfer message holds more than {MaxValues} values.") : [.. values.Select(v => v.ToByteArray())];
 
     private static VerticalRole FromProto(V1.VerticalRole role) => role switch
     {

@@ -90,6 +90,14 @@ public sealed class VerticalJobProcessTests(ITestOutputHelper output)
             Assert.Equal(split["accuracy"]!.GetValue<double>(), accuracy, 6);
             Assert.Equal(split["auc"]!.GetValue<double>(), auc, 3);
 
+            // Federated transfer learning over the network, Paillier-2048 both ways: the same model as in process.
+            var ftlJob = """{ "name": "churn-ftl", "guest": "telecom", "hosts": ["payments"], "transfer": { "dimension": 2, "epochs": 3, "seed": 5 }, "holdout": { "fraction": 0.3, "seed": 42 } }""";
+            var ftl = (await RunJobAsync(api, ftlJob, processes))["result"]!["training"]!["evaluation"]!;
+            var localFtl = (await RunInProcessAsync(ftlJob, files, work)).Training!.Evaluation;
+            Assert.Equal(localFtl.Accuracy, ftl["accuracy"]!.GetValue<double>());
+            Assert.Equal(localFtl.Auc, ftl["auc"]!.GetValue<double>());
+            Assert.Equal(localFtl.Loss, ftl["loss"]!.GetValue<double>(), 9);
+
             // Vertical inference over the network: the parties holding an ID score it; null where one does not.
             var known = VerticalTable.Load(files["telecom"], ChurnSchema("telecom")).Ids.First(id =>
                 File.ReadAllText(files["payments"]).Contains(id, StringComparison.Ordinal) && File.ReadAllText(files["usage"]).Contains(id, StringComparison.Ordinal));

@@ -132,7 +132,7 @@ public static class FederatedTransfer
         return new TransferModel(b.Weights, a.Phi(), target.Columns, options.Dimension);
     }
 
-    private static BigInteger[] Decrypt(PaillierPrivateKey key, PaillierCiphertext[] values)
+    internal static BigInteger[] Decrypt(PaillierPrivateKey key, PaillierCiphertext[] values)
     {
         var plain = new BigInteger[values.Length];
         Parallel.For(0, values.Length, i => plain[i] = key.Decrypt(values[i]));

@@ -173,7 +173,9 @@ public sealed class VerticalTable
         return order;
     }
 
-    private int[] RowsOf(IReadOnlyList<string> alignedIds)
+    /// <summary>The rows of the given IDs in this table, in their order.</summary>
+    /// <exception cref="VerticalDataException">As for <see cref="Align"/>.</exception>
+    public int[] RowsOf(IReadOnlyList<string> alignedIds)
     {
         ArgumentNullException.ThrowIfNull(alignedIds);
         var rows = new int[alignedIds.Count];

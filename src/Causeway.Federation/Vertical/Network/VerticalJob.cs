@@ -72,6 +72,7 @@ public sealed class VerticalJob
             alignment = alignment with { Seconds = clock.Elapsed.TotalSeconds, RelayedBytes = Interlocked.Read(ref _bytes) };
             var training = _config.Training is { } settings ? await TrainAsync(settings, abort.Token).ConfigureAwait(false)
                 : _config.SplitNetwork is { } split ? await TrainSplitAsync(split, abort.Token).ConfigureAwait(false)
+                : _config.Transfer is { } transfer ? await TrainTransferAsync(transfer, abort.Token).ConfigureAwait(false)
                 : null;
             return new VerticalJobResult(Id, _config.Name, alignment, training, ResentSteps);
         }
@@ -244,6 +245,45 @@ public sealed class VerticalJob
             [.. opened.Select(o => o.Features)],
             options.Epochs,
             seconds / options.Epochs,
+            new VerticalEvaluation(evaluation.Rows, evaluation.Accuracy, evaluation.Auc, evaluation.Loss));
+    }
+
+    // Federated transfer learning (docs/transfer.md), the protected exchange of FederatedTransfer.Train relayed step by step:
+    // each training step is seven messages, alternating between the source (the guest) and the target (the one host).
+    private async Task<VerticalTrainingSummary> TrainTransferAsync(Transfer.TransferOptions options, CancellationToken cancellationToken)
+    {
+        var target = _hosts[0];
+        var holdout = _config.Holdout;
+        var source = await StepAsync<TrainingOpened>(_guest, new TransferOpen(_session, VerticalRole.Guest, options, holdout.Seed, holdout.Fraction, 0), cancellationToken).ConfigureAwait(false);
+        var opened = await StepAsync<TrainingOpened>(
+            target, new TransferOpen(_session, VerticalRole.Host, options, holdout.Seed, holdout.Fraction, source.Features), cancellationToken).ConfigureAwait(false);
+        CheckAligned([source, opened]);
+        var (sourceKey, targetKey) = (source.PublicKey ?? [], opened.PublicKey ?? []);
+
+        TransferStep Step(TransferStepKind kind, int epoch, double[]? numbers = null, IReadOnlyList<byte[]>? values = null, IReadOnlyList<byte[]>? outer = null, byte[]? key = null) =>
+            new(_session, kind, epoch, numbers ?? [], values ?? [], outer ?? [], key ?? []);
+        Task<TransferValues> AskAsync(PartyId party, TransferStep step) => StepAsync<TransferValues>(party, step, cancellationToken);
+
+        var clock = Stopwatch.StartNew();
+        double[] phi = [];
+        for (var epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            var terms = await AskAsync(_guest, Step(TransferStepKind.SourceTerms, epoch)).ConfigureAwait(false);
+            var masked = await AskAsync(target, Step(TransferStepKind.TargetMasked, epoch, terms.Phi, terms.Values, key: sourceKey)).ConfigureAwait(false);
+            var decrypted = await AskAsync(_guest, Step(TransferStepKind.SourceDecrypt, epoch, values: masked.Values)).ConfigureAwait(false);
+            var representations = await AskAsync(target, Step(TransferStepKind.TargetUnmask, epoch, values: decrypted.Values)).ConfigureAwait(false);
+            var sourceMasked = await AskAsync(_guest, Step(TransferStepKind.SourceMasked, epoch, values: representations.Values, outer: representations.Outer, key: targetKey))
+                .ConfigureAwait(false);
+            var targetDecrypted = await AskAsync(target, Step(TransferStepKind.TargetDecrypt, epoch, values: sourceMasked.Values)).ConfigureAwait(false);
+            phi = (await AskAsync(_guest, Step(TransferStepKind.SourceStep, epoch, values: targetDecrypted.Values)).ConfigureAwait(false)).Phi;
+            Report("train", epoch + 1, options.Epochs);
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        var scores = await AskAsync(target, Step(TransferStepKind.TargetScore, -1, phi)).ConfigureAwait(false);
+        var evaluation = await StepAsync<HeldOutScores>(_guest, Step(TransferStepKind.SourceEvaluate, -1, scores.Scores), cancellationToken).ConfigureAwait(false);
+        return new VerticalTrainingSummary(
+            source.TrainRows, source.TestRows, [source.Features, opened.Features], options.Epochs, seconds / options.Epochs,
             new VerticalEvaluation(evaluation.Rows, evaluation.Accuracy, evaluation.Auc, evaluation.Loss));
     }
 

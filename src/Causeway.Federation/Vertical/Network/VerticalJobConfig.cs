@@ -51,6 +51,14 @@ public sealed record VerticalJobConfig
     /// </summary>
     public SplitNetworkOptions? SplitNetwork { get; init; }
 
+    /// <summary>
+    /// Federated transfer learning instead (docs/transfer.md, FTL): the guest is the labelled source, the one host the
+    /// target, and the aligned IDs are the overlap (<c>dimension</c>, <c>gamma</c>, <c>l2</c>, <c>learningRate</c>,
+    /// <c>epochs</c>, <c>sourceWeight</c>, <c>keyBits</c>, <c>seed</c>); or null. Always Paillier-protected: each party
+    /// holds its own key pair.
+    /// </summary>
+    public Transfer.TransferOptions? Transfer { get; init; }
+
     /// <summary>Paillier modulus bits of the key holder's key (arbiter or two-party encryption). Default 2048.</summary>
     public int KeyBits { get; init; } = 2048;
 
@@ -104,7 +112,7 @@ public sealed record VerticalJobConfig
         {
             problem = "psi.mode cardinality-only works with one host";
         }
-        else if (!(Holdout.Fraction >= 0 && Holdout.Fraction < 1) || (Holdout.Fraction == 0 && (Training ?? (object?)SplitNetwork) is not null))
+        else if (!(Holdout.Fraction >= 0 && Holdout.Fraction < 1) || (Holdout.Fraction == 0 && (Training ?? SplitNetwork ?? (object?)Transfer) is not null))
         {
             problem = $"holdout.fraction must lie in (0, 1) when the job trains (the held-out rows are scored), in [0, 1) otherwise; got {Holdout.Fraction}";
         }
@@ -115,6 +123,22 @@ public sealed record VerticalJobConfig
         else if (KeyBits < PaillierPublicKey.MinimumBits || KeyBits > PaillierPublicKey.MaximumBits || KeyBits % 256 != 0)
         {
             problem = $"keyBits must be a multiple of 256 in [{PaillierPublicKey.MinimumBits}, {PaillierPublicKey.MaximumBits}]; got {KeyBits}";
+        }
+        else if (Transfer is { } transfer)
+        {
+            problem = Training is not null || SplitNetwork is not null ? "give one of training, splitNetwork and transfer"
+                : Hosts.Count != 1 ? "transfer learning takes one host, the target"
+                : Arbiter is not null ? "transfer learning has no arbiter (each party holds its own key)"
+                : Psi.Mode != AlignmentMode.RevealToAll ? "transfer learning needs psi.mode reveal-to-all (both parties must know the overlap)"
+                : !transfer.Protected ? "transfer.protected must stay true over the network (the clear exchange gives the source's labels away)"
+                : transfer.Dimension is < 1 or > 64 ? $"transfer.dimension must lie in [1, 64]; got {transfer.Dimension}"
+                : transfer.Epochs is < 1 or > 10_000 ? $"transfer.epochs must lie in [1, 10000]; got {transfer.Epochs}"
+                : !(transfer.LearningRate > 0 && double.IsFinite(transfer.LearningRate)) ? "transfer.learningRate must be positive"
+                : !(transfer.Gamma >= 0 && double.IsFinite(transfer.Gamma)) || !(transfer.L2 >= 0 && double.IsFinite(transfer.L2)) || !(transfer.SourceWeight >= 0 && double.IsFinite(transfer.SourceWeight))
+                    ? "transfer.gamma, transfer.l2 and transfer.sourceWeight must be at least 0"
+                : transfer.KeyBits < PaillierPublicKey.MinimumBits || transfer.KeyBits > PaillierPublicKey.MaximumBits || transfer.KeyBits % 256 != 0
+                    ? $"transfer.keyBits must be a multiple of 256 in [{PaillierPublicKey.MinimumBits}, {PaillierPublicKey.MaximumBits}]; got {transfer.KeyBits}"
+                : null;
         }
         else if (SplitNetwork is { } split)
         {

@@ -19,6 +19,7 @@ internal sealed class VerticalJobState : IDisposable
     private long? _intersection;
     private LinearRole? _linear;
     private SplitRole? _split;
+    private TransferRole? _transfer;
     private readonly Dictionary<int, VerticalMessage> _answers = [];
     private readonly Queue<int> _answerOrder = new();
     private long _answerBytes;
@@ -217,6 +218,21 @@ internal sealed class VerticalJobState : IDisposable
     public VerticalMessage Split(SplitBatchStep step) =>
         (_split ?? throw new InvalidOperationException($"Job '{Id}': split-network training was not opened.")).Take(step);
 
+    public TrainingOpened OpenTransfer(TransferOpen open)
+    {
+        var (train, test) = AlignedRows(open.HoldoutSeed, open.HoldoutFraction);
+        var role = TransferRole.Create(open, _table!, train, test);
+        _transfer?.Dispose();
+        _transfer = role;
+        return role.Opened;
+    }
+
+    public VerticalMessage Transfer(TransferStep step) =>
+        (_transfer ?? throw new InvalidOperationException($"Job '{Id}': transfer learning was not opened.")).Take(step);
+
+    /// <summary>The target's model of a transfer job as trained so far; null at the source or before the job opened it.</summary>
+    public Transfer.TransferModel? TransferModel => _transfer?.Model;
+
     /// <summary>This party's part of the split network (training must have been opened).</summary>
     public TrainedSplitPart SplitPart() =>
         (_split ?? throw new InvalidOperationException($"Job '{Id}': split-network training was not opened.")).Part(_table!);
@@ -250,6 +266,7 @@ internal sealed class VerticalJobState : IDisposable
         _guest?.Dispose();
         _host?.Dispose();
         _linear?.Dispose();
+        _transfer?.Dispose();
         if (_workDirectory is not null && Directory.Exists(_workDirectory))
         {
             Directory.Delete(_workDirectory, recursive: true);

@@ -237,3 +237,76 @@ public sealed record HeldOutScores(int Rows, double Accuracy, double Auc, double
         return new(labels.Length, ClassificationMetrics.Accuracy(p, labels), ClassificationMetrics.RocAuc(p, labels), ClassificationMetrics.LogLoss(p, labels));
     }
 }
+
+/// <summary>
+/// Opens federated transfer learning (docs/transfer.md, FTL) on the job's aligned IDs: the guest is the labelled source,
+/// the one host the target. Answered by <see cref="TrainingOpened"/> with the party's own Paillier public key.
+/// </summary>
+/// <param name="Job">The job.</param>
+/// <param name="Role">Guest (the source) or host (the target).</param>
+/// <param name="Options">The training settings both parties share.</param>
+/// <param name="HoldoutSeed">The public holdout rule's seed: held-out overlap IDs are scored, not trained on.</param>
+/// <param name="HoldoutFraction">The rule's share of held-out IDs.</param>
+/// <param name="SourceColumns">The target only: the source's encoded columns, so that both initialise from the job's one seed in turn, as <see cref="Transfer.FederatedTransfer.Train"/> does.</param>
+public sealed record TransferOpen(string Job, VerticalRole Role, Transfer.TransferOptions Options, ulong HoldoutSeed, double HoldoutFraction, int SourceColumns) : VerticalMessage
+{
+    public override string Name => "transfer-open";
+}
+
+/// <summary>What a <see cref="TransferStep"/> asks of a party; in this order once per training step, then the scoring.</summary>
+public enum TransferStepKind
+{
+    /// <summary>Source: its representations now; answers Φ and E_A(a_i) for the training overlap.</summary>
+    SourceTerms,
+
+    /// <summary>Target (given Φ and E_A(a_i)): its representations now; answers its gradient's source part under E_A, masked.</summary>
+    TargetMasked,
+
+    /// <summary>Source: decrypts the masked sums it is given, under its own key.</summary>
+    SourceDecrypt,
+
+    /// <summary>Target (given the decrypted sums): removes its masks, answers E_B(v_i) and E_B(S), then steps.</summary>
+    TargetUnmask,
+
+    /// <summary>Source (given E_B(v_i), E_B(S) and the target's key): answers its gradient's target part under E_B, masked.</summary>
+    SourceMasked,
+
+    /// <summary>Target: decrypts the masked sums it is given, under its own key.</summary>
+    TargetDecrypt,
+
+    /// <summary>Source (given the decrypted sums): removes its masks and steps.</summary>
+    SourceStep,
+
+    /// <summary>Target (given the final Φ): answers σ(Φ·v) for its held-out overlap rows.</summary>
+    TargetScore,
+
+    /// <summary>Source (given those scores): answers <see cref="HeldOutScores"/> against its labels.</summary>
+    SourceEvaluate,
+}
+
+/// <summary>One step of federated transfer learning.</summary>
+/// <param name="Job">The job.</param>
+/// <param name="Kind">What is asked.</param>
+/// <param name="Epoch">The training step (0-based), or -1 for scoring.</param>
+/// <param name="Numbers">Φ where the step takes it, the target's held-out scores for <see cref="TransferStepKind.SourceEvaluate"/>; empty otherwise.</param>
+/// <param name="Values">Ciphertexts (fixed width, big-endian) or decrypted integers (two's complement, big-endian), as the kind says.</param>
+/// <param name="Outer">E_B(S) for <see cref="TransferStepKind.SourceMasked"/>; empty otherwise.</param>
+/// <param name="PeerKey">The other party's Paillier public key, where the step encrypts or computes under it; empty otherwise.</param>
+public sealed record TransferStep(string Job, TransferStepKind Kind, int Epoch, double[] Numbers, IReadOnlyList<byte[]> Values, IReadOnlyList<byte[]> Outer, byte[] PeerKey) : VerticalMessage
+{
+    public override string Name => $"transfer-{Kind.ToString().ToLowerInvariant()}";
+
+    public override long PayloadBytes => (8L * Numbers.Length) + Values.Sum(v => (long)v.Length) + Outer.Sum(v => (long)v.Length) + PeerKey.Length;
+}
+
+/// <summary>A party's answer to a <see cref="TransferStep"/>: Φ where it sends it, and ciphertexts, integers or scores.</summary>
+/// <param name="Phi">Φ (the source's terms), or empty.</param>
+/// <param name="Values">Ciphertexts or decrypted integers, as the step's kind says; empty for a step.</param>
+/// <param name="Outer">E_B(S) (the target's unmask step), or empty.</param>
+/// <param name="Scores">σ(Φ·v) of the held-out overlap rows (the target's scoring), or empty.</param>
+public sealed record TransferValues(double[] Phi, IReadOnlyList<byte[]> Values, IReadOnlyList<byte[]> Outer, double[] Scores) : VerticalMessage
+{
+    public override string Name => "transfer-values";
+
+    public override long PayloadBytes => (8L * (Phi.Length + Scores.Length)) + Values.Sum(v => (long)v.Length) + Outer.Sum(v => (long)v.Length);
+}

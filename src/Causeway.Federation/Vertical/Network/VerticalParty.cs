@@ -87,6 +87,8 @@ public sealed class VerticalParty : IDisposable
                         : throw new InvalidOperationException("This party does not score IDs for others (start it with --vertical-scoring to allow it)."),
                     SplitOpen open => Job(open.Job).OpenSplit(open),
                     SplitBatchStep batch => Split(batch),
+                    TransferOpen open => Job(open.Job).OpenTransfer(open),
+                    TransferStep transfer => Job(transfer.Job).Transfer(transfer),
                     _ => throw new InvalidOperationException($"{step.Request.Name} is not a step a party takes."),
                 };
                 if (JobOf(step.Request) is { } job && _jobs.TryGetValue(job, out var state))
@@ -191,6 +193,8 @@ public sealed class VerticalParty : IDisposable
         LinearScoreIds r => r.Job,
         SplitOpen r => r.Job,
         SplitBatchStep r => r.Job,
+        TransferOpen r => r.Job,
+        TransferStep r => r.Job,
         _ => null,
     };
 

@@ -1,6 +1,7 @@
 using Causeway.Core.Metrics;
 using Causeway.Federation.Tests.Vertical.Data;
 using Causeway.Federation.Vertical.Data;
+using Causeway.Federation.Transfer;
 using Causeway.Federation.Vertical.Network;
 using Causeway.Federation.Vertical.Training;
 using Causeway.Privacy.Psi;
@@ -267,6 +268,37 @@ public sealed class VerticalJobTests(ITestOutputHelper output)
         Assert.Equal(0, second.ResentSteps);
         Assert.Equal(first.Alignment.Intersection, second.Alignment.Intersection);
         Assert.Equal(first.Training!.Evaluation, second.Training!.Evaluation);
+    }
+
+    [Fact]
+    public async Task Run_Transfer_TrainsTheModelOfTheInProcessTrainer_AndTheSourceScoresTheTargetsHeldOutRows()
+    {
+        // Arrange: the telecom (source, with the churn label) and payments (target) tables of the same 120 customers.
+        using var work = new TempDirectory();
+        var tables = ChurnParties.Names[..2].Select(p => Subset(p, 120, work.Path)).ToArray();
+        var config = VerticalJobConfig.Parse(
+            """{ "guest": "telecom", "hosts": ["payments"], "transfer": { "dimension": 2, "epochs": 8, "learningRate": 0.5, "seed": 5 }, "holdout": { "fraction": 0.3, "seed": 42 } }""",
+            "test");
+        var steps = new List<string>();
+
+        // Act
+        var result = await RunAsync(config, tables, (party, step, _) => steps.Add($"{party}:{step.Request.Name}"));
+
+        // Assert: FederatedTransfer on the same overlap, in the clear, scores the target's held-out rows the same.
+        var (train, test) = AlignedSplit(tables, config);
+        var overlap = tables[0].RowsOf(train).Zip(tables[1].RowsOf(train)).ToList();
+        var model = FederatedTransfer.Train(tables[0].Features, tables[0].Labels, tables[1].Features, overlap, config.Transfer! with { Protected = false });
+        var expected = HeldOutScores.OfProbabilities(model.Predict(tables[1].Align(test)).Select(p => (double)p), tables[0].AlignLabels(test));
+        Assert.Equal((train.Count, test.Count), (result.Training!.TrainRows, result.Training.TestRows));
+        Assert.Equal(expected.Accuracy, result.Training.Evaluation.Accuracy);
+        Assert.Equal(expected.Auc, result.Training.Evaluation.Auc, 6);
+        Assert.Equal(expected.Loss, result.Training.Evaluation.Loss, 4);
+        Assert.InRange(result.Training.Evaluation.Auc, 0.6, 1.0);
+
+        // Seven relayed steps per training step, alternating source and target, then the scoring.
+        string[] step = ["telecom:transfer-sourceterms", "payments:transfer-targetmasked", "telecom:transfer-sourcedecrypt", "payments:transfer-targetunmask",
+            "telecom:transfer-sourcemasked", "payments:transfer-targetdecrypt", "telecom:transfer-sourcestep"];
+        Assert.Equal([.. Enumerable.Repeat(step, 8).SelectMany(s => s), "payments:transfer-targetscore", "telecom:transfer-sourceevaluate"], steps.SkipWhile(s => !s.EndsWith("transfer-sourceterms", StringComparison.Ordinal)));
     }
 
     [Fact]
