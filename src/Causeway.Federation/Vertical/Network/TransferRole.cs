@@ -78,6 +78,8 @@ internal sealed class TransferRole : IDisposable
                 _phi = Source.Phi();
                 return Reply(phi: _phi, values: Bytes(Source.EncryptedOwnTerms(_phi, _key.PublicKey)));
             case TransferStepKind.TargetMasked:
+                Expect(step.Values.Count, Opened.TrainRows * _open.Options.Dimension, "E_A(a_i), one per overlap row and dimension");
+                Expect(step.Numbers.Length, _open.Options.Dimension, "Φ");
                 Target.Represent();
                 _phi = step.Numbers;
                 _pending = Target.MaskedGradient(Ciphertexts(step.Values, PaillierPublicKey.FromBytes(step.PeerKey)));
@@ -91,6 +93,8 @@ internal sealed class TransferRole : IDisposable
                 Target.Step(_phi, _targetGradient);
                 return Reply(values: Bytes(encrypted.Representations), outer: Bytes(encrypted.Outer));
             case TransferStepKind.SourceMasked:
+                Expect(step.Values.Count, Opened.TrainRows * _open.Options.Dimension, "E_B(v_i), one per overlap row and dimension");
+                Expect(step.Outer.Count, _open.Options.Dimension * _open.Options.Dimension, "E_B(S), d × d");
                 var targetKey = PaillierPublicKey.FromBytes(step.PeerKey);
                 _pending = Source.MaskedGradient(_phi, new TargetRepresentations(Ciphertexts(step.Values, targetKey), Ciphertexts(step.Outer, targetKey), targetKey));
                 return Reply(values: Bytes(_pending.Values));
@@ -99,10 +103,12 @@ internal sealed class TransferRole : IDisposable
                 Source.Represent();
                 return Reply(phi: Source.Phi());
             case TransferStepKind.TargetScore:
+                Expect(step.Numbers.Length, _open.Options.Dimension, "Φ");
                 _phi = step.Numbers;
                 return Reply(scores: [.. Model!.Predict(_heldOut).Select(p => (double)p)]);
             case TransferStepKind.SourceEvaluate:
                 _ = Source;
+                Expect(step.Numbers.Length, _heldOut.Rows, "scores, one per held-out overlap row");
                 return HeldOutScores.OfProbabilities(step.Numbers, _heldOutLabels!);
             default:
                 throw new ArgumentException($"Unknown transfer step {step.Kind}.");
@@ -110,6 +116,14 @@ internal sealed class TransferRole : IDisposable
     }
 
     public void Dispose() => _key.Dispose();
+
+    private void Expect(int count, int expected, string what)
+    {
+        if (count != expected)
+        {
+            throw new ArgumentException($"Job '{_open.Job}': the step carries {count} values of {what}; expected {expected}.");
+        }
+    }
 
     private TransferSource Source => _source ?? throw new InvalidOperationException($"Job '{_open.Job}': this step is the source's (the guest's), and this party is the target.");
 
