@@ -92,11 +92,22 @@ public sealed class VerticalJobProcessTests(ITestOutputHelper output)
 
             // Federated transfer learning over the network, Paillier-2048 both ways: the same model as in process.
             var ftlJob = """{ "name": "churn-ftl", "guest": "telecom", "hosts": ["payments"], "transfer": { "dimension": 2, "epochs": 3, "seed": 5 }, "holdout": { "fraction": 0.3, "seed": 42 } }""";
-            var ftl = (await RunJobAsync(api, ftlJob, processes))["result"]!["training"]!["evaluation"]!;
+            var ftlStatus = await RunJobAsync(api, ftlJob, processes);
+            var ftl = ftlStatus["result"]!["training"]!["evaluation"]!;
             var localFtl = (await RunInProcessAsync(ftlJob, files, work)).Training!.Evaluation;
             Assert.Equal(localFtl.Accuracy, ftl["accuracy"]!.GetValue<double>());
             Assert.Equal(localFtl.Auc, ftl["auc"]!.GetValue<double>());
             Assert.Equal(localFtl.Loss, ftl["loss"]!.GetValue<double>(), 9);
+
+            // The target (payments, --vertical-models) wrote its prediction for every one of its customers; those of the
+            // held-out overlap give the job's AUC against the labels only the source holds.
+            var targetPredictions = File.ReadAllLines(Path.Combine(work, "models-payments", ftlStatus["id"]!.GetValue<string>(), "transfer-predictions.csv"))
+                .Skip(1).Select(l => l.Split(',')).ToDictionary(r => r[0], r => float.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
+            var payments = VerticalTable.Load(files["payments"], ChurnSchema("payments"));
+            Assert.Equal(payments.Ids.Order(StringComparer.Ordinal), targetPredictions.Keys.Order(StringComparer.Ordinal));
+            var telecom = VerticalTable.Load(files["telecom"], ChurnSchema("telecom"));
+            var heldOut = VerticalTable.CanonicalOrder(telecom.Ids.Intersect(payments.Ids), Privacy.Psi.PsiIdOptions.Default).Where(id => VerticalHoldout.IsTest(id, 42, 0.3)).ToList();
+            Assert.Equal(ftl["auc"]!.GetValue<double>(), Core.Metrics.ClassificationMetrics.RocAuc([.. heldOut.Select(id => targetPredictions[id])], telecom.AlignLabels(heldOut)));
 
             // Vertical inference over the network: the parties holding an ID score it; null where one does not.
             var known = VerticalTable.Load(files["telecom"], ChurnSchema("telecom")).Ids.First(id =>

@@ -110,7 +110,7 @@ internal static class PartyCommand
         };
         var verticalModels = new Option<DirectoryInfo?>("--vertical-models")
         {
-            Description = "With --vertical-data: when a split-network job's training ends, write this party's bottom model (its raw columns in, its embedding out) and, at the guest, the top model as ONNX to DIR/JOB/. They never leave this machine.",
+            Description = "With --vertical-data: when a split-network job's training ends, write this party's bottom model (its raw columns in, its embedding out) and, at the guest, the top model as ONNX to DIR/JOB/; when a transfer job ends, the target writes its model's prediction for every row of its table to DIR/JOB/transfer-predictions.csv. Nothing written leaves this machine.",
             HelpName = "DIR",
         };
         var command = new Command("party", "Join a federation and train on local data until stopped (Ctrl+C). Only model updates and aggregate statistics leave this machine.")
@@ -233,6 +233,7 @@ internal static class PartyCommand
                 ? new VerticalParty(verticalTable, verticalWork.FullName, parse.GetValue(arbiter), parse.GetValue(scoring))
                 {
                     SplitTrained = splitFolder is null ? null : part => SaveSplitPart(part, splitFolder),
+                    TransferTrained = splitFolder is null ? null : predictions => SaveTransferPredictions(predictions, splitFolder),
                 }
                 : null;
             using var store = parse.GetValue(vectorStore) is { } storeFolder ? VectorStore.Open(storeFolder.FullName) : null;
@@ -472,7 +473,7 @@ internal static class PartyCommand
     private static void SaveSplitPart(TrainedSplitPart part, string folder)
     {
         // The job id names a folder: only a plain name, so that no id can reach outside DIR.
-        if (part.JobId.Length is 0 or > 128 || part.JobId is "." or ".." || !part.JobId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (!IsPlainJobId(part.JobId))
         {
             Console.Error.WriteLine("party: not writing a split network's parts: its job id is not a plain file name (letters, digits, '-', '_', '.').");
             return;
@@ -503,6 +504,41 @@ internal static class PartyCommand
             Console.Error.WriteLine($"party: could not write the split-network parts of job {part.JobId} to {job}: {e.Message}");
         }
     }
+
+    // The target of a transfer job: DIR/JOB/transfer-predictions.csv, "id,probability" for every row of its own table.
+    private static void SaveTransferPredictions(TransferPredictions predictions, string folder)
+    {
+        if (!IsPlainJobId(predictions.JobId))
+        {
+            Console.Error.WriteLine("party: not writing a transfer job's predictions: its job id is not a plain file name (letters, digits, '-', '_', '.').");
+            return;
+        }
+
+        var job = Path.Combine(folder, predictions.JobId);
+        try
+        {
+            Directory.CreateDirectory(job);
+            WriteReplacing(Path.Combine(job, "transfer-predictions.csv"), stream =>
+            {
+                using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true);
+                writer.WriteLine("id,probability");
+                for (var row = 0; row < predictions.Ids.Count; row++)
+                {
+                    var id = predictions.Ids[row];
+                    var cell = id.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{id.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : id;
+                    writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{cell},{predictions.Probabilities[row]:R}"));
+                }
+            });
+            Console.WriteLine($"vertical job {predictions.JobId}: wrote this party's transfer predictions for its {predictions.Ids.Count:N0} rows to {job}");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine($"party: could not write the transfer predictions of job {predictions.JobId} to {job}: {e.Message}");
+        }
+    }
+
+    private static bool IsPlainJobId(string id) =>
+        id.Length is > 0 and <= 128 && id is not "." and not ".." && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
     private static void WriteReplacing(string path, Action<Stream> write)
     {

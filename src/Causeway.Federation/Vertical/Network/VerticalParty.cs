@@ -88,7 +88,7 @@ public sealed class VerticalParty : IDisposable
                     SplitOpen open => Job(open.Job).OpenSplit(open),
                     SplitBatchStep batch => Split(batch),
                     TransferOpen open => Job(open.Job).OpenTransfer(open),
-                    TransferStep transfer => Job(transfer.Job).Transfer(transfer),
+                    TransferStep transfer => Transfer(transfer),
                     _ => throw new InvalidOperationException($"{step.Request.Name} is not a step a party takes."),
                 };
                 if (JobOf(step.Request) is { } job && _jobs.TryGetValue(job, out var state))
@@ -203,6 +203,32 @@ public sealed class VerticalParty : IDisposable
     /// last update), on the step's thread; null to keep it in memory only. An exception it throws is ignored.
     /// </summary>
     public Action<TrainedSplitPart>? SplitTrained { get; init; }
+
+    /// <summary>
+    /// Hears, at the target of a transfer job, its model's probability of class 1 for every row of its own table (by ID)
+    /// when training ends (at the scoring step), on the step's thread; null to keep the model in memory only. An
+    /// exception it throws is ignored.
+    /// </summary>
+    public Action<TransferPredictions>? TransferTrained { get; init; }
+
+    private VerticalMessage Transfer(TransferStep step)
+    {
+        var job = Job(step.Job);
+        var reply = job.Transfer(step);
+        if (step.Kind == TransferStepKind.TargetScore && TransferTrained is { } trained && job.TransferModel is { } model && _table is { } table)
+        {
+            try
+            {
+                trained(new TransferPredictions(step.Job, table.Ids, model.Predict(table.Features)));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Hearing the predictions is the party's own business: it never fails the job's step.
+            }
+        }
+
+        return reply;
+    }
 
     private VerticalMessage Split(SplitBatchStep batch)
     {
