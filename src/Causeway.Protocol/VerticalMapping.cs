@@ -259,19 +259,14 @@ public static class VerticalMapping
     private static TransferOpen FromProto(V1.VerticalTransferOpen o)
     {
         var role = FromProto(o.Role) is var r and not VerticalRole.Arbiter ? r : throw new MalformedMessageException("Transfer learning has a source (guest) and a target (host), not an arbiter.");
-        if (o.Dimension is < 1 or > 64 || o.Epochs is < 1 or > 10_000 || !(o.HoldoutFraction >= 0 && o.HoldoutFraction < 1) || o.SourceColumns < 0
-            || !(o.LearningRate > 0 && double.IsFinite(o.LearningRate)) || !(o.Gamma >= 0 && double.IsFinite(o.Gamma)) || !(o.L2 >= 0 && double.IsFinite(o.L2))
-            || !(o.SourceWeight >= 0 && double.IsFinite(o.SourceWeight)) || o.KeyBits < Privacy.Paillier.PaillierPublicKey.MinimumBits || o.KeyBits > Privacy.Paillier.PaillierPublicKey.MaximumBits)
-        {
-            throw new MalformedMessageException(
-                $"Invalid transfer open: dimension {o.Dimension}, epochs {o.Epochs}, key bits {o.KeyBits}, holdout fraction {o.HoldoutFraction}, or a negative or non-finite rate, weight or column count.");
-        }
-
         var options = new Federation.Transfer.TransferOptions
         {
             Dimension = o.Dimension, Gamma = o.Gamma, L2 = o.L2, LearningRate = o.LearningRate, Epochs = o.Epochs, SourceWeight = o.SourceWeight, KeyBits = o.KeyBits, Seed = o.Seed,
         };
-        return new TransferOpen(Job(o.Job), role, options, o.HoldoutSeed, o.HoldoutFraction, o.SourceColumns);
+        return options.DescribeProblem() is { } problem ? throw new MalformedMessageException($"Invalid transfer open: {problem}.")
+            : !(o.HoldoutFraction >= 0 && o.HoldoutFraction < 1) || o.SourceColumns < 0
+                ? throw new MalformedMessageException($"Invalid transfer open: holdout fraction {o.HoldoutFraction}, source columns {o.SourceColumns}.")
+            : new TransferOpen(Job(o.Job), role, options, o.HoldoutSeed, o.HoldoutFraction, o.SourceColumns);
     }
 
     private static TransferStep FromProto(V1.VerticalTransferStep s) =>

@@ -187,7 +187,7 @@ internal static class EncodeCommand
                 line.Append(features[(row * ResNet18Features.Width) + j].ToString("R", Invariant)).Append(',');
             }
 
-            writer.WriteLine(line.Append(Cell(classes[(int)labels[row]])));
+            writer.WriteLine(line.Append(CsvCell.Quote(classes[(int)labels[row]])));
         }
     }
 
@@ -205,10 +205,6 @@ internal static class EncodeCommand
         return new JsonObject { ["format"] = new JsonObject { ["delimiter"] = ",", ["header"] = true }, ["columns"] = columns }
             .ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
-
-    // A class name as a CSV cell: quoted, with its quotes doubled, when it holds a delimiter, a quote or a line break.
-    private static string Cell(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 
     private static string FeatureName(int j) => string.Create(Invariant, $"resnet18_{j:D3}");
 }

@@ -93,7 +93,7 @@ internal static class ModelCommand
                     text.Append('\n');
                     for (var i = 0; i < ids.Count; i++)
                     {
-                        text.Append(Quote(ids[i])).Append(',').Append(bias[i].ToString("R", CultureInfo.InvariantCulture));
+                        text.Append(CsvCell.Quote(ids[i])).Append(',').Append(bias[i].ToString("R", CultureInfo.InvariantCulture));
                         foreach (var value in factors.Slice(i * k, k))
                         {
                             text.Append(',').Append(value.ToString("R", CultureInfo.InvariantCulture));
@@ -164,8 +164,4 @@ internal static class ModelCommand
         file.Write(Encoding.ASCII.GetBytes(header));
         file.Write(MemoryMarshal.AsBytes(values[..(rows * columns)]));
     }
-
-    private static string Quote(string value) => value.Contains(',', StringComparison.Ordinal) || value.Contains('"', StringComparison.Ordinal)
-        ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\""
-        : value;
 }

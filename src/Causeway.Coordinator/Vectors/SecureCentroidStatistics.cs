@@ -43,95 +43,16 @@ internal sealed class SecureCentroidStatistics(
         var options = new SecureAggregationOptions(
             $"{job}/step-{_sessions + 1}", parties.Count, SecureAggregationOptions.MajorityThreshold(parties.Count), norms.Length, new FixedPointQuantization(scale, 1));
         var round = new RoundInfo(job, Interlocked.Increment(ref _sessions), 0);
-        var server = new SecureAggregationServer(options);
-        var index = parties.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i);
+        var (sum, problem) = await SecureSum.RunAsync(
+            options, parties, (_, delivery) => new MaskedStatisticsRequest(request, new SecureAggregationMask(delivery), bound, total, scale), AskAsync).ConfigureAwait(false);
+        return sum is { } ring ? KMeansStatisticsEncoding.Decode(ring, norms, scale) : throw Failed(request, problem);
 
-        // Round 0: keys.
-        var advertised = new List<PartyId>();
-        foreach (var (party, reply) in await AskAllAsync(parties, p => new SecureAggregationAdvertise(
-            options.Session, options.Parties, options.Threshold, options.Length, scale, 1, index[p]), round, cancellationToken).ConfigureAwait(false))
-        {
-            if (reply is SecureAggregationKeys keys && keys.Keys.Party == index[party] && Try(() => server.Receive(keys.Keys)))
+        async Task<IReadOnlyList<(PartyId, ProtocolMessage?, string?)>> AskAsync(IEnumerable<PartyId> asked, Func<PartyId, ProtocolMessage> step) =>
+            await Task.WhenAll(asked.Select(async p =>
             {
-                advertised.Add(party);
-            }
-        }
-
-        var directory = server.CloseAdvertising() ?? throw Failed(request, server.Error);
-
-        // Round 1: shares.
-        var shared = new List<PartyId>();
-        foreach (var (party, reply) in await AskAllAsync(advertised, _ => new SecureAggregationShareKeys(directory), round, cancellationToken).ConfigureAwait(false))
-        {
-            if (reply is SecureAggregationShares shares && shares.Bundle.Party == index[party] && Try(() => server.Receive(shares.Bundle)))
-            {
-                shared.Add(party);
-            }
-        }
-
-        var deliveries = (server.CloseSharing() ?? throw Failed(request, server.Error)).ToDictionary(d => d.To);
-
-        // Round 2: the statistics, encoded and masked at each party; a party that cannot encode them says why.
-        var refusals = new List<string>();
-        foreach (var (party, answer) in await StepAllAsync(shared, p => new MaskedStatisticsRequest(
-            request, new SecureAggregationMask(deliveries[index[p]]), bound, total, scale), round, cancellationToken).ConfigureAwait(false))
-        {
-            if (answer?.Reply is SecureAggregationMasked masked && masked.Input.Party == index[party] && masked.Input.Values.Length == norms.Length)
-            {
-                Try(() => server.Receive(masked.Input));
-            }
-            else if (answer?.Failure is { } why)
-            {
-                refusals.Add($"{party}: {why}");
-            }
-        }
-
-        var unmasking = server.CloseInputCollection() ?? throw Failed(request, string.Join("; ", [server.Error, .. refusals]));
-
-        // Round 3: the survivors reveal what removes the masks.
-        var survivors = parties.Where(p => unmasking.Survivors.Contains(index[p])).ToList();
-        foreach (var (party, reply) in await AskAllAsync(survivors, _ => new SecureAggregationUnmask(unmasking), round, cancellationToken).ConfigureAwait(false))
-        {
-            if (reply is SecureAggregationUnmasked unmasked && unmasked.Response.Party == index[party])
-            {
-                Try(() => server.Receive(unmasked.Response));
-            }
-        }
-
-        SecureAggregationResult result;
-        try
-        {
-            result = server.Finish();
-        }
-        catch (SecureAggregationException e)
-        {
-            throw Failed(request, e.Message);
-        }
-
-        return result.Sum is { } sum ? KMeansStatisticsEncoding.Decode(sum, norms, scale) : throw Failed(request, result.Error);
-    }
-
-    private async Task<(PartyId Party, ProtocolMessage? Reply)[]> AskAllAsync(
-        IEnumerable<PartyId> asked, Func<PartyId, ProtocolMessage> request, RoundInfo round, CancellationToken cancellationToken) =>
-        [.. (await StepAllAsync(asked, request, round, cancellationToken).ConfigureAwait(false)).Select(a => (a.Party, a.Answer?.Reply))];
-
-    private async Task<(PartyId Party, ProtocolStepReply? Answer)[]> StepAllAsync(
-        IEnumerable<PartyId> asked, Func<PartyId, ProtocolMessage> request, RoundInfo round, CancellationToken cancellationToken) =>
-        await Task.WhenAll(asked.Select(async p => (p, await PartySteps.StepAsync(channel, p, round, request(p), stepTimeout, cancellationToken).ConfigureAwait(false))))
-            .ConfigureAwait(false);
-
-    // A message that breaks the protocol leaves its sender out of the session, like a dropout.
-    private static bool Try(Action receive)
-    {
-        try
-        {
-            receive();
-            return true;
-        }
-        catch (SecureAggregationException)
-        {
-            return false;
-        }
+                var answer = await PartySteps.StepAsync(channel, p, round, step(p), stepTimeout, cancellationToken).ConfigureAwait(false);
+                return (p, answer?.Reply, answer?.Failure);
+            })).ConfigureAwait(false);
     }
 
     private static PartyFailedException Failed(ProtocolMessage request, string? why) =>

@@ -7,6 +7,12 @@ namespace Causeway.Federation.Transfer;
 /// <summary>How federated transfer learning trains (Liu et al. 2018, "Secure Federated Transfer Learning").</summary>
 public sealed record TransferOptions
 {
+    /// <summary>The most representation width: 64.</summary>
+    public const int MaxDimension = 64;
+
+    /// <summary>The most steps: 10,000.</summary>
+    public const int MaxEpochs = 10_000;
+
     /// <summary>Width d of the shared representation both parties map their rows into. Default 4.</summary>
     public int Dimension { get; init; } = 4;
 
@@ -36,6 +42,17 @@ public sealed record TransferOptions
 
     /// <summary>Seeds the weights' initialisation. Default 42.</summary>
     public ulong Seed { get; init; } = 42;
+
+    /// <summary>Why these settings cannot train, naming the setting as JSON does, or null.</summary>
+    public string? DescribeProblem() =>
+        Dimension is < 1 or > MaxDimension ? $"dimension must lie in [1, {MaxDimension}]; got {Dimension}"
+        : Epochs is < 1 or > MaxEpochs ? $"epochs must lie in [1, {MaxEpochs}]; got {Epochs}"
+        : !(LearningRate > 0 && double.IsFinite(LearningRate)) ? "learningRate must be positive and finite"
+        : !(Gamma >= 0 && double.IsFinite(Gamma)) || !(L2 >= 0 && double.IsFinite(L2)) || !(SourceWeight >= 0 && double.IsFinite(SourceWeight))
+            ? "gamma, l2 and sourceWeight must be finite and at least 0"
+        : KeyBits < PaillierPublicKey.MinimumBits || KeyBits > PaillierPublicKey.MaximumBits || KeyBits % 256 != 0
+            ? $"keyBits must be a multiple of 256 in [{PaillierPublicKey.MinimumBits}, {PaillierPublicKey.MaximumBits}]; got {KeyBits}"
+        : null;
 }
 
 /// <summary>

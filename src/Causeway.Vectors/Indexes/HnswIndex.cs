@@ -141,7 +141,7 @@ internal sealed unsafe class HnswIndex : IPersistentIndex
 
         var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
 
-        // Small ranges handed out in order, so the threads insert neighbouring records at the same time.
+        // Small ranges handed out in order, so that the insertion order, hence USearch's memory order, stays the locality order.
         var ranges = System.Collections.Concurrent.Partitioner.Create(0, order.Length, 64);
         Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, range =>
         {

@@ -20,18 +20,5 @@ public sealed record TrainedSplitPart(
     string Job, int Party, int Parties, DataSchema Schema, FeatureStatistics Statistics, IReadOnlyList<DenseLayer> Bottom, IReadOnlyList<DenseLayer>? Top, int Embedding)
 {
     /// <summary>The job's id, as the control API names it (<see cref="Job"/> without its nonce).</summary>
-    public string JobId => Job.LastIndexOf('~') is var at and >= 0 ? Job[..at] : Job;
-}
-
-/// <summary>
-/// What the target of a transfer job holds when training ends: its model's probability of class 1 for every row of its
-/// own table, the rows no other party holds included. It never leaves the party.
-/// </summary>
-/// <param name="Job">The job's session, as <see cref="TrainedSplitPart.Job"/>.</param>
-/// <param name="Ids">The table's normalised IDs, in file order.</param>
-/// <param name="Probabilities">σ(Φ·v) of each row, in the same order.</param>
-public sealed record TransferPredictions(string Job, IReadOnlyList<string> Ids, float[] Probabilities)
-{
-    /// <summary>The job's id, as the control API names it.</summary>
-    public string JobId => Job.LastIndexOf('~') is var at and >= 0 ? Job[..at] : Job;
+    public string JobId => VerticalJob.IdOfSession(Job);
 }

@@ -25,6 +25,9 @@ public sealed class VerticalJob
     private readonly PartyId _guest;
     private readonly PartyId[] _hosts;
     private static readonly TimeSpan ResendDelay = TimeSpan.FromMilliseconds(250);
+    // Between a job's id and the nonce of one of its runs, in the session every step carries.
+    private const char SessionSeparator = '~';
+
     private readonly string _session;
     private CancellationTokenSource? _abort;
     private VerticalJobException? _failure;
@@ -43,11 +46,18 @@ public sealed class VerticalJob
         Id = id;
 
         // Parties key the job's state by this, so a run that reuses an id never meets an earlier run's state or answers.
-        _session = $"{id}~{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
+        _session = $"{id}{SessionSeparator}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
         _config = config;
         _channel = channel;
         _guest = new PartyId(config.Guest);
         _hosts = [.. config.Hosts.Select(h => new PartyId(h))];
+    }
+
+    /// <summary>The job's id as the control API names it, from the session its steps carry ("ID~NONCE").</summary>
+    public static string IdOfSession(string session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return session.LastIndexOf(SessionSeparator) is var at and >= 0 ? session[..at] : session;
     }
 
     public string Id { get; }

@@ -131,13 +131,7 @@ public sealed record VerticalJobConfig
                 : Arbiter is not null ? "transfer learning has no arbiter (each party holds its own key)"
                 : Psi.Mode != AlignmentMode.RevealToAll ? "transfer learning needs psi.mode reveal-to-all (both parties must know the overlap)"
                 : !transfer.Protected ? "transfer.protected must stay true over the network (the clear exchange gives the source's labels away)"
-                : transfer.Dimension is < 1 or > 64 ? $"transfer.dimension must lie in [1, 64]; got {transfer.Dimension}"
-                : transfer.Epochs is < 1 or > 10_000 ? $"transfer.epochs must lie in [1, 10000]; got {transfer.Epochs}"
-                : !(transfer.LearningRate > 0 && double.IsFinite(transfer.LearningRate)) ? "transfer.learningRate must be positive"
-                : !(transfer.Gamma >= 0 && double.IsFinite(transfer.Gamma)) || !(transfer.L2 >= 0 && double.IsFinite(transfer.L2)) || !(transfer.SourceWeight >= 0 && double.IsFinite(transfer.SourceWeight))
-                    ? "transfer.gamma, transfer.l2 and transfer.sourceWeight must be at least 0"
-                : transfer.KeyBits < PaillierPublicKey.MinimumBits || transfer.KeyBits > PaillierPublicKey.MaximumBits || transfer.KeyBits % 256 != 0
-                    ? $"transfer.keyBits must be a multiple of 256 in [{PaillierPublicKey.MinimumBits}, {PaillierPublicKey.MaximumBits}]; got {transfer.KeyBits}"
+                : transfer.DescribeProblem() is { } wrong ? $"transfer.{wrong}"
                 : null;
         }
         else if (SplitNetwork is { } split)

@@ -217,14 +217,7 @@ public sealed class VerticalParty : IDisposable
         var reply = job.Transfer(step);
         if (step.Kind == TransferStepKind.TargetScore && TransferTrained is { } trained && job.TransferModel is { } model && _table is { } table)
         {
-            try
-            {
-                trained(new TransferPredictions(step.Job, table.Ids, model.Predict(table.Features)));
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // Hearing the predictions is the party's own business: it never fails the job's step.
-            }
+            Tell(trained, () => new TransferPredictions(step.Job, table.Ids, model.Predict(table.Features)));
         }
 
         return reply;
@@ -236,17 +229,23 @@ public sealed class VerticalParty : IDisposable
         var reply = job.Split(batch);
         if (batch.Kind == SplitStepKind.HoldoutEmbed && SplitTrained is { } trained)
         {
-            try
-            {
-                trained(job.SplitPart());
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // Hearing the trained part is the party's own business: it never fails the job's step.
-            }
+            Tell(trained, job.SplitPart);
         }
 
         return reply;
+    }
+
+    // What a party does with its trained model is its own business: whatever that throws never fails the job's step.
+    private static void Tell<T>(Action<T> listener, Func<T> what)
+    {
+        try
+        {
+            listener(what());
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Ignored, as the listeners' contract says.
+        }
     }
 
     private VerticalJobState Job(string id) =>
