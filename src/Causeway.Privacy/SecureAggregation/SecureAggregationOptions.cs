@@ -5,12 +5,22 @@ namespace Causeway.Privacy.SecureAggregation;
 /// (Bonawitz et al. 2017, "Practical Secure Aggregation for Privacy-Preserving Machine Learning", CCS, Fig. 4).
 /// </summary>
 /// <remarks>
-/// Security model: honest-but-curious server and parties (the paper's semi-honest protocol). The server learns only
-/// the sum of at least <see cref="Threshold"/> inputs; any coalition of fewer than <see cref="Threshold"/> parties
-/// (with or without the server) learns nothing about a single honest party's input, because reconstructing a
-/// party's self-mask seed or mask key takes <see cref="Threshold"/> Shamir shares. A party never reveals both shares
-/// of the same peer. Public keys are advertised through the server unsigned: against an actively malicious server
-/// the paper's signed round 0 and consistency round are required and are not implemented here.
+/// <para>
+/// Graph. With <see cref="Degree"/> null every party masks against and shares with every other (SecAgg). With a degree
+/// k, the parties form the Harary graph of <see cref="MaskingGraph"/> (SecAgg+, Bell et al. 2020): each masks against
+/// its k neighbours and Shamir-shares with its neighbourhood of k + 1, and <see cref="Threshold"/> counts within that
+/// neighbourhood. <see cref="SecureAggregationParameters.Choose"/> picks k and t from stated dropout and corruption rates.
+/// </para>
+/// <para>
+/// Security model. Semi-honest (<see cref="Authenticated"/> false): the server follows the protocol; any coalition with
+/// fewer than t members in a party's neighbourhood (with or without the server) learns nothing about that party's input
+/// beyond the sum, because rebuilding its self-mask seed or mask key takes t Shamir shares, and a party never reveals
+/// both shares of the same peer. Authenticated: round-0 keys are signed with each party's long-term identity key
+/// (<see cref="SecureAggregationIdentity"/>) and a consistency round precedes unmasking (Bonawitz et al. 2017, Fig. 5):
+/// a party reveals a share of u only when t members of u's neighbourhood signed the same verdict on u, so a server
+/// that substitutes keys or tells different parties different stories about who dropped is detected and the session
+/// aborts; this needs 2t &gt; k + 1 plus the number of colluders in the neighbourhood.
+/// </para>
 /// </remarks>
 /// <param name="Session">
 /// The session label (e.g. "run-3/round-17"). It salts every key derivation and is bound into every share
@@ -20,9 +30,12 @@ namespace Causeway.Privacy.SecureAggregation;
 /// <param name="Threshold">Shamir threshold t: at least t parties must answer the unmasking round; 2 ≤ t ≤ N.</param>
 /// <param name="Length">Elements per input vector.</param>
 /// <param name="Quantization">How float inputs map to the ring Z_2^32.</param>
-public sealed record SecureAggregationOptions(string Session, int Parties, int Threshold, int Length, FixedPointQuantization Quantization)
+/// <param name="Degree">k for SecAgg+ (even, 2 ≤ k &lt; N − 1); null for the complete graph (SecAgg).</param>
+/// <param name="Authenticated">Signed round-0 keys and the consistency round (a server that may lie).</param>
+public sealed record SecureAggregationOptions(
+    string Session, int Parties, int Threshold, int Length, FixedPointQuantization Quantization, int? Degree = null, bool Authenticated = false)
 {
-    /// <summary>The largest party count: share x-coordinates and the wire layout use 32-bit indices, and the cost is O(N²).</summary>
+    /// <summary>The largest party count: share x-coordinates and the wire layout use 32-bit indices.</summary>
     public const int MaxParties = 1 << 16;
 
     /// <summary>The default threshold: a strict majority, ⌊N/2⌋ + 1 (at least 2).</summary>
@@ -42,9 +55,19 @@ public sealed record SecureAggregationOptions(string Session, int Parties, int T
             errors.Add($"parties must be between 2 and {MaxParties}; got {Parties}.");
         }
 
-        if (Threshold < 2 || Threshold > Parties)
+        if (Degree is { } k && (k < 2 || k % 2 != 0))
         {
-            errors.Add($"the threshold must satisfy 2 ≤ t ≤ parties ({Parties}); got {Threshold}.");
+            errors.Add($"the SecAgg+ degree must be even and at least 2; got {k}.");
+        }
+
+        var neighbourhood = Degree is { } d && d < Parties - 1 ? d + 1 : Parties;
+        if (Threshold < 2 || Threshold > neighbourhood)
+        {
+            errors.Add($"the threshold must satisfy 2 ≤ t ≤ {neighbourhood} (the parties of a neighbourhood); got {Threshold}.");
+        }
+        else if (Authenticated && 2 * Threshold <= neighbourhood)
+        {
+            errors.Add($"against a lying coordinator the threshold must exceed half a neighbourhood (2t > {neighbourhood}); got {Threshold}.");
         }
 
         if (Length < 1)
@@ -63,6 +86,9 @@ public sealed record SecureAggregationOptions(string Session, int Parties, int T
 
         return errors;
     }
+
+    /// <summary>The peer graph these options describe (derived from the session label; see <see cref="MaskingGraph"/>).</summary>
+    public MaskingGraph CreateGraph() => MaskingGraph.For(Session, Parties, Degree);
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every problem when the options are invalid.</summary>
     public void EnsureValid()

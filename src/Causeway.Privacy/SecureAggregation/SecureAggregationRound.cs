@@ -12,7 +12,10 @@ public enum SecureAggregationRound
     /// <summary>Round 2: parties send their masked, quantised inputs.</summary>
     MaskedInputCollection,
 
-    /// <summary>Round 4 of the paper (no consistency round): survivors reveal the shares needed to remove the masks.</summary>
+    /// <summary>Round 3 of the paper, authenticated sessions only: survivors sign their view of who survived.</summary>
+    ConsistencyCheck,
+
+    /// <summary>Round 4 of the paper: survivors reveal the shares needed to remove the masks.</summary>
     Unmasking,
 
     /// <summary>The session is over (sum recovered or failed).</summary>

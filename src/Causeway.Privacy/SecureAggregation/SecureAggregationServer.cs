@@ -3,33 +3,43 @@ using System.Numerics.Tensors;
 namespace Causeway.Privacy.SecureAggregation;
 
 /// <summary>
-/// The server (coordinator) side of the semi-honest protocol of Bonawitz et al. 2017 (Fig. 4), transport-free: it
-/// routes keys and sealed shares, folds masked inputs into one running ring sum as they arrive (it never stores an
-/// individual input), and removes the masks from the sum with the shares revealed in the unmasking round.
+/// The server (coordinator) side of secure aggregation (Bonawitz et al. 2017; on the sparse graph of Bell et al. 2020
+/// when the options give a degree), transport-free: it routes keys and sealed shares, folds masked inputs into one
+/// running ring sum as they arrive (it never stores an individual input), relays survivor signatures in an
+/// authenticated session, and removes the masks from the sum with the shares revealed in the unmasking round.
 /// </summary>
 /// <remarks>
-/// Sets as in the paper: U1 advertised keys, U2 sent shares, U3 sent masked inputs, U4 answered the unmasking round.
-/// The result is Σ_{u∈U3} x_u = Σ_{u∈U3} y_u − Σ_{u∈U3} PRG(b_u) + Σ_{u∈U2∖U3} Σ_{v∈U3} ±PRG(s_uv), where b_u and
-/// c_sk_u are interpolated from t shares (t = threshold). Each round closes only with at least t parties; a close or
-/// the finish that lacks them returns a failure (<see cref="Error"/>, <see cref="SecureAggregationResult.Error"/>),
-/// because dropouts are an expected outcome. Messages that break the protocol throw <see cref="SecureAggregationException"/>.
+/// Sets as in the paper: U1 advertised keys, U2 sent shares, U3 sent masked inputs, U4 signed the survivor list
+/// (authenticated sessions), U5 answered the unmasking round. The result is Σ_{u∈U3} x_u = Σ_{u∈U3} y_u −
+/// Σ_{u∈U3} PRG(b_u) + Σ_{u∈U2∖U3} Σ_{v∈U3∩N(u)} ±PRG(s_uv), where b_u and c_sk_u are interpolated from t shares held
+/// in u's neighbourhood N[u] (every party in SecAgg). Each round closes only with at least t parties; a close or the
+/// finish that lacks them returns a failure (<see cref="Error"/>, <see cref="SecureAggregationResult.Error"/>), because
+/// dropouts are an expected outcome. Messages that break the protocol throw <see cref="SecureAggregationException"/>.
 /// </remarks>
 public sealed class SecureAggregationServer
 {
     private readonly SecureAggregationOptions _options;
+    private readonly MaskingGraph _graph;
     private readonly SortedDictionary<int, AdvertisedKeys> _keys = [];
     private readonly SortedDictionary<int, ShareBundle> _bundles = [];
     private readonly SortedSet<int> _inputs = [];
+    private readonly SortedDictionary<int, SurvivorSignature> _signatures = [];
     private readonly SortedDictionary<int, UnmaskingResponse> _responses = [];
     private readonly uint[] _maskedSum;
 
-    public SecureAggregationServer(SecureAggregationOptions options)
+    /// <param name="options">The session's public parameters.</param>
+    /// <param name="graph">The session's graph when the caller already built it; built from the options otherwise.</param>
+    public SecureAggregationServer(SecureAggregationOptions options, MaskingGraph? graph = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.EnsureValid();
         _options = options;
+        _graph = graph ?? options.CreateGraph();
         _maskedSum = new uint[options.Length];
     }
+
+    /// <summary>The session's peer graph.</summary>
+    public MaskingGraph Graph => _graph;
 
     /// <summary>The round whose messages the server accepts now.</summary>
     public SecureAggregationRound Round { get; private set; } = SecureAggregationRound.AdvertiseKeys;
@@ -42,6 +52,11 @@ public sealed class SecureAggregationServer
         ArgumentNullException.ThrowIfNull(message);
         Expect(SecureAggregationRound.AdvertiseKeys, message.Party);
         CheckParty(message.Party, _keys.ContainsKey(message.Party), "advertised keys");
+        if (_options.Authenticated && message.Signature is not { Length: SecureAggregationIdentity.SignatureBytes })
+        {
+            throw new SecureAggregationException($"Party {message.Party} advertised keys without an identity signature; the session is authenticated.");
+        }
+
         _keys[message.Party] = message;
     }
 
@@ -66,15 +81,16 @@ public sealed class SecureAggregationServer
         var recipients = new HashSet<int>();
         foreach (var share in message.Shares)
         {
-            if (share.From != message.Party || share.To == message.Party || !_keys.ContainsKey(share.To) || !recipients.Add(share.To))
+            if (share.From != message.Party || !_graph.AreNeighbours(share.From, share.To) || !_keys.ContainsKey(share.To) || !recipients.Add(share.To))
             {
-                throw new SecureAggregationException($"Party {message.Party} sent a share from {share.From} to {share.To}: wrong sender, unknown or repeated recipient.");
+                throw new SecureAggregationException($"Party {message.Party} sent a share from {share.From} to {share.To}: wrong sender, not a neighbour, unknown or repeated recipient.");
             }
         }
 
-        if (recipients.Count != _keys.Count - 1)
+        var expected = _keys.Keys.Count(p => _graph.AreNeighbours(message.Party, p));
+        if (recipients.Count != expected)
         {
-            throw new SecureAggregationException($"Party {message.Party} sent shares for {recipients.Count} parties; the directory has {_keys.Count - 1} other parties.");
+            throw new SecureAggregationException($"Party {message.Party} sent shares for {recipients.Count} parties; the directory has {expected} of its neighbours.");
         }
 
         _bundles[message.Party] = message;
@@ -89,7 +105,7 @@ public sealed class SecureAggregationServer
             return null;
         }
 
-        var inbox = _bundles.Keys.ToDictionary(party => party, _ => new List<EncryptedShare>(_bundles.Count - 1));
+        var inbox = _bundles.Keys.ToDictionary(party => party, _ => new List<EncryptedShare>(_graph.Degree));
         foreach (var bundle in _bundles.Values)
         {
             foreach (var share in bundle.Shares)
@@ -120,7 +136,10 @@ public sealed class SecureAggregationServer
         _inputs.Add(message.Party);
     }
 
-    /// <summary>Closes round 2: the survivors U3 to ask for shares; null when |U3| &lt; t.</summary>
+    /// <summary>
+    /// Closes round 2: the survivors U3, to ask for shares (or, in an authenticated session, to sign first); null when
+    /// |U3| &lt; t.
+    /// </summary>
     public UnmaskingRequest? CloseInputCollection()
     {
         Expect(SecureAggregationRound.MaskedInputCollection, null);
@@ -129,37 +148,71 @@ public sealed class SecureAggregationServer
             return null;
         }
 
-        Round = SecureAggregationRound.Unmasking;
+        Round = _options.Authenticated ? SecureAggregationRound.ConsistencyCheck : SecureAggregationRound.Unmasking;
         return new UnmaskingRequest([.. _inputs]);
+    }
+
+    /// <summary>The consistency round: a survivor's signed view, which must be exactly the survivors in its neighbourhood.</summary>
+    public void Receive(SurvivorSignature message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Expect(SecureAggregationRound.ConsistencyCheck, message.Party);
+        CheckParty(message.Party, _signatures.ContainsKey(message.Party) || !_inputs.Contains(message.Party), "a survivor signature");
+        if (!message.View.SequenceEqual(_inputs.Where(p => p == message.Party || _graph.AreNeighbours(message.Party, p)))
+            || message.Signature is not { Length: SecureAggregationIdentity.SignatureBytes })
+        {
+            throw new SecureAggregationException($"Party {message.Party} signed a survivor list that is not the one it was sent, or sent a malformed signature.");
+        }
+
+        _signatures[message.Party] = message;
+    }
+
+    /// <summary>Closes the consistency round: the survivors with every signature, to ask for shares; null when fewer than t signed.</summary>
+    public UnmaskingRequest? CloseConsistencyCheck()
+    {
+        Expect(SecureAggregationRound.ConsistencyCheck, null);
+        if (Fail(_signatures.Count, "survivor signatures"))
+        {
+            return null;
+        }
+
+        Round = SecureAggregationRound.Unmasking;
+        return new UnmaskingRequest([.. _inputs], [.. _signatures.Values]);
     }
 
     public void Receive(UnmaskingResponse message)
     {
         ArgumentNullException.ThrowIfNull(message);
         Expect(SecureAggregationRound.Unmasking, message.Party);
-        CheckParty(message.Party, _responses.ContainsKey(message.Party) || !_inputs.Contains(message.Party), "unmasking shares");
-        var owners = new HashSet<int>();
+        var answered = _options.Authenticated ? _signatures.ContainsKey(message.Party) : _inputs.Contains(message.Party);
+        CheckParty(message.Party, _responses.ContainsKey(message.Party) || !answered, "unmasking shares");
+        var previous = -1;
         var chunks = SecureAggregationCrypto.ChunksPerSecret;
         foreach (var share in message.Shares)
         {
             var expected = _inputs.Contains(share.Owner) ? SecretKind.SelfMaskSeed : SecretKind.MaskPrivateKey;
-            if (!_bundles.ContainsKey(share.Owner) || !owners.Add(share.Owner) || share.Kind != expected || share.Chunks.Length != chunks)
+            var held = share.Owner == message.Party || _graph.AreNeighbours(message.Party, share.Owner);
+            if (!_bundles.ContainsKey(share.Owner) || !held || share.Owner <= previous || share.Kind != expected || share.Chunks.Length != chunks)
             {
-                throw new SecureAggregationException($"Party {message.Party} revealed a malformed, repeated or unexpected share of party {share.Owner}.");
+                throw new SecureAggregationException($"Party {message.Party} revealed a malformed, repeated, out-of-order or unexpected share of party {share.Owner}.");
             }
+
+            previous = share.Owner;
         }
 
-        if (owners.Count != _bundles.Count)
+        var required = _bundles.Keys.Count(p => p == message.Party || _graph.AreNeighbours(message.Party, p));
+        if (message.Shares.Count != required)
         {
-            throw new SecureAggregationException($"Party {message.Party} revealed shares of {owners.Count} parties; {_bundles.Count} are required.");
+            throw new SecureAggregationException($"Party {message.Party} revealed shares of {message.Shares.Count} parties; {required} of its neighbourhood completed the share round.");
         }
 
         _responses[message.Party] = message;
     }
 
     /// <summary>
-    /// Removes every mask and returns Σ_{u∈U3} x_u (mod 2^32), or a failure when fewer than t parties answered the
-    /// unmasking round. Uses the t lowest-indexed responders, so the result does not depend on arrival order.
+    /// Removes every mask and returns Σ_{u∈U3} x_u (mod 2^32), or a failure when some party's secret cannot be rebuilt
+    /// (fewer than t members of its neighbourhood answered the unmasking round). Each secret uses the t lowest-indexed
+    /// responders of its neighbourhood, so the result does not depend on arrival order.
     /// </summary>
     public SecureAggregationResult Finish()
     {
@@ -177,18 +230,35 @@ public sealed class SecureAggregationServer
             return SecureAggregationResult.Failure(Error);
         }
 
-        var responders = _responses.Values.Take(t).ToArray();
-        var lambdas = ShamirSecretSharing.LagrangeAtZero([.. responders.Select(r => r.Party + 1)]);
-        var byOwner = responders.Select(r => r.Shares.ToDictionary(s => s.Owner)).ToArray();
         var sum = (uint[])_maskedSum.Clone();
         var secret = new byte[SecureAggregationCrypto.SecretBytes];
         Span<byte> key = stackalloc byte[MaskExpander.KeyBytes];
         using var expander = new MaskExpander(_options.Length);
+        int[] lastResponders = [];
+        ulong[] lambdas = [];
+        var shares = new ulong[t][];
         try
         {
             foreach (var owner in _bundles.Keys)
             {
-                var shares = byOwner.Select(r => r[owner].Chunks).ToArray();
+                var responders = _responses.Keys.Where(r => r == owner || _graph.AreNeighbours(owner, r)).Take(t).ToArray();
+                if (responders.Length < t)
+                {
+                    Error = $"Only {responders.Length} parties of party {owner}'s neighbourhood answered the unmasking round; t = {t} are needed to rebuild its {(_inputs.Contains(owner) ? "self-mask" : "mask key")}, so the sum cannot be recovered.";
+                    return SecureAggregationResult.Failure(Error);
+                }
+
+                if (!responders.AsSpan().SequenceEqual(lastResponders))
+                {
+                    lambdas = ShamirSecretSharing.LagrangeAtZero([.. responders.Select(r => r + 1)]);
+                    lastResponders = responders;
+                }
+
+                for (var i = 0; i < t; i++)
+                {
+                    shares[i] = ShareOf(_responses[responders[i]], owner);
+                }
+
                 if (!ShamirSecretSharing.TryReconstruct(shares, lambdas, secret))
                 {
                     throw new SecureAggregationException($"The unmasking shares of party {owner} are inconsistent: the reconstructed secret is not a 32-byte value.");
@@ -201,10 +271,15 @@ public sealed class SecureAggregationServer
                     continue;
                 }
 
-                // A party of U2 that sent no input: its peers' inputs carry ±PRG(s_uv) that nothing cancels; add the opposite.
+                // A party of U2 that sent no input: its neighbours' inputs carry ±PRG(s_uv) that nothing cancels; add the opposite.
                 using var dropped = SecureAggregationCrypto.ImportKeyPair((byte[])secret.Clone(), _keys[owner].MaskPublicKey, owner);
                 foreach (var survivor in _inputs)
                 {
+                    if (!_graph.AreNeighbours(owner, survivor))
+                    {
+                        continue;
+                    }
+
                     using var peer = SecureAggregationCrypto.ImportPublicKey(_keys[survivor].MaskPublicKey, survivor);
                     SecureAggregationCrypto.PairMaskKey(dropped, peer, _options.Session, owner, survivor, key);
                     // Survivor v added +PRG when v < u and −PRG when v > u.
@@ -219,6 +294,33 @@ public sealed class SecureAggregationServer
         }
 
         return SecureAggregationResult.Success(sum, [.. _inputs]);
+    }
+
+    // Responses list shares by ascending owner (validated on receipt), so a binary search finds one.
+    private static ulong[] ShareOf(UnmaskingResponse response, int owner)
+    {
+        var shares = response.Shares;
+        int low = 0, high = shares.Count - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) / 2;
+            var current = shares[middle].Owner;
+            if (current == owner)
+            {
+                return shares[middle].Chunks;
+            }
+
+            if (current < owner)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        throw new SecureAggregationException($"Party {response.Party} revealed no share of party {owner}.");
     }
 
     private bool Fail(int count, string what)

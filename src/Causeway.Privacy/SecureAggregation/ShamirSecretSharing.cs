@@ -10,8 +10,8 @@ namespace Causeway.Privacy.SecureAggregation;
 /// <remarks>
 /// A secret of L bytes is cut into ⌈L/7⌉ big-endian 56-bit chunks (each &lt; 2^56 &lt; p, so every chunk is a field
 /// element and the encoding is injective). Each chunk k is the constant term of its own random polynomial f_k of degree
-/// t − 1 with coefficients drawn uniformly from GF(p) by the OS CSPRNG; share i is (x = i, f_0(i), …, f_{m−1}(i)) for
-/// x = 1..n. Chunks use independent polynomials, so any t − 1 shares are jointly uniform and reveal nothing about any
+/// t − 1 with coefficients drawn uniformly from GF(p) by the OS CSPRNG; share at x is (x, f_0(x), …, f_{m−1}(x)) for
+/// the recipients' x-coordinates. Chunks use independent polynomials, so any t − 1 shares are jointly uniform and reveal nothing about any
 /// chunk (perfect secrecy per chunk, hence for the whole secret). Reconstruction is Lagrange interpolation at 0 with
 /// coefficients λ_k = Π_{m≠k} x_m / (x_m − x_k), computed once per responder set and reused for every secret.
 /// </remarks>
@@ -22,15 +22,15 @@ internal static class ShamirSecretSharing
     public static int ChunksFor(int secretBytes) => (secretBytes + ChunkBytes - 1) / ChunkBytes;
 
     /// <summary>
-    /// Splits <paramref name="secret"/> into <paramref name="shareCount"/> shares at x = 1..shareCount;
-    /// share x occupies destination[(x−1)·m .. x·m) with m = <see cref="ChunksFor"/>(secret.Length).
+    /// Splits <paramref name="secret"/> into one share per x-coordinate of <paramref name="xs"/> (distinct, 1 ≤ x &lt; p);
+    /// the share at xs[j] occupies destination[j·m .. (j+1)·m) with m = <see cref="ChunksFor"/>(secret.Length).
     /// </summary>
-    public static void Split(ReadOnlySpan<byte> secret, int threshold, int shareCount, Span<ulong> destination)
+    public static void Split(ReadOnlySpan<byte> secret, int threshold, ReadOnlySpan<int> xs, Span<ulong> destination)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threshold, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(threshold, shareCount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(threshold, xs.Length);
         var chunks = ChunksFor(secret.Length);
-        ArgumentOutOfRangeException.ThrowIfNotEqual(destination.Length, chunks * shareCount, nameof(destination));
+        ArgumentOutOfRangeException.ThrowIfNotEqual(destination.Length, chunks * xs.Length, nameof(destination));
 
         // coefficients[k·t + d]: coefficient of x^d of chunk k's polynomial; d = 0 is the chunk itself.
         var coefficients = new ulong[chunks * threshold];
@@ -43,18 +43,20 @@ internal static class ShamirSecretSharing
                 PrimeField61.FillRandom(poly[1..]);
             }
 
-            for (var x = 1; x <= shareCount; x++)
+            for (var j = 0; j < xs.Length; j++)
             {
+                var x = (ulong)xs[j];
+                Debug.Assert(x is > 0 and < PrimeField61.P, "Shamir x-coordinates are non-zero field elements.");
                 for (var k = 0; k < chunks; k++)
                 {
                     var poly = coefficients.AsSpan(k * threshold, threshold);
                     ulong y = 0;
                     for (var d = threshold - 1; d >= 0; d--)
                     {
-                        y = PrimeField61.Add(PrimeField61.Mul(y, (ulong)x), poly[d]);
+                        y = PrimeField61.Add(PrimeField61.Mul(y, x), poly[d]);
                     }
 
-                    destination[((x - 1) * chunks) + k] = y;
+                    destination[(j * chunks) + k] = y;
                 }
             }
         }

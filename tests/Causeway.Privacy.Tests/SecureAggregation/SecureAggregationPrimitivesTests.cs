@@ -30,7 +30,7 @@ public sealed class SecureAggregationPrimitivesTests
         const int t = 5;
         var chunks = ShamirSecretSharing.ChunksFor(32);
         var shares = new ulong[n * chunks];
-        ShamirSecretSharing.Split(secret, t, n, shares);
+        ShamirSecretSharing.Split(secret, t, [.. Enumerable.Range(1, n)], shares);
 
         foreach (int[] xs in (int[][])[[1, 2, 3, 4, 5], [9, 7, 5, 3, 1], [2, 4, 6, 8, 9]])
         {
@@ -110,6 +110,12 @@ public sealed class SecureAggregationPrimitivesTests
     {
         var errors = new SecureAggregationOptions("s", 5, 6, 10, FixedPointQuantization.Default).Validate();
 
-        Assert.Equal(["the threshold must satisfy 2 ≤ t ≤ parties (5); got 6."], errors);
+        Assert.Equal(["the threshold must satisfy 2 ≤ t ≤ 5 (the parties of a neighbourhood); got 6."], errors);
+        Assert.Equal(
+            ["the threshold must satisfy 2 ≤ t ≤ 11 (the parties of a neighbourhood); got 12."],
+            new SecureAggregationOptions("s", 100, 12, 10, FixedPointQuantization.Default, Degree: 10).Validate());
+        Assert.Equal(
+            ["against a lying coordinator the threshold must exceed half a neighbourhood (2t > 11); got 5."],
+            new SecureAggregationOptions("s", 100, 5, 10, FixedPointQuantization.Default, Degree: 10, Authenticated: true).Validate());
     }
 }
