@@ -12,9 +12,11 @@ namespace Causeway.Privacy.SecureAggregation;
 /// <remarks>
 /// Signatures are ECDSA P-256 with SHA-256 in the IEEE P1363 layout (r ‖ s, 64 bytes), over a domain-separated message
 /// (<see cref="KeysMessage"/>, <see cref="SurvivorsMessage"/>) that names the session, so a signature from one session
-/// or one purpose is worthless in another. The class does not own the keys it is given.
+/// or one purpose is worthless in another. The signing key stays the caller's; the roster's keys are imported when
+/// first needed (a SecAgg+ party checks only its two-hop neighbourhood) and released by <see cref="Dispose"/>, which
+/// the party that uses this identity calls. Not thread-safe: one identity per party.
 /// </remarks>
-public sealed class SecureAggregationIdentity
+public sealed class SecureAggregationIdentity : IDisposable
 {
     public const int SignatureBytes = 64;
 
@@ -22,11 +24,12 @@ public sealed class SecureAggregationIdentity
     private static readonly byte[] SurvivorsLabel = Encoding.ASCII.GetBytes("causeway/secagg/v1/signed-survivors");
 
     private readonly ECDsa _signingKey;
-    private readonly IReadOnlyList<ECDsa> _roster;
+    private readonly IReadOnlyList<byte[]> _roster;
+    private readonly Dictionary<int, ECDsa?> _imported = [];
 
     /// <param name="signingKey">This party's private identity key (P-256).</param>
-    /// <param name="roster">roster[i]: party i's identity public key, for every index of the session.</param>
-    public SecureAggregationIdentity(ECDsa signingKey, IReadOnlyList<ECDsa> roster)
+    /// <param name="roster">roster[i]: party i's identity public key as a DER SubjectPublicKeyInfo, for every index of the session.</param>
+    public SecureAggregationIdentity(ECDsa signingKey, IReadOnlyList<byte[]> roster)
     {
         ArgumentNullException.ThrowIfNull(signingKey);
         ArgumentNullException.ThrowIfNull(roster);
@@ -64,8 +67,45 @@ public sealed class SecureAggregationIdentity
     internal byte[] Sign(byte[] message) => _signingKey.SignData(message, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
 
     internal bool Verify(int party, byte[] message, byte[]? signature) =>
-        party >= 0 && party < _roster.Count && signature is { Length: SignatureBytes }
-        && _roster[party].VerifyData(message, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        party >= 0 && party < _roster.Count && signature is { Length: SignatureBytes } && KeyOf(party) is { } key
+        && key.VerifyData(message, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+
+    public void Dispose()
+    {
+        foreach (var key in _imported.Values)
+        {
+            key?.Dispose();
+        }
+
+        _imported.Clear();
+    }
+
+    // A roster entry that is not a P-256 public key verifies nothing.
+    private ECDsa? KeyOf(int party)
+    {
+        if (_imported.TryGetValue(party, out var known))
+        {
+            return known;
+        }
+
+        var key = ECDsa.Create();
+        try
+        {
+            key.ImportSubjectPublicKeyInfo(_roster[party], out _);
+            if (key.KeySize == 256)
+            {
+                _imported[party] = key;
+                return key;
+            }
+        }
+        catch (CryptographicException)
+        {
+        }
+
+        key.Dispose();
+        _imported[party] = null;
+        return null;
+    }
 
     private static Span<byte> Header(byte[] message, byte[] label, byte[] session, int party)
     {

@@ -39,7 +39,7 @@ public sealed class SecureAggregationParty : IDisposable
 
     /// <param name="options">The session's public parameters.</param>
     /// <param name="index">This party's index, 0..N−1.</param>
-    /// <param name="identity">This party's identity and the roster of every party's identity key; required exactly when the session is authenticated.</param>
+    /// <param name="identity">This party's identity and the roster of every party's identity key; required exactly when the session is authenticated. The party disposes it.</param>
     /// <param name="graph">The session's graph when the caller already built it (it must be <paramref name="options"/>' graph); built from the options otherwise.</param>
     public SecureAggregationParty(SecureAggregationOptions options, int index, SecureAggregationIdentity? identity = null, MaskingGraph? graph = null)
     {
@@ -272,6 +272,7 @@ public sealed class SecureAggregationParty : IDisposable
 
     public void Dispose()
     {
+        _identity?.Dispose();
         CryptographicOperations.ZeroMemory(_selfMaskSeed);
         foreach (var key in _sealingKeys.Values)
         {

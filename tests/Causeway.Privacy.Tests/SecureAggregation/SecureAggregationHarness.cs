@@ -38,7 +38,7 @@ internal sealed class SecureAggregationHarness : IDisposable
         if (options.Authenticated)
         {
             _identityKeys = [.. Enumerable.Range(0, options.Parties).Select(_ => ECDsa.Create(ECCurve.NamedCurves.nistP256))];
-            Roster = [.. _identityKeys.Select(k => { var copy = ECDsa.Create(); copy.ImportSubjectPublicKeyInfo(k.ExportSubjectPublicKeyInfo(), out _); return copy; })];
+            Roster = [.. _identityKeys.Select(k => k.ExportSubjectPublicKeyInfo())];
         }
 
         Parties = [.. Enumerable.Range(0, options.Parties).Select(i => new SecureAggregationParty(
@@ -53,8 +53,8 @@ internal sealed class SecureAggregationHarness : IDisposable
 
     public IReadOnlyList<SecureAggregationParty> Parties { get; }
 
-    /// <summary>Every party's identity public key (authenticated sessions).</summary>
-    public IReadOnlyList<ECDsa> Roster { get; } = [];
+    /// <summary>Every party's identity public key, DER SubjectPublicKeyInfo (authenticated sessions).</summary>
+    public IReadOnlyList<byte[]> Roster { get; } = [];
 
     /// <summary>Parties that refused the unmasking round, with why (filled instead of throwing when <see cref="CollectUnmaskRefusals"/>).</summary>
     public Dictionary<int, string> UnmaskRefusals { get; } = [];
@@ -193,7 +193,7 @@ internal sealed class SecureAggregationHarness : IDisposable
             party.Dispose();
         }
 
-        foreach (var key in _identityKeys.Concat(Roster))
+        foreach (var key in _identityKeys)
         {
             key.Dispose();
         }
