@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Security.Cryptography;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
@@ -49,11 +51,29 @@ public sealed class PartyClient : IDisposable
     // The last run setup received and its digest: sent back with every pull so tasks of the same run leave it out.
     private (ByteString Digest, RunSetups Setup)? _setup;
 
+    // The client certificate's ECDSA key, loaded when an authenticated secure aggregation first needs it.
+    private readonly Lazy<ECDsa?> _signingKey;
+    private readonly Lazy<SecureAggregationCredentials?> _credentials;
+
     public PartyClient(PartyClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _signingKey = new(() => options.ClientCertificate?.GetECDsaPrivateKey());
+        _credentials = new(() =>
+        {
+            if (options.ClientCertificate?.GetECDsaPublicKey() is not { } publicKey || options.FederationAuthority is not { } authority)
+            {
+                return null;
+            }
+
+            publicKey.Dispose();
+            var trust = new FederationTrust(authority);
+            return new SecureAggregationCredentials(
+                () => _signingKey.Value ?? throw new InvalidOperationException("the client certificate carries no ECDSA private key"),
+                (party, certificate) => trust.PublicKeyOf(party.Value, certificate));
+        });
         var handler = new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,
@@ -82,6 +102,12 @@ public sealed class PartyClient : IDisposable
     }
 
     public PartyId Party => new(_options.PartyId);
+
+    /// <summary>
+    /// This party's identity for authenticated secure aggregation: its client certificate's ECDSA key, and trust in other
+    /// parties' certificates through the federation CA. Null without an ECDSA client certificate and a federation CA.
+    /// </summary>
+    public SecureAggregationCredentials? Credentials => _credentials.Value;
 
     /// <summary>The coordinator address the next call goes to.</summary>
     public Uri Coordinator => _coordinators[Volatile.Read(ref _current)];
@@ -272,7 +298,14 @@ public sealed class PartyClient : IDisposable
         return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        if (_signingKey.IsValueCreated)
+        {
+            _signingKey.Value?.Dispose();
+        }
+    }
 
     // Names the setup this party holds, so tasks of the same run leave it out.
     private V1.PullTaskRequest NewPull() => new() { SetupDigest = _setup?.Digest ?? ByteString.Empty };

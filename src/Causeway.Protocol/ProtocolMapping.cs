@@ -25,13 +25,15 @@ public static class ProtocolMapping
         ArgumentNullException.ThrowIfNull(message);
         return message switch
         {
-            SecureAggregationAdvertise a => new() { SecaggAdvertise = new V1.SecAggSession { Label = a.Label, Parties = a.Parties, Threshold = a.Threshold, Length = a.Length, Scale = a.Scale, ClipBound = a.ClipBound, Index = a.Index } },
+            SecureAggregationAdvertise a => new() { SecaggAdvertise = ToProto(a) },
             SecureAggregationKeys k => new() { SecaggKeys = ToProto(k.Keys) },
             SecureAggregationShareKeys s => new() { SecaggShareKeys = new V1.SecAggKeyDirectory { Keys = { s.Directory.Keys.Select(ToProto) } } },
             SecureAggregationShares s => new() { SecaggShares = new V1.SecAggShareBundle { Party = s.Bundle.Party, Shares = { s.Bundle.Shares.Select(ToProto) } } },
             SecureAggregationMask m => new() { SecaggMask = new V1.SecAggShareDelivery { To = m.Delivery.To, Shares = { m.Delivery.Shares.Select(ToProto) }, WeightCap = m.WeightCap ?? 0 } },
             SecureAggregationMasked m => new() { SecaggMasked = new V1.SecAggMaskedInput { Party = m.Input.Party, Values = RingBytes(m.Input.Values) } },
-            SecureAggregationUnmask u => new() { SecaggUnmask = new V1.SecAggUnmaskRequest { Survivors = { u.Request.Survivors } } },
+            SecureAggregationUnmask u => new() { SecaggUnmask = ToProto(u.Request) },
+            SecureAggregationConfirm c => new() { SecaggConfirm = ToProto(c.Request) },
+            SecureAggregationConfirmed c => new() { SecaggConfirmed = ToProto(c.Signature) },
             SecureAggregationUnmasked u => new() { SecaggUnmasked = ToProto(u.Response) },
             PaillierKeyRequest r => new() { PaillierKeyRequest = new V1.PaillierKeyRequest { KeyBits = r.KeyBits } },
             PaillierPublicKeyReply k => new() { PaillierKey = new V1.PaillierPublicKey { Key = ByteString.CopyFrom(k.PublicKey) } },
@@ -117,7 +119,9 @@ public static class ProtocolMapping
             V1.ProtocolMessage.MessageOneofCase.SecaggMask => new SecureAggregationMask(
                 new ShareDelivery(message.SecaggMask.To, [.. message.SecaggMask.Shares.Select(FromProto)]), WeightCap(message.SecaggMask.WeightCap)),
             V1.ProtocolMessage.MessageOneofCase.SecaggMasked => new SecureAggregationMasked(new MaskedInput(message.SecaggMasked.Party, RingValues(message.SecaggMasked.Values))),
-            V1.ProtocolMessage.MessageOneofCase.SecaggUnmask => new SecureAggregationUnmask(new UnmaskingRequest([.. message.SecaggUnmask.Survivors])),
+            V1.ProtocolMessage.MessageOneofCase.SecaggUnmask => new SecureAggregationUnmask(FromProto(message.SecaggUnmask)),
+            V1.ProtocolMessage.MessageOneofCase.SecaggConfirm => new SecureAggregationConfirm(FromProto(message.SecaggConfirm)),
+            V1.ProtocolMessage.MessageOneofCase.SecaggConfirmed => new SecureAggregationConfirmed(FromProto(message.SecaggConfirmed)),
             V1.ProtocolMessage.MessageOneofCase.SecaggUnmasked => new SecureAggregationUnmasked(FromProto(message.SecaggUnmasked)),
             V1.ProtocolMessage.MessageOneofCase.PaillierKeyRequest => new PaillierKeyRequest(message.PaillierKeyRequest.KeyBits),
             V1.ProtocolMessage.MessageOneofCase.PaillierKey => new PaillierPublicKeyReply(message.PaillierKey.Key.ToByteArray()),
@@ -301,13 +305,58 @@ public static class ProtocolMapping
             throw new MalformedMessageException($"Invalid secure aggregation session: {s.Parties} parties, threshold {s.Threshold}, length {s.Length}, index {s.Index}.");
         }
 
-        return new SecureAggregationAdvertise(s.Label, s.Parties, s.Threshold, s.Length, s.Scale, s.ClipBound, s.Index);
+        if (s.Degree < 0 || s.Degree % 2 != 0)
+        {
+            throw new MalformedMessageException($"Invalid secure aggregation degree {s.Degree}: 0 (every party a neighbour) or an even number of neighbours.");
+        }
+
+        return new SecureAggregationAdvertise(
+            s.Label, s.Parties, s.Threshold, s.Length, s.Scale, s.ClipBound, s.Index, s.Degree == 0 ? null : s.Degree, s.Authenticated,
+            s.Authenticated ? [.. s.Roster.Select(c => new PartyCredential(c.Index, PartyIdOf(c.PartyId), c.Certificate.ToByteArray()))] : null);
     }
 
-    private static V1.SecAggPublicKeys ToProto(AdvertisedKeys keys) =>
-        new() { Party = keys.Party, MaskPublicKey = ByteString.CopyFrom(keys.MaskPublicKey), SharePublicKey = ByteString.CopyFrom(keys.SharePublicKey) };
+    private static V1.SecAggSession ToProto(SecureAggregationAdvertise a) => new()
+    {
+        Label = a.Label,
+        Parties = a.Parties,
+        Threshold = a.Threshold,
+        Length = a.Length,
+        Scale = a.Scale,
+        ClipBound = a.ClipBound,
+        Index = a.Index,
+        Degree = a.Degree ?? 0,
+        Authenticated = a.Authenticated,
+        Roster = { (a.Roster ?? []).Select(c => new V1.SecAggCredential { Index = c.Index, PartyId = c.Party.Value, Certificate = ByteString.CopyFrom(c.Certificate) }) },
+    };
 
-    private static AdvertisedKeys FromProto(V1.SecAggPublicKeys keys) => new(keys.Party, keys.MaskPublicKey.ToByteArray(), keys.SharePublicKey.ToByteArray());
+    private static PartyId PartyIdOf(string id) =>
+        PartyId.IsValid(id) ? new PartyId(id) : throw new MalformedMessageException($"Invalid party id in a secure aggregation roster: {PartyId.Rule}.");
+
+    private static V1.SecAggUnmaskRequest ToProto(UnmaskingRequest request) => new()
+    {
+        Survivors = { request.Survivors },
+        Signatures = { (request.Signatures ?? []).Select(ToProto) },
+    };
+
+    // A request without signatures is the unauthenticated form; the party refuses it in an authenticated session.
+    private static UnmaskingRequest FromProto(V1.SecAggUnmaskRequest request) =>
+        new([.. request.Survivors], request.Signatures.Count == 0 ? null : [.. request.Signatures.Select(FromProto)]);
+
+    private static V1.SecAggSurvivorSignature ToProto(SurvivorSignature signature) =>
+        new() { Party = signature.Party, View = { signature.View }, Signature = ByteString.CopyFrom(signature.Signature) };
+
+    private static SurvivorSignature FromProto(V1.SecAggSurvivorSignature signature) => new(signature.Party, [.. signature.View], signature.Signature.ToByteArray());
+
+    private static V1.SecAggPublicKeys ToProto(AdvertisedKeys keys) => new()
+    {
+        Party = keys.Party,
+        MaskPublicKey = ByteString.CopyFrom(keys.MaskPublicKey),
+        SharePublicKey = ByteString.CopyFrom(keys.SharePublicKey),
+        Signature = keys.Signature is null ? ByteString.Empty : ByteString.CopyFrom(keys.Signature),
+    };
+
+    private static AdvertisedKeys FromProto(V1.SecAggPublicKeys keys) =>
+        new(keys.Party, keys.MaskPublicKey.ToByteArray(), keys.SharePublicKey.ToByteArray(), keys.Signature.IsEmpty ? null : keys.Signature.ToByteArray());
 
     private static V1.SecAggSealedShare ToProto(EncryptedShare share) => new() { From = share.From, To = share.To, Ciphertext = ByteString.CopyFrom(share.Ciphertext) };
 

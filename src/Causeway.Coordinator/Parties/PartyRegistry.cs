@@ -94,7 +94,7 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
 
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
         var hash = SHA256.HashData(Encoding.ASCII.GetBytes(token));
-        var session = new PartySession(party, hash, now, data, certificateBound: certificate is not null) { ClientVersion = clientVersion };
+        var session = new PartySession(party, hash, now, data, certificateBound: certificate is not null) { ClientVersion = clientVersion, Certificate = certificate?.RawData };
         PartySession? previous;
         lock (_joining)
         {
@@ -159,6 +159,9 @@ internal sealed class PartyRegistry(IOptions<CoordinatorOptions> options, TimePr
     }
 
     public bool IsConnected(PartyId party) => _byParty.TryGetValue(party, out var session) && session.Active;
+
+    /// <summary>The client certificate (DER) of the party's active session, or null when it joined without one.</summary>
+    public byte[]? CertificateOf(PartyId party) => _byParty.TryGetValue(party, out var session) && session.Active ? session.Certificate : null;
 
     /// <summary>What the connected party said about its data when it joined; null when it is not connected or said nothing.</summary>
     public DataDescription? Describe(PartyId party) => _byParty.TryGetValue(party, out var session) && session.Active ? session.Data : null;

@@ -36,6 +36,9 @@ internal sealed class PartySession(PartyId party, byte[] tokenHash, DateTimeOffs
     /// <summary>True when the session was opened over a connection whose client certificate names the party.</summary>
     public bool CertificateBound { get; } = certificateBound;
 
+    /// <summary>The client certificate (DER) the session was opened with, or null: relayed for authenticated secure aggregation.</summary>
+    public byte[]? Certificate { get; init; }
+
     public DateTimeOffset LastSeen => new(Interlocked.Read(ref _lastSeenTicks), TimeSpan.Zero);
 
     /// <summary>False once the session expired or was replaced by a new join.</summary>

@@ -370,7 +370,7 @@ public sealed class RunService : IAsyncDisposable
         try
         {
             // A recommendation run is a horizontal run of the item model: its own aggregator, initial model and parties.
-            var options = run.Config.ToRoundEngineOptions(_time, model: horizontal?.Model) with { RunId = run.Id };
+            var options = run.Config.ToRoundEngineOptions(_time, model: horizontal?.Model) with { RunId = run.Id, PartyCertificates = _parties.CertificateOf };
             options = recommendation is null ? options : options with { Strategy = run.Config.ToRecommendationStrategy() };
             var engine = RunEngine.Create(options);
             var roster = new RunRoster(

@@ -6,7 +6,8 @@ namespace Causeway.Federation.Configuration;
 
 /// <summary>
 /// The <c>"protection"</c> section: secure aggregation or Paillier encryption of the updates, for every strategy.
-/// <c>{ "kind": "secagg", "threshold": 2, "clipBound": 1, "scale": 65536 }</c> or
+/// <c>{ "kind": "secagg", "threshold": 2, "clipBound": 1, "scale": 65536 }</c>,
+/// <c>{ "kind": "secagg", "variant": "secagg+", "dropoutRate": 0.1, "corruptionRate": 0.05, "authenticated": true }</c> or
 /// <c>{ "kind": "paillier", "keyHolder": "hospital-a", "keyBits": 2048 }</c>. Hyper-parameters are null when absent,
 /// so one given for the other kind is reported.
 /// </summary>
@@ -28,6 +29,18 @@ public sealed record ProtectionConfig
 
     /// <summary>Secure aggregation's fixed-point scale S, units per 1.0 (&gt; 0). Default 65536 (2^16).</summary>
     public double? Scale { get; init; }
+
+    /// <summary>Secure aggregation's peer graph: "secagg" (every party masks with every other) or "secagg+" (O(log N) neighbours, Bell et al. 2020). Default secagg.</summary>
+    public string? Variant { get; init; }
+
+    /// <summary>Secure aggregation: the fraction of a round's parties that may drop, in [0, 1); with corruptionRate it chooses the degree and threshold. Default 0.1.</summary>
+    public double? DropoutRate { get; init; }
+
+    /// <summary>Secure aggregation: the fraction of a round's parties that may collude with the coordinator, in [0, 1). Default 0.05.</summary>
+    public double? CorruptionRate { get; init; }
+
+    /// <summary>Secure aggregation against a coordinator that may lie: signed keys and the consistency check; every party needs a client certificate. Default false.</summary>
+    public bool? Authenticated { get; init; }
 
     /// <summary>Paillier: the party that generates the key pair and decrypts the sums (required for paillier).</summary>
     public string? KeyHolder { get; init; }
@@ -52,7 +65,13 @@ public sealed record ProtectionConfig
     public IUpdateProtection? CreateProtection() => Kind switch
     {
         ProtectionKind.None => null,
-        ProtectionKind.SecAgg => new SecureAggregationProtection(Threshold, Quantization, WeightCap),
+        ProtectionKind.SecAgg => new SecureAggregationProtection(Threshold, Quantization, WeightCap)
+        {
+            Variant = Variant == "secagg+" ? SecureAggregationVariant.SecAggPlus : SecureAggregationVariant.SecAgg,
+            DropoutRate = DropoutRate ?? 0.1,
+            CorruptionRate = CorruptionRate ?? 0.05,
+            Authenticated = Authenticated ?? false,
+        },
         ProtectionKind.Paillier => new PaillierProtection(new PartyId(KeyHolder!), KeyBits ?? PaillierPublicKey.DefaultBits, WeightCap),
         _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown protection."),
     };
@@ -78,6 +97,10 @@ public sealed record ProtectionConfig
         Check(Threshold is null || secagg, $"protection.threshold is only valid for secagg, not {name}");
         Check(ClipBound is null || secagg, $"protection.clipBound is only valid for secagg, not {name}");
         Check(Scale is null || secagg, $"protection.scale is only valid for secagg, not {name}");
+        Check(Variant is null || secagg, $"protection.variant is only valid for secagg, not {name}");
+        Check(DropoutRate is null || secagg, $"protection.dropoutRate is only valid for secagg, not {name}");
+        Check(CorruptionRate is null || secagg, $"protection.corruptionRate is only valid for secagg, not {name}");
+        Check(Authenticated is null || secagg, $"protection.authenticated is only valid for secagg, not {name}");
         Check(KeyHolder is null || paillier, $"protection.keyHolder is only valid for paillier, not {name}");
         Check(KeyBits is null || paillier, $"protection.keyBits is only valid for paillier, not {name}");
         Check(WeightCap is null || Kind != ProtectionKind.None, "protection.weightCap is only valid for secagg and paillier");
@@ -100,6 +123,19 @@ public sealed record ProtectionConfig
             Check(Threshold is null || perRound is null || Threshold <= perRound, $"protection.threshold ({Threshold}) exceeds the {perRound} parties sampled per round");
             Check(ClipBound is null || (ClipBound > 0 && double.IsFinite(ClipBound.Value)), $"protection.clipBound must be a positive number, got {ClipBound}");
             Check(Scale is null || (Scale > 0 && double.IsFinite(Scale.Value)), $"protection.scale must be a positive number, got {Scale}");
+            Check(Variant is null or "secagg" or "secagg+", $"protection.variant must be secagg or secagg+, got {Variant}");
+            Check(DropoutRate is null or (>= 0 and < 1), $"protection.dropoutRate must be in [0, 1), got {DropoutRate}");
+            Check(CorruptionRate is null or (>= 0 and < 1), $"protection.corruptionRate must be in [0, 1), got {CorruptionRate}");
+            var ratesValid = DropoutRate is null or (>= 0 and < 1) && CorruptionRate is null or (>= 0 and < 1);
+            var chosen = Variant == "secagg+" || Authenticated == true;
+            if (perRound is >= 2 && chosen && ratesValid)
+            {
+                var kind = Variant == "secagg+" ? SecureAggregationVariant.SecAggPlus : SecureAggregationVariant.SecAgg;
+                if (SecureAggregationParameters.Choose(kind, perRound.Value, DropoutRate ?? 0.1, CorruptionRate ?? 0.05, Authenticated ?? false).Error is { } impossible)
+                {
+                    errors.Add($"protection: {impossible}");
+                }
+            }
             if (Quantization.OverflowError(perRound ?? 2) is { } overflow)
             {
                 errors.Add($"protection: {overflow}");

@@ -357,7 +357,7 @@ public sealed class RoundEngine : IRunEngine
         CancellationToken cancellationToken)
     {
         var aggregator = _options.Strategy.Aggregator;
-        var round = protection.Begin(new ProtectedRoundContext(aggregator.ProtectedLayout(global.Layout), info, selected, _options.Deadline, _options.TimeProvider));
+        var round = protection.Begin(new ProtectedRoundContext(aggregator.ProtectedLayout(global.Layout), info, selected, _options.Deadline, _options.TimeProvider, _options.PartyCertificates));
         var dropped = new HashSet<PartyId>();
         foreach (var failure in await round.PrepareAsync(channel, cancellationToken).ConfigureAwait(false))
         {

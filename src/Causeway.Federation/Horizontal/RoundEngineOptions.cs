@@ -65,6 +65,12 @@ public sealed record RoundEngineOptions
     public IUpdateProtection? Protection { get; init; }
 
     /// <summary>
+    /// A party's client certificate (DER) as its connection presented it, or null: what an authenticated secure
+    /// aggregation relays for the parties to check each other's signatures. Default: none known.
+    /// </summary>
+    public Func<PartyId, byte[]?>? PartyCertificates { get; init; }
+
+    /// <summary>
     /// Asynchronous buffered aggregation (FedBuff) instead of synchronous rounds; null for synchronous rounds. Run it with
     /// <see cref="Buffered.BufferedRoundEngine"/> (<see cref="RunEngine.Create"/> picks the engine). Default null.
     /// </summary>

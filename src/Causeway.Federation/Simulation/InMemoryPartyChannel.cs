@@ -30,6 +30,7 @@ public sealed class InMemoryPartyChannel : IPartyChannel, IDisposable
 {
     private readonly IReadOnlyDictionary<PartyId, PartyTrainer> _parties;
     private readonly IReadOnlyDictionary<PartyId, PartyProtection> _protections;
+    private readonly SimulatedIdentities _identities = new();
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentBag<DenseNetwork> _networks = [];
     private int _networksCreated;
@@ -42,7 +43,7 @@ public sealed class InMemoryPartyChannel : IPartyChannel, IDisposable
         var parallelism = maxParallelism ?? Environment.ProcessorCount;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(parallelism, nameof(maxParallelism));
         _parties = parties.ToDictionary(p => p.Party);
-        _protections = _parties.Keys.ToDictionary(p => p, p => new PartyProtection(p));
+        _protections = _parties.Keys.ToDictionary(p => p, p => new PartyProtection(p, credentials: _identities.CredentialsOf(p)));
         _slots = new SemaphoreSlim(parallelism, parallelism);
         MaxParallelism = parallelism;
     }
@@ -88,6 +89,9 @@ public sealed class InMemoryPartyChannel : IPartyChannel, IDisposable
             : Task.FromResult<Evaluation?>(null);
     }
 
+    /// <summary>A simulated party's certificate from the simulation's CA (what an authenticated secure aggregation relays).</summary>
+    public byte[] CertificateOf(PartyId party) => _identities.CertificateOf(party);
+
     public void Dispose()
     {
         _slots.Dispose();
@@ -95,6 +99,8 @@ public sealed class InMemoryPartyChannel : IPartyChannel, IDisposable
         {
             protection.Dispose();
         }
+
+        _identities.Dispose();
     }
 
     private async Task<T> RunAsync<T>(PartyTrainer trainer, Func<DenseNetwork, T> work, CancellationToken cancellationToken)

@@ -75,7 +75,7 @@ public sealed class Simulator
         IPartyChannel channel = attack is { Kind: AttackKind.Scale or AttackKind.Random } && malicious.Count > 0
             ? new AttackingPartyChannel(inMemory, malicious, attack)
             : inMemory;
-        var engine = RunEngine.Create(config.ToRoundEngineOptions(time, _options.FoldOrder, spec));
+        var engine = RunEngine.Create(config.ToRoundEngineOptions(time, _options.FoldOrder, spec) with { PartyCertificates = inMemory.CertificateOf });
         // With personal layers no one model is the federation's (each party scores its own: RunResult.PersonalModels), so the
         // global model, whose personal layers never trained, is not scored.
         var evaluator = data.Test is { Rows: > 0 } test && engine.Plan.PersonalLayers == 0 ? new CentralEvaluator(spec, test) : null;

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
@@ -35,6 +36,26 @@ public sealed class FederationTrust
     /// <summary>Like <see cref="ValidateServer"/> but without a host name (for client certificates).</summary>
     public bool ValidateClient(X509Certificate2? certificate, X509Chain? chain, SslPolicyErrors errors) =>
         certificate is not null && (errors & SslPolicyErrors.RemoteCertificateNotAvailable) == 0 && IsIssuedByAuthority(certificate, chain);
+
+    /// <summary>
+    /// The public key (DER SubjectPublicKeyInfo) of a certificate another party's coordinator relayed, when it chains to
+    /// the federation CA, is currently valid and names <paramref name="party"/> (its common name); otherwise null.
+    /// </summary>
+    public byte[]? PublicKeyOf(string party, byte[] certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        try
+        {
+            using var loaded = X509CertificateLoader.LoadCertificate(certificate);
+            return loaded.GetNameInfo(X509NameType.SimpleName, forIssuer: false) == party && IsIssuedByAuthority(loaded)
+                ? loaded.PublicKey.ExportSubjectPublicKeyInfo()
+                : null;
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Returns true when <paramref name="certificate"/> chains to the federation CA and is currently valid.</summary>
     public bool IsIssuedByAuthority(X509Certificate certificate, X509Chain? presented = null)

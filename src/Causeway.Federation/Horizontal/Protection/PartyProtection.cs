@@ -30,6 +30,7 @@ public sealed class PartyProtection : IDisposable
 
     private readonly PartyId _party;
     private readonly TimeProvider _time;
+    private readonly SecureAggregationCredentials? _credentials;
     private readonly Lock _gate = new();
     private readonly Dictionary<(string RunId, int Round), (SecureAggregationParty Party, long Opened)> _sessions = [];
     private readonly List<(string RunId, PaillierPrivateKey Key)> _keys = [];
@@ -37,10 +38,12 @@ public sealed class PartyProtection : IDisposable
 
     /// <param name="party">This party (written into its protected updates).</param>
     /// <param name="time">The clock for session expiry; null for the system clock.</param>
-    public PartyProtection(PartyId party, TimeProvider? time = null)
+    /// <param name="credentials">The party's identity for authenticated secure aggregation; null when it has no certificate (it then refuses authenticated sessions).</param>
+    public PartyProtection(PartyId party, TimeProvider? time = null, SecureAggregationCredentials? credentials = null)
     {
         _party = party;
         _time = time ?? TimeProvider.System;
+        _credentials = credentials;
     }
 
     /// <summary>How long a secure-aggregation session may stay open. Default 1 hour.</summary>
@@ -68,6 +71,7 @@ public sealed class PartyProtection : IDisposable
             {
                 SecureAggregationAdvertise advertise => Advertise(step.Round, advertise),
                 SecureAggregationShareKeys share => ProtocolStepReply.Success(new SecureAggregationShares(Session(step.Round).ShareKeys(share.Directory))),
+                SecureAggregationConfirm confirm => Confirm(step.Round, confirm),
                 SecureAggregationUnmask unmask => Unmask(step.Round, unmask),
                 PaillierKeyRequest request => ProtocolStepReply.Success(new PaillierPublicKeyReply(KeyFor(step.Round.RunId, request.KeyBits).PublicKey.ToBytes())),
                 PaillierCiphertexts { Decrypt: true } sum => Decrypt(step.Round, sum),
@@ -77,7 +81,7 @@ public sealed class PartyProtection : IDisposable
         }
         catch (Exception e) when (e is SecureAggregationException or InvalidOperationException or ArgumentException or OverflowException or KeyNotFoundException)
         {
-            if (step.Request is SecureAggregationShareKeys)
+            if (step.Request is SecureAggregationShareKeys or SecureAggregationConfirm)
             {
                 End(step.Round);
             }
@@ -231,7 +235,7 @@ public sealed class PartyProtection : IDisposable
 
     private ProtocolStepReply Advertise(RoundInfo round, SecureAggregationAdvertise advertise)
     {
-        var party = new SecureAggregationParty(advertise.ToOptions(), advertise.Index);
+        var party = new SecureAggregationParty(advertise.ToOptions(), advertise.Index, IdentityFor(advertise));
         var keys = party.Advertise();
         lock (_gate)
         {
@@ -258,6 +262,36 @@ public sealed class PartyProtection : IDisposable
 
         return ProtocolStepReply.Success(new SecureAggregationKeys(keys));
     }
+
+    // An authenticated session's identity: this party's key, and a roster holding the public key of every roster entry
+    // whose certificate this party trusts for the party it names (entries it does not trust stay empty and verify nothing).
+    private SecureAggregationIdentity? IdentityFor(SecureAggregationAdvertise advertise)
+    {
+        if (!advertise.Authenticated)
+        {
+            return null;
+        }
+
+        if (_credentials is null)
+        {
+            throw new InvalidOperationException("the run asks for authenticated secure aggregation, which needs this party's client certificate: start the party with --cert and --key");
+        }
+
+        var roster = new byte[advertise.Parties][];
+        Array.Fill(roster, []);
+        foreach (var entry in advertise.Roster ?? [])
+        {
+            if (entry.Index >= 0 && entry.Index < roster.Length)
+            {
+                roster[entry.Index] = _credentials.PublicKeyOf(entry.Party, entry.Certificate) ?? [];
+            }
+        }
+
+        return new SecureAggregationIdentity(_credentials.SigningKey(), roster);
+    }
+
+    private ProtocolStepReply Confirm(RoundInfo round, SecureAggregationConfirm confirm) =>
+        ProtocolStepReply.Success(new SecureAggregationConfirmed(Session(round).ConfirmSurvivors(confirm.Request)));
 
     private ProtocolStepReply Unmask(RoundInfo round, SecureAggregationUnmask unmask)
     {

@@ -3,17 +3,29 @@ using Causeway.Privacy.SecureAggregation;
 namespace Causeway.Federation.Horizontal.Protection;
 
 /// <summary>Secure aggregation round 0, coordinator → party: the session's public parameters and the party's index; the party answers <see cref="SecureAggregationKeys"/>.</summary>
-/// <param name="Label">The session label (run and round): it salts every key derivation.</param>
+/// <param name="Label">The session label (run and round): it salts every key derivation and fixes the SecAgg+ graph.</param>
 /// <param name="Parties">N, the parties selected this round.</param>
-/// <param name="Threshold">t, the Shamir threshold.</param>
+/// <param name="Threshold">t, the Shamir threshold within a neighbourhood.</param>
 /// <param name="Length">The model's parameter count.</param>
 /// <param name="Scale">The fixed-point scale S.</param>
 /// <param name="ClipBound">The clip bound C of every coordinate.</param>
 /// <param name="Index">The receiving party's index in 0..N−1.</param>
-public sealed record SecureAggregationAdvertise(string Label, int Parties, int Threshold, int Length, double Scale, double ClipBound, int Index) : ProtocolMessage
+/// <param name="Degree">SecAgg+'s degree k; null for SecAgg (every party a neighbour of every other).</param>
+/// <param name="Authenticated">Signed keys and the consistency round.</param>
+/// <param name="Roster">
+/// Authenticated sessions: the certificates of the parties whose signatures the receiver checks (its neighbourhood and
+/// theirs), each with its index and party id. The receiver trusts an entry only when the certificate chains to its
+/// federation CA and names that party, never because the coordinator sent it.
+/// </param>
+public sealed record SecureAggregationAdvertise(
+    string Label, int Parties, int Threshold, int Length, double Scale, double ClipBound, int Index,
+    int? Degree = null, bool Authenticated = false, IReadOnlyList<PartyCredential>? Roster = null) : ProtocolMessage
 {
     public override string Name => "secagg-advertise";
 
     /// <summary>The kernel's options for this session.</summary>
-    public SecureAggregationOptions ToOptions() => new(Label, Parties, Threshold, Length, new FixedPointQuantization(Scale, ClipBound));
+    public SecureAggregationOptions ToOptions() => new(Label, Parties, Threshold, Length, new FixedPointQuantization(Scale, ClipBound), Degree, Authenticated);
 }
+
+/// <summary>One entry of an authenticated session's roster: a party's index in the session, its id and its X.509 certificate (DER).</summary>
+public sealed record PartyCredential(int Index, PartyId Party, byte[] Certificate);

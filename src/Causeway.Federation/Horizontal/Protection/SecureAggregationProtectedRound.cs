@@ -9,6 +9,7 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
 {
     private readonly ProtectedRoundContext _context;
     private readonly SecureAggregationOptions? _options;
+    private readonly MaskingGraph? _graph;
     private readonly SecureAggregationServer? _server;
     private readonly Dictionary<PartyId, int> _index = [];
     private readonly Dictionary<int, ShareDelivery> _deliveries = [];
@@ -26,20 +27,29 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
             _index[selected[i]] = i;
         }
 
-        var options = new SecureAggregationOptions(
-            $"{context.Round.RunId}/round-{context.Round.Round}", selected.Count, protection.ThresholdFor(selected.Count), context.Layout.TotalLength, protection.Quantization);
-        var errors = options.Validate();
-        if (errors.Count > 0)
+        var (options, parameters, problem) = protection.OptionsFor($"{context.Round.RunId}/round-{context.Round.Round}", selected.Count, context.Layout.TotalLength);
+        if (options is null)
         {
-            Problem = $"secure aggregation cannot run among the {selected.Count} selected parties: {string.Join(" ", errors)}";
+            Problem = $"secure aggregation cannot run among the {selected.Count} selected parties: {problem}";
+            return;
+        }
+
+        if (options.Authenticated && selected.FirstOrDefault(p => context.Certificates?.Invoke(p) is null) is { } uncertified)
+        {
+            Problem = $"authenticated secure aggregation needs every selected party's client certificate; party {uncertified} joined without one (run parties with --cert and --key)";
             return;
         }
 
         _options = options;
-        _server = new SecureAggregationServer(options);
+        _graph = options.CreateGraph();
+        _server = new SecureAggregationServer(options, _graph);
+        Parameters = parameters;
     }
 
     public string? Problem { get; private set; }
+
+    /// <summary>The chosen degree and threshold with their failure bounds, when they were chosen from stated rates.</summary>
+    public SecureAggregationParameters? Parameters { get; }
 
     public async Task<IReadOnlyList<PartyFailure>> PrepareAsync(IPartyChannel channel, CancellationToken cancellationToken)
     {
@@ -57,7 +67,9 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
         var (keys, dropped) = await ExchangeAsync<SecureAggregationKeys>(
             channel,
             _context.Selected,
-            p => new SecureAggregationAdvertise(options.Session, options.Parties, options.Threshold, options.Length, quantization.Scale, quantization.ClipBound, _index[p]),
+            p => new SecureAggregationAdvertise(
+                options.Session, options.Parties, options.Threshold, options.Length, quantization.Scale, quantization.ClipBound, _index[p],
+                options.Degree, options.Authenticated, options.Authenticated ? RosterFor(_index[p]) : null),
             cancellationToken).ConfigureAwait(false);
         failures.AddRange(dropped);
         var advertised = new List<PartyId>();
@@ -77,7 +89,7 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
 
         // Round 1: each advertiser Shamir-shares its secrets, sealed per peer.
         var (bundles, unshared) = await ExchangeAsync<SecureAggregationShares>(
-            channel, advertised, _ => new SecureAggregationShareKeys(directory), cancellationToken).ConfigureAwait(false);
+            channel, advertised, p => new SecureAggregationShareKeys(directory.For(_graph!, _index[p])), cancellationToken).ConfigureAwait(false);
         failures.AddRange(unshared);
         foreach (var (party, reply) in bundles)
         {
@@ -153,11 +165,32 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
             return null;
         }
 
-        // Round 3: the survivors reveal b-shares of the survivors and c_sk-shares of the parties that dropped after sharing.
-        var survivors = _index.Where(p => request.Survivors.Contains(p.Value)).Select(p => p.Key).ToList();
-        var (responses, _) = await ExchangeAsync<SecureAggregationUnmasked>(
-            channel, survivors, _ => new SecureAggregationUnmask(request), cancellationToken).ConfigureAwait(false);
+        var graph = _graph!;
         var ignored = new List<PartyFailure>();
+        var survivors = _index.Where(p => request.Survivors.Contains(p.Value)).Select(p => p.Key).ToList();
+        if (_options!.Authenticated)
+        {
+            // The consistency round: each survivor signs its view of who survived; the signatures go out with the unmasking request.
+            var (confirmations, _) = await ExchangeAsync<SecureAggregationConfirmed>(
+                channel, survivors, p => new SecureAggregationConfirm(request.For(graph, _index[p])), cancellationToken).ConfigureAwait(false);
+            foreach (var (party, reply) in confirmations)
+            {
+                Receive(party, reply.Signature.Party, () => server.Receive(reply.Signature), ignored);
+            }
+
+            if (server.CloseConsistencyCheck() is not { } signed)
+            {
+                Problem = $"secure aggregation consistency round: {server.Error}";
+                return null;
+            }
+
+            request = signed;
+            survivors = [.. survivors.Where(p => request.Signatures!.Any(s => s.Party == _index[p]))];
+        }
+
+        // Unmasking: the survivors reveal b-shares of the survivors and c_sk-shares of the parties that dropped after sharing.
+        var (responses, _) = await ExchangeAsync<SecureAggregationUnmasked>(
+            channel, survivors, p => new SecureAggregationUnmask(request.For(graph, _index[p])), cancellationToken).ConfigureAwait(false);
         foreach (var (party, reply) in responses)
         {
             Receive(party, reply.Response.Party, () => server.Receive(reply.Response), ignored);
@@ -183,6 +216,15 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
         var decoded = new double[sum.Length];
         _options!.Quantization.Dequantize(sum, decoded);
         return ProtectedMean.Of(_context.Layout, decoded, result.Included.Sum(i => _weights[i]));
+    }
+
+    // The certificates of the parties whose signatures party `index` checks: its neighbourhood's neighbourhoods.
+    private List<PartyCredential> RosterFor(int index)
+    {
+        var graph = _graph!;
+        var needed = graph.Neighbourhood(index).SelectMany(graph.Neighbourhood).ToHashSet();
+        var selected = _context.Selected;
+        return [.. needed.Order().Select(i => new PartyCredential(i, selected[i], _context.Certificates!(selected[i])!))];
     }
 
     private Task<(List<(PartyId Party, TReply Reply)> Replies, List<PartyFailure> Failures)> ExchangeAsync<TReply>(

@@ -1,6 +1,7 @@
 using Causeway.Core.Metrics;
 using Causeway.Federation.Horizontal;
 using Causeway.Federation.Horizontal.Protection;
+using Causeway.Federation.Simulation;
 
 namespace Causeway.Federation.Recommendation.Simulation;
 
@@ -28,6 +29,7 @@ public sealed class RecommendationChannel : IPartyChannel, IDisposable
 {
     private readonly Dictionary<PartyId, RecommendationParty> _parties;
     private readonly Dictionary<PartyId, PartyProtection> _protections;
+    private readonly SimulatedIdentities _identities = new();
     private readonly SemaphoreSlim _slots;
     private readonly bool _measurePartyCpu;
     private long _partyCpuNanoseconds;
@@ -41,7 +43,7 @@ public sealed class RecommendationChannel : IPartyChannel, IDisposable
         var parallelism = maxParallelism ?? Environment.ProcessorCount;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(parallelism, nameof(maxParallelism));
         _parties = parties.ToDictionary(p => p.Party);
-        _protections = _parties.Keys.ToDictionary(p => p, p => new PartyProtection(p));
+        _protections = _parties.Keys.ToDictionary(p => p, p => new PartyProtection(p, credentials: _identities.CredentialsOf(p)));
         _slots = new SemaphoreSlim(parallelism, parallelism);
         _measurePartyCpu = measurePartyCpu;
         MaxParallelism = parallelism;
@@ -83,6 +85,9 @@ public sealed class RecommendationChannel : IPartyChannel, IDisposable
             : Task.FromResult<Evaluation?>(null);
     }
 
+    /// <summary>A simulated party's certificate from the simulation's CA (what an authenticated secure aggregation relays).</summary>
+    public byte[] CertificateOf(PartyId party) => _identities.CertificateOf(party);
+
     public void Dispose()
     {
         _slots.Dispose();
@@ -90,6 +95,8 @@ public sealed class RecommendationChannel : IPartyChannel, IDisposable
         {
             protection.Dispose();
         }
+
+        _identities.Dispose();
     }
 
     private async Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken)

@@ -76,8 +76,10 @@ public sealed class RecommendationSimulator
         // that nobody noised.
         IAggregator aggregator = options.Privacy is null ? new ItemAggregator(options.Aggregation) : new WeightedMeanAggregator(AggregationWeighting.Uniform);
         var strategy = new Strategy(options.Server, new FractionSelector(options.Fraction), aggregator, options.ServerOptimizer(), plan => plan);
+        using var channel = new RecommendationChannel(parties, options.MaxParallelism, options.MeasurePartyCpu);
         var engine = RunEngine.Create(new RoundEngineOptions
         {
+            PartyCertificates = channel.CertificateOf,
             Strategy = strategy,
             Rounds = options.Rounds,
             Seed = options.Seed,
@@ -91,7 +93,6 @@ public sealed class RecommendationSimulator
             Privacy = options.Privacy,
         });
         var ids = parties.Select(p => p.Party).ToList();
-        using var channel = new RecommendationChannel(parties, options.MaxParallelism, options.MeasurePartyCpu);
         var evaluator = options.EvaluateEveryRounds > 0 && options.Spec.Kind == RecommenderKind.MatrixFactorization
             ? new FederatedEvaluator(channel, ids, options.Deadline, options.TimeProvider)
             : null;
