@@ -34,7 +34,7 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
             return;
         }
 
-        if (options.Authenticated && selected.FirstOrDefault(p => context.Certificates?.Invoke(p) is null) is { } uncertified)
+        if (options.Authenticated && selected.Where(p => context.Certificates?.Invoke(p) is null).Select(p => (PartyId?)p).FirstOrDefault() is { } uncertified)
         {
             Problem = $"authenticated secure aggregation needs every selected party's client certificate; party {uncertified} joined without one (run parties with --cert and --key)";
             return;

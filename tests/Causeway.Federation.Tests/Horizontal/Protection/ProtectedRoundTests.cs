@@ -44,6 +44,79 @@ public sealed class ProtectedRoundTests
     }
 
     [Fact]
+    public async Task Simulate_SecAggPlusAuthenticated_MatchesPlainRunWithinQuantisationError()
+    {
+        var config = Config("fedavg", null) with { Partition = Config("fedavg", null).Partition with { Parties = 40 } };
+        var plain = await new Simulator().RunAsync(config, Data(), null, CancellationToken.None);
+
+        var secure = await new Simulator().RunAsync(
+            config with { Protection = new ProtectionConfig { Kind = ProtectionKind.SecAgg, Variant = "secagg+", DropoutRate = 0.05, CorruptionRate = 0, Authenticated = true } },
+            Data(), null, CancellationToken.None);
+
+        Assert.All(secure.Rounds, r => Assert.True(r.Succeeded, r.Problem));
+        Assert.All(secure.Rounds, r => Assert.Equal(40, r.Participants));
+        var difference = MaxDifference(plain.Global, secure.Global);
+        Assert.True(difference is > 0 and < 1e-4, $"max |plain − secagg+| = {difference}");
+    }
+
+    [Fact]
+    public async Task SecAggPlus_EachPartyHearsOnlyItsNeighbourhood_AndSignsWhatItSaw()
+    {
+        var (trainers, spec) = Trainers([.. Enumerable.Repeat(20, 40)]);
+        using var inner = new InMemoryPartyChannel(trainers);
+        var channel = new EditingChannel(inner);
+        var protection = new SecureAggregationProtection(null, Privacy.SecureAggregation.FixedPointQuantization.Default)
+        {
+            Variant = Privacy.SecureAggregation.SecureAggregationVariant.SecAggPlus,
+            DropoutRate = 0.05,
+            CorruptionRate = 0,
+            Authenticated = true,
+        };
+        var degree = protection.OptionsFor("s", 40, Length(spec)).Options!.Degree!.Value;
+
+        var result = await RunAsync(trainers, spec, channel, protection, rounds: 1, inner.CertificateOf);
+
+        Assert.True(Assert.Single(result.Rounds).Succeeded, result.Rounds[0].Problem);
+        Assert.True(degree < 39, $"k = {degree}");
+        // Round 1: each party gets the keys of its neighbourhood only, each signed by its owner.
+        var directories = channel.Exchanges.Select(e => e.Request).OfType<SecureAggregationShareKeys>().ToList();
+        Assert.Equal(40, directories.Count);
+        Assert.All(directories, d => Assert.Equal(degree + 1, d.Directory.Keys.Count));
+        Assert.All(directories.SelectMany(d => d.Directory.Keys), k => Assert.Equal(64, k.Signature!.Length));
+        // The consistency round ran before unmasking, and every party answered both.
+        Assert.Equal(40, channel.Exchanges.Count(e => e.Request is SecureAggregationConfirm && e.Reply.Reply is SecureAggregationConfirmed));
+        Assert.Equal(40, channel.Exchanges.Count(e => e.Request is SecureAggregationUnmask && e.Reply.Reply is SecureAggregationUnmasked));
+    }
+
+    [Fact]
+    public async Task SecAggAuthenticated_CoordinatorChangesTheSurvivorsAfterTheySigned_PartiesRefuseNamingTheLie()
+    {
+        var (trainers, spec) = Trainers([.. Enumerable.Repeat(20, 12)]);
+        using var inner = new InMemoryPartyChannel(trainers);
+        var lied = new HashSet<PartyId>(trainers.Take(3).Select(t => t.Party));
+        var channel = new EditingChannel(inner)
+        {
+            // At unmasking, the coordinator tells three parties that the last party dropped, after all had signed that it survived.
+            EditStep = (p, s) => !lied.Contains(p) || s.Request is not SecureAggregationUnmask { Request: var request }
+                ? s
+                : s with { Request = new SecureAggregationUnmask(request with { Survivors = [.. request.Survivors.Where(i => i != 11)] }) },
+        };
+        var protection = new SecureAggregationProtection(null, Privacy.SecureAggregation.FixedPointQuantization.Default) { Authenticated = true, CorruptionRate = 0 };
+
+        var result = await RunAsync(trainers, spec, channel, protection, rounds: 1, inner.CertificateOf);
+
+        var refusals = channel.Exchanges.Where(e => e.Request is SecureAggregationUnmask && e.Reply.Failure is not null).ToList();
+        Assert.Equal(lied, refusals.Select(r => r.Party).ToHashSet());
+        Assert.All(refusals, r => Assert.Contains("changed the survivor list between the consistency round and unmasking", r.Reply.Failure, StringComparison.Ordinal));
+        // The liars revealed nothing: no c_sk-share of party 11 left any party.
+        Assert.DoesNotContain(
+            channel.Exchanges.Select(e => e.Reply.Reply).OfType<SecureAggregationUnmasked>().SelectMany(u => u.Response.Shares),
+            s => s.Owner == 11 && s.Kind == Privacy.SecureAggregation.SecretKind.MaskPrivateKey);
+        // The honest remainder still unmasks the round.
+        Assert.True(Assert.Single(result.Rounds).Succeeded, result.Rounds[0].Problem);
+    }
+
+    [Fact]
     public async Task Simulate_Paillier_MatchesPlainRunWithinFixedPointError()
     {
         var plain = await new Simulator().RunAsync(Config("fedavg", null), Data(), null, CancellationToken.None);
@@ -232,7 +305,8 @@ public sealed class ProtectedRoundTests
         return (trainers, spec);
     }
 
-    private static Task<RunResult> RunAsync(List<PartyTrainer> trainers, ModelSpec spec, IPartyChannel channel, IUpdateProtection? protection, int rounds = 2)
+    private static Task<RunResult> RunAsync(
+        List<PartyTrainer> trainers, ModelSpec spec, IPartyChannel channel, IUpdateProtection? protection, int rounds = 2, Func<PartyId, byte[]?>? certificates = null)
     {
         var engine = new RoundEngine(new RoundEngineOptions
         {
@@ -243,6 +317,7 @@ public sealed class ProtectedRoundTests
             Deadline = TimeSpan.FromSeconds(60),
             FoldOrder = FoldOrder.Selection,
             Protection = protection,
+            PartyCertificates = certificates,
         });
         return engine.RunAsync(new DenseNetwork(spec).Initialize(5), [.. trainers.Select(t => t.Party)], channel, null, null, null, CancellationToken.None);
     }
