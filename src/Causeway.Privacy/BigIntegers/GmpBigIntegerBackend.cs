@@ -81,6 +81,9 @@ internal sealed unsafe class GmpBigIntegerBackend : BigIntegerBackend
         return GmpNative.ProbablyPrime(n.Pointer, rounds) > 0;
     }
 
+    protected override IFixedBasePowerTable CreateFixedBasePowerTableCore(ReadOnlySpan<byte> value, int exponentBits, int window, ReadOnlySpan<byte> modulus) =>
+        new GmpFixedBasePowerTable(value, exponentBits, window, modulus);
+
     public override IModPowKernel CreateModPowKernel(ReadOnlySpan<byte> value, ReadOnlySpan<byte> exponent, ReadOnlySpan<byte> modulus) =>
         new Kernel(value, exponent, modulus);
 
