@@ -53,6 +53,9 @@ internal abstract class BigIntegerBackend
         return CreateFixedBasePowerTableCore(value, exponentBits, window, modulus);
     }
 
+    /// <summary>Prepares Πᵢ bᵢ^kᵢ mod <paramref name="modulus"/> over fixed bases (units mod m) for exponents given per call (<see cref="IMultiExponentiation"/>).</summary>
+    public abstract IMultiExponentiation CreateMultiExponentiation(IReadOnlyList<ReadOnlyMemory<byte>> bases, ReadOnlySpan<byte> modulus);
+
     /// <summary>GMP if it can be loaded and computes 3^5 mod 7 = 5; otherwise null.</summary>
     internal static BigIntegerBackend? TryCreateGmp()
     {

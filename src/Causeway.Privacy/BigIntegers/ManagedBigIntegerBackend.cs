@@ -60,6 +60,9 @@ internal sealed class ManagedBigIntegerBackend : BigIntegerBackend
     protected override IFixedBasePowerTable CreateFixedBasePowerTableCore(ReadOnlySpan<byte> value, int exponentBits, int window, ReadOnlySpan<byte> modulus) =>
         new ManagedFixedBasePowerTable(value, exponentBits, window, modulus);
 
+    public override IMultiExponentiation CreateMultiExponentiation(IReadOnlyList<ReadOnlyMemory<byte>> bases, ReadOnlySpan<byte> modulus) =>
+        new ManagedMultiExponentiation(bases, modulus);
+
     public override IModPowKernel CreateModPowKernel(ReadOnlySpan<byte> value, ReadOnlySpan<byte> exponent, ReadOnlySpan<byte> modulus) =>
         new Kernel(Read(value), Read(exponent), Read(modulus));
 
