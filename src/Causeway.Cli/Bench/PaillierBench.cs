@@ -18,8 +18,12 @@ namespace Causeway.Cli.Bench;
 /// With g = n + 1 an encryption is one r^n mod n² (a 2·bits-bit modulus, a bits-bit exponent) plus a multiplication, so
 /// <c>encrypt_per_second / gmp_modexp_per_second</c> near 1 means no overhead around the exponentiation. The two are
 /// measured alternately, one operation at a time, so a change in machine load affects both alike. The headline encryption
-/// draws a fresh r per ciphertext; encryption with r^n precomputed is reported separately
-/// (<c>encrypt_precomputed_per_second</c>: the precomputation is not timed).
+/// draws a fresh uniform r per ciphertext (the textbook r^n); encryption with r^n precomputed is reported separately
+/// (<c>encrypt_precomputed_per_second</c>: the precomputation is not timed). The default randomness since issue 14 is
+/// Damgård–Jurik–Nielsen's h_s^a from a fixed-base table: <c>encrypt_short_exponent_per_second</c> draws it inline,
+/// <c>pooled_encrypt_per_second</c> takes it from a <see cref="PaillierRandomizerPool"/> filled beforehand (untimed, as
+/// between rounds), and <c>randomizer_seconds_short_exponent</c> / <c>randomizer_seconds_uniform</c> are the cost of
+/// producing one randomiser of each kind.
 /// </remarks>
 internal static class PaillierBench
 {
@@ -38,6 +42,7 @@ internal static class PaillierBench
         double AddPerSecond,
         double AddPlaintextPerSecond,
         double EncryptPrecomputedPerSecond,
+        ShortExponentRates ShortExponent,
         int SlotsPerCiphertext,
         double PackedEncryptValuesPerSecond,
         double UnpackedEncryptValuesPerSecond,
@@ -60,6 +65,15 @@ internal static class PaillierBench
                 ["add_per_second"] = AddPerSecond,
                 ["add_plaintext_per_second"] = AddPlaintextPerSecond,
                 ["encrypt_precomputed_per_second"] = EncryptPrecomputedPerSecond,
+                ["encrypt_per_second_randomness"] = "uniform r^n mod n^2 (textbook; PaillierRandomness.Uniform)",
+                ["encrypt_short_exponent_per_second"] = ShortExponent.EncryptPerSecond,
+                ["pooled_encrypt_per_second"] = ShortExponent.PooledEncryptPerSecond,
+                ["pooled_randomness"] = $"short_exponent: Damgard-Jurik-Nielsen h_s^a mod n^2, a of {ShortExponent.ExponentBits} bits, fixed-base table with 8-bit digits; pool of {ShortExponent.PoolSize} filled before timing (PaillierRandomizerPool)",
+                ["randomizer_seconds_short_exponent"] = 1 / ShortExponent.RandomizerPerSecond,
+                ["randomizer_seconds_uniform"] = 1 / ShortExponent.UniformRandomizerPerSecond,
+                ["short_exponent_bits"] = ShortExponent.ExponentBits,
+                ["short_exponent_table_seconds"] = ShortExponent.TableSeconds,
+                ["default_randomness"] = "short_exponent",
                 ["gmp_modexp_per_second"] = ModExpPerSecond,
                 ["modexp_modulus_bits"] = 2 * Settings.Bits,
                 ["modexp_exponent_bits"] = Settings.Bits,
@@ -82,6 +96,16 @@ internal static class PaillierBench
             };
         }
     }
+
+    /// <summary>Damgård–Jurik–Nielsen randomness: inline, pooled, and the cost of one randomiser of each kind.</summary>
+    public sealed record ShortExponentRates(
+        int ExponentBits,
+        double TableSeconds,
+        double EncryptPerSecond,
+        double PooledEncryptPerSecond,
+        int PoolSize,
+        double RandomizerPerSecond,
+        double UniformRandomizerPerSecond);
 
     public static Command CreateCommand()
     {
@@ -135,7 +159,9 @@ internal static class PaillierBench
         var start = Stopwatch.GetTimestamp();
         using var privateKey = PaillierPrivateKey.Generate(settings.Bits);
         var keygenSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        var key = privateKey.PublicKey;
+        // The headline encryption keeps its meaning (textbook uniform r^n, against the raw powm it is bound by); the
+        // short-exponent default is measured on its own below.
+        var key = privateKey.PublicKey.WithRandomness(PaillierRandomness.Uniform);
         Done(keygen);
 
         var plaintexts = Enumerable.Range(0, 16).Select(_ => RandomBelow(key.Modulus)).ToArray();
@@ -170,6 +196,7 @@ internal static class PaillierBench
 
         var precomputed = new Rate(randomizers.Length, Stopwatch.GetElapsedTime(start).TotalSeconds);
         Done(precomputedStep);
+        var shortExponent = MeasureShortExponent(progress, key, plaintexts, budget);
 
         // Vectors of two packed ciphertexts' worth of values, encrypted packed and one value per ciphertext.
         var slots = FixedPointEncoding.Default.SlotsPerCiphertext(key);
@@ -193,11 +220,56 @@ internal static class PaillierBench
             add.PerSecond,
             addPlaintext.PerSecond,
             precomputed.PerSecond,
+            shortExponent,
             slots,
             packedEncrypt.PerSecond * values.Length,
             unpackedEncrypt.PerSecond * values.Length,
             packedDecrypt.PerSecond * values.Length,
             unpackedDecrypt.PerSecond * values.Length);
+    }
+
+    /// <summary>
+    /// The short-exponent (DJN) path on a fresh key object for the same n, so the table is built in view: its build,
+    /// inline encryption, pooled encryption (the pool filled untimed), and one randomiser of each kind.
+    /// </summary>
+    private static ShortExponentRates MeasureShortExponent(ProgressContext? progress, PaillierPublicKey key, BigInteger[] plaintexts, double budget)
+    {
+        var djn = PaillierPublicKey.FromBytes(key.ToBytes()).WithRandomness(PaillierRandomness.ShortExponent);
+        var tableStep = Step(progress, "short-exponent (DJN) fixed-base table, built once per key");
+        var start = Stopwatch.GetTimestamp();
+        djn.Encrypt(plaintexts[0]);
+        var tableSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        Done(tableStep);
+
+        var i = 0;
+        var inline = Timed(progress, "encrypt, short-exponent randomiser drawn inline (the default)", () => djn.Encrypt(plaintexts[i++ & 15]), budget);
+        var randomizer = Timed(progress, "one short-exponent randomiser h_s^a mod n²", () => djn.CreateRandomizer(PaillierRandomness.ShortExponent), budget);
+        var uniform = Timed(progress, "one uniform randomiser r^n mod n²", () => djn.CreateRandomizer(PaillierRandomness.Uniform), budget);
+
+        var poolStep = Step(progress, $"encrypt from a pool of {PrecomputedRandomizers} short-exponent randomisers (filled untimed)");
+        using var pool = new PaillierRandomizerPool(djn, PrecomputedRandomizers, PaillierRandomness.ShortExponent, fillInBackground: false);
+        Rate pooled = default;
+        var total = Stopwatch.GetTimestamp();
+        do
+        {
+            pool.Fill();
+            start = Stopwatch.GetTimestamp();
+            for (var k = 0; k < PrecomputedRandomizers; k++)
+            {
+                pool.Encrypt(plaintexts[k & 15]);
+            }
+
+            pooled += new Rate(PrecomputedRandomizers, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            Advance(poolStep, Math.Min(1, Stopwatch.GetElapsedTime(total).TotalSeconds / budget));
+        }
+        while (Stopwatch.GetElapsedTime(total).TotalSeconds < budget);
+        Done(poolStep);
+        if (pool.Misses != 0)
+        {
+            throw new InvalidOperationException($"The pool ran dry {pool.Misses} times while timing pooled encryption.");
+        }
+
+        return new ShortExponentRates((djn.Bits + 1) / 2, tableSeconds, inline.PerSecond, pooled.PerSecond, PrecomputedRandomizers, randomizer.PerSecond, uniform.PerSecond);
     }
 
     private static void Write(Result result, string? loadBefore, string? loadAfter)
@@ -213,6 +285,11 @@ internal static class PaillierBench
         table.AddRow("homomorphic add (ciphertext + ciphertext)", PerSecond(result.AddPerSecond));
         table.AddRow("add plaintext", PerSecond(result.AddPlaintextPerSecond));
         table.AddRow("encrypt, r^n precomputed (not the headline)", PerSecond(result.EncryptPrecomputedPerSecond));
+        var djn = result.ShortExponent;
+        table.AddRow(string.Create(Invariant, $"encrypt, short-exponent (DJN, {djn.ExponentBits}-bit a) drawn inline: the default"), PerSecond(djn.EncryptPerSecond));
+        table.AddRow(string.Create(Invariant, $"encrypt, pooled short-exponent randomisers (pool of {djn.PoolSize}, filled untimed)"), PerSecond(djn.PooledEncryptPerSecond));
+        table.AddRow("one randomiser: short-exponent h_s^a / uniform r^n", string.Create(Invariant, $"{1e3 / djn.RandomizerPerSecond:F3} ms / {1e3 / djn.UniformRandomizerPerSecond:F2} ms"));
+        table.AddRow("short-exponent table build (once per key)", djn.TableSeconds.ToString("F2", Invariant) + " s");
         table.AddRow(string.Create(Invariant, $"encrypt values, packed ({result.SlotsPerCiphertext} per ciphertext)"), PerSecond(result.PackedEncryptValuesPerSecond));
         table.AddRow("encrypt values, unpacked", PerSecond(result.UnpackedEncryptValuesPerSecond));
         table.AddRow("decrypt values, packed", PerSecond(result.PackedDecryptValuesPerSecond));

@@ -38,6 +38,24 @@ internal abstract class BigIntegerBackend
     /// <summary>Prepares value^exponent mod modulus to be computed repeatedly with no conversions (the raw rate a benchmark compares against).</summary>
     public abstract IModPowKernel CreateModPowKernel(ReadOnlySpan<byte> value, ReadOnlySpan<byte> exponent, ReadOnlySpan<byte> modulus);
 
+    /// <summary>The backend's <see cref="IFixedBasePowerTable"/>; arguments already checked.</summary>
+    protected abstract IFixedBasePowerTable CreateFixedBasePowerTableCore(ReadOnlySpan<byte> value, int exponentBits, int window, ReadOnlySpan<byte> modulus);
+
+    /// <summary>
+    /// Precomputes the powers of <paramref name="value"/> modulo <paramref name="modulus"/> for exponents of at most
+    /// <paramref name="exponentBits"/> bits in <paramref name="window"/>-bit digits (<see cref="IFixedBasePowerTable"/>).
+    /// </summary>
+    public IFixedBasePowerTable CreateFixedBasePowerTable(ReadOnlySpan<byte> value, int exponentBits, int window, ReadOnlySpan<byte> modulus)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(exponentBits);
+        ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(window, 12);
+        return CreateFixedBasePowerTableCore(value, exponentBits, window, modulus);
+    }
+
+    /// <summary>Prepares Πᵢ bᵢ^kᵢ mod <paramref name="modulus"/> over fixed bases (units mod m) for exponents given per call (<see cref="IMultiExponentiation"/>).</summary>
+    public abstract IMultiExponentiation CreateMultiExponentiation(IReadOnlyList<ReadOnlyMemory<byte>> bases, ReadOnlySpan<byte> modulus);
+
     /// <summary>GMP if it can be loaded and computes 3^5 mod 7 = 5; otherwise null.</summary>
     internal static BigIntegerBackend? TryCreateGmp()
     {

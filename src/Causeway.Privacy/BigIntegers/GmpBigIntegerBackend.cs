@@ -81,6 +81,12 @@ internal sealed unsafe class GmpBigIntegerBackend : BigIntegerBackend
         return GmpNative.ProbablyPrime(n.Pointer, rounds) > 0;
     }
 
+    protected override IFixedBasePowerTable CreateFixedBasePowerTableCore(ReadOnlySpan<byte> value, int exponentBits, int window, ReadOnlySpan<byte> modulus) =>
+        new GmpFixedBasePowerTable(value, exponentBits, window, modulus);
+
+    public override IMultiExponentiation CreateMultiExponentiation(IReadOnlyList<ReadOnlyMemory<byte>> bases, ReadOnlySpan<byte> modulus) =>
+        new GmpMultiExponentiation(bases, modulus);
+
     public override IModPowKernel CreateModPowKernel(ReadOnlySpan<byte> value, ReadOnlySpan<byte> exponent, ReadOnlySpan<byte> modulus) =>
         new Kernel(value, exponent, modulus);
 

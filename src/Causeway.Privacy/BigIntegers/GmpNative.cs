@@ -35,6 +35,12 @@ internal static unsafe partial class GmpNative
     [LibraryImport(Library, EntryPoint = "__gmpz_sizeinbase")]
     public static partial nuint SizeInBase(Mpz* op, int @base);
 
+    [LibraryImport(Library, EntryPoint = "__gmpz_set")]
+    public static partial void Set(Mpz* rop, Mpz* op);
+
+    [LibraryImport(Library, EntryPoint = "__gmpz_set_ui")]
+    public static partial void SetUInt(Mpz* rop, nuint op);
+
     [LibraryImport(Library, EntryPoint = "__gmpz_powm")]
     public static partial void PowMod(Mpz* rop, Mpz* @base, Mpz* exponent, Mpz* modulus);
 

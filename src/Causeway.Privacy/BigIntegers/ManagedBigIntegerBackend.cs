@@ -57,6 +57,12 @@ internal sealed class ManagedBigIntegerBackend : BigIntegerBackend
         return MillerRabin(n, rounds);
     }
 
+    protected override IFixedBasePowerTable CreateFixedBasePowerTableCore(ReadOnlySpan<byte> value, int exponentBits, int window, ReadOnlySpan<byte> modulus) =>
+        new ManagedFixedBasePowerTable(value, exponentBits, window, modulus);
+
+    public override IMultiExponentiation CreateMultiExponentiation(IReadOnlyList<ReadOnlyMemory<byte>> bases, ReadOnlySpan<byte> modulus) =>
+        new ManagedMultiExponentiation(bases, modulus);
+
     public override IModPowKernel CreateModPowKernel(ReadOnlySpan<byte> value, ReadOnlySpan<byte> exponent, ReadOnlySpan<byte> modulus) =>
         new Kernel(Read(value), Read(exponent), Read(modulus));
 

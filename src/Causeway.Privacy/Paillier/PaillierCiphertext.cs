@@ -19,6 +19,8 @@ public sealed class PaillierCiphertext
 
     internal ReadOnlySpan<byte> Value => _value;
 
+    internal ReadOnlyMemory<byte> Memory => _value;
+
     /// <summary>
     /// Reads and validates a ciphertext for <paramref name="publicKey"/>: exactly <see cref="PaillierPublicKey.CiphertextLength"/>
     /// bytes big-endian, a value in [1, n²), coprime to n.

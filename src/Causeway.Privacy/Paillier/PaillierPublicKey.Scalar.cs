@@ -40,12 +40,10 @@ public sealed partial class PaillierPublicKey
     /// <summary>The ciphertext of Σᵢ kᵢ·mᵢ mod n for ciphertexts cᵢ = E(mᵢ) and signed 64-bit scalars kᵢ.</summary>
     /// <remarks>
     /// <para>
-    /// Effectively computes Πᵢ cᵢ^kᵢ mod n² (negative kᵢ through one inversion of the product of the negative terms), by
-    /// Pippenger's bucket method: the exponents are cut into w-bit digits; per digit position every ciphertext is
-    /// multiplied into the bucket of its digit (one modular multiplication, none for a zero digit) and the buckets are
-    /// combined as Σ_d d·B_d with two running products (2·2^w multiplications). The cost is about
-    /// (digit positions) × (count + 2^(w+1)) multiplications modulo n², against about 1.5·log₂(k) per term for
-    /// separate exponentiations. A 0/1 feature costs one multiplication per set row.
+    /// Effectively computes Πᵢ cᵢ^kᵢ mod n² by Pippenger's bucket method on offset exponents (see
+    /// <see cref="PaillierLinearCombiner"/>): about ⌈(t+1)/w⌉·(N + 2^(w+1)) multiplications modulo n² for N terms with
+    /// |kᵢ| &lt; 2^t, against about 1.5·t per term for separate exponentiations. For many scalar vectors over the same
+    /// ciphertexts, prepare them once with <see cref="PrepareLinearCombinations"/>.
     /// </para>
     /// <para>The result is deterministic; see <see cref="Multiply"/> about re-randomising.</para>
     /// </remarks>
@@ -59,114 +57,31 @@ public sealed partial class PaillierPublicKey
             throw new ArgumentException($"A linear combination needs one scalar per ciphertext: {ciphertexts.Count} ciphertexts, {scalars.Length} scalars.", nameof(scalars));
         }
 
-        for (var i = 0; i < scalars.Length; i++)
+        if (ciphertexts.Count == 0)
+        {
+            var one = new byte[CiphertextLength];
+            one[^1] = 1;
+            return new PaillierCiphertext(this, one);
+        }
+
+        using var combiner = PrepareLinearCombinations(ciphertexts);
+        return combiner.Combine(scalars);
+    }
+
+    /// <summary>Prepares linear combinations of <paramref name="ciphertexts"/> with scalar vectors given later (<see cref="PaillierLinearCombiner.Combine"/>).</summary>
+    /// <exception cref="ArgumentException">The list is empty, or a ciphertext is under another key.</exception>
+    public PaillierLinearCombiner PrepareLinearCombinations(IReadOnlyList<PaillierCiphertext> ciphertexts)
+    {
+        ArgumentNullException.ThrowIfNull(ciphertexts);
+        ArgumentOutOfRangeException.ThrowIfZero(ciphertexts.Count, nameof(ciphertexts));
+        var bases = new ReadOnlyMemory<byte>[ciphertexts.Count];
+        for (var i = 0; i < bases.Length; i++)
         {
             ThrowIfForeign(ciphertexts[i], nameof(ciphertexts));
-            if (scalars[i] == long.MinValue)
-            {
-                throw new ArgumentOutOfRangeException(nameof(scalars), $"Scalar {i} is long.MinValue, whose magnitude has no 64-bit form.");
-            }
+            bases[i] = ciphertexts[i].Memory;
         }
 
-        var positive = MultiExponentiate(ciphertexts, scalars, negative: false);
-        var negative = MultiExponentiate(ciphertexts, scalars, negative: true);
-        if (negative is not null)
-        {
-            Invert(negative);
-            positive = positive is null ? negative : Multiplied(positive, negative);
-        }
-
-        if (positive is null)
-        {
-            positive = new byte[CiphertextLength];
-            positive[^1] = 1;
-        }
-
-        return new PaillierCiphertext(this, positive);
-    }
-
-    /// <summary>Πᵢ cᵢ^|kᵢ| over the terms of one sign, or null when there are none.</summary>
-    private byte[]? MultiExponentiate(IReadOnlyList<PaillierCiphertext> ciphertexts, ReadOnlySpan<long> scalars, bool negative)
-    {
-        var count = 0;
-        ulong largest = 0;
-        foreach (var k in scalars)
-        {
-            if (negative ? k < 0 : k > 0)
-            {
-                count++;
-                largest = Math.Max(largest, (ulong)Math.Abs(k));
-            }
-        }
-
-        if (count == 0)
-        {
-            return null;
-        }
-
-        // w ≈ log₂(count) − 2 balances the per-term bucket insertions against the 2^(w+1) combination steps.
-        var window = Math.Clamp(BitOperations.Log2((uint)count) - 2, 1, 10);
-        var digitMask = (1UL << window) - 1;
-        var positions = ((64 - BitOperations.LeadingZeroCount(largest)) + window - 1) / window;
-        var buckets = new byte[1 << window][];
-        byte[]? accumulator = null;
-        for (var position = positions - 1; position >= 0; position--)
-        {
-            if (accumulator is not null)
-            {
-                for (var s = 0; s < window; s++)
-                {
-                    accumulator = Multiplied(accumulator, accumulator);
-                }
-            }
-
-            Array.Clear(buckets);
-            var shift = position * window;
-            for (var i = 0; i < scalars.Length; i++)
-            {
-                var k = scalars[i];
-                if (negative ? k >= 0 : k <= 0)
-                {
-                    continue;
-                }
-
-                var digit = (int)(((ulong)Math.Abs(k) >> shift) & digitMask);
-                if (digit != 0)
-                {
-                    buckets[digit] = buckets[digit] is { } bucket ? Multiplied(bucket, ciphertexts[i].Value) : ciphertexts[i].Value.ToArray();
-                }
-            }
-
-            // Σ_d d·B_d as a product: running = Π_{e ≥ d} B_e, total = Π_d running_d.
-            byte[]? running = null;
-            byte[]? total = null;
-            for (var d = buckets.Length - 1; d >= 1; d--)
-            {
-                if (buckets[d] is { } bucket)
-                {
-                    running = running is null ? bucket : Multiplied(running, bucket);
-                }
-
-                if (running is not null)
-                {
-                    total = total is null ? running : Multiplied(total, running);
-                }
-            }
-
-            if (total is not null)
-            {
-                accumulator = accumulator is null ? total : Multiplied(accumulator, total);
-            }
-        }
-
-        return accumulator;
-    }
-
-    private byte[] Multiplied(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
-    {
-        var product = new byte[CiphertextLength];
-        Backend.ModMultiply(left, right, _modulusSquared, product);
-        return product;
+        return new PaillierLinearCombiner(this, Backend.CreateMultiExponentiation(bases, _modulusSquared));
     }
 
     private void Invert(byte[] value)

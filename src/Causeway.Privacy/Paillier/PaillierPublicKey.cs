@@ -33,8 +33,9 @@ public sealed partial class PaillierPublicKey : IEquatable<PaillierPublicKey>
 
     private readonly byte[] _modulus;
     private readonly byte[] _modulusSquared;
+    private readonly Lazy<ShortExponentRandomness> _shortExponent;
 
-    internal PaillierPublicKey(BigInteger modulus, BigIntegerBackend backend)
+    internal PaillierPublicKey(BigInteger modulus, BigIntegerBackend backend, PaillierRandomness randomness = PaillierRandomness.ShortExponent)
     {
         System.Diagnostics.Debug.Assert(modulus.Sign > 0 && !modulus.IsEven, "n is an odd positive product of two primes.");
         N = modulus;
@@ -47,6 +48,8 @@ public sealed partial class PaillierPublicKey : IEquatable<PaillierPublicKey>
         _modulusSquared = new byte[CiphertextLength];
         ManagedBigIntegerBackend.Write(N, _modulus);
         ManagedBigIntegerBackend.Write(NSquared, _modulusSquared);
+        Randomness = randomness;
+        _shortExponent = new(() => new ShortExponentRandomness(this), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The bit length of n.</summary>
@@ -63,6 +66,13 @@ public sealed partial class PaillierPublicKey : IEquatable<PaillierPublicKey>
 
     /// <summary>The big-integer backend this key computes with: <c>"gmp"</c> or <c>"managed"</c>.</summary>
     public string BackendName => Backend.Name;
+
+    /// <summary>
+    /// How <see cref="Encrypt(BigInteger)"/> and <see cref="CreateRandomizer()"/> draw r^n mod n²:
+    /// <see cref="PaillierRandomness.ShortExponent"/> (Damgård–Jurik–Nielsen, the default) or
+    /// <see cref="PaillierRandomness.Uniform"/>. Not part of the key's bytes or equality: each encryptor chooses.
+    /// </summary>
+    public PaillierRandomness Randomness { get; }
 
     internal BigInteger N { get; }
 
@@ -106,6 +116,17 @@ public sealed partial class PaillierPublicKey : IEquatable<PaillierPublicKey>
         return new PaillierPublicKey(n, backend);
     }
 
+    /// <summary>This key with encryptions drawing their randomiser as <paramref name="randomness"/> says (equal to this key).</summary>
+    public PaillierPublicKey WithRandomness(PaillierRandomness randomness)
+    {
+        if (!Enum.IsDefined(randomness))
+        {
+            throw new ArgumentOutOfRangeException(nameof(randomness), randomness, "Unknown Paillier randomness.");
+        }
+
+        return randomness == Randomness ? this : new PaillierPublicKey(N, Backend, randomness);
+    }
+
     /// <summary>Writes the key: a 4-byte big-endian bit length, then n big-endian in <see cref="ModulusLength"/> bytes.</summary>
     public byte[] ToBytes()
     {
@@ -115,30 +136,30 @@ public sealed partial class PaillierPublicKey : IEquatable<PaillierPublicKey>
         return bytes;
     }
 
-    /// <summary>Encrypts m ∈ [0, n) with fresh randomness r from <see cref="RandomNumberGenerator"/>.</summary>
-    /// <remarks>Effectively computes c = (1 + m·n) · r^n mod n². Signed values are encoded as n − |x| (see <see cref="FixedPointEncoding"/>).</remarks>
+    /// <summary>Encrypts m ∈ [0, n) with a fresh randomiser drawn as <see cref="Randomness"/> says, from <see cref="RandomNumberGenerator"/>.</summary>
+    /// <remarks>
+    /// Effectively computes c = (1 + m·n) · R mod n² with R = h_s^a (<see cref="PaillierRandomness.ShortExponent"/>) or
+    /// R = r^n (<see cref="PaillierRandomness.Uniform"/>). Signed values are encoded as n − |x| (see <see cref="FixedPointEncoding"/>).
+    /// </remarks>
     public PaillierCiphertext Encrypt(BigInteger plaintext)
     {
         ThrowIfOutOfPlaintextRange(plaintext);
         var value = new byte[CiphertextLength];
-        Span<byte> r = stackalloc byte[ModulusLength];
         Span<byte> rn = stackalloc byte[CiphertextLength];
         try
         {
-            DrawUnit(r);
-            Backend.ModPow(r, _modulus, _modulusSquared, rn);
+            DrawRandomizer(Randomness, rn);
             MultiplyByGeneratorPower(rn, plaintext, value);
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(r);
             CryptographicOperations.ZeroMemory(rn);
         }
 
         return new PaillierCiphertext(this, value);
     }
 
-    /// <summary>Encrypts with a randomiser r^n mod n² computed ahead of time (<see cref="CreateRandomizer"/>); the randomiser is consumed.</summary>
+    /// <summary>Encrypts with a randomiser r^n mod n² computed ahead of time (<see cref="CreateRandomizer()"/>); the randomiser is consumed.</summary>
     /// <exception cref="InvalidOperationException">The randomiser was used before, or belongs to another key.</exception>
     public PaillierCiphertext Encrypt(BigInteger plaintext, PaillierRandomizer randomizer)
     {
@@ -163,21 +184,14 @@ public sealed partial class PaillierPublicKey : IEquatable<PaillierPublicKey>
         return new PaillierCiphertext(this, value);
     }
 
-    /// <summary>Computes r^n mod n² for a fresh r: the expensive half of an encryption, done ahead of time. Use it once.</summary>
-    public PaillierRandomizer CreateRandomizer()
-    {
-        Span<byte> r = stackalloc byte[ModulusLength];
-        var rn = new byte[CiphertextLength];
-        try
-        {
-            DrawUnit(r);
-            Backend.ModPow(r, _modulus, _modulusSquared, rn);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(r);
-        }
+    /// <summary>Computes a fresh randomiser as <see cref="Randomness"/> says: the expensive half of an encryption, done ahead of time. Use it once.</summary>
+    public PaillierRandomizer CreateRandomizer() => CreateRandomizer(Randomness);
 
+    /// <summary>Computes a fresh randomiser of the given kind (h_s^a or r^n mod n²) ahead of time. Use it once.</summary>
+    public PaillierRandomizer CreateRandomizer(PaillierRandomness randomness)
+    {
+        var rn = new byte[CiphertextLength];
+        DrawRandomizer(randomness, rn);
         return new PaillierRandomizer(this, rn);
     }
 
@@ -248,8 +262,34 @@ public sealed partial class PaillierPublicKey : IEquatable<PaillierPublicKey>
         CryptographicOperations.ZeroMemory(generatorPower);
     }
 
+    /// <summary>destination = a fresh h_s^a or r^n mod n².</summary>
+    private void DrawRandomizer(PaillierRandomness randomness, Span<byte> destination)
+    {
+        switch (randomness)
+        {
+            case PaillierRandomness.ShortExponent:
+                _shortExponent.Value.Next(destination);
+                break;
+            case PaillierRandomness.Uniform:
+                Span<byte> r = stackalloc byte[ModulusLength];
+                try
+                {
+                    DrawUnit(r);
+                    Backend.ModPow(r, _modulus, _modulusSquared, destination);
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(r);
+                }
+
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(randomness), randomness, "Unknown Paillier randomness.");
+        }
+    }
+
     /// <summary>A uniform r ∈ [1, n) with gcd(r, n) = 1, by rejection sampling from <see cref="RandomNumberGenerator"/>.</summary>
-    private void DrawUnit(Span<byte> destination)
+    internal void DrawUnit(Span<byte> destination)
     {
         var topMask = (byte)(0xFF >> ((8 * ModulusLength) - Bits));
         while (true)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Causeway.Privacy.Paillier;
 
 namespace Causeway.Federation.Vertical.Training;
@@ -18,6 +19,12 @@ public sealed class HeteroLinearTraining
     private readonly HeteroLinearHost[] _hosts;
     private readonly HeteroLinearArbiter? _arbiter;
     private long _batchNumber;
+    private long _hostScores;
+    private long _guestResidual;
+    private long _hostGradients;
+    private long _guestGradient;
+    private long _decryption;
+    private long _steps;
 
     /// <summary>Sets up the roles.</summary>
     /// <param name="guest">The guest's columns.</param>
@@ -58,6 +65,15 @@ public sealed class HeteroLinearTraining
     /// <summary>The model as it stands (every party's weights).</summary>
     public VerticalLinearModel Model => new(_options.Loss, [.. _guest.Weights], [.. _hosts.Select(h => (IReadOnlyList<double>)[.. h.Weights])]);
 
+    /// <summary>Where the time of the batches run so far went, step by step (<see cref="HeteroLinearPhaseTimes"/>).</summary>
+    public HeteroLinearPhaseTimes Phases => new(
+        Stopwatch.GetElapsedTime(0, _hostScores),
+        Stopwatch.GetElapsedTime(0, _guestResidual),
+        Stopwatch.GetElapsedTime(0, _hostGradients),
+        Stopwatch.GetElapsedTime(0, _guestGradient),
+        Stopwatch.GetElapsedTime(0, _decryption),
+        Stopwatch.GetElapsedTime(0, _steps));
+
     /// <summary>Trains every epoch and returns the model; <paramref name="progress"/> gets the epochs done.</summary>
     public VerticalLinearModel Train(IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -90,19 +106,44 @@ public sealed class HeteroLinearTraining
     {
         ArgumentNullException.ThrowIfNull(batch);
         var number = _batchNumber++;
+        var clock = Stopwatch.GetTimestamp();
         var scores = _hosts.Select(host => host.ComputeScores(number, batch)).ToArray();
+        Lap(ref _hostScores, ref clock);
         var residual = _guest.ComputeResidual(number, batch, scores);
+        Lap(ref _guestResidual, ref clock);
         foreach (var host in _hosts)
         {
-            if (host.ReceiveResidual(residual) is { } masked)
+            var masked = host.ReceiveResidual(residual);
+            if (masked is null)
             {
-                host.ReceiveGradient(_arbiter is not null ? _arbiter.Decrypt(masked) : _guest.DecryptHostGradient(masked));
+                Lap(ref _steps, ref clock);
+            }
+            else
+            {
+                Lap(ref _hostGradients, ref clock);
+                var decrypted = _arbiter is not null ? _arbiter.Decrypt(masked) : _guest.DecryptHostGradient(masked);
+                Lap(ref _decryption, ref clock);
+                host.ReceiveGradient(decrypted);
+                Lap(ref _steps, ref clock);
             }
         }
 
         if (_arbiter is not null)
         {
-            _guest.ReceiveGradient(_arbiter.Decrypt(_guest.MaskOwnGradient()));
+            var masked = _guest.MaskOwnGradient();
+            Lap(ref _guestGradient, ref clock);
+            var decrypted = _arbiter.Decrypt(masked);
+            Lap(ref _decryption, ref clock);
+            _guest.ReceiveGradient(decrypted);
+            Lap(ref _steps, ref clock);
         }
+    }
+
+    /// <summary>Adds the ticks since <paramref name="clock"/> to <paramref name="phase"/> and restarts the clock.</summary>
+    private static void Lap(ref long phase, ref long clock)
+    {
+        var now = Stopwatch.GetTimestamp();
+        phase += now - clock;
+        clock = now;
     }
 }

@@ -79,6 +79,9 @@ internal sealed class LinearPartyState
         var rows = batch.ToArray();
         var values = new PaillierCiphertext[Weights.Length];
         var masks = new BigInteger[Weights.Length];
+
+        // The residuals are the bases of every feature's combination: prepared once per batch, shared by all cores.
+        using var combiner = key.PrepareLinearCombinations(residuals);
         Parallel.For(0, Weights.Length, j =>
         {
             var scalars = new long[rows.Length];
@@ -88,7 +91,7 @@ internal sealed class LinearPartyState
             }
 
             masks[j] = VerticalFixedPoint.DrawMask(key);
-            values[j] = key.Add(key.LinearCombination(residuals, scalars), key.Encrypt(masks[j]));
+            values[j] = key.Add(combiner.Combine(scalars), key.Encrypt(masks[j]));
         });
 
         _masks = masks;

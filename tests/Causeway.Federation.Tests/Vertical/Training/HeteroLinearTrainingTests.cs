@@ -33,6 +33,32 @@ public sealed class HeteroLinearTrainingTests
     }
 
     [Fact]
+    public void Phases_PlainAndArbiter_ChargeOnlyTheStepsThatRan()
+    {
+        // Arrange
+        var (guest, hosts, labels) = VerticalTestData.Linear(32, [2, 2], binary: true, seed: 3);
+        var options = new HeteroLinearOptions { Loss = VerticalLoss.TaylorLogistic, Epochs = 1, BatchSize = 16, Encryption = VerticalEncryption.None };
+        using var key = TestKeys.Small();
+        var plain = new HeteroLinearTraining(guest, labels, hosts, options, null);
+        var encrypted = new HeteroLinearTraining(guest, labels, hosts, options with { Encryption = VerticalEncryption.Arbiter }, key);
+
+        // Act
+        plain.Train();
+        encrypted.Train();
+
+        // Assert: without encryption no party masks or decrypts; with an arbiter every encrypted step is charged.
+        Assert.Equal(TimeSpan.Zero, plain.Phases.HostGradients);
+        Assert.Equal(TimeSpan.Zero, plain.Phases.GuestGradient);
+        Assert.Equal(TimeSpan.Zero, plain.Phases.Decryption);
+        Assert.True(encrypted.Phases.HostScores > TimeSpan.Zero);
+        Assert.True(encrypted.Phases.HostGradients > TimeSpan.Zero);
+        Assert.True(encrypted.Phases.GuestGradient > TimeSpan.Zero);
+        Assert.True(encrypted.Phases.Decryption > TimeSpan.Zero);
+        var p = encrypted.Phases;
+        Assert.Equal(p.HostScores + p.GuestResidual + p.HostGradients + p.GuestGradient + p.Decryption + p.Steps, p.Total);
+    }
+
+    [Fact]
     public void Train_SquaredLoss_RecoversTheLinearModel()
     {
         // Arrange: y = 0.3 + x·w + small noise over 2 parties.
