@@ -10,6 +10,8 @@ public sealed class VerticalSimulationTests(ITestOutputHelper output)
     [InlineData("adult-vertical.json", 3)]
     [InlineData("churn-vertical.json", 2)]
     [InlineData("churn-vertical.json", 3)]
+    [InlineData("heart-vertical.json", 2)]
+    [InlineData("digits-vertical.json", 2)]
     public void Run_VerticalLogistic_MatchesCentralizedWithinHalfAPoint(string config, int parties)
     {
         // Arrange
