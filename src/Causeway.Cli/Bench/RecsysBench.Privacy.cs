@@ -23,7 +23,7 @@ internal static partial class RecsysBench
     /// <summary>What the privacy runs measure. Defaults are stated per property.</summary>
     public sealed record PrivacySettings
     {
-        /// <summary>Protections to run every MF mode under again: <c>secagg</c>, <c>paillier</c>. Default none.</summary>
+        /// <summary>Protections to run every MF mode under again: <c>secagg</c>, <c>secagg+</c>, <c>secagg+auth</c>, <c>paillier</c>. Default none.</summary>
         public IReadOnlyList<string> Protections { get; init; } = [];
 
         /// <summary>
@@ -157,7 +157,12 @@ internal static partial class RecsysBench
 
         // The finest scale (a power of 2, at most 2^24) at which the selected parties' sum cannot wrap half the ring.
         var scale = Math.Min(1 << 24, Math.Pow(2, Math.Floor(Math.Log2(FixedPointQuantization.HalfRing / (selected * Math.Ceiling(clip)))) - 1));
-        return new SecureAggregationProtection(null, new FixedPointQuantization(scale, clip), cap);
+        // SecAgg+ at the stated defaults (10 % dropouts, 5 % colluders); "+auth" adds signed keys and the consistency check.
+        return new SecureAggregationProtection(null, new FixedPointQuantization(scale, clip), cap)
+        {
+            Variant = name.StartsWith("secagg+", StringComparison.Ordinal) ? SecureAggregationVariant.SecAggPlus : SecureAggregationVariant.SecAgg,
+            Authenticated = name == "secagg+auth",
+        };
     }
 
     /// <summary>Each protected run against the plain run of the same mode in the same bench: RMSE difference and cost ratios.</summary>

@@ -5,6 +5,7 @@ using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Causeway.Cli.Output;
+using Causeway.Federation.Recommendation.Simulation;
 using Causeway.Privacy.SecureAggregation;
 using Spectre.Console;
 
@@ -20,7 +21,9 @@ namespace Causeway.Cli.Bench;
 /// The degree k and threshold t come from <see cref="SecureAggregationParameters.Choose"/> for the stated
 /// <c>--dropout-rate</c> and <c>--corruption-rate</c> (the same for both variants, so they compare at equal guarantees).
 /// All parties run in this process; within a round they run in parallel on every core and the server receives their
-/// messages one at a time (masked inputs are folded into its running sum as they arrive). <c>--drop-fraction</c> parties
+/// messages one at a time (masked inputs are folded into its running sum as they arrive). Every party's and the
+/// server's time is the CPU time of the thread that did its work (single-threaded, so what it would take on a machine
+/// of its own, whatever else shares this one); the whole run's seconds are wall time. <c>--drop-fraction</c> parties
 /// vanish, spread evenly over the phases; <c>--dropouts</c> parties send their masked input and then never answer the
 /// unmasking round (their inputs stay in the sum, recovered from the survivors' b-shares); <c>--dropouts-before-input</c>
 /// parties share keys and then vanish (their inputs are not in the sum, and the server removes their pairwise masks by
@@ -156,7 +159,7 @@ internal static class SecAggBench
         // Plain baseline: the server sums the float32 vectors the parties would send in the clear.
         var contributing = Enumerable.Range(0, n).Where(k => Present(k, Phase.Input)).ToArray();
         var plainSum = new float[p];
-        var plainSeconds = Time(() =>
+        var plainSeconds = CpuSeconds(() =>
         {
             Array.Clear(plainSum);
             foreach (var k in contributing)
@@ -269,15 +272,12 @@ internal static class SecAggBench
             Parallel.For(0, masking.Length, oneThreadPerCore, w =>
             {
                 var k = masking[w];
-                var start = Stopwatch.GetTimestamp();
-                var masked = members[k].MaskInput(byParty[k], inputs[k]);
-                roundSeconds[k] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                MaskedInput masked = null!;
+                roundSeconds[k] = CpuSeconds(() => masked = members[k].MaskInput(byParty[k], inputs[k]));
                 lock (serverLock)
                 {
-                    var received = Stopwatch.GetTimestamp();
                     partyBytes += masked.EncodedLength;
-                    server.Receive(masked);
-                    serverMasked += Stopwatch.GetElapsedTime(received).TotalSeconds;
+                    serverMasked += CpuSeconds(() => server.Receive(masked));
                 }
 
                 maskTask?.Increment(1);
@@ -341,9 +341,7 @@ internal static class SecAggBench
             var seconds = new double[n];
             Parallel.For(0, who.Length, oneThreadPerCore, w =>
             {
-                var start = Stopwatch.GetTimestamp();
-                messages[w] = step(who[w]);
-                seconds[who[w]] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                seconds[who[w]] = CpuSeconds(() => messages[w] = step(who[w]));
                 task?.Increment(1);
             });
             Account(name, seconds);
@@ -362,8 +360,7 @@ internal static class SecAggBench
 
         void ServerStep(string name, Action step)
         {
-            var elapsed = Time(step);
-            roundServer[name] = roundServer.GetValueOrDefault(name) + elapsed;
+            roundServer[name] = roundServer.GetValueOrDefault(name) + CpuSeconds(step);
         }
     }
 
@@ -436,6 +433,15 @@ internal static class SecAggBench
         return inputs;
     }
 
+    // A party's or the server's work is single-threaded, so its thread's CPU time is what it would take on a machine of
+    // its own, whatever else this shared machine runs; wall time where the kernel does not report thread CPU.
+    private static double CpuSeconds(Action action)
+    {
+        var start = ThreadCpuClock.Now();
+        var wall = Time(action);
+        return start is { } before && ThreadCpuClock.Now() is { } after ? (after - before) / 1e9 : wall;
+    }
+
     private static double Time(Action action)
     {
         var start = Stopwatch.GetTimestamp();
@@ -501,7 +507,7 @@ internal static class SecAggBench
         table.AddRow("P(privacy failure) / P(sum lost), bounds", string.Create(Invariant, $"{s.Chosen.PrivacyFailure:E1} / {s.Chosen.CorrectnessFailure:E1}"));
         table.AddRow("plain summation (float32)", Seconds(r.PlainSeconds));
         table.AddRow("secure, whole in-memory run (all parties on this machine)", Seconds(r.SecureSeconds));
-        table.AddRow("secure, critical path (slowest party per round + server)", Seconds(r.CriticalPathSeconds));
+        table.AddRow("secure, critical path (slowest party per phase + server, CPU)", Seconds(r.CriticalPathSeconds));
         table.AddRow("server", Seconds(r.ServerSeconds));
         table.AddRow("per party: mean / max", $"{Seconds(r.PartySeconds.Average())} / {Seconds(r.PartySeconds.Max())}");
         foreach (var (round, seconds) in r.RoundPartyMaxSeconds)

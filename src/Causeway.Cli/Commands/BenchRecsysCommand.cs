@@ -50,10 +50,10 @@ internal static class BenchRecsysCommand
         var fraction = new Option<double>("--fraction") { Description = "Share of the parties every federated round selects, in (0, 1].", DefaultValueFactory = _ => defaults.Fraction };
         var protections = new Option<string[]>("--protection")
         {
-            Description = "Run every MF mode again under this protection (secagg: dense/counted updates under secure aggregation; paillier: encrypted, FedMF) and compare RMSE and cost with the plain run.",
+            Description = "Run every MF mode again under this protection (secagg: dense/counted updates under secure aggregation; secagg+: the same on a sparse peer graph, Bell et al. 2020; secagg+auth: SecAgg+ with signed keys and the consistency check; paillier: encrypted, FedMF) and compare RMSE and cost with the plain run.",
             AllowMultipleArgumentsPerToken = true,
         };
-        protections.AcceptOnlyFromAmong("secagg", "paillier");
+        protections.AcceptOnlyFromAmong("secagg", "secagg+", "secagg+auth", "paillier");
         var secaggClip = new Option<double?>("--secagg-clip") { Description = "Secure aggregation's per-value clip bound (default 1 for the means; 8 per user, 256 per silo for the gradient sum)." };
         var paillierBits = new Option<int>("--paillier-bits") { Description = "Paillier modulus bits.", DefaultValueFactory = _ => defaults.Privacy.PaillierKeyBits };
         var dpEpsilons = new Option<string?>("--dp-epsilons")

@@ -7,7 +7,7 @@ namespace Causeway.Federation.Recommendation.Simulation;
 /// the CPU): lets a simulation split the process's CPU into the parties' work and the coordinator's.
 /// </summary>
 /// <remarks>One small file read per call (some microseconds); null where the file does not exist (not Linux).</remarks>
-internal static class ThreadCpuClock
+public static class ThreadCpuClock
 {
     private const string Path = "/proc/thread-self/schedstat";
 
