@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Causeway.Coordinator.Runs;
 using Causeway.Coordinator.Storage;
@@ -12,6 +13,7 @@ using Causeway.Federation.Horizontal;
 using Causeway.Federation.Horizontal.Protection;
 using Causeway.Party;
 using Causeway.Protocol;
+using Causeway.Protocol.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using V1 = Causeway.Protocol.V1;
@@ -132,6 +134,66 @@ public sealed class ProtectedRoundTests
         }
     }
 
+    [Fact]
+    public async Task Run_AuthenticatedSecAggPlusOverMutualTls_KeysSignedWithEachPartysCertificate_LearnsLikePlain()
+    {
+        using var authority = DevCertificates.CreateAuthority("test-federation", TimeSpan.FromDays(1));
+        var tap = new WireTap();
+        await using var server = await CoordinatorServer.StartAsync(authority: authority, tap: tap, allowClientCertificates: true);
+        using var stop = new CancellationTokenSource();
+        var hosts = new List<Task>();
+        var disposables = new List<IDisposable>();
+        var certificates = new Dictionary<string, X509Certificate2>();
+        foreach (var (name, seed) in new[] { ("hospital-a", 1), ("hospital-b", 2), ("hospital-c", 3), ("hospital-d", 4) })
+        {
+            var certificate = DevCertificates.IssuePartyCertificate(authority, name, TimeSpan.FromDays(1));
+            certificates[name] = certificate;
+            var options = server.PartyOptions(name);
+            options.ClientCertificate = certificate;
+            var client = new PartyClient(options);
+            var host = new PartyHost(client, SeparableTables.Party(name, seed), server.PartyOptions(name));
+            disposables.AddRange([client, host, certificate]);
+            hosts.Add(host.RunAsync(stop.Token));
+            await server.WaitUntilPollingAsync(name).DefaultTimeout();
+        }
+
+        using var admin = server.CreateAdminClient();
+        var plain = await RunAsync(admin, server, null);
+        var before = tap.PushedResults().Count;
+        var secured = await RunWithIdAsync(
+            admin, server, """{ "kind": "secagg", "variant": "secagg+", "authenticated": true, "dropoutRate": 0, "corruptionRate": 0 }""");
+        await stop.CancelAsync();
+        await Task.WhenAll(hosts).DefaultTimeout();
+
+        Assert.All(secured.Rounds, r => Assert.Equal(4, r.Updates));
+        Assert.True(Math.Abs(plain.Accuracy - secured.Accuracy) <= 0.02, $"plain accuracy {plain.Accuracy}, protected {secured.Accuracy}");
+
+        // Every party's round keys went out signed (three training rounds and three evaluation sums, which follow the
+        // run's mode), and each signature verifies under the key of a federation certificate, over one of this run's
+        // session labels: the keys are bound to the certificate's identity.
+        var steps = tap.PushedResults(before).Where(p => p.StepReply is not null).Select(p => p.StepReply).ToList();
+        var keys = steps.Where(s => s.SecaggKeys is not null).Select(s => s.SecaggKeys).ToList();
+        Assert.Equal(4 * 3 * 2, keys.Count);
+        string[] labels = [.. Enumerable.Range(1, 3).SelectMany(r => new[] { $"{secured.Id}/round-{r}", $"{secured.Id}/evaluation-{r}" })];
+        var publicKeys = certificates.Values.Select(c => c.GetECDsaPublicKey()!).ToList();
+        foreach (var k in keys)
+        {
+            var signed = labels.Any(label =>
+            {
+                var message = Privacy.SecureAggregation.SecureAggregationIdentity.KeysMessage(label, k.Party, k.MaskPublicKey.Span, k.SharePublicKey.Span);
+                return publicKeys.Any(p => p.VerifyData(message, k.Signature.Span, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+            });
+            Assert.True(signed, $"party {k.Party}'s keys are not signed by a federation certificate");
+        }
+
+        // The consistency round ran: each round, every party signed its view of the survivors before unmasking.
+        Assert.Equal(4 * 3 * 2, steps.Count(s => s.SecaggConfirmed is { Signature.Length: 64 }));
+        Assert.Equal(4 * 3 * 2, steps.Count(s => s.SecaggUnmasked is not null));
+        Assert.All(secured.Rounds, r => Assert.InRange(r.Auc!.Value, 0.9, 1.0));
+        publicKeys.ForEach(p => p.Dispose());
+        disposables.ForEach(d => d.Dispose());
+    }
+
     [Theory]
     [InlineData("""{ "kind": "secagg", "threshold": 2 }""", "the masked vector has")]
     [InlineData("""{ "kind": "paillier", "keyHolder": "hospital-a" }""", "The Paillier ciphertext is out of range")]
@@ -212,6 +274,12 @@ public sealed class ProtectedRoundTests
 
     private static async Task<(double Accuracy, List<(int Updates, double Accuracy, double? Auc)> Rounds)> RunAsync(HttpClient admin, CoordinatorServer server, string? protection)
     {
+        var (accuracy, rounds, _) = await RunWithIdAsync(admin, server, protection);
+        return (accuracy, rounds);
+    }
+
+    private static async Task<(double Accuracy, List<(int Updates, double Accuracy, double? Auc)> Rounds, string Id)> RunWithIdAsync(HttpClient admin, CoordinatorServer server, string? protection)
+    {
         var config = $$"""
             { "name": "protected", "seed": 7, "rounds": 3, "model": { "type": "mlp", "hidden": [32] },
               "training": { "epochs": 2, "batchSize": 16, "learningRate": 0.1 },
@@ -223,14 +291,14 @@ public sealed class ProtectedRoundTests
         var id = (await started.Content.ReadFromJsonAsync<JsonElement>().DefaultTimeout()).GetProperty("id").GetString()!;
         await server.Runs.WaitForActiveRunAsync().WaitAsync(TimeSpan.FromMinutes(3));
         var run = await admin.GetFromJsonAsync<JsonElement>(new Uri($"api/runs/{id}", UriKind.Relative)).DefaultTimeout();
-        Assert.Equal("Completed", run.GetProperty("run").GetProperty("state").ToString());
+        Assert.True(run.GetProperty("run").GetProperty("state").ToString() == "Completed", run.ToString());
         var rounds = run.GetProperty("rounds").EnumerateArray()
             .Select(r => (
                 r.GetProperty("updates").GetInt32(),
                 r.GetProperty("metrics").GetProperty("eval_accuracy").GetDouble(),
                 r.GetProperty("metrics").TryGetProperty("eval_roc_auc", out var auc) ? auc.GetDouble() : (double?)null))
             .ToList();
-        return (rounds[^1].Item2, rounds);
+        return (rounds[^1].Item2, rounds, id);
     }
 
     private static int[] RingValues(ReadOnlySpan<byte> bytes)

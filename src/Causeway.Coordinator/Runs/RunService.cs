@@ -10,6 +10,7 @@ using Causeway.Core.Serialization;
 using Causeway.Federation;
 using Causeway.Federation.Configuration;
 using Causeway.Federation.Horizontal;
+using Causeway.Federation.Horizontal.Protection;
 using Causeway.Federation.Recommendation.Network;
 using Microsoft.Extensions.Logging;
 
@@ -380,6 +381,8 @@ public sealed class RunService : IAsyncDisposable
             var evaluator = new FederatedEvaluator(_channel, roster, options.Deadline, _time)
             {
                 SecureScores = run.Config.Protection is { Kind: ProtectionKind.SecAgg } && horizontal?.Model.Task == LearningTask.BinaryClassification,
+                ScoreProtection = options.Protection as SecureAggregationProtection,
+                PartyCertificates = _parties.CertificateOf,
                 SecureScoresFailed = (round, reason) => CoordinatorLog.SecureScoresFailed(_logger, round.RunId, round.Round, reason),
             };
             var initial = recommendation?.Spec.Initialize(run.Config.Seed) ?? run.Config.InitialParameters(horizontal!.Model);

@@ -1,6 +1,8 @@
 using Causeway.Core.Metrics;
 using Causeway.Core.Tensors;
 
+using Causeway.Federation.Horizontal.Protection;
+
 namespace Causeway.Federation.Horizontal;
 
 /// <summary>
@@ -63,6 +65,16 @@ public sealed class FederatedEvaluator : IGlobalEvaluator
     /// </summary>
     public bool SecureScores { get; init; }
 
+    /// <summary>
+    /// The run's secure aggregation, whose variant and authentication the histogram sum follows (a run against a
+    /// coordinator that may lie sums its histograms with signed keys and the consistency check too); null for plain
+    /// SecAgg. Default null.
+    /// </summary>
+    public SecureAggregationProtection? ScoreProtection { get; init; }
+
+    /// <summary>The parties' client certificates, relayed when <see cref="ScoreProtection"/> is authenticated. Default none.</summary>
+    public Func<PartyId, byte[]?>? PartyCertificates { get; init; }
+
     /// <summary>Hears why a round's secure sum of histograms failed (its AUC and F1 are then null); null to ignore it.</summary>
     public Action<RoundInfo, string>? SecureScoresFailed { get; init; }
 
@@ -84,7 +96,8 @@ public sealed class FederatedEvaluator : IGlobalEvaluator
         if (SecureScores)
         {
             var evaluated = parties.Zip(answers).Where(p => p.Second is { Examples: > 0 }).Select(p => p.First).ToList();
-            var (union, problem) = await Protection.SecureScoreSum.RunAsync(_channel, round, evaluated, ScoreHistogram.DefaultBins, _deadline, _time, cancellationToken)
+            var (union, problem) = await SecureScoreSum.RunAsync(
+                    _channel, round, evaluated, ScoreHistogram.DefaultBins, _deadline, _time, ScoreProtection, PartyCertificates, cancellationToken)
                 .ConfigureAwait(false);
             if (problem is not null)
             {

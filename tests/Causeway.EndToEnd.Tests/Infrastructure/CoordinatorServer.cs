@@ -50,7 +50,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
         int port = 0,
         X509Certificate2? authority = null,
         bool requireClientCertificates = false,
-        WireTap? tap = null)
+        WireTap? tap = null,
+        bool allowClientCertificates = false)
     {
         authority ??= DevCertificates.CreateAuthority("test-federation", TimeSpan.FromDays(1));
         var serverCertificate = DevCertificates.IssueLocalhostCertificate(authority, TimeSpan.FromDays(1));
@@ -59,7 +60,11 @@ public sealed class CoordinatorServer : IAsyncDisposable
         {
             builder.Logging.ClearProviders();
         }
-        builder.WebHost.ConfigureKestrel(k => k.ListenCauseway(new IPEndPoint(IPAddress.Loopback, port), serverCertificate, requireClientCertificates ? authority : null));
+        builder.WebHost.ConfigureKestrel(k => k.ListenCauseway(
+            new IPEndPoint(IPAddress.Loopback, port),
+            serverCertificate,
+            requireClientCertificates || allowClientCertificates ? authority : null,
+            requireClientCertificates ? Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate : Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate));
         builder.Services.AddCauseway(o =>
         {
             o.FederationId = "test-federation";

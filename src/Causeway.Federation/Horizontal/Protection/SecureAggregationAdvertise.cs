@@ -25,6 +25,29 @@ public sealed record SecureAggregationAdvertise(
 
     /// <summary>The kernel's options for this session.</summary>
     public SecureAggregationOptions ToOptions() => new(Label, Parties, Threshold, Length, new FixedPointQuantization(Scale, ClipBound), Degree, Authenticated);
+
+    /// <summary>
+    /// Round 0's request to the party at <paramref name="index"/> of <paramref name="parties"/> (session order). An
+    /// authenticated session carries the certificates of the parties whose signatures that party checks: its
+    /// neighbourhood's neighbourhoods in <paramref name="graph"/>.
+    /// </summary>
+    public static SecureAggregationAdvertise For(
+        SecureAggregationOptions options, MaskingGraph graph, IReadOnlyList<PartyId> parties, int index, Func<PartyId, byte[]?>? certificates)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(parties);
+        List<PartyCredential>? roster = null;
+        if (options.Authenticated)
+        {
+            var needed = graph.Neighbourhood(index).SelectMany(graph.Neighbourhood).ToHashSet();
+            roster = [.. needed.Order().Select(i => new PartyCredential(i, parties[i], certificates?.Invoke(parties[i]) ?? []))];
+        }
+
+        var quantization = options.Quantization;
+        return new SecureAggregationAdvertise(
+            options.Session, options.Parties, options.Threshold, options.Length, quantization.Scale, quantization.ClipBound, index, options.Degree, options.Authenticated, roster);
+    }
 }
 
 /// <summary>One entry of an authenticated session's roster: a party's index in the session, its id and its X.509 certificate (DER).</summary>

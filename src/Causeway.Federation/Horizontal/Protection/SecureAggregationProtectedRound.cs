@@ -60,16 +60,13 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
         }
 
         var options = _options!;
-        var quantization = options.Quantization;
         var failures = new List<PartyFailure>();
 
         // Round 0: every selected party advertises two fresh public keys.
         var (keys, dropped) = await ExchangeAsync<SecureAggregationKeys>(
             channel,
             _context.Selected,
-            p => new SecureAggregationAdvertise(
-                options.Session, options.Parties, options.Threshold, options.Length, quantization.Scale, quantization.ClipBound, _index[p],
-                options.Degree, options.Authenticated, options.Authenticated ? RosterFor(_index[p]) : null),
+            p => SecureAggregationAdvertise.For(options, _graph!, _context.Selected, _index[p], _context.Certificates),
             cancellationToken).ConfigureAwait(false);
         failures.AddRange(dropped);
         var advertised = new List<PartyId>();
@@ -216,15 +213,6 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
         var decoded = new double[sum.Length];
         _options!.Quantization.Dequantize(sum, decoded);
         return ProtectedMean.Of(_context.Layout, decoded, result.Included.Sum(i => _weights[i]));
-    }
-
-    // The certificates of the parties whose signatures party `index` checks: its neighbourhood's neighbourhoods.
-    private List<PartyCredential> RosterFor(int index)
-    {
-        var graph = _graph!;
-        var needed = graph.Neighbourhood(index).SelectMany(graph.Neighbourhood).ToHashSet();
-        var selected = _context.Selected;
-        return [.. needed.Order().Select(i => new PartyCredential(i, selected[i], _context.Certificates!(selected[i])!))];
     }
 
     private Task<(List<(PartyId Party, TReply Reply)> Replies, List<PartyFailure> Failures)> ExchangeAsync<TReply>(

@@ -18,8 +18,18 @@ namespace Causeway.Federation.Horizontal.Protection;
 internal static class SecureScoreSum
 {
     /// <summary>The summed histogram of <paramref name="bins"/> bins, or null and why not.</summary>
+    /// <param name="channel">How steps reach the parties.</param>
+    /// <param name="round">The evaluated round.</param>
+    /// <param name="parties">The parties that evaluated, in session order.</param>
+    /// <param name="bins">Bins per class of the histograms.</param>
+    /// <param name="deadline">How long each step may wait for replies.</param>
+    /// <param name="time">The clock for the deadlines.</param>
+    /// <param name="protection">The run's secure aggregation, whose variant, stated rates and authentication the sum follows; null for plain SecAgg with a majority threshold.</param>
+    /// <param name="certificates">The parties' client certificates (authenticated sessions).</param>
+    /// <param name="cancellationToken">Stops the sum.</param>
     public static async Task<(ScoreHistogram? Sum, string? Problem)> RunAsync(
-        IPartyChannel channel, RoundInfo round, IReadOnlyList<PartyId> parties, int bins, TimeSpan deadline, TimeProvider time, CancellationToken cancellationToken)
+        IPartyChannel channel, RoundInfo round, IReadOnlyList<PartyId> parties, int bins, TimeSpan deadline, TimeProvider time,
+        SecureAggregationProtection? protection, Func<PartyId, byte[]?>? certificates, CancellationToken cancellationToken)
     {
         if (parties.Count < 2)
         {
@@ -28,14 +38,15 @@ internal static class SecureScoreSum
 
         var maxCount = (long)Math.Floor((FixedPointQuantization.HalfRing - 1) / parties.Count);
         var quantization = new FixedPointQuantization(1, maxCount);
-        var options = new SecureAggregationOptions(
-            $"{round.RunId}/evaluation-{round.Round}", parties.Count, SecureAggregationOptions.MajorityThreshold(parties.Count), 2 * bins, quantization);
-        if (options.Validate() is { Count: > 0 } errors)
+        // Counts enter the ring unscaled; the session otherwise follows the run's protection (without its training threshold).
+        var sessionProtection = (protection ?? new SecureAggregationProtection(null, quantization)) with { Threshold = null, Quantization = quantization };
+        var (options, _, invalid) = sessionProtection.OptionsFor($"{round.RunId}/evaluation-{round.Round}", parties.Count, 2 * bins);
+        if (options is null)
         {
-            return (null, string.Join(" ", errors));
+            return (null, invalid);
         }
 
-        var (sum, problem) = await SecureSum.RunAsync(options, parties, (_, delivery) => new MaskedScoresRequest(delivery, bins, maxCount), AskAsync).ConfigureAwait(false);
+        var (sum, problem) = await SecureSum.RunAsync(options, parties, (_, delivery) => new MaskedScoresRequest(delivery, bins, maxCount), AskAsync, certificates).ConfigureAwait(false);
         return sum is null ? (null, problem) : (new ScoreHistogram([.. sum[..bins].Select(c => (long)c)], [.. sum[bins..].Select(c => (long)c)]), null);
 
         async Task<IReadOnlyList<(PartyId, ProtocolMessage?, string?)>> AskAsync(IEnumerable<PartyId> asked, Func<PartyId, ProtocolMessage> request)

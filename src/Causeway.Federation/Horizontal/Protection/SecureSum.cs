@@ -3,8 +3,9 @@ using Causeway.Privacy.SecureAggregation;
 namespace Causeway.Federation.Horizontal.Protection;
 
 /// <summary>
-/// One secure-aggregation session driven from the server's side (Bonawitz et al. 2017): the parties advertise keys,
-/// share them, send their masked inputs, and the survivors reveal what removes the masks. The four rounds are the same
+/// One secure-aggregation session driven from the server's side (Bonawitz et al. 2017; SecAgg+ and the authenticated
+/// consistency round when the options say so): the parties advertise keys, share them, send their masked inputs, and
+/// the survivors (after signing who survived, when authenticated) reveal what removes the masks. The rounds are the same
 /// whatever is summed (secure k-means statistics, evaluation histograms); the caller says how a step reaches a party and
 /// what round 2 asks for.
 /// </summary>
@@ -22,21 +23,22 @@ public static class SecureSum
     /// <param name="parties">The parties, in session order.</param>
     /// <param name="maskRequest">Round 2's request to the party of an index, given the shares addressed to it; answered by <see cref="SecureAggregationMasked"/>.</param>
     /// <param name="ask">How steps reach the parties.</param>
+    /// <param name="certificates">The parties' client certificates, relayed in an authenticated session.</param>
     /// <returns>The ring sum over the parties whose inputs count, or null and why not (the round and the server's reason, and any refusals of round 2).</returns>
     public static async Task<(uint[]? Sum, string? Problem)> RunAsync(
-        SecureAggregationOptions options, IReadOnlyList<PartyId> parties, Func<int, ShareDelivery, ProtocolMessage> maskRequest, Ask ask)
+        SecureAggregationOptions options, IReadOnlyList<PartyId> parties, Func<int, ShareDelivery, ProtocolMessage> maskRequest, Ask ask, Func<PartyId, byte[]?>? certificates = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(parties);
         ArgumentNullException.ThrowIfNull(maskRequest);
         ArgumentNullException.ThrowIfNull(ask);
-        var server = new SecureAggregationServer(options);
+        var graph = options.CreateGraph();
+        var server = new SecureAggregationServer(options, graph);
         var index = parties.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i);
 
         // Round 0: two fresh public keys from every party.
         var advertised = new List<PartyId>();
-        foreach (var (party, reply, _) in await ask(parties, p => new SecureAggregationAdvertise(
-            options.Session, options.Parties, options.Threshold, options.Length, options.Quantization.Scale, options.Quantization.ClipBound, index[p])).ConfigureAwait(false))
+        foreach (var (party, reply, _) in await ask(parties, p => SecureAggregationAdvertise.For(options, graph, parties, index[p], certificates)).ConfigureAwait(false))
         {
             if (reply is SecureAggregationKeys keys && keys.Keys.Party == index[party] && Accepts(() => server.Receive(keys.Keys)))
             {
@@ -51,7 +53,7 @@ public static class SecureSum
 
         // Round 1: each advertiser Shamir-shares its secrets, sealed per peer.
         var shared = new List<PartyId>();
-        foreach (var (party, reply, _) in await ask(advertised, _ => new SecureAggregationShareKeys(directory)).ConfigureAwait(false))
+        foreach (var (party, reply, _) in await ask(advertised, p => new SecureAggregationShareKeys(directory.For(graph, index[p]))).ConfigureAwait(false))
         {
             if (reply is SecureAggregationShares shares && shares.Bundle.Party == index[party] && Accepts(() => server.Receive(shares.Bundle)))
             {
@@ -84,8 +86,29 @@ public static class SecureSum
             return (null, string.Join("; ", [$"round 2: {server.Error}", .. refusals]));
         }
 
-        // Round 3: the survivors reveal what removes the masks.
-        foreach (var (party, reply, _) in await ask(parties.Where(p => unmasking.Survivors.Contains(index[p])), _ => new SecureAggregationUnmask(unmasking)).ConfigureAwait(false))
+        var survivors = parties.Where(p => unmasking.Survivors.Contains(index[p])).ToList();
+        if (options.Authenticated)
+        {
+            // The consistency round: each survivor signs its view of who survived.
+            foreach (var (party, reply, _) in await ask(survivors, p => new SecureAggregationConfirm(unmasking.For(graph, index[p]))).ConfigureAwait(false))
+            {
+                if (reply is SecureAggregationConfirmed confirmed && confirmed.Signature.Party == index[party])
+                {
+                    Accepts(() => server.Receive(confirmed.Signature));
+                }
+            }
+
+            if (server.CloseConsistencyCheck() is not { } signed)
+            {
+                return (null, $"consistency round: {server.Error}");
+            }
+
+            unmasking = signed;
+            survivors = [.. survivors.Where(p => signed.Signatures!.Any(s => s.Party == index[p]))];
+        }
+
+        // Unmasking: the survivors reveal what removes the masks.
+        foreach (var (party, reply, _) in await ask(survivors, p => new SecureAggregationUnmask(unmasking.For(graph, index[p]))).ConfigureAwait(false))
         {
             if (reply is SecureAggregationUnmasked unmasked && unmasked.Response.Party == index[party])
             {
