@@ -71,6 +71,7 @@ public sealed class SimulatedIdentities : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.DigitalSignature, critical: true));
         var now = DateTimeOffset.UtcNow;
-        return request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
+        // Longer than any party certificate it issues (a day from the issue), so a long simulation can still issue one.
+        return request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(30));
     }
 }
