@@ -31,6 +31,12 @@ public sealed class PartyClientOptions
     /// <summary>An optional client certificate (with private key) for mutual TLS.</summary>
     public X509Certificate2? ClientCertificate { get; set; }
 
+    /// <summary>
+    /// Take part in authenticated secure aggregation only (signed keys and the consistency check, with
+    /// <see cref="ClientCertificate"/>'s key), so a coordinator cannot turn them off. Default false.
+    /// </summary>
+    public bool RequireAuthenticatedSecureAggregation { get; set; }
+
     /// <summary>Timeout of an ordinary call (join, heartbeat, push). Default 2 min (pushes may carry large models).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(2);
 

@@ -62,7 +62,7 @@ public sealed class PartyHost : IDisposable
         _options = options;
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _protection = new PartyProtection(client.Party, _time, client.Credentials);
+        _protection = new PartyProtection(client.Party, _time, client.Credentials) { RequireAuthenticated = options.RequireAuthenticatedSecureAggregation };
         _vertical = vertical;
         _vectors = vectors;
     }

@@ -97,6 +97,10 @@ internal static class PartyCommand
         var authority = new Option<FileInfo?>("--ca") { Description = "The federation CA certificate (PEM) the coordinator's certificate must chain to (default: the system's trust store).", HelpName = "FILE" };
         var certificate = new Option<FileInfo?>("--cert") { Description = "Client certificate (PEM) for mutual TLS; needs --key.", HelpName = "FILE" };
         var key = new Option<FileInfo?>("--key") { Description = "The client certificate's private key (PEM).", HelpName = "FILE" };
+        var requireAuthenticated = new Option<bool>("--require-authenticated-secagg")
+        {
+            Description = "Take part in authenticated secure aggregation only (keys signed with --cert's key, the consistency check), so the coordinator cannot turn them off; needs --cert.",
+        };
         var slowdown = new Option<double>("--slowdown")
         {
             Description = "Test knob for benchmarks: train F times as slow (after training, wait F - 1 times its duration), as a slower device would.",
@@ -115,7 +119,7 @@ internal static class PartyCommand
         };
         var command = new Command("party", "Join a federation and train on local data until stopped (Ctrl+C). Only model updates and aggregate statistics leave this machine.")
         {
-            join, id, token, data, evaluation, schema, mapping, ratings, virtualUsers, share, splitSeed, serve, releaseLedger, releaseEpsilon, releaseDelta, vectorStore, vectorsApi, verticalData, verticalSchema, arbiter, scoring, verticalModels, authority, certificate, key, slowdown, ownModels,
+            join, id, token, data, evaluation, schema, mapping, ratings, virtualUsers, share, splitSeed, serve, releaseLedger, releaseEpsilon, releaseDelta, vectorStore, vectorsApi, verticalData, verticalSchema, arbiter, scoring, verticalModels, authority, certificate, key, requireAuthenticated, slowdown, ownModels,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -129,6 +133,12 @@ internal static class PartyCommand
             if (parse.GetValue(certificate) is null != parse.GetValue(key) is null)
             {
                 Console.Error.WriteLine("party: --cert and --key go together.");
+                return 2;
+            }
+
+            if (parse.GetValue(requireAuthenticated) && parse.GetValue(certificate) is null)
+            {
+                Console.Error.WriteLine("party: --require-authenticated-secagg signs with the client certificate's key: give --cert and --key.");
                 return 2;
             }
 
@@ -219,6 +229,7 @@ internal static class PartyCommand
                 JoinToken = joinToken,
                 FederationAuthority = ca,
                 ClientCertificate = clientCertificate,
+                RequireAuthenticatedSecureAggregation = parse.GetValue(requireAuthenticated),
             };
             foreach (var standby in coordinators.Skip(1))
             {

@@ -81,10 +81,10 @@ public sealed class MaskingGraph
         return new MaskingGraph(parties, k, RingOrder(session, parties));
     }
 
-    /// <summary>True when a and b are distinct neighbours.</summary>
+    /// <summary>True when a and b are distinct neighbours; false for an index outside 0..N−1 (as a message may carry).</summary>
     public bool AreNeighbours(int a, int b)
     {
-        if (a == b)
+        if (a == b || (uint)a >= (uint)Parties || (uint)b >= (uint)Parties)
         {
             return false;
         }

@@ -24,8 +24,7 @@ public sealed class SecureAggregationIdentity : IDisposable
     private static readonly byte[] SurvivorsLabel = Encoding.ASCII.GetBytes("causeway/secagg/v1/signed-survivors");
 
     private readonly ECDsa _signingKey;
-    private readonly IReadOnlyList<byte[]> _roster;
-    private readonly Dictionary<int, ECDsa?> _imported = [];
+    private readonly IdentityRoster _roster;
 
     /// <param name="signingKey">This party's private identity key (P-256).</param>
     /// <param name="roster">roster[i]: party i's identity public key as a DER SubjectPublicKeyInfo, for every index of the session.</param>
@@ -34,10 +33,10 @@ public sealed class SecureAggregationIdentity : IDisposable
         ArgumentNullException.ThrowIfNull(signingKey);
         ArgumentNullException.ThrowIfNull(roster);
         _signingKey = signingKey;
-        _roster = roster;
+        _roster = new IdentityRoster(roster);
     }
 
-    public int Parties => _roster.Count;
+    public int Parties => _roster.Parties;
 
     /// <summary>The message a party signs in round 0: label ‖ session ‖ index ‖ c_pk ‖ s_pk.</summary>
     public static byte[] KeysMessage(string session, int party, ReadOnlySpan<byte> maskKey, ReadOnlySpan<byte> shareKey)
@@ -64,10 +63,51 @@ public sealed class SecureAggregationIdentity : IDisposable
         return message;
     }
 
-    internal byte[] Sign(byte[] message) => _signingKey.SignData(message, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    // The signing key may be shared by a party's concurrent sessions (training and evaluation); sign one at a time.
+    internal byte[] Sign(byte[] message)
+    {
+        lock (_signingKey)
+        {
+            return _signingKey.SignData(message, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        }
+    }
 
-    internal bool Verify(int party, byte[] message, byte[]? signature) =>
-        party >= 0 && party < _roster.Count && signature is { Length: SignatureBytes } && KeyOf(party) is { } key
+    internal bool Verify(int party, byte[] message, byte[]? signature) => _roster.Verify(party, message, signature);
+
+    public void Dispose() => _roster.Dispose();
+
+    private static Span<byte> Header(byte[] message, byte[] label, byte[] session, int party)
+    {
+        label.CopyTo(message, 0);
+        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(label.Length), session.Length);
+        session.CopyTo(message, label.Length + 4);
+        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(label.Length + 4 + session.Length), party);
+        return message.AsSpan(label.Length + 8 + session.Length);
+    }
+}
+
+/// <summary>
+/// The identity public keys of a session's parties (DER SubjectPublicKeyInfo by index), imported when first needed:
+/// what a party checks its peers' signatures with, and what a coordinator that holds the parties' certificates checks
+/// them with before relaying (so one party's bad signature is refused at the source instead of aborting its peers).
+/// An entry that is not a P-256 key verifies nothing. Not thread-safe.
+/// </summary>
+public sealed class IdentityRoster : IDisposable
+{
+    private readonly IReadOnlyList<byte[]> _keys;
+    private readonly Dictionary<int, ECDsa?> _imported = [];
+
+    public IdentityRoster(IReadOnlyList<byte[]> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        _keys = keys;
+    }
+
+    public int Parties => _keys.Count;
+
+    /// <summary>True when <paramref name="signature"/> (IEEE P1363, 64 bytes) is party <paramref name="party"/>'s over <paramref name="message"/>.</summary>
+    public bool Verify(int party, byte[] message, byte[]? signature) =>
+        party >= 0 && party < _keys.Count && signature is { Length: SecureAggregationIdentity.SignatureBytes } && KeyOf(party) is { } key
         && key.VerifyData(message, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
 
     public void Dispose()
@@ -80,7 +120,6 @@ public sealed class SecureAggregationIdentity : IDisposable
         _imported.Clear();
     }
 
-    // A roster entry that is not a P-256 public key verifies nothing.
     private ECDsa? KeyOf(int party)
     {
         if (_imported.TryGetValue(party, out var known))
@@ -91,7 +130,7 @@ public sealed class SecureAggregationIdentity : IDisposable
         var key = ECDsa.Create();
         try
         {
-            key.ImportSubjectPublicKeyInfo(_roster[party], out _);
+            key.ImportSubjectPublicKeyInfo(_keys[party], out _);
             if (key.KeySize == 256)
             {
                 _imported[party] = key;
@@ -105,14 +144,5 @@ public sealed class SecureAggregationIdentity : IDisposable
         key.Dispose();
         _imported[party] = null;
         return null;
-    }
-
-    private static Span<byte> Header(byte[] message, byte[] label, byte[] session, int party)
-    {
-        label.CopyTo(message, 0);
-        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(label.Length), session.Length);
-        session.CopyTo(message, label.Length + 4);
-        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(label.Length + 4 + session.Length), party);
-        return message.AsSpan(label.Length + 8 + session.Length);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace Causeway.Privacy.SecureAggregation;
@@ -43,7 +44,11 @@ public enum SecureAggregationVariant
 /// <para>
 /// Choice. For each even k from 2 up, the largest t that meets the correctness target; the first k whose t also meets
 /// the privacy target wins. When no sparse graph does, the complete graph (k = N − 1, where X = D and Y = C exactly)
-/// is tried. The union bounds make the printed probabilities upper bounds.
+/// is tried. The union bounds make the printed probabilities upper bounds. Against a coordinator that may lie
+/// (<c>authenticated</c>) only the complete graph is used: that coordinator assigns the parties' indices and declares
+/// who dropped, so on a sparse graph it could place its colluders around one party or cut the graph at will, and the
+/// random-placement bounds above would not hold. On the complete graph the consistency check leaves it the sum of at
+/// least t − C honest inputs.
 /// </para>
 /// </remarks>
 public sealed record SecureAggregationParameters(
@@ -62,6 +67,9 @@ public sealed record SecureAggregationParameters(
 
     /// <summary>The probability of an unrecoverable sum aimed at: 2^-20 (Bell et al.'s η).</summary>
     public const double CorrectnessTarget = 9.5367431640625e-07;
+
+    /// <summary>The largest sparse degree tried; beyond it the complete graph is used (and the search stays fast).</summary>
+    public const int MaxSparseDegree = 4096;
 
     /// <summary>The graph degree to put in <see cref="SecureAggregationOptions.Degree"/>: null for the complete graph.</summary>
     public int? OptionsDegree => Degree >= Parties - 1 ? null : Degree;
@@ -87,12 +95,26 @@ public sealed record SecureAggregationParameters(
             return (null, $"the dropout rate ({dropoutRate}) and corruption rate ({corruptionRate}) must be in [0, 1) and sum below 1");
         }
 
-        var dropped = (int)Math.Ceiling(dropoutRate * parties);
+        var key = (variant, parties, dropoutRate, corruptionRate, authenticated);
+        return Chosen.GetOrAdd(key, k => Search(k.Item1, k.Item2, k.Item3, k.Item4, k.Item5));
+    }
+
+    // Choices are pure functions of their inputs and are asked for every round: remember them.
+    private static readonly ConcurrentDictionary<(SecureAggregationVariant, int, double, double, bool), (SecureAggregationParameters?, string?)> Chosen = new();
+
+    private static (SecureAggregationParameters? Parameters, string? Error) Search(
+        SecureAggregationVariant variant, int parties, double dropoutRate, double corruptionRate, bool authenticated)
+    {
+        var dropped = Math.Min(parties - 1, (int)Math.Ceiling(dropoutRate * parties));
         var corrupt = (int)Math.Floor(corruptionRate * parties);
         var table = new LogFactorials(parties);
-        if (variant == SecureAggregationVariant.SecAggPlus)
+
+        // A coordinator that may lie assigns the indices and declares the dropouts, so on a sparse graph it could place
+        // its colluders around one party or cut the graph; against it only the complete graph is used (Bonawitz et al.'s
+        // malicious protocol). SecAgg+ is for a coordinator that follows the protocol.
+        if (variant == SecureAggregationVariant.SecAggPlus && !authenticated)
         {
-            for (var k = 2; k < parties - 1; k += 2)
+            for (var k = 2; k < Math.Min(parties - 1, MaxSparseDegree); k += 2)
             {
                 if (Evaluate(k) is { } sparse && sparse.PrivacyFailure <= SecurityTarget)
                 {
@@ -103,7 +125,7 @@ public sealed record SecureAggregationParameters(
 
         if (Evaluate(parties - 1) is { } complete && complete.PrivacyFailure <= SecurityTarget)
         {
-            return (complete with { Variant = variant }, null);
+            return (complete with { Variant = authenticated ? SecureAggregationVariant.SecAgg : variant }, null);
         }
 
         return (null, string.Create(CultureInfo.InvariantCulture,
@@ -111,24 +133,35 @@ public sealed record SecureAggregationParameters(
 
         SecureAggregationParameters? Evaluate(int k)
         {
-            // The largest t whose correctness bound meets the target; privacy only improves with t.
+            // The largest t whose correctness bound meets the target (the bound only grows with t: binary search);
+            // privacy only improves with t.
             var neighbourhood = k + 1;
-            for (var t = neighbourhood; t >= 2; t--)
+            double Correctness(int t) => Math.Min(1, parties * table.HypergeometricTail(parties - 1, dropped, k, k - t + 1));
+            if (Correctness(2) > CorrectnessTarget)
             {
-                var correctness = Math.Min(1, parties * table.HypergeometricTail(parties - 1, dropped, k, k - t + 1));
-                if (correctness > CorrectnessTarget)
-                {
-                    continue;
-                }
-
-                var bound = authenticated ? (2 * t) - neighbourhood : t;
-                var exposure = bound <= 0 ? 1 : table.HypergeometricTail(parties - 1, corrupt, k, bound);
-                var cut = k == parties - 1 ? 0 : parties * RunProbability(parties, dropped + corrupt, k / 2);
-                var privacy = Math.Min(1, ((parties - corrupt) * exposure) + cut);
-                return new SecureAggregationParameters(variant, parties, k, t, dropoutRate, corruptionRate, authenticated, privacy, correctness);
+                return null;
             }
 
-            return null;
+            int low = 2, high = neighbourhood;
+            while (low < high)
+            {
+                var middle = (low + high + 1) / 2;
+                if (Correctness(middle) <= CorrectnessTarget)
+                {
+                    low = middle;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+
+            var t = low;
+            var bound = authenticated ? (2 * t) - neighbourhood : t;
+            var exposure = bound <= 0 ? 1 : table.HypergeometricTail(parties - 1, corrupt, k, bound);
+            var cut = k == parties - 1 ? 0 : parties * RunProbability(parties, dropped + corrupt, k / 2);
+            var privacy = Math.Min(1, ((parties - corrupt) * exposure) + cut);
+            return new SecureAggregationParameters(variant, parties, k, t, dropoutRate, corruptionRate, authenticated, privacy, Correctness(t));
         }
     }
 

@@ -36,6 +36,10 @@ public sealed class SecureAggregationParty : IDisposable
     private byte[]? _advertisedMask;
     private byte[]? _advertisedShare;
     private int[]? _signedView;
+    private SurvivorSignature? _signature;
+
+    // One step at a time: a retried or duplicated step must not, for instance, sign two views or reveal both shares of a peer.
+    private readonly Lock _gate = new();
 
     /// <param name="options">The session's public parameters.</param>
     /// <param name="index">This party's index, 0..N−1.</param>
@@ -68,12 +72,15 @@ public sealed class SecureAggregationParty : IDisposable
     /// <summary>Round 0: the public keys c_pk and s_pk.</summary>
     public AdvertisedKeys Advertise()
     {
-        Expect(SecureAggregationRound.AdvertiseKeys);
-        _advertisedMask = SecureAggregationCrypto.ExportPublicKey(_maskKey);
-        _advertisedShare = SecureAggregationCrypto.ExportPublicKey(_shareKey);
-        Round = SecureAggregationRound.ShareKeys;
-        var signature = _identity?.Sign(SecureAggregationIdentity.KeysMessage(_options.Session, Index, _advertisedMask, _advertisedShare));
-        return new AdvertisedKeys(Index, (byte[])_advertisedMask.Clone(), (byte[])_advertisedShare.Clone(), signature);
+        lock (_gate)
+        {
+            Expect(SecureAggregationRound.AdvertiseKeys);
+            _advertisedMask = SecureAggregationCrypto.ExportPublicKey(_maskKey);
+            _advertisedShare = SecureAggregationCrypto.ExportPublicKey(_shareKey);
+            Round = SecureAggregationRound.ShareKeys;
+            var signature = _identity?.Sign(SecureAggregationIdentity.KeysMessage(_options.Session, Index, _advertisedMask, _advertisedShare));
+            return new AdvertisedKeys(Index, (byte[])_advertisedMask.Clone(), (byte[])_advertisedShare.Clone(), signature);
+        }
     }
 
     /// <summary>
@@ -83,94 +90,97 @@ public sealed class SecureAggregationParty : IDisposable
     /// </summary>
     public ShareBundle ShareKeys(KeyDirectory directory)
     {
-        ArgumentNullException.ThrowIfNull(directory);
-        Expect(SecureAggregationRound.ShareKeys);
-        var seen = new HashSet<int>();
-        var self = false;
-        foreach (var keys in directory.Keys)
+        lock (_gate)
         {
-            if (keys.Party < 0 || keys.Party >= _options.Parties || !seen.Add(keys.Party))
+            ArgumentNullException.ThrowIfNull(directory);
+            Expect(SecureAggregationRound.ShareKeys);
+            var seen = new HashSet<int>();
+            var self = false;
+            foreach (var keys in directory.Keys)
             {
-                throw new SecureAggregationException($"The key directory lists party {keys.Party} twice or out of range 0..{_options.Parties - 1}.");
-            }
-
-            if (keys.Party == Index)
-            {
-                self = keys.MaskPublicKey.AsSpan().SequenceEqual(_advertisedMask) && keys.SharePublicKey.AsSpan().SequenceEqual(_advertisedShare);
-                continue;
-            }
-
-            if (!_graph.AreNeighbours(Index, keys.Party))
-            {
-                continue;
-            }
-
-            if (_identity is not null
-                && !_identity.Verify(keys.Party, SecureAggregationIdentity.KeysMessage(_options.Session, keys.Party, keys.MaskPublicKey, keys.SharePublicKey), keys.Signature))
-            {
-                throw new SecureAggregationException($"The key directory carries keys for party {keys.Party} that party {keys.Party} did not sign: the coordinator substituted or forged them. Party {Index} aborts the session.");
-            }
-
-            _peers[keys.Party] = new PeerKeys(
-                SecureAggregationCrypto.ImportPublicKey(keys.MaskPublicKey, keys.Party),
-                SecureAggregationCrypto.ImportPublicKey(keys.SharePublicKey, keys.Party));
-        }
-
-        if (!self)
-        {
-            throw new SecureAggregationException($"The key directory does not carry party {Index}'s own advertised keys.");
-        }
-
-        if (_peers.Count + 1 < _options.Threshold)
-        {
-            throw new SecureAggregationException($"The key directory lists {_peers.Count + 1} parties of party {Index}'s neighbourhood, fewer than the threshold {_options.Threshold}.");
-        }
-
-        // Share x-coordinates: index + 1 of this party and of each neighbour in the directory.
-        var recipients = _peers.Keys.Append(Index).Order().ToArray();
-        var xs = recipients.Select(r => r + 1).ToArray();
-        var chunks = SecureAggregationCrypto.ChunksPerSecret;
-        var seedShares = new ulong[recipients.Length * chunks];
-        var keyShares = new ulong[recipients.Length * chunks];
-        var privateKey = _maskKey.ExportParameters(true).D!;
-        var plaintext = new byte[SecureAggregationCrypto.SharePlaintextBytes];
-        Span<byte> key = stackalloc byte[32];
-        try
-        {
-            ShamirSecretSharing.Split(_selfMaskSeed, _options.Threshold, xs, seedShares);
-            ShamirSecretSharing.Split(privateKey, _options.Threshold, xs, keyShares);
-            var sealedShares = new List<EncryptedShare>(_peers.Count);
-            for (var j = 0; j < recipients.Length; j++)
-            {
-                var peer = recipients[j];
-                if (peer == Index)
+                if (keys.Party < 0 || keys.Party >= _options.Parties || !seen.Add(keys.Party))
                 {
-                    _heldShares[Index] = [.. seedShares.AsSpan(j * chunks, chunks), .. keyShares.AsSpan(j * chunks, chunks)];
+                    throw new SecureAggregationException($"The key directory lists party {keys.Party} twice or out of range 0..{_options.Parties - 1}.");
+                }
+
+                if (keys.Party == Index)
+                {
+                    self = keys.MaskPublicKey.AsSpan().SequenceEqual(_advertisedMask) && keys.SharePublicKey.AsSpan().SequenceEqual(_advertisedShare);
                     continue;
                 }
 
-                SecureAggregationCrypto.ShareKey(_shareKey, _peers[peer].Share, _options.Session, Index, peer, key);
-                _sealingKeys[peer] = key.ToArray();
-                BinaryPrimitives.WriteInt32LittleEndian(plaintext, Index);
-                BinaryPrimitives.WriteInt32LittleEndian(plaintext.AsSpan(4), peer);
-                for (var k = 0; k < chunks; k++)
+                if (!_graph.AreNeighbours(Index, keys.Party))
                 {
-                    BinaryPrimitives.WriteUInt64LittleEndian(plaintext.AsSpan(8 + (8 * k)), seedShares[(j * chunks) + k]);
-                    BinaryPrimitives.WriteUInt64LittleEndian(plaintext.AsSpan(8 + (8 * (chunks + k))), keyShares[(j * chunks) + k]);
+                    continue;
                 }
-                sealedShares.Add(new EncryptedShare(Index, peer, SecureAggregationCrypto.Seal(key, Index, peer, plaintext)));
+
+                if (_identity is not null
+                    && !_identity.Verify(keys.Party, SecureAggregationIdentity.KeysMessage(_options.Session, keys.Party, keys.MaskPublicKey, keys.SharePublicKey), keys.Signature))
+                {
+                    throw new SecureAggregationException($"The key directory carries keys for party {keys.Party} that party {keys.Party} did not sign: the coordinator substituted or forged them. Party {Index} aborts the session.");
+                }
+
+                _peers[keys.Party] = new PeerKeys(
+                    SecureAggregationCrypto.ImportPublicKey(keys.MaskPublicKey, keys.Party),
+                    SecureAggregationCrypto.ImportPublicKey(keys.SharePublicKey, keys.Party));
             }
 
-            Round = SecureAggregationRound.MaskedInputCollection;
-            return new ShareBundle(Index, sealedShares);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(seedShares.AsSpan()));
-            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(keyShares.AsSpan()));
-            CryptographicOperations.ZeroMemory(privateKey);
-            CryptographicOperations.ZeroMemory(plaintext);
-            CryptographicOperations.ZeroMemory(key);
+            if (!self)
+            {
+                throw new SecureAggregationException($"The key directory does not carry party {Index}'s own advertised keys.");
+            }
+
+            if (_peers.Count + 1 < _options.Threshold)
+            {
+                throw new SecureAggregationException($"The key directory lists {_peers.Count + 1} parties of party {Index}'s neighbourhood, fewer than the threshold {_options.Threshold}.");
+            }
+
+            // Share x-coordinates: index + 1 of this party and of each neighbour in the directory.
+            var recipients = _peers.Keys.Append(Index).Order().ToArray();
+            var xs = recipients.Select(r => r + 1).ToArray();
+            var chunks = SecureAggregationCrypto.ChunksPerSecret;
+            var seedShares = new ulong[recipients.Length * chunks];
+            var keyShares = new ulong[recipients.Length * chunks];
+            var privateKey = _maskKey.ExportParameters(true).D!;
+            var plaintext = new byte[SecureAggregationCrypto.SharePlaintextBytes];
+            Span<byte> key = stackalloc byte[32];
+            try
+            {
+                ShamirSecretSharing.Split(_selfMaskSeed, _options.Threshold, xs, seedShares);
+                ShamirSecretSharing.Split(privateKey, _options.Threshold, xs, keyShares);
+                var sealedShares = new List<EncryptedShare>(_peers.Count);
+                for (var j = 0; j < recipients.Length; j++)
+                {
+                    var peer = recipients[j];
+                    if (peer == Index)
+                    {
+                        _heldShares[Index] = [.. seedShares.AsSpan(j * chunks, chunks), .. keyShares.AsSpan(j * chunks, chunks)];
+                        continue;
+                    }
+
+                    SecureAggregationCrypto.ShareKey(_shareKey, _peers[peer].Share, _options.Session, Index, peer, key);
+                    _sealingKeys[peer] = key.ToArray();
+                    BinaryPrimitives.WriteInt32LittleEndian(plaintext, Index);
+                    BinaryPrimitives.WriteInt32LittleEndian(plaintext.AsSpan(4), peer);
+                    for (var k = 0; k < chunks; k++)
+                    {
+                        BinaryPrimitives.WriteUInt64LittleEndian(plaintext.AsSpan(8 + (8 * k)), seedShares[(j * chunks) + k]);
+                        BinaryPrimitives.WriteUInt64LittleEndian(plaintext.AsSpan(8 + (8 * (chunks + k))), keyShares[(j * chunks) + k]);
+                    }
+                    sealedShares.Add(new EncryptedShare(Index, peer, SecureAggregationCrypto.Seal(key, Index, peer, plaintext)));
+                }
+
+                Round = SecureAggregationRound.MaskedInputCollection;
+                return new ShareBundle(Index, sealedShares);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(seedShares.AsSpan()));
+                CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(keyShares.AsSpan()));
+                CryptographicOperations.ZeroMemory(privateKey);
+                CryptographicOperations.ZeroMemory(plaintext);
+                CryptographicOperations.ZeroMemory(key);
+            }
         }
     }
 
@@ -189,41 +199,44 @@ public sealed class SecureAggregationParty : IDisposable
     /// </summary>
     public MaskedInput MaskInput(ShareDelivery delivery, ReadOnlySpan<uint> quantised)
     {
-        ArgumentNullException.ThrowIfNull(delivery);
-        ArgumentOutOfRangeException.ThrowIfNotEqual(quantised.Length, _options.Length, nameof(quantised));
-        Expect(SecureAggregationRound.MaskedInputCollection);
-        if (delivery.To != Index)
+        lock (_gate)
         {
-            throw new SecureAggregationException($"Party {Index} was handed the share delivery of party {delivery.To}.");
-        }
-
-        OpenShares(delivery.Shares);
-        if (_maskPeers.Length + 1 < _options.Threshold)
-        {
-            throw new SecureAggregationException($"Only {_maskPeers.Length + 1} parties completed the share round, fewer than the threshold {_options.Threshold}.");
-        }
-
-        var values = quantised.ToArray();
-        Span<byte> key = stackalloc byte[MaskExpander.KeyBytes];
-        using var expander = new MaskExpander(_options.Length);
-        try
-        {
-            SecureAggregationCrypto.SelfMaskKey(_selfMaskSeed, _options.Session, Index, key);
-            expander.Apply(key, values, subtract: false);
-            foreach (var peer in _maskPeers)
+            ArgumentNullException.ThrowIfNull(delivery);
+            ArgumentOutOfRangeException.ThrowIfNotEqual(quantised.Length, _options.Length, nameof(quantised));
+            Expect(SecureAggregationRound.MaskedInputCollection);
+            if (delivery.To != Index)
             {
-                SecureAggregationCrypto.PairMaskKey(_maskKey, _peers[peer].Mask, _options.Session, Index, peer, key);
-                // +PRG(s_ij) when i < j, −PRG(s_ij) when i > j: each pair's two terms cancel in the sum.
-                expander.Apply(key, values, subtract: Index > peer);
+                throw new SecureAggregationException($"Party {Index} was handed the share delivery of party {delivery.To}.");
             }
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(key);
-        }
 
-        Round = _identity is null ? SecureAggregationRound.Unmasking : SecureAggregationRound.ConsistencyCheck;
-        return new MaskedInput(Index, values);
+            OpenShares(delivery.Shares);
+            if (_maskPeers.Length + 1 < _options.Threshold)
+            {
+                throw new SecureAggregationException($"Only {_maskPeers.Length + 1} parties completed the share round, fewer than the threshold {_options.Threshold}.");
+            }
+
+            var values = quantised.ToArray();
+            Span<byte> key = stackalloc byte[MaskExpander.KeyBytes];
+            using var expander = new MaskExpander(_options.Length);
+            try
+            {
+                SecureAggregationCrypto.SelfMaskKey(_selfMaskSeed, _options.Session, Index, key);
+                expander.Apply(key, values, subtract: false);
+                foreach (var peer in _maskPeers)
+                {
+                    SecureAggregationCrypto.PairMaskKey(_maskKey, _peers[peer].Mask, _options.Session, Index, peer, key);
+                    // +PRG(s_ij) when i < j, −PRG(s_ij) when i > j: each pair's two terms cancel in the sum.
+                    expander.Apply(key, values, subtract: Index > peer);
+                }
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
+
+            Round = _identity is null ? SecureAggregationRound.Unmasking : SecureAggregationRound.ConsistencyCheck;
+            return new MaskedInput(Index, values);
+        }
     }
 
     /// <summary>
@@ -232,12 +245,21 @@ public sealed class SecureAggregationParty : IDisposable
     /// </summary>
     public SurvivorSignature ConfirmSurvivors(UnmaskingRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        Expect(SecureAggregationRound.ConsistencyCheck);
-        var view = ViewOf(request);
-        _signedView = view;
-        Round = SecureAggregationRound.Unmasking;
-        return new SurvivorSignature(Index, view, _identity!.Sign(SecureAggregationIdentity.SurvivorsMessage(_options.Session, Index, view)));
+        lock (_gate)
+        {
+            ArgumentNullException.ThrowIfNull(request);
+            if (_signature is { } signed && Round == SecureAggregationRound.Unmasking && ViewOf(request).AsSpan().SequenceEqual(_signedView))
+            {
+                return signed; // A retried step: the same view gets the same signature, never a second view.
+            }
+
+            Expect(SecureAggregationRound.ConsistencyCheck);
+            var view = ViewOf(request);
+            _signedView = view;
+            Round = SecureAggregationRound.Unmasking;
+            _signature = new SurvivorSignature(Index, view, _identity!.Sign(SecureAggregationIdentity.SurvivorsMessage(_options.Session, Index, view)));
+            return _signature;
+        }
     }
 
     /// <summary>
@@ -248,26 +270,29 @@ public sealed class SecureAggregationParty : IDisposable
     /// </summary>
     public UnmaskingResponse Unmask(UnmaskingRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        Expect(SecureAggregationRound.Unmasking);
-        var view = ViewOf(request);
-        if (_identity is not null)
+        lock (_gate)
         {
-            CheckConsistency(view, request.Signatures);
-        }
+            ArgumentNullException.ThrowIfNull(request);
+            Expect(SecureAggregationRound.Unmasking);
+            var view = ViewOf(request);
+            if (_identity is not null)
+            {
+                CheckConsistency(view, request.Signatures);
+            }
 
-        var survivors = new HashSet<int>(view);
-        var chunks = SecureAggregationCrypto.ChunksPerSecret;
-        var revealed = new List<RevealedShare>(_heldShares.Count);
-        foreach (var (owner, shares) in _heldShares.OrderBy(p => p.Key))
-        {
-            revealed.Add(survivors.Contains(owner)
-                ? new RevealedShare(owner, SecretKind.SelfMaskSeed, shares[..chunks])
-                : new RevealedShare(owner, SecretKind.MaskPrivateKey, shares[chunks..]));
-        }
+            var survivors = new HashSet<int>(view);
+            var chunks = SecureAggregationCrypto.ChunksPerSecret;
+            var revealed = new List<RevealedShare>(_heldShares.Count);
+            foreach (var (owner, shares) in _heldShares.OrderBy(p => p.Key))
+            {
+                revealed.Add(survivors.Contains(owner)
+                    ? new RevealedShare(owner, SecretKind.SelfMaskSeed, shares[..chunks])
+                    : new RevealedShare(owner, SecretKind.MaskPrivateKey, shares[chunks..]));
+            }
 
-        Round = SecureAggregationRound.Completed;
-        return new UnmaskingResponse(Index, revealed);
+            Round = SecureAggregationRound.Completed;
+            return new UnmaskingResponse(Index, revealed);
+        }
     }
 
     public void Dispose()

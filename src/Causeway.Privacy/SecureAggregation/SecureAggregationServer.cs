@@ -20,6 +20,7 @@ public sealed class SecureAggregationServer
 {
     private readonly SecureAggregationOptions _options;
     private readonly MaskingGraph _graph;
+    private readonly IdentityRoster? _roster;
     private readonly SortedDictionary<int, AdvertisedKeys> _keys = [];
     private readonly SortedDictionary<int, ShareBundle> _bundles = [];
     private readonly SortedSet<int> _inputs = [];
@@ -29,11 +30,16 @@ public sealed class SecureAggregationServer
 
     /// <param name="options">The session's public parameters.</param>
     /// <param name="graph">The session's graph when the caller already built it; built from the options otherwise.</param>
-    public SecureAggregationServer(SecureAggregationOptions options, MaskingGraph? graph = null)
+    /// <param name="roster">
+    /// An authenticated session's identity keys when the server holds them (a coordinator with the parties' certificates):
+    /// a message whose signature does not verify is refused at once, so one party cannot make its peers abort.
+    /// </param>
+    public SecureAggregationServer(SecureAggregationOptions options, MaskingGraph? graph = null, IdentityRoster? roster = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.EnsureValid();
         _options = options;
+        _roster = roster;
         _graph = graph ?? options.CreateGraph();
         _maskedSum = new uint[options.Length];
     }
@@ -55,6 +61,12 @@ public sealed class SecureAggregationServer
         if (_options.Authenticated && message.Signature is not { Length: SecureAggregationIdentity.SignatureBytes })
         {
             throw new SecureAggregationException($"Party {message.Party} advertised keys without an identity signature; the session is authenticated.");
+        }
+
+        if (_options.Authenticated && _roster is not null
+            && !_roster.Verify(message.Party, SecureAggregationIdentity.KeysMessage(_options.Session, message.Party, message.MaskPublicKey, message.SharePublicKey), message.Signature))
+        {
+            throw new SecureAggregationException($"Party {message.Party}'s keys carry a signature that does not verify under its certificate.");
         }
 
         _keys[message.Party] = message;
@@ -87,7 +99,7 @@ public sealed class SecureAggregationServer
             }
         }
 
-        var expected = _keys.Keys.Count(p => _graph.AreNeighbours(message.Party, p));
+        var expected = Neighbours(message.Party, _keys.ContainsKey, includeSelf: false).Count();
         if (recipients.Count != expected)
         {
             throw new SecureAggregationException($"Party {message.Party} sent shares for {recipients.Count} parties; the directory has {expected} of its neighbours.");
@@ -158,10 +170,15 @@ public sealed class SecureAggregationServer
         ArgumentNullException.ThrowIfNull(message);
         Expect(SecureAggregationRound.ConsistencyCheck, message.Party);
         CheckParty(message.Party, _signatures.ContainsKey(message.Party) || !_inputs.Contains(message.Party), "a survivor signature");
-        if (!message.View.SequenceEqual(_inputs.Where(p => p == message.Party || _graph.AreNeighbours(message.Party, p)))
+        if (!message.View.SequenceEqual(Neighbours(message.Party, _inputs.Contains, includeSelf: true))
             || message.Signature is not { Length: SecureAggregationIdentity.SignatureBytes })
         {
             throw new SecureAggregationException($"Party {message.Party} signed a survivor list that is not the one it was sent, or sent a malformed signature.");
+        }
+
+        if (_roster is not null && !_roster.Verify(message.Party, SecureAggregationIdentity.SurvivorsMessage(_options.Session, message.Party, message.View), message.Signature))
+        {
+            throw new SecureAggregationException($"Party {message.Party}'s survivor signature does not verify under its certificate.");
         }
 
         _signatures[message.Party] = message;
@@ -200,7 +217,7 @@ public sealed class SecureAggregationServer
             previous = share.Owner;
         }
 
-        var required = _bundles.Keys.Count(p => p == message.Party || _graph.AreNeighbours(message.Party, p));
+        var required = Neighbours(message.Party, _bundles.ContainsKey, includeSelf: true).Count();
         if (message.Shares.Count != required)
         {
             throw new SecureAggregationException($"Party {message.Party} revealed shares of {message.Shares.Count} parties; {required} of its neighbourhood completed the share round.");
@@ -241,7 +258,12 @@ public sealed class SecureAggregationServer
         {
             foreach (var owner in _bundles.Keys)
             {
-                var responders = _responses.Keys.Where(r => r == owner || _graph.AreNeighbours(owner, r)).Take(t).ToArray();
+                if (!_inputs.Contains(owner) && !Neighbours(owner, _inputs.Contains, includeSelf: false).Any())
+                {
+                    continue; // It dropped and no input carries a mask shared with it: nothing to cancel.
+                }
+
+                var responders = Neighbours(owner, _responses.ContainsKey, includeSelf: true).Take(t).ToArray();
                 if (responders.Length < t)
                 {
                     Error = $"Only {responders.Length} parties of party {owner}'s neighbourhood answered the unmasking round; t = {t} are needed to rebuild its {(_inputs.Contains(owner) ? "self-mask" : "mask key")}, so the sum cannot be recovered.";
@@ -273,13 +295,8 @@ public sealed class SecureAggregationServer
 
                 // A party of U2 that sent no input: its neighbours' inputs carry ±PRG(s_uv) that nothing cancels; add the opposite.
                 using var dropped = SecureAggregationCrypto.ImportKeyPair((byte[])secret.Clone(), _keys[owner].MaskPublicKey, owner);
-                foreach (var survivor in _inputs)
+                foreach (var survivor in Neighbours(owner, _inputs.Contains, includeSelf: false))
                 {
-                    if (!_graph.AreNeighbours(owner, survivor))
-                    {
-                        continue;
-                    }
-
                     using var peer = SecureAggregationCrypto.ImportPublicKey(_keys[survivor].MaskPublicKey, survivor);
                     SecureAggregationCrypto.PairMaskKey(dropped, peer, _options.Session, owner, survivor, key);
                     // Survivor v added +PRG when v < u and −PRG when v > u.
@@ -295,6 +312,10 @@ public sealed class SecureAggregationServer
 
         return SecureAggregationResult.Success(sum, [.. _inputs]);
     }
+
+    // The members of a party's neighbourhood (ascending) in one of the server's sets: O(k) in SecAgg+, not O(N).
+    private IEnumerable<int> Neighbours(int party, Func<int, bool> inSet, bool includeSelf) =>
+        (includeSelf ? _graph.Neighbourhood(party) : _graph.Neighbours(party)).Where(inSet);
 
     // Responses list shares by ascending owner (validated on receipt), so a binary search finds one.
     private static ulong[] ShareOf(UnmaskingResponse response, int owner)

@@ -35,6 +35,7 @@ public sealed class PartyProtection : IDisposable
     private readonly Dictionary<(string RunId, int Round), (SecureAggregationParty Party, long Opened)> _sessions = [];
     private readonly List<(string RunId, PaillierPrivateKey Key)> _keys = [];
     private readonly List<(RoundInfo Round, ScoreHistogram Scores)> _heldScores = [];
+    private readonly HashSet<string> _labels = [];
 
     /// <param name="party">This party (written into its protected updates).</param>
     /// <param name="time">The clock for session expiry; null for the system clock.</param>
@@ -45,6 +46,15 @@ public sealed class PartyProtection : IDisposable
         _time = time ?? TimeProvider.System;
         _credentials = credentials;
     }
+
+    /// <summary>Session labels remembered to refuse a reused one, at most.</summary>
+    public const int MaxLabels = 65_536;
+
+    /// <summary>
+    /// Refuse secure-aggregation sessions that are not authenticated, so a coordinator cannot switch the signatures and
+    /// the consistency check off (<c>causeway party --require-authenticated-secagg</c>). Default false.
+    /// </summary>
+    public bool RequireAuthenticated { get; init; }
 
     /// <summary>How long a secure-aggregation session may stay open. Default 1 hour.</summary>
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(1);
@@ -235,6 +245,31 @@ public sealed class PartyProtection : IDisposable
 
     private ProtocolStepReply Advertise(RoundInfo round, SecureAggregationAdvertise advertise)
     {
+        // The label salts every key and fixes the graph: it must belong to this run, and a party never joins one twice.
+        if (!advertise.Label.StartsWith(round.RunId + "/", StringComparison.Ordinal))
+        {
+            return ProtocolStepReply.Failed($"the secure aggregation session '{advertise.Label}' does not belong to run '{round.RunId}'");
+        }
+
+        if (RequireAuthenticated && !advertise.Authenticated)
+        {
+            return ProtocolStepReply.Failed("this party takes part in authenticated secure aggregation only (signed keys and the consistency check); the run asks for an unauthenticated session");
+        }
+
+        lock (_gate)
+        {
+            if (!_labels.Add(advertise.Label))
+            {
+                return ProtocolStepReply.Failed($"the secure aggregation session '{advertise.Label}' was already opened once; a session label is never reused");
+            }
+
+            if (_labels.Count > MaxLabels)
+            {
+                _labels.Clear();
+                _labels.Add(advertise.Label);
+            }
+        }
+
         var party = new SecureAggregationParty(advertise.ToOptions(), advertise.Index, IdentityFor(advertise));
         var keys = party.Advertise();
         lock (_gate)
@@ -277,17 +312,35 @@ public sealed class PartyProtection : IDisposable
             throw new InvalidOperationException("the run asks for authenticated secure aggregation, which needs this party's client certificate: start the party with --cert and --key");
         }
 
+        // A roster that names one party (or one key) at two indices, or not this party at its own, is the coordinator's
+        // attempt to stand colluders in for honest parties: refuse the session.
+        var signingKey = _credentials.SigningKey();
         var roster = new byte[advertise.Parties][];
         Array.Fill(roster, []);
+        var parties = new HashSet<PartyId>();
+        var keys = new HashSet<string>();
         foreach (var entry in advertise.Roster ?? [])
         {
-            if (entry.Index >= 0 && entry.Index < roster.Length)
+            if (entry.Index < 0 || entry.Index >= roster.Length || roster[entry.Index].Length > 0 || !parties.Add(entry.Party))
             {
-                roster[entry.Index] = _credentials.PublicKeyOf(entry.Party, entry.Certificate) ?? [];
+                throw new SecureAggregationException($"the secure aggregation roster names party {entry.Party} or index {entry.Index} twice, or an index out of range: refusing the session");
             }
+
+            var publicKey = _credentials.PublicKeyOf(entry.Party, entry.Certificate) ?? [];
+            if (publicKey.Length > 0 && !keys.Add(Convert.ToHexString(publicKey)))
+            {
+                throw new SecureAggregationException($"the secure aggregation roster gives one certificate key to two parties ({entry.Party} among them): refusing the session");
+            }
+
+            roster[entry.Index] = publicKey;
         }
 
-        return new SecureAggregationIdentity(_credentials.SigningKey(), roster);
+        if (!roster[advertise.Index].AsSpan().SequenceEqual(signingKey.ExportSubjectPublicKeyInfo()) || !parties.Contains(_party))
+        {
+            throw new SecureAggregationException($"the secure aggregation roster does not carry this party ({_party}) with its own certificate at index {advertise.Index}: refusing the session");
+        }
+
+        return new SecureAggregationIdentity(signingKey, roster);
     }
 
     private ProtocolStepReply Confirm(RoundInfo round, SecureAggregationConfirm confirm) =>

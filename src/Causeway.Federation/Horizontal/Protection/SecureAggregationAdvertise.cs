@@ -51,4 +51,30 @@ public sealed record SecureAggregationAdvertise(
 }
 
 /// <summary>One entry of an authenticated session's roster: a party's index in the session, its id and its X.509 certificate (DER).</summary>
-public sealed record PartyCredential(int Index, PartyId Party, byte[] Certificate);
+public sealed record PartyCredential(int Index, PartyId Party, byte[] Certificate)
+{
+    /// <summary>
+    /// The coordinator's roster of the selected parties' certificate keys (the certificates their TLS connections
+    /// presented, already checked against the federation CA), to refuse a bad signature before relaying it.
+    /// </summary>
+    public static IdentityRoster CoordinatorRoster(IReadOnlyList<PartyId> parties, Func<PartyId, byte[]?>? certificates) =>
+        new([.. parties.Select(p => PublicKeyOf(certificates?.Invoke(p)))]);
+
+    private static byte[] PublicKeyOf(byte[]? certificate)
+    {
+        if (certificate is not { Length: > 0 })
+        {
+            return [];
+        }
+
+        try
+        {
+            using var loaded = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(certificate);
+            return loaded.PublicKey.ExportSubjectPublicKeyInfo();
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return [];
+        }
+    }
+}

@@ -10,6 +10,7 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
     private readonly ProtectedRoundContext _context;
     private readonly SecureAggregationOptions? _options;
     private readonly MaskingGraph? _graph;
+    private readonly IdentityRoster? _roster;
     private readonly SecureAggregationServer? _server;
     private readonly Dictionary<PartyId, int> _index = [];
     private readonly Dictionary<int, ShareDelivery> _deliveries = [];
@@ -42,7 +43,8 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
 
         _options = options;
         _graph = options.CreateGraph();
-        _server = new SecureAggregationServer(options, _graph);
+        _roster = options.Authenticated ? PartyCredential.CoordinatorRoster(selected, context.Certificates) : null;
+        _server = new SecureAggregationServer(options, _graph, _roster);
         Parameters = parameters;
     }
 
@@ -148,6 +150,18 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
     }
 
     public async Task<ParameterSet?> CompleteAsync(IPartyChannel channel, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await UnmaskAsync(channel, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _roster?.Dispose();
+        }
+    }
+
+    private async Task<ParameterSet?> UnmaskAsync(IPartyChannel channel, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
         if (Problem is not null)

@@ -32,8 +32,15 @@ public static class SecureSum
         ArgumentNullException.ThrowIfNull(parties);
         ArgumentNullException.ThrowIfNull(maskRequest);
         ArgumentNullException.ThrowIfNull(ask);
+        var uncertified = options.Authenticated ? parties.Where(p => certificates?.Invoke(p) is null).Select(p => (PartyId?)p).FirstOrDefault() : null;
+        if (uncertified is { } missing)
+        {
+            return (null, $"authenticated secure aggregation needs every party's client certificate; party {missing} has none");
+        }
+
         var graph = options.CreateGraph();
-        var server = new SecureAggregationServer(options, graph);
+        using var roster = options.Authenticated ? PartyCredential.CoordinatorRoster(parties, certificates) : null;
+        var server = new SecureAggregationServer(options, graph, roster);
         var index = parties.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i);
 
         // Round 0: two fresh public keys from every party.

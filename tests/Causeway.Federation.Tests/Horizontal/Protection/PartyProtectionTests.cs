@@ -31,7 +31,7 @@ public sealed class PartyProtectionTests
 
         for (var run = 0; run < PartyProtection.MaxSessions + 5; run++)
         {
-            protection.Handle(new ProtocolStep(new RoundInfo($"run-{run}", 1, 1), new SecureAggregationAdvertise($"run-{run}", 3, 2, 4, 65536, 1, 0)));
+            protection.Handle(new ProtocolStep(new RoundInfo($"run-{run}", 1, 1), new SecureAggregationAdvertise($"run-{run}/round-1", 3, 2, 4, 65536, 1, 0)));
         }
 
         Assert.Equal(PartyProtection.MaxSessions, protection.OpenSessions);
@@ -68,5 +68,30 @@ public sealed class PartyProtectionTests
         Assert.Equal(FailureKind.Dropout, reply.Failure!.Kind);
         Assert.Contains("no secure aggregation session for run 'run' round 3", reply.Failure.Reason, StringComparison.Ordinal);
         Assert.All(delta.Values.ToArray(), v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void Handle_AdvertiseOfAnotherRunOrAReusedLabel_RefusedSayingWhy()
+    {
+        using var protection = new PartyProtection(Party);
+
+        var foreign = protection.Handle(new ProtocolStep(new RoundInfo("run", 1, 10), new SecureAggregationAdvertise("other-run/round-1", 3, 2, 4, 65536, 1, 0)));
+        var first = protection.Handle(Advertise(1));
+        var again = protection.Handle(Advertise(1));
+
+        Assert.Equal("the secure aggregation session 'other-run/round-1' does not belong to run 'run'", foreign.Failure);
+        Assert.NotNull(first.Reply);
+        Assert.Equal("the secure aggregation session 'run/round-1' was already opened once; a session label is never reused", again.Failure);
+    }
+
+    [Fact]
+    public void Handle_RequireAuthenticated_RefusesAnUnauthenticatedSession()
+    {
+        using var protection = new PartyProtection(Party) { RequireAuthenticated = true };
+
+        var reply = protection.Handle(Advertise(1));
+
+        Assert.Null(reply.Reply);
+        Assert.Contains("authenticated secure aggregation only", reply.Failure, StringComparison.Ordinal);
     }
 }
