@@ -75,4 +75,7 @@ internal static partial class CoordinatorLog
 
     [LoggerMessage(22, LogLevel.Warning, "Run {RunId} round {Round}: the evaluation histograms' secure sum failed ({Reason}); the round has no AUC or F1.")]
     public static partial void SecureScoresFailed(ILogger logger, string runId, int round, string reason);
+
+    [LoggerMessage(23, LogLevel.Information, "Run {RunId}: secure aggregation among the {Parties} parties connected now: {Parameters}.")]
+    public static partial void SecureAggregationParameters(ILogger logger, string runId, int parties, string parameters);
 }

@@ -374,6 +374,14 @@ public sealed class RunService : IAsyncDisposable
             var options = run.Config.ToRoundEngineOptions(_time, model: horizontal?.Model) with { RunId = run.Id, PartyCertificates = _parties.CertificateOf };
             options = recommendation is null ? options : options with { Strategy = run.Config.ToRecommendationStrategy() };
             var engine = RunEngine.Create(options);
+            var connected = _parties.ActiveSessions().Count;
+            if (options.Protection is SecureAggregationProtection secure && connected >= 2
+                && secure.OptionsFor(run.Id, connected, 1) is { Parameters: { } chosen })
+            {
+                // The degree, threshold and failure bounds a round of every connected party would run with.
+                CoordinatorLog.SecureAggregationParameters(_logger, run.Id, connected, chosen.Describe());
+            }
+
             var roster = new RunRoster(
                 _parties, run.Id, recommendation is null ? horizontal!.DescribeMisfit : data => recommendation.DescribeMisfit(data?.Ratings), _logger);
             // A binary run under secure aggregation sums its evaluation histograms under it too: the coordinator learns the
