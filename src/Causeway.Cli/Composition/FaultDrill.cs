@@ -139,7 +139,7 @@ internal static class FaultDrill
         return shuffled;
     }
 
-    /// <summary>The run configuration: logistic regression, FedAvg, every party in every round, four rounds per fault plus twelve.</summary>
+    /// <summary>The run configuration: logistic regression, FedAvg, every party in every round, six rounds per fault plus twelve.</summary>
     public static string Config(Settings settings, int faults, int parties)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -312,7 +312,9 @@ internal static class FaultDrill
         return new LocalFederation.Party("broken-data", ["--data", broken, "--eval", files.Evaluation, "--schema", schemaPath]);
     }
 
-    private static int Rounds(int faults) => (4 * faults) + 12;
+    // Each fault waits for one or two more rounds to close; while a fault lasts (seconds) rounds go on closing, so on a
+    // fast, quiet machine four per fault left too little margin and the run could end before the last fault.
+    private static int Rounds(int faults) => (6 * faults) + 12;
 
     private static async Task<JsonArray> ClosedRoundsAsync(FailoverFederation federation, string runId, CancellationToken cancellationToken) =>
         (await federation.Api.RunAsync(runId, cancellationToken))["rounds"]?.AsArray() ?? [];
