@@ -400,6 +400,9 @@ public sealed class SecureAggregationParty : IDisposable
             throw new SecureAggregationException($"The unmasking request to party {Index} carries no survivor signatures; an authenticated session needs them before any share is revealed.");
         }
 
+        // On the complete graph an empty view stands for this party's own list (UnmaskingRequest.For): it verifies only if
+        // the signer was shown the same list.
+        var survivors = new HashSet<int>(view);
         var valid = new Dictionary<int, HashSet<int>>();
         foreach (var signature in signatures)
         {
@@ -408,15 +411,16 @@ public sealed class SecureAggregationParty : IDisposable
                 continue;
             }
 
-            if (!_identity!.Verify(signature.Party, SecureAggregationIdentity.SurvivorsMessage(_options.Session, signature.Party, signature.View), signature.Signature))
+            var implicitView = signature.View.Count == 0 && _graph.IsComplete;
+            var signed = implicitView ? view : signature.View;
+            if (!_identity!.Verify(signature.Party, SecureAggregationIdentity.SurvivorsMessage(_options.Session, signature.Party, signed), signature.Signature))
             {
-                throw new SecureAggregationException($"The survivor list signature of party {signature.Party} does not verify under its identity key: the coordinator forged or altered it. Party {Index} aborts without revealing shares.");
+                throw new SecureAggregationException($"The survivor list signature of party {signature.Party} does not verify under its identity key: the coordinator forged or altered it, or showed that party another list. Party {Index} aborts without revealing shares.");
             }
 
-            valid[signature.Party] = [.. signature.View];
+            valid[signature.Party] = implicitView ? survivors : [.. signature.View];
         }
 
-        var survivors = new HashSet<int>(view);
         foreach (var owner in _heldShares.Keys.Order())
         {
             var verdict = survivors.Contains(owner);

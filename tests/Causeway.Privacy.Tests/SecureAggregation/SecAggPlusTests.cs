@@ -135,6 +135,21 @@ public sealed class SecAggPlusTests
         }
     }
 
+    [Fact]
+    public void UnmaskingRequest_OnTheCompleteGraph_SendsTheSurvivorListOnce()
+    {
+        var graph = MaskingGraph.Complete(4);
+        int[] survivors = [0, 1, 3];
+        var signatures = survivors.Select(p => new SurvivorSignature(p, survivors, new byte[64])).ToList();
+        var request = new UnmaskingRequest(survivors, signatures);
+
+        var trimmed = request.For(graph, 1);
+
+        Assert.Equal(survivors, trimmed.Survivors);
+        Assert.All(trimmed.Signatures!, s => Assert.Empty(s.View));
+        Assert.Equal(request.EncodedLength - (3 * 4 * 3), trimmed.EncodedLength);
+    }
+
     private static (SecureAggregationResult Result, uint[][] Inputs, SecureAggregationHarness Harness) RunChosen(
         int parties, double rate, Dictionary<int, DropPhase> drops, bool authenticated)
     {
