@@ -178,7 +178,8 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
 
         var graph = _graph!;
         var ignored = new List<PartyFailure>();
-        var survivors = _index.Where(p => request.Survivors.Contains(p.Value)).Select(p => p.Key).ToList();
+        var inSum = request.Survivors.ToHashSet();
+        var survivors = _index.Where(p => inSum.Contains(p.Value)).Select(p => p.Key).ToList();
         if (_options!.Authenticated)
         {
             // The consistency round: each survivor signs its view of who survived; the signatures go out with the unmasking request.
@@ -196,7 +197,8 @@ internal sealed class SecureAggregationProtectedRound : IProtectedRound
             }
 
             request = signed;
-            survivors = [.. survivors.Where(p => request.Signatures!.Any(s => s.Party == _index[p]))];
+            var signers = signed.Signatures!.Select(s => s.Party).ToHashSet();
+            survivors = [.. survivors.Where(p => signers.Contains(_index[p]))];
         }
 
         // Unmasking: the survivors reveal b-shares of the survivors and c_sk-shares of the parties that dropped after sharing.

@@ -93,7 +93,8 @@ public static class SecureSum
             return (null, string.Join("; ", [$"round 2: {server.Error}", .. refusals]));
         }
 
-        var survivors = parties.Where(p => unmasking.Survivors.Contains(index[p])).ToList();
+        var inSum = unmasking.Survivors.ToHashSet();
+        var survivors = parties.Where(p => inSum.Contains(index[p])).ToList();
         if (options.Authenticated)
         {
             // The consistency round: each survivor signs its view of who survived.
@@ -111,7 +112,8 @@ public static class SecureSum
             }
 
             unmasking = signed;
-            survivors = [.. survivors.Where(p => signed.Signatures!.Any(s => s.Party == index[p]))];
+            var signers = signed.Signatures!.Select(s => s.Party).ToHashSet();
+            survivors = [.. survivors.Where(p => signers.Contains(index[p]))];
         }
 
         // Unmasking: the survivors reveal what removes the masks.
